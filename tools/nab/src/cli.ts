@@ -1,0 +1,1 @@
+import { answer } from "@mapek/anomaly"; console.log(answer());
