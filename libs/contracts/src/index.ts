@@ -1,1 +1,14 @@
-export {};
+export * from './wire.constants.js';
+export * from './subjects.js';
+export * from './event-id.js';
+export * from './events/common.schema.js';
+export * from './events/sample-batch.schema.js';
+export * from './events/symptom.schema.js';
+export * from './events/analysis.schema.js';
+export * from './events/plan.schema.js';
+export * from './events/decision.schema.js';
+export * from './events/execution.schema.js';
+export * from './events/outcome.schema.js';
+export * from './events/actuation.schema.js';
+export * from './event-registry.js';
+export * from './envelope.schema.js';

@@ -1,0 +1,40 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+function format(bytes: Uint8Array): string {
+  const hex = Buffer.from(bytes).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+function stamp(bytes: Uint8Array, millis: number): void {
+  let ms = BigInt(Math.max(0, Math.floor(millis)));
+  for (let index = 5; index >= 0; index--) {
+    bytes[index] = Number(ms & 0xffn);
+    ms >>= 8n;
+  }
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70; // version 7
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // RFC 9562 variant
+}
+
+/** A fresh UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then random bits. Sorts by creation time. */
+export function newEventId(now: number = Date.now()): string {
+  const bytes = randomBytes(16);
+  stamp(bytes, now);
+  return format(bytes);
+}
+
+/** Milliseconds since the epoch encoded in a UUIDv7. */
+export function eventIdTime(id: string): number {
+  return Number.parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+}
+
+/**
+ * A UUIDv7-shaped id derived deterministically from the event that caused it and a purpose.
+ * A handler that is redelivered the same message therefore publishes the same id, and
+ * JetStream's duplicate window (`Nats-Msg-Id`) stores it once: exactly one effect per cause.
+ */
+export function deriveEventId(causationId: string, purpose: string): string {
+  const digest = createHash('sha256').update(causationId).update('\u0000').update(purpose).digest();
+  const bytes = new Uint8Array(digest.subarray(0, 16));
+  stamp(bytes, eventIdTime(causationId));
+  return format(bytes);
+}

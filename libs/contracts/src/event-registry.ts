@@ -1,0 +1,105 @@
+import type { z } from 'zod';
+import { analysisV1Schema } from './events/analysis.schema.js';
+import { decisionV1Schema } from './events/decision.schema.js';
+import { executionV1Schema } from './events/execution.schema.js';
+import { outcomeV1Schema } from './events/outcome.schema.js';
+import { planV1Schema } from './events/plan.schema.js';
+import { sampleBatchV1Schema } from './events/sample-batch.schema.js';
+import { symptomV1Schema } from './events/symptom.schema.js';
+import { SubjectKind, StreamName, ServiceName } from './wire.constants.js';
+
+/**
+ * The one registry of loop events: type → schema of `data`, version, subject kind, stream and the
+ * services allowed to emit it. Publish and handle are generic over it, so a wrong
+ * subject/payload pair does not compile. Versions only grow: add `<type>` entries for V2 beside V1.
+ */
+export const eventRegistry = {
+  'sample.batch': {
+    version: 1,
+    schema: sampleBatchV1Schema,
+    subjectKind: SubjectKind.samples,
+    stream: StreamName.telemetry,
+    emitters: [ServiceName.monitor],
+  },
+  symptom: {
+    version: 1,
+    schema: symptomV1Schema,
+    subjectKind: SubjectKind.symptoms,
+    stream: StreamName.events,
+    emitters: [ServiceName.monitor, ServiceName.analyzer],
+  },
+  analysis: {
+    version: 1,
+    schema: analysisV1Schema,
+    subjectKind: SubjectKind.analyses,
+    stream: StreamName.events,
+    emitters: [ServiceName.analyzer],
+  },
+  'plan.proposed': {
+    version: 1,
+    schema: planV1Schema,
+    subjectKind: SubjectKind.plansProposed,
+    stream: StreamName.events,
+    emitters: [ServiceName.planner],
+  },
+  'plan.approved': {
+    version: 1,
+    schema: planV1Schema,
+    subjectKind: SubjectKind.plansApproved,
+    stream: StreamName.events,
+    emitters: [ServiceName.planner],
+  },
+  'plan.rejected': {
+    version: 1,
+    schema: planV1Schema,
+    subjectKind: SubjectKind.plansRejected,
+    stream: StreamName.events,
+    emitters: [ServiceName.planner],
+  },
+  decision: {
+    version: 1,
+    schema: decisionV1Schema,
+    subjectKind: SubjectKind.decisions,
+    stream: StreamName.events,
+    emitters: [ServiceName.gateway],
+  },
+  execution: {
+    version: 1,
+    schema: executionV1Schema,
+    subjectKind: SubjectKind.executions,
+    stream: StreamName.events,
+    emitters: [ServiceName.executor],
+  },
+  outcome: {
+    version: 1,
+    schema: outcomeV1Schema,
+    subjectKind: SubjectKind.outcomes,
+    stream: StreamName.events,
+    emitters: [ServiceName.executor],
+  },
+} as const;
+
+export type EventRegistry = typeof eventRegistry;
+export type EventType = keyof EventRegistry;
+export type EventData<T extends EventType> = z.infer<EventRegistry[T]['schema']>;
+export const eventTypes = Object.keys(eventRegistry) as EventType[];
+
+export function isEventType(value: string): value is EventType {
+  return Object.hasOwn(eventRegistry, value);
+}
+
+/** The event type carried on a subject kind (decisions are keyed by plan id, the rest by target). */
+export function eventTypeForSubject(subject: string, prefix: string): EventType | undefined {
+  if (!subject.startsWith(`${prefix}.`)) return undefined;
+  const rest = subject.slice(prefix.length + 1);
+  let best: EventType | undefined;
+  let bestLength = -1;
+  for (const type of eventTypes) {
+    const kind = eventRegistry[type].subjectKind;
+    if (rest.startsWith(`${kind}.`) && kind.length > bestLength) {
+      best = type;
+      bestLength = kind.length;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { actionTypeSchema, causeKindSchema, uuidSchema } from './common.schema.js';
+
+export const OutcomeKind = {
+  success: 'success',
+  partial: 'partial',
+  ineffective: 'ineffective',
+  degradation: 'degradation',
+  unknown: 'unknown',
+} as const;
+export type OutcomeKind = (typeof OutcomeKind)[keyof typeof OutcomeKind];
+
+/** What the verification window saw after an execution. */
+export const outcomeV1Schema = z.object({
+  executionId: uuidSchema,
+  planId: uuidSchema,
+  cause: causeKindSchema,
+  actions: z.array(actionTypeSchema).min(1),
+  outcome: z.enum([
+    OutcomeKind.success,
+    OutcomeKind.partial,
+    OutcomeKind.ineffective,
+    OutcomeKind.degradation,
+    OutcomeKind.unknown,
+  ]),
+  violationsBefore: z.number().int().nonnegative(),
+  violationsAfter: z.number().int().nonnegative(),
+  timeToStabilizationMs: z.number().nonnegative().nullable(),
+  verificationWindowMs: z.number().int().positive(),
+});
+export type OutcomeV1 = z.infer<typeof outcomeV1Schema>;

@@ -1,0 +1,94 @@
+/**
+ * Wire constants: every subject, stream, consumer and bucket name mapek puts on NATS.
+ *
+ * Subject hierarchy (prefix defaults to `mapek`, see {@link DEFAULT_SUBJECT_PREFIX}):
+ *
+ * ```
+ * <prefix>.samples.<target>                 telemetry stream: one sample batch per scrape
+ * <prefix>.symptoms.<target>                events stream: threshold / health / anomaly / alert violations
+ * <prefix>.analyses.<target>                events stream: incident analysis with ranked root causes
+ * <prefix>.plans.proposed.<target>          events stream: a scored remediation plan
+ * <prefix>.plans.approved.<target>          events stream: a plan cleared to run (planner only)
+ * <prefix>.plans.rejected.<target>          events stream: a plan that will not run (rejected/expired)
+ * <prefix>.decisions.<planId>               events stream: an operator's approve/reject (gateway only)
+ * <prefix>.executions.<target>              events stream: execution status changes (executor only)
+ * <prefix>.outcomes.<target>                events stream: verified outcome of an execution
+ * <prefix>.actuate.<target>                 core NATS request-reply to the managed service's agent
+ * <prefix>.svc.knowledge.<endpoint>         NATS services framework: knowledge queries
+ * <prefix>.dlq.<consumer>                   dead-letter stream: rejected / poison messages
+ * ```
+ */
+export const DEFAULT_SUBJECT_PREFIX = 'mapek';
+
+export const SubjectKind = {
+  samples: 'samples',
+  symptoms: 'symptoms',
+  analyses: 'analyses',
+  plansProposed: 'plans.proposed',
+  plansApproved: 'plans.approved',
+  plansRejected: 'plans.rejected',
+  decisions: 'decisions',
+  executions: 'executions',
+  outcomes: 'outcomes',
+  actuate: 'actuate',
+  dlq: 'dlq',
+} as const;
+export type SubjectKind = (typeof SubjectKind)[keyof typeof SubjectKind];
+
+export const StreamName = {
+  /** High-volume samples: limits retention, short max age. */
+  telemetry: 'MAPEK_TELEMETRY',
+  /** Every loop event but samples: file storage, dedupe window, configurable replicas. */
+  events: 'MAPEK_EVENTS',
+  /** Rejected and poison messages, with the reason in a header. */
+  deadLetter: 'MAPEK_DLQ',
+} as const;
+export type StreamName = (typeof StreamName)[keyof typeof StreamName];
+
+/** Durable pull consumer per consuming service; replicas of a service share it. */
+export const ConsumerName = {
+  analyzer: 'analyzer',
+  analyzerSamples: 'analyzer-samples',
+  planner: 'planner',
+  executor: 'executor',
+  knowledge: 'knowledge',
+} as const;
+export type ConsumerName = (typeof ConsumerName)[keyof typeof ConsumerName];
+
+export const BucketName = {
+  analyzerState: 'mapek_analyzer',
+  plannerPlans: 'mapek_plans',
+  executorExecutions: 'mapek_executions',
+} as const;
+export type BucketName = (typeof BucketName)[keyof typeof BucketName];
+
+export const ServiceName = {
+  monitor: 'monitor',
+  analyzer: 'analyzer',
+  planner: 'planner',
+  executor: 'executor',
+  knowledge: 'knowledge',
+  gateway: 'gateway',
+  agent: 'agent',
+} as const;
+export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
+
+/** Message headers mapek sets or reads. */
+export const Header = {
+  msgId: 'Nats-Msg-Id',
+  traceparent: 'traceparent',
+  rejectReason: 'Mapek-Reject-Reason',
+  rejectDetail: 'Mapek-Reject-Detail',
+  originalSubject: 'Mapek-Original-Subject',
+  errorCode: 'Mapek-Error-Code',
+} as const;
+
+/** The NATS services framework name and endpoints knowledge answers on. */
+export const KnowledgeEndpoint = {
+  stats: 'stats',
+  incidents: 'incidents',
+  incident: 'incident',
+  insights: 'insights',
+  auditVerify: 'audit-verify',
+} as const;
+export type KnowledgeEndpoint = (typeof KnowledgeEndpoint)[keyof typeof KnowledgeEndpoint];
