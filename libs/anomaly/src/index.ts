@@ -1,1 +1,4 @@
-export const answer = (): number => 42;
+export * from './anomaly.errors.js';
+export * from './detector.config.js';
+export type { DetectorState } from './detector.state.js';
+export * from './streaming.detector.js';

@@ -1,0 +1,75 @@
+import { InvalidAnomalyConfigError } from './anomaly.errors.js';
+
+/** Parameters of the streaming detector; one set serves every series. */
+export interface DetectorConfig {
+  /** Smoothing factor of the EWMA mean and variance (weight of the newest sample). */
+  readonly ewmaAlpha: number;
+  /** A deviation starts to count as anomalous beyond this many standard deviations. */
+  readonly sigmaThreshold: number;
+  /** Samples in the rolling median window (robust centre; level shifts are absorbed within half of it). */
+  readonly medianWindow: number;
+  /** Smoothing factor of the EWMA absolute deviation from the median (the robust scale). */
+  readonly madAlpha: number;
+  /** Bins of the value histogram over the known range (rare levels are novel). */
+  readonly histogramBins: number;
+  /** Weight of the histogram novelty in the raw score. */
+  readonly noveltyWeight: number;
+  /** Time-of-day slots of the daily seasonal profile (0 disables seasonality). */
+  readonly seasonSlots: number;
+  /** Smoothing factor of each seasonal slot's mean. */
+  readonly seasonAlpha: number;
+  /** A value beyond the range seen so far by this fraction of it is a spatial anomaly. */
+  readonly spatialTolerance: number;
+  /** Raw scores kept for the anomaly-likelihood distribution. */
+  readonly likelihoodWindow: number;
+  /** Raw scores averaged for the short-term likelihood test. */
+  readonly likelihoodShortWindow: number;
+  /** Floor of the raw-score standard deviation in the likelihood test. */
+  readonly likelihoodMinStd: number;
+  /** Samples seen before any score above zero is emitted (defaults to the probationary hint). */
+  readonly warmupSamples: number;
+  /** Samples during which scores are suppressed after an alarm, as a fraction of the warm-up. */
+  readonly restFraction: number;
+  /** Output score at or above which an alarm starts the rest period. */
+  readonly alarmLevel: number;
+}
+
+/** Tuned on NAB with one parameter set for all 58 files. */
+export const defaultDetectorConfig: DetectorConfig = {
+  ewmaAlpha: 0.05,
+  sigmaThreshold: 2.0,
+  medianWindow: 31,
+  madAlpha: 0.05,
+  histogramBins: 64,
+  noveltyWeight: 0.5,
+  seasonSlots: 0,
+  seasonAlpha: 0.1,
+  spatialTolerance: 0.05,
+  likelihoodWindow: 1000,
+  likelihoodShortWindow: 10,
+  likelihoodMinStd: 0.03,
+  warmupSamples: 150,
+  restFraction: 0.2,
+  alarmLevel: 0.5,
+};
+
+/** Rejects parameters the detector cannot work with. */
+export const validateDetectorConfig = (config: DetectorConfig): DetectorConfig => {
+  const positiveIntegers = ['medianWindow', 'histogramBins', 'likelihoodWindow', 'likelihoodShortWindow'] as const;
+  for (const key of positiveIntegers) {
+    if (!Number.isInteger(config[key]) || config[key] < 1) {
+      throw new InvalidAnomalyConfigError(`${key} must be a positive integer, got ${config[key]}`);
+    }
+  }
+  const unitIntervals = ['ewmaAlpha', 'madAlpha', 'seasonAlpha'] as const;
+  for (const key of unitIntervals) {
+    if (!(config[key] > 0 && config[key] <= 1)) {
+      throw new InvalidAnomalyConfigError(`${key} must be in (0, 1], got ${config[key]}`);
+    }
+  }
+  if (!(config.sigmaThreshold > 0)) throw new InvalidAnomalyConfigError('sigmaThreshold must be positive');
+  if (!Number.isInteger(config.seasonSlots) || config.seasonSlots < 0) {
+    throw new InvalidAnomalyConfigError('seasonSlots must be a non-negative integer');
+  }
+  return config;
+};

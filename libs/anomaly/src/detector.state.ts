@@ -1,0 +1,37 @@
+/**
+ * Everything a detector remembers about one series, as plain JSON (numbers and arrays only), so it
+ * can be checkpointed (e.g. to NATS KV) and restored by another replica.
+ */
+export interface DetectorState {
+  readonly version: 1;
+  /** Samples scored so far. */
+  count: number;
+  /** Value range used to normalise (known up front, or widened as samples arrive). */
+  rangeMin: number;
+  rangeMax: number;
+  rangeKnown: boolean;
+  /** Extremes seen so far (normalised), for spatial anomalies. */
+  seenMin: number;
+  seenMax: number;
+  ewmaMean: number;
+  ewmaVariance: number;
+  /** Rolling window in arrival order (ring buffer) and the same values sorted. */
+  window: number[];
+  windowHead: number;
+  sorted: number[];
+  /** EWMA of the absolute deviation from the rolling median. */
+  madScale: number;
+  histogram: number[];
+  /** Daily seasonal profile: EWMA of the value per time-of-day slot, and per-slot sample counts. */
+  seasonMean: number[];
+  seasonCount: number[];
+  seasonScale: number;
+  /** Raw scores (ring buffer) with their running sum and sum of squares. */
+  rawHistory: number[];
+  rawHead: number;
+  rawSum: number;
+  rawSumSquares: number;
+  /** Samples left in the current rest period after an alarm. */
+  restLeft: number;
+  warmupSamples: number;
+}

@@ -1,0 +1,195 @@
+import { InvalidDetectorStateError } from './anomaly.errors.js';
+import { validateDetectorConfig, type DetectorConfig } from './detector.config.js';
+import type { DetectorState } from './detector.state.js';
+import { gaussianTail } from './gaussian-tail.js';
+import { insertSorted, removeSorted, sortedMedian } from './sorted-window.js';
+
+/** What is known about a series before it starts (NAB allows its min and max). */
+export interface SeriesContext {
+  readonly min?: number;
+  readonly max?: number;
+  /** Samples to learn from before scoring; overrides the config's `warmupSamples`. */
+  readonly warmupSamples?: number;
+}
+
+const dayMs = 86_400_000;
+/** Smallest scale in normalised units, so flat series do not divide by zero. */
+const minScale = 1e-3;
+/** Tail probability that maps to a score of 1 in the log-likelihood stage. */
+const tailFloor = 1e-10;
+
+const initialState = (config: DetectorConfig, context: SeriesContext): DetectorState => {
+  const rangeKnown = context.min !== undefined && context.max !== undefined && Number.isFinite(context.min) && Number.isFinite(context.max);
+  return {
+    version: 1,
+    count: 0,
+    rangeMin: rangeKnown ? (context.min ?? 0) : 0,
+    rangeMax: rangeKnown ? (context.max ?? 1) : 1,
+    rangeKnown,
+    seenMin: 0,
+    seenMax: 0,
+    ewmaMean: 0,
+    ewmaVariance: 0,
+    window: [],
+    windowHead: 0,
+    sorted: [],
+    madScale: 0,
+    histogram: new Array<number>(config.histogramBins).fill(0),
+    seasonMean: new Array<number>(config.seasonSlots).fill(0),
+    seasonCount: new Array<number>(config.seasonSlots).fill(0),
+    seasonScale: 0,
+    rawHistory: [],
+    rawHead: 0,
+    rawSum: 0,
+    rawSumSquares: 0,
+    restLeft: 0,
+    warmupSamples: context.warmupSamples ?? config.warmupSamples,
+  };
+};
+
+/**
+ * Streaming anomaly detector for one series. Each sample is scored once, in order, with no
+ * look-ahead, into a score in [0, 1], in constant time (plus a small sorted window). Stages:
+ * robust deviation (EWMA z-score, rolling median with an EWMA absolute-deviation scale, optional
+ * daily seasonal profile) and level novelty give a raw score; an anomaly-likelihood stage compares
+ * the recent raw scores with their longer history; a value beyond the range seen so far is a spatial
+ * anomaly; after an alarm, a rest period suppresses repeated alarms.
+ *
+ * `snapshot()` returns the whole state as plain JSON; `StreamingDetector.restore()` resumes it.
+ */
+export class StreamingDetector {
+  private readonly config: DetectorConfig;
+  private readonly state: DetectorState;
+
+  constructor(config: DetectorConfig, context: SeriesContext = {}, state?: DetectorState) {
+    this.config = validateDetectorConfig(config);
+    this.state = state ?? initialState(config, context);
+  }
+
+  /** Resumes a detector from a checkpoint taken with `snapshot()`. */
+  static restore(config: DetectorConfig, state: DetectorState): StreamingDetector {
+    if (state.version !== 1) throw new InvalidDetectorStateError(`unknown detector state version ${String(state.version)}`);
+    if (state.histogram.length !== config.histogramBins || state.seasonMean.length !== config.seasonSlots) {
+      throw new InvalidDetectorStateError('detector state was taken with a different configuration');
+    }
+    return new StreamingDetector(config, {}, structuredClone(state));
+  }
+
+  /** A deep copy of the state, safe to serialise with `JSON.stringify`. */
+  snapshot(): DetectorState {
+    return structuredClone(this.state);
+  }
+
+  /** Scores one sample (value, epoch milliseconds) and learns from it. */
+  score(value: number, time: number): number {
+    const s = this.state;
+    const c = this.config;
+    if (!s.rangeKnown) {
+      if (s.count === 0) {
+        s.rangeMin = value;
+        s.rangeMax = value;
+      }
+      if (value < s.rangeMin) s.rangeMin = value;
+      if (value > s.rangeMax) s.rangeMax = value;
+    }
+    const span = s.rangeMax - s.rangeMin;
+    const v = span > 0 ? (value - s.rangeMin) / span : 0;
+
+    if (s.count === 0) {
+      s.seenMin = v;
+      s.seenMax = v;
+      s.ewmaMean = v;
+      s.madScale = 0;
+    }
+
+    // Robust deviation from the recent level, in standard deviations.
+    const ewmaDeviation = Math.abs(v - s.ewmaMean) / Math.max(Math.sqrt(s.ewmaVariance), minScale);
+    const median = s.sorted.length > 0 ? sortedMedian(s.sorted) : v;
+    const medianDeviation = Math.abs(v - median) / Math.max(1.25 * s.madScale, minScale);
+    let deviation = Math.max(ewmaDeviation, medianDeviation);
+    const slot = c.seasonSlots > 0 ? Math.floor(((((time % dayMs) + dayMs) % dayMs) / dayMs) * c.seasonSlots) : 0;
+    if (c.seasonSlots > 0 && (s.seasonCount[slot] ?? 0) >= 3) {
+      const seasonalDeviation = Math.abs(v - (s.seasonMean[slot] ?? 0)) / Math.max(1.25 * s.seasonScale, minScale);
+      deviation = Math.min(deviation, seasonalDeviation);
+    }
+    const excess = Math.max(0, deviation - c.sigmaThreshold) / c.sigmaThreshold;
+    const deviationScore = 1 - Math.exp(-excess);
+    const bin = Math.min(c.histogramBins - 1, Math.max(0, Math.floor(v * c.histogramBins)));
+    const novelty = 1 / (1 + (s.histogram[bin] ?? 0));
+    const raw = Math.max(deviationScore, c.noveltyWeight * novelty);
+
+    // Anomaly likelihood: is the recent raw-score average unusually high for this series?
+    const n = s.rawHistory.length;
+    let likelihoodScore = 0;
+    if (n >= c.likelihoodShortWindow) {
+      const mean = s.rawSum / n;
+      const std = Math.max(Math.sqrt(Math.max(0, s.rawSumSquares / n - mean * mean)), c.likelihoodMinStd);
+      let shortSum = raw;
+      const k = c.likelihoodShortWindow - 1;
+      for (let j = 1; j <= k; j++) shortSum += s.rawHistory[(s.rawHead - j + n) % n] ?? 0;
+      const tail = gaussianTail((shortSum / (k + 1) - mean) / std);
+      likelihoodScore = Math.min(1, Math.log(Math.max(tail, tailFloor)) / Math.log(tailFloor));
+    }
+
+    // Spatial anomaly: outside the range seen so far by more than the tolerance.
+    const tolerance = (s.seenMax - s.seenMin) * c.spatialTolerance;
+    const spatial = s.seenMax > s.seenMin && (v > s.seenMax + tolerance || v < s.seenMin - tolerance);
+
+    let output = spatial ? 1 : likelihoodScore;
+    if (s.count < s.warmupSamples) output = 0;
+    if (s.restLeft > 0) {
+      s.restLeft--;
+      output = 0;
+    } else if (output >= c.alarmLevel) {
+      s.restLeft = Math.round(c.restFraction * s.warmupSamples);
+    }
+
+    this.learn(v, median, bin, slot, raw);
+    return output;
+  }
+
+  private learn(v: number, median: number, bin: number, slot: number, raw: number): void {
+    const s = this.state;
+    const c = this.config;
+    s.count++;
+    if (v < s.seenMin) s.seenMin = v;
+    if (v > s.seenMax) s.seenMax = v;
+
+    const diff = v - s.ewmaMean;
+    s.ewmaMean += c.ewmaAlpha * diff;
+    s.ewmaVariance = (1 - c.ewmaAlpha) * (s.ewmaVariance + c.ewmaAlpha * diff * diff);
+
+    s.madScale += c.madAlpha * (Math.abs(v - median) - s.madScale);
+    if (s.window.length < c.medianWindow) {
+      s.window.push(v);
+    } else {
+      removeSorted(s.sorted, s.window[s.windowHead] ?? 0);
+      s.window[s.windowHead] = v;
+      s.windowHead = (s.windowHead + 1) % c.medianWindow;
+    }
+    insertSorted(s.sorted, v);
+
+    s.histogram[bin] = (s.histogram[bin] ?? 0) + 1;
+
+    if (c.seasonSlots > 0) {
+      const count = s.seasonCount[slot] ?? 0;
+      const mean = s.seasonMean[slot] ?? 0;
+      if (count >= 3) s.seasonScale += c.madAlpha * (Math.abs(v - mean) - s.seasonScale);
+      s.seasonMean[slot] = count === 0 ? v : mean + c.seasonAlpha * (v - mean);
+      s.seasonCount[slot] = count + 1;
+    }
+
+    if (s.rawHistory.length < c.likelihoodWindow) {
+      s.rawHistory.push(raw);
+      s.rawHead = s.rawHistory.length % c.likelihoodWindow;
+    } else {
+      const old = s.rawHistory[s.rawHead] ?? 0;
+      s.rawSum -= old;
+      s.rawSumSquares -= old * old;
+      s.rawHistory[s.rawHead] = raw;
+      s.rawHead = (s.rawHead + 1) % c.likelihoodWindow;
+    }
+    s.rawSum += raw;
+    s.rawSumSquares += raw * raw;
+  }
+}
