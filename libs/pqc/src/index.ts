@@ -1,1 +1,26 @@
-export {};
+export * from './algorithms.constants.js';
+export * from './pqc.errors.js';
+export type { Encapsulation, MlDsa65, MlKem768, PqcBackend, RawKeyPair } from './pqc-backend.types.js';
+export { createNodeCryptoBackend } from './node-crypto.backend.js';
+export { createLiboqsBackend } from './liboqs.backend.js';
+export { BackendChoice, instrumentBackend, loadPqcBackend, selfTestBackend } from './backend.loader.js';
+export { PqcOperation, type PqcOperationObserver, type PqcOperationSample } from './operation-metrics.js';
+export { createXWing, type XWing, type XWingKeyPair, type XWingSecretKey } from './x-wing.kem.js';
+export { createPayloadSealer, type PayloadSealer, type SealBinding, type SealedPayload, type SealRecipient } from './payload.sealer.js';
+export { canonicalJson, canonicalJsonBytes } from './canonical-json.codec.js';
+export { keyIdFor } from './key-id.js';
+export * from './trust-bundle.js';
+export { createReplayGuard, type ReplayGuard } from './replay.guard.js';
+export { type EventPolicy, isAuthorizedEmitter } from './event-policy.js';
+export { createEventSigner, eventSigningInput, type EventEnvelope, type EventSigner, type SignedEvent } from './signed-event.js';
+export {
+  createEventVerifier,
+  DEFAULT_CLOCK_SKEW_MS,
+  type EventVerifier,
+  type EventVerifierOptions,
+  type VerificationResult,
+} from './event.verifier.js';
+export * from './identity-files.js';
+export { fromBase64Url, toBase64Url } from './bytes.codec.js';
+export { negotiatedGroup, PQC_TLS_GROUPS, pqcTlsClientOptions, pqcTlsServerOptions, type TlsCredentials } from './tls.options.js';
+export { assertPqcReady, type PqcReadiness, type PqcReadinessOptions } from './pqc-readiness.js';
