@@ -1,4 +1,4 @@
-import { type BackendChoice, loadPqcBackend } from './backend.loader.js';
+import { type BackendChoice, instrumentBackend, loadPqcBackend, selfTestBackend } from './backend.loader.js';
 import { loadServiceIdentity, loadTrustStore, type ServiceIdentity } from './identity-files.js';
 import type { PqcOperationObserver } from './operation-metrics.js';
 import { PqcError, PqcNotReadyError, PqcReadinessCode } from './pqc.errors.js';
@@ -13,6 +13,8 @@ export interface PqcReadinessOptions {
   readonly identity?: { readonly dir: string; readonly name: string };
   readonly observer?: PqcOperationObserver;
   readonly now?: number;
+  /** Supply a backend yourself (tests, custom builds); it still has to pass the self-test. */
+  readonly loadBackend?: () => Promise<PqcBackend>;
 }
 
 export type PqcReadiness =
@@ -34,10 +36,16 @@ export async function assertPqcReady(options: PqcReadinessOptions): Promise<PqcR
   const problems: PqcNotReadyError[] = [];
   let backend: PqcBackend | undefined;
   try {
-    backend = await loadPqcBackend({
-      ...(options.backend !== undefined && { backend: options.backend }),
-      ...(options.observer !== undefined && { observer: options.observer }),
-    });
+    if (options.loadBackend) {
+      const custom = await options.loadBackend();
+      selfTestBackend(custom);
+      backend = options.observer ? instrumentBackend(custom, options.observer) : custom;
+    } else {
+      backend = await loadPqcBackend({
+        ...(options.backend !== undefined && { backend: options.backend }),
+        ...(options.observer !== undefined && { observer: options.observer }),
+      });
+    }
   } catch (cause) {
     problems.push(
       new PqcNotReadyError(

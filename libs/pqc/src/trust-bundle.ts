@@ -151,7 +151,9 @@ export function openTrustBundle(
     bySpiffe.set(identity.spiffeId, identity.name);
   }
   const entry = (nameOrSpiffeId: string) => byName.get(bySpiffe.get(nameOrSpiffeId) ?? nameOrSpiffeId);
-  const valid = (key: ResolvedKey, at: number) => at >= key.notBefore && at <= key.notAfter;
+  // A key is usable only inside its own window and the bundle's.
+  const valid = (key: ResolvedKey, at: number) =>
+    at >= key.notBefore && at <= key.notAfter && at >= notBefore && at <= notAfter;
   return {
     trustDomain: bundle.trustDomain,
     notAfter,
