@@ -6,7 +6,7 @@ export interface DetectorState {
   readonly version: 1;
   /** Samples scored so far. */
   count: number;
-  /** Value range used to normalise (known up front, or widened as samples arrive). */
+  /** Value range used to normalise (known up front, or fixed from the first sample). */
   rangeMin: number;
   rangeMax: number;
   rangeKnown: boolean;

@@ -1,4 +1,12 @@
 export * from './anomaly.errors.js';
+export * from './cause-kind.js';
+export * from './dependency-graph.js';
 export * from './detector.config.js';
 export type { DetectorState } from './detector.state.js';
+export * from './pattern.js';
+export * from './pattern-analyzer.js';
+export type { RootCause } from './root-cause.js';
+export * from './root-cause-analyzer.js';
 export * from './streaming.detector.js';
+export * from './symptom.js';
+export * from './threshold-learner.js';

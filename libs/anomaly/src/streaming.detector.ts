@@ -84,13 +84,10 @@ export class StreamingDetector {
   score(value: number, time: number): number {
     const s = this.state;
     const c = this.config;
-    if (!s.rangeKnown) {
-      if (s.count === 0) {
-        s.rangeMin = value;
-        s.rangeMax = value;
-      }
-      if (value < s.rangeMin) s.rangeMin = value;
-      if (value > s.rangeMax) s.rangeMax = value;
+    if (!s.rangeKnown && s.count === 0) {
+      // Unknown range: fix the scale from the first sample so learned statistics stay comparable.
+      s.rangeMin = value;
+      s.rangeMax = value + Math.max(Math.abs(value), 1);
     }
     const span = s.rangeMax - s.rangeMin;
     const v = span > 0 ? (value - s.rangeMin) / span : 0;
