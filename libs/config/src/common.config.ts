@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { env } from './env.schemas.js';
+import type { ConfigSpec } from './config.loader.js';
+
+/** Settings every mapek service reads. */
+export function commonConfig(defaultPort: number) {
+  return {
+    NATS_URL: { schema: env.url('nats://127.0.0.1:4222', ['nats:', 'tls:']), description: 'NATS server URL(s), comma separated' },
+    MAPEK_SUBJECT_PREFIX: {
+      schema: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be one subject token').default('mapek'),
+      description: 'first token of every subject',
+    },
+    MAPEK_HTTP_HOST: { schema: env.string('127.0.0.1'), description: 'address the /health and /metrics server binds' },
+    MAPEK_HTTP_PORT: { schema: env.port(defaultPort), description: 'port of the /health and /metrics server' },
+    MAPEK_STREAM_REPLICAS: { schema: env.integer(1, 1, 5), description: 'JetStream replicas for the event streams (3 in a cluster)' },
+    MAPEK_INSTANCE_ID: { schema: env.optionalString(), description: 'replica name in logs and metrics (default: host-pid)' },
+    LOG_LEVEL: { schema: env.logLevel(), description: 'pino log level' },
+  } satisfies ConfigSpec;
+}

@@ -1,0 +1,4 @@
+export * from './config.error.js';
+export * from './config.loader.js';
+export * from './env.schemas.js';
+export * from './common.config.js';

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { StreamName, newEventId, subjects, type Envelope } from '@mapek/contracts';
+import { ServiceMetrics, createLogger } from '@mapek/observability';
+import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
+import { JetStreamEventConsumer } from './event-consumer.js';
+import { JetStreamPublisher } from './event-publisher.js';
+import { PermanentHandlerError, TransientHandlerError } from './messaging.errors.js';
+import { ensureStreams } from './stream-setup.js';
+
+const prefix = 'mapek';
+const logger = createLogger('test', 'silent');
+
+function symptomData(value: number) {
+  return {
+    source: 'threshold' as const,
+    rule: 'memory',
+    severity: 'critical' as const,
+    metric: 'process_resident_memory_bytes',
+    value,
+    threshold: 400,
+    labels: {},
+    description: 'memory above threshold',
+    observedAt: new Date().toISOString(),
+  };
+}
+
+async function dlqCount(jsm: JetStreamManager): Promise<number> {
+  return (await jsm.streams.info(StreamName.deadLetter)).state.messages;
+}
+
+describe('JetStream event consumer against a real nats-server', () => {
+  let server: NatsServerProcess;
+  let nc: NatsConnection;
+  let js: JetStreamClient;
+  let jsm: JetStreamManager;
+  let publisher: JetStreamPublisher;
+
+  beforeAll(async () => {
+    server = await startNatsServer();
+    nc = await connect({ servers: server.url });
+    jsm = await jetstreamManager(nc);
+    js = jetstream(nc);
+    await ensureStreams(jsm, { prefix, replicas: 1 });
+    publisher = new JetStreamPublisher({ js, prefix, source: 'monitor' });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await server?.stop();
+  });
+
+  it('stores a retried publish once because Nats-Msg-Id is the event id', async () => {
+    const envelope = publisher.envelope('symptom', { target: 'dedupe', data: symptomData(500) });
+    await publisher.publishEnvelope(envelope);
+    await publisher.publishEnvelope(envelope);
+    const stored = await jsm.streams.info(StreamName.events, { subjects_filter: subjects.symptoms('dedupe') });
+    expect(stored.state.subjects?.[subjects.symptoms('dedupe')]).toBe(1);
+  });
+
+  it('rejects a malformed event, counts and dead-letters it, and keeps consuming', async () => {
+    const metrics = new ServiceMetrics('test');
+    const seen: Envelope<'symptom'>[] = [];
+    const consumer = new JetStreamEventConsumer({
+      nc, js, jsm, prefix, metrics, logger,
+      stream: StreamName.events,
+      durable: 'malformed-test',
+      filterSubjects: [subjects.symptoms('malformed')],
+      handlers: { symptom: async (event) => void seen.push(event) },
+    });
+    await consumer.start();
+    const before = await dlqCount(jsm);
+    await js.publish(subjects.symptoms('malformed'), new TextEncoder().encode('{"not":"an envelope"'));
+    await js.publish(subjects.symptoms('malformed'), new TextEncoder().encode(JSON.stringify({ id: newEventId(), type: 'symptom', version: 1, source: 'x', time: new Date().toISOString(), target: 'malformed', data: { severity: 'bogus' } })));
+    await publisher.publish('symptom', { target: 'malformed', data: symptomData(1) });
+    await waitFor(() => seen.length === 1, { what: 'the valid event after two bad ones' });
+    await waitFor(async () => (await dlqCount(jsm)) === before + 2, { what: 'two dead letters' });
+    const text = await metrics.text();
+    expect(text).toMatch(/mapek_events_rejected_total\{reason="malformed",consumer="malformed-test",service="test"\} 1/);
+    expect(text).toMatch(/mapek_events_rejected_total\{reason="invalid_data",consumer="malformed-test",service="test"\} 1/);
+    const dead = await jsm.streams.getMessage(StreamName.deadLetter, { last_by_subj: subjects.deadLetter('malformed-test') });
+    expect(dead?.header.get('Mapek-Reject-Reason')).toBe('invalid_data');
+    await consumer.stop();
+  });
+
+  it('rejects an event published on the subject of another type', async () => {
+    const metrics = new ServiceMetrics('test');
+    const consumer = new JetStreamEventConsumer({
+      nc, js, jsm, prefix, metrics, logger,
+      stream: StreamName.events,
+      durable: 'mismatch-test',
+      filterSubjects: [subjects.analyses('mismatch')],
+      handlers: { analysis: async () => undefined },
+    });
+    await consumer.start();
+    const envelope = publisher.envelope('symptom', { target: 'mismatch', data: symptomData(2) });
+    await js.publish(subjects.analyses('mismatch'), new TextEncoder().encode(JSON.stringify(envelope)));
+    await waitFor(async () => /reason="subject_mismatch"/.test(await metrics.text()), { what: 'subject_mismatch count' });
+    await consumer.stop();
+  });
+
+  it('retries a transient handler failure and dead-letters a permanent one', async () => {
+    const metrics = new ServiceMetrics('test');
+    let attempts = 0;
+    const handled: string[] = [];
+    const consumer = new JetStreamEventConsumer({
+      nc, js, jsm, prefix, metrics, logger,
+      stream: StreamName.events,
+      durable: 'retry-test',
+      filterSubjects: [subjects.symptoms('retry')],
+      retryDelaysMs: [50, 50, 50],
+      handlers: {
+        symptom: async (event) => {
+          if (event.data.value === 13) throw new PermanentHandlerError('poison', 'this value is never acceptable');
+          attempts++;
+          if (attempts < 3) throw new TransientHandlerError('flaky', 'dependency timed out');
+          handled.push(event.id);
+        },
+      },
+    });
+    await consumer.start();
+    const before = await dlqCount(jsm);
+    const ok = await publisher.publish('symptom', { target: 'retry', data: symptomData(1) });
+    await waitFor(() => handled.includes(ok.id), { what: 'the third attempt' });
+    expect(attempts).toBe(3);
+    await publisher.publish('symptom', { target: 'retry', data: symptomData(13) });
+    await waitFor(async () => (await dlqCount(jsm)) === before + 1, { what: 'the poison message in the DLQ' });
+    const dead = await jsm.streams.getMessage(StreamName.deadLetter, { last_by_subj: subjects.deadLetter('retry-test') });
+    expect(dead?.header.get('Mapek-Reject-Reason')).toBe('poison');
+    await consumer.stop();
+  });
+
+  it('hands each event id to the handler once even when it is published twice past the dedupe window', async () => {
+    const metrics = new ServiceMetrics('test');
+    const handled: string[] = [];
+    const consumer = new JetStreamEventConsumer({
+      nc, js, jsm, prefix, metrics, logger,
+      stream: StreamName.events,
+      durable: 'idempotent-test',
+      filterSubjects: [subjects.symptoms('idem')],
+      handlers: { symptom: async (event) => void handled.push(event.id) },
+    });
+    await consumer.start();
+    const envelope = publisher.envelope('symptom', { target: 'idem', data: symptomData(3) });
+    // Bypass the stream's dedupe (no msgID) to simulate a redelivery from outside the window.
+    const bytes = new TextEncoder().encode(JSON.stringify(envelope));
+    await js.publish(subjects.symptoms('idem'), bytes);
+    await js.publish(subjects.symptoms('idem'), bytes);
+    const marker = await publisher.publish('symptom', { target: 'idem', data: symptomData(4) });
+    await waitFor(() => handled.includes(marker.id), { what: 'the marker event' });
+    expect(handled.filter((id) => id === envelope.id)).toHaveLength(1);
+    await consumer.stop();
+  });
+});

@@ -1,0 +1,289 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiError,
+  type ConsumerConfig,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { headers as natsHeaders, nanos, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { Logger } from '@mapek/observability';
+import {
+  EnvelopeRejectReason,
+  Header,
+  eventRegistry,
+  eventTypeForSubject,
+  parseEnvelope,
+  subjects,
+  type Envelope,
+  type EventType,
+} from '@mapek/contracts';
+import { logContext, type ServiceMetrics } from '@mapek/observability';
+import { errorCode, isRetryable } from './messaging.errors.js';
+import { RecentIds } from './recent-ids.js';
+import { parseTraceparent } from './trace-context.js';
+
+export interface HandlerContext {
+  readonly subject: string;
+  readonly deliveryCount: number;
+  readonly streamSequence: number;
+  /** Tells JetStream the handler is still busy so the message is not redelivered meanwhile. */
+  working(): void;
+}
+
+export type EventHandler<T extends EventType = EventType> = (envelope: Envelope<T>, context: HandlerContext) => Promise<void>;
+export type HandlerMap = { [T in EventType]?: EventHandler<T> };
+
+/** Extra checks before a handler runs (signatures, authorization, freshness, replay). */
+export type EnvelopeVerifier = (
+  envelope: Envelope,
+  subject: string,
+) => { ok: true } | { ok: false; reason: string; detail: string };
+
+export interface EventConsumerOptions {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly prefix: string;
+  readonly stream: string;
+  /** Durable name; replicas of a service share it. */
+  readonly durable: string;
+  readonly handlers: HandlerMap;
+  /** Defaults to the subjects of the handled event types. */
+  readonly filterSubjects?: readonly string[];
+  readonly metrics: ServiceMetrics;
+  readonly logger: Logger;
+  readonly ackWaitMs?: number;
+  readonly maxDeliver?: number;
+  /** Delay before the n-th retry of a failed handler (index = delivery count - 1). */
+  readonly retryDelaysMs?: readonly number[];
+  /** How many messages are handled at once (order is kept only with 1). */
+  readonly concurrency?: number;
+  readonly verifier?: EnvelopeVerifier;
+  /** Where a new durable starts; `new` skips history (the gateway's live view). */
+  readonly deliverPolicy?: 'all' | 'new';
+}
+
+interface RejectInfo {
+  readonly reason: string;
+  readonly detail: string;
+}
+
+/**
+ * A durable JetStream pull consumer that validates every message against its contract before a
+ * handler runs, acknowledges with a confirmed (double) ack, retries transient failures with
+ * backoff up to a finite number of deliveries, and dead-letters everything it cannot handle —
+ * with the reason in a header and a count in `mapek_events_rejected_total{reason}`.
+ */
+export class JetStreamEventConsumer {
+  private messages: ConsumerMessages | undefined;
+  private advisory: Subscription | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly handled = new RecentIds(20_000);
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private readonly ackWaitMs: number;
+  private readonly maxDeliver: number;
+  private readonly retryDelaysMs: readonly number[];
+  private readonly concurrency: number;
+
+  constructor(private readonly options: EventConsumerOptions) {
+    this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.maxDeliver = options.maxDeliver ?? 5;
+    this.retryDelaysMs = options.retryDelaysMs ?? [1000, 5000, 15_000, 30_000];
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
+  }
+
+  get handledTypes(): EventType[] {
+    return Object.keys(this.options.handlers) as EventType[];
+  }
+
+  filterSubjects(): string[] {
+    if (this.options.filterSubjects) return [...this.options.filterSubjects];
+    const kinds = new Set(this.handledTypes.map((type) => eventRegistry[type].subjectKind));
+    return [...kinds].map((kind) => `${this.options.prefix}.${kind}.>`);
+  }
+
+  consumerConfig(): Partial<ConsumerConfig> & { durable_name: string } {
+    const subjectsFilter = this.filterSubjects();
+    return {
+      durable_name: this.options.durable,
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: nanos(this.ackWaitMs),
+      max_deliver: this.maxDeliver,
+      // No server-side `backoff`: on nats-server 2.9 it overrides the delay of a second nak.
+      // Handler failures back off through nak(delay); a crashed handler is redelivered after ack_wait.
+      deliver_policy: this.options.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
+      max_ack_pending: 1000,
+      ...(subjectsFilter.length === 1 ? { filter_subject: subjectsFilter[0] } : { filter_subjects: subjectsFilter }),
+    };
+  }
+
+  async ensure(): Promise<void> {
+    const config = this.consumerConfig();
+    try {
+      await this.options.jsm.consumers.info(this.options.stream, this.options.durable);
+      await this.options.jsm.consumers.update(this.options.stream, this.options.durable, config);
+    } catch (error) {
+      if (error instanceof JetStreamApiError && error.status === 404) {
+        await this.options.jsm.consumers.add(this.options.stream, config);
+      } else {
+        throw error;
+      }
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.ensure();
+    this.watchMaxDeliveries();
+    const consumer = await this.options.js.consumers.get(this.options.stream, this.options.durable);
+    this.messages = await consumer.consume({ max_messages: this.concurrency * 2 });
+    const messages = this.messages;
+    this.loop = (async () => {
+      for await (const msg of messages) {
+        if (this.stopping) {
+          msg.nak();
+          continue;
+        }
+        while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+        const task = this.process(msg).finally(() => this.inFlight.delete(task));
+        this.inFlight.add(task);
+      }
+    })();
+  }
+
+  /** Stops pulling, lets handlers in flight finish (they ack or nak), and returns. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.messages?.stop();
+    this.advisory?.unsubscribe();
+    await Promise.allSettled([...this.inFlight]);
+    await this.loop?.catch(() => undefined);
+  }
+
+  /** Messages the server gave up on after max deliveries (e.g. a handler crashed every time) are copied to the DLQ. */
+  private watchMaxDeliveries(): void {
+    const subject = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${this.options.stream}.${this.options.durable}`;
+    this.advisory = this.options.nc.subscribe(subject, {
+      callback: (error, msg) => {
+        if (error) return;
+        void (async () => {
+          try {
+            const advisory = msg.json<{ stream_seq: number }>();
+            const stored = await this.options.jsm.streams.getMessage(this.options.stream, { seq: advisory.stream_seq });
+            if (!stored) return;
+            await this.deadLetter(stored.subject, stored.data, `${advisory.stream_seq}`, {
+              reason: 'max_deliveries',
+              detail: `not acknowledged after ${this.maxDeliver} deliveries`,
+            });
+          } catch (copyError) {
+            this.options.logger.error({ err: copyError }, 'could not dead-letter a message that hit max deliveries');
+          }
+        })();
+      },
+    });
+  }
+
+  private async process(msg: JsMsg): Promise<void> {
+    const consumer = this.options.durable;
+    const rejected = (info: RejectInfo) => this.reject(msg, info);
+    const parsed = parseEnvelope(msg.data);
+    if (!parsed.ok) return rejected({ reason: parsed.reason, detail: parsed.detail });
+    const envelope = parsed.envelope;
+    const expectedType = eventTypeForSubject(msg.subject, this.options.prefix);
+    if (expectedType !== envelope.type) {
+      return rejected({
+        reason: EnvelopeRejectReason.subjectMismatch,
+        detail: `${envelope.type} arrived on ${msg.subject} (which carries ${expectedType ?? 'nothing'})`,
+      });
+    }
+    if (this.options.verifier) {
+      const verdict = this.options.verifier(envelope, msg.subject);
+      if (!verdict.ok) return rejected({ reason: verdict.reason, detail: verdict.detail });
+    }
+    const handler = this.options.handlers[envelope.type] as EventHandler | undefined;
+    if (!handler) {
+      this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'ignored' });
+      await msg.ackAck().catch(() => undefined);
+      return;
+    }
+    if (this.handled.has(envelope.id)) {
+      this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'duplicate' });
+      await msg.ackAck().catch(() => undefined);
+      return;
+    }
+    const trace = parseTraceparent(msg.headers?.get(Header.traceparent));
+    const context: HandlerContext = {
+      subject: msg.subject,
+      deliveryCount: msg.info.deliveryCount,
+      streamSequence: msg.info.streamSequence,
+      working: () => msg.working(),
+    };
+    const heartbeat = setInterval(() => msg.working(), Math.max(250, Math.floor(this.ackWaitMs / 3)));
+    const started = performance.now();
+    try {
+      await logContext.run(
+        {
+          eventId: envelope.id,
+          target: envelope.target,
+          ...(envelope.incidentId ? { incidentId: envelope.incidentId } : {}),
+          ...(trace ? { traceId: trace.traceId } : {}),
+        },
+        () => handler(envelope, context),
+      );
+      clearInterval(heartbeat);
+      await msg.ackAck();
+      this.handled.add(envelope.id);
+      this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'ok' });
+    } catch (error) {
+      clearInterval(heartbeat);
+      const retryable = isRetryable(error);
+      const delivery = msg.info.deliveryCount;
+      if (retryable && delivery < this.maxDeliver && !this.stopping) {
+        const delay = this.retryDelaysMs[Math.min(delivery - 1, this.retryDelaysMs.length - 1)] ?? 1000;
+        const jittered = Math.round(delay * (0.8 + Math.random() * 0.4));
+        this.options.logger.warn({ err: error, delivery, retryInMs: jittered }, `handler for ${envelope.type} failed; will retry`);
+        this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'retry' });
+        msg.nak(jittered);
+      } else if (retryable && this.stopping) {
+        msg.nak();
+      } else {
+        this.options.logger.error({ err: error, delivery }, `handler for ${envelope.type} failed for good; dead-lettering`);
+        this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'failed' });
+        await this.reject(msg, {
+          reason: retryable ? 'max_deliveries' : errorCode(error),
+          detail: (error as Error).message ?? String(error),
+        }, false);
+      }
+    } finally {
+      this.options.metrics.handleDuration.observe({ type: envelope.type, consumer }, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async reject(msg: JsMsg, info: RejectInfo, countAsRejected = true): Promise<void> {
+    if (countAsRejected) {
+      this.options.metrics.eventsRejected.inc({ reason: info.reason, consumer: this.options.durable });
+      this.options.logger.warn({ subject: msg.subject, reason: info.reason, detail: info.detail.slice(0, 500) }, 'event rejected');
+    }
+    try {
+      await this.deadLetter(msg.subject, msg.data, `${msg.info.streamSequence}`, info);
+      msg.term(info.reason);
+    } catch (error) {
+      // The DLQ is unreachable: leave the message to be redelivered rather than lose it.
+      this.options.logger.error({ err: error }, 'dead-letter publish failed; message will be redelivered');
+      msg.nak(1000);
+    }
+  }
+
+  private async deadLetter(subject: string, data: Uint8Array, sequence: string, info: RejectInfo): Promise<void> {
+    const headers = natsHeaders();
+    headers.set(Header.rejectReason, info.reason);
+    headers.set(Header.rejectDetail, info.detail.replace(/[\r\n]+/g, ' ').slice(0, 1000));
+    headers.set(Header.originalSubject, subject);
+    const id = `${this.options.stream}:${this.options.durable}:${sequence}`;
+    await this.options.js.publish(subjects.deadLetter(this.options.durable, this.options.prefix), data, { msgID: id, headers });
+    this.options.metrics.eventsDeadLettered.inc({ consumer: this.options.durable, reason: info.reason });
+  }
+}

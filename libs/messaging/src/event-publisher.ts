@@ -1,0 +1,104 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { z } from 'zod';
+import {
+  Header,
+  encodeEnvelope,
+  eventRegistry,
+  newEventId,
+  subjectFor,
+  type Envelope,
+  type EventData,
+  type EventType,
+} from '@mapek/contracts';
+import { logContext, type ServiceMetrics } from '@mapek/observability';
+import { ContractViolationError } from './messaging.errors.js';
+import { childTraceparent, formatTraceparent } from './trace-context.js';
+
+export interface PublishInput<T extends EventType> {
+  readonly target: string;
+  readonly data: EventData<T>;
+  readonly incidentId?: string;
+  readonly causationId?: string;
+  /** Give a derived id (see deriveEventId) when a redelivered handler must not publish twice. */
+  readonly id?: string;
+  /** The subject key: the target for most kinds, the plan id for decisions. */
+  readonly subjectKey?: string;
+}
+
+/** What domain code publishes through; the JetStream implementation is below, tests use a fake. */
+export interface EventPublisherPort {
+  publish<T extends EventType>(type: T, input: PublishInput<T>): Promise<Envelope<T>>;
+}
+
+/** Hook for signing (libs/pqc): receives the envelope and subject, returns the envelope to send. */
+export type EnvelopeSigner = (envelope: Envelope, subject: string) => Envelope;
+
+export interface JetStreamPublisherOptions {
+  readonly js: JetStreamClient;
+  readonly prefix: string;
+  /** The sending service's identity, e.g. `spiffe://mapek.local/planner` or `planner`. */
+  readonly source: string;
+  readonly metrics?: ServiceMetrics;
+  readonly signer?: EnvelopeSigner;
+}
+
+/**
+ * Publishes envelopes to JetStream and awaits the stream's acknowledgement. `Nats-Msg-Id` is the
+ * event id, so a retried publish is stored once within the stream's duplicate window.
+ */
+export class JetStreamPublisher implements EventPublisherPort {
+  constructor(private readonly options: JetStreamPublisherOptions) {}
+
+  envelope<T extends EventType>(type: T, input: PublishInput<T>): Envelope<T> {
+    const entry = eventRegistry[type];
+    const parsed = entry.schema.safeParse(input.data);
+    if (!parsed.success) {
+      throw new ContractViolationError(`refusing to publish invalid ${type}: ${z.prettifyError(parsed.error)}`);
+    }
+    return {
+      id: input.id ?? newEventId(),
+      type,
+      version: entry.version,
+      source: this.options.source,
+      time: new Date().toISOString(),
+      target: input.target,
+      ...(input.incidentId ? { incidentId: input.incidentId } : {}),
+      ...(input.causationId ? { causationId: input.causationId } : {}),
+      data: input.data,
+    };
+  }
+
+  subject(envelope: Envelope, subjectKey?: string): string {
+    return subjectFor(eventRegistry[envelope.type].subjectKind, subjectKey ?? envelope.target, this.options.prefix);
+  }
+
+  async publish<T extends EventType>(type: T, input: PublishInput<T>): Promise<Envelope<T>> {
+    const envelope = this.envelope(type, input);
+    await this.publishEnvelope(envelope, input.subjectKey);
+    return envelope;
+  }
+
+  /** Publishes several envelopes pipelined (all in flight at once), resolving when all are acknowledged. */
+  async publishMany<T extends EventType>(type: T, inputs: readonly PublishInput<T>[]): Promise<Envelope<T>[]> {
+    const envelopes = inputs.map((input) => this.envelope(type, input));
+    await Promise.all(envelopes.map((envelope, index) => this.publishEnvelope(envelope, inputs[index]?.subjectKey)));
+    return envelopes;
+  }
+
+  async publishEnvelope(envelope: Envelope, subjectKey?: string): Promise<void> {
+    const subject = this.subject(envelope, subjectKey);
+    const signed = this.options.signer ? this.options.signer(envelope, subject) : envelope;
+    const headers = natsHeaders();
+    headers.set(Header.msgId, envelope.id);
+    headers.set(Header.traceparent, formatTraceparent(childTraceparent(logContext.current().traceId)));
+    const started = performance.now();
+    await this.options.js.publish(subject, encodeEnvelope(signed), {
+      msgID: envelope.id,
+      headers,
+      expect: { streamName: eventRegistry[envelope.type].stream },
+    });
+    this.options.metrics?.publishDuration.observe({ type: envelope.type }, (performance.now() - started) / 1000);
+    this.options.metrics?.eventsPublished.inc({ type: envelope.type });
+  }
+}

@@ -1,0 +1,5 @@
+export * from './log-context.js';
+export * from './logger.js';
+export * from './metrics.js';
+export * from './health.js';
+export * from './observability.module.js';

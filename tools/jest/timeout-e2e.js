@@ -1,0 +1,2 @@
+import { jest } from '@jest/globals';
+jest.setTimeout(240_000);

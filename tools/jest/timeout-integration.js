@@ -1,0 +1,2 @@
+import { jest } from '@jest/globals';
+jest.setTimeout(60_000);
