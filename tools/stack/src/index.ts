@@ -1,0 +1,29 @@
+export { startStack, repositoryRoot, type Stack, type StackProcess } from './stack.js';
+export { STACK_DEFAULTS, type StackOptions } from './stack.options.js';
+export {
+  DEFAULT_SERVICES,
+  INFRASTRUCTURE_PORTS,
+  InfrastructureName,
+  READINESS_PATH,
+  ServiceName,
+  ServiceRole,
+  type ServiceDefinition,
+} from './service-catalog.js';
+export { monitorTargets, serviceEnvironment, type EnvironmentContext, type MonitorTarget } from './service-environment.js';
+export { formatStackSummary, memoryLeakCurl } from './stack-summary.js';
+export { redactUrl } from './redact-url.js';
+export { findNatsServer, jetStreamAnswers } from './nats-server.js';
+export { answersQuery } from './embedded-postgres.js';
+export { PGLITE_MAX_CONNECTIONS } from './pglite-ipc.js';
+export { isPortFree } from './port-allocator.js';
+export type { ProcessExit } from './managed-process.js';
+export {
+  NatsServerNotFoundError,
+  ProcessNotReadyError,
+  ServiceNotBuiltError,
+  StackComponentMissingError,
+  StackErrorCode,
+  StackStateError,
+  StackUsageError,
+  UnknownProcessError,
+} from './stack.errors.js';

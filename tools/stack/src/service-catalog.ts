@@ -1,0 +1,64 @@
+/** How a process takes part in the stack: a MAPE-K service, or the managed demo application. */
+export const ServiceRole = {
+  /** Reads MAPEK_HTTP_PORT / MAPEK_HTTP_HOST; ready when GET /health/ready answers 200. */
+  loop: 'loop',
+  /** Reads PORT; ready when GET /health answers 200; the monitor scrapes it. */
+  demo: 'demo',
+} as const;
+export type ServiceRole = (typeof ServiceRole)[keyof typeof ServiceRole];
+
+export const ServiceName = {
+  monitor: 'monitor',
+  analyzer: 'analyzer',
+  planner: 'planner',
+  executor: 'executor',
+  knowledge: 'knowledge',
+  gateway: 'gateway',
+  demoApp: 'demo-app',
+} as const;
+export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
+
+/** Names of the infrastructure processes the stack may spawn itself. */
+export const InfrastructureName = {
+  natsServer: 'nats-server',
+  pglite: 'pglite',
+} as const;
+export type InfrastructureName = (typeof InfrastructureName)[keyof typeof InfrastructureName];
+
+/** A Node process of the stack. */
+export interface ServiceDefinition {
+  /** Shown before its output lines; used by stopService/startService and for `ports`. */
+  readonly name: string;
+  /** Script run with `node`, relative to the repository root or absolute. */
+  readonly entry: string;
+  /** Flags for node before the script (the demo app runs with --expose-gc). */
+  readonly nodeArgs?: readonly string[];
+  /** Port tried first; a free one is chosen when it is taken. 0: any free port. */
+  readonly port: number;
+  readonly role: ServiceRole;
+  /** Readiness URL path; /health/ready for loop services, /health for the demo app. */
+  readonly readinessPath?: string;
+}
+
+export const READINESS_PATH = {
+  [ServiceRole.loop]: '/health/ready',
+  [ServiceRole.demo]: '/health',
+} as const satisfies Record<ServiceRole, string>;
+
+/** The whole mapek stack: the six MAPE-K services and the demo app they manage. */
+export const DEFAULT_SERVICES: readonly ServiceDefinition[] = [
+  { name: ServiceName.demoApp, entry: 'examples/demo-app/dist/main.js', nodeArgs: ['--expose-gc'], port: 8000, role: ServiceRole.demo },
+  { name: ServiceName.knowledge, entry: 'services/knowledge/dist/main.js', port: 9105, role: ServiceRole.loop },
+  { name: ServiceName.monitor, entry: 'services/monitor/dist/main.js', port: 9101, role: ServiceRole.loop },
+  { name: ServiceName.analyzer, entry: 'services/analyzer/dist/main.js', port: 9102, role: ServiceRole.loop },
+  { name: ServiceName.planner, entry: 'services/planner/dist/main.js', port: 9103, role: ServiceRole.loop },
+  { name: ServiceName.executor, entry: 'services/executor/dist/main.js', port: 9104, role: ServiceRole.loop },
+  { name: ServiceName.gateway, entry: 'services/gateway/dist/main.js', port: 8080, role: ServiceRole.loop },
+];
+
+/** Usual ports of the infrastructure the stack spawns. */
+export const INFRASTRUCTURE_PORTS = {
+  nats: 4222,
+  natsMonitor: 8222,
+  postgres: 5432,
+} as const;

@@ -1,0 +1,50 @@
+import { describe, expect, it } from '@jest/globals';
+import { DEFAULT_SERVICES, ServiceName } from './service-catalog.js';
+import { serviceEnvironment, type EnvironmentContext } from './service-environment.js';
+
+const context: EnvironmentContext = {
+  natsUrl: 'nats://127.0.0.1:4333',
+  databaseUrl: 'postgres://postgres@127.0.0.1:5433/postgres',
+  databasePoolSize: 1,
+  subjectPrefix: 'mapek',
+  logLevel: 'info',
+  scrapeIntervalMs: 1000,
+  demo: { name: 'demo-app', port: 8001 },
+};
+
+function service(name: string) {
+  const found = DEFAULT_SERVICES.find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`no ${name} in DEFAULT_SERVICES`);
+  return found;
+}
+
+describe('serviceEnvironment', () => {
+  it('gives a loop service NATS, the subject prefix and its HTTP port on 127.0.0.1', () => {
+    expect(serviceEnvironment(service(ServiceName.planner), 9103, context)).toEqual({
+      NATS_URL: 'nats://127.0.0.1:4333',
+      MAPEK_SUBJECT_PREFIX: 'mapek',
+      LOG_LEVEL: 'info',
+      MAPEK_HTTP_PORT: '9103',
+      MAPEK_HTTP_HOST: '127.0.0.1',
+    });
+  });
+
+  it('gives only the knowledge service the database and its pool size', () => {
+    const knowledge = serviceEnvironment(service(ServiceName.knowledge), 9105, context);
+    expect(knowledge['DATABASE_URL']).toBe(context.databaseUrl);
+    expect(knowledge['MAPEK_DATABASE_POOL_SIZE']).toBe('1');
+    expect(serviceEnvironment(service(ServiceName.analyzer), 9102, context)['DATABASE_URL']).toBeUndefined();
+  });
+
+  it('points the monitor at the demo app metrics and health', () => {
+    const monitor = serviceEnvironment(service(ServiceName.monitor), 9101, context);
+    expect(JSON.parse(monitor['MAPEK_MONITOR_TARGETS'] ?? '')).toEqual([
+      { name: 'demo-app', metricsUrl: 'http://127.0.0.1:8001/metrics', healthUrl: 'http://127.0.0.1:8001/health' },
+    ]);
+    expect(monitor['MAPEK_SCRAPE_INTERVAL_MS']).toBe('1000');
+  });
+
+  it('gives the demo app PORT and its target name', () => {
+    expect(serviceEnvironment(service(ServiceName.demoApp), 8001, context)).toMatchObject({ PORT: '8001', MAPEK_TARGET: 'demo-app', NATS_URL: context.natsUrl });
+  });
+});

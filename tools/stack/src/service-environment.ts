@@ -1,0 +1,56 @@
+import { ServiceName, ServiceRole, type ServiceDefinition } from './service-catalog.js';
+
+/** What every service's environment is built from. */
+export interface EnvironmentContext {
+  readonly natsUrl: string;
+  readonly databaseUrl: string | undefined;
+  /** Set when the database takes a limited number of connections (embedded PGlite: 1). */
+  readonly databasePoolSize: number | undefined;
+  readonly subjectPrefix: string;
+  readonly logLevel: string;
+  readonly scrapeIntervalMs: number;
+  /** The demo app the monitor scrapes, when it is part of the stack. */
+  readonly demo: { readonly name: string; readonly port: number } | undefined;
+}
+
+/** One monitor target, as MAPEK_MONITOR_TARGETS lists them. */
+export interface MonitorTarget {
+  readonly name: string;
+  readonly metricsUrl: string;
+  readonly healthUrl: string;
+}
+
+export function monitorTargets(demo: EnvironmentContext['demo']): readonly MonitorTarget[] {
+  if (demo === undefined) return [];
+  const base = `http://127.0.0.1:${demo.port}`;
+  return [{ name: demo.name, metricsUrl: `${base}/metrics`, healthUrl: `${base}/health` }];
+}
+
+/**
+ * The variables the stack sets for one service (on top of the parent's environment and before the
+ * caller's extra variables). Only the knowledge service gets the database, only the monitor its
+ * targets: services reject unknown variables under their own prefix.
+ */
+export function serviceEnvironment(service: ServiceDefinition, port: number, context: EnvironmentContext): Record<string, string> {
+  const shared = {
+    NATS_URL: context.natsUrl,
+    MAPEK_SUBJECT_PREFIX: context.subjectPrefix,
+    LOG_LEVEL: context.logLevel,
+  };
+  switch (service.role) {
+    case ServiceRole.demo:
+      return { ...shared, PORT: String(port), MAPEK_TARGET: service.name };
+    case ServiceRole.loop: {
+      const env: Record<string, string> = { ...shared, MAPEK_HTTP_PORT: String(port), MAPEK_HTTP_HOST: '127.0.0.1' };
+      if (service.name === ServiceName.knowledge && context.databaseUrl !== undefined) {
+        env['DATABASE_URL'] = context.databaseUrl;
+        if (context.databasePoolSize !== undefined) env['MAPEK_DATABASE_POOL_SIZE'] = String(context.databasePoolSize);
+      }
+      if (service.name === ServiceName.monitor) {
+        env['MAPEK_MONITOR_TARGETS'] = JSON.stringify(monitorTargets(context.demo));
+        env['MAPEK_SCRAPE_INTERVAL_MS'] = String(context.scrapeIntervalMs);
+      }
+      return env;
+    }
+  }
+}

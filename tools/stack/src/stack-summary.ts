@@ -1,0 +1,38 @@
+import { redactUrl } from './redact-url.js';
+import type { Stack } from './stack.js';
+
+function optional(read: () => string): string | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The curl that makes the demo app leak memory until the loop heals it. */
+export function memoryLeakCurl(demoUrl: string): string {
+  return `curl -X POST '${demoUrl}/demo/memory-leak?size_mb=100&count=5'`;
+}
+
+/** What the CLI prints once everything is ready: where things are, and how to break the demo app. */
+export function formatStackSummary(stack: Stack): string {
+  const gateway = optional(() => stack.gatewayUrl);
+  const demo = optional(() => stack.demoUrl);
+  const database = optional(() => stack.databaseUrl);
+  const rows: [string, string | undefined][] = [
+    ['gateway', gateway],
+    ['demo app', demo],
+    ['NATS', stack.natsUrl],
+    [
+      'database',
+      database === undefined
+        ? undefined
+        : `${redactUrl(database)}${stack.databaseMaxConnections === undefined ? '' : ` (embedded PGlite, ${stack.databaseMaxConnections} connection at a time)`}`,
+    ],
+  ];
+  const lines = ['', 'mapek is up:'];
+  for (const [label, value] of rows) if (value !== undefined) lines.push(`  ${label.padEnd(9)} ${value}`);
+  if (demo !== undefined) lines.push('', 'break the demo app (the loop should heal it):', `  ${memoryLeakCurl(demo)}`);
+  lines.push('', `logs: ${stack.dataDir}/logs — Ctrl-C stops everything`, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,87 @@
+/** Machine-readable codes of the stack tool's errors. */
+export const StackErrorCode = {
+  natsServerNotFound: 'STACK_NATS_SERVER_NOT_FOUND',
+  serviceNotBuilt: 'STACK_SERVICE_NOT_BUILT',
+  processNotReady: 'STACK_PROCESS_NOT_READY',
+  unknownProcess: 'STACK_UNKNOWN_PROCESS',
+  componentMissing: 'STACK_COMPONENT_MISSING',
+  invalidState: 'STACK_INVALID_STATE',
+  usage: 'STACK_USAGE',
+} as const;
+export type StackErrorCode = (typeof StackErrorCode)[keyof typeof StackErrorCode];
+
+/** Neither PATH nor /usr/sbin holds a nats-server binary. */
+export class NatsServerNotFoundError extends Error {
+  override readonly name = 'NatsServerNotFoundError';
+  readonly code: StackErrorCode = StackErrorCode.natsServerNotFound;
+  readonly retryable = false;
+  constructor(searched: readonly string[]) {
+    super(
+      `nats-server was not found (looked in PATH and ${searched.join(', ')}). ` +
+        'Install it — on Debian: `apt-get install nats-server` — or point NATS_URL at a running server.',
+    );
+  }
+}
+
+/** A service's entry script (its dist/main.js) does not exist yet. */
+export class ServiceNotBuiltError extends Error {
+  override readonly name = 'ServiceNotBuiltError';
+  readonly code: StackErrorCode = StackErrorCode.serviceNotBuilt;
+  readonly retryable = false;
+  constructor(readonly missing: readonly { readonly name: string; readonly entry: string }[]) {
+    super(
+      `cannot start the stack: ${missing.map((m) => `${m.name} (${m.entry})`).join(', ')} ` +
+        `${missing.length === 1 ? 'is' : 'are'} not built — run \`pnpm build\`; a service that is not written yet cannot be started`,
+    );
+  }
+}
+
+/** A process exited or did not pass its readiness check in time; the message carries its last output. */
+export class ProcessNotReadyError extends Error {
+  override readonly name = 'ProcessNotReadyError';
+  readonly code: StackErrorCode = StackErrorCode.processNotReady;
+  readonly retryable = false;
+  constructor(
+    readonly processName: string,
+    reason: string,
+    readonly outputTail: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    const tail = outputTail.length === 0 ? '  (no output)' : outputTail.map((line) => `  ${line}`).join('\n');
+    super(`${processName} did not come up: ${reason}\nlast output of ${processName}:\n${tail}`, options);
+  }
+}
+
+/** stopService/startService was given a name that is not part of the stack. */
+export class UnknownProcessError extends Error {
+  override readonly name = 'UnknownProcessError';
+  readonly code: StackErrorCode = StackErrorCode.unknownProcess;
+  readonly retryable = false;
+  constructor(processName: string, known: readonly string[]) {
+    super(`no process named "${processName}" in this stack (known: ${known.join(', ')})`);
+  }
+}
+
+/** A URL was asked of a component (gateway, demo app, database) that this stack was started without. */
+export class StackComponentMissingError extends Error {
+  override readonly name = 'StackComponentMissingError';
+  readonly code: StackErrorCode = StackErrorCode.componentMissing;
+  readonly retryable = false;
+  constructor(component: string) {
+    super(`this stack was started without ${component}`);
+  }
+}
+
+/** An operation that does not fit the process's current state (starting a running process, using a stopped stack). */
+export class StackStateError extends Error {
+  override readonly name = 'StackStateError';
+  readonly code: StackErrorCode = StackErrorCode.invalidState;
+  readonly retryable = false;
+}
+
+/** The command line or an environment variable of the CLI is wrong. */
+export class StackUsageError extends Error {
+  override readonly name = 'StackUsageError';
+  readonly code: StackErrorCode = StackErrorCode.usage;
+  readonly retryable = false;
+}

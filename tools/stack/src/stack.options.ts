@@ -1,0 +1,54 @@
+import type { OutputSink } from './managed-process.js';
+import type { ServiceDefinition } from './service-catalog.js';
+
+/** Options of {@link startStack}; every one has a default that starts the whole mapek stack. */
+export interface StackOptions {
+  /** Repository root; service entries are relative to it. Default: the root this package sits in. */
+  readonly rootDir?: string;
+  /** Files of the spawned NATS (`nats/`), PGlite (`pglite/`) and the logs (`logs/`). Default: `<rootDir>/data`. */
+  readonly dataDir?: string;
+  /** Use this NATS instead of spawning nats-server (the CLI passes NATS_URL). */
+  readonly natsUrl?: string;
+  /** Use this PostgreSQL instead of an embedded PGlite (the CLI passes DATABASE_URL). */
+  readonly databaseUrl?: string;
+  /** Start no database (for stacks whose services need none). Default false. */
+  readonly withoutDatabase?: boolean;
+  /** The processes to run. Default: {@link DEFAULT_SERVICES} (six services and the demo app). */
+  readonly services?: readonly ServiceDefinition[];
+  /** Extra environment per service name, applied last (e.g. shorter windows in e2e tests). */
+  readonly serviceEnv?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** MAPEK_SUBJECT_PREFIX for every service. Default `mapek`. */
+  readonly subjectPrefix?: string;
+  /** LOG_LEVEL for every service. Default `info`. */
+  readonly logLevel?: string;
+  /** MAPEK_SCRAPE_INTERVAL_MS for the monitor. Default 1000. */
+  readonly scrapeIntervalMs?: number;
+  /**
+   * Preferred ports by name (`nats`, `natsMonitor`, `postgres` or a service name) instead of the
+   * usual ones; 0 means any free port. A taken port is always replaced by a free one.
+   */
+  readonly ports?: Readonly<Record<string, number>>;
+  /** Skip the usual ports (4222, 5432, 8080, …) and take free ones: for tests beside a running stack. */
+  readonly anyFreePort?: boolean;
+  /** How long each process may take to become ready. Default 60 000 ms. */
+  readonly readyTimeoutMs?: number;
+  /** How long a SIGTERM'd process may take to exit before SIGKILL. Default 10 000 ms. */
+  readonly stopTimeoutMs?: number;
+  /** Receives every prefixed output line. Default: the parent's stdout. null: quiet. */
+  readonly output?: OutputSink;
+  /** Also write each process's raw output to `<dataDir>/logs/<name>.log`. Default true. */
+  readonly logFiles?: boolean;
+  /** nats-server binary. Default: from PATH, else /usr/sbin/nats-server. */
+  readonly natsServerBinary?: string;
+  /** Aborting it while the stack starts stops what was started and rejects. */
+  readonly signal?: AbortSignal;
+}
+
+export const STACK_DEFAULTS = {
+  subjectPrefix: 'mapek',
+  logLevel: 'info',
+  scrapeIntervalMs: 1000,
+  readyTimeoutMs: 60_000,
+  stopTimeoutMs: 10_000,
+  logFiles: true,
+} as const;

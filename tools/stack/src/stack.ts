@@ -1,0 +1,305 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createEmbeddedPostgres } from './embedded-postgres.js';
+import { ManagedProcess, type OutputSink, type ProcessExit } from './managed-process.js';
+import { createNatsServer, findNatsServer } from './nats-server.js';
+import { PortAllocator } from './port-allocator.js';
+import { redactUrl } from './redact-url.js';
+import { httpOkProbe, waitForReady } from './readiness.js';
+import { DEFAULT_SERVICES, INFRASTRUCTURE_PORTS, InfrastructureName, READINESS_PATH, ServiceName, ServiceRole, type ServiceDefinition } from './service-catalog.js';
+import { serviceEnvironment } from './service-environment.js';
+import type { StackComponent } from './stack-component.js';
+import { StackComponentMissingError, ServiceNotBuiltError, StackStateError, UnknownProcessError } from './stack.errors.js';
+import { STACK_DEFAULTS, type StackOptions } from './stack.options.js';
+
+/** What callers may see of a process of the stack. */
+export interface StackProcess {
+  readonly name: string;
+  readonly pid: number | undefined;
+  readonly running: boolean;
+  readonly exit: ProcessExit | undefined;
+  /** Environment it was started with (the stack's variables on top of the parent's). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Its last output lines (up to 200), oldest first. */
+  tail(count?: number): readonly string[];
+}
+
+/** A running mapek stack. */
+export interface Stack {
+  readonly natsUrl: string;
+  /** Throws {@link StackComponentMissingError} when started `withoutDatabase`. */
+  readonly databaseUrl: string;
+  /** Connections the database accepts at once: 1 for the embedded PGlite, undefined for a real PostgreSQL. */
+  readonly databaseMaxConnections: number | undefined;
+  /** `http://localhost:<port>` of the gateway; throws when the stack has no gateway. */
+  readonly gatewayUrl: string;
+  /** `http://localhost:<port>` of the demo app; throws when the stack has no demo app. */
+  readonly demoUrl: string;
+  readonly dataDir: string;
+  /** Every port the stack opened: `nats`, `natsMonitor`, `postgres` (when spawned) and one per service name. */
+  readonly ports: Readonly<Record<string, number>>;
+  /** Every process by name: the services, and `nats-server` / `pglite` when the stack spawned them. */
+  readonly processes: Readonly<Record<string, StackProcess>>;
+  /** `http://localhost:<port>` of any service by name. */
+  serviceUrl(name: string): string;
+  /** Signals one process (SIGTERM: waits up to stopTimeoutMs, then SIGKILL) and resolves once it exited. */
+  stopService(name: string, signal?: NodeJS.Signals): Promise<ProcessExit>;
+  /** Starts a stopped process again with the same environment and port; resolves once it is ready. */
+  startService(name: string): Promise<void>;
+  /** Stops services (SIGTERM, then SIGKILL after stopTimeoutMs), then the demo app, PGlite, nats-server. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The repository root: this file lives in tools/stack/{src,dist}/. */
+export function repositoryRoot(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+}
+
+interface Member {
+  readonly component: StackComponent;
+  /** Stop order: lower first. */
+  readonly stage: number;
+}
+
+const Stage = { service: 0, demo: 1, database: 2, nats: 3 } as const;
+
+function stdoutSink(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function abortPromise(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (!signal) return;
+    const fail = (): void => reject(new StackStateError('the stack start was aborted'));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+}
+
+/**
+ * Starts the mapek stack as OS processes: NATS (spawned unless `natsUrl`), a database (embedded
+ * PGlite unless `databaseUrl`), then every service at once, and resolves when all are ready.
+ * On any failure it stops what it started and rejects with an error naming the process.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const rootDir = options.rootDir ?? repositoryRoot();
+  const dataDir = resolve(options.dataDir ?? join(rootDir, 'data'));
+  const services = options.services ?? DEFAULT_SERVICES;
+  const readyTimeoutMs = options.readyTimeoutMs ?? STACK_DEFAULTS.readyTimeoutMs;
+  const stopTimeoutMs = options.stopTimeoutMs ?? STACK_DEFAULTS.stopTimeoutMs;
+  const logFiles = options.logFiles ?? STACK_DEFAULTS.logFiles;
+  const output: OutputSink = options.output === undefined ? stdoutSink : options.output;
+  const logsDir = join(dataDir, 'logs');
+
+  const entryOf = (service: ServiceDefinition): string => (isAbsolute(service.entry) ? service.entry : join(rootDir, service.entry));
+  const missing = services.filter((service) => !existsSync(entryOf(service))).map((service) => ({ name: service.name, entry: entryOf(service) }));
+  if (missing.length > 0) throw new ServiceNotBuiltError(missing);
+  const names = services.map((service) => service.name);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate !== undefined) throw new StackStateError(`two services are named "${duplicate}"`);
+
+  await mkdir(logsDir, { recursive: true });
+  const width = Math.max('stack'.length, ...[...names, InfrastructureName.natsServer, InfrastructureName.pglite].map((name) => name.length));
+  const prefixOf = (name: string): string => `${name.padEnd(width)} | `;
+  const notice = (message: string): void => output?.(`${prefixOf('stack')}${message}`);
+  const logFileOf = (name: string): { logFile?: string } => (logFiles ? { logFile: join(logsDir, `${name}.log`) } : {});
+
+  const allocator = new PortAllocator();
+  const ports: Record<string, number> = {};
+  const allocate = async (key: string, usual: number, what: string): Promise<number> => {
+    const preferred = options.ports?.[key] ?? (options.anyFreePort ? 0 : usual);
+    const choice = await allocator.allocate(preferred);
+    if (choice.moved) notice(`port ${choice.preferred} is taken; ${what} uses ${choice.port} instead`);
+    ports[key] = choice.port;
+    return choice.port;
+  };
+
+  const members = new Map<string, Member>();
+  const aborted = abortPromise(options.signal);
+  aborted.catch(() => undefined);
+  const startMember = (name: string, member: Member): Promise<void> => {
+    members.set(name, member);
+    return Promise.race([member.component.start(readyTimeoutMs), aborted]);
+  };
+
+  const stopAll = async (): Promise<void> => {
+    const stages = [...new Set([...members.values()].map((member) => member.stage))].sort((a, b) => a - b);
+    for (const stage of stages) {
+      const inStage = [...members.values()].filter((member) => member.stage === stage);
+      await Promise.all(inStage.map((member) => member.component.process.stop('SIGTERM', stopTimeoutMs)));
+    }
+  };
+  // Last resort if the parent exits without stop(): children run in their own process groups
+  // and would otherwise outlive it.
+  const killLeftovers = (): void => {
+    for (const { component } of members.values()) {
+      const pid = component.process.pid;
+      if (pid === undefined || !component.process.running) continue;
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+  process.on('exit', killLeftovers);
+
+  try {
+    // NATS
+    let natsUrl: string;
+    if (options.natsUrl !== undefined) {
+      natsUrl = options.natsUrl;
+      notice(`using NATS at ${natsUrl}`);
+    } else {
+      const binary = options.natsServerBinary ?? (await findNatsServer());
+      const port = await allocate('nats', INFRASTRUCTURE_PORTS.nats, 'nats-server');
+      const monitorPort = await allocate('natsMonitor', INFRASTRUCTURE_PORTS.natsMonitor, 'the nats-server monitoring endpoint');
+      const nats = await createNatsServer({
+        binary,
+        port,
+        monitorPort,
+        dataDir,
+        name: InfrastructureName.natsServer,
+        prefix: prefixOf(InfrastructureName.natsServer),
+        output,
+        cwd: rootDir,
+        ...logFileOf(InfrastructureName.natsServer),
+      });
+      natsUrl = nats.url;
+      notice(`NATS_URL is not set: starting ${binary} with JetStream on ${natsUrl} (data in ${join(dataDir, 'nats')})`);
+      await startMember(InfrastructureName.natsServer, { component: nats, stage: Stage.nats });
+    }
+
+    // Database
+    let databaseUrl: string | undefined;
+    let databaseMaxConnections: number | undefined;
+    if (options.databaseUrl !== undefined) {
+      databaseUrl = options.databaseUrl;
+      notice(`using PostgreSQL at ${redactUrl(databaseUrl)}`);
+    } else if (!options.withoutDatabase) {
+      const port = await allocate('postgres', INFRASTRUCTURE_PORTS.postgres, 'PGlite');
+      const database = createEmbeddedPostgres({
+        dataDir,
+        port,
+        name: InfrastructureName.pglite,
+        prefix: prefixOf(InfrastructureName.pglite),
+        output,
+        cwd: rootDir,
+        ...logFileOf(InfrastructureName.pglite),
+      });
+      notice(`DATABASE_URL is not set: starting an embedded PGlite on ${database.url} (data in ${join(dataDir, 'pglite')}, one connection at a time)`);
+      await startMember(InfrastructureName.pglite, { component: database, stage: Stage.database });
+      databaseUrl = database.url;
+      databaseMaxConnections = database.maxConnections;
+    }
+
+    // Services: ports first (the monitor needs the demo app's), then all at once.
+    const servicePorts = new Map<string, number>();
+    for (const service of services) servicePorts.set(service.name, await allocate(service.name, service.port, service.name));
+    const demo = services.find((service) => service.role === ServiceRole.demo);
+    const context = {
+      natsUrl,
+      databaseUrl,
+      databasePoolSize: databaseMaxConnections,
+      subjectPrefix: options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix,
+      logLevel: options.logLevel ?? STACK_DEFAULTS.logLevel,
+      scrapeIntervalMs: options.scrapeIntervalMs ?? STACK_DEFAULTS.scrapeIntervalMs,
+      demo: demo ? { name: demo.name, port: servicePorts.get(demo.name) ?? 0 } : undefined,
+    };
+    await Promise.all(
+      services.map((service) => {
+        const port = servicePorts.get(service.name) ?? 0;
+        const env = { ...process.env, ...serviceEnvironment(service, port, context), ...options.serviceEnv?.[service.name] };
+        const serviceProcess = new ManagedProcess({
+          name: service.name,
+          command: process.execPath,
+          args: [...(service.nodeArgs ?? []), entryOf(service)],
+          env,
+          cwd: rootDir,
+          prefix: prefixOf(service.name),
+          output,
+          ...logFileOf(service.name),
+        });
+        const readinessUrl = `http://127.0.0.1:${port}${service.readinessPath ?? READINESS_PATH[service.role]}`;
+        const component: StackComponent = {
+          process: serviceProcess,
+          start: async (timeoutMs) => {
+            serviceProcess.start();
+            await waitForReady(serviceProcess, httpOkProbe(readinessUrl), { timeoutMs, intervalMs: 200, waitingFor: `GET ${readinessUrl} answering 200` });
+          },
+        };
+        return startMember(service.name, { component, stage: service.role === ServiceRole.demo ? Stage.demo : Stage.service });
+      }),
+    );
+
+    return buildStack({ natsUrl, databaseUrl, databaseMaxConnections, dataDir, ports, servicePorts, members, readyTimeoutMs, stopTimeoutMs, stopAll, killLeftovers });
+  } catch (error: unknown) {
+    await stopAll();
+    process.off('exit', killLeftovers);
+    throw error;
+  }
+}
+
+interface StackParts {
+  readonly natsUrl: string;
+  readonly databaseUrl: string | undefined;
+  readonly databaseMaxConnections: number | undefined;
+  readonly dataDir: string;
+  readonly ports: Record<string, number>;
+  readonly servicePorts: ReadonlyMap<string, number>;
+  readonly members: ReadonlyMap<string, Member>;
+  readonly readyTimeoutMs: number;
+  readonly stopTimeoutMs: number;
+  readonly stopAll: () => Promise<void>;
+  readonly killLeftovers: () => void;
+}
+
+function buildStack(parts: StackParts): Stack {
+  const { members, servicePorts } = parts;
+  const urlOf = (name: string, what: string): string => {
+    const port = servicePorts.get(name);
+    if (port === undefined) throw new StackComponentMissingError(what);
+    return `http://localhost:${port}`;
+  };
+  const memberOf = (name: string): Member => {
+    const member = members.get(name);
+    if (!member) throw new UnknownProcessError(name, [...members.keys()]);
+    return member;
+  };
+  const processes: Record<string, StackProcess> = {};
+  for (const [name, member] of members) processes[name] = member.component.process;
+  let stopping: Promise<void> | undefined;
+
+  return {
+    natsUrl: parts.natsUrl,
+    get databaseUrl(): string {
+      if (parts.databaseUrl === undefined) throw new StackComponentMissingError('a database');
+      return parts.databaseUrl;
+    },
+    databaseMaxConnections: parts.databaseMaxConnections,
+    get gatewayUrl(): string {
+      return urlOf(ServiceName.gateway, 'the gateway');
+    },
+    get demoUrl(): string {
+      const demo = [...members.entries()].find(([, member]) => member.stage === Stage.demo);
+      return urlOf(demo?.[0] ?? ServiceName.demoApp, 'the demo app');
+    },
+    dataDir: parts.dataDir,
+    ports: parts.ports,
+    processes,
+    serviceUrl: (name) => urlOf(name, name),
+    stopService: (name, signal = 'SIGTERM') => memberOf(name).component.process.stop(signal, parts.stopTimeoutMs),
+    startService: async (name) => {
+      if (stopping) throw new StackStateError('the stack is stopping');
+      const { component } = memberOf(name);
+      if (component.process.running) throw new StackStateError(`${name} is already running (pid ${component.process.pid ?? '?'})`);
+      await component.start(parts.readyTimeoutMs);
+    },
+    stop: () => {
+      stopping ??= parts.stopAll().finally(() => process.off('exit', parts.killLeftovers));
+      return stopping;
+    },
+  };
+}
