@@ -1,0 +1,265 @@
+import {
+  Algorithm,
+  type BackendChoice,
+  fromBase64Url,
+  identityPaths,
+  type IdentityKeyFile,
+  loadPqcBackend,
+  type PqcBackend,
+  signTrustBundle,
+  type StoredPublicKey,
+  type StoredSigningKey,
+  type TrustBundle,
+} from '@mapek/pqc';
+import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { renderNatsConfig } from './nats-config.renderer.js';
+import { PkiError, PkiErrorCode } from './pki.errors.js';
+import { newKemKey, newSigningKey } from './pqc-keys.generator.js';
+import { ALL_IDENTITIES, type IdentityName, spiffeId } from './service-identities.js';
+import { createCertificateAuthority, issueCertificate } from './x509.issuer.js';
+
+const day = 86_400_000;
+
+export interface PkiOptions {
+  /** Output directory, default ./certs */
+  readonly out: string;
+  readonly trustDomain: string;
+  /** Validity of leaf certificates, PQC keys and the trust bundle. */
+  readonly days: number;
+  readonly identities: readonly IdentityName[];
+  /** nats-server listen address written into nats/nats-server.conf. */
+  readonly natsListen: string;
+  /** Extra DNS names for the nats-server certificate (localhost and 127.0.0.1 are always in). */
+  readonly natsHostnames: readonly string[];
+  readonly subjectPrefix: string;
+  /** JetStream store directory in the generated config; default <out>/nats/jetstream. */
+  readonly jetStreamDir?: string;
+  readonly backend: BackendChoice;
+  readonly now?: Date;
+}
+
+export const defaultPkiOptions: PkiOptions = {
+  out: './certs',
+  trustDomain: 'mapek.local',
+  days: 90,
+  identities: ALL_IDENTITIES,
+  natsListen: '127.0.0.1:4222',
+  natsHostnames: [],
+  subjectPrefix: 'mapek',
+  backend: 'auto',
+};
+
+function pkiPaths(out: string) {
+  const root = path.resolve(out);
+  return {
+    root,
+    caDir: path.join(root, 'ca'),
+    ca: { cert: path.join(root, 'ca.crt'), key: path.join(root, 'ca', 'ca.key') },
+    caPqcKey: path.join(root, 'ca', 'ca.ml-dsa-65.key.json'),
+    nats: {
+      cert: path.join(root, 'nats', 'server.crt'),
+      key: path.join(root, 'nats', 'server.key'),
+      config: path.join(root, 'nats', 'nats-server.conf'),
+    },
+    identity: (name: string) => identityPaths(root, name),
+  };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function writeSecret(file: string, content: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, content, { mode: 0o600 });
+  await chmod(file, 0o600);
+}
+
+async function writePublic(file: string, content: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, content, { mode: 0o644 });
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+export interface PkiReport {
+  readonly created: string[];
+  readonly kept: string[];
+}
+
+async function issueIdentityCertificate(options: PkiOptions, name: string): Promise<void> {
+  const paths = pkiPaths(options.out);
+  const files = paths.identity(name);
+  await issueCertificate(
+    { cert: files.cert, key: files.key },
+    {
+      ca: paths.ca,
+      commonName: name,
+      trustDomain: options.trustDomain,
+      subjectAltNames: [`URI:${spiffeId(options.trustDomain, name)}`],
+      extendedKeyUsage: ['clientAuth', 'serverAuth'],
+      days: options.days,
+    },
+  );
+}
+
+/**
+ * Creates what is missing under `out`: the CA (X.509 + ML-DSA-65), per identity a certificate and
+ * PQC keys, the nats-server certificate and config, and a freshly signed trust bundle. Existing
+ * keys are kept, so running it twice is harmless.
+ */
+export async function initPki(options: PkiOptions): Promise<PkiReport> {
+  const report: PkiReport = { created: [], kept: [] };
+  const paths = pkiPaths(options.out);
+  const now = options.now ?? new Date();
+  const backend = await loadPqcBackend({ backend: options.backend });
+
+  if (await exists(paths.ca.cert)) {
+    report.kept.push(paths.ca.cert);
+  } else {
+    await createCertificateAuthority(paths.ca, { trustDomain: options.trustDomain, days: options.days * 4 });
+    report.created.push(paths.ca.cert, paths.ca.key);
+  }
+  const caPublic = paths.identity('').caPublicKey;
+  if (await exists(paths.caPqcKey)) {
+    report.kept.push(paths.caPqcKey);
+  } else {
+    const caKey = newSigningKey(backend, { notBefore: now, notAfter: new Date(now.getTime() + options.days * 4 * day) });
+    await writeSecret(paths.caPqcKey, json(caKey));
+    const published: StoredPublicKey = { kid: caKey.kid, alg: Algorithm.mlDsa65, publicKey: caKey.publicKey };
+    await writePublic(caPublic, json(published));
+    report.created.push(paths.caPqcKey, caPublic);
+  }
+
+  for (const name of options.identities) {
+    const files = paths.identity(name);
+    if (await exists(files.cert)) {
+      report.kept.push(files.cert);
+    } else {
+      await issueIdentityCertificate(options, name);
+      report.created.push(files.cert, files.key);
+    }
+    if (await exists(files.pqcKeys)) {
+      report.kept.push(files.pqcKeys);
+    } else {
+      const validity = { notBefore: now, notAfter: new Date(now.getTime() + options.days * day) };
+      const keyFile: IdentityKeyFile = {
+        v: 1,
+        name,
+        spiffeId: spiffeId(options.trustDomain, name),
+        signing: [newSigningKey(backend, validity)],
+        kem: [newKemKey(backend, validity)],
+      };
+      await writeSecret(files.pqcKeys, json(keyFile));
+      report.created.push(files.pqcKeys);
+    }
+  }
+
+  if (await exists(paths.nats.cert)) {
+    report.kept.push(paths.nats.cert);
+  } else {
+    await issueCertificate(paths.nats, {
+      ca: paths.ca,
+      commonName: 'nats-server',
+      trustDomain: options.trustDomain,
+      subjectAltNames: ['DNS:localhost', 'IP:127.0.0.1', ...options.natsHostnames.map((host) => `DNS:${host}`), `URI:${spiffeId(options.trustDomain, 'nats')}`],
+      extendedKeyUsage: ['serverAuth'],
+      days: options.days,
+    });
+    report.created.push(paths.nats.cert, paths.nats.key);
+  }
+  report.created.push(await writeNatsConfig(options));
+  report.created.push(await writeTrustBundle(options, backend));
+  return report;
+}
+
+export async function writeNatsConfig(options: PkiOptions): Promise<string> {
+  const paths = pkiPaths(options.out);
+  await writePublic(
+    paths.nats.config,
+    renderNatsConfig({
+      listen: options.natsListen,
+      trustDomain: options.trustDomain,
+      prefix: options.subjectPrefix,
+      serverCert: paths.nats.cert,
+      serverKey: paths.nats.key,
+      caCert: paths.ca.cert,
+      jetStreamDir: path.resolve(options.jetStreamDir ?? path.join(paths.root, 'nats', 'jetstream')),
+    }),
+  );
+  return paths.nats.config;
+}
+
+async function readKeyFile(file: string): Promise<IdentityKeyFile> {
+  return JSON.parse(await readFile(file, 'utf8')) as IdentityKeyFile;
+}
+
+/** Rebuilds trust-bundle.json from every identity's pqc-keys.json, dropping expired keys. */
+export async function writeTrustBundle(options: PkiOptions, backend?: PqcBackend): Promise<string> {
+  const paths = pkiPaths(options.out);
+  const now = options.now ?? new Date();
+  const pqc = backend ?? (await loadPqcBackend({ backend: options.backend }));
+  if (!(await exists(paths.caPqcKey))) throw new PkiError(PkiErrorCode.caMissing, `no CA key at ${paths.caPqcKey}; run init first`);
+  const caKey = JSON.parse(await readFile(paths.caPqcKey, 'utf8')) as StoredSigningKey;
+  const identities: TrustBundle['identities'][number][] = [];
+  for (const name of ALL_IDENTITIES) {
+    const file = paths.identity(name).pqcKeys;
+    if (!(await exists(file))) continue;
+    const keys = await readKeyFile(file);
+    const live = <T extends { notAfter: string }>(key: T) => Date.parse(key.notAfter) >= now.getTime();
+    identities.push({
+      name: keys.name,
+      spiffeId: keys.spiffeId,
+      keys: [
+        ...keys.signing.filter(live).map((k) => ({ kid: k.kid, use: 'sig' as const, alg: k.alg, publicKey: k.publicKey, notBefore: k.notBefore, notAfter: k.notAfter })),
+        ...keys.kem.filter(live).map((k) => ({ kid: k.kid, use: 'kem' as const, alg: k.alg, publicKey: k.publicKey, notBefore: k.notBefore, notAfter: k.notAfter })),
+      ],
+    });
+  }
+  const bundle: TrustBundle = {
+    v: 1,
+    trustDomain: options.trustDomain,
+    issuedAt: now.toISOString(),
+    notBefore: new Date(now.getTime() - 5 * 60_000).toISOString(),
+    notAfter: new Date(now.getTime() + options.days * day).toISOString(),
+    identities,
+  };
+  const signed = signTrustBundle(pqc, bundle, { kid: caKey.kid, secretKey: fromBase64Url(caKey.secretKey, 'CA secretKey') });
+  const file = paths.identity('').trustBundle;
+  await writePublic(file, json(signed));
+  return file;
+}
+
+/**
+ * Rotation with overlap: new ML-DSA-65 and X-Wing keys (valid from now) and a new certificate;
+ * the previous keys stay valid until now + overlap (or their own end, if sooner), so events
+ * signed and payloads sealed with them still verify and open while services pick up the change.
+ */
+export async function rotateIdentity(options: PkiOptions, name: IdentityName, overlapHours: number): Promise<PkiReport> {
+  const paths = pkiPaths(options.out);
+  const now = options.now ?? new Date();
+  const files = paths.identity(name);
+  if (!(await exists(files.pqcKeys))) throw new PkiError(PkiErrorCode.unknownIdentity, `${name} has no keys yet; run init first`);
+  const backend = await loadPqcBackend({ backend: options.backend });
+  const current = await readKeyFile(files.pqcKeys);
+  const overlapEnd = now.getTime() + overlapHours * 3_600_000;
+  const retire = <T extends { notAfter: string }>(key: T): T =>
+    Date.parse(key.notAfter) > overlapEnd ? { ...key, notAfter: new Date(overlapEnd).toISOString() } : key;
+  const alive = <T extends { notAfter: string }>(key: T) => Date.parse(key.notAfter) >= now.getTime();
+  const validity = { notBefore: now, notAfter: new Date(now.getTime() + options.days * day) };
+  const rotated: IdentityKeyFile = {
+    ...current,
+    signing: [...current.signing.filter(alive).map(retire), newSigningKey(backend, validity)],
+    kem: [...current.kem.filter(alive).map(retire), newKemKey(backend, validity)],
+  };
+  await writeSecret(files.pqcKeys, json(rotated));
+  await issueIdentityCertificate(options, name);
+  const bundle = await writeTrustBundle(options, backend);
+  return { created: [files.pqcKeys, files.cert, files.key, bundle], kept: [] };
+}

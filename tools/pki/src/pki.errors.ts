@@ -1,0 +1,20 @@
+/** Errors of `mapek pki`, with a machine-readable code; none is retryable without a change. */
+export const PkiErrorCode = {
+  opensslFailed: 'openssl_failed',
+  usage: 'usage',
+  unknownIdentity: 'unknown_identity',
+  caMissing: 'ca_missing',
+} as const;
+export type PkiErrorCode = (typeof PkiErrorCode)[keyof typeof PkiErrorCode];
+
+export class PkiError extends Error {
+  readonly retryable = false;
+  constructor(
+    readonly code: PkiErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PkiError';
+  }
+}

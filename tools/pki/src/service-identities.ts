@@ -1,0 +1,22 @@
+/** Every identity `mapek pki` issues: the six loop services, managed-service agents and the CLI. */
+export const IdentityName = {
+  monitor: 'monitor',
+  analyzer: 'analyzer',
+  planner: 'planner',
+  executor: 'executor',
+  knowledge: 'knowledge',
+  gateway: 'gateway',
+  agent: 'agent',
+  cli: 'cli',
+} as const;
+export type IdentityName = (typeof IdentityName)[keyof typeof IdentityName];
+
+export const ALL_IDENTITIES: readonly IdentityName[] = Object.values(IdentityName);
+
+export function isIdentityName(value: string): value is IdentityName {
+  return (ALL_IDENTITIES as readonly string[]).includes(value);
+}
+
+export function spiffeId(trustDomain: string, name: string): string {
+  return `spiffe://${trustDomain}/${name}`;
+}
