@@ -1,0 +1,107 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { ActionType, ActuationErrorCode, type ActuationReplyV1, actuationReplyV1Schema, subjects } from '@mapek/contracts';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
+import { type Agent, createAgent } from './agent.js';
+import { AgentMetricName } from './agent.metrics.js';
+import { startNatsServer, type NatsServerHandle } from './testing/nats-server.harness.js';
+
+const PREFIX = 'mapektest';
+const TARGET = 'orders-api';
+
+let server: NatsServerHandle;
+let client: NatsConnection;
+let agent: Agent | undefined;
+
+beforeAll(async () => {
+  server = await startNatsServer();
+  client = await connect({ servers: server.url });
+});
+
+afterEach(async () => {
+  await agent?.close();
+  agent = undefined;
+});
+
+afterAll(async () => {
+  await client.drain();
+  await server.stop();
+});
+
+function actuationRequest(action: string, requestId: string = randomUUID()): Record<string, unknown> {
+  return { requestId, planId: randomUUID(), step: 1, action, params: { ttl_s: 30 }, rollback: false };
+}
+
+async function send(body: unknown): Promise<ActuationReplyV1> {
+  const msg = await client.request(subjects.actuate(TARGET, PREFIX), typeof body === 'string' ? body : JSON.stringify(body), { timeout: 5000 });
+  return actuationReplyV1Schema.parse(msg.json());
+}
+
+describe('agent actuation over a real nats-server', () => {
+  it('runs a registered remedy once with the request params and replies ok', async () => {
+    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX });
+    const calls: unknown[] = [];
+    agent.registerRemedy(ActionType.clearCache, (params) => {
+      calls.push(params);
+      return { detail: 'cache cleared', effects: { entriesDropped: 42 } };
+    });
+    const request = actuationRequest(ActionType.clearCache);
+    const reply = await send(request);
+    expect(reply).toEqual({ requestId: request['requestId'], ok: true, detail: 'cache cleared', effects: { entriesDropped: 42 } });
+    expect(calls).toEqual([{ ttl_s: 30 }]);
+    expect(await agent.metricsText()).toContain(`${AgentMetricName.remediesTotal}{action="clear_cache",result="ok"} 1`);
+  });
+
+  it('does not run the remedy twice for a repeated requestId and replies the same', async () => {
+    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX });
+    let runs = 0;
+    agent.registerRemedy(ActionType.resetConnectionPool, () => {
+      runs += 1;
+      return { detail: `pool reset #${runs}` };
+    });
+    const request = actuationRequest(ActionType.resetConnectionPool);
+    const first = await send(request);
+    const second = await send(request);
+    expect(second).toEqual(first);
+    expect(first.detail).toBe('pool reset #1');
+    expect(runs).toBe(1);
+  });
+
+  it('replies unknown_action for an action without a remedy', async () => {
+    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX });
+    const request = actuationRequest(ActionType.scaleUp);
+    await expect(send(request)).resolves.toMatchObject({ requestId: request['requestId'], ok: false, errorCode: ActuationErrorCode.unknownAction });
+  });
+
+  it('replies invalid_request to a malformed request', async () => {
+    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX });
+    await expect(send('{"requestId": 12')).resolves.toMatchObject({ ok: false, errorCode: ActuationErrorCode.invalidRequest });
+    const negativeStep: Record<string, unknown> = { ...actuationRequest(ActionType.clearCache), step: -1 };
+    await expect(send(negativeStep)).resolves.toMatchObject({ requestId: negativeStep['requestId'], ok: false, errorCode: ActuationErrorCode.invalidRequest });
+  });
+
+  it('uses a connection it is given and leaves it open on close', async () => {
+    const own = await connect({ servers: server.url });
+    agent = await createAgent({ target: TARGET, natsConnection: own, subjectPrefix: PREFIX });
+    agent.registerRemedy(ActionType.enableDegradedMode, () => ({ detail: 'degraded' }));
+    await expect(send(actuationRequest(ActionType.enableDegradedMode))).resolves.toMatchObject({ ok: true });
+    await agent.close();
+    agent = undefined;
+    expect(own.isClosed()).toBe(false);
+    await own.drain();
+  });
+
+  it('exposes the gauges the monitor rules read', async () => {
+    agent = await createAgent({ target: TARGET, subjectPrefix: PREFIX });
+    expect(agent.actuating).toBe(false);
+    agent.recordRequest(120, true);
+    agent.recordRequest(4000, false);
+    agent.setActiveConnections(85);
+    const text = await agent.metricsText();
+    expect(text).toContain(`${AgentMetricName.errorRatio} 0.5`);
+    expect(text).toContain(`${AgentMetricName.requestLatencyP95} 4`);
+    expect(text).toContain(`${AgentMetricName.connectionsActive} 85`);
+    expect(text).toMatch(new RegExp(`^${AgentMetricName.cpuPercent} [0-9.e+-]+$`, 'm'));
+    expect(text).toMatch(new RegExp(`^${AgentMetricName.residentMemory} \\d+`, 'm'));
+  });
+});

@@ -1,0 +1,156 @@
+import { ActionType, DEFAULT_SUBJECT_PREFIX, type ActuationReplyV1, ServiceName, subjects, targetSchema } from '@mapek/contracts';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Registry } from 'prom-client';
+import { ActuationHandler, type InboundMessage, type OpenRequest, type VerifyRequest } from './actuation.handler.js';
+import { ActuationResponder, sealAsJson, type SealReply } from './actuation.responder.js';
+import { AgentConfigError, AgentConnectError } from './agent.errors.js';
+import { registerAgentMetrics } from './agent.metrics.js';
+import { CpuUsageSampler } from './cpu-usage.sampler.js';
+import { collectGarbageRemedy } from './garbage-collection.js';
+import type { RemedyHandler } from './remedy.js';
+import { RemedyRegistry } from './remedy.registry.js';
+import { ReplyCache } from './reply-cache.js';
+import { RequestWindow } from './request-window.js';
+
+export interface AgentOptions {
+  /** The managed service's name as the loop knows it; `[A-Za-z0-9_-]+`. */
+  readonly target: string;
+  /** NATS server(s) to connect to; the agent owns (and drains on close) that connection. */
+  readonly natsUrl?: string | readonly string[];
+  /**
+   * An existing connection to use instead; the agent leaves it open on close. Without a URL or a
+   * connection the agent serves metrics only and answers no actuation.
+   */
+  readonly natsConnection?: NatsConnection;
+  /** Subject prefix; default `mapek`. */
+  readonly subjectPrefix?: string;
+  /** Replicas of one target share the queue group, so one of them answers. Default `agent`. */
+  readonly queueGroup?: string;
+  /** Where the metrics go; default a new Registry. */
+  readonly registry?: Registry;
+  /** Register prom-client's default process metrics (skipped if already there). Default true. */
+  readonly defaultMetrics?: boolean;
+  /** Replies remembered for idempotency. Default 1024. */
+  readonly replyCacheSize?: number;
+  /** Sliding window of the error-ratio and latency gauges. Default 30 000 ms. */
+  readonly requestWindowMs?: number;
+  /** Decryption seam (see {@link OpenRequest}). */
+  readonly openRequest?: OpenRequest;
+  /** Signature-checking seam (see {@link VerifyRequest}). */
+  readonly verifyRequest?: VerifyRequest;
+  /** Reply signing / encryption seam (see {@link SealReply}). */
+  readonly sealReply?: SealReply;
+  /** Called with errors that have no caller to go to (a reply that could not be sent). Default: stderr. */
+  readonly onError?: (error: unknown, context: string) => void;
+}
+
+/** What a managed Node service embeds to be observed and healed by mapek. */
+export interface Agent {
+  readonly target: string;
+  /** `<prefix>.actuate.<target>`. */
+  readonly subject: string;
+  /** True when the agent answers actuation requests (it has a NATS connection). */
+  readonly actuating: boolean;
+  readonly registry: Registry;
+  /** For the `Content-Type` of a `/metrics` response. */
+  readonly metricsContentType: string;
+  /** The exposition text for a `/metrics` handler. */
+  metricsText(): Promise<string>;
+  /** Records one served request for the error-ratio and latency gauges. */
+  recordRequest(durationMs: number, ok: boolean): void;
+  setActiveConnections(count: number): void;
+  /** Registers (or replaces) the handler of an action. */
+  registerRemedy(action: ActionType, handler: RemedyHandler): void;
+  remedies(): ActionType[];
+  /** Answers one actuation request without NATS (other transports, tests). */
+  handleActuation(message: InboundMessage): Promise<ActuationReplyV1>;
+  /** Stops answering (in-flight requests finish), drains an owned connection, removes agent metrics. */
+  close(): Promise<void>;
+}
+
+const writeToStderr = (error: unknown, context: string): void => {
+  process.stderr.write(`mapek agent: ${context}: ${error instanceof Error ? error.message : String(error)}\n`);
+};
+
+/**
+ * Starts an agent: metrics at once; when given NATS, a queue subscription on
+ * `subjects.actuate(target, prefix)` that is live at the server when the promise resolves.
+ *
+ * @throws {AgentConfigError} on bad options. @throws {AgentConnectError} when NATS is unreachable.
+ */
+export async function createAgent(options: AgentOptions): Promise<Agent> {
+  const target = targetSchema.safeParse(options.target);
+  if (!target.success) throw new AgentConfigError(`invalid target "${options.target}": ${target.error.issues[0]?.message ?? 'bad value'}`);
+  if (options.natsUrl !== undefined && options.natsConnection !== undefined) throw new AgentConfigError('give natsUrl or natsConnection, not both');
+  const prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
+  const subject = subjects.actuate(target.data, prefix);
+  const onError = options.onError ?? writeToStderr;
+
+  const registry = options.registry ?? new Registry();
+  const window = new RequestWindow({ windowMs: options.requestWindowMs ?? 30_000 });
+  const cpu = new CpuUsageSampler();
+  const remedies = new RemedyRegistry();
+  remedies.register(ActionType.collectGarbage, collectGarbageRemedy);
+  const metrics = registerAgentMetrics(registry, { window, cpu, defaultMetrics: options.defaultMetrics ?? true });
+  const handler = new ActuationHandler({
+    remedies,
+    cache: new ReplyCache(options.replyCacheSize ?? 1024),
+    countRemedy: (action, outcome) => metrics.countRemedy(action, outcome),
+    ...(options.openRequest ? { openRequest: options.openRequest } : {}),
+    ...(options.verifyRequest ? { verifyRequest: options.verifyRequest } : {}),
+  });
+  cpu.start();
+
+  let connection = options.natsConnection;
+  let ownsConnection = false;
+  let responder: ActuationResponder | undefined;
+  try {
+    if (options.natsUrl !== undefined) {
+      const servers = typeof options.natsUrl === 'string' ? options.natsUrl : [...options.natsUrl];
+      try {
+        connection = await connect({ servers, name: `mapek-agent-${target.data}` });
+      } catch (error) {
+        throw new AgentConnectError(`cannot connect to NATS at ${String(servers)}`, { cause: error });
+      }
+      ownsConnection = true;
+    }
+    if (connection) {
+      responder = await ActuationResponder.start(connection, {
+        subject,
+        queue: options.queueGroup ?? ServiceName.agent,
+        handler,
+        seal: options.sealReply ?? sealAsJson,
+        onError,
+      });
+    }
+  } catch (error) {
+    cpu.stop();
+    metrics.unregister();
+    if (ownsConnection) await connection?.close();
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    target: target.data,
+    subject,
+    actuating: responder !== undefined,
+    registry,
+    metricsContentType: registry.contentType,
+    metricsText: () => registry.metrics(),
+    recordRequest: (durationMs, ok) => window.record(durationMs, ok),
+    setActiveConnections: (count) => metrics.setActiveConnections(count),
+    registerRemedy: (action, remedy) => remedies.register(action, remedy),
+    remedies: () => remedies.actions(),
+    handleActuation: (message) => handler.handle(message),
+    close() {
+      closing ??= (async () => {
+        cpu.stop();
+        await responder?.close();
+        if (ownsConnection && connection && !connection.isClosed()) await connection.drain();
+        metrics.unregister();
+      })();
+      return closing;
+    },
+  };
+}
