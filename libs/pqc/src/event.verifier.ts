@@ -66,7 +66,7 @@ export function createEventVerifier(options: EventVerifierOptions): EventVerifie
     if (identity === undefined || publicKey === undefined) {
       return reject(RejectionReason.unknownKey, `no valid key ${String(signature.kid)} for source ${String(source)}`);
     }
-    let valid = false;
+    let valid: boolean;
     try {
       const sig = fromBase64Url(signature.sig, 'signature', Sizes.mlDsa65Signature);
       const input = eventSigningInput(subject, envelope);

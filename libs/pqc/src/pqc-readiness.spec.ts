@@ -7,9 +7,9 @@ import { PqcNotReadyError } from './pqc.errors.js';
 import { assertPqcReady } from './pqc-readiness.js';
 import type { PqcBackend } from './pqc-backend.types.js';
 
-const brokenBackend = async (): Promise<PqcBackend> => {
+const brokenBackend = (): Promise<PqcBackend> => {
   const node = createNodeCryptoBackend();
-  return { ...node, mlDsa65: { ...node.mlDsa65, verify: () => true } };
+  return Promise.resolve({ ...node, mlDsa65: { ...node.mlDsa65, verify: () => true } });
 };
 
 describe('assertPqcReady', () => {
