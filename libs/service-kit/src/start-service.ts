@@ -1,0 +1,101 @@
+import 'reflect-metadata';
+import { hostname } from 'node:os';
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigError, commonConfig, loadConfig, type ConfigSpec, type ConfigValues } from '@mapek/config';
+import type { ServiceName } from '@mapek/contracts';
+import { MessagingModule, MessagingRuntime, type ConsumerSettings, type EnvelopeSigner } from '@mapek/messaging';
+import { HealthRegistry, ObservabilityModule, ServiceMetrics, createLogger, type Logger } from '@mapek/observability';
+
+type CommonSpec = ReturnType<typeof commonConfig>;
+
+export interface ServiceContext<T extends ConfigSpec> {
+  readonly service: ServiceName;
+  readonly instance: string;
+  readonly config: ConfigValues<CommonSpec & T>;
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly health: HealthRegistry;
+  readonly runtime: MessagingRuntime;
+}
+
+export interface StartServiceOptions<T extends ConfigSpec> {
+  readonly service: ServiceName;
+  readonly defaultPort: number;
+  /** The service's own settings; names under `ownedPrefix` that are not declared are rejected. */
+  readonly config: T;
+  readonly ownedPrefix: string;
+  readonly consumer?: (context: ServiceContext<T>) => ConsumerSettings;
+  /** The service's Nest module, built once config, logger, metrics and NATS are ready. */
+  readonly module: (context: ServiceContext<T>) => DynamicModule | Promise<DynamicModule>;
+  readonly configure?: (app: NestFastifyApplication, context: ServiceContext<T>) => Promise<void> | void;
+  readonly signer?: EnvelopeSigner;
+  /** The gateway serves its own /health; the others take the shared controllers. */
+  readonly healthControllers?: boolean;
+  readonly bodyLimitBytes?: number;
+}
+
+/**
+ * The start of every service: parse config (fail fast, readably), then logger, metrics, NATS
+ * (streams ensured), the Nest app on Fastify with /health and /metrics, and graceful shutdown
+ * on SIGTERM/SIGINT (stop consuming, finish in-flight handlers, drain NATS).
+ */
+export async function startService<T extends ConfigSpec>(options: StartServiceOptions<T>): Promise<INestApplication> {
+  const spec = { ...commonConfig(options.defaultPort), ...options.config } as CommonSpec & T;
+  let config: ConfigValues<CommonSpec & T>;
+  let redacted: Record<string, unknown>;
+  try {
+    ({ values: config, redacted } = loadConfig(spec, { service: options.service, ownedPrefix: options.ownedPrefix }));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const instance = config.MAPEK_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
+  const logger = createLogger(options.service, config.LOG_LEVEL, instance);
+  logger.info({ config: redacted }, `${options.service} starting`);
+  const metrics = new ServiceMetrics(options.service);
+  const health = new HealthRegistry(options.service);
+  let runtime: MessagingRuntime;
+  try {
+    runtime = await MessagingRuntime.connect({
+      servers: config.NATS_URL,
+      service: options.service,
+      instance,
+      prefix: config.MAPEK_SUBJECT_PREFIX,
+      replicas: config.MAPEK_STREAM_REPLICAS,
+      logger,
+      metrics,
+      ...(options.signer ? { signer: options.signer } : {}),
+    });
+  } catch (error) {
+    logger.fatal({ err: error }, `cannot reach NATS at ${config.NATS_URL}`);
+    process.stderr.write(`${options.service}: refusing to start, cannot reach NATS at ${config.NATS_URL}: ${(error as Error).message}\n`);
+    process.exit(69); // EX_UNAVAILABLE
+  }
+  const context: ServiceContext<T> = { service: options.service, instance, config, logger, metrics, health, runtime };
+  const serviceModule = await options.module(context);
+
+  @Module({
+    imports: [
+      ObservabilityModule.forRoot({ service: options.service, logger, metrics, health, controllers: options.healthControllers !== false }),
+      MessagingModule.forRoot({ runtime, ...(options.consumer ? { consumer: options.consumer(context) } : {}) }),
+      serviceModule,
+    ],
+  })
+  class RootModule {}
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    RootModule,
+    new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? 1024 * 1024, logger: false }),
+    { logger: ['error', 'warn'], bufferLogs: false },
+  );
+  app.enableShutdownHooks();
+  await options.configure?.(app, context);
+  await app.listen(config.MAPEK_HTTP_PORT, config.MAPEK_HTTP_HOST);
+  logger.info({ port: config.MAPEK_HTTP_PORT }, `${options.service} ready on http://${config.MAPEK_HTTP_HOST}:${config.MAPEK_HTTP_PORT}`);
+  return app;
+}

@@ -1,0 +1,132 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Gauge, Counter, Histogram } from 'prom-client';
+import type { SymptomV1 } from '@mapek/contracts';
+import { EVENT_PUBLISHER, childTraceparent, type EventPublisherPort } from '@mapek/messaging';
+import { LOGGER, METRICS, logContext, type Logger, type ServiceMetrics } from '@mapek/observability';
+import { probeHttp, scrapeMetrics } from '../adapters/http-scraper.js';
+import { ProbeTracker } from '../domain/probe-tracker.js';
+import { evaluateRules, type ThresholdRule } from '../domain/threshold-rules.js';
+import type { ScrapeTarget } from '../monitor.config.js';
+
+export const MONITOR_SETTINGS = Symbol.for('mapek.monitor.settings');
+
+export interface MonitorSettings {
+  readonly targets: readonly ScrapeTarget[];
+  readonly rules: readonly ThresholdRule[];
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly probeFailures: number;
+}
+
+/**
+ * Every interval, scrapes each target's metrics and probes its health, publishes one sample batch
+ * per target and one symptom per violated rule. A tick never overlaps the previous one for the
+ * same target, so a slow target cannot pile up work.
+ */
+@Injectable()
+export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly busy = new Set<string>();
+  private readonly probes: ProbeTracker;
+  private readonly scrapes: Counter<'target' | 'result'>;
+  private readonly scrapeSeconds: Histogram<'target'>;
+  private readonly probeFailuresGauge: Gauge<'target'>;
+  private readonly violations: Counter<'target' | 'rule'>;
+
+  constructor(
+    @Inject(MONITOR_SETTINGS) private readonly settings: MonitorSettings,
+    @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) metrics: ServiceMetrics,
+  ) {
+    this.probes = new ProbeTracker(settings.probeFailures);
+    const registers = [metrics.registry];
+    this.scrapes = new Counter({ name: 'mapek_monitor_scrapes_total', help: 'Scrapes by target and result', labelNames: ['target', 'result'], registers });
+    this.scrapeSeconds = new Histogram({ name: 'mapek_monitor_scrape_duration_seconds', help: 'Scrape duration', labelNames: ['target'], registers, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+    this.probeFailuresGauge = new Gauge({ name: 'mapek_monitor_probe_consecutive_failures', help: 'Consecutive failed health probes', labelNames: ['target'], registers });
+    this.violations = new Counter({ name: 'mapek_monitor_violations_total', help: 'Threshold violations found', labelNames: ['target', 'rule'], registers });
+  }
+
+  onApplicationBootstrap(): void {
+    this.logger.info({ targets: this.settings.targets.map((t) => t.name), rules: this.settings.rules.map((r) => r.name) }, 'monitoring');
+    this.timer = setInterval(() => this.tick(), this.settings.intervalMs);
+    this.tick();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private tick(): void {
+    for (const target of this.settings.targets) {
+      if (this.busy.has(target.name)) continue;
+      this.busy.add(target.name);
+      void this.observe(target)
+        .catch((error: unknown) => this.logger.error({ err: error, target: target.name }, 'observation failed'))
+        .finally(() => this.busy.delete(target.name));
+    }
+  }
+
+  private async observe(target: ScrapeTarget): Promise<void> {
+    const symptoms: SymptomV1[] = [];
+    const now = new Date().toISOString();
+    if (target.metricsUrl) {
+      const started = performance.now();
+      try {
+        const samples = (await scrapeMetrics(target.metricsUrl, this.settings.timeoutMs)).filter((sample) => Number.isFinite(sample.value));
+        const durationMs = performance.now() - started;
+        this.scrapes.inc({ target: target.name, result: 'ok' });
+        this.scrapeSeconds.observe({ target: target.name }, durationMs / 1000);
+        await this.publisher.publish('sample.batch', {
+          target: target.name,
+          data: { target: target.name, scrapedAt: now, scrapeDurationMs: durationMs, samples },
+        });
+        for (const violation of evaluateRules(this.settings.rules, samples)) {
+          this.violations.inc({ target: target.name, rule: violation.rule.name });
+          symptoms.push({
+            source: 'threshold',
+            rule: violation.rule.name,
+            severity: violation.severity,
+            metric: violation.sample.metric,
+            value: violation.sample.value,
+            threshold: violation.rule.threshold,
+            labels: { ...target.labels, ...violation.sample.labels },
+            ...(target.component ? { component: target.component } : {}),
+            description: `${violation.rule.description}: ${violation.sample.metric}=${violation.sample.value}`,
+            observedAt: now,
+          });
+        }
+      } catch (error) {
+        this.scrapes.inc({ target: target.name, result: 'error' });
+        this.logger.warn({ err: error, target: target.name }, 'scrape failed');
+      }
+    }
+    if (target.healthUrl) {
+      const probe = await probeHttp(target.healthUrl, this.settings.timeoutMs);
+      const failures = this.probes.record(`${target.name}:http`, probe.ok);
+      this.probeFailuresGauge.set({ target: target.name }, this.probes.count(`${target.name}:http`));
+      if (failures !== undefined) {
+        symptoms.push({
+          source: 'health',
+          rule: 'health-http',
+          severity: 'critical',
+          metric: 'probe_success',
+          value: 0,
+          threshold: 1,
+          labels: { ...target.labels, probe: 'http' },
+          ...(target.component ? { component: target.component } : {}),
+          description: `health probe ${target.healthUrl} failed ${failures} times in a row (${probe.detail})`,
+          observedAt: now,
+        });
+      }
+    }
+    // Each symptom starts a trace that follows its incident through the loop.
+    await Promise.all(
+      symptoms.map((data) =>
+        logContext.run({ traceId: childTraceparent(undefined).traceId, target: target.name }, () =>
+          this.publisher.publish('symptom', { target: target.name, data }),
+        ),
+      ),
+    );
+  }
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { env, type ConfigSpec } from '@mapek/config';
+import { targetSchema } from '@mapek/contracts';
+
+export const scrapeTargetSchema = z.strictObject({
+  name: targetSchema,
+  metricsUrl: z.url().optional(),
+  healthUrl: z.url().optional(),
+  component: z.string().min(1).optional(),
+  labels: z.record(z.string(), z.string()).default({}),
+});
+export type ScrapeTarget = z.infer<typeof scrapeTargetSchema>;
+
+/** A JSON array inline, or `@/path/to/targets.json`. */
+const targetsSchema = z
+  .string()
+  .default('[]')
+  .transform((raw, context) => {
+    try {
+      const text = raw.startsWith('@') ? readFileSync(raw.slice(1), 'utf8') : raw;
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: `not readable JSON: ${(error as Error).message}` });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(scrapeTargetSchema));
+
+export const monitorConfig = {
+  MAPEK_MONITOR_TARGETS: { schema: targetsSchema, description: 'targets to scrape and probe: JSON array or @file' },
+  MAPEK_MONITOR_RULES_FILE: { schema: env.optionalString(), description: 'threshold rules JSON file (default: built-in rules)' },
+  MAPEK_SCRAPE_INTERVAL_MS: { schema: env.integer(1000, 100, 3_600_000), description: 'scrape and probe interval' },
+  MAPEK_MONITOR_SCRAPE_TIMEOUT_MS: { schema: env.integer(2000, 50, 60_000), description: 'timeout of one scrape or probe' },
+  MAPEK_MONITOR_PROBE_FAILURES: { schema: env.integer(3, 1, 100), description: 'consecutive probe failures before a symptom' },
+} satisfies ConfigSpec;
