@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { env, type ConfigSpec } from '@mapek/config';
+
+/** `[["orders","postgres"], ...]`: the first depends on the second. Inline JSON or @file. */
+const dependenciesSchema = z
+  .string()
+  .default('[]')
+  .transform((raw, context) => {
+    try {
+      return JSON.parse(raw.startsWith('@') ? readFileSync(raw.slice(1), 'utf8') : raw) as unknown;
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: `not readable JSON: ${(error as Error).message}` });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(z.tuple([z.string().min(1), z.string().min(1)])));
+
+export const analyzerConfig = {
+  MAPEK_ANALYZER_DEPENDENCIES: { schema: dependenciesSchema, description: 'declared dependency edges [dependent, dependency]: JSON or @file' },
+  MAPEK_ANALYZER_INCIDENT_QUIET_MS: { schema: env.integer(60_000, 1000), description: 'an incident with no new symptom for this long is closed' },
+  MAPEK_ANALYZER_CORRELATION_WINDOW_MS: { schema: env.integer(300_000, 1000), description: 'how far back symptoms are considered for patterns and root cause' },
+  MAPEK_ACK_WAIT_MS: { schema: env.integer(30_000, 1000), description: 'JetStream ack wait of the analyzer consumer' },
+} satisfies ConfigSpec;

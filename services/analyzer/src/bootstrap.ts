@@ -1,0 +1,28 @@
+import { BucketName, ConsumerName, ServiceName, StreamName } from '@mapek/contracts';
+import { openKv } from '@mapek/messaging';
+import { startService } from '@mapek/service-kit';
+import { analyzerConfig } from './analyzer.config.js';
+import { AnalyzerModule } from './analyzer.module.js';
+
+export async function bootstrap(): Promise<void> {
+  await startService({
+    service: ServiceName.analyzer,
+    defaultPort: 9102,
+    config: analyzerConfig,
+    ownedPrefix: 'MAPEK_ANALYZER_',
+    consumer: ({ config }) => ({
+      stream: StreamName.events,
+      durable: ConsumerName.analyzer,
+      ackWaitMs: config.MAPEK_ACK_WAIT_MS,
+    }),
+    module: async ({ config, runtime }) =>
+      AnalyzerModule.forRoot(
+        {
+          dependencies: config.MAPEK_ANALYZER_DEPENDENCIES,
+          quietMs: config.MAPEK_ANALYZER_INCIDENT_QUIET_MS,
+          correlationWindowMs: config.MAPEK_ANALYZER_CORRELATION_WINDOW_MS,
+        },
+        await openKv(runtime.js, BucketName.analyzerState, { replicas: runtime.replicas }),
+      ),
+  });
+}

@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DependencyGraph, type Symptom } from '@mapek/anomaly';
+import { deriveEventId, type Envelope } from '@mapek/contracts';
+import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, type EventPublisherPort, type KV } from '@mapek/messaging';
+import { LOGGER, type Logger } from '@mapek/observability';
+import { analyzeIncident } from '../domain/incident-analysis.js';
+import { onOutcome, onSymptom, type IncidentState } from '../domain/incident-book.js';
+
+export const ANALYZER_SETTINGS = Symbol.for('mapek.analyzer.settings');
+export const ANALYZER_KV = Symbol.for('mapek.analyzer.kv');
+
+export interface AnalyzerSettings {
+  readonly dependencies: ReadonlyArray<readonly [string, string]>;
+  readonly quietMs: number;
+  readonly correlationWindowMs: number;
+}
+
+/** Turns symptoms into incidents and analyses; closes incidents when their outcome arrives. */
+@Injectable()
+export class SymptomHandler {
+  private readonly graph = new DependencyGraph();
+  private recent: Symptom[] = [];
+
+  constructor(
+    @Inject(ANALYZER_SETTINGS) private readonly settings: AnalyzerSettings,
+    @Inject(ANALYZER_KV) private readonly kv: KV,
+    @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    for (const [dependent, dependency] of settings.dependencies) this.graph.dependsOn(dependent, dependency);
+  }
+
+  private remember(symptom: Symptom): void {
+    const horizon = symptom.time - this.settings.correlationWindowMs;
+    this.recent = this.recent.filter((known) => known.time >= horizon && known.id !== symptom.id);
+    this.recent.push(symptom);
+    if (this.recent.length > 5000) this.recent = this.recent.slice(-5000);
+  }
+
+  @OnEvent('symptom')
+  async onSymptom(event: Envelope<'symptom'>): Promise<void> {
+    const observedAt = Date.parse(event.data.observedAt);
+    const symptom: Symptom = {
+      id: event.id,
+      target: event.target,
+      ...(event.data.component ? { component: event.data.component } : {}),
+      metric: event.data.metric,
+      severity: event.data.severity,
+      value: event.data.value,
+      threshold: event.data.threshold,
+      time: observedAt,
+    };
+    this.remember(symptom);
+    const key = kvKey(event.target);
+    const stored = await getJson<IncidentState>(this.kv, key);
+    const verdict = onSymptom(stored?.value, { id: event.id, target: event.target, observedAt }, this.settings.quietMs);
+    if (verdict.kind === 'stale') return;
+    if (verdict.kind === 'open') {
+      const analysis = analyzeIncident([symptom], this.recent, this.graph);
+      // Publish first with a derived id: a crash before the checkpoint redelivers the symptom,
+      // which derives the same incident and analysis ids, and JetStream stores the analysis once.
+      await this.publisher.publish('analysis', {
+        id: deriveEventId(event.id, 'analysis'),
+        target: event.target,
+        incidentId: verdict.incident.incidentId,
+        causationId: event.id,
+        data: analysis,
+      });
+      this.logger.info(
+        { incidentId: verdict.incident.incidentId, cause: analysis.rootCauses[0]?.cause, confidence: analysis.confidence },
+        'incident opened',
+      );
+    }
+    await this.kv.put(key, JSON.stringify(verdict.incident));
+  }
+
+  @OnEvent('outcome')
+  async onOutcome(event: Envelope<'outcome'>): Promise<void> {
+    if (!event.incidentId) return;
+    const key = kvKey(event.target);
+    const stored = await getJson<IncidentState>(this.kv, key);
+    const closed = onOutcome(stored?.value, event.incidentId, Date.parse(event.time));
+    if (!closed) return;
+    await this.kv.put(key, JSON.stringify(closed));
+    this.logger.info({ incidentId: event.incidentId, outcome: event.data.outcome }, 'incident closed');
+  }
+}
