@@ -4,7 +4,7 @@
 // handshake over loopback with and without X25519MLKEM768, and sign+verify per ~1 KB event.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
@@ -38,24 +38,35 @@ function stats(samples) {
 }
 
 const rows = [];
-function report(group, name, samples) {
+// Wall-clock per operation (mean, p50, p99) plus CPU time per operation (process.cpuUsage over the
+// whole run): on a shared machine the wall p99 includes time the scheduler gave to others, the CPU
+// figure does not.
+function report(group, name, samples, cpuMicros) {
   const { mean, p50, p99 } = stats(samples);
-  rows.push({ group, name, mean, p50, p99 });
-  console.log(`${group.padEnd(8)} ${name.padEnd(34)} mean ${mean.toFixed(1).padStart(8)} µs   p50 ${p50.toFixed(1).padStart(8)} µs   p99 ${p99.toFixed(1).padStart(8)} µs`);
+  const cpu = cpuMicros / samples.length;
+  rows.push({ group, name, mean, p50, p99, cpu });
+  const f = (x) => x.toFixed(1).padStart(8);
+  console.log(`${group.padEnd(7)} ${name.padEnd(44)} mean ${f(mean)}  p50 ${f(p50)}  p99 ${f(p99)}  cpu ${f(cpu)}  µs`);
+}
+
+function cpuSince(start) {
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
 }
 
 function bench(group, name, fn, n = N) {
   for (let i = 0; i < WARMUP; i += 1) fn(i);
   const samples = [];
+  const cpuStart = process.cpuUsage();
   for (let i = 0; i < n; i += 1) {
     const start = process.hrtime.bigint();
     fn(i);
     samples.push(Number(process.hrtime.bigint() - start) / 1000);
   }
-  report(group, name, samples);
+  report(group, name, samples, cpuSince(cpuStart));
 }
 
-console.log(`node ${process.versions.node}, OpenSSL ${process.versions.openssl}, N=${N}, TLS handshakes=${TLS_N}\n`);
+console.log(`node ${process.versions.node}, OpenSSL ${process.versions.openssl}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, N=${N}, TLS handshakes=${TLS_N}\n`);
 
 const backends = [createNodeCryptoBackend(), await createLiboqsBackend()];
 const message = new Uint8Array(1024).fill(7);
@@ -143,12 +154,13 @@ try {
     for (let i = 0; i < WARMUP; i += 1) await handshake(curve);
     const samples = [];
     let group;
+    const cpuStart = process.cpuUsage();
     for (let i = 0; i < TLS_N; i += 1) {
       const result = await handshake(curve);
       samples.push(result.micros);
       group = result.group;
     }
-    report('tls', `mTLS handshake ${label} → ${group}`, samples);
+    report('tls', `mTLS handshake ${label} → ${group}`, samples, cpuSince(cpuStart));
   }
   await new Promise((resolve) => server.close(resolve));
 } finally {
