@@ -4,6 +4,7 @@ import { createLiboqsBackend } from './liboqs.backend.js';
 import { createNodeCryptoBackend } from './node-crypto.backend.js';
 import type { PqcBackend } from './pqc-backend.types.js';
 import { createXWing, type XWing } from './x-wing.kem.js';
+import { xWingDraftVectors } from './x-wing.vectors.js';
 
 describe('X-Wing (draft-connolly-cfrg-xwing-kem) against @noble/post-quantum', () => {
   let xWings: Record<'node' | 'liboqs', XWing>;
@@ -11,6 +12,17 @@ describe('X-Wing (draft-connolly-cfrg-xwing-kem) against @noble/post-quantum', (
   beforeAll(async () => {
     backends = { node: createNodeCryptoBackend(), liboqs: await createLiboqsBackend() };
     xWings = { node: createXWing(backends.node), liboqs: createXWing(backends.liboqs) };
+  });
+
+  it.each(['node', 'liboqs'] as const)('reproduces the draft test vectors: public key from seed, shared secret from ciphertext (%s)', (name) => {
+    for (const vector of xWingDraftVectors) {
+      expect(vector.pk).toHaveLength(1216);
+      expect(vector.ct).toHaveLength(1120);
+      const keys = xWings[name].keyPairFromSeed(vector.sk);
+      expect(Buffer.from(keys.publicKey).toString('hex')).toBe(Buffer.from(vector.pk).toString('hex'));
+      expect(xWings[name].decapsulate(vector.ct, keys.secretKey)).toEqual(vector.ss);
+      expect(nobleXWing.decapsulate(vector.ct, vector.sk)).toEqual(vector.ss);
+    }
   });
 
   it.each(['node', 'liboqs'] as const)('derives the same public key from a seed as noble (%s)', (name) => {
