@@ -1,0 +1,26 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { KnowledgeEndpoint, subjects, type ActionType, type CauseKind } from '@mapek/contracts';
+import type { ActionStats } from '../domain/plan-builder.js';
+
+interface StatsReply {
+  readonly stats: ReadonlyArray<ActionStats & { action: ActionType }>;
+}
+
+/** Asks knowledge (NATS services framework) what it learned about each action against a cause. */
+export class KnowledgeClient {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly prefix: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async stats(cause: CauseKind): Promise<Map<ActionType, ActionStats>> {
+    const reply = await this.nc.request(`${subjects.knowledgeService(this.prefix)}.${KnowledgeEndpoint.stats}`, JSON.stringify({ cause }), {
+      timeout: this.timeoutMs,
+    });
+    const code = reply.headers?.get('Nats-Service-Error-Code');
+    if (code) throw new Error(`knowledge stats failed with ${code}: ${reply.headers?.get('Nats-Service-Error') ?? ''}`);
+    const body = reply.json<StatsReply>();
+    return new Map(body.stats.map((entry) => [entry.action, entry]));
+  }
+}

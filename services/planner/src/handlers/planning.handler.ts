@@ -1,0 +1,178 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { deriveEventId, type ActionType, type Envelope, type PlanV1 } from '@mapek/contracts';
+import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, type EventPublisherPort, type KV } from '@mapek/messaging';
+import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
+import type { KnowledgeClient } from '../adapters/knowledge.client.js';
+import { buildPlan, type ActionStats, type Guardrails } from '../domain/plan-builder.js';
+import { PlanStatus, approve, reject, type PlanRecord } from '../domain/plan-record.js';
+import type { RemediationRule } from '../domain/remediation-rules.js';
+
+export const PLANNER_SETTINGS = Symbol.for('mapek.planner.settings');
+export const PLANNER_KV = Symbol.for('mapek.planner.kv');
+export const KNOWLEDGE_CLIENT = Symbol.for('mapek.planner.knowledge');
+
+export interface PlannerSettings {
+  readonly rules: readonly RemediationRule[];
+  readonly guardrails: Guardrails;
+  readonly cooldownMs: number;
+  readonly maxActionsPerHour: number;
+}
+
+const planKey = (planId: string) => `plan.${planId}`;
+const cooldownKey = (target: string, action: string) => `cooldown.${kvKey(target)}.${action}`;
+
+/**
+ * Plans each analysis once (the plan is checkpointed in KV before it is published, and every
+ * event id is derived from the plan id, so a redelivered analysis re-publishes the same events,
+ * which JetStream stores once), applies operator decisions, and expires stale pending plans.
+ */
+@Injectable()
+export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private readonly plans: Counter<'status' | 'cause'>;
+
+  constructor(
+    @Inject(PLANNER_SETTINGS) private readonly settings: PlannerSettings,
+    @Inject(PLANNER_KV) private readonly kv: KV,
+    @Inject(KNOWLEDGE_CLIENT) private readonly knowledge: KnowledgeClient,
+    @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) metrics: ServiceMetrics,
+  ) {
+    this.plans = new Counter({ name: 'mapek_planner_plans_total', help: 'Plans made, by first status and cause', labelNames: ['status', 'cause'], registers: [metrics.registry] });
+  }
+
+  onApplicationBootstrap(): void {
+    this.expiryTimer = setInterval(() => void this.expirePending().catch((error: unknown) => this.logger.error({ err: error }, 'expiry sweep failed')), 5000);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.expiryTimer);
+  }
+
+  private async stats(cause: PlanV1['cause']): Promise<Map<ActionType, ActionStats>> {
+    try {
+      return await this.knowledge.stats(cause);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'knowledge statistics unavailable; planning with priors');
+      return new Map();
+    }
+  }
+
+  private async coolingDown(target: string, rules: readonly RemediationRule[], now: number): Promise<Set<string>> {
+    const actions = new Set(rules.flatMap((rule) => rule.candidates.flatMap((candidate) => candidate.steps.map((step) => step.action))));
+    const active = new Set<string>();
+    await Promise.all(
+      [...actions].map(async (action) => {
+        const until = await getJson<number>(this.kv, cooldownKey(target, action));
+        if (until && until.value > now) active.add(`${target}:${action}`);
+      }),
+    );
+    return active;
+  }
+
+  private async approvalsThisHour(now: number): Promise<number> {
+    return (await getJson<number>(this.kv, `rate.${Math.floor(now / 3_600_000)}`))?.value ?? 0;
+  }
+
+  @OnEvent('analysis')
+  async onAnalysis(event: Envelope<'analysis'>): Promise<void> {
+    const planId = deriveEventId(event.id, 'plan');
+    let record = (await getJson<PlanRecord>(this.kv, planKey(planId)))?.value;
+    if (!record) {
+      const now = Date.now();
+      const top = event.data.rootCauses[0];
+      if (!top) return;
+      const rules = this.settings.rules.filter((rule) => rule.cause === top.cause);
+      const decision = buildPlan({
+        analysisId: event.id,
+        analysis: event.data,
+        rules: this.settings.rules,
+        stats: await this.stats(top.cause),
+        coolingDown: await this.coolingDown(top.target, rules, now),
+        guardrails: this.settings.guardrails,
+        now,
+      });
+      let status: PlanStatus = decision.next === 'approve' ? PlanStatus.approved : decision.next === 'reject' ? PlanStatus.rejected : PlanStatus.pending;
+      let plan = decision.plan;
+      if (status === PlanStatus.approved && plan.steps[0]?.action !== 'escalate' && (await this.approvalsThisHour(now)) >= this.settings.maxActionsPerHour) {
+        status = PlanStatus.pending;
+        plan = { ...plan, approval: 'manual', requiredApprovals: 1, approvedBy: [], reason: `${plan.reason ?? ''}; held: more than ${this.settings.maxActionsPerHour} automatic actions this hour` };
+      }
+      const fresh: PlanRecord = {
+        plan,
+        status,
+        target: event.target,
+        ...(event.incidentId ? { incidentId: event.incidentId } : {}),
+        analysisEventId: event.id,
+        createdAt: new Date(now).toISOString(),
+        ...(status === PlanStatus.approved ? { decidedAt: new Date(now).toISOString() } : {}),
+      };
+      try {
+        await this.kv.create(planKey(planId), JSON.stringify(fresh));
+        record = fresh;
+        this.plans.inc({ status, cause: plan.cause });
+      } catch {
+        // Another replica planned it first: use its record.
+        record = (await getJson<PlanRecord>(this.kv, planKey(planId)))?.value ?? fresh;
+      }
+    }
+    await this.publishState(record, event.id);
+  }
+
+  @OnEvent('decision')
+  async onDecision(event: Envelope<'decision'>): Promise<void> {
+    const entry = await getJson<PlanRecord>(this.kv, planKey(event.data.planId));
+    if (!entry) {
+      this.logger.warn({ planId: event.data.planId }, 'decision for an unknown plan ignored');
+      return;
+    }
+    if (entry.value.status !== PlanStatus.pending) return;
+    const now = new Date().toISOString();
+    const next = event.data.verdict === 'approve' ? approve(entry.value, event.data.actor, now) : reject(entry.value, event.data.actor, event.data.reason, now);
+    await this.kv.update(planKey(event.data.planId), JSON.stringify(next), entry.revision);
+    this.logger.info({ planId: event.data.planId, verdict: event.data.verdict, actor: event.data.actor, status: next.status }, 'decision applied');
+    await this.publishState(next, event.id);
+  }
+
+  /** Publishes the events a record implies; ids are derived so repeats are stored once. */
+  private async publishState(record: PlanRecord, causationId: string): Promise<void> {
+    const base = { target: record.target, ...(record.incidentId ? { incidentId: record.incidentId } : {}) };
+    await this.publisher.publish('plan.proposed', { ...base, id: deriveEventId(record.plan.planId, 'proposed'), causationId: record.analysisEventId, data: { ...record.plan, approvedBy: record.plan.approval === 'automatic' ? record.plan.approvedBy : [] } });
+    if (record.status === PlanStatus.approved) {
+      await this.startCooldowns(record.plan);
+      await this.publisher.publish('plan.approved', { ...base, id: deriveEventId(record.plan.planId, 'approved'), causationId, data: record.plan });
+    } else if (record.status === PlanStatus.rejected || record.status === PlanStatus.expired) {
+      await this.publisher.publish('plan.rejected', { ...base, id: deriveEventId(record.plan.planId, 'rejected'), causationId, data: record.plan });
+    }
+  }
+
+  private async startCooldowns(plan: PlanV1): Promise<void> {
+    const now = Date.now();
+    const until = now + this.settings.cooldownMs;
+    await Promise.all(plan.steps.map((step) => this.kv.put(cooldownKey(step.target, step.action), JSON.stringify(until))));
+    if (plan.approval === 'automatic' && plan.steps[0]?.action !== 'escalate') {
+      const key = `rate.${Math.floor(now / 3_600_000)}`;
+      const current = await getJson<number>(this.kv, key);
+      await this.kv.put(key, JSON.stringify((current?.value ?? 0) + 1));
+    }
+  }
+
+  private async expirePending(): Promise<void> {
+    const now = Date.now();
+    const keys = await this.kv.keys('plan.>');
+    for await (const key of keys) {
+      const entry = await getJson<PlanRecord>(this.kv, key);
+      if (!entry || entry.value.status !== PlanStatus.pending || Date.parse(entry.value.plan.expiresAt) > now) continue;
+      const expired: PlanRecord = { ...entry.value, status: PlanStatus.expired, decidedAt: new Date(now).toISOString(), plan: { ...entry.value.plan, reason: 'expired waiting for approval' } };
+      try {
+        await this.kv.update(key, JSON.stringify(expired), entry.revision);
+      } catch {
+        continue; // another replica or a decision got there first
+      }
+      this.logger.info({ planId: expired.plan.planId }, 'pending plan expired');
+      await this.publishState(expired, expired.analysisEventId);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+import { env, type ConfigSpec } from '@mapek/config';
+
+export const plannerConfig = {
+  MAPEK_PLANNER_RULES_FILE: { schema: env.optionalString(), description: 'remediation rules JSON file (default: built-in rules)' },
+  MAPEK_PLANNER_AUTO_APPROVE_MAX_RISK: {
+    schema: env.oneOf(['none', 'low', 'medium', 'high'] as const, 'medium'),
+    description: 'highest plan risk approved without an operator',
+  },
+  MAPEK_PLANNER_COOLDOWN_MS: { schema: env.integer(60_000, 0), description: 'a target+action pair is not planned again for this long' },
+  MAPEK_PLANNER_PLAN_TTL_MS: { schema: env.integer(15 * 60_000, 1000), description: 'a pending plan expires (rejected) after this' },
+  MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: { schema: env.integer(60, 1), description: 'automatic approvals per hour before plans wait for an operator' },
+  MAPEK_PLANNER_KNOWLEDGE_TIMEOUT_MS: { schema: env.integer(1000, 10), description: 'how long to wait for knowledge statistics' },
+  MAPEK_AUTO_HEALING: { schema: env.boolean(true), description: 'feature flag: approve low-risk plans automatically' },
+  MAPEK_DRY_RUN: { schema: env.boolean(false), description: 'plans are simulated by the executor, nothing is actuated' },
+  MAPEK_ACK_WAIT_MS: { schema: env.integer(30_000, 1000), description: 'JetStream ack wait of the planner consumer' },
+} satisfies ConfigSpec;
