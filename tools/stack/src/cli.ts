@@ -6,6 +6,7 @@
  *   --data-dir <dir>          NATS, PGlite and log files (default ./data)
  *   --services <a,b,...>      only these of the default services (e.g. demo-app,monitor)
  *   --ready-timeout-ms <ms>   how long each process may take to become ready (default 60000)
+ *   --any-free-port           skip the usual ports (4222, 5432, 8080, …): a second stack beside the first
  *
  * Environment: NATS_URL and DATABASE_URL use existing servers instead of spawning nats-server and
  * PGlite; MAPEK_SUBJECT_PREFIX, LOG_LEVEL and MAPEK_SCRAPE_INTERVAL_MS are passed on.
@@ -18,7 +19,7 @@ import { StackUsageError } from './stack.errors.js';
 import { formatStackSummary } from './stack-summary.js';
 import type { StackOptions } from './stack.options.js';
 
-const USAGE = 'usage: node tools/stack/dist/cli.js [--data-dir ./data] [--services demo-app,monitor,...] [--ready-timeout-ms 60000]';
+const USAGE = 'usage: node tools/stack/dist/cli.js [--data-dir ./data] [--services demo-app,monitor,...] [--ready-timeout-ms 60000] [--any-free-port]';
 
 function positiveInteger(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -40,6 +41,7 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, signal: A
         'data-dir': { type: 'string', default: './data' },
         services: { type: 'string' },
         'ready-timeout-ms': { type: 'string' },
+        'any-free-port': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -67,6 +69,7 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, signal: A
     dataDir: resolve(values['data-dir']),
     services,
     signal,
+    anyFreePort: values['any-free-port'],
     ...(natsUrl ? { natsUrl } : {}),
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(subjectPrefix ? { subjectPrefix } : {}),

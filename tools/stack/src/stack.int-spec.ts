@@ -168,4 +168,20 @@ describe('startStack', () => {
     await stack.stop();
     expect(pids.filter(isAlive)).toEqual([]);
   });
+
+  it('kills a service that ignores SIGTERM once the stop timeout has passed', async () => {
+    stack = await startStack({
+      dataDir: join(dataDir, 'stubborn'),
+      natsUrl: 'nats://127.0.0.1:4222',
+      withoutDatabase: true,
+      anyFreePort: true,
+      stopTimeoutMs: 500,
+      services: [fixture('stubborn', 'stubborn-service.mjs')],
+      output: null,
+    });
+    const pid = stack.processes['stubborn']?.pid;
+    await expect(stack.stopService('stubborn')).resolves.toMatchObject({ signal: 'SIGKILL' });
+    expect(isAlive(pid)).toBe(false);
+    expect(stack.processes['stubborn']?.tail()).toContain('SIGTERM ignored');
+  });
 });
