@@ -12,6 +12,7 @@ export { keyIdFor } from './key-id.js';
 export * from './trust-bundle.js';
 export { createReplayGuard, type ReplayGuard } from './replay.guard.js';
 export { type EventPolicy, isAuthorizedEmitter } from './event-policy.js';
+export { SignatureHeader, signatureFromHeaders, signatureToHeaders } from './signature.headers.js';
 export { createEventSigner, eventSigningInput, type EventEnvelope, type EventSigner, type SignedEvent } from './signed-event.js';
 export {
   createEventVerifier,
