@@ -6,6 +6,8 @@ export interface DetectorConfig {
   readonly ewmaAlpha: number;
   /** A deviation starts to count as anomalous beyond this many standard deviations. */
   readonly sigmaThreshold: number;
+  /** Standard deviations beyond the threshold over which the deviation score rises by 1 − 1/e. */
+  readonly deviationScale: number;
   /** Samples in the rolling median window (robust centre; level shifts are absorbed within half of it). */
   readonly medianWindow: number;
   /** Smoothing factor of the EWMA absolute deviation from the median (the robust scale). */
@@ -14,6 +16,12 @@ export interface DetectorConfig {
   readonly histogramBins: number;
   /** Weight of the histogram novelty in the raw score. */
   readonly noveltyWeight: number;
+  /** Bins of the coarse grid whose level-to-level transitions are counted (rare moves are novel). */
+  readonly transitionBins: number;
+  /** Weight of the transition novelty in the raw score. */
+  readonly transitionWeight: number;
+  /** Upper bound of the raw score before the likelihood stage. */
+  readonly rawCap: number;
   /** Time-of-day slots of the daily seasonal profile (0 disables seasonality). */
   readonly seasonSlots: number;
   /** Smoothing factor of each seasonal slot's mean. */
@@ -36,26 +44,30 @@ export interface DetectorConfig {
 
 /** Tuned on NAB with one parameter set for all 58 files. */
 export const defaultDetectorConfig: DetectorConfig = {
-  ewmaAlpha: 0.05,
+  ewmaAlpha: 0.06,
   sigmaThreshold: 2.0,
-  medianWindow: 31,
-  madAlpha: 0.05,
-  histogramBins: 64,
-  noveltyWeight: 0.5,
-  seasonSlots: 0,
-  seasonAlpha: 0.1,
+  deviationScale: 20,
+  medianWindow: 15,
+  madAlpha: 0.07,
+  histogramBins: 55,
+  noveltyWeight: 1.66,
+  transitionBins: 16,
+  transitionWeight: 1,
+  rawCap: 1.5,
+  seasonSlots: 8,
+  seasonAlpha: 0.13,
   spatialTolerance: 0.05,
-  likelihoodWindow: 1000,
-  likelihoodShortWindow: 10,
-  likelihoodMinStd: 0.03,
+  likelihoodWindow: 900,
+  likelihoodShortWindow: 9,
+  likelihoodMinStd: 0.007,
   warmupSamples: 150,
   restFraction: 0.2,
-  alarmLevel: 0.5,
+  alarmLevel: 0.375,
 };
 
 /** Rejects parameters the detector cannot work with. */
 export const validateDetectorConfig = (config: DetectorConfig): DetectorConfig => {
-  const positiveIntegers = ['medianWindow', 'histogramBins', 'likelihoodWindow', 'likelihoodShortWindow'] as const;
+  const positiveIntegers = ['medianWindow', 'histogramBins', 'transitionBins', 'likelihoodWindow', 'likelihoodShortWindow'] as const;
   for (const key of positiveIntegers) {
     if (!Number.isInteger(config[key]) || config[key] < 1) {
       throw new InvalidAnomalyConfigError(`${key} must be a positive integer, got ${config[key]}`);
@@ -67,7 +79,9 @@ export const validateDetectorConfig = (config: DetectorConfig): DetectorConfig =
       throw new InvalidAnomalyConfigError(`${key} must be in (0, 1], got ${config[key]}`);
     }
   }
-  if (!(config.sigmaThreshold > 0)) throw new InvalidAnomalyConfigError('sigmaThreshold must be positive');
+  if (!(config.sigmaThreshold > 0 && config.deviationScale > 0)) {
+    throw new InvalidAnomalyConfigError('sigmaThreshold and deviationScale must be positive');
+  }
   if (!Number.isInteger(config.seasonSlots) || config.seasonSlots < 0) {
     throw new InvalidAnomalyConfigError('seasonSlots must be a non-negative integer');
   }

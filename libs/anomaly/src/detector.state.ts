@@ -22,6 +22,10 @@ export interface DetectorState {
   /** EWMA of the absolute deviation from the rolling median. */
   madScale: number;
   histogram: number[];
+  /** Counts of level-to-level transitions on a coarser grid (row-major, from × to). */
+  transitions: number[];
+  /** The previous sample's coarse bin (−1 before the first sample). */
+  previousCoarseBin: number;
   /** Daily seasonal profile: EWMA of the value per time-of-day slot, and per-slot sample counts. */
   seasonMean: number[];
   seasonCount: number[];

@@ -35,6 +35,8 @@ const initialState = (config: DetectorConfig, context: SeriesContext): DetectorS
     sorted: [],
     madScale: 0,
     histogram: new Array<number>(config.histogramBins).fill(0),
+    transitions: new Array<number>(config.transitionBins * config.transitionBins).fill(0),
+    previousCoarseBin: -1,
     seasonMean: new Array<number>(config.seasonSlots).fill(0),
     seasonCount: new Array<number>(config.seasonSlots).fill(0),
     seasonScale: 0,
@@ -69,7 +71,11 @@ export class StreamingDetector {
   /** Resumes a detector from a checkpoint taken with `snapshot()`. */
   static restore(config: DetectorConfig, state: DetectorState): StreamingDetector {
     if (state.version !== 1) throw new InvalidDetectorStateError(`unknown detector state version ${String(state.version)}`);
-    if (state.histogram.length !== config.histogramBins || state.seasonMean.length !== config.seasonSlots) {
+    if (
+      state.histogram.length !== config.histogramBins ||
+      state.transitions.length !== config.transitionBins * config.transitionBins ||
+      state.seasonMean.length !== config.seasonSlots
+    ) {
       throw new InvalidDetectorStateError('detector state was taken with a different configuration');
     }
     return new StreamingDetector(config, {}, structuredClone(state));
@@ -109,11 +115,17 @@ export class StreamingDetector {
       const seasonalDeviation = Math.abs(v - (s.seasonMean[slot] ?? 0)) / Math.max(1.25 * s.seasonScale, minScale);
       deviation = Math.min(deviation, seasonalDeviation);
     }
-    const excess = Math.max(0, deviation - c.sigmaThreshold) / c.sigmaThreshold;
+    const excess = Math.max(0, deviation - c.sigmaThreshold) / c.deviationScale;
     const deviationScore = 1 - Math.exp(-excess);
     const bin = Math.min(c.histogramBins - 1, Math.max(0, Math.floor(v * c.histogramBins)));
     const novelty = 1 / (1 + (s.histogram[bin] ?? 0));
-    const raw = Math.max(deviationScore, c.noveltyWeight * novelty);
+    const coarse = Math.min(c.transitionBins - 1, Math.max(0, Math.floor(v * c.transitionBins)));
+    const transition = s.previousCoarseBin < 0 ? 0 : s.previousCoarseBin * c.transitionBins + coarse;
+    const transitionNovelty = s.previousCoarseBin < 0 ? 0 : 1 / (1 + (s.transitions[transition] ?? 0));
+    const raw = Math.min(
+      c.rawCap,
+      Math.max(deviationScore, c.noveltyWeight * novelty, c.transitionWeight * transitionNovelty),
+    );
 
     // Anomaly likelihood: is the recent raw-score average unusually high for this series?
     const n = s.rawHistory.length;
@@ -141,6 +153,8 @@ export class StreamingDetector {
       s.restLeft = Math.round(c.restFraction * s.warmupSamples);
     }
 
+    if (s.previousCoarseBin >= 0) s.transitions[transition] = (s.transitions[transition] ?? 0) + 1;
+    s.previousCoarseBin = coarse;
     this.learn(v, median, bin, slot, raw);
     return output;
   }
