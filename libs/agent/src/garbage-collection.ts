@@ -16,12 +16,14 @@ export function canCollectGarbage(): boolean {
 
 /**
  * Runs a full, synchronous major collection and measures what it released, or returns undefined
- * when `global.gc` is not exposed.
+ * when `global.gc` is not exposed. Collects twice: V8 may free ArrayBuffer backing stores (Buffers)
+ * on a background sweeper after the first pass, and the second pass waits for that sweep.
  */
 export function collectGarbage(): GarbageCollectionReport | undefined {
   const gc = globalThis.gc;
   if (typeof gc !== 'function') return undefined;
   const before = process.memoryUsage();
+  gc();
   gc();
   const after = process.memoryUsage();
   return {

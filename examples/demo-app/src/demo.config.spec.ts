@@ -1,0 +1,29 @@
+import { describe, expect, it } from '@jest/globals';
+import { DemoConfigError } from './demo.errors.js';
+import { parseDemoConfig, redactedConfig } from './demo.config.js';
+
+describe('parseDemoConfig', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    expect(parseDemoConfig({})).toEqual({
+      http: { host: '127.0.0.1', port: 8000 },
+      mapek: { target: 'demo-app', subjectPrefix: 'mapek', natsUrl: undefined },
+      selfTrafficRps: 4,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = parseDemoConfig({ HOST: '0.0.0.0', PORT: '0', NATS_URL: 'nats://u:p@h:4222', MAPEK_SUBJECT_PREFIX: 'stage.mapek', MAPEK_TARGET: 'shop', DEMO_SELF_TRAFFIC_RPS: '0' });
+    expect(config).toEqual({ http: { host: '0.0.0.0', port: 0 }, mapek: { target: 'shop', subjectPrefix: 'stage.mapek', natsUrl: 'nats://u:p@h:4222' }, selfTrafficRps: 0 });
+    expect(redactedConfig(config).mapek.natsUrl).toBe('<redacted>');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ MAPEK_TARGET: 'demo app' }, 'MAPEK_TARGET'],
+    [{ MAPEK_SUBJECT_PREFIX: 'a.>' }, 'MAPEK_SUBJECT_PREFIX'],
+  ])('fails fast on %j naming the variable', (env, variable) => {
+    expect(() => parseDemoConfig(env)).toThrow(DemoConfigError);
+    expect(() => parseDemoConfig(env)).toThrow(variable);
+  });
+});

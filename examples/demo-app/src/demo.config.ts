@@ -1,0 +1,52 @@
+import { DEFAULT_SUBJECT_PREFIX, targetSchema } from '@mapek/contracts';
+import { DemoConfigError } from './demo.errors.js';
+
+/** Typed configuration of the demo app, parsed once from the environment. */
+export interface DemoConfig {
+  readonly http: { readonly host: string; readonly port: number };
+  readonly mapek: { readonly target: string; readonly subjectPrefix: string; readonly natsUrl: string | undefined };
+  /** Requests per second the app sends to its own `/api/work`; 0 turns it off. */
+  readonly selfTrafficRps: number;
+}
+
+interface Variable {
+  readonly description: string;
+  readonly sensitive: boolean;
+}
+
+/** Every variable the app reads. NATS_URL may carry credentials, so it is redacted in logs. */
+export const DEMO_ENVIRONMENT: Readonly<Record<string, Variable>> = {
+  HOST: { description: 'interface to listen on (default 127.0.0.1)', sensitive: false },
+  PORT: { description: 'HTTP port (default 8000; 0 picks a free one)', sensitive: false },
+  NATS_URL: { description: 'NATS server for actuation; unset = metrics only, no remedies over NATS', sensitive: true },
+  MAPEK_SUBJECT_PREFIX: { description: `subject prefix (default ${DEFAULT_SUBJECT_PREFIX})`, sensitive: false },
+  MAPEK_TARGET: { description: 'target name the loop uses for this app (default demo-app)', sensitive: false },
+  DEMO_SELF_TRAFFIC_RPS: { description: 'self-requests per second to /api/work (default 4, 0 = off)', sensitive: false },
+};
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) throw new DemoConfigError(`${name} must be a whole number in [${min}, ${max}], got "${raw}" (${DEMO_ENVIRONMENT[name]?.description ?? ''})`);
+  return value;
+}
+
+/** @throws {DemoConfigError} with a readable message naming the variable. */
+export function parseDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  const target = env['MAPEK_TARGET'] || 'demo-app';
+  if (!targetSchema.safeParse(target).success) throw new DemoConfigError(`MAPEK_TARGET must match [A-Za-z0-9_-]+, got "${target}"`);
+  const subjectPrefix = env['MAPEK_SUBJECT_PREFIX'] || DEFAULT_SUBJECT_PREFIX;
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(subjectPrefix)) throw new DemoConfigError(`MAPEK_SUBJECT_PREFIX must be dot-separated subject tokens, got "${subjectPrefix}"`);
+  const natsUrl = env['NATS_URL'] || undefined;
+  return {
+    http: { host: env['HOST'] || '127.0.0.1', port: integer(env, 'PORT', 8000, 0, 65535) },
+    mapek: { target, subjectPrefix, natsUrl },
+    selfTrafficRps: integer(env, 'DEMO_SELF_TRAFFIC_RPS', 4, 0, 100),
+  };
+}
+
+/** The config as it may be logged: sensitive values replaced. */
+export function redactedConfig(config: DemoConfig): DemoConfig {
+  return { ...config, mapek: { ...config.mapek, natsUrl: config.mapek.natsUrl === undefined ? undefined : '<redacted>' } };
+}
