@@ -28,6 +28,9 @@ class PathError extends Error {
   path = '';
 }
 
+// Quote, backslash, C0 controls and surrogates need JSON.stringify's escaping; anything else is
+// written as is.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function writeString(text: string): string {
