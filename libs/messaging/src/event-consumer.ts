@@ -117,7 +117,9 @@ export class JetStreamEventConsumer {
       // Handler failures back off through nak(delay); a crashed handler is redelivered after ack_wait.
       deliver_policy: this.options.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
       max_ack_pending: 1000,
-      ...(subjectsFilter.length === 1 ? { filter_subject: subjectsFilter[0] } : { filter_subjects: subjectsFilter }),
+      // nats-server 2.9 has no `filter_subjects`: several kinds share one unfiltered consumer,
+      // and events of types without a handler are acknowledged as ignored.
+      ...(subjectsFilter.length === 1 ? { filter_subject: subjectsFilter[0] } : {}),
     };
   }
 

@@ -1,0 +1,35 @@
+import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
+import { StreamName, subjects } from '@mapek/contracts';
+
+/** Reads a target's symptoms between two instants back from the event stream. */
+export class SymptomHistory {
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly prefix: string,
+  ) {}
+
+  /** Stream arrival times (ms) of the target's symptoms in [fromMs, toMs). */
+  async between(target: string, fromMs: number, toMs: number): Promise<number[]> {
+    const consumer = await this.js.consumers.get(StreamName.events, {
+      filter_subjects: subjects.symptoms(target, this.prefix),
+      deliver_policy: DeliverPolicy.StartTime,
+      opt_start_time: new Date(fromMs).toISOString(),
+    });
+    const times: number[] = [];
+    for (;;) {
+      const batch = await consumer.fetch({ max_messages: 500, expires: 1000 });
+      let received = 0;
+      let done = false;
+      for await (const msg of batch) {
+        received++;
+        const at = msg.info.timestampNanos / 1e6;
+        if (at >= toMs) done = true;
+        else if (at >= fromMs) times.push(at);
+        if (msg.info.pending === 0) done = true;
+      }
+      if (done || received === 0) break;
+    }
+    await consumer.delete().catch(() => undefined);
+    return times;
+  }
+}
