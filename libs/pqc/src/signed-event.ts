@@ -1,6 +1,6 @@
 import { Algorithm } from './algorithms.constants.js';
-import { concatBytes, toBase64Url, utf8 } from './bytes.codec.js';
-import { canonicalJsonBytes } from './canonical-json.codec.js';
+import { toBase64Url, utf8 } from './bytes.codec.js';
+import { canonicalJson } from './canonical-json.codec.js';
 import { type PqcOperationObserver, timed } from './operation-metrics.js';
 import type { PqcBackend } from './pqc-backend.types.js';
 import type { DetachedSignature, SigningKey } from './trust-bundle.js';
@@ -26,7 +26,7 @@ export interface SignedEvent<TData = unknown> {
   readonly signature: DetachedSignature;
 }
 
-const eventContext = utf8('mapek.event.v1\n');
+const eventContext = 'mapek.event.v1\n';
 
 /**
  * The exact bytes signed: "mapek.event.v1\n" followed by the canonical JSON (see
@@ -34,7 +34,8 @@ const eventContext = utf8('mapek.event.v1\n');
  * event from being re-published on another subject.
  */
 export function eventSigningInput(subject: string, envelope: EventEnvelope): Uint8Array {
-  return concatBytes(eventContext, canonicalJsonBytes({ envelope, subject }));
+  // One UTF-8 encode of one string: no second copy of a large batch.
+  return utf8(eventContext + canonicalJson({ envelope, subject }));
 }
 
 export interface EventSigner {
