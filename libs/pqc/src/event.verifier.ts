@@ -1,7 +1,6 @@
 import { Algorithm, Sizes } from './algorithms.constants.js';
 import { fromBase64Url } from './bytes.codec.js';
 import { type EventPolicy, isAuthorizedEmitter } from './event-policy.js';
-import { type PqcOperationObserver, timed } from './operation-metrics.js';
 import { EventRejectedError, RejectionReason } from './pqc.errors.js';
 import type { PqcBackend } from './pqc-backend.types.js';
 import { createReplayGuard, type ReplayGuard } from './replay.guard.js';
@@ -24,7 +23,6 @@ export interface EventVerifierOptions {
   readonly now?: () => number;
   /** Defaults to a time-bucketed guard covering the skew window. */
   readonly replayGuard?: ReplayGuard;
-  readonly observer?: PqcOperationObserver;
 }
 
 export interface EventVerifier {
@@ -45,7 +43,7 @@ function reject(reason: RejectionReason, detail: string): { ok: false; reason: R
 }
 
 export function createEventVerifier(options: EventVerifierOptions): EventVerifier {
-  const { backend, policy, observer } = options;
+  const { backend, policy } = options;
   const skew = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
   const now = options.now ?? Date.now;
   const replay = options.replayGuard ?? createReplayGuard({ windowMs: skew });
@@ -70,7 +68,7 @@ export function createEventVerifier(options: EventVerifierOptions): EventVerifie
     try {
       const sig = fromBase64Url(signature.sig, 'signature', Sizes.mlDsa65Signature);
       const input = eventSigningInput(subject, envelope);
-      valid = timed(observer, 'verify', Algorithm.mlDsa65, backend.name, () => backend.mlDsa65.verify(input, sig, publicKey));
+      valid = backend.mlDsa65.verify(input, sig, publicKey);
     } catch {
       valid = false;
     }

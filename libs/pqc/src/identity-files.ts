@@ -16,11 +16,17 @@ import type { XWingSecretKey } from './x-wing.kem.js';
  *   <name>/pqc-keys.json          IdentityKeyFile: ML-DSA-65 and X-Wing key pairs (mode 0600)
  *   ca/ …                         CA secrets, never mounted into services
  */
-export function identityPaths(dir: string, name: string) {
+export function trustPaths(dir: string) {
   return {
     caCert: path.join(dir, 'ca.crt'),
     caPublicKey: path.join(dir, 'ca.ml-dsa-65.pub.json'),
     trustBundle: path.join(dir, 'trust-bundle.json'),
+  } as const;
+}
+
+export function identityPaths(dir: string, name: string) {
+  return {
+    ...trustPaths(dir),
     cert: path.join(dir, name, 'tls.crt'),
     key: path.join(dir, name, 'tls.key'),
     pqcKeys: path.join(dir, name, 'pqc-keys.json'),
@@ -152,13 +158,13 @@ export async function loadServiceIdentity(dir: string, name: string): Promise<Se
 }
 
 export async function loadCaVerificationKey(dir: string): Promise<VerificationKey> {
-  const stored = JSON.parse(await readFile(identityPaths(dir, '').caPublicKey, 'utf8')) as StoredPublicKey;
+  const stored = JSON.parse(await readFile(trustPaths(dir).caPublicKey, 'utf8')) as StoredPublicKey;
   return { kid: stored.kid, publicKey: fromBase64Url(stored.publicKey, 'CA publicKey', Sizes.mlDsa65PublicKey) };
 }
 
 /** Reads and verifies trust-bundle.json against ca.ml-dsa-65.pub.json. */
 export async function loadTrustStore(backend: PqcBackend, dir: string, now: number = Date.now()): Promise<TrustStore> {
-  const paths = identityPaths(dir, '');
+  const paths = trustPaths(dir);
   const missing = await missingFiles([paths.trustBundle, paths.caPublicKey]);
   if (missing.length > 0) {
     throw new PqcNotReadyError(PqcReadinessCode.identityMissing, `trust bundle files missing: ${missing.join(', ')}`);

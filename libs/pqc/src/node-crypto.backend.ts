@@ -87,9 +87,11 @@ function nodeMlDsa65(): MlDsa65 {
 
 /** Node's own crypto (OpenSSL 3.5+: ML-KEM-768, ML-DSA-65). Throws if this Node lacks them. */
 export function createNodeCryptoBackend(): PqcBackend {
-  try {
-    return { name: BackendName.node, mlKem768: nodeMlKem768(), mlDsa65: nodeMlDsa65() };
-  } catch (cause) {
-    throw new BackendUnavailableError('node crypto backend unavailable', { cause });
+  if (typeof crypto.encapsulate !== 'function' || typeof crypto.decapsulate !== 'function') {
+    throw new BackendUnavailableError(
+      `node crypto backend unavailable: Node ${process.versions.node} (OpenSSL ${process.versions.openssl}) has no ML-KEM; ` +
+        'it needs Node >= 24.7 built with OpenSSL >= 3.5',
+    );
   }
+  return { name: BackendName.node, mlKem768: nodeMlKem768(), mlDsa65: nodeMlDsa65() };
 }

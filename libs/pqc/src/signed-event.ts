@@ -1,7 +1,6 @@
 import { Algorithm } from './algorithms.constants.js';
 import { toBase64Url, utf8 } from './bytes.codec.js';
 import { canonicalJson } from './canonical-json.codec.js';
-import { type PqcOperationObserver, timed } from './operation-metrics.js';
 import type { PqcBackend } from './pqc-backend.types.js';
 import type { DetachedSignature, SigningKey } from './trust-bundle.js';
 
@@ -44,20 +43,17 @@ export interface EventSigner {
 }
 
 /**
- * Signs envelopes with one ML-DSA-65 key. For telemetry, sign one envelope whose `data` is the
+ * Signs envelopes with one ML-DSA-65 key. Timing comes from the backend: pass `observer` to
+ * loadPqcBackend / assertPqcReady. For telemetry, sign one envelope whose `data` is the
  * whole batch: one signature per batch, not per sample.
  */
-export function createEventSigner(options: {
-  backend: PqcBackend;
-  key: SigningKey;
-  observer?: PqcOperationObserver;
-}): EventSigner {
-  const { backend, key, observer } = options;
+export function createEventSigner(options: { backend: PqcBackend; key: SigningKey }): EventSigner {
+  const { backend, key } = options;
   return {
     kid: key.kid,
     sign: (subject, envelope) => {
       const input = eventSigningInput(subject, envelope);
-      const sig = timed(observer, 'sign', Algorithm.mlDsa65, backend.name, () => backend.mlDsa65.sign(input, key.secretKey));
+      const sig = backend.mlDsa65.sign(input, key.secretKey);
       return { envelope, signature: { alg: Algorithm.mlDsa65, kid: key.kid, sig: toBase64Url(sig) } };
     },
   };

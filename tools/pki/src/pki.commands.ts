@@ -3,6 +3,7 @@ import {
   type BackendChoice,
   fromBase64Url,
   identityPaths,
+  trustPaths,
   type IdentityKeyFile,
   loadPqcBackend,
   type PqcBackend,
@@ -126,7 +127,7 @@ export async function initPki(options: PkiOptions): Promise<PkiReport> {
     await createCertificateAuthority(paths.ca, { trustDomain: options.trustDomain, days: options.days * 4 });
     report.created.push(paths.ca.cert, paths.ca.key);
   }
-  const caPublic = paths.identity('').caPublicKey;
+  const caPublic = trustPaths(paths.root).caPublicKey;
   if (await exists(paths.caPqcKey)) {
     report.kept.push(paths.caPqcKey);
   } else {
@@ -231,7 +232,7 @@ export async function writeTrustBundle(options: PkiOptions, backend?: PqcBackend
     identities,
   };
   const signed = signTrustBundle(pqc, bundle, { kid: caKey.kid, secretKey: fromBase64Url(caKey.secretKey, 'CA secretKey') });
-  const file = paths.identity('').trustBundle;
+  const file = trustPaths(paths.root).trustBundle;
   await writePublic(file, json(signed));
   return file;
 }
