@@ -85,6 +85,29 @@ describe('demo app healed through a real NATS actuation', () => {
     expect((await post('/demo/cpu-overload?duration=5&num_threads=1')).status).toBe(429);
   });
 
+  it('raises the error ratio on request-failures; enable_degraded_mode and reset_circuit_breaker make /api/work succeed again', async () => {
+    expect((await post('/demo/request-failures?failure_rate=1')).status).toBe(200);
+    // The app's own traffic fails: no external load is needed for the gauge to move.
+    await eventually(() => gauge('mapek_agent_error_ratio'), (ratio) => ratio > 0.1, { what: 'error ratio above 0.1' });
+    for (let i = 0; i < 10; i += 1) await fetch(`${demo.url}/api/work`); // enough consecutive failures to open the breaker
+    expect((await fetch(`${demo.url}/api/work`)).status).toBe(503);
+
+    await expect(actuate(ActionType.enableDegradedMode)).resolves.toMatchObject({ ok: true, effects: { failureRateBefore: 1 } });
+    expect((await fetch(`${demo.url}/api/work`)).status).toBe(503); // still open: degraded mode does not close the breaker
+    await expect(actuate(ActionType.resetCircuitBreaker)).resolves.toMatchObject({ ok: true, effects: { wasOpen: 1 } });
+    expect((await fetch(`${demo.url}/api/work`)).status).toBe(200);
+  });
+
+  it('grows p95 latency on latency-creep, and enable_degraded_mode removes the delay', async () => {
+    expect((await post('/demo/latency-creep?step_ms=200&every_ms=50&max_ms=600')).status).toBe(200);
+    await eventually(() => gauge('mapek_agent_request_latency_p95_seconds'), (p95) => p95 > 0.5, { what: 'p95 above 0.5 s', timeoutMs: 20_000 });
+    const reply = await actuate(ActionType.enableDegradedMode);
+    expect(reply.ok).toBe(true);
+    expect(reply.effects?.['latencyMsBefore']).toBe(600);
+    const work = (await (await fetch(`${demo.url}/api/work`)).json()) as { delayMs: number };
+    expect(work.delayMs).toBe(0);
+  });
+
   it('answers bad fault parameters with 400 and a reason', async () => {
     const bad = await post('/demo/memory-leak?size_mb=lots');
     expect(bad).toMatchObject({ status: 400, body: { error: 'DEMO_BAD_QUERY', param: 'size_mb' } });

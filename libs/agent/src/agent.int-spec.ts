@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { ActionType, ActuationErrorCode, type ActuationReplyV1, actuationReplyV1Schema, subjects } from '@mapek/contracts';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
+import { type AddressInfo, createServer } from 'node:net';
 import { type Agent, createAgent } from './agent.js';
 import { AgentMetricName } from './agent.metrics.js';
 import { startNatsServer, type NatsServerHandle } from './testing/nats-server.harness.js';
@@ -30,6 +31,15 @@ afterAll(async () => {
 
 function actuationRequest(action: string, requestId: string = randomUUID()): Record<string, unknown> {
   return { requestId, planId: randomUUID(), step: 1, action, params: { ttl_s: 30 }, rollback: false };
+}
+
+/** A port that was free a moment ago: bind it, read it, let it go. */
+async function portNobodyListensOn(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
 
 async function send(body: unknown): Promise<ActuationReplyV1> {
@@ -91,17 +101,8 @@ describe('agent actuation over a real nats-server', () => {
     await own.drain();
   });
 
-  it('exposes the gauges the monitor rules read', async () => {
-    agent = await createAgent({ target: TARGET, subjectPrefix: PREFIX });
-    expect(agent.actuating).toBe(false);
-    agent.recordRequest(120, true);
-    agent.recordRequest(4000, false);
-    agent.setActiveConnections(85);
-    const text = await agent.metricsText();
-    expect(text).toContain(`${AgentMetricName.errorRatio} 0.5`);
-    expect(text).toContain(`${AgentMetricName.requestLatencyP95} 4`);
-    expect(text).toContain(`${AgentMetricName.connectionsActive} 85`);
-    expect(text).toMatch(new RegExp(`^${AgentMetricName.cpuPercent} [0-9.e+-]+$`, 'm'));
-    expect(text).toMatch(new RegExp(`^${AgentMetricName.residentMemory} \\d+`, 'm'));
+  it('fails with a retryable AgentConnectError when NATS is unreachable', async () => {
+    const closedPort = await portNobodyListensOn();
+    await expect(createAgent({ target: TARGET, natsUrl: `nats://127.0.0.1:${closedPort}` })).rejects.toMatchObject({ name: 'AgentConnectError', retryable: true });
   });
 });

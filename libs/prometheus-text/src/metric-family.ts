@@ -8,7 +8,7 @@ export const MetricType = {
 } as const;
 export type MetricType = (typeof MetricType)[keyof typeof MetricType];
 
-/** Label names to values. Objects have no prototype, so any valid label name is a safe key. */
+/** Label names to values, as own properties (a `__proto__` label is an own key too). */
 export type Labels = Readonly<Record<string, string>>;
 
 /** One exposed line: `metric{labels} value [timestampMs]`. */

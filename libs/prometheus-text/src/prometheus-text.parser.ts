@@ -41,6 +41,8 @@ const COMMA = 44;
 const FLOAT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
 const METRIC_TYPES: ReadonlySet<string> = new Set(Object.values(MetricType));
+/** Shared by every sample without labels; frozen so no caller can change it for the others. */
+const NO_LABELS: Record<string, string> = Object.freeze({});
 
 interface FamilyBuilder {
   name: string;
@@ -85,6 +87,8 @@ class TextParser {
   private end = 0;
   private lineStart = 0;
   private lineNumber = 0;
+  private lastMetric = '';
+  private lastFamily: FamilyBuilder | undefined;
 
   families(): MetricFamily[] {
     return [...this.byName.values()].map(({ name, type, help, samples }) => ({ name, type, help, samples }));
@@ -137,6 +141,7 @@ class TextParser {
     this.skipBlanks();
     const keyword = this.token();
     if (keyword !== 'HELP' && keyword !== 'TYPE') return; // an ordinary comment
+    this.lastFamily = undefined; // metadata may create a family that changes where a name belongs
     this.skipBlanks();
     const name = this.name(true, `a metric name after # ${keyword}`);
     if (this.pos < this.end) {
@@ -184,6 +189,24 @@ class TextParser {
    * Only \\ and \n are escapes in HELP; label values add \".
    */
   private escaped(quoted: boolean): string {
+    if (quoted) {
+      // Fast path: most label values have no escapes.
+      const close = this.text.indexOf('"', this.pos);
+      if (close !== -1 && close < this.end) {
+        let plain = true;
+        for (let i = this.pos; i < close; i += 1) {
+          if (this.text.charCodeAt(i) === BACKSLASH) {
+            plain = false;
+            break;
+          }
+        }
+        if (plain) {
+          const value = this.text.slice(this.pos, close);
+          this.pos = close + 1;
+          return value;
+        }
+      }
+    }
     let out = '';
     let chunk = this.pos;
     while (this.pos < this.end) {
@@ -214,7 +237,7 @@ class TextParser {
     const nameStart = this.pos;
     const metric = this.name(true, 'a metric name');
     this.skipBlanks();
-    let labels: Record<string, string> = Object.create(null) as Record<string, string>;
+    let labels: Record<string, string> = NO_LABELS;
     if (this.pos < this.end && this.text.charCodeAt(this.pos) === OPEN_BRACE) {
       this.pos += 1;
       labels = this.labels();
@@ -242,7 +265,7 @@ class TextParser {
   }
 
   private labels(): Record<string, string> {
-    const labels = Object.create(null) as Record<string, string>;
+    const labels: Record<string, string> = {};
     for (;;) {
       this.skipBlanks();
       if (this.pos >= this.end) this.fail('unterminated label set');
@@ -252,14 +275,17 @@ class TextParser {
       }
       const nameStart = this.pos;
       const name = this.name(false, 'a label name');
-      if (name in labels) this.fail(`duplicate label ${name}`, nameStart);
+      if (Object.hasOwn(labels, name)) this.fail(`duplicate label ${name}`, nameStart);
       this.skipBlanks();
       if (this.pos >= this.end || this.text.charCodeAt(this.pos) !== EQUALS) this.fail(`expected "=" after label ${name}`);
       this.pos += 1;
       this.skipBlanks();
       if (this.pos >= this.end || this.text.charCodeAt(this.pos) !== QUOTE) this.fail(`expected a quoted value for label ${name}`);
       this.pos += 1;
-      labels[name] = this.escaped(true);
+      const value = this.escaped(true);
+      // A plain object keeps V8's fast properties; only `__proto__` needs defining to be an own key.
+      if (name === '__proto__') Object.defineProperty(labels, name, { value, enumerable: true, writable: true, configurable: true });
+      else labels[name] = value;
       this.skipBlanks();
       if (this.pos >= this.end) this.fail('unterminated label set');
       const c = this.text.charCodeAt(this.pos);
@@ -270,12 +296,15 @@ class TextParser {
 
   /** Histogram and summary lines carry suffixes; they belong to the family of the base name. */
   private familyFor(metric: string): FamilyBuilder {
-    const own = this.byName.get(metric);
-    if (own) return own;
-    const base = baseFamily(metric, this.byName);
-    if (base) return base;
-    const family: FamilyBuilder = { name: metric, type: MetricType.untyped, help: '', samples: [], typed: false, helped: false };
-    this.byName.set(metric, family);
+    // Lines of one series come together; remember the last answer.
+    if (metric === this.lastMetric && this.lastFamily) return this.lastFamily;
+    let family = this.byName.get(metric) ?? baseFamily(metric, this.byName);
+    if (!family) {
+      family = { name: metric, type: MetricType.untyped, help: '', samples: [], typed: false, helped: false };
+      this.byName.set(metric, family);
+    }
+    this.lastMetric = metric;
+    this.lastFamily = family;
     return family;
   }
 
