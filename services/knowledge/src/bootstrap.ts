@@ -1,0 +1,36 @@
+import { ConsumerName, ServiceName, StreamName } from '@mapek/contracts';
+import { startService } from '@mapek/service-kit';
+import { createPool, migrate } from './adapters/database.js';
+import { KnowledgeRepository } from './adapters/knowledge.repository.js';
+import { knowledgeConfig } from './knowledge.config.js';
+import { KnowledgeModule } from './knowledge.module.js';
+
+export async function bootstrap(): Promise<void> {
+  await startService({
+    service: ServiceName.knowledge,
+    defaultPort: 9105,
+    config: knowledgeConfig,
+    ownedPrefix: 'MAPEK_KNOWLEDGE_',
+    consumer: ({ config, runtime }) => ({
+      stream: StreamName.events,
+      durable: ConsumerName.knowledge,
+      ackWaitMs: config.MAPEK_ACK_WAIT_MS,
+      filterSubjects: [`${runtime.prefix}.>`],
+    }),
+    module: async ({ config, logger, health }) => {
+      const pool = createPool(config.DATABASE_URL, config.MAPEK_DATABASE_POOL_SIZE);
+      pool.on('error', (error) => logger.error({ err: error }, 'idle PostgreSQL client failed'));
+      try {
+        await migrate(pool, logger);
+      } catch (error) {
+        logger.fatal({ err: error }, 'cannot prepare the database');
+        process.stderr.write(`knowledge: refusing to start, cannot prepare the database: ${(error as Error).message}\n`);
+        process.exit(69);
+      }
+      health.register('postgres', async () => {
+        await pool.query('SELECT 1');
+      });
+      return KnowledgeModule.forRoot(new KnowledgeRepository(pool));
+    },
+  });
+}
