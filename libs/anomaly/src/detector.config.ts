@@ -85,5 +85,11 @@ export const validateDetectorConfig = (config: DetectorConfig): DetectorConfig =
   if (!Number.isInteger(config.seasonSlots) || config.seasonSlots < 0) {
     throw new InvalidAnomalyConfigError('seasonSlots must be a non-negative integer');
   }
+  if (config.likelihoodShortWindow > config.likelihoodWindow) {
+    throw new InvalidAnomalyConfigError('likelihoodShortWindow must not exceed likelihoodWindow');
+  }
+  if (!(config.rawCap > 0 && config.restFraction >= 0 && config.alarmLevel > 0)) {
+    throw new InvalidAnomalyConfigError('rawCap and alarmLevel must be positive, restFraction non-negative');
+  }
   return config;
 };
