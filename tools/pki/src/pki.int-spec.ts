@@ -110,6 +110,29 @@ describe('mapek pki against a real nats-server', () => {
     }
   });
 
+  it('lets the executor actuate the agent by request-reply, and nobody else publish actuations', async () => {
+    const agent = await connectAs('agent');
+    const requests = agent.subscribe('mapek.actuate.>');
+    void (async () => {
+      for await (const request of requests) request.respond(`done: ${request.string()}`);
+    })();
+    await agent.flush();
+    const executor = await connectAs('executor');
+    const reply = await executor.request('mapek.actuate.checkout', 'restart', { timeout: 5_000 });
+    expect(reply.string()).toBe('done: restart');
+
+    const gateway = await connectAs('gateway');
+    const statuses = gateway.status();
+    gateway.publish('mapek.actuate.checkout', 'sneaky');
+    await gateway.flush();
+    for await (const status of statuses) {
+      if (status.type === 'error') {
+        expect(status.error.message).toContain('Permissions Violation for Publish to "mapek.actuate.checkout"');
+        break;
+      }
+    }
+  });
+
   it('issues identities whose signed events verify against the signed trust bundle', async () => {
     const planner = await loadServiceIdentity(dir, 'planner');
     const trust = await loadTrustStore(backend, dir);
