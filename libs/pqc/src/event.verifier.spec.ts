@@ -79,6 +79,13 @@ describe('event verifier', () => {
     expect(verifier.verify(subject, { ...signed, signature: { ...signed.signature, sig: sig.toString('base64url') } })).toMatchObject({ ok: false, reason: 'bad_signature' });
   });
 
+  it('rejects an unsigned or malformed event as bad_signature', () => {
+    const signed = signAs('planner', envelope());
+    expect(verifier.verify(subject, { envelope: signed.envelope } as unknown as SignedEvent)).toMatchObject({ ok: false, reason: 'bad_signature' });
+    const noId = signAs('planner', { ...envelope(), id: undefined } as unknown as EventEnvelope);
+    expect(verifier.verify(subject, noId)).toMatchObject({ ok: false, reason: 'bad_signature' });
+  });
+
   it('rejects a key missing from the trust bundle as unknown_key', () => {
     const stranger = backend.mlDsa65.generateKeyPair();
     const signed = createEventSigner({ backend, key: { kid: 'mldsa65:stranger', secretKey: stranger.secretKey } }).sign(subject, envelope());

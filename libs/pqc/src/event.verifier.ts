@@ -55,6 +55,10 @@ export function createEventVerifier(options: EventVerifierOptions): EventVerifie
     if (typeof envelope !== 'object' || envelope === null || typeof signature !== 'object' || signature === null) {
       return reject(RejectionReason.badSignature, 'missing envelope or signature');
     }
+    // A malformed envelope is treated like a bad signature: nothing about it can be trusted.
+    if (typeof envelope.id !== 'string' || typeof envelope.type !== 'string' || typeof envelope.time !== 'string') {
+      return reject(RejectionReason.badSignature, 'envelope lacks id, type or time');
+    }
     const source = envelope.source;
     const identity = typeof source === 'string' ? trust.identity(source) : undefined;
     const publicKey =
