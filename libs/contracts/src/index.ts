@@ -6,6 +6,7 @@ export * from './events/sample-batch.schema.js';
 export * from './events/symptom.schema.js';
 export * from './events/analysis.schema.js';
 export * from './events/plan.schema.js';
+export * from './events/plan-record.schema.js';
 export * from './events/decision.schema.js';
 export * from './events/execution.schema.js';
 export * from './events/outcome.schema.js';

@@ -1,19 +1,7 @@
-import type { PlanV1 } from '@mapek/contracts';
+import { PlanStatus, type PlanRecordV1 } from '@mapek/contracts';
 
-export const PlanStatus = { pending: 'pending', approved: 'approved', rejected: 'rejected', expired: 'expired' } as const;
-export type PlanStatus = (typeof PlanStatus)[keyof typeof PlanStatus];
-
-/** A plan as the planner keeps it in KV (`plan.<planId>`); the gateway reads pending ones. */
-export interface PlanRecord {
-  readonly plan: PlanV1;
-  readonly status: PlanStatus;
-  readonly target: string;
-  readonly incidentId?: string;
-  readonly analysisEventId: string;
-  readonly createdAt: string;
-  readonly decidedAt?: string;
-  readonly rejectedBy?: string;
-}
+export { PlanStatus } from '@mapek/contracts';
+export type PlanRecord = PlanRecordV1;
 
 /** Applies an operator's approval: distinct approvers count, the plan is approved when enough have. */
 export function approve(record: PlanRecord, actor: string, now: string): PlanRecord {

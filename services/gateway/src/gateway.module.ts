@@ -1,0 +1,35 @@
+import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { KV } from '@mapek/messaging';
+import type { EventFeed } from './adapters/event-feed.js';
+import type { KnowledgeClient } from './adapters/knowledge.client.js';
+import { DocsController } from './handlers/docs.controller.js';
+import { IncidentsController, KNOWLEDGE } from './handlers/incidents.controller.js';
+import { PLANS_KV, PlansController } from './handlers/plans.controller.js';
+import { StatusController } from './handlers/status.controller.js';
+
+export const EVENT_FEED = Symbol.for('mapek.gateway.feed');
+
+@Module({})
+export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(EVENT_FEED) private readonly feed: EventFeed) {}
+
+  static forRoot(knowledge: KnowledgeClient, plans: KV, feed: EventFeed): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [IncidentsController, PlansController, StatusController, DocsController],
+      providers: [
+        { provide: KNOWLEDGE, useValue: knowledge },
+        { provide: PLANS_KV, useValue: plans },
+        { provide: EVENT_FEED, useValue: feed },
+      ],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.feed.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.feed.stop();
+  }
+}

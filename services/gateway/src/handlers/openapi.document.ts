@@ -1,0 +1,56 @@
+/** The gateway's API as OpenAPI 3.1, served at /docs/openapi.json and rendered at /docs. */
+const error = { $ref: '#/components/schemas/Error' };
+const uuidParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const decisionBody = {
+  required: false,
+  content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { actor: { type: 'string' }, reason: { type: 'string' } } } } },
+};
+const errors = {
+  '400': { description: 'invalid request; the reason says what', content: { 'application/json': { schema: error } } },
+  '404': { description: 'unknown id', content: { 'application/json': { schema: error } } },
+};
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: { title: 'mapek gateway', version: '0.1.0', description: 'Incidents, plans and the live event stream of the mapek self-healing loop.' },
+  paths: {
+    '/health': { get: { summary: 'Readiness with component checks', responses: { '200': { description: 'up' }, '503': { description: 'down' } } } },
+    '/health/live': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
+    '/health/ready': { get: { summary: 'Readiness', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
+    '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text format 0.0.4' } } } },
+    '/status': { get: { summary: 'Streams and consumer lag', responses: { '200': { description: 'status' } } } },
+    '/api/v1/incidents': {
+      get: {
+        summary: 'Recent incidents, newest first',
+        parameters: [
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+          { name: 'status', in: 'query', schema: { type: 'string', enum: ['open', 'closed'] } },
+          { name: 'target', in: 'query', schema: { type: 'string' } },
+        ],
+        responses: { '200': { description: 'incidents' }, '400': errors['400'], '503': { description: 'knowledge unavailable' } },
+      },
+    },
+    '/api/v1/incidents/{id}': {
+      get: { summary: 'One incident with its symptoms, analysis, plans, decisions, executions and outcome', parameters: [uuidParam], responses: { '200': { description: 'incident' }, ...errors } },
+    },
+    '/api/v1/plans': {
+      get: {
+        summary: 'Plans, optionally by status',
+        parameters: [{ name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'approved', 'rejected', 'expired'] } }],
+        responses: { '200': { description: 'plans' }, '400': errors['400'] },
+      },
+    },
+    '/api/v1/plans/{id}/approve': {
+      post: { summary: 'Approve a pending plan (a high-risk plan needs two different approvers)', parameters: [uuidParam], requestBody: decisionBody, responses: { '202': { description: 'decision published' }, ...errors, '409': { description: 'not pending' } } },
+    },
+    '/api/v1/plans/{id}/reject': {
+      post: { summary: 'Reject a pending plan', parameters: [uuidParam], requestBody: decisionBody, responses: { '202': { description: 'decision published' }, ...errors, '409': { description: 'not pending' } } },
+    },
+    '/ws': { get: { summary: 'WebSocket: every loop event as JSON {subject, event}', responses: { '101': { description: 'switching protocols' } } } },
+  },
+  components: {
+    schemas: {
+      Error: { type: 'object', required: ['statusCode', 'error', 'reason'], properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, reason: { type: 'string' } } },
+    },
+  },
+} as const;

@@ -1,0 +1,73 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { DecisionVerdict, newEventId, planRecordV1Schema, planStatusSchema, uuidSchema, type PlanRecordV1 } from '@mapek/contracts';
+import { EVENT_PUBLISHER, getJson, type EventPublisherPort, type KV } from '@mapek/messaging';
+import { badRequest, httpError } from './http-errors.js';
+
+export const PLANS_KV = Symbol.for('mapek.gateway.plans-kv');
+
+const listQuery = z.strictObject({ status: planStatusSchema.optional() });
+const decisionBody = z
+  .strictObject({
+    actor: z.string().min(1).max(200).regex(/^[\w.@:-]+$/, 'letters, digits and . _ @ : - only').default('operator'),
+    reason: z.string().max(2000).optional(),
+  })
+  .default({ actor: 'operator' });
+
+@Controller('api/v1/plans')
+export class PlansController {
+  constructor(
+    @Inject(PLANS_KV) private readonly kv: KV,
+    @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
+  ) {}
+
+  @Get()
+  async list(@Query() query: Record<string, unknown>): Promise<{ plans: PlanRecordV1[] }> {
+    const parsed = listQuery.safeParse(query);
+    if (!parsed.success) throw badRequest(parsed.error);
+    const plans: PlanRecordV1[] = [];
+    for await (const key of await this.kv.keys('plan.>')) {
+      const entry = await getJson<unknown>(this.kv, key);
+      const record = planRecordV1Schema.safeParse(entry?.value);
+      if (record.success && (!parsed.data.status || record.data.status === parsed.data.status)) plans.push(record.data);
+    }
+    plans.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return { plans };
+  }
+
+  @Post(':id/approve')
+  @HttpCode(HttpStatus.ACCEPTED)
+  approve(@Param('id') id: string, @Body() body: unknown): Promise<unknown> {
+    return this.decide(id, body, DecisionVerdict.approve);
+  }
+
+  @Post(':id/reject')
+  @HttpCode(HttpStatus.ACCEPTED)
+  reject(@Param('id') id: string, @Body() body: unknown): Promise<unknown> {
+    return this.decide(id, body, DecisionVerdict.reject);
+  }
+
+  private async decide(id: string, body: unknown, verdict: DecisionVerdict): Promise<unknown> {
+    const planId = uuidSchema.safeParse(id);
+    if (!planId.success) throw httpError(HttpStatus.BAD_REQUEST, 'bad_request', 'id: must be a plan id (a lowercase UUID)');
+    const parsed = decisionBody.safeParse(body ?? undefined);
+    if (!parsed.success) throw badRequest(parsed.error);
+    const entry = await getJson<unknown>(this.kv, `plan.${planId.data}`);
+    const record = planRecordV1Schema.safeParse(entry?.value);
+    if (!entry || !record.success) throw httpError(HttpStatus.NOT_FOUND, 'not_found', `no plan ${planId.data}`);
+    if (record.data.status !== 'pending') {
+      throw httpError(HttpStatus.CONFLICT, 'not_pending', `plan ${planId.data} is ${record.data.status}, not pending`);
+    }
+    if (verdict === 'approve' && record.data.plan.approvedBy.includes(parsed.data.actor)) {
+      throw httpError(HttpStatus.CONFLICT, 'already_approved_by_actor', `${parsed.data.actor} already approved plan ${planId.data}; it needs a different approver`);
+    }
+    const decision = await this.publisher.publish('decision', {
+      id: newEventId(),
+      target: record.data.target,
+      subjectKey: planId.data,
+      ...(record.data.incidentId ? { incidentId: record.data.incidentId } : {}),
+      data: { planId: planId.data, verdict, actor: parsed.data.actor, ...(parsed.data.reason ? { reason: parsed.data.reason } : {}) },
+    });
+    return { accepted: true, decisionId: decision.id, planId: planId.data, verdict };
+  }
+}

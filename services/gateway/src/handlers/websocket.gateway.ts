@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { Logger } from '@mapek/observability';
+import type { EventFeed } from '../adapters/event-feed.js';
+
+export interface WebSocketOptions {
+  readonly allowedOrigins: readonly string[];
+  readonly maxFrameBytes: number;
+  /** Clients that cannot keep up are cut off rather than buffered without bound. */
+  readonly maxBufferedBytes?: number;
+}
+
+/**
+ * `GET /ws`: streams every loop event as `{"subject": …, "event": <envelope>}`. Browsers must come
+ * from an allowed Origin (non-browser clients send none); frames from clients are capped and ignored
+ * except `ping`.
+ */
+export function registerWebSocket(app: FastifyInstance, feed: EventFeed, logger: Logger, options: WebSocketOptions): void {
+  app.get('/ws', { websocket: true }, (socket: WebSocket, request) => {
+    const origin = request.headers.origin;
+    if (origin && !options.allowedOrigins.includes(origin)) {
+      logger.warn({ origin }, 'websocket origin refused');
+      socket.close(1008, 'origin not allowed');
+      return;
+    }
+    const limit = options.maxBufferedBytes ?? 8 * 1024 * 1024;
+    const unsubscribe = feed.subscribe((event) => {
+      if (socket.readyState !== socket.OPEN) return;
+      if (socket.bufferedAmount > limit) {
+        socket.close(1013, 'client too slow');
+        return;
+      }
+      socket.send(JSON.stringify(event));
+    });
+    socket.on('message', (data: Buffer) => {
+      if (data.toString() === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
+    });
+    socket.on('close', unsubscribe);
+    socket.on('error', unsubscribe);
+    socket.send(JSON.stringify({ type: 'hello', time: new Date().toISOString() }));
+  });
+}
