@@ -17,6 +17,7 @@ export async function bootstrap(env: NodeJS.ProcessEnv = process.env): Promise<R
   const agent = await createAgent({
     target: config.mapek.target,
     subjectPrefix: config.mapek.subjectPrefix,
+    requestWindowMs: config.requestWindowMs,
     ...(config.mapek.natsUrl !== undefined ? { natsUrl: config.mapek.natsUrl } : {}),
   });
   const faults = new DemoFaults(agent, config.selfTrafficRps);

@@ -8,12 +8,13 @@ describe('parseDemoConfig', () => {
       http: { host: '127.0.0.1', port: 8000 },
       mapek: { target: 'demo-app', subjectPrefix: 'mapek', natsUrl: undefined },
       selfTrafficRps: 4,
+      requestWindowMs: 5000,
     });
   });
 
   it('reads every variable', () => {
     const config = parseDemoConfig({ HOST: '0.0.0.0', PORT: '0', NATS_URL: 'nats://u:p@h:4222', MAPEK_SUBJECT_PREFIX: 'stage.mapek', MAPEK_TARGET: 'shop', DEMO_SELF_TRAFFIC_RPS: '0' });
-    expect(config).toEqual({ http: { host: '0.0.0.0', port: 0 }, mapek: { target: 'shop', subjectPrefix: 'stage.mapek', natsUrl: 'nats://u:p@h:4222' }, selfTrafficRps: 0 });
+    expect(config).toEqual({ http: { host: '0.0.0.0', port: 0 }, mapek: { target: 'shop', subjectPrefix: 'stage.mapek', natsUrl: 'nats://u:p@h:4222' }, selfTrafficRps: 0, requestWindowMs: 5000 });
     expect(redactedConfig(config).mapek.natsUrl).toBe('<redacted>');
   });
 

@@ -7,6 +7,8 @@ export interface DemoConfig {
   readonly mapek: { readonly target: string; readonly subjectPrefix: string; readonly natsUrl: string | undefined };
   /** Requests per second the app sends to its own `/api/work`; 0 turns it off. */
   readonly selfTrafficRps: number;
+  /** Window of the error-ratio and latency gauges; short so a fix shows within the loop's verification window. */
+  readonly requestWindowMs: number;
 }
 
 interface Variable {
@@ -22,6 +24,7 @@ export const DEMO_ENVIRONMENT: Readonly<Record<string, Variable>> = {
   MAPEK_SUBJECT_PREFIX: { description: `subject prefix (default ${DEFAULT_SUBJECT_PREFIX})`, sensitive: false },
   MAPEK_TARGET: { description: 'target name the loop uses for this app (default demo-app)', sensitive: false },
   DEMO_SELF_TRAFFIC_RPS: { description: 'self-requests per second to /api/work (default 4, 0 = off)', sensitive: false },
+  DEMO_REQUEST_WINDOW_MS: { description: 'sliding window of the error-ratio and latency gauges (default 5000)', sensitive: false },
 };
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -43,6 +46,7 @@ export function parseDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfi
     http: { host: env['HOST'] || '127.0.0.1', port: integer(env, 'PORT', 8000, 0, 65535) },
     mapek: { target, subjectPrefix, natsUrl },
     selfTrafficRps: integer(env, 'DEMO_SELF_TRAFFIC_RPS', 4, 0, 100),
+    requestWindowMs: integer(env, 'DEMO_REQUEST_WINDOW_MS', 5000, 500, 600_000),
   };
 }
 

@@ -23,6 +23,7 @@ export async function bootstrap(): Promise<void> {
             maxAutoRisk: config.MAPEK_PLANNER_AUTO_APPROVE_MAX_RISK,
             planTtlMs: config.MAPEK_PLANNER_PLAN_TTL_MS,
           },
+          effectors: config.MAPEK_PLANNER_EFFECTORS,
           cooldownMs: config.MAPEK_PLANNER_COOLDOWN_MS,
           maxActionsPerHour: config.MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR,
         },

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { env, type ConfigSpec } from '@mapek/config';
 
 export const plannerConfig = {
@@ -10,6 +11,10 @@ export const plannerConfig = {
   MAPEK_PLANNER_PLAN_TTL_MS: { schema: env.integer(15 * 60_000, 1000), description: 'a pending plan expires (rejected) after this' },
   MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: { schema: env.integer(60, 1), description: 'automatic approvals per hour before plans wait for an operator' },
   MAPEK_PLANNER_KNOWLEDGE_TIMEOUT_MS: { schema: env.integer(1000, 10), description: 'how long to wait for knowledge statistics' },
+  MAPEK_PLANNER_EFFECTORS: {
+    schema: z.string().default('agent,operator').transform((value) => new Set(value.split(',').map((part) => part.trim()).filter(Boolean))),
+    description: 'effectors the executor has: agent, orchestrator, operator (comma separated)',
+  },
   MAPEK_AUTO_HEALING: { schema: env.boolean(true), description: 'feature flag: approve low-risk plans automatically' },
   MAPEK_DRY_RUN: { schema: env.boolean(false), description: 'plans are simulated by the executor, nothing is actuated' },
   MAPEK_ACK_WAIT_MS: { schema: env.integer(30_000, 1000), description: 'JetStream ack wait of the planner consumer' },

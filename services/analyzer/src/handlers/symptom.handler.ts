@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DependencyGraph, type Symptom } from '@mapek/anomaly';
+import { DependencyGraph, causeKindForMetric, type Symptom } from '@mapek/anomaly';
 import { deriveEventId, type Envelope } from '@mapek/contracts';
 import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, type EventPublisherPort, type KV } from '@mapek/messaging';
 import { LOGGER, type Logger } from '@mapek/observability';
@@ -50,13 +50,16 @@ export class SymptomHandler {
       threshold: event.data.threshold,
       time: observedAt,
     };
+    // One incident per target and kind of trouble: a memory leak and a connection storm on the
+    // same service are two incidents with two remedies.
+    const key = `incident.${kvKey(event.target)}.${causeKindForMetric(event.data.metric)}`;
+    const others = this.recent.filter((known) => known.target !== event.target);
     this.remember(symptom);
-    const key = kvKey(event.target);
     const stored = await getJson<IncidentState>(this.kv, key);
     const verdict = onSymptom(stored?.value, { id: event.id, target: event.target, observedAt }, this.settings.quietMs);
     if (verdict.kind === 'stale') return;
     if (verdict.kind === 'open') {
-      const analysis = analyzeIncident([symptom], this.recent, this.graph);
+      const analysis = analyzeIncident([symptom], others, this.graph);
       // Publish first with a derived id: a crash before the checkpoint redelivers the symptom,
       // which derives the same incident and analysis ids, and JetStream stores the analysis once.
       await this.publisher.publish('analysis', {
@@ -72,12 +75,14 @@ export class SymptomHandler {
       );
     }
     await this.kv.put(key, JSON.stringify(verdict.incident));
+    if (verdict.kind === 'open') await this.kv.put(`index.${verdict.incident.incidentId}`, JSON.stringify(key));
   }
 
   @OnEvent('outcome')
   async onOutcome(event: Envelope<'outcome'>): Promise<void> {
     if (!event.incidentId) return;
-    const key = kvKey(event.target);
+    const key = (await getJson<string>(this.kv, `index.${event.incidentId}`))?.value;
+    if (!key) return;
     const stored = await getJson<IncidentState>(this.kv, key);
     const closed = onOutcome(stored?.value, event.incidentId, Date.parse(event.time));
     if (!closed) return;

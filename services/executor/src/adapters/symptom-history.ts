@@ -1,5 +1,5 @@
 import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
-import { StreamName, subjects } from '@mapek/contracts';
+import { StreamName, parseEnvelope, subjects } from '@mapek/contracts';
 
 /** Reads a target's symptoms between two instants back from the event stream. */
 export class SymptomHistory {
@@ -8,8 +8,8 @@ export class SymptomHistory {
     private readonly prefix: string,
   ) {}
 
-  /** Stream arrival times (ms) of the target's symptoms in [fromMs, toMs). */
-  async between(target: string, fromMs: number, toMs: number): Promise<number[]> {
+  /** Stream arrival times (ms) of the target's symptoms in [fromMs, toMs) whose metric passes the filter. */
+  async between(target: string, fromMs: number, toMs: number, metricFilter: (metric: string) => boolean = () => true): Promise<number[]> {
     const consumer = await this.js.consumers.get(StreamName.events, {
       filter_subjects: subjects.symptoms(target, this.prefix),
       deliver_policy: DeliverPolicy.StartTime,
@@ -24,7 +24,10 @@ export class SymptomHistory {
         received++;
         const at = msg.info.timestampNanos / 1e6;
         if (at >= toMs) done = true;
-        else if (at >= fromMs) times.push(at);
+        else if (at >= fromMs) {
+          const parsed = parseEnvelope(msg.data);
+          if (parsed.ok && parsed.envelope.type === 'symptom' && metricFilter((parsed.envelope.data as { metric: string }).metric)) times.push(at);
+        }
         if (msg.info.pending === 0) done = true;
       }
       if (done || received === 0) break;

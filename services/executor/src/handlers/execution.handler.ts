@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
+import { causeKindForMetric } from '@mapek/anomaly';
 import { ExecutionStatus, deriveEventId, type Envelope, type OutcomeV1, type PlanStep } from '@mapek/contracts';
 import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, type EventPublisherPort, type HandlerContext, type KV } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
@@ -167,9 +168,13 @@ export class ExecutionHandler {
       await new Promise((resolve) => setTimeout(resolve, wait));
       clearInterval(beat);
     }
-    const before = await this.history.between(record.target, started - window, started);
-    const after = await this.history.between(record.target, afterFrom, afterTo);
-    const sinceStart = await this.history.between(record.target, started, afterTo);
+    // Only the kind of trouble the plan addressed counts: fixing a leak is not judged by CPU.
+    const cause = record.plan.cause;
+    const metricKinds = new Set(['memory_leak', 'cpu_overload', 'connection_exhaustion', 'error_rate', 'latency']);
+    const relevant = metricKinds.has(cause) ? (metric: string) => causeKindForMetric(metric) === cause : () => true;
+    const before = await this.history.between(record.target, started - window, started, relevant);
+    const after = await this.history.between(record.target, afterFrom, afterTo, relevant);
+    const sinceStart = await this.history.between(record.target, started, afterTo, relevant);
     const outcome = record.plan.dryRun || record.plan.steps.every((step) => step.action === 'escalate') ? 'unknown' : classifyOutcome(before.length, after.length);
     const lastViolation = sinceStart.length > 0 ? Math.max(...sinceStart) : started;
     return {

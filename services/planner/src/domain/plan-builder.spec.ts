@@ -11,7 +11,7 @@ function analysis(cause: AnalysisV1['rootCauses'][number]['cause'], confidence =
 }
 
 function input(overrides: Partial<Parameters<typeof buildPlan>[0]> = {}): Parameters<typeof buildPlan>[0] {
-  return { analysisId: newEventId(), analysis: analysis('memory_leak'), rules: defaultRemediationRules, stats: new Map(), coolingDown: new Set(), guardrails, now: 0, ...overrides };
+  return { analysisId: newEventId(), analysis: analysis('memory_leak'), rules: defaultRemediationRules, stats: new Map(), coolingDown: new Set(), effectors: new Set(['agent', 'orchestrator', 'operator']), guardrails, now: 0, ...overrides };
 }
 
 describe('plan builder', () => {
@@ -42,6 +42,12 @@ describe('plan builder', () => {
     const { plan, next } = buildPlan(input({ coolingDown }));
     expect(plan.steps[0]?.action).toBe('escalate');
     expect(next).toBe('approve');
+  });
+
+  it('never plans an action no effector here can carry out', () => {
+    const { plan } = buildPlan(input({ analysis: analysis('unavailable'), effectors: new Set(['agent']) }));
+    expect(plan.steps[0]?.action).toBe('escalate');
+    expect(plan.reason).toMatch(/can be carried out/);
   });
 
   it('holds a plan for an operator when auto-healing is off', () => {

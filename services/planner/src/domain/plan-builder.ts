@@ -32,6 +32,8 @@ export interface PlanInput {
   readonly analysis: AnalysisV1;
   readonly rules: readonly RemediationRule[];
   readonly stats: ReadonlyMap<Action, ActionStats>;
+  /** Effectors this deployment has (an action whose effector is missing cannot be planned). */
+  readonly effectors: ReadonlySet<string>;
   /** `target:action` pairs still cooling down from a recent run. */
   readonly coolingDown: ReadonlySet<string>;
   readonly guardrails: Guardrails;
@@ -102,15 +104,16 @@ export function buildPlan(input: PlanInput): PlanDecision {
   const planId = deriveEventId(input.analysisId, 'plan');
   const rule = input.rules.find((candidate) => candidate.cause === top.cause);
   const expiresAt = new Date(input.now + input.guardrails.planTtlMs).toISOString();
-  const available = (rule?.candidates ?? []).filter((candidate) =>
-    candidate.steps.every((step) => !input.coolingDown.has(`${top.target}:${step.action}`)),
-  );
+  const executable = (rule?.candidates ?? []).filter((candidate) => candidate.steps.every((step) => input.effectors.has(actionCatalog[step.action].effector)));
+  const available = executable.filter((candidate) => candidate.steps.every((step) => !input.coolingDown.has(`${top.target}:${step.action}`)));
   const best = rankCandidates(available.map((candidate) => scoreCandidate(candidate, top.confidence, input.stats))).find((scored) => scored.score > 0);
 
   if (!best) {
     const reason = !rule
       ? `no remediation rule for ${top.cause}`
-      : available.length === 0
+      : executable.length === 0
+        ? `no remedy for ${top.cause} can be carried out here (effectors: ${[...input.effectors].join(', ')})`
+        : available.length === 0
         ? `every remedy for ${top.cause} on ${top.target} is cooling down`
         : `no remedy for ${top.cause} is worth its cost`;
     const plan: PlanV1 = {

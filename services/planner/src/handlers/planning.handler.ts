@@ -15,6 +15,7 @@ export const KNOWLEDGE_CLIENT = Symbol.for('mapek.planner.knowledge');
 export interface PlannerSettings {
   readonly rules: readonly RemediationRule[];
   readonly guardrails: Guardrails;
+  readonly effectors: ReadonlySet<string>;
   readonly cooldownMs: number;
   readonly maxActionsPerHour: number;
 }
@@ -91,6 +92,7 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
         rules: this.settings.rules,
         stats: await this.stats(top.cause),
         coolingDown: await this.coolingDown(top.target, rules, now),
+        effectors: this.settings.effectors,
         guardrails: this.settings.guardrails,
         now,
       });
