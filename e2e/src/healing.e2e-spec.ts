@@ -1,0 +1,140 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { StreamName } from '@mapek/contracts';
+import { startStack, type Stack } from '@mapek/stack';
+import { createTestDatabase, waitFor, type TestDatabase } from '@mapek/testing';
+import { EventSocket, LoopClient, type IncidentDetail } from './loop-client.js';
+
+const MEMORY_THRESHOLD = 400 * 1024 * 1024;
+
+describe('the loop, as separate processes on real nats-server and PostgreSQL', () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  let stack: Stack;
+  let loop: LoopClient;
+  let socket: EventSocket;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('mapek_e2e');
+    dataDir = await mkdtemp(join(tmpdir(), 'mapek-e2e-'));
+    stack = await startStack({
+      dataDir,
+      databaseUrl: database.url,
+      anyFreePort: true,
+      output: null,
+      logLevel: 'warn',
+      serviceEnv: {
+        executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '4000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000' },
+        planner: { MAPEK_ACK_WAIT_MS: '3000', MAPEK_PLANNER_COOLDOWN_MS: '0' },
+      },
+    });
+    loop = new LoopClient(stack.gatewayUrl, stack.demoUrl);
+    socket = await EventSocket.open(`${stack.gatewayUrl.replace('http', 'ws')}/ws`);
+  });
+
+  afterAll(async () => {
+    socket?.close();
+    await stack?.stop();
+    await database?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('rejects, counts and dead-letters a malformed event on a loop subject, and keeps consuming', async () => {
+    const nc = await connect({ servers: stack.natsUrl });
+    const jsm = await jetstreamManager(nc);
+    const before = (await jsm.streams.info(StreamName.deadLetter)).state.messages;
+    await nc.request('mapek.symptoms.demo-app', '{"id":"not-a-uuid","type":"symptom"}', { timeout: 2000 }).catch(() => undefined);
+    const analyzerUrl = stack.serviceUrl('analyzer');
+    await waitFor(async () => (await loop.metric(analyzerUrl, /^mapek_events_rejected_total\{reason="malformed"/)) >= 1, { what: 'the analyzer counting the malformed event' });
+    await waitFor(async () => (await jsm.streams.info(StreamName.deadLetter)).state.messages > before, { what: 'a dead letter' });
+    await nc.close();
+  });
+
+  it('heals a memory leak end to end: incident, plan, remedy through the agent, outcome success, memory back under the threshold', async () => {
+    const since = Date.now();
+    await loop.fault('/demo/memory-leak?size_mb=100&count=5');
+    const healed = await loop.waitForIncident(since, (incident) => incident.cause === 'memory_leak' && incident.outcome !== null, 30_000, 'the memory-leak incident to reach an outcome');
+    expect(healed.outcome).toBe('success');
+    expect(Date.parse(healed.openedAt) - since).toBeLessThan(30_000);
+
+    const detail: IncidentDetail = await loop.incident(healed.id);
+    expect(detail.events.analyses).toHaveLength(1);
+    expect(detail.events.plans.map((event) => event.type)).toEqual(['plan.proposed', 'plan.approved']);
+    const executions = detail.events.executions.map((event) => event.data as { executionId: string; status: string; steps: Array<{ action: string; status: string; detail?: string }> });
+    expect(executions.map((execution) => execution.status)).toEqual(['in_progress', 'completed']);
+    const completed = executions[1];
+    expect(completed?.steps.map((step) => step.action)).toContain('clear_cache');
+    expect(completed?.steps.every((step) => step.status === 'completed')).toBe(true);
+    expect(completed?.steps.find((step) => step.action === 'clear_cache')?.detail).toMatch(/dropped 5/);
+    expect(detail.events.outcomes[0]?.data).toMatchObject({ outcome: 'success', violationsAfter: 0 });
+    expect((await loop.demoStatus()).memory.rssBytes).toBeLessThan(MEMORY_THRESHOLD);
+
+    // The same events, in the same order, arrived on the WebSocket.
+    const stored = [...detail.events.analyses, ...detail.events.plans, ...detail.events.executions, ...detail.events.outcomes]
+      .sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id))
+      .map((event) => event.id);
+    await waitFor(() => socket.frames.some((frame) => frame.event.type === 'outcome' && frame.event.incidentId === healed.id), { what: 'the outcome on /ws' });
+    const streamed = socket.frames.filter((frame) => frame.event.incidentId === healed.id).map((frame) => frame.event.id);
+    expect(new Set(streamed)).toEqual(new Set(stored));
+    expect(socket.frames.filter((frame) => frame.event.incidentId === healed.id).map((frame) => frame.event.type)).toEqual([
+      'analysis',
+      'plan.proposed',
+      'plan.approved',
+      'execution',
+      'execution',
+      'outcome',
+    ]);
+    const firstSymptom = detail.events.analyses[0]?.data as { symptomIds: string[] };
+    expect(socket.frames.some((frame) => frame.event.type === 'symptom' && firstSymptom.symptomIds.includes(frame.event.id))).toBe(true);
+  });
+
+  it('detects CPU overload, connection exhaustion and request failures as incidents', async () => {
+    const since = Date.now();
+    await loop.fault('/demo/connection-issues?connection_count=100');
+    await loop.fault('/demo/cpu-overload?duration=20&num_threads=2');
+    await loop.fault('/demo/request-failures?failure_rate=0.8');
+    for (const cause of ['connection_exhaustion', 'cpu_overload', 'error_rate']) {
+      const incident = await loop.waitForIncident(since, (candidate) => candidate.cause === cause, 30_000, `a ${cause} incident`);
+      expect(incident.target).toBe('demo-app');
+    }
+    await loop.fault('/demo/reset');
+  });
+
+  it('completes an incident with exactly one execution after the planner is killed -9 between analysis and plan', async () => {
+    await stack.stopService('planner', 'SIGKILL');
+    const since = Date.now();
+    await loop.fault('/demo/memory-leak?size_mb=100&count=5');
+    const waiting = await loop.waitForIncident(since, (incident) => incident.cause === 'memory_leak', 30_000, 'the analysis while the planner is down');
+    expect(waiting.planId).toBeNull();
+    await stack.startService('planner');
+    const done = await waitFor(async () => (await loop.incidents()).find((incident) => incident.id === waiting.id && incident.outcome !== null), {
+      timeoutMs: 45_000,
+      intervalMs: 250,
+      what: 'the outcome after the planner restarted',
+    });
+    expect(done.outcome).toBe('success');
+    const detail = await loop.incident(waiting.id);
+    const executionIds = new Set(detail.events.executions.map((event) => (event.data as { executionId: string }).executionId));
+    const planIds = new Set(detail.events.plans.map((event) => (event.data as { planId: string }).planId));
+    expect(planIds.size).toBe(1);
+    expect(executionIds.size).toBe(1);
+    expect(detail.events.executions.filter((event) => (event.data as { status: string }).status === 'completed')).toHaveLength(1);
+    expect(detail.events.outcomes).toHaveLength(1);
+  });
+
+  it('answers bad input with 400 and a reason, unknown ids with 404', async () => {
+    const bad = await loop.json<{ reason: string }>(`${stack.gatewayUrl}/api/v1/incidents/not-an-id`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.reason).toMatch(/UUID/);
+    expect((await loop.json(`${stack.gatewayUrl}/api/v1/incidents/01a211f1-98a7-7763-be65-602fbd536fa4`)).status).toBe(404);
+    expect((await loop.json(`${stack.gatewayUrl}/api/v1/plans?status=maybe`)).status).toBe(400);
+    const approveUnknown = await loop.json(`${stack.gatewayUrl}/api/v1/plans/01a211f1-98a7-7763-be65-602fbd536fa4/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"actor":"alice"}' });
+    expect(approveUnknown.status).toBe(404);
+    const badBody = await loop.json(`${stack.gatewayUrl}/api/v1/plans/01a211f1-98a7-7763-be65-602fbd536fa4/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"actor":"alice","extra":1}' });
+    expect(badBody.status).toBe(400);
+  });
+});

@@ -1,0 +1,100 @@
+import { waitFor } from '@mapek/testing';
+
+export interface IncidentSummary {
+  readonly id: string;
+  readonly target: string;
+  readonly openedAt: string;
+  readonly status: string;
+  readonly cause: string | null;
+  readonly planId: string | null;
+  readonly planStatus: string | null;
+  readonly executionStatus: string | null;
+  readonly outcome: string | null;
+}
+
+export interface StoredEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly time: string;
+  readonly data: Record<string, unknown>;
+}
+
+export interface IncidentDetail extends IncidentSummary {
+  readonly events: Record<'symptoms' | 'analyses' | 'plans' | 'decisions' | 'executions' | 'outcomes', StoredEvent[]>;
+}
+
+/** Talks to the gateway and the demo app over real HTTP. */
+export class LoopClient {
+  constructor(
+    readonly gatewayUrl: string,
+    readonly demoUrl: string,
+  ) {}
+
+  async json<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+    const response = await fetch(url, init);
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  async incidents(): Promise<IncidentSummary[]> {
+    const { status, body } = await this.json<{ incidents: IncidentSummary[] }>(`${this.gatewayUrl}/api/v1/incidents?limit=100`);
+    if (status !== 200) throw new Error(`GET /api/v1/incidents answered ${status}`);
+    return body.incidents;
+  }
+
+  async incident(id: string): Promise<IncidentDetail> {
+    const { status, body } = await this.json<IncidentDetail>(`${this.gatewayUrl}/api/v1/incidents/${id}`);
+    if (status !== 200) throw new Error(`GET /api/v1/incidents/${id} answered ${status}`);
+    return body;
+  }
+
+  /** Waits for an incident opened after `since` that satisfies the predicate. */
+  waitForIncident(since: number, predicate: (incident: IncidentSummary) => boolean, timeoutMs = 30_000, what = 'incident'): Promise<IncidentSummary> {
+    return waitFor(
+      async () => (await this.incidents()).find((incident) => Date.parse(incident.openedAt) >= since - 1000 && predicate(incident)),
+      { timeoutMs, intervalMs: 250, what },
+    );
+  }
+
+  async fault(path: string): Promise<unknown> {
+    const { status, body } = await this.json<unknown>(`${this.demoUrl}${path}`, { method: 'POST' });
+    if (status >= 300) throw new Error(`POST ${path} answered ${status}: ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  async demoStatus(): Promise<{ memory: { rssBytes: number } }> {
+    return (await this.json<{ memory: { rssBytes: number } }>(`${this.demoUrl}/demo/status`)).body;
+  }
+
+  async metric(serviceUrl: string, pattern: RegExp): Promise<number> {
+    const text = await (await fetch(`${serviceUrl}/metrics`)).text();
+    return text
+      .split('\n')
+      .filter((line) => pattern.test(line))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  }
+}
+
+/** Collects every frame the gateway's /ws sends. */
+export class EventSocket {
+  readonly frames: Array<{ subject: string; event: { id: string; type: string; incidentId?: string; data: Record<string, unknown> } }> = [];
+  private constructor(private readonly socket: WebSocket) {}
+
+  static async open(url: string): Promise<EventSocket> {
+    const socket = new WebSocket(url);
+    const client = new EventSocket(socket);
+    socket.addEventListener('message', (message) => {
+      const frame = JSON.parse(String(message.data)) as { subject?: string };
+      if (frame.subject) client.frames.push(frame as EventSocket['frames'][number]);
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.addEventListener('open', () => resolve(), { once: true });
+      socket.addEventListener('error', () => reject(new Error(`cannot open ${url}`)), { once: true });
+    });
+    return client;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
