@@ -28,11 +28,11 @@ export interface DetectorConfig {
   readonly seasonAlpha: number;
   /** A value beyond the range seen so far by this fraction of it is a spatial anomaly. */
   readonly spatialTolerance: number;
-  /** Raw scores kept for the anomaly-likelihood distribution. */
+  /** Memory, in samples, of the exponentially weighted distribution of short-term raw-score averages. */
   readonly likelihoodWindow: number;
   /** Raw scores averaged for the short-term likelihood test. */
   readonly likelihoodShortWindow: number;
-  /** Floor of the raw-score standard deviation in the likelihood test. */
+  /** Floor of the standard deviation of those averages in the likelihood test. */
   readonly likelihoodMinStd: number;
   /** Samples seen before any score above zero is emitted (defaults to the probationary hint). */
   readonly warmupSamples: number;
@@ -44,25 +44,25 @@ export interface DetectorConfig {
 
 /** Tuned on NAB with one parameter set for all 58 files. */
 export const defaultDetectorConfig: DetectorConfig = {
-  ewmaAlpha: 0.06,
+  ewmaAlpha: 0.03,
   sigmaThreshold: 2.0,
   deviationScale: 20,
   medianWindow: 15,
-  madAlpha: 0.07,
-  histogramBins: 55,
-  noveltyWeight: 1.66,
-  transitionBins: 16,
-  transitionWeight: 1,
-  rawCap: 1.5,
-  seasonSlots: 8,
-  seasonAlpha: 0.13,
-  spatialTolerance: 0.05,
-  likelihoodWindow: 900,
-  likelihoodShortWindow: 9,
-  likelihoodMinStd: 0.007,
+  madAlpha: 0.007,
+  histogramBins: 80,
+  noveltyWeight: 2.07,
+  transitionBins: 8,
+  transitionWeight: 0.4,
+  rawCap: 2.34,
+  seasonSlots: 48,
+  seasonAlpha: 0.0052,
+  spatialTolerance: 0.025,
+  likelihoodWindow: 22_500,
+  likelihoodShortWindow: 4,
+  likelihoodMinStd: 0.014,
   warmupSamples: 150,
   restFraction: 0.2,
-  alarmLevel: 0.375,
+  alarmLevel: 0.3,
 };
 
 /** Rejects parameters the detector cannot work with. */

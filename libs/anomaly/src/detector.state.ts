@@ -30,11 +30,13 @@ export interface DetectorState {
   seasonMean: number[];
   seasonCount: number[];
   seasonScale: number;
-  /** Raw scores (ring buffer) with their running sum and sum of squares. */
-  rawHistory: number[];
-  rawHead: number;
-  rawSum: number;
-  rawSumSquares: number;
+  /** The last `likelihoodShortWindow` raw scores (ring buffer). */
+  shortHistory: number[];
+  shortHead: number;
+  /** Short-term averages seen, and their exponentially weighted mean and variance. */
+  averagesSeen: number;
+  averageMean: number;
+  averageVariance: number;
   /** Samples left in the current rest period after an alarm. */
   restLeft: number;
   warmupSamples: number;

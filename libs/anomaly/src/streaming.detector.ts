@@ -40,10 +40,11 @@ const initialState = (config: DetectorConfig, context: SeriesContext): DetectorS
     seasonMean: new Array<number>(config.seasonSlots).fill(0),
     seasonCount: new Array<number>(config.seasonSlots).fill(0),
     seasonScale: 0,
-    rawHistory: [],
-    rawHead: 0,
-    rawSum: 0,
-    rawSumSquares: 0,
+    shortHistory: [],
+    shortHead: 0,
+    averagesSeen: 0,
+    averageMean: 0,
+    averageVariance: 0,
     restLeft: 0,
     warmupSamples: context.warmupSamples ?? config.warmupSamples,
   };
@@ -127,17 +128,23 @@ export class StreamingDetector {
       Math.max(deviationScore, c.noveltyWeight * novelty, c.transitionWeight * transitionNovelty),
     );
 
-    // Anomaly likelihood: is the recent raw-score average unusually high for this series?
-    const n = s.rawHistory.length;
+    // Anomaly likelihood: is the average of the last few raw scores unusually high compared with
+    // the distribution of such averages over a longer history of this series?
+    const k = c.likelihoodShortWindow;
+    if (s.shortHistory.length < k) s.shortHistory.push(raw);
+    else s.shortHistory[s.shortHead] = raw;
+    s.shortHead = (s.shortHead + 1) % k;
     let likelihoodScore = 0;
-    if (n >= c.likelihoodShortWindow) {
-      const mean = s.rawSum / n;
-      const std = Math.max(Math.sqrt(Math.max(0, s.rawSumSquares / n - mean * mean)), c.likelihoodMinStd);
-      let shortSum = raw;
-      const k = c.likelihoodShortWindow - 1;
-      for (let j = 1; j <= k; j++) shortSum += s.rawHistory[(s.rawHead - j + n) % n] ?? 0;
-      const tail = gaussianTail((shortSum / (k + 1) - mean) / std);
-      likelihoodScore = Math.min(1, Math.log(Math.max(tail, tailFloor)) / Math.log(tailFloor));
+    if (s.shortHistory.length === k) {
+      let shortSum = 0;
+      for (const recent of s.shortHistory) shortSum += recent;
+      const average = shortSum / k;
+      if (s.averagesSeen >= k) {
+        const std = Math.max(Math.sqrt(s.averageVariance), c.likelihoodMinStd);
+        const tail = gaussianTail((average - s.averageMean) / std);
+        likelihoodScore = Math.min(1, Math.log(Math.max(tail, tailFloor)) / Math.log(tailFloor));
+      }
+      this.rememberAverage(average);
     }
 
     // Spatial anomaly: outside the range seen so far by more than the tolerance.
@@ -155,11 +162,11 @@ export class StreamingDetector {
 
     if (s.previousCoarseBin >= 0) s.transitions[transition] = (s.transitions[transition] ?? 0) + 1;
     s.previousCoarseBin = coarse;
-    this.learn(v, median, bin, slot, raw);
+    this.learn(v, median, bin, slot);
     return output;
   }
 
-  private learn(v: number, median: number, bin: number, slot: number, raw: number): void {
+  private learn(v: number, median: number, bin: number, slot: number): void {
     const s = this.state;
     const c = this.config;
     s.count++;
@@ -189,18 +196,18 @@ export class StreamingDetector {
       s.seasonMean[slot] = count === 0 ? v : mean + c.seasonAlpha * (v - mean);
       s.seasonCount[slot] = count + 1;
     }
+  }
 
-    if (s.rawHistory.length < c.likelihoodWindow) {
-      s.rawHistory.push(raw);
-      s.rawHead = s.rawHistory.length % c.likelihoodWindow;
-    } else {
-      const old = s.rawHistory[s.rawHead] ?? 0;
-      s.rawSum -= old;
-      s.rawSumSquares -= old * old;
-      s.rawHistory[s.rawHead] = raw;
-      s.rawHead = (s.rawHead + 1) % c.likelihoodWindow;
-    }
-    s.rawSum += raw;
-    s.rawSumSquares += raw * raw;
+  /**
+   * Folds a short-term average into the exponentially weighted mean and variance of averages: a
+   * cumulative average at first, then a memory of about `likelihoodWindow` averages, in O(1) state.
+   */
+  private rememberAverage(average: number): void {
+    const s = this.state;
+    s.averagesSeen++;
+    const alpha = Math.max(2 / (this.config.likelihoodWindow + 1), 1 / s.averagesSeen);
+    const diff = average - s.averageMean;
+    s.averageMean += alpha * diff;
+    s.averageVariance = (1 - alpha) * (s.averageVariance + alpha * diff * diff);
   }
 }
