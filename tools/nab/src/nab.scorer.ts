@@ -54,7 +54,9 @@ export const prepareFile = (file: CorpusFile, firstWindowId: number): PreparedFi
       current = upcoming;
       currentId = firstWindowId + nextWindow;
       nextWindow++;
-      rightIndex = timestamps.indexOf(upcoming[1]);
+      const endIndex = timestamps.indexOf(upcoming[1]);
+      // A label ending past the data (never in NAB) closes with the file.
+      rightIndex = endIndex < 0 ? rowCount - 1 : endIndex;
       width = rightIndex - i + 1;
     }
     if (current !== undefined) {
