@@ -50,6 +50,16 @@ describe('StreamingDetector', () => {
     expect(actual).toEqual(expected);
   });
 
+  it('skips non-finite samples without disturbing later scores', () => {
+    const clean = new StreamingDetector(defaultDetectorConfig, { min: 0, max: 120, warmupSamples: 300 });
+    const noisy = new StreamingDetector(defaultDetectorConfig, { min: 0, max: 120, warmupSamples: 300 });
+    const values = series(1000);
+    values.forEach((value, i) => {
+      if (i % 100 === 0) expect(noisy.score(Number.NaN, i * 5 * minute)).toBe(0);
+      expect(noisy.score(value, i * 5 * minute)).toBe(clean.score(value, i * 5 * minute));
+    });
+  });
+
   it('learns its range when none is given', () => {
     const detector = new StreamingDetector(defaultDetectorConfig, { warmupSamples: 10 });
     const scores = [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1000].map((value, i) => detector.score(value, i * minute));

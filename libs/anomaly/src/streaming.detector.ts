@@ -52,11 +52,11 @@ const initialState = (config: DetectorConfig, context: SeriesContext): DetectorS
 
 /**
  * Streaming anomaly detector for one series. Each sample is scored once, in order, with no
- * look-ahead, into a score in [0, 1], in constant time (plus a small sorted window). Stages:
- * robust deviation (EWMA z-score, rolling median with an EWMA absolute-deviation scale, optional
- * daily seasonal profile) and level novelty give a raw score; an anomaly-likelihood stage compares
- * the recent raw scores with their longer history; a value beyond the range seen so far is a spatial
- * anomaly; after an alarm, a rest period suppresses repeated alarms.
+ * look-ahead, into a score in [0, 1], in constant time and constant-size state. Stages: robust
+ * deviation (EWMA z-score and rolling-median z-score, limited by a daily seasonal profile), level
+ * and level-transition novelty give a raw score; an anomaly-likelihood stage tests the average of
+ * the last few raw scores against the distribution of such averages; a value beyond the range seen
+ * so far is a spatial anomaly; after an alarm, a rest period suppresses repeated alarms.
  *
  * `snapshot()` returns the whole state as plain JSON; `StreamingDetector.restore()` resumes it.
  */
@@ -64,6 +64,7 @@ export class StreamingDetector {
   private readonly config: DetectorConfig;
   private readonly state: DetectorState;
 
+  /** A fresh detector; `state` is for `restore()`, which checks it first. */
   constructor(config: DetectorConfig, context: SeriesContext = {}, state?: DetectorState) {
     this.config = validateDetectorConfig(config);
     this.state = state ?? initialState(config, context);
@@ -75,7 +76,9 @@ export class StreamingDetector {
     if (
       state.histogram.length !== config.histogramBins ||
       state.transitions.length !== config.transitionBins * config.transitionBins ||
-      state.seasonMean.length !== config.seasonSlots
+      state.seasonMean.length !== config.seasonSlots ||
+      state.window.length > config.medianWindow ||
+      state.shortHistory.length > config.likelihoodShortWindow
     ) {
       throw new InvalidDetectorStateError('detector state was taken with a different configuration');
     }
@@ -87,8 +90,9 @@ export class StreamingDetector {
     return structuredClone(this.state);
   }
 
-  /** Scores one sample (value, epoch milliseconds) and learns from it. */
+  /** Scores one sample (value, epoch milliseconds) and learns from it; a non-finite value scores 0 and is skipped. */
   score(value: number, time: number): number {
+    if (!Number.isFinite(value)) return 0;
     const s = this.state;
     const c = this.config;
     if (!s.rangeKnown && s.count === 0) {
