@@ -29,3 +29,8 @@ export const outcomeV1Schema = z.object({
   verificationWindowMs: z.number().int().positive(),
 });
 export type OutcomeV1 = z.infer<typeof outcomeV1Schema>;
+
+/** The key knowledge learns a remedy's statistics under: its exact action sequence. */
+export function remedySignature(actions: readonly string[]): string {
+  return `plan:${actions.join('+')}`;
+}

@@ -3,6 +3,7 @@ import type { Envelope } from '@mapek/contracts';
 import { GENESIS_HASH, chainHash, sha256, verifyChain, type ChainVerdict } from '../domain/audit-chain.js';
 import { insightsFrom, meanTtr, type ActionStatsRow, type Insight } from '../domain/insights.js';
 import { inTransaction, type Queryable } from './database.js';
+import { remedySignature } from '@mapek/contracts';
 
 export interface IncidentRow {
   readonly id: string;
@@ -102,7 +103,9 @@ export class KnowledgeRepository {
       case 'outcome': {
         const data = (envelope as Envelope<'outcome'>).data;
         await touch(`outcome = $3, status = 'closed', closed_at = $2`, [data.outcome]);
-        for (const action of new Set(data.actions)) {
+        // Statistics per single action (for insights) and per remedy, the exact action sequence
+        // (`plan:a+b`), which the planner scores on so one remedy's success is not credited to another.
+        for (const action of new Set([...data.actions, remedySignature(data.actions)])) {
           const column = { success: 'successes', partial: 'partials', ineffective: 'ineffective', degradation: 'degradations', unknown: 'unknown' }[data.outcome];
           const ttr = data.timeToStabilizationMs;
           await client.query(

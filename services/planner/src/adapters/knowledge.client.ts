@@ -1,9 +1,9 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { KnowledgeEndpoint, subjects, type ActionType, type CauseKind } from '@mapek/contracts';
+import { KnowledgeEndpoint, subjects, type CauseKind } from '@mapek/contracts';
 import type { ActionStats } from '../domain/plan-builder.js';
 
 interface StatsReply {
-  readonly stats: ReadonlyArray<ActionStats & { action: ActionType }>;
+  readonly stats: ReadonlyArray<ActionStats & { action: string }>;
 }
 
 /** Asks knowledge (NATS services framework) what it learned about each action against a cause. */
@@ -14,7 +14,7 @@ export class KnowledgeClient {
     private readonly timeoutMs: number,
   ) {}
 
-  async stats(cause: CauseKind): Promise<Map<ActionType, ActionStats>> {
+  async stats(cause: CauseKind): Promise<Map<string, ActionStats>> {
     const reply = await this.nc.request(`${subjects.knowledgeService(this.prefix)}.${KnowledgeEndpoint.stats}`, JSON.stringify({ cause }), {
       timeout: this.timeoutMs,
     });

@@ -29,9 +29,9 @@ describe('plan builder', () => {
   });
 
   it('prefers the remedy knowledge says works', () => {
-    const stats = new Map<'collect_garbage' | 'clear_cache', ActionStats>([
-      ['clear_cache', { attempts: 10, successes: 0, partials: 0, meanTimeToRecoveryMs: null }],
-      ['collect_garbage', { attempts: 10, successes: 10, partials: 0, meanTimeToRecoveryMs: 1000 }],
+    const stats = new Map<string, ActionStats>([
+      ['plan:clear_cache+collect_garbage', { attempts: 10, successes: 0, partials: 0, meanTimeToRecoveryMs: null }],
+      ['plan:collect_garbage', { attempts: 10, successes: 10, partials: 0, meanTimeToRecoveryMs: 1000 }],
     ]);
     const { plan } = buildPlan(input({ stats }));
     expect(plan.steps.map((step) => step.action)).toEqual(['collect_garbage']);
@@ -58,10 +58,16 @@ describe('plan builder', () => {
 
   it('requires two approvers for a high-risk plan', () => {
     const rules = [{ name: 'x', cause: 'latency' as const, priority: 'high' as const, candidates: [{ name: 'bypass', prior: 0.5, steps: [{ action: 'bypass_validation' as const, params: {}, timeoutMs: 1000 }] }] }];
-    const { plan, next } = buildPlan(input({ rules, analysis: analysis('latency', 0.95), stats: new Map([['bypass_validation', { attempts: 100, successes: 100, partials: 0, meanTimeToRecoveryMs: 1 }]]) }));
+    const { plan, next } = buildPlan(input({ rules, analysis: analysis('latency', 0.95), stats: new Map([['plan:bypass_validation', { attempts: 100, successes: 100, partials: 0, meanTimeToRecoveryMs: 1 }]]) }));
     expect(next).toBe('pending');
     expect(plan.risk).toBe('high');
     expect(plan.requiredApprovals).toBe(2);
+  });
+
+  it('does not credit one remedy with the successes of another that shares an action', () => {
+    const stats = new Map<string, ActionStats>([['plan:clear_cache+collect_garbage', { attempts: 8, successes: 8, partials: 0, meanTimeToRecoveryMs: 500 }]]);
+    const { plan } = buildPlan(input({ stats }));
+    expect(plan.steps.map((step) => step.action)).toEqual(['clear_cache', 'collect_garbage']);
   });
 
   it('starts an untried action at a 0.5 success rate', () => {

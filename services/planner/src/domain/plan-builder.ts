@@ -1,5 +1,6 @@
 import {
   ActionType,
+  remedySignature,
   ApprovalMode,
   RiskLevel,
   deriveEventId,
@@ -31,7 +32,8 @@ export interface PlanInput {
   readonly analysisId: string;
   readonly analysis: AnalysisV1;
   readonly rules: readonly RemediationRule[];
-  readonly stats: ReadonlyMap<Action, ActionStats>;
+  /** Learned statistics by remedy signature (`plan:a+b`, see remedySignature). */
+  readonly stats: ReadonlyMap<string, ActionStats>;
   /** Effectors this deployment has (an action whose effector is missing cannot be planned). */
   readonly effectors: ReadonlySet<string>;
   /** `target:action` pairs still cooling down from a recent run. */
@@ -59,19 +61,19 @@ export function successRate(stats: ActionStats | undefined, prior = 0.5): number
   return (stats.successes + 0.5 * stats.partials + 2 * prior) / (stats.attempts + 2);
 }
 
-export function scoreCandidate(candidate: RemediationCandidate, confidence: number, stats: ReadonlyMap<Action, ActionStats>): ScoredCandidate {
-  const rates = candidate.steps.map((step) => successRate(stats.get(step.action), candidate.prior));
-  const rate = rates.reduce((sum, value) => sum + value, 0) / rates.length;
+export function scoreCandidate(candidate: RemediationCandidate, confidence: number, stats: ReadonlyMap<string, ActionStats>): ScoredCandidate {
+  const learned = stats.get(remedySignature(candidate.steps.map((step) => step.action)));
+  const rate = successRate(learned, candidate.prior);
   const cost = Math.min(1, candidate.steps.reduce((sum, step) => sum + actionCatalog[step.action].cost, 0));
   const benefit = confidence * rate;
-  const ttrs = candidate.steps.map((step) => stats.get(step.action)?.meanTimeToRecoveryMs).filter((value): value is number => typeof value === 'number');
+  const ttr = learned?.meanTimeToRecoveryMs ?? null;
   return {
     candidate,
     benefit,
     cost,
     score: benefit - cost,
     successRate: rate,
-    meanTimeToRecoveryMs: ttrs.length > 0 ? Math.max(...ttrs) : null,
+    meanTimeToRecoveryMs: ttr,
     risk: candidate.risk ?? maxRisk(candidate.steps.map((step) => actionCatalog[step.action].risk)),
   };
 }

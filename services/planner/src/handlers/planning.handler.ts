@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { deriveEventId, type ActionType, type Envelope, type PlanV1 } from '@mapek/contracts';
+import { deriveEventId, type Envelope, type PlanV1 } from '@mapek/contracts';
 import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, type EventPublisherPort, type KV } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { KnowledgeClient } from '../adapters/knowledge.client.js';
@@ -52,7 +52,7 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     clearInterval(this.expiryTimer);
   }
 
-  private async stats(cause: PlanV1['cause']): Promise<Map<ActionType, ActionStats>> {
+  private async stats(cause: PlanV1['cause']): Promise<Map<string, ActionStats>> {
     try {
       return await this.knowledge.stats(cause);
     } catch (error) {

@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// Loop latency and idle memory of the whole stack, as separate OS processes.
+//
+//   ./mapek bench            (or: pnpm build && node benchmarks/loop-latency.mjs)
+//
+// Prints, over BENCH_INCIDENTS (default 20) memory-leak incidents at a 1 s scrape interval:
+//   - first violating sample → first remedy step starting (p50, p99, max): the loop's own latency
+//   - fault injected → first remedy step starting: adds the wait for the next scrape
+// and each service's resident memory (VmRSS) at idle, before any incident.
+// PostgreSQL: DATABASE_URL if set, else a fresh database on the machine's PostgreSQL
+// (TEST_DATABASE_ADMIN_URL), else the embedded PGlite.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startStack } from '../tools/stack/dist/index.js';
+import { createTestDatabase } from '../libs/testing/dist/index.js';
+
+const incidents = Number(process.env.BENCH_INCIDENTS ?? 20);
+const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 15);
+const services = ['monitor', 'analyzer', 'planner', 'executor', 'knowledge', 'gateway'];
+
+function quantile(sorted, q) {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[index];
+}
+
+async function rssMb(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+async function getJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+async function waitFor(probe, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value) return value;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const dataDir = await mkdtemp(join(tmpdir(), 'mapek-bench-'));
+let database;
+let databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  try {
+    database = await createTestDatabase('mapek_bench');
+    databaseUrl = database.url;
+  } catch {
+    databaseUrl = undefined; // the stack starts PGlite
+  }
+}
+const stack = await startStack({
+  dataDir,
+  ...(databaseUrl ? { databaseUrl } : {}),
+  anyFreePort: true,
+  output: null,
+  logLevel: 'warn',
+  scrapeIntervalMs: 1000,
+  serviceEnv: {
+    executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '2000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '500' },
+    planner: { MAPEK_PLANNER_COOLDOWN_MS: '0', MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: '10000' },
+  },
+});
+try {
+  console.log(`stack up (database: ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'embedded PGlite'}); idling ${idleSeconds} s before measuring memory`);
+  await sleep(idleSeconds * 1000);
+  const memory = {};
+  for (const name of services) memory[name] = await rssMb(stack.processes[name].pid);
+
+  const loopMs = [];
+  const endToEndMs = [];
+  const seen = new Set((await getJson(`${stack.gatewayUrl}/api/v1/incidents?limit=500`)).incidents.map((incident) => incident.id));
+  for (let round = 1; round <= incidents; round++) {
+    const injected = Date.now();
+    const response = await fetch(`${stack.demoUrl}/demo/memory-leak?size_mb=100&count=5`, { method: 'POST' });
+    if (!response.ok) throw new Error(`memory-leak answered ${response.status}`);
+    const incident = await waitFor(async () => {
+      const { incidents: list } = await getJson(`${stack.gatewayUrl}/api/v1/incidents?limit=500`);
+      // The incident this fault opened: the first one opened after the injection.
+      const fresh = list.filter((candidate) => !seen.has(candidate.id) && Date.parse(candidate.openedAt) >= injected - 200);
+      const first = fresh.sort((a, b) => a.openedAt.localeCompare(b.openedAt))[0];
+      return first && first.outcome !== null ? first : undefined;
+    }, 60_000, `incident ${round}`);
+    seen.add(incident.id);
+    const detail = await getJson(`${stack.gatewayUrl}/api/v1/incidents/${incident.id}`);
+    const symptomIds = new Set(detail.events.analyses[0].data.symptomIds);
+    const symptom = detail.events.symptoms.find((event) => symptomIds.has(event.id));
+    const firstViolation = Date.parse(symptom.data.observedAt);
+    const completed = detail.events.executions.find((event) => event.data.steps[0]?.startedAt);
+    const remedyStart = Date.parse(completed.data.steps[0].startedAt);
+    loopMs.push(remedyStart - firstViolation);
+    endToEndMs.push(remedyStart - injected);
+    process.stdout.write(`  incident ${String(round).padStart(2)}: ${incident.outcome}, violation → remedy ${remedyStart - firstViolation} ms, fault → remedy ${remedyStart - injected} ms\n`);
+    // Let every open incident close (quiet memory) before the next round.
+    await waitFor(async () => (await getJson(`${stack.demoUrl}/demo/status`)).memory.rssBytes < 300 * 1024 * 1024, 30_000, 'memory back to normal');
+    await sleep(2500);
+  }
+  if (process.env.BENCH_VERBOSE) {
+    const { incidents: all } = await getJson(`${stack.gatewayUrl}/api/v1/incidents?limit=500`);
+    for (const incident of all.reverse()) {
+      const detail = await getJson(`${stack.gatewayUrl}/api/v1/incidents/${incident.id}`);
+      const outcome = detail.events.outcomes[0]?.data;
+      console.log(incident.openedAt, incident.cause, incident.outcome, outcome?.violationsBefore, outcome?.violationsAfter, detail.events.plans[0]?.data.rule, detail.events.symptoms.length);
+    }
+  }
+  const sortedLoop = [...loopMs].sort((a, b) => a - b);
+  const sortedEnd = [...endToEndMs].sort((a, b) => a - b);
+  console.log('\nloop latency over %d incidents (1 s scrape interval)', incidents);
+  console.log('  first violating sample → remedy starts: p50 %d ms, p99 %d ms, max %d ms', quantile(sortedLoop, 0.5), quantile(sortedLoop, 0.99), sortedLoop.at(-1));
+  console.log('  fault injected         → remedy starts: p50 %d ms, p99 %d ms, max %d ms', quantile(sortedEnd, 0.5), quantile(sortedEnd, 0.99), sortedEnd.at(-1));
+  console.log('\nresident memory at idle (VmRSS)');
+  for (const name of services) console.log(`  ${name.padEnd(10)} ${memory[name].toFixed(1)} MB`);
+} finally {
+  await stack.stop();
+  await database?.drop().catch(() => undefined);
+  await rm(dataDir, { recursive: true, force: true });
+}
