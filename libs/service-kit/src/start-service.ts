@@ -26,7 +26,7 @@ export interface StartServiceOptions<T extends ConfigSpec> {
   /** The service's own settings; names under `ownedPrefix` that are not declared are rejected. */
   readonly config: T;
   readonly ownedPrefix: string;
-  readonly consumer?: (context: ServiceContext<T>) => ConsumerSettings;
+  readonly consumers?: (context: ServiceContext<T>) => ConsumerSettings[];
   /** The service's Nest module, built once config, logger, metrics and NATS are ready. */
   readonly module: (context: ServiceContext<T>) => DynamicModule | Promise<DynamicModule>;
   readonly configure?: (app: NestFastifyApplication, context: ServiceContext<T>) => Promise<void> | void;
@@ -82,7 +82,7 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
   @Module({
     imports: [
       ObservabilityModule.forRoot({ service: options.service, logger, metrics, health, controllers: options.healthControllers !== false }),
-      MessagingModule.forRoot({ runtime, ...(options.consumer ? { consumer: options.consumer(context) } : {}) }),
+      MessagingModule.forRoot({ runtime, consumers: options.consumers?.(context) ?? [] }),
       serviceModule,
     ],
   })

@@ -10,11 +10,11 @@ export async function bootstrap(): Promise<void> {
     defaultPort: 9102,
     config: analyzerConfig,
     ownedPrefix: 'MAPEK_ANALYZER_',
-    consumer: ({ config }) => ({
+    consumers: ({ config }) => [{
       stream: StreamName.events,
       durable: ConsumerName.analyzer,
       ackWaitMs: config.MAPEK_ACK_WAIT_MS,
-    }),
+    }],
     module: async ({ config, runtime }) =>
       AnalyzerModule.forRoot(
         {

@@ -13,12 +13,12 @@ export async function bootstrap(): Promise<void> {
     defaultPort: 9104,
     config: executorConfig,
     ownedPrefix: 'MAPEK_EXECUTOR_',
-    consumer: ({ config }) => ({
+    consumers: ({ config }) => [{
       stream: StreamName.events,
       durable: ConsumerName.executor,
       ackWaitMs: config.MAPEK_ACK_WAIT_MS,
       concurrency: config.MAPEK_EXECUTOR_MAX_CONCURRENT,
-    }),
+    }],
     module: async ({ config, runtime, logger }) =>
       ExecutorModule.forRoot(
         {

@@ -24,7 +24,7 @@ export async function bootstrap(): Promise<void> {
     defaultPort: 8080,
     config: gatewayConfig,
     ownedPrefix: 'MAPEK_GATEWAY_',
-    bodyLimitBytes: Number(process.env.MAPEK_GATEWAY_BODY_LIMIT_BYTES ?? 64 * 1024),
+    bodyLimitBytes: Number(process.env.MAPEK_GATEWAY_BODY_LIMIT_BYTES) || 64 * 1024,
     module: async ({ config, runtime, logger, health }) => {
       const knowledge = new KnowledgeClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_KNOWLEDGE_TIMEOUT_MS);
       health.register('knowledge', () => knowledge.query(KnowledgeEndpoint.insights).then(() => undefined), { critical: false });

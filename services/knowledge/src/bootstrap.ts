@@ -11,12 +11,12 @@ export async function bootstrap(): Promise<void> {
     defaultPort: 9105,
     config: knowledgeConfig,
     ownedPrefix: 'MAPEK_KNOWLEDGE_',
-    consumer: ({ config, runtime }) => ({
+    consumers: ({ config, runtime }) => [{
       stream: StreamName.events,
       durable: ConsumerName.knowledge,
       ackWaitMs: config.MAPEK_ACK_WAIT_MS,
       filterSubjects: [`${runtime.prefix}.>`],
-    }),
+    }],
     module: async ({ config, logger, health }) => {
       const pool = createPool(config.DATABASE_URL, config.MAPEK_DATABASE_POOL_SIZE);
       pool.on('error', (error) => logger.error({ err: error }, 'idle PostgreSQL client failed'));

@@ -12,7 +12,7 @@ export async function bootstrap(): Promise<void> {
     defaultPort: 9103,
     config: plannerConfig,
     ownedPrefix: 'MAPEK_PLANNER_',
-    consumer: ({ config }) => ({ stream: StreamName.events, durable: ConsumerName.planner, ackWaitMs: config.MAPEK_ACK_WAIT_MS }),
+    consumers: ({ config }) => [{ stream: StreamName.events, durable: ConsumerName.planner, ackWaitMs: config.MAPEK_ACK_WAIT_MS }],
     module: async ({ config, runtime }) =>
       PlannerModule.forRoot(
         {

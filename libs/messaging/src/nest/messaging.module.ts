@@ -19,17 +19,20 @@ export const MESSAGING = Symbol.for('mapek.messaging');
 export const EVENT_PUBLISHER = Symbol.for('mapek.event-publisher');
 export const CONSUMER_OPTIONS = Symbol.for('mapek.consumer-options');
 
-export type ConsumerSettings = Omit<EventConsumerOptions, 'nc' | 'js' | 'jsm' | 'prefix' | 'handlers' | 'metrics' | 'logger'>;
+export type ConsumerSettings = Omit<EventConsumerOptions, 'nc' | 'js' | 'jsm' | 'prefix' | 'handlers' | 'metrics' | 'logger'> & {
+  /** The event types this consumer hands to their `@OnEvent` handlers (default: all discovered). */
+  readonly types?: readonly EventType[];
+};
 
 /** Finds `@OnEvent` methods, runs the durable consumer over them, and drains NATS on shutdown. */
 @Injectable()
 class EventHandlerExplorer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
-  private consumer: JetStreamEventConsumer | undefined;
+  private readonly consumers: JetStreamEventConsumer[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
     @Inject(MESSAGING) private readonly runtime: MessagingRuntime,
-    @Inject(CONSUMER_OPTIONS) private readonly settings: ConsumerSettings | null,
+    @Inject(CONSUMER_OPTIONS) private readonly settings: readonly ConsumerSettings[],
     @Inject(METRICS) private readonly metrics: ServiceMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(HEALTH) private readonly health: HealthRegistry,
@@ -56,25 +59,31 @@ class EventHandlerExplorer implements OnApplicationBootstrap, BeforeApplicationS
       if (this.runtime.nc.isClosed()) throw new Error('connection closed');
       if (this.runtime.nc.isDraining()) throw new Error('draining');
     });
-    if (!this.settings) return;
     const handlers = this.collectHandlers();
-    this.consumer = new JetStreamEventConsumer({
-      ...this.settings,
-      nc: this.runtime.nc,
-      js: this.runtime.js,
-      jsm: this.runtime.jsm,
-      prefix: this.runtime.prefix,
-      handlers,
-      metrics: this.metrics,
-      logger: this.logger,
-    });
-    await this.consumer.start();
-    this.logger.info({ durable: this.settings.durable, types: this.consumer.handledTypes }, 'consuming');
+    for (const settings of this.settings) {
+      const { types, ...options } = settings;
+      const own = types
+        ? (Object.fromEntries(Object.entries(handlers).filter(([type]) => types.includes(type as EventType))) as HandlerMap)
+        : handlers;
+      const consumer = new JetStreamEventConsumer({
+        ...options,
+        nc: this.runtime.nc,
+        js: this.runtime.js,
+        jsm: this.runtime.jsm,
+        prefix: this.runtime.prefix,
+        handlers: own,
+        metrics: this.metrics,
+        logger: this.logger,
+      });
+      await consumer.start();
+      this.consumers.push(consumer);
+      this.logger.info({ durable: settings.durable, types: consumer.handledTypes }, 'consuming');
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.health.markShuttingDown();
-    await this.consumer?.stop();
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -84,8 +93,8 @@ class EventHandlerExplorer implements OnApplicationBootstrap, BeforeApplicationS
 
 export interface MessagingModuleOptions {
   readonly runtime: MessagingRuntime;
-  /** The service's durable consumer; omit for services that only publish. */
-  readonly consumer?: ConsumerSettings;
+  /** The service's durable consumers; none for services that only publish. */
+  readonly consumers?: readonly ConsumerSettings[];
 }
 
 @Module({})
@@ -98,7 +107,7 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING, useValue: options.runtime },
         { provide: EVENT_PUBLISHER, useValue: options.runtime.publisher },
-        { provide: CONSUMER_OPTIONS, useValue: options.consumer ?? null },
+        { provide: CONSUMER_OPTIONS, useValue: options.consumers ?? [] },
         EventHandlerExplorer,
       ],
       exports: [MESSAGING, EVENT_PUBLISHER],
