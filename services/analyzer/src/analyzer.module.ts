@@ -1,13 +1,24 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { KV } from '@mapek/messaging';
-import { ANALYZER_KV, ANALYZER_SETTINGS, SymptomHandler, type AnalyzerSettings } from './handlers/symptom.handler.js';
+import { ThresholdStore } from './adapters/threshold.store.js';
+import { DETECTION_SETTINGS, SampleHandler, THRESHOLDS, type DetectionSettings } from './handlers/sample.handler.js';
+import { ANALYZER_KV, ANALYZER_SETTINGS, ANALYZER_THRESHOLDS, SymptomHandler, type AnalyzerSettings } from './handlers/symptom.handler.js';
 
 @Module({})
 export class AnalyzerModule {
-  static forRoot(settings: AnalyzerSettings, kv: KV): DynamicModule {
+  static forRoot(settings: AnalyzerSettings, detection: DetectionSettings, kv: KV): DynamicModule {
+    const thresholds = new ThresholdStore(kv);
     return {
       module: AnalyzerModule,
-      providers: [{ provide: ANALYZER_SETTINGS, useValue: settings }, { provide: ANALYZER_KV, useValue: kv }, SymptomHandler],
+      providers: [
+        { provide: ANALYZER_SETTINGS, useValue: settings },
+        { provide: DETECTION_SETTINGS, useValue: detection },
+        { provide: ANALYZER_KV, useValue: kv },
+        { provide: ANALYZER_THRESHOLDS, useValue: thresholds },
+        { provide: THRESHOLDS, useValue: thresholds },
+        SymptomHandler,
+        SampleHandler,
+      ],
     };
   }
 }

@@ -1,8 +1,10 @@
+import { defaultDetectorConfig } from '@mapek/anomaly';
 import { BucketName, ConsumerName, ServiceName, StreamName } from '@mapek/contracts';
 import { openKv } from '@mapek/messaging';
 import { startService } from '@mapek/service-kit';
 import { analyzerConfig } from './analyzer.config.js';
 import { AnalyzerModule } from './analyzer.module.js';
+import { loadWatchedSeries } from './domain/watched-series.js';
 
 export async function bootstrap(): Promise<void> {
   await startService({
@@ -10,17 +12,22 @@ export async function bootstrap(): Promise<void> {
     defaultPort: 9102,
     config: analyzerConfig,
     ownedPrefix: 'MAPEK_ANALYZER_',
-    consumers: ({ config }) => [{
-      stream: StreamName.events,
-      durable: ConsumerName.analyzer,
-      ackWaitMs: config.MAPEK_ACK_WAIT_MS,
-    }],
+    consumers: ({ config }) => [
+      { stream: StreamName.events, durable: ConsumerName.analyzer, ackWaitMs: config.MAPEK_ACK_WAIT_MS, types: ['symptom', 'outcome'] },
+      ...(config.MAPEK_ANALYZER_ANOMALY_DETECTION
+        ? [{ stream: StreamName.telemetry, durable: ConsumerName.analyzerSamples, ackWaitMs: config.MAPEK_ACK_WAIT_MS, types: ['sample.batch' as const] }]
+        : []),
+    ],
     module: async ({ config, runtime }) =>
       AnalyzerModule.forRoot(
         {
           dependencies: config.MAPEK_ANALYZER_DEPENDENCIES,
           quietMs: config.MAPEK_ANALYZER_INCIDENT_QUIET_MS,
           correlationWindowMs: config.MAPEK_ANALYZER_CORRELATION_WINDOW_MS,
+        },
+        {
+          series: loadWatchedSeries(config.MAPEK_ANALYZER_WATCHED_SERIES_FILE),
+          detector: { ...defaultDetectorConfig, warmupSamples: config.MAPEK_ANALYZER_WARMUP_SAMPLES },
         },
         await openKv(runtime.js, BucketName.analyzerState, { replicas: runtime.replicas }),
       ),

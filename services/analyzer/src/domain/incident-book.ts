@@ -10,6 +10,8 @@ export interface IncidentState {
   readonly symptomIds: readonly string[];
   readonly status: 'open' | 'closed';
   readonly closedAt?: number;
+  /** `<target>/<metric>` when an anomaly (not a static threshold) opened it: its outcome trains that series. */
+  readonly anomalySeries?: string;
 }
 
 export type SymptomVerdict =
@@ -27,7 +29,7 @@ const MAX_SYMPTOMS = 200;
  */
 export function onSymptom(
   current: IncidentState | undefined,
-  symptom: { id: string; target: string; observedAt: number },
+  symptom: { id: string; target: string; observedAt: number; anomalySeries?: string },
   quietMs: number,
 ): SymptomVerdict {
   if (current && current.status === 'closed' && current.closedAt !== undefined && symptom.observedAt <= current.closedAt) {
@@ -53,6 +55,7 @@ export function onSymptom(
       lastSymptomAt: symptom.observedAt,
       symptomIds: [symptom.id],
       status: 'open',
+      ...(symptom.anomalySeries ? { anomalySeries: symptom.anomalySeries } : {}),
     },
   };
 }

@@ -3,11 +3,13 @@ import { DependencyGraph, causeKindForMetric, type Symptom } from '@mapek/anomal
 import { deriveEventId, type Envelope } from '@mapek/contracts';
 import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, type EventPublisherPort, type KV } from '@mapek/messaging';
 import { LOGGER, type Logger } from '@mapek/observability';
+import type { ThresholdStore } from '../adapters/threshold.store.js';
 import { analyzeIncident } from '../domain/incident-analysis.js';
 import { onOutcome, onSymptom, type IncidentState } from '../domain/incident-book.js';
 
 export const ANALYZER_SETTINGS = Symbol.for('mapek.analyzer.settings');
 export const ANALYZER_KV = Symbol.for('mapek.analyzer.kv');
+export const ANALYZER_THRESHOLDS = Symbol.for('mapek.analyzer.threshold-store');
 
 export interface AnalyzerSettings {
   readonly dependencies: ReadonlyArray<readonly [string, string]>;
@@ -26,6 +28,7 @@ export class SymptomHandler {
     @Inject(ANALYZER_KV) private readonly kv: KV,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(ANALYZER_THRESHOLDS) private readonly thresholds: ThresholdStore,
   ) {
     for (const [dependent, dependency] of settings.dependencies) this.graph.dependsOn(dependent, dependency);
   }
@@ -56,9 +59,15 @@ export class SymptomHandler {
     const others = this.recent.filter((known) => known.target !== event.target);
     this.remember(symptom);
     const stored = await getJson<IncidentState>(this.kv, key);
-    const verdict = onSymptom(stored?.value, { id: event.id, target: event.target, observedAt }, this.settings.quietMs);
+    const anomalySeries = event.data.source === 'anomaly' ? `${event.target}/${event.data.metric}` : undefined;
+    const verdict = onSymptom(stored?.value, { id: event.id, target: event.target, observedAt, ...(anomalySeries ? { anomalySeries } : {}) }, this.settings.quietMs);
     if (verdict.kind === 'stale') return;
     if (verdict.kind === 'open') {
+      const previous = stored?.value;
+      if (anomalySeries && previous?.status === 'closed' && previous.anomalySeries === anomalySeries && previous.closedAt !== undefined && observedAt - previous.closedAt <= this.settings.quietMs) {
+        // The trouble came back soon after its remedy: the series should alarm earlier.
+        await this.learn({ series: anomalySeries, time: observedAt, remedyEffective: true, recurred: true });
+      }
       const analysis = analyzeIncident([symptom], others, this.graph);
       // Publish first with a derived id: a crash before the checkpoint redelivers the symptom,
       // which derives the same incident and analysis ids, and JetStream stores the analysis once.
@@ -88,5 +97,14 @@ export class SymptomHandler {
     if (!closed) return;
     await this.kv.put(key, JSON.stringify(closed));
     this.logger.info({ incidentId: event.incidentId, outcome: event.data.outcome }, 'incident closed');
+    if (closed.anomalySeries && event.data.outcome === 'ineffective') {
+      // The remedy changed nothing: the anomaly was likely noise, so the series gets less sensitive.
+      await this.learn({ series: closed.anomalySeries, time: Date.parse(event.time), remedyEffective: false, recurred: false });
+    }
+  }
+
+  private async learn(outcome: { series: string; time: number; remedyEffective: boolean; recurred: boolean }): Promise<void> {
+    const change = await this.thresholds.record(outcome);
+    if (change) this.logger.info({ thresholdChange: change }, `sensitivity of ${change.series} moved ${change.old} → ${change.new} (${change.reason})`);
   }
 }

@@ -75,7 +75,7 @@ export const defaultRemediationRules: RemediationRule[] = remediationFileSchema.
       cause: 'latency',
       priority: 'medium',
       candidates: [
-        { name: 'degrade', steps: [{ action: 'enable_degraded_mode' }] },
+        { name: 'degrade', prior: 0.85, steps: [{ action: 'enable_degraded_mode' }] },
         { name: 'throttle', steps: [{ action: 'throttle_requests', params: { rate_limit: 100 } }] },
       ],
     },
