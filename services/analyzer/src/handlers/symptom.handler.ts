@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DependencyGraph, causeKindForMetric, type Symptom } from '@mapek/anomaly';
+import { DependencyGraph, causeKindForMetric, type DependencyGraphState, type Symptom } from '@mapek/anomaly';
 import { deriveEventId, type Envelope } from '@mapek/contracts';
 import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, type EventPublisherPort, type KV } from '@mapek/messaging';
 import { LOGGER, type Logger } from '@mapek/observability';
@@ -20,7 +20,6 @@ export interface AnalyzerSettings {
 /** Turns symptoms into incidents and analyses; closes incidents when their outcome arrives. */
 @Injectable()
 export class SymptomHandler {
-  private readonly graph = new DependencyGraph();
   private recent: Symptom[] = [];
 
   constructor(
@@ -29,8 +28,24 @@ export class SymptomHandler {
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ANALYZER_THRESHOLDS) private readonly thresholds: ThresholdStore,
-  ) {
-    for (const [dependent, dependency] of settings.dependencies) this.graph.dependsOn(dependent, dependency);
+  ) {}
+
+  /** The dependency graph: declared edges from config plus co-occurrence learned by every replica (KV). */
+  private async graph(): Promise<{ graph: DependencyGraph; revision: number | undefined }> {
+    const stored = await getJson<DependencyGraphState>(this.kv, 'graph');
+    const graph = stored ? DependencyGraph.restore(stored.value) : new DependencyGraph();
+    for (const [dependent, dependency] of this.settings.dependencies) graph.dependsOn(dependent, dependency);
+    return { graph, revision: stored?.revision };
+  }
+
+  private async learnDependencies(graph: DependencyGraph, revision: number | undefined, incident: readonly Symptom[]): Promise<void> {
+    graph.observe(incident);
+    try {
+      if (revision === undefined) await this.kv.create('graph', JSON.stringify(graph.snapshot()));
+      else await this.kv.update('graph', JSON.stringify(graph.snapshot()), revision);
+    } catch {
+      // Another replica learned from an incident at the same moment; one observation is lost, not the graph.
+    }
   }
 
   private remember(symptom: Symptom): void {
@@ -68,7 +83,9 @@ export class SymptomHandler {
         // The trouble came back soon after its remedy: the series should alarm earlier.
         await this.learn({ series: anomalySeries, time: observedAt, remedyEffective: true, recurred: true });
       }
-      const analysis = analyzeIncident([symptom], others, this.graph);
+      const { graph, revision } = await this.graph();
+      const analysis = analyzeIncident([symptom], others, graph);
+      await this.learnDependencies(graph, revision, [...others, symptom]);
       // Publish first with a derived id: a crash before the checkpoint redelivers the symptom,
       // which derives the same incident and analysis ids, and JetStream stores the analysis once.
       await this.publisher.publish('analysis', {
