@@ -65,7 +65,7 @@ export function parseEnvelope(bytes: Uint8Array): EnvelopeParseResult {
   }
   const data = entry.schema.safeParse(raw.data.data);
   if (!data.success) return { ok: false, reason: EnvelopeRejectReason.invalidData, detail: z.prettifyError(data.error) };
-  return { ok: true, envelope: { ...raw.data, type: type as EventType, data: data.data } as Envelope };
+  return { ok: true, envelope: { ...raw.data, type: type as EventType, data: data.data } };
 }
 
 export function encodeEnvelope(envelope: Envelope): Uint8Array {

@@ -71,7 +71,7 @@ export async function startNatsServer(options: { extraConfig?: string } = {}): P
       await waitForHealthz(monitorPort, 10_000);
     } catch (error) {
       child.kill('SIGKILL');
-      throw new Error(`${(error as Error).message}\n${stderr}`);
+      throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
     }
   };
   await launch();

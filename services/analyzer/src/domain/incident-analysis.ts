@@ -1,5 +1,5 @@
 import { analyzePatterns, causeKindForMetric, rankRootCauses, type DependencyGraph, type Symptom } from '@mapek/anomaly';
-import type { AnalysisV1, CauseKind } from '@mapek/contracts';
+import type { AnalysisV1 } from '@mapek/contracts';
 
 /** A symptom as the analysis needs it (wire symptom + its envelope id, target and time). */
 export type ObservedSymptom = Symptom;
@@ -26,7 +26,7 @@ export function analyzeIncident(
     .filter((cause) => cause.explains.some((id) => ownIds.has(id)))
     .map((cause) => ({
       target: cause.target,
-      cause: cause.cause as CauseKind,
+      cause: cause.cause,
       confidence: cause.confidence,
       explains: [...cause.explains],
       reasoning: cause.reasoning,
@@ -36,7 +36,7 @@ export function analyzeIncident(
       ? ranked
       : incidentSymptoms.slice(0, 1).map((symptom) => ({
           target: symptom.target,
-          cause: causeKindForMetric(symptom.metric) as CauseKind,
+          cause: causeKindForMetric(symptom.metric),
           confidence: 0.5,
           explains: [symptom.id],
           reasoning: `${symptom.metric}=${symptom.value} broke its threshold on ${symptom.target}`,

@@ -17,11 +17,11 @@ function record(p: PlanV1): ExecutionRecord {
 
 function ports(results: Record<string, StepOutcome>, calls: string[]): RunnerPorts {
   return {
-    runStep: async (step, index, _id, rollback) => {
+    runStep: (step, index, _id, rollback) => {
       calls.push(`${rollback ? 'undo' : 'do'}:${index}:${step.action}`);
-      return results[`${rollback ? 'undo' : 'do'}:${index}`] ?? { ok: true, detail: 'ok' };
+      return Promise.resolve(results[`${rollback ? 'undo' : 'do'}:${index}`] ?? { ok: true, detail: 'ok' });
     },
-    checkpoint: async () => undefined,
+    checkpoint: () => Promise.resolve(),
     now: () => new Date(),
   };
 }

@@ -4,7 +4,6 @@ import {
   ApprovalMode,
   RiskLevel,
   deriveEventId,
-  type ActionType as Action,
   type AnalysisV1,
   type PlanV1,
   type RiskLevel as Risk,
