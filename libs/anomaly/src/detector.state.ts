@@ -39,5 +39,10 @@ export interface DetectorState {
   averageVariance: number;
   /** Samples left in the current rest period after an alarm. */
   restLeft: number;
+  /**
+   * Exponentially forgotten count of alarms raised (alarm-rate adaptation). Absent in checkpoints
+   * taken before it existed; restored as 0.
+   */
+  alarmRate: number;
   warmupSamples: number;
 }

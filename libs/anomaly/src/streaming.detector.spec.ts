@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { InvalidAnomalyConfigError, InvalidDetectorStateError } from './anomaly.errors.js';
-import { defaultDetectorConfig } from './detector.config.js';
+import { defaultDetectorConfig, nabDetectorConfig } from './detector.config.js';
 import type { DetectorState } from './detector.state.js';
 import { StreamingDetector } from './streaming.detector.js';
 
@@ -14,6 +14,10 @@ const series = (length: number): number[] => {
   };
   return Array.from({ length }, (_, i) => 50 + 10 * Math.sin((2 * Math.PI * i) / 288) + 2 * noise() + (i === 1500 ? 60 : 0));
 };
+
+/** The same sine with a burst of four high samples every 450 samples (levels seen before after the first). */
+const spiky = (length: number): number[] =>
+  series(length).map((value, i) => (i !== 1500 && i % 450 >= 200 && i % 450 < 204 ? value + 90 + (i % 7) : value));
 
 describe('StreamingDetector', () => {
   it('scores every sample into [0, 1]', () => {
@@ -50,6 +54,44 @@ describe('StreamingDetector', () => {
     expect(actual).toEqual(expected);
   });
 
+  it('gives identical scores after a restore mid-stream with alarm-rate adaptation on', () => {
+    const values = spiky(4000);
+    const uninterrupted = new StreamingDetector(nabDetectorConfig, { min: 0, max: 200, warmupSamples: 300 });
+    const expected = values.map((value, i) => uninterrupted.score(value, i * 5 * minute));
+    expect(uninterrupted.snapshot().alarmRate).toBeGreaterThan(0);
+
+    let detector = new StreamingDetector(nabDetectorConfig, { min: 0, max: 200, warmupSamples: 300 });
+    const actual: number[] = [];
+    values.forEach((value, i) => {
+      if (i % 701 === 0) {
+        const checkpoint = JSON.parse(JSON.stringify(detector.snapshot())) as DetectorState;
+        detector = StreamingDetector.restore(nabDetectorConfig, checkpoint);
+      }
+      actual.push(detector.score(value, i * 5 * minute));
+    });
+    expect(actual).toEqual(expected);
+  });
+
+  it('restores a checkpoint taken before alarm-rate adaptation existed, with no alarms counted', () => {
+    const detector = new StreamingDetector(nabDetectorConfig, { min: 0, max: 120, warmupSamples: 300 });
+    series(500).forEach((value, i) => detector.score(value, i * 5 * minute));
+    const { alarmRate: _dropped, ...legacy } = detector.snapshot();
+    const resumed = StreamingDetector.restore(nabDetectorConfig, legacy as DetectorState);
+    expect(resumed.snapshot().alarmRate).toBe(0);
+    expect(resumed.score(50, 500 * 5 * minute)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('with alarm-rate adaptation, raises no more alarms on a series of recurring bursts than without', () => {
+    const alarms = (config: typeof defaultDetectorConfig): number => {
+      const detector = new StreamingDetector(config, { min: 0, max: 200, warmupSamples: 300 });
+      return spiky(6000).filter((value, i) => detector.score(value, i * 5 * minute) >= config.alarmLevel).length;
+    };
+    const plain = alarms(defaultDetectorConfig);
+    const adapted = alarms(nabDetectorConfig);
+    expect(plain).toBeGreaterThan(1);
+    expect(adapted).toBeLessThan(plain);
+  });
+
   it('skips non-finite samples without disturbing later scores', () => {
     const clean = new StreamingDetector(defaultDetectorConfig, { min: 0, max: 120, warmupSamples: 300 });
     const noisy = new StreamingDetector(defaultDetectorConfig, { min: 0, max: 120, warmupSamples: 300 });
@@ -75,5 +117,7 @@ describe('StreamingDetector', () => {
 
   it('rejects an invalid configuration with a named error', () => {
     expect(() => new StreamingDetector({ ...defaultDetectorConfig, medianWindow: 0 })).toThrow(InvalidAnomalyConfigError);
+    expect(() => new StreamingDetector({ ...nabDetectorConfig, alarmRatePenalty: -1 })).toThrow(InvalidAnomalyConfigError);
+    expect(() => new StreamingDetector({ ...nabDetectorConfig, alarmRateMemory: 0 })).toThrow(InvalidAnomalyConfigError);
   });
 });

@@ -46,6 +46,7 @@ const initialState = (config: DetectorConfig, context: SeriesContext): DetectorS
     averageMean: 0,
     averageVariance: 0,
     restLeft: 0,
+    alarmRate: 0,
     warmupSamples: context.warmupSamples ?? config.warmupSamples,
   };
 };
@@ -56,7 +57,8 @@ const initialState = (config: DetectorConfig, context: SeriesContext): DetectorS
  * deviation (EWMA z-score and rolling-median z-score, limited by a daily seasonal profile), level
  * and level-transition novelty give a raw score; an anomaly-likelihood stage tests the average of
  * the last few raw scores against the distribution of such averages; a value beyond the range seen
- * so far is a spatial anomaly; after an alarm, a rest period suppresses repeated alarms.
+ * so far is a spatial anomaly; after an alarm, a rest period suppresses repeated alarms, and
+ * (optionally) alarm-rate adaptation damps the likelihood score of series that keep alarming.
  *
  * `snapshot()` returns the whole state as plain JSON; `StreamingDetector.restore()` resumes it.
  */
@@ -82,7 +84,10 @@ export class StreamingDetector {
     ) {
       throw new InvalidDetectorStateError('detector state was taken with a different configuration');
     }
-    return new StreamingDetector(config, {}, structuredClone(state));
+    const resumed = structuredClone(state);
+    // Checkpoints from before alarm-rate adaptation have no alarm count: start it at zero.
+    if (typeof resumed.alarmRate !== 'number') resumed.alarmRate = 0;
+    return new StreamingDetector(config, {}, resumed);
   }
 
   /** A deep copy of the state, safe to serialise with `JSON.stringify`. */
@@ -155,13 +160,21 @@ export class StreamingDetector {
     const tolerance = (s.seenMax - s.seenMin) * c.spatialTolerance;
     const spatial = s.seenMax > s.seenMin && (v > s.seenMax + tolerance || v < s.seenMin - tolerance);
 
+    // Alarm-rate adaptation: the more alarms this series raised recently, the stronger the
+    // surprise its next likelihood alarm needs (a value beyond the range seen is never damped).
     let output = spatial ? 1 : likelihoodScore;
+    const adapting = c.alarmRatePenalty > 0;
+    if (adapting) {
+      s.alarmRate *= 1 - 1 / c.alarmRateMemory;
+      if (!spatial) output /= 1 + c.alarmRatePenalty * s.alarmRate;
+    }
     if (s.count < s.warmupSamples) output = 0;
     if (s.restLeft > 0) {
       s.restLeft--;
       output = 0;
     } else if (output >= c.alarmLevel) {
       s.restLeft = Math.round(c.restFraction * s.warmupSamples);
+      if (adapting) s.alarmRate++;
     }
 
     if (s.previousCoarseBin >= 0) s.transitions[transition] = (s.transitions[transition] ?? 0) + 1;

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StreamingDetector, defaultDetectorConfig, type DetectorConfig } from '@mapek/anomaly';
+import { StreamingDetector, nabDetectorConfig, type DetectorConfig } from '@mapek/anomaly';
 import type { CorpusFile } from './corpus.reader.js';
 import { probationaryLength } from './nab.scorer.js';
 
@@ -26,7 +26,7 @@ const valueRange = (values: Float64Array): { min: number; max: number } => {
  * Streams every file through a fresh detector, one parameter set for all, in row order. The
  * file's min and max are given up front (allowed by NAB's rules); nothing else is looked ahead.
  */
-export const runDetector = (files: readonly CorpusFile[], config: DetectorConfig = defaultDetectorConfig): DetectionRun => {
+export const runDetector = (files: readonly CorpusFile[], config: DetectorConfig = nabDetectorConfig): DetectionRun => {
   const ranges = files.map((file) => valueRange(file.values));
   const started = process.hrtime.bigint();
   const scores = files.map((file, f) => {
