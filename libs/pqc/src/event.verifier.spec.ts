@@ -134,6 +134,21 @@ describe('event verifier', () => {
     expect(verifier.verify(subject, signed)).toMatchObject({ ok: false, reason: 'replay' });
   });
 
+  it('accepts a redelivery of the same stream message but rejects the id at another sequence as replay', () => {
+    const signed = signAs('planner', envelope());
+    expect(verifier.verify(subject, signed, { tag: 'MAPEK_EVENTS:7' }).ok).toBe(true);
+    expect(verifier.verify(subject, signed, { tag: 'MAPEK_EVENTS:7' }).ok).toBe(true);
+    expect(verifier.verify(subject, signed, { tag: 'MAPEK_EVENTS:8' })).toMatchObject({ ok: false, reason: 'replay' });
+    expect(verifier.verify(subject, signed)).toMatchObject({ ok: false, reason: 'replay' });
+  });
+
+  it('judges freshness against the given instant (when the stream stored it), not its own clock', () => {
+    const old = new Date(now - 10 * 60_000).toISOString();
+    const signed = signAs('planner', envelope({ time: old }));
+    expect(verifier.verify(subject, signed)).toMatchObject({ ok: false, reason: 'stale' });
+    expect(verifier.verify(subject, signed, { at: Date.parse(old) + 50, tag: 'MAPEK_EVENTS:9' }).ok).toBe(true);
+  });
+
   it('does not let a forged event burn the id of a genuine one', () => {
     const genuine = signAs('planner', envelope());
     const forged = { ...genuine, envelope: { ...genuine.envelope, data: { planId: 'evil' } } };

@@ -25,6 +25,21 @@ export interface EventVerifierOptions {
   readonly replayGuard?: ReplayGuard;
 }
 
+/** Where and when a message was stored, for a verifier behind a durable log. */
+export interface VerifyContext {
+  /**
+   * The instant freshness is judged against (epoch ms). Behind JetStream this is the time the
+   * stream stored the message, so a consumer that catches up on a backlog still accepts it.
+   * Default: the verifier's clock.
+   */
+  readonly at?: number;
+  /**
+   * Where the message sits (e.g. `MAPEK_EVENTS:42`). A redelivery under the same tag is not a
+   * replay; the same event id under another tag (or untagged) is.
+   */
+  readonly tag?: string;
+}
+
 export interface EventVerifier {
   /**
    * Checks, in order: the key (`kid` must be a currently valid ML-DSA-65 key of the claimed
@@ -32,9 +47,13 @@ export interface EventVerifier {
    * (source may emit this type → not_authorized), freshness (stale) and the event id (replay).
    * The id is remembered only once every other check has passed, so forgeries cannot burn ids.
    */
-  verify<TData>(subject: string, event: SignedEvent<TData>): VerificationResult<TData>;
+  verify<TData>(subject: string, event: SignedEvent<TData>, context?: VerifyContext): VerificationResult<TData>;
   /** As verify, but throws EventRejectedError (with `.reason`) on rejection. */
-  verifyOrThrow<TData>(subject: string, event: SignedEvent<TData>): { envelope: EventEnvelope<TData>; identity: TrustedIdentity };
+  verifyOrThrow<TData>(
+    subject: string,
+    event: SignedEvent<TData>,
+    context?: VerifyContext,
+  ): { envelope: EventEnvelope<TData>; identity: TrustedIdentity };
   setTrust(trust: TrustStore): void;
 }
 
@@ -49,8 +68,8 @@ export function createEventVerifier(options: EventVerifierOptions): EventVerifie
   const replay = options.replayGuard ?? createReplayGuard({ windowMs: skew });
   let trust = options.trust;
 
-  const verify = <TData>(subject: string, event: SignedEvent<TData>): VerificationResult<TData> => {
-    const at = now();
+  const verify = <TData>(subject: string, event: SignedEvent<TData>, context: VerifyContext = {}): VerificationResult<TData> => {
+    const at = context.at ?? now();
     const { envelope, signature } = event ?? {};
     if (typeof envelope !== 'object' || envelope === null || typeof signature !== 'object' || signature === null) {
       return reject(RejectionReason.badSignature, 'missing envelope or signature');
@@ -84,15 +103,15 @@ export function createEventVerifier(options: EventVerifierOptions): EventVerifie
     if (!Number.isFinite(time) || Math.abs(at - time) > skew) {
       return reject(RejectionReason.stale, `event time ${envelope.time} outside ±${skew} ms`);
     }
-    if (replay.seen(envelope.id, at)) return reject(RejectionReason.replay, `event ${envelope.id} already seen`);
-    replay.record(envelope.id, time, at);
+    if (replay.seen(envelope.id, at, context.tag)) return reject(RejectionReason.replay, `event ${envelope.id} already seen`);
+    replay.record(envelope.id, time, at, context.tag);
     return { ok: true, envelope, identity };
   };
 
   return {
     verify,
-    verifyOrThrow: (subject, event) => {
-      const result = verify(subject, event);
+    verifyOrThrow: (subject, event, context) => {
+      const result = verify(subject, event, context);
       if (!result.ok) throw new EventRejectedError(result.reason, result.detail);
       return { envelope: result.envelope, identity: result.identity };
     },

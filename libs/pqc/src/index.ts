@@ -20,8 +20,16 @@ export {
   type EventVerifier,
   type EventVerifierOptions,
   type VerificationResult,
+  type VerifyContext,
 } from './event.verifier.js';
 export * from './identity-files.js';
 export { fromBase64Url, toBase64Url } from './bytes.codec.js';
 export { negotiatedGroup, PQC_TLS_GROUPS, pqcTlsClientOptions, pqcTlsServerOptions, type TlsCredentials } from './tls.options.js';
 export { assertPqcReady, type PqcReadiness, type PqcReadinessOptions } from './pqc-readiness.js';
+export {
+  createRequestOpener,
+  createRequestSealer,
+  type SealedRequest,
+  SealedRequestType,
+  type SealRequestInput,
+} from './sealed-request.js';

@@ -5,9 +5,13 @@
  * per bucket. An event outside the window is rejected as stale before it reaches this guard.
  */
 export interface ReplayGuard {
-  /** True if `id` was already recorded and is still remembered. */
-  seen(id: string, now: number): boolean;
-  record(id: string, eventTime: number, now: number): void;
+  /**
+   * True if `id` was already recorded and is still remembered. With a `tag` (where the message
+   * sits, e.g. `<stream>:<sequence>`), an id recorded under the same tag is not a replay: a
+   * durable log redelivers the very same message, which is not a second copy of it.
+   */
+  seen(id: string, now: number, tag?: string): boolean;
+  record(id: string, eventTime: number, now: number, tag?: string): void;
   /** Number of remembered ids (for metrics and tests). */
   readonly size: number;
 }
@@ -15,7 +19,8 @@ export interface ReplayGuard {
 export function createReplayGuard(options: { windowMs: number; bucketMs?: number }): ReplayGuard {
   const windowMs = options.windowMs;
   const bucketMs = Math.max(1, options.bucketMs ?? Math.ceil(windowMs / 10));
-  const buckets = new Map<number, Set<string>>();
+  // id → tag it was first accepted under ('' when untagged)
+  const buckets = new Map<number, Map<string, string>>();
   let size = 0;
 
   const prune = (now: number) => {
@@ -32,21 +37,24 @@ export function createReplayGuard(options: { windowMs: number; bucketMs?: number
     get size() {
       return size;
     },
-    seen(id, now) {
+    seen(id, now, tag) {
       prune(now);
-      for (const ids of buckets.values()) if (ids.has(id)) return true;
+      for (const ids of buckets.values()) {
+        const recorded = ids.get(id);
+        if (recorded !== undefined) return tag === undefined || recorded !== tag;
+      }
       return false;
     },
-    record(id, eventTime, now) {
+    record(id, eventTime, now, tag) {
       prune(now);
       const index = Math.floor(eventTime / bucketMs);
       let ids = buckets.get(index);
       if (ids === undefined) {
-        ids = new Set();
+        ids = new Map();
         buckets.set(index, ids);
       }
       if (!ids.has(id)) {
-        ids.add(id);
+        ids.set(id, tag ?? '');
         size += 1;
       }
     },
