@@ -15,5 +15,20 @@ export function commonConfig(defaultPort: number) {
     MAPEK_STREAM_REPLICAS: { schema: env.integer(1, 1, 5), description: 'JetStream replicas for the event streams (3 in a cluster)' },
     MAPEK_INSTANCE_ID: { schema: env.optionalString(), description: 'replica name in logs and metrics (default: host-pid)' },
     LOG_LEVEL: { schema: env.logLevel(), description: 'pino log level' },
+    ENVIRONMENT: {
+      schema: env.oneOf(['development', 'production'] as const, 'development'),
+      description: 'production makes PQC, an identity and TLS mandatory',
+    },
+    PQC_REQUIRED: { schema: env.boolean(false), description: 'refuse to start without a PQC backend, an identity and TLS (implied by ENVIRONMENT=production)' },
+    MAPEK_IDENTITY_DIR: {
+      schema: env.optionalString(),
+      description: 'directory written by `mapek pki` (CA, trust bundle, <identity>/ credentials); unset: no signing, no TLS (development only)',
+    },
+    MAPEK_IDENTITY: { schema: env.optionalString(), description: 'identity name under MAPEK_IDENTITY_DIR (default: the service name)' },
+    MAPEK_PQC_BACKEND: { schema: env.oneOf(['auto', 'node', 'liboqs'] as const, 'auto'), description: 'PQC implementation: Node crypto (OpenSSL 3.5) or liboqs' },
+    MAPEK_EVENT_CLOCK_SKEW_MS: {
+      schema: env.integer(30_000, 1000),
+      description: 'accepted difference between an event\'s time and when JetStream stored it',
+    },
   } satisfies ConfigSpec;
 }

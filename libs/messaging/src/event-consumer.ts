@@ -36,11 +36,24 @@ export interface HandlerContext {
 export type EventHandler<T extends EventType = EventType> = (envelope: Envelope<T>, context: HandlerContext) => Promise<void>;
 export type HandlerMap = { [T in EventType]?: EventHandler<T> };
 
+/** What a verifier sees of one stored message. */
+export interface VerifyInput {
+  readonly subject: string;
+  /** The envelope as validated against its contract. */
+  readonly envelope: Envelope;
+  /** The message body exactly as it was sent; signatures are checked over this. */
+  readonly body: Uint8Array;
+  readonly header: (name: string) => string | undefined;
+  readonly stream: string;
+  readonly streamSequence: number;
+  /** When JetStream stored the message (epoch ms): freshness is judged against this, not the consumer's clock. */
+  readonly storedAtMs: number;
+}
+
+export type VerifyVerdict = { ok: true } | { ok: false; reason: string; detail: string };
+
 /** Extra checks before a handler runs (signatures, authorization, freshness, replay). */
-export type EnvelopeVerifier = (
-  envelope: Envelope,
-  subject: string,
-) => { ok: true } | { ok: false; reason: string; detail: string };
+export type EnvelopeVerifier = (input: VerifyInput) => VerifyVerdict;
 
 export interface EventConsumerOptions {
   readonly nc: NatsConnection;
@@ -201,15 +214,25 @@ export class JetStreamEventConsumer {
         detail: `${envelope.type} arrived on ${msg.subject} (which carries ${expectedType ?? 'nothing'})`,
       });
     }
-    if (this.options.verifier) {
-      const verdict = this.options.verifier(envelope, msg.subject);
-      if (!verdict.ok) return rejected({ reason: verdict.reason, detail: verdict.detail });
-    }
     const handler = this.options.handlers[envelope.type] as EventHandler | undefined;
     if (!handler) {
+      // Never acted on, so not worth a signature check.
       this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'ignored' });
       await msg.ackAck().catch(() => undefined);
       return;
+    }
+    if (this.options.verifier) {
+      // Before the duplicate check: a forged copy of a handled id is a rejection, not a duplicate.
+      const verdict = this.options.verifier({
+        subject: msg.subject,
+        envelope,
+        body: msg.data,
+        header: (name) => msg.headers?.get(name) || undefined,
+        stream: this.options.stream,
+        streamSequence: msg.info.streamSequence,
+        storedAtMs: Math.floor(msg.info.timestampNanos / 1_000_000),
+      });
+      if (!verdict.ok) return rejected({ reason: verdict.reason, detail: verdict.detail });
     }
     if (this.handled.has(envelope.id)) {
       this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'duplicate' });

@@ -31,8 +31,11 @@ export interface EventPublisherPort {
   publish<T extends EventType>(type: T, input: PublishInput<T>): Promise<Envelope<T>>;
 }
 
-/** Hook for signing (libs/pqc): receives the envelope and subject, returns the envelope to send. */
-export type EnvelopeSigner = (envelope: Envelope, subject: string) => Envelope;
+/**
+ * Hook for signing (libs/pqc): receives the envelope and the subject it goes to, returns headers
+ * to send beside it (the detached signature). The envelope stays the message body, byte for byte.
+ */
+export type EnvelopeSigner = (envelope: Envelope, subject: string) => Readonly<Record<string, string>>;
 
 export interface JetStreamPublisherOptions {
   readonly js: JetStreamClient;
@@ -88,12 +91,14 @@ export class JetStreamPublisher implements EventPublisherPort {
 
   async publishEnvelope(envelope: Envelope, subjectKey?: string): Promise<void> {
     const subject = this.subject(envelope, subjectKey);
-    const signed = this.options.signer ? this.options.signer(envelope, subject) : envelope;
     const headers = natsHeaders();
     headers.set(Header.msgId, envelope.id);
     headers.set(Header.traceparent, formatTraceparent(childTraceparent(logContext.current().traceId)));
+    if (this.options.signer) {
+      for (const [name, value] of Object.entries(this.options.signer(envelope, subject))) headers.set(name, value);
+    }
     const started = performance.now();
-    await this.options.js.publish(subject, encodeEnvelope(signed), {
+    await this.options.js.publish(subject, encodeEnvelope(envelope), {
       msgID: envelope.id,
       headers,
       expect: { streamName: eventRegistry[envelope.type].stream },

@@ -9,3 +9,4 @@ export * from './kv-store.js';
 export * from './messaging-runtime.js';
 export * from './nest/on-event.decorator.js';
 export * from './nest/messaging.module.js';
+export * from './event-security.js';

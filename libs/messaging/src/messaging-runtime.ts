@@ -1,7 +1,8 @@
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection, NodeConnectionOptions } from '@nats-io/transport-node';
 import type { Logger } from '@mapek/observability';
 import type { ServiceMetrics } from '@mapek/observability';
+import type { EnvelopeVerifier } from './event-consumer.js';
 import { JetStreamPublisher, type EnvelopeSigner } from './event-publisher.js';
 import { connectNats } from './nats-connection.js';
 import { ensureStreams } from './stream-setup.js';
@@ -15,6 +16,10 @@ export interface MessagingRuntimeOptions {
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
   readonly signer?: EnvelopeSigner;
+  /** Given to every consumer of the service that does not bring its own. */
+  readonly verifier?: EnvelopeVerifier;
+  /** Client TLS (mTLS with the service's certificate). */
+  readonly tls?: NodeConnectionOptions['tls'];
 }
 
 /** One service's NATS connection, JetStream handles and publisher, created once in bootstrap. */
@@ -26,10 +31,16 @@ export class MessagingRuntime {
     readonly publisher: JetStreamPublisher,
     readonly prefix: string,
     readonly replicas: number,
+    readonly verifier: EnvelopeVerifier | undefined,
   ) {}
 
   static async connect(options: MessagingRuntimeOptions): Promise<MessagingRuntime> {
-    const nc = await connectNats({ servers: options.servers, name: `${options.service}/${options.instance}`, logger: options.logger });
+    const nc = await connectNats({
+      servers: options.servers,
+      name: `${options.service}/${options.instance}`,
+      logger: options.logger,
+      ...(options.tls ? { tls: options.tls } : {}),
+    });
     const jsm = await jetstreamManager(nc);
     await ensureStreams(jsm, { prefix: options.prefix, replicas: options.replicas });
     const js = jetstream(nc);
@@ -40,7 +51,7 @@ export class MessagingRuntime {
       metrics: options.metrics,
       ...(options.signer ? { signer: options.signer } : {}),
     });
-    return new MessagingRuntime(nc, js, jsm, publisher, options.prefix, options.replicas);
+    return new MessagingRuntime(nc, js, jsm, publisher, options.prefix, options.replicas, options.verifier);
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,7 @@ export class ServiceMetrics {
   readonly eventsDeadLettered: Counter<'consumer' | 'reason'>;
   readonly handleDuration: Histogram<'type' | 'consumer'>;
   readonly publishDuration: Histogram<'type'>;
+  readonly pqcOperationDuration: Histogram<'op' | 'alg' | 'backend'>;
   readonly up: Gauge;
 
   constructor(readonly service: string) {
@@ -53,6 +54,13 @@ export class ServiceMetrics {
       help: 'Time from publish to JetStream acknowledgement',
       labelNames: ['type'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [this.registry],
+    });
+    this.pqcOperationDuration = new Histogram({
+      name: 'mapek_pqc_operation_duration_seconds',
+      help: 'Post-quantum operations (keygen, sign, verify, encapsulate, decapsulate, seal, open) by algorithm and backend',
+      labelNames: ['op', 'alg', 'backend'],
+      buckets: [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
       registers: [this.registry],
     });
     this.up = new Gauge({ name: 'mapek_service_up', help: '1 while the service is running', registers: [this.registry] });

@@ -7,6 +7,7 @@ import { ConfigError, commonConfig, loadConfig, type ConfigSpec, type ConfigValu
 import type { ServiceName } from '@mapek/contracts';
 import { MessagingModule, MessagingRuntime, type ConsumerSettings, type EnvelopeSigner } from '@mapek/messaging';
 import { HealthRegistry, ObservabilityModule, ServiceMetrics, createLogger, type Logger } from '@mapek/observability';
+import { SecurityNotReadyError, loadServiceSecurity, type ServiceSecurity } from './service-security.js';
 
 type CommonSpec = ReturnType<typeof commonConfig>;
 
@@ -18,6 +19,8 @@ export interface ServiceContext<T extends ConfigSpec> {
   readonly metrics: ServiceMetrics;
   readonly health: HealthRegistry;
   readonly runtime: MessagingRuntime;
+  /** The loaded identity (signing, sealing, TLS); undefined in development without MAPEK_IDENTITY_DIR. */
+  readonly security: ServiceSecurity | undefined;
 }
 
 export interface StartServiceOptions<T extends ConfigSpec> {
@@ -30,7 +33,10 @@ export interface StartServiceOptions<T extends ConfigSpec> {
   /** The service's Nest module, built once config, logger, metrics and NATS are ready. */
   readonly module: (context: ServiceContext<T>) => DynamicModule | Promise<DynamicModule>;
   readonly configure?: (app: NestFastifyApplication, context: ServiceContext<T>) => Promise<void> | void;
+  /** Overrides the signer derived from the identity (tests). */
   readonly signer?: EnvelopeSigner;
+  /** Serve HTTPS with `<identity>/https.crt` when an identity is configured (the gateway). */
+  readonly https?: boolean;
   /** The gateway serves its own /health; the others take the shared controllers. */
   readonly healthControllers?: boolean;
   readonly bodyLimitBytes?: number;
@@ -59,6 +65,32 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
   logger.info({ config: redacted }, `${options.service} starting`);
   const metrics = new ServiceMetrics(options.service);
   const health = new HealthRegistry(options.service);
+  let security: ServiceSecurity | undefined;
+  try {
+    security = await loadServiceSecurity(
+      {
+        service: options.service,
+        environment: config.ENVIRONMENT,
+        pqcRequired: config.PQC_REQUIRED,
+        identityDir: config.MAPEK_IDENTITY_DIR,
+        identityName: config.MAPEK_IDENTITY,
+        backend: config.MAPEK_PQC_BACKEND,
+        clockSkewMs: config.MAPEK_EVENT_CLOCK_SKEW_MS,
+        natsUrl: config.NATS_URL,
+        https: options.https ?? false,
+      },
+      metrics,
+      logger,
+    );
+  } catch (error) {
+    if (error instanceof SecurityNotReadyError) {
+      logger.fatal({ err: error, code: error.code }, 'refusing to start');
+      process.stderr.write(`${options.service}: refusing to start: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const signer = options.signer ?? security?.signer;
   let runtime: MessagingRuntime;
   try {
     runtime = await MessagingRuntime.connect({
@@ -69,14 +101,15 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
       replicas: config.MAPEK_STREAM_REPLICAS,
       logger,
       metrics,
-      ...(options.signer ? { signer: options.signer } : {}),
+      ...(signer ? { signer } : {}),
+      ...(security ? { verifier: security.verifier, tls: security.natsTls } : {}),
     });
   } catch (error) {
     logger.fatal({ err: error }, `cannot reach NATS at ${config.NATS_URL}`);
     process.stderr.write(`${options.service}: refusing to start, cannot reach NATS at ${config.NATS_URL}: ${(error as Error).message}\n`);
     process.exit(69); // EX_UNAVAILABLE
   }
-  const context: ServiceContext<T> = { service: options.service, instance, config, logger, metrics, health, runtime };
+  const context: ServiceContext<T> = { service: options.service, instance, config, logger, metrics, health, runtime, security };
   const serviceModule = await options.module(context);
 
   @Module({
@@ -90,12 +123,17 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
 
   const app = await NestFactory.create<NestFastifyApplication>(
     RootModule,
-    new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? 1024 * 1024, logger: false }),
+    new FastifyAdapter({
+      bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+      logger: false,
+      ...(security?.https ? { https: security.https } : {}),
+    }),
     { logger: ['error', 'warn'], bufferLogs: false },
   );
   app.enableShutdownHooks();
   await options.configure?.(app, context);
   await app.listen(config.MAPEK_HTTP_PORT, config.MAPEK_HTTP_HOST);
-  logger.info({ port: config.MAPEK_HTTP_PORT }, `${options.service} ready on http://${config.MAPEK_HTTP_HOST}:${config.MAPEK_HTTP_PORT}`);
+  const scheme = security?.https ? 'https' : 'http';
+  logger.info({ port: config.MAPEK_HTTP_PORT }, `${options.service} ready on ${scheme}://${config.MAPEK_HTTP_HOST}:${config.MAPEK_HTTP_PORT}`);
   return app;
 }

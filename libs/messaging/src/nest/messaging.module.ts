@@ -65,8 +65,10 @@ class EventHandlerExplorer implements OnApplicationBootstrap, BeforeApplicationS
       const own = types
         ? (Object.fromEntries(Object.entries(handlers).filter(([type]) => types.includes(type as EventType))) as HandlerMap)
         : handlers;
+      const verifier = options.verifier ?? this.runtime.verifier;
       const consumer = new JetStreamEventConsumer({
         ...options,
+        ...(verifier ? { verifier } : {}),
         nc: this.runtime.nc,
         js: this.runtime.js,
         jsm: this.runtime.jsm,
