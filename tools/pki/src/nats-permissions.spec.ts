@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { eventRegistry } from '@mapek/contracts';
 import { renderNatsConfig } from './nats-config.renderer.js';
 import { natsPermissions } from './nats-permissions.js';
 
@@ -6,8 +7,19 @@ const permissions = natsPermissions('mapek');
 
 describe('NATS permissions per identity', () => {
   it('lets only the planner publish plans', () => {
-    const publishers = Object.entries(permissions).filter(([, p]) => p.publish.allow.includes('mapek.plans.>')).map(([name]) => name);
-    expect(publishers).toEqual(['planner']);
+    for (const kind of ['proposed', 'approved', 'rejected']) {
+      const publishers = Object.entries(permissions).filter(([, p]) => p.publish.allow.includes(`mapek.plans.${kind}.>`)).map(([name]) => name);
+      expect(publishers).toEqual(['planner']);
+    }
+    expect(Object.values(permissions).some((p) => p.publish.allow.includes('mapek.plans.>'))).toBe(false);
+  });
+
+  it('grants event subjects exactly as the event registry lists emitters', () => {
+    for (const type of Object.keys(eventRegistry) as Array<keyof typeof eventRegistry>) {
+      const subject = `mapek.${eventRegistry[type].subjectKind}.>`;
+      const publishers = Object.entries(permissions).filter(([, p]) => p.publish.allow.includes(subject)).map(([name]) => name).sort();
+      expect(publishers).toEqual([...eventRegistry[type].emitters].sort());
+    }
   });
 
   it('lets only the executor publish actuation requests, and only the agent receive them', () => {

@@ -1,3 +1,4 @@
+import { eventRegistry, type EventType } from '@mapek/contracts';
 import { IdentityName } from './service-identities.js';
 
 export interface SubjectPermissions {
@@ -7,17 +8,38 @@ export interface SubjectPermissions {
   readonly allowResponses: boolean;
 }
 
-/** Rights every JetStream client needs: the JS API, acks, and replies on its inbox. */
-const jetStreamClient = { publish: ['$JS.API.>', '$JS.ACK.>'], subscribe: ['_INBOX.>'] } as const;
+/**
+ * Rights every JetStream client needs: the JS API, acks, replies on its inbox, and the
+ * max-deliveries advisory its consumers watch to dead-letter what the server gave up on.
+ */
+const jetStreamClient = {
+  publish: ['$JS.API.>', '$JS.ACK.>'],
+  subscribe: ['_INBOX.>', '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>'],
+} as const;
+/** KV puts of the services that checkpoint state (analyzer, planner, executor). */
+const kvWriter = ['$KV.>'] as const;
+
+/**
+ * The event subjects an identity may publish: one per event type whose `emitters` in
+ * libs/contracts' eventRegistry name it. The registry is the one source; the verifier's policy
+ * (libs/messaging eventPolicyFromRegistry) reads the same table.
+ */
+export function eventSubjectsEmittedBy(identity: string, prefix: string): string[] {
+  const kinds = (Object.keys(eventRegistry) as EventType[])
+    .filter((type) => (eventRegistry[type].emitters as readonly string[]).includes(identity))
+    .map((type) => eventRegistry[type].subjectKind);
+  return [...new Set(kinds)].map((kind) => `${prefix}.${kind}.>`);
+}
 
 /**
  * Who may publish and subscribe where, following the subject hierarchy of DESIGN.md §2
- * (prefix default `mapek`). Consumers read their inputs through JetStream pull consumers, so most
- * identities need no core subscription on event subjects: deliveries arrive on their _INBOX.
+ * (prefix default `mapek`). Event subjects come from the registry's emitters. Consumers read their
+ * inputs through JetStream pull consumers, so most identities need no core subscription on event
+ * subjects: deliveries arrive on their _INBOX.
  *   monitor   → samples, symptoms            (receives alerts from the gateway)
- *   analyzer  → analyses
- *   planner   → plans.{proposed,approved,rejected}
- *   executor  → executions, outcomes, actuate (core request to the agent)
+ *   analyzer  → analyses, symptoms (the registry lets it emit derived symptoms); KV
+ *   planner   → plans.{proposed,approved,rejected}; queries knowledge; KV
+ *   executor  → executions, outcomes, actuate (core request to the agent); KV
  *   gateway   → decisions, commands, alerts; queries knowledge; reads everything but actuate
  *   knowledge → answers mapek.svc.> (NATS services framework, $SRV discovery)
  *   agent     → only answers mapek.actuate.> requests; no JetStream
@@ -27,24 +49,25 @@ export function natsPermissions(prefix: string): Readonly<Record<IdentityName, S
   const s = (kind: string) => `${prefix}.${kind}.>`;
   const dlq = s('dlq');
   const readAll = { allow: [`${prefix}.>`, ...jetStreamClient.subscribe], deny: [s('actuate')] };
+  const emits = (identity: string) => eventSubjectsEmittedBy(identity, prefix);
   return {
     [IdentityName.monitor]: {
-      publish: { allow: [s('samples'), s('symptoms'), dlq, ...jetStreamClient.publish] },
+      publish: { allow: [...emits(IdentityName.monitor), dlq, ...jetStreamClient.publish] },
       subscribe: { allow: [s('alerts'), ...jetStreamClient.subscribe] },
       allowResponses: false,
     },
     [IdentityName.analyzer]: {
-      publish: { allow: [s('analyses'), dlq, ...jetStreamClient.publish] },
+      publish: { allow: [...emits(IdentityName.analyzer), dlq, ...jetStreamClient.publish, ...kvWriter] },
       subscribe: { allow: [...jetStreamClient.subscribe] },
       allowResponses: false,
     },
     [IdentityName.planner]: {
-      publish: { allow: [s('plans'), dlq, ...jetStreamClient.publish] },
+      publish: { allow: [...emits(IdentityName.planner), s('svc'), dlq, ...jetStreamClient.publish, ...kvWriter] },
       subscribe: { allow: [...jetStreamClient.subscribe] },
       allowResponses: false,
     },
     [IdentityName.executor]: {
-      publish: { allow: [s('executions'), s('outcomes'), s('actuate'), dlq, ...jetStreamClient.publish] },
+      publish: { allow: [...emits(IdentityName.executor), s('actuate'), dlq, ...jetStreamClient.publish, ...kvWriter] },
       subscribe: { allow: [...jetStreamClient.subscribe] },
       allowResponses: false,
     },
@@ -54,7 +77,7 @@ export function natsPermissions(prefix: string): Readonly<Record<IdentityName, S
       allowResponses: true,
     },
     [IdentityName.gateway]: {
-      publish: { allow: [s('decisions'), s('commands'), s('alerts'), s('svc'), dlq, ...jetStreamClient.publish] },
+      publish: { allow: [...emits(IdentityName.gateway), s('commands'), s('alerts'), s('svc'), dlq, ...jetStreamClient.publish] },
       subscribe: readAll,
       allowResponses: false,
     },

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { renderNatsConfig } from './nats-config.renderer.js';
 import { PkiError, PkiErrorCode } from './pki.errors.js';
 import { newKemKey, newSigningKey } from './pqc-keys.generator.js';
-import { ALL_IDENTITIES, type IdentityName, spiffeId } from './service-identities.js';
+import { ALL_IDENTITIES, IdentityName, spiffeId } from './service-identities.js';
 import { createCertificateAuthority, issueCertificate } from './x509.issuer.js';
 
 const day = 86_400_000;
@@ -33,6 +33,8 @@ export interface PkiOptions {
   readonly natsListen: string;
   /** Extra DNS names for the nats-server certificate (localhost and 127.0.0.1 are always in). */
   readonly natsHostnames: readonly string[];
+  /** Extra DNS names for the gateway's HTTPS certificate (localhost, 127.0.0.1 and ::1 are always in). */
+  readonly httpsHostnames?: readonly string[];
   readonly subjectPrefix: string;
   /** JetStream store directory in the generated config; default <out>/nats/jetstream. */
   readonly jetStreamDir?: string;
@@ -159,6 +161,25 @@ export async function initPki(options: PkiOptions): Promise<PkiReport> {
       };
       await writeSecret(files.pqcKeys, json(keyFile));
       report.created.push(files.pqcKeys);
+    }
+  }
+
+  if (options.identities.includes(IdentityName.gateway)) {
+    // The gateway's HTTPS certificate: a browser or curl checks a host name, which the mTLS
+    // certificate (SPIFFE URI only, so NATS maps it to a user) does not carry.
+    const https = { cert: path.join(paths.root, IdentityName.gateway, 'https.crt'), key: path.join(paths.root, IdentityName.gateway, 'https.key') };
+    if (await exists(https.cert)) {
+      report.kept.push(https.cert);
+    } else {
+      await issueCertificate(https, {
+        ca: paths.ca,
+        commonName: 'localhost',
+        trustDomain: options.trustDomain,
+        subjectAltNames: ['DNS:localhost', 'IP:127.0.0.1', 'IP:::1', ...(options.httpsHostnames ?? []).map((host) => `DNS:${host}`)],
+        extendedKeyUsage: ['serverAuth'],
+        days: options.days,
+      });
+      report.created.push(https.cert, https.key);
     }
   }
 
