@@ -1,4 +1,4 @@
-import { canCollectGarbage, createAgent } from '@mapek/agent';
+import { agentSecurityFromEnv, canCollectGarbage, createAgent } from '@mapek/agent';
 import type { AddressInfo } from 'node:net';
 import { parseDemoConfig, redactedConfig } from './demo.config.js';
 import { DemoFaults } from './demo.faults.js';
@@ -14,7 +14,10 @@ export interface RunningDemo {
 /** Parses config (failing fast), starts the agent, the HTTP server and the self-traffic. */
 export async function bootstrap(env: NodeJS.ProcessEnv = process.env): Promise<RunningDemo> {
   const config = parseDemoConfig(env);
+  // MAPEK_IDENTITY_DIR (set by the stack): mTLS to NATS, only executor-signed sealed requests.
+  const security = agentSecurityFromEnv(env);
   const agent = await createAgent({
+    ...(security ? { security } : {}),
     target: config.mapek.target,
     subjectPrefix: config.mapek.subjectPrefix,
     requestWindowMs: config.requestWindowMs,

@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { ActuationHandler, type InboundMessage, type OpenRequest, type VerifyRequest } from './actuation.handler.js';
 import { ActuationResponder, sealAsJson, type SealReply } from './actuation.responder.js';
 import { AgentConfigError, AgentConnectError } from './agent.errors.js';
+import { loadAgentSecurity, type AgentSecurityOptions, type LoadedAgentSecurity } from './agent.security.js';
 import { registerAgentMetrics } from './agent.metrics.js';
 import { CpuUsageSampler } from './cpu-usage.sampler.js';
 import { collectGarbageRemedy } from './garbage-collection.js';
@@ -34,6 +35,12 @@ export interface AgentOptions {
   readonly replyCacheSize?: number;
   /** Sliding window of the error-ratio and latency gauges. Default 30 000 ms. */
   readonly requestWindowMs?: number;
+  /**
+   * Post-quantum protection (DESIGN.md §4): connect to NATS with the identity's client
+   * certificate and accept only requests signed by the executor and sealed to this agent.
+   * Replaces `openRequest`. See `agentSecurityFromEnv`.
+   */
+  readonly security?: AgentSecurityOptions;
   /** Decryption seam (see {@link OpenRequest}). */
   readonly openRequest?: OpenRequest;
   /** Signature-checking seam (see {@link VerifyRequest}). */
@@ -82,6 +89,9 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   const target = targetSchema.safeParse(options.target);
   if (!target.success) throw new AgentConfigError(`invalid target "${options.target}": ${target.error.issues[0]?.message ?? 'bad value'}`);
   if (options.natsUrl !== undefined && options.natsConnection !== undefined) throw new AgentConfigError('give natsUrl or natsConnection, not both');
+  if (options.security !== undefined && options.openRequest !== undefined) throw new AgentConfigError('give security or openRequest, not both');
+  const security: LoadedAgentSecurity | undefined = options.security ? await loadAgentSecurity(options.security) : undefined;
+  const openRequest = security?.openRequest ?? options.openRequest;
   const prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
   const subject = subjects.actuate(target.data, prefix);
   const onError = options.onError ?? writeToStderr;
@@ -96,7 +106,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     remedies,
     cache: new ReplyCache(options.replyCacheSize ?? 1024),
     countRemedy: (action, outcome) => metrics.countRemedy(action, outcome),
-    ...(options.openRequest ? { openRequest: options.openRequest } : {}),
+    ...(openRequest ? { openRequest } : {}),
     ...(options.verifyRequest ? { verifyRequest: options.verifyRequest } : {}),
   });
   cpu.start();
@@ -108,7 +118,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     if (options.natsUrl !== undefined) {
       const servers = typeof options.natsUrl === 'string' ? options.natsUrl : [...options.natsUrl];
       try {
-        connection = await connect({ servers, name: `mapek-agent-${target.data}` });
+        connection = await connect({ servers, name: `mapek-agent-${target.data}`, ...(security ? { tls: security.tls } : {}) });
       } catch (error) {
         throw new AgentConnectError(`cannot connect to NATS at ${String(servers)}`, { cause: error });
       }

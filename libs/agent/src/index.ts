@@ -7,3 +7,4 @@ export type { ActionParams, RemedyContext, RemedyHandler, RemedyResult } from '.
 export { canCollectGarbage, collectGarbage, collectGarbageRemedy, type GarbageCollectionReport } from './garbage-collection.js';
 export { cpuPercent, CpuUsageSampler, type CpuReading } from './cpu-usage.sampler.js';
 export { RequestWindow, type RequestWindowSnapshot, type RequestWindowOptions } from './request-window.js';
+export { agentSecurityFromEnv, type AgentSecurityOptions } from './agent.security.js';

@@ -1,5 +1,6 @@
 import { BucketName, ConsumerName, ServiceName, StreamName } from '@mapek/contracts';
 import { openKv } from '@mapek/messaging';
+import { createRequestSealer } from '@mapek/pqc';
 import { startService } from '@mapek/service-kit';
 import { AgentEffector } from './adapters/agent.effector.js';
 import { EscalationEffector } from './adapters/escalation.effector.js';
@@ -19,7 +20,7 @@ export async function bootstrap(): Promise<void> {
       ackWaitMs: config.MAPEK_ACK_WAIT_MS,
       concurrency: config.MAPEK_EXECUTOR_MAX_CONCURRENT,
     }],
-    module: async ({ config, runtime, logger }) =>
+    module: async ({ config, runtime, logger, security }) =>
       ExecutorModule.forRoot(
         {
           verificationWindowMs: config.MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS,
@@ -29,8 +30,15 @@ export async function bootstrap(): Promise<void> {
           breakerResetMs: config.MAPEK_EXECUTOR_BREAKER_RESET_MS,
         },
         await openKv(runtime.js, BucketName.executorExecutions, { replicas: runtime.replicas }),
-        { agent: new AgentEffector(runtime.nc, runtime.prefix), escalation: new EscalationEffector(logger) },
-        new SymptomHistory(runtime.js, runtime.prefix),
+        {
+          agent: new AgentEffector(
+            runtime.nc,
+            runtime.prefix,
+            security && createRequestSealer({ backend: security.backend, identity: security.identity, trust: security.trust, sealer: security.sealer }),
+          ),
+          escalation: new EscalationEffector(logger),
+        },
+        new SymptomHistory(runtime.js, runtime.prefix, runtime.verifier),
       ),
   });
 }

@@ -25,10 +25,12 @@ export async function bootstrap(): Promise<void> {
     config: gatewayConfig,
     ownedPrefix: 'MAPEK_GATEWAY_',
     bodyLimitBytes: Number(process.env.MAPEK_GATEWAY_BODY_LIMIT_BYTES) || 64 * 1024,
+    // HTTPS/WSS with the gateway's certificate (hybrid X25519MLKEM768 preferred) when an identity is configured.
+    https: true,
     module: async ({ config, runtime, logger, health }) => {
       const knowledge = new KnowledgeClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_KNOWLEDGE_TIMEOUT_MS);
       health.register('knowledge', () => knowledge.query(KnowledgeEndpoint.insights).then(() => undefined), { critical: false });
-      feed = new EventFeed(runtime.js, logger);
+      feed = new EventFeed(runtime.js, logger, runtime.verifier);
       return GatewayModule.forRoot(knowledge, await openKv(runtime.js, BucketName.plannerPlans, { replicas: runtime.replicas, history: 5 }), feed);
     },
     configure: async (app, { config, logger }) => {

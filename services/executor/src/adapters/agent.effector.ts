@@ -1,14 +1,23 @@
-import { errors, type NatsConnection } from '@nats-io/transport-node';
+import { errors, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { SealedRequestType, type SealedRequest, type SealRequestInput } from '@mapek/pqc';
 import { actuationReplyV1Schema, subjects } from '@mapek/contracts';
 import { EffectorUnavailableError, type Effector, type EffectorRequest, type EffectorResult } from './effector.js';
 
-/** Runs in-process remedies through the managed service's embedded agent (core NATS request-reply). */
+/** Signs a request as the executor and seals it to the receiving agent (libs/pqc createRequestSealer). */
+export type RequestSealer = (input: SealRequestInput) => SealedRequest;
+
+/**
+ * Runs in-process remedies through the managed service's embedded agent (core NATS
+ * request-reply). With a sealer, each request is signed by the executor and sealed (X-Wing →
+ * HKDF → AES-256-GCM) to the agent's key, bound to the subject and a fresh message id.
+ */
 export class AgentEffector implements Effector {
   readonly name = 'agent';
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly prefix: string,
+    private readonly sealer?: RequestSealer,
   ) {}
 
   async run(request: EffectorRequest): Promise<EffectorResult> {
@@ -20,9 +29,18 @@ export class AgentEffector implements Effector {
       params: request.step.params,
       rollback: request.rollback,
     };
+    const subject = subjects.actuate(request.step.target, this.prefix);
+    let payload: string | Uint8Array = JSON.stringify(body);
+    const headers = natsHeaders();
+    if (this.sealer) {
+      // A fresh message id per attempt: a retry is not a replay; the agent dedupes on requestId.
+      const sealed = this.sealer({ subject, recipient: 'agent', target: request.step.target, type: SealedRequestType.actuation, payload });
+      payload = sealed.body;
+      for (const [name, value] of Object.entries(sealed.headers)) headers.set(name, value);
+    }
     let reply;
     try {
-      reply = await this.nc.request(subjects.actuate(request.step.target, this.prefix), JSON.stringify(body), { timeout: request.step.timeoutMs });
+      reply = await this.nc.request(subject, payload, { timeout: request.step.timeoutMs, ...(this.sealer ? { headers } : {}) });
     } catch (error) {
       if (error instanceof errors.NoRespondersError) {
         throw new EffectorUnavailableError('no_responders', `no agent answers for ${request.step.target}`, { cause: error });

@@ -1,11 +1,14 @@
 import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import { StreamName, parseEnvelope, subjects } from '@mapek/contracts';
+import type { EnvelopeVerifier } from '@mapek/messaging';
 
 /** Reads a target's symptoms between two instants back from the event stream. */
 export class SymptomHistory {
   constructor(
     private readonly js: JetStreamClient,
     private readonly prefix: string,
+    /** When set, only symptoms that pass the signature checks count toward an outcome. */
+    private readonly verifier?: EnvelopeVerifier,
   ) {}
 
   /** Stream arrival times (ms) of the target's symptoms in [fromMs, toMs) whose metric passes the filter. */
@@ -26,7 +29,19 @@ export class SymptomHistory {
         if (at >= toMs) done = true;
         else if (at >= fromMs) {
           const parsed = parseEnvelope(msg.data);
-          if (parsed.ok && parsed.envelope.type === 'symptom' && metricFilter((parsed.envelope.data as { metric: string }).metric)) times.push(at);
+          const trusted =
+            parsed.ok &&
+            (this.verifier === undefined ||
+              this.verifier({
+                subject: msg.subject,
+                envelope: parsed.envelope,
+                body: msg.data,
+                header: (name) => msg.headers?.get(name) || undefined,
+                stream: StreamName.events,
+                streamSequence: msg.info.streamSequence,
+                storedAtMs: Math.floor(at),
+              }).ok);
+          if (trusted && parsed.envelope.type === 'symptom' && metricFilter((parsed.envelope.data as { metric: string }).metric)) times.push(at);
         }
         if (msg.info.pending === 0) done = true;
       }

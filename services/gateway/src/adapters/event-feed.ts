@@ -1,5 +1,6 @@
 import { DeliverPolicy, type ConsumerMessages, type JetStreamClient } from '@nats-io/jetstream';
 import { StreamName, parseEnvelope, type Envelope } from '@mapek/contracts';
+import type { EnvelopeVerifier } from '@mapek/messaging';
 import type { Logger } from '@mapek/observability';
 
 export type FeedListener = (event: { subject: string; event: Envelope }) => void;
@@ -15,6 +16,8 @@ export class EventFeed {
   constructor(
     private readonly js: JetStreamClient,
     private readonly logger: Logger,
+    /** When set, the live view shows only events whose signature and sender check out. */
+    private readonly verifier?: EnvelopeVerifier,
   ) {}
 
   subscribe(listener: FeedListener): () => void {
@@ -30,6 +33,20 @@ export class EventFeed {
       for await (const msg of messages) {
         const parsed = parseEnvelope(msg.data);
         if (!parsed.ok) continue; // consumers reject and count it; the live view skips it
+        if (
+          this.verifier &&
+          !this.verifier({
+            subject: msg.subject,
+            envelope: parsed.envelope,
+            body: msg.data,
+            header: (name) => msg.headers?.get(name) || undefined,
+            stream: StreamName.events,
+            streamSequence: msg.info.streamSequence,
+            storedAtMs: Math.floor(msg.info.timestampNanos / 1e6),
+          }).ok
+        ) {
+          continue;
+        }
         for (const listener of this.listeners) {
           try {
             listener({ subject: msg.subject, event: parsed.envelope });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Envelope } from '@mapek/contracts';
 import { GENESIS_HASH, chainHash, sha256, verifyChain, type ChainVerdict } from '../domain/audit-chain.js';
@@ -34,6 +35,25 @@ interface StoredEvent {
 const incidentColumns = `id, target, opened_at AS "openedAt", updated_at AS "updatedAt", status, cause, confidence,
   plan_id AS "planId", plan_status AS "planStatus", execution_status AS "executionStatus", outcome, closed_at AS "closedAt"`;
 
+/** A dead letter as knowledge audits it. */
+export interface RejectionRecord {
+  /** The dead letter's own id (its Nats-Msg-Id: `<stream>:<consumer>:<sequence>`). */
+  readonly deadLetterId: string;
+  readonly reason: string;
+  readonly detail: string;
+  readonly originalSubject: string;
+  /** The consumer that rejected it. */
+  readonly consumer: string;
+  readonly body: Uint8Array;
+}
+
+/** A UUID-shaped (version 8, RFC 9562 custom) SHA-256 of a text: a stable key for rows that have no event id. */
+function uuidFromText(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** Every event in PostgreSQL, the incident projection, per-action statistics and the audit chain. */
 export class KnowledgeRepository {
   constructor(private readonly pool: pg.Pool) {}
@@ -53,18 +73,45 @@ export class KnowledgeRepository {
     });
   }
 
+  /**
+   * Appends one rejection (a dead letter) to the audit chain, once: the row's id is derived from
+   * the dead letter's id, so a redelivered dead letter is not audited twice. Its type is
+   * `rejected.<reason>` and its source the consumer that rejected it; the payload hash covers the
+   * reason, detail, original subject and the rejected bytes. Returns false if already audited.
+   */
+  async recordRejection(rejection: RejectionRecord): Promise<boolean> {
+    const id = uuidFromText(`dead-letter:${rejection.deadLetterId}`);
+    return inTransaction(this.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(7261002)');
+      const existing = await client.query('SELECT 1 FROM audit_log WHERE event_id = $1', [id]);
+      if ((existing.rowCount ?? 0) > 0) return false;
+      const payload = JSON.stringify({
+        reason: rejection.reason,
+        detail: rejection.detail,
+        originalSubject: rejection.originalSubject,
+        body: Buffer.from(rejection.body).toString('base64'),
+      });
+      await this.appendAuditEntry(client, { eventId: id, eventType: `rejected.${rejection.reason}`, source: rejection.consumer, payloadSha256: sha256(payload) });
+      return true;
+    });
+  }
+
   private async appendAudit(client: Queryable, envelope: Envelope): Promise<void> {
+    await this.appendAuditEntry(client, { eventId: envelope.id, eventType: envelope.type, source: envelope.source, payloadSha256: sha256(JSON.stringify(envelope)) });
+  }
+
+  private async appendAuditEntry(client: Queryable, row: { eventId: string; eventType: string; source: string; payloadSha256: string }): Promise<void> {
     // One writer at a time extends the chain.
     await client.query('SELECT pg_advisory_xact_lock(7261002)');
     const head = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
     const previous = head.rows[0];
     const entry = {
       seq: previous ? Number(previous.seq) + 1 : 1,
-      eventId: envelope.id,
-      eventType: envelope.type,
-      source: envelope.source,
+      eventId: row.eventId,
+      eventType: row.eventType,
+      source: row.source,
       recordedAt: new Date().toISOString(),
-      payloadSha256: sha256(JSON.stringify(envelope)),
+      payloadSha256: row.payloadSha256,
     };
     const prevHash = previous?.hash ?? GENESIS_HASH;
     await client.query(

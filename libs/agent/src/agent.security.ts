@@ -1,0 +1,79 @@
+import path from 'node:path';
+import {
+  assertPqcReady,
+  type BackendChoice,
+  createPayloadSealer,
+  createRequestOpener,
+  PqcNotReadyError,
+  pqcTlsClientOptions,
+  SealedRequestType,
+} from '@mapek/pqc';
+import { ServiceName } from '@mapek/contracts';
+import type { OpenRequest } from './actuation.handler.js';
+import { ActuationRejectedError, AgentConfigError } from './agent.errors.js';
+
+/** Post-quantum protection of actuation: mTLS to NATS, requests signed by the executor and sealed to this agent. */
+export interface AgentSecurityOptions {
+  /** Directory written by `mapek pki` (CA, trust bundle, `<identity>/`). */
+  readonly identityDir: string;
+  /** Identity name in that directory. Default `agent`. */
+  readonly identity?: string;
+  readonly backend?: BackendChoice;
+  /** Who may send actuation requests. Default: the executor. */
+  readonly senders?: readonly string[];
+  /** Accepted |now − request time|. Default 30 s. */
+  readonly clockSkewMs?: number;
+}
+
+/** `MAPEK_IDENTITY_DIR` (and `MAPEK_IDENTITY`, default `agent`) as agent security options; undefined when unset. */
+export function agentSecurityFromEnv(env: NodeJS.ProcessEnv = process.env): AgentSecurityOptions | undefined {
+  const identityDir = env['MAPEK_IDENTITY_DIR'];
+  if (identityDir === undefined || identityDir === '') return undefined;
+  const identity = env['MAPEK_IDENTITY'];
+  return { identityDir, ...(identity ? { identity } : {}) };
+}
+
+export interface LoadedAgentSecurity {
+  readonly tls: { cert: string; key: string; ca: string; rejectUnauthorized: boolean };
+  readonly openRequest: OpenRequest;
+}
+
+/** Loads the identity (after a PQC self-test) and builds the NATS TLS options and the request opener. */
+export async function loadAgentSecurity(options: AgentSecurityOptions): Promise<LoadedAgentSecurity> {
+  const name = options.identity ?? ServiceName.agent;
+  const dir = path.resolve(options.identityDir);
+  let readiness;
+  try {
+    readiness = await assertPqcReady({ required: true, backend: options.backend ?? 'auto', identity: { dir, name } });
+  } catch (error) {
+    const detail = error instanceof PqcNotReadyError ? `${error.message} [${error.code}]` : String(error);
+    throw new AgentConfigError(`cannot load the agent identity "${name}" from ${dir}: ${detail}`, { cause: error });
+  }
+  if (!readiness.ready || !readiness.identity || !readiness.trust) throw new AgentConfigError(`identity "${name}" in ${dir} did not load`);
+  const { backend, identity, trust } = readiness;
+  const open = createRequestOpener({
+    backend,
+    identity,
+    trust,
+    sealer: createPayloadSealer(backend),
+    policy: { [SealedRequestType.actuation]: [...(options.senders ?? [ServiceName.executor])] },
+    ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}),
+  });
+  return {
+    tls: {
+      ...pqcTlsClientOptions({ cert: identity.tls.cert, key: identity.tls.key, ca: identity.tls.ca }),
+      cert: identity.tls.cert,
+      key: identity.tls.key,
+      ca: identity.tls.ca,
+      rejectUnauthorized: true,
+    },
+    openRequest: (message) => {
+      try {
+        return open(message.subject, message.data, (header) => message.header(header));
+      } catch (error) {
+        const reason = typeof (error as { reason?: unknown }).reason === 'string' ? (error as { reason: string }).reason : 'open_failed';
+        throw new ActuationRejectedError(`${reason}: ${(error as Error).message}`, { cause: error });
+      }
+    },
+  };
+}
