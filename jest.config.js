@@ -20,6 +20,7 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@mapek/stack$': '<rootDir>/tools/stack/src/index.ts',
+    '^@mapek/pki$': '<rootDir>/tools/pki/src/index.ts',
     '^@mapek/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -29,7 +29,7 @@ describe('anomaly detection in the live loop', () => {
         executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '4000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000' },
       },
     });
-    loop = new LoopClient(stack.gatewayUrl, stack.demoUrl);
+    loop = new LoopClient(stack.gatewayUrl, stack.demoUrl, stack.caFile);
   });
 
   afterAll(async () => {

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { StreamName } from '@mapek/contracts';
+import { StreamName, newEventId } from '@mapek/contracts';
 import { startStack, type Stack } from '@mapek/stack';
 import { createTestDatabase, waitFor, type TestDatabase } from '@mapek/testing';
 import { EventSocket, LoopClient, type IncidentDetail } from './loop-client.js';
@@ -32,8 +32,8 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
         planner: { MAPEK_ACK_WAIT_MS: '3000', MAPEK_PLANNER_COOLDOWN_MS: '0' },
       },
     });
-    loop = new LoopClient(stack.gatewayUrl, stack.demoUrl);
-    socket = await EventSocket.open(`${stack.gatewayUrl.replace('http', 'ws')}/ws`);
+    loop = new LoopClient(stack.gatewayUrl, stack.demoUrl, stack.caFile);
+    socket = await EventSocket.open(`${stack.gatewayUrl.replace('http', 'ws')}/ws`, stack.caFile);
   });
 
   afterAll(async () => {
@@ -44,13 +44,41 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
   });
 
   it('rejects, counts and dead-letters a malformed event on a loop subject, and keeps consuming', async () => {
-    const nc = await connect({ servers: stack.natsUrl });
+    // Security is on: the test connects as the monitor, which may publish symptoms.
+    const nc = await connect({ servers: stack.natsUrl, tls: stack.natsTls('monitor') ?? null });
     const jsm = await jetstreamManager(nc);
     const before = (await jsm.streams.info(StreamName.deadLetter)).state.messages;
     await nc.request('mapek.symptoms.demo-app', '{"id":"not-a-uuid","type":"symptom"}', { timeout: 2000 }).catch(() => undefined);
     const analyzerUrl = stack.serviceUrl('analyzer');
     await waitFor(async () => (await loop.metric(analyzerUrl, /^mapek_events_rejected_total\{reason="malformed"/)) >= 1, { what: 'the analyzer counting the malformed event' });
     await waitFor(async () => (await jsm.streams.info(StreamName.deadLetter)).state.messages > before, { what: 'a dead letter' });
+    await nc.close();
+  });
+
+  it('runs with security on: a symptom the monitor did not sign is rejected as bad_signature, dead-lettered, audited by knowledge and never becomes an incident', async () => {
+    expect(stack.security).toBe('on');
+    const nc = await connect({ servers: stack.natsUrl, tls: stack.natsTls('monitor') ?? null });
+    const js = jetstream(nc);
+    const since = Date.now();
+    const now = new Date().toISOString();
+    const forged = {
+      id: newEventId(),
+      type: 'symptom',
+      version: 1,
+      source: 'monitor',
+      time: now,
+      target: 'forged-target',
+      data: { source: 'threshold', rule: 'memory', severity: 'critical', metric: 'process_resident_memory_bytes', value: 9e9, threshold: 4e8, labels: {}, description: 'forged', observedAt: now },
+    };
+    await js.publish('mapek.symptoms.forged-target', JSON.stringify(forged));
+    const analyzerUrl = stack.serviceUrl('analyzer');
+    await waitFor(async () => (await loop.metric(analyzerUrl, /^mapek_events_rejected_total\{reason="bad_signature",consumer="analyzer"/)) >= 1, {
+      what: 'the analyzer rejecting the unsigned symptom',
+    });
+    await waitFor(async () => (await loop.metric(stack.serviceUrl('knowledge'), /^mapek_knowledge_rejections_audited_total\{reason="bad_signature"/)) >= 1, {
+      what: 'knowledge auditing the rejection',
+    });
+    expect((await loop.incidents()).filter((incident) => incident.target === 'forged-target' && Date.parse(incident.openedAt) >= since - 1000)).toEqual([]);
     await nc.close();
   });
 

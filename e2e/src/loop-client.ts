@@ -1,4 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { Agent, fetch as undiciFetch, WebSocket as UndiciWebSocket, type RequestInit } from 'undici';
 import { waitFor } from '@mapek/testing';
+
+/**
+ * An HTTP(S) client that trusts the stack's development CA (PEM file) besides nothing else: with
+ * security on the gateway serves HTTPS with a certificate from that CA.
+ */
+function dispatcherFor(caFile: string | undefined): Agent | undefined {
+  return caFile === undefined ? undefined : new Agent({ connect: { ca: readFileSync(caFile, 'utf8') } });
+}
 
 export interface IncidentSummary {
   readonly id: string;
@@ -23,15 +33,25 @@ export interface IncidentDetail extends IncidentSummary {
   readonly events: Record<'symptoms' | 'analyses' | 'plans' | 'decisions' | 'executions' | 'outcomes', StoredEvent[]>;
 }
 
-/** Talks to the gateway and the demo app over real HTTP. */
+/** Talks to the gateway and the demo app over real HTTP (HTTPS to the gateway when the stack runs with security on). */
 export class LoopClient {
+  private readonly dispatcher: Agent | undefined;
+
+  /** @param caFile the stack's development CA (`stack.caFile`) when the gateway speaks HTTPS. */
   constructor(
     readonly gatewayUrl: string,
     readonly demoUrl: string,
-  ) {}
+    caFile?: string,
+  ) {
+    this.dispatcher = dispatcherFor(caFile);
+  }
+
+  private fetch(url: string, init: RequestInit = {}) {
+    return undiciFetch(url, { ...init, ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}) });
+  }
 
   async json<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-    const response = await fetch(url, init);
+    const response = await this.fetch(url, init);
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
@@ -67,7 +87,7 @@ export class LoopClient {
   }
 
   async metric(serviceUrl: string, pattern: RegExp): Promise<number> {
-    const text = await (await fetch(`${serviceUrl}/metrics`)).text();
+    const text = await (await this.fetch(`${serviceUrl}/metrics`)).text();
     return text
       .split('\n')
       .filter((line) => pattern.test(line))
@@ -78,10 +98,12 @@ export class LoopClient {
 /** Collects every frame the gateway's /ws sends. */
 export class EventSocket {
   readonly frames: Array<{ subject: string; event: { id: string; type: string; incidentId?: string; data: Record<string, unknown> } }> = [];
-  private constructor(private readonly socket: WebSocket) {}
+  private constructor(private readonly socket: UndiciWebSocket) {}
 
-  static async open(url: string): Promise<EventSocket> {
-    const socket = new WebSocket(url);
+  /** @param caFile the stack's development CA for a `wss://` URL. */
+  static async open(url: string, caFile?: string): Promise<EventSocket> {
+    const dispatcher = dispatcherFor(caFile);
+    const socket = new UndiciWebSocket(url, dispatcher ? { dispatcher } : undefined);
     const client = new EventSocket(socket);
     socket.addEventListener('message', (message) => {
       const frame = JSON.parse(String(message.data)) as { subject?: string };

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { jetStreamAnswers } from './nats-server.js';
+import { certsDirOf, natsClientTls } from './stack-credentials.js';
 import { isPortFree } from './port-allocator.js';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
@@ -41,7 +42,7 @@ describe('the stack CLI', () => {
     // Keep draining: the CLI still writes while it stops.
     child.stdout.resume();
     expect(seen.join('\n')).toContain('mapek is up');
-    await expect(jetStreamAnswers(natsUrl)).resolves.toBe(true);
+    await expect(jetStreamAnswers(natsUrl, natsClientTls(certsDirOf(dataDir), 'cli'))).resolves.toBe(true);
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     await expect(client.query('select 1 as answer')).resolves.toMatchObject({ rows: [{ answer: 1 }] });

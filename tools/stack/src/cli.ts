@@ -10,6 +10,8 @@
  *
  * Environment: NATS_URL and DATABASE_URL use existing servers instead of spawning nats-server and
  * PGlite; MAPEK_SUBJECT_PREFIX, LOG_LEVEL and MAPEK_SCRAPE_INTERVAL_MS are passed on.
+ * MAPEK_SECURITY=off runs without identities, signatures, mTLS and HTTPS (on by default when the
+ * stack spawns nats-server; credentials are created in <data-dir>/certs on first run).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +19,7 @@ import { DEFAULT_SERVICES } from './service-catalog.js';
 import { startStack, type Stack } from './stack.js';
 import { StackUsageError } from './stack.errors.js';
 import { formatStackSummary } from './stack-summary.js';
-import type { StackOptions } from './stack.options.js';
+import { StackSecurity, type StackOptions } from './stack.options.js';
 
 const USAGE = 'usage: node tools/stack/dist/cli.js [--data-dir ./data] [--services demo-app,monitor,...] [--ready-timeout-ms 60000] [--any-free-port]';
 
@@ -65,6 +67,10 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, signal: A
   const logLevel = nonEmpty(env['LOG_LEVEL']);
   const scrapeIntervalMs = positiveInteger('MAPEK_SCRAPE_INTERVAL_MS', env['MAPEK_SCRAPE_INTERVAL_MS']);
   const readyTimeoutMs = positiveInteger('--ready-timeout-ms', values['ready-timeout-ms']);
+  const securityVariable = nonEmpty(env['MAPEK_SECURITY']);
+  if (securityVariable !== undefined && securityVariable !== StackSecurity.on && securityVariable !== StackSecurity.off) {
+    throw new StackUsageError(`MAPEK_SECURITY must be on or off, got "${securityVariable}"`);
+  }
   return {
     dataDir: resolve(values['data-dir']),
     services,
@@ -76,6 +82,7 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, signal: A
     ...(logLevel ? { logLevel } : {}),
     ...(scrapeIntervalMs ? { scrapeIntervalMs } : {}),
     ...(readyTimeoutMs ? { readyTimeoutMs } : {}),
+    ...(securityVariable ? { security: securityVariable } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 export { startStack, repositoryRoot, type Stack, type StackProcess } from './stack.js';
-export { STACK_DEFAULTS, type StackOptions } from './stack.options.js';
+export { STACK_DEFAULTS, StackSecurity, type StackOptions } from './stack.options.js';
+export { caFileOf, certsDirOf, ensureStackCredentials, natsClientTls, type StackCredentials } from './stack-credentials.js';
 export {
   DEFAULT_SERVICES,
   INFRASTRUCTURE_PORTS,
@@ -12,7 +13,7 @@ export {
 export { monitorTargets, serviceEnvironment, type EnvironmentContext, type MonitorTarget } from './service-environment.js';
 export { formatStackSummary, memoryLeakCurl } from './stack-summary.js';
 export { redactUrl } from './redact-url.js';
-export { findNatsServer, jetStreamAnswers } from './nats-server.js';
+export { findNatsServer, jetStreamAnswers, type NatsClientTls } from './nats-server.js';
 export { answersQuery } from './embedded-postgres.js';
 export { PGLITE_MAX_CONNECTIONS } from './pglite-ipc.js';
 export { isPortFree } from './port-allocator.js';

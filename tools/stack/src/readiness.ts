@@ -1,3 +1,4 @@
+import { request as httpsRequest } from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ManagedProcess } from './managed-process.js';
 import { ProcessNotReadyError } from './stack.errors.js';
@@ -60,4 +61,18 @@ export function httpOkProbe(url: string): ReadinessProbe {
     if (response.status === 200) return true;
     throw new Error(`GET ${url} answered ${response.status}`);
   };
+}
+
+/** As {@link httpOkProbe} over HTTPS, trusting only `ca` (the development CA). */
+export function httpsOkProbe(url: string, ca: string): ReadinessProbe {
+  return (signal) =>
+    new Promise<boolean>((resolve, reject) => {
+      const request = httpsRequest(url, { ca, signal: AbortSignal.any([signal, AbortSignal.timeout(2000)]) }, (response) => {
+        response.resume();
+        if (response.statusCode === 200) resolve(true);
+        else reject(new Error(`GET ${url} answered ${response.statusCode ?? '?'}`));
+      });
+      request.once('error', reject);
+      request.end();
+    });
 }

@@ -38,6 +38,8 @@ export interface ServiceDefinition {
   readonly role: ServiceRole;
   /** Readiness URL path; /health/ready for loop services, /health for the demo app. */
   readonly readinessPath?: string;
+  /** Serves HTTPS when the stack runs with security on (the gateway). */
+  readonly https?: boolean;
 }
 
 export const READINESS_PATH = {
@@ -59,7 +61,7 @@ export const DEFAULT_SERVICES: readonly ServiceDefinition[] = [
   { name: ServiceName.analyzer, entry: 'services/analyzer/dist/main.js', nodeArgs: LOOP_NODE_ARGS, port: 9102, role: ServiceRole.loop },
   { name: ServiceName.planner, entry: 'services/planner/dist/main.js', nodeArgs: LOOP_NODE_ARGS, port: 9103, role: ServiceRole.loop },
   { name: ServiceName.executor, entry: 'services/executor/dist/main.js', nodeArgs: LOOP_NODE_ARGS, port: 9104, role: ServiceRole.loop },
-  { name: ServiceName.gateway, entry: 'services/gateway/dist/main.js', nodeArgs: LOOP_NODE_ARGS, port: 8080, role: ServiceRole.loop },
+  { name: ServiceName.gateway, entry: 'services/gateway/dist/main.js', nodeArgs: LOOP_NODE_ARGS, port: 8080, role: ServiceRole.loop, https: true },
 ];
 
 /** Usual ports of the infrastructure the stack spawns. */

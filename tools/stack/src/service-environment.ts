@@ -11,6 +11,8 @@ export interface EnvironmentContext {
   readonly scrapeIntervalMs: number;
   /** The demo app the monitor scrapes, when it is part of the stack. */
   readonly demo: { readonly name: string; readonly port: number } | undefined;
+  /** Credentials written by `mapek pki` when the stack runs with security on. */
+  readonly identityDir?: string | undefined;
 }
 
 /** One monitor target, as MAPEK_MONITOR_TARGETS lists them. */
@@ -37,11 +39,14 @@ export function serviceEnvironment(service: ServiceDefinition, port: number, con
     MAPEK_SUBJECT_PREFIX: context.subjectPrefix,
     LOG_LEVEL: context.logLevel,
   };
+  // Each loop service is the identity of its name; a managed app's agent is the `agent` identity.
+  const identity = (name: string): Record<string, string> =>
+    context.identityDir === undefined ? {} : { MAPEK_IDENTITY_DIR: context.identityDir, MAPEK_IDENTITY: name };
   switch (service.role) {
     case ServiceRole.demo:
-      return { ...shared, PORT: String(port), MAPEK_TARGET: service.name };
+      return { ...shared, ...identity('agent'), PORT: String(port), MAPEK_TARGET: service.name };
     case ServiceRole.loop: {
-      const env: Record<string, string> = { ...shared, MAPEK_HTTP_PORT: String(port), MAPEK_HTTP_HOST: '127.0.0.1' };
+      const env: Record<string, string> = { ...shared, ...identity(service.name), MAPEK_HTTP_PORT: String(port), MAPEK_HTTP_HOST: '127.0.0.1' };
       if (service.name === ServiceName.knowledge && context.databaseUrl !== undefined) {
         env['DATABASE_URL'] = context.databaseUrl;
         if (context.databasePoolSize !== undefined) env['MAPEK_DATABASE_POOL_SIZE'] = String(context.databasePoolSize);

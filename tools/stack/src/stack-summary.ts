@@ -32,6 +32,14 @@ export function formatStackSummary(stack: Stack): string {
   ];
   const lines = ['', 'mapek is up:'];
   for (const [label, value] of rows) if (value !== undefined) lines.push(`  ${label.padEnd(9)} ${value}`);
+  if (gateway !== undefined && stack.caFile !== undefined) {
+    lines.push(
+      '',
+      'the gateway speaks HTTPS (hybrid X25519MLKEM768 preferred); trust the development CA:',
+      `  curl --cacert ${stack.caFile} ${gateway}/api/v1/incidents`,
+    );
+  }
+  if (stack.certsDir !== undefined) lines.push(`  identities, trust bundle and nats-server config: ${stack.certsDir}`);
   if (demo !== undefined) lines.push('', 'break the demo app (the loop should heal it):', `  ${memoryLeakCurl(demo)}`);
   lines.push('', `logs: ${stack.dataDir}/logs — Ctrl-C stops everything`, '');
   return lines.join('\n');

@@ -54,7 +54,7 @@ describe('startStack', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('starts nats-server on a free port when 4222 is taken, and JetStream answers', async () => {
+  it('starts nats-server on a free port when 4222 is taken, with mTLS on by default, and JetStream answers a client with a certificate', async () => {
     const holder = await holdPort(4222);
     const lines: string[] = [];
     try {
@@ -64,8 +64,11 @@ describe('startStack', () => {
     }
     expect(stack.ports['nats']).not.toBe(4222);
     expect(stack.natsUrl).toBe(`nats://127.0.0.1:${stack.ports['nats']}`);
-    await expect(jetStreamAnswers(stack.natsUrl)).resolves.toBe(true);
+    expect(stack.security).toBe('on');
+    await expect(jetStreamAnswers(stack.natsUrl, stack.natsTls('cli'))).resolves.toBe(true);
+    await expect(jetStreamAnswers(stack.natsUrl)).rejects.toThrow();
     expect(lines.join('\n')).toContain(`port 4222 is taken; nats-server uses ${stack.ports['nats']} instead`);
+    expect(lines.join('\n')).toContain(`created development credentials in ${join(dataDir, 'nats-only', 'certs')}`);
     expect(stack.processes['nats-server']?.running).toBe(true);
   });
 
@@ -152,7 +155,15 @@ describe('startStack', () => {
     expect(knowledgeEnv['MAPEK_DATABASE_POOL_SIZE']).toBe('1');
 
     const gatewayEnv = (await (await fetch(`${stack.gatewayUrl}/env`)).json()) as Record<string, string>;
-    expect(gatewayEnv).toMatchObject({ NATS_URL: stack.natsUrl, MAPEK_HTTP_PORT: String(stack.ports['gateway']), MAPEK_HTTP_HOST: '127.0.0.1', MAPEK_GATEWAY_EXTRA: 'yes' });
+    expect(gatewayEnv).toMatchObject({
+      NATS_URL: stack.natsUrl,
+      MAPEK_HTTP_PORT: String(stack.ports['gateway']),
+      MAPEK_HTTP_HOST: '127.0.0.1',
+      MAPEK_GATEWAY_EXTRA: 'yes',
+      MAPEK_IDENTITY_DIR: stack.certsDir,
+      MAPEK_IDENTITY: 'gateway',
+    });
+    expect(stack.processes['demo-app']?.env['MAPEK_IDENTITY']).toBe('agent');
     expect((await fetch(`${stack.demoUrl}/health`)).status).toBe(200);
 
     const killedPid = stack.processes['gateway']?.pid;

@@ -40,9 +40,20 @@ export interface StackOptions {
   readonly logFiles?: boolean;
   /** nats-server binary. Default: from PATH, else /usr/sbin/nats-server. */
   readonly natsServerBinary?: string;
+  /**
+   * `on` (default when the stack spawns nats-server): development credentials in
+   * `<dataDir>/certs` (created on first run by tools/pki), nats-server with mTLS, verify_and_map
+   * and per-identity permissions, every service with its identity (signed and checked events,
+   * sealed actuation) and the gateway on HTTPS. `off` (default with an external `natsUrl`, which
+   * the stack cannot configure): plain NATS and HTTP, nothing signed.
+   */
+  readonly security?: StackSecurity;
   /** Aborting it while the stack starts stops what was started and rejects. */
   readonly signal?: AbortSignal;
 }
+
+export const StackSecurity = { on: 'on', off: 'off' } as const;
+export type StackSecurity = (typeof StackSecurity)[keyof typeof StackSecurity];
 
 export const STACK_DEFAULTS = {
   subjectPrefix: 'mapek',

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,12 +7,14 @@ import { ManagedProcess, type OutputSink, type ProcessExit } from './managed-pro
 import { createNatsServer, findNatsServer } from './nats-server.js';
 import { PortAllocator } from './port-allocator.js';
 import { redactUrl } from './redact-url.js';
-import { httpOkProbe, waitForReady } from './readiness.js';
+import { httpOkProbe, httpsOkProbe, waitForReady } from './readiness.js';
+import { caFileOf, ensureStackCredentials, natsClientTls } from './stack-credentials.js';
+import type { NatsClientTls } from './nats-server.js';
 import { DEFAULT_SERVICES, INFRASTRUCTURE_PORTS, InfrastructureName, READINESS_PATH, ServiceName, ServiceRole, type ServiceDefinition } from './service-catalog.js';
 import { serviceEnvironment } from './service-environment.js';
 import type { StackComponent } from './stack-component.js';
 import { StackComponentMissingError, ServiceNotBuiltError, StackStateError, UnknownProcessError } from './stack.errors.js';
-import { STACK_DEFAULTS, type StackOptions } from './stack.options.js';
+import { STACK_DEFAULTS, StackSecurity, type StackOptions } from './stack.options.js';
 
 /** What callers may see of a process of the stack. */
 export interface StackProcess {
@@ -33,8 +35,16 @@ export interface Stack {
   readonly databaseUrl: string;
   /** Connections the database accepts at once: 1 for the embedded PGlite, undefined for a real PostgreSQL. */
   readonly databaseMaxConnections: number | undefined;
-  /** `http://localhost:<port>` of the gateway; throws when the stack has no gateway. */
+  /** `https://localhost:<port>` of the gateway (`http://` with security off); throws when the stack has no gateway. */
   readonly gatewayUrl: string;
+  /** Whether identities, signed events, mTLS and HTTPS are on. */
+  readonly security: StackSecurity;
+  /** `<dataDir>/certs` with security on. */
+  readonly certsDir: string | undefined;
+  /** The development CA (PEM file) to trust for the gateway's HTTPS, with security on. */
+  readonly caFile: string | undefined;
+  /** nats.js TLS options to connect as one identity (default `cli`); undefined with security off. */
+  natsTls(identity?: string): NatsClientTls | undefined;
   /** `http://localhost:<port>` of the demo app; throws when the stack has no demo app. */
   readonly demoUrl: string;
   readonly dataDir: string;
@@ -92,6 +102,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logFiles = options.logFiles ?? STACK_DEFAULTS.logFiles;
   const output: OutputSink = options.output === undefined ? stdoutSink : options.output;
   const logsDir = join(dataDir, 'logs');
+  const security: StackSecurity = options.security ?? (options.natsUrl !== undefined ? StackSecurity.off : StackSecurity.on);
+  let certsDir: string | undefined;
 
   const entryOf = (service: ServiceDefinition): string => (isAbsolute(service.entry) ? service.entry : join(rootDir, service.entry));
   const missing = services.filter((service) => !existsSync(entryOf(service))).map((service) => ({ name: service.name, entry: entryOf(service) }));
@@ -152,11 +164,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (options.natsUrl !== undefined) {
       natsUrl = options.natsUrl;
       notice(`using NATS at ${natsUrl}`);
+      if (security === StackSecurity.on) {
+        // The external server must already trust this CA and map its certificates (see tools/pki).
+        const credentials = await ensureStackCredentials({ dataDir, natsPort: Number(new URL(natsUrl).port || 4222), subjectPrefix: options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix });
+        certsDir = credentials.certsDir;
+      }
     } else {
       const binary = options.natsServerBinary ?? (await findNatsServer());
       const port = await allocate('nats', INFRASTRUCTURE_PORTS.nats, 'nats-server');
       const monitorPort = await allocate('natsMonitor', INFRASTRUCTURE_PORTS.natsMonitor, 'the nats-server monitoring endpoint');
+      let secured: { configFile: string; tls: NatsClientTls } | undefined;
+      if (security === StackSecurity.on) {
+        const credentials = await ensureStackCredentials({ dataDir, natsPort: port, subjectPrefix: options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix });
+        certsDir = credentials.certsDir;
+        notice(
+          credentials.created
+            ? `created development credentials in ${certsDir} (CA, one identity per service, trust bundle)`
+            : `using development credentials in ${certsDir}`,
+        );
+        secured = { configFile: credentials.natsConfig, tls: natsClientTls(certsDir, 'cli') };
+      }
       const nats = await createNatsServer({
+        ...(secured ?? {}),
         binary,
         port,
         monitorPort,
@@ -168,7 +197,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ...logFileOf(InfrastructureName.natsServer),
       });
       natsUrl = nats.url;
-      notice(`NATS_URL is not set: starting ${binary} with JetStream on ${natsUrl} (data in ${join(dataDir, 'nats')})`);
+      notice(
+        `NATS_URL is not set: starting ${binary} with JetStream on ${natsUrl} (data in ${join(dataDir, 'nats')})${secured ? ', TLS with client certificates and per-identity permissions' : ''}`,
+      );
       await startMember(InfrastructureName.natsServer, { component: nats, stage: Stage.nats });
     }
 
@@ -207,7 +238,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       logLevel: options.logLevel ?? STACK_DEFAULTS.logLevel,
       scrapeIntervalMs: options.scrapeIntervalMs ?? STACK_DEFAULTS.scrapeIntervalMs,
       demo: demo ? { name: demo.name, port: servicePorts.get(demo.name) ?? 0 } : undefined,
+      identityDir: certsDir,
     };
+    const ca = certsDir === undefined ? undefined : readFileSync(caFileOf(certsDir), 'utf8');
     await Promise.all(
       services.map((service) => {
         const port = servicePorts.get(service.name) ?? 0;
@@ -222,19 +255,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           output,
           ...logFileOf(service.name),
         });
-        const readinessUrl = `http://127.0.0.1:${port}${service.readinessPath ?? READINESS_PATH[service.role]}`;
+        const path = service.readinessPath ?? READINESS_PATH[service.role];
+        const readinessUrl = service.https && ca !== undefined ? `https://localhost:${port}${path}` : `http://127.0.0.1:${port}${path}`;
+        const probe = service.https && ca !== undefined ? httpsOkProbe(readinessUrl, ca) : httpOkProbe(readinessUrl);
         const component: StackComponent = {
           process: serviceProcess,
           start: async (timeoutMs) => {
             serviceProcess.start();
-            await waitForReady(serviceProcess, httpOkProbe(readinessUrl), { timeoutMs, intervalMs: 200, waitingFor: `GET ${readinessUrl} answering 200` });
+            await waitForReady(serviceProcess, probe, { timeoutMs, intervalMs: 200, waitingFor: `GET ${readinessUrl} answering 200` });
           },
         };
         return startMember(service.name, { component, stage: service.role === ServiceRole.demo ? Stage.demo : Stage.service });
       }),
     );
 
-    return buildStack({ natsUrl, databaseUrl, databaseMaxConnections, dataDir, ports, servicePorts, members, readyTimeoutMs, stopTimeoutMs, stopAll, killLeftovers });
+    const httpsServices = new Set(ca === undefined ? [] : services.filter((service) => service.https).map((service) => service.name));
+    return buildStack({ natsUrl, databaseUrl, databaseMaxConnections, dataDir, ports, servicePorts, members, readyTimeoutMs, stopTimeoutMs, stopAll, killLeftovers, security, certsDir, httpsServices });
   } catch (error: unknown) {
     await stopAll();
     process.off('exit', killLeftovers);
@@ -254,6 +290,9 @@ interface StackParts {
   readonly stopTimeoutMs: number;
   readonly stopAll: () => Promise<void>;
   readonly killLeftovers: () => void;
+  readonly security: StackSecurity;
+  readonly certsDir: string | undefined;
+  readonly httpsServices: ReadonlySet<string>;
 }
 
 function buildStack(parts: StackParts): Stack {
@@ -261,7 +300,7 @@ function buildStack(parts: StackParts): Stack {
   const urlOf = (name: string, what: string): string => {
     const port = servicePorts.get(name);
     if (port === undefined) throw new StackComponentMissingError(what);
-    return `http://localhost:${port}`;
+    return `${parts.httpsServices.has(name) ? 'https' : 'http'}://localhost:${port}`;
   };
   const memberOf = (name: string): Member => {
     const member = members.get(name);
@@ -287,6 +326,10 @@ function buildStack(parts: StackParts): Stack {
       return urlOf(demo?.[0] ?? ServiceName.demoApp, 'the demo app');
     },
     dataDir: parts.dataDir,
+    security: parts.security,
+    certsDir: parts.certsDir,
+    caFile: parts.certsDir === undefined ? undefined : caFileOf(parts.certsDir),
+    natsTls: (identity = 'cli') => (parts.certsDir === undefined ? undefined : natsClientTls(parts.certsDir, identity)),
     ports: parts.ports,
     processes,
     serviceUrl: (name) => urlOf(name, name),
