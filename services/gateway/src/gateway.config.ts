@@ -5,7 +5,7 @@ export const gatewayConfig = {
   MAPEK_GATEWAY_ALLOWED_ORIGINS: {
     schema: z
       .string()
-      .default('http://localhost:8080,http://127.0.0.1:8080')
+      .default('https://localhost:8080,https://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8080')
       .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
     description: 'browser origins allowed for CORS and the WebSocket (comma separated)',
   },
