@@ -84,8 +84,16 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
   const signedBy = (identity: ServiceIdentity, envelope: Envelope) =>
     signatureToHeaders(createEventSigner({ backend, key: identity.signingKey() }).sign(subjects.symptoms(target, prefix), envelope).signature);
 
-  const envelope = (overrides: Partial<Envelope> = {}): Envelope =>
-    ({ id: newEventId(), type: 'symptom', version: 1, source: 'monitor', time: new Date().toISOString(), target, data: symptomData(500), ...overrides }) as Envelope;
+  const envelope = (overrides: Partial<Envelope> = {}): Envelope => ({
+    id: newEventId(),
+    type: 'symptom',
+    version: 1,
+    source: 'monitor',
+    time: new Date().toISOString(),
+    target,
+    data: symptomData(500),
+    ...overrides,
+  });
 
   /** A genuine event after the bad one: once it is handled, the bad one has been dealt with (one at a time, in order). */
   const genuineAfter = async () => {
