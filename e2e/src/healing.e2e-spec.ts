@@ -79,6 +79,12 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
       what: 'knowledge auditing the rejection',
     });
     expect((await loop.incidents()).filter((incident) => incident.target === 'forged-target' && Date.parse(incident.openedAt) >= since - 1000)).toEqual([]);
+    // The rejection rows extend the same hash chain, which still verifies.
+    const gateway = await connect({ servers: stack.natsUrl, tls: stack.natsTls('gateway') ?? null });
+    const verdict = (await gateway.request('mapek.svc.knowledge.audit-verify', '{}', { timeout: 5000 })).json<{ ok: boolean; checked: number }>();
+    expect(verdict).toMatchObject({ ok: true });
+    expect(verdict.checked).toBeGreaterThan(0);
+    await gateway.close();
     // Every signature made and checked is timed per operation, algorithm and backend.
     expect(await loop.metric(stack.serviceUrl('monitor'), /^mapek_pqc_operation_duration_seconds_count\{.*op="sign",alg="ML-DSA-65"/)).toBeGreaterThan(0);
     expect(await loop.metric(analyzerUrl, /^mapek_pqc_operation_duration_seconds_count\{.*op="verify",alg="ML-DSA-65"/)).toBeGreaterThan(0);
