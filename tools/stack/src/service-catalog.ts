@@ -49,10 +49,18 @@ export const READINESS_PATH = {
 
 /** The whole mapek stack: the six MAPE-K services and the demo app they manage. */
 /**
- * V8 flags for the loop services: a 1 MB young-generation semi-space keeps an idle service's
- * resident memory ~15 MB lower (measured: planner 123 → 106 MB) at a small cost in GC frequency.
+ * V8 flags for the loop services, which are I/O-bound: a 1 MB young-generation semi-space and no
+ * optimizing or baseline compilers (interpreter only; WebAssembly is unaffected) keep an idle
+ * service near 100 MB resident. Measured with `./mapek bench`, security on: ~110–122 MB with the
+ * semi-space flag alone, ~98–114 MB with these; loop latency p50 was 42 ms vs 41 ms. JavaScript
+ * itself is ~4x slower (an envelope parse ~15 µs instead of ~4 µs), which matters only at
+ * hundreds of targets per replica. `MAPEK_SERVICE_NODE_ARGS` (space separated; empty for none)
+ * overrides them. (`--lite-mode` saves as much but breaks the WebAssembly PQC backend.)
  */
-export const LOOP_NODE_ARGS: readonly string[] = ['--max-semi-space-size=1'];
+export const LOOP_NODE_ARGS: readonly string[] =
+  process.env['MAPEK_SERVICE_NODE_ARGS'] === undefined
+    ? ['--max-semi-space-size=1', '--no-opt', '--no-maglev', '--no-sparkplug']
+    : process.env['MAPEK_SERVICE_NODE_ARGS'].split(' ').filter(Boolean);
 
 export const DEFAULT_SERVICES: readonly ServiceDefinition[] = [
   { name: ServiceName.demoApp, entry: 'examples/demo-app/dist/main.js', nodeArgs: ['--expose-gc'], port: 8000, role: ServiceRole.demo },
