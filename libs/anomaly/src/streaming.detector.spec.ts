@@ -75,7 +75,8 @@ describe('StreamingDetector', () => {
   it('restores a checkpoint taken before alarm-rate adaptation existed, with no alarms counted', () => {
     const detector = new StreamingDetector(nabDetectorConfig, { min: 0, max: 120, warmupSamples: 300 });
     series(500).forEach((value, i) => detector.score(value, i * 5 * minute));
-    const { alarmRate: _dropped, ...legacy } = detector.snapshot();
+    const legacy: Partial<DetectorState> = detector.snapshot();
+    delete legacy.alarmRate;
     const resumed = StreamingDetector.restore(nabDetectorConfig, legacy as DetectorState);
     expect(resumed.snapshot().alarmRate).toBe(0);
     expect(resumed.score(50, 500 * 5 * minute)).toBeGreaterThanOrEqual(0);

@@ -67,7 +67,7 @@ describe('JetStream event consumer against a real nats-server', () => {
       stream: StreamName.events,
       durable: 'malformed-test',
       filterSubjects: [subjects.symptoms('malformed')],
-      handlers: { symptom: async (event) => void seen.push(event) },
+      handlers: { symptom: (event) => Promise.resolve(void seen.push(event)) },
     });
     await consumer.start();
     const before = await dlqCount(jsm);
@@ -91,7 +91,7 @@ describe('JetStream event consumer against a real nats-server', () => {
       stream: StreamName.events,
       durable: 'mismatch-test',
       filterSubjects: [subjects.analyses('mismatch')],
-      handlers: { analysis: async () => undefined },
+      handlers: { analysis: () => Promise.resolve() },
     });
     await consumer.start();
     const envelope = publisher.envelope('symptom', { target: 'mismatch', data: symptomData(2) });
@@ -111,11 +111,12 @@ describe('JetStream event consumer against a real nats-server', () => {
       filterSubjects: [subjects.symptoms('retry')],
       retryDelaysMs: [50, 50, 50],
       handlers: {
-        symptom: async (event) => {
-          if (event.data.value === 13) throw new PermanentHandlerError('poison', 'this value is never acceptable');
+        symptom: (event) => {
+          if (event.data.value === 13) return Promise.reject(new PermanentHandlerError('poison', 'this value is never acceptable'));
           attempts++;
-          if (attempts < 3) throw new TransientHandlerError('flaky', 'dependency timed out');
+          if (attempts < 3) return Promise.reject(new TransientHandlerError('flaky', 'dependency timed out'));
           handled.push(event.id);
+          return Promise.resolve();
         },
       },
     });
@@ -139,7 +140,7 @@ describe('JetStream event consumer against a real nats-server', () => {
       stream: StreamName.events,
       durable: 'idempotent-test',
       filterSubjects: [subjects.symptoms('idem')],
-      handlers: { symptom: async (event) => void handled.push(event.id) },
+      handlers: { symptom: (event) => Promise.resolve(void handled.push(event.id)) },
     });
     await consumer.start();
     const envelope = publisher.envelope('symptom', { target: 'idem', data: symptomData(3) });

@@ -39,13 +39,13 @@ export class ContractViolationError extends MessagingError {
 /** Retry unless the error says it must not be retried; unknown errors are presumed transient. */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof MessagingError) return error.retryable;
-  if (typeof error === 'object' && error !== null && 'retryable' in error) return (error as { retryable: unknown }).retryable !== false;
+  if (typeof error === 'object' && error !== null && 'retryable' in error) return error.retryable !== false;
   return true;
 }
 
 export function errorCode(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof (error as { code: unknown }).code === 'string') {
-    return (error as { code: string }).code;
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
+    return error.code;
   }
   return 'handler_failed';
 }

@@ -40,9 +40,9 @@ export async function bootstrap(): Promise<void> {
         for (const [name, value] of Object.entries(securityHeaders)) if (!reply.hasHeader(name)) reply.header(name, value);
         return payload;
       });
-      await app.register(fastifyWebsocket as never, { options: { maxPayload: config.MAPEK_GATEWAY_WS_MAX_FRAME_BYTES } });
+      await app.register(fastifyWebsocket, { options: { maxPayload: config.MAPEK_GATEWAY_WS_MAX_FRAME_BYTES } });
       if (!feed) throw new Error('event feed not created');
-      registerWebSocket(fastify as never, feed, logger, {
+      registerWebSocket(fastify, feed, logger, {
         allowedOrigins: config.MAPEK_GATEWAY_ALLOWED_ORIGINS,
         maxFrameBytes: config.MAPEK_GATEWAY_WS_MAX_FRAME_BYTES,
       });

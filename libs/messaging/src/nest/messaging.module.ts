@@ -51,7 +51,7 @@ class EventHandlerExplorer implements OnApplicationBootstrap, BeforeApplicationS
         handlers[type] = (envelope, context) => (method as EventHandler).call(instance, envelope, context);
       }
     }
-    return handlers as HandlerMap;
+    return handlers;
   }
 
   async onApplicationBootstrap(): Promise<void> {

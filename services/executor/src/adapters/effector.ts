@@ -1,4 +1,4 @@
-import type { ActuationErrorCode, PlanStep } from '@mapek/contracts';
+import type { PlanStep } from '@mapek/contracts';
 
 export interface EffectorRequest {
   readonly requestId: string;
@@ -11,7 +11,8 @@ export interface EffectorRequest {
 export interface EffectorResult {
   readonly ok: boolean;
   readonly detail: string;
-  readonly errorCode?: ActuationErrorCode | string;
+  /** An ActuationErrorCode from the agent, or the effector's own code (timeout, breaker_open, …). */
+  readonly errorCode?: string;
 }
 
 /** Something that can carry out a plan step on a target: the agent, a webhook, a supervisor, … */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import type { Envelope, EventType } from '@mapek/contracts';
+import type { Envelope } from '@mapek/contracts';
 import { OnEvent, TransientHandlerError } from '@mapek/messaging';
 import { METRICS, type ServiceMetrics } from '@mapek/observability';
 import type { KnowledgeRepository } from '../adapters/knowledge.repository.js';
@@ -26,7 +26,7 @@ export class EventRecorderHandler {
     } catch (error) {
       throw new TransientHandlerError('database_unavailable', `could not store ${event.type} ${event.id}: ${(error as Error).message}`, { cause: error });
     }
-    this.stored.inc({ type: event.type as EventType, result: inserted ? 'new' : 'duplicate' });
+    this.stored.inc({ type: event.type, result: inserted ? 'new' : 'duplicate' });
   }
 
   @OnEvent('symptom')

@@ -50,7 +50,7 @@ export class KnowledgeQueryService implements OnApplicationBootstrap, OnApplicat
 
   private async answer(endpoint: KnowledgeEndpoint, error: Error | null, msg: ServiceMsg): Promise<void> {
     if (error) return;
-    let body: unknown = {};
+    let body: unknown;
     try {
       body = msg.data.length > 0 ? msg.json() : {};
     } catch {
