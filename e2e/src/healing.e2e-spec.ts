@@ -7,7 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import { StreamName, newEventId } from '@mapek/contracts';
 import { startStack, type Stack } from '@mapek/stack';
 import { createTestDatabase, waitFor, type TestDatabase } from '@mapek/testing';
-import { EventSocket, LoopClient, type IncidentDetail } from './loop-client.js';
+import { EventSocket, LoopClient, webSocketOutcome, type IncidentDetail } from './loop-client.js';
 
 const MEMORY_THRESHOLD = 400 * 1024 * 1024;
 
@@ -161,6 +161,15 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     expect(executionIds.size).toBe(1);
     expect(detail.events.executions.filter((event) => (event.data as { status: string }).status === 'completed')).toHaveLength(1);
     expect(detail.events.outcomes).toHaveLength(1);
+  });
+
+  it('closes a WebSocket from a browser origin it does not allow, and one that sends an oversized frame', async () => {
+    const url = `${stack.gatewayUrl.replace(/^http/, 'ws')}/ws`;
+    const foreign = await webSocketOutcome(url, stack.caFile, { origin: 'https://evil.example' });
+    expect(foreign.code === 'refused' || foreign.code === 1008).toBe(true);
+    const oversized = await webSocketOutcome(url, stack.caFile, {}, (socket) => socket.send('x'.repeat(200 * 1024)));
+    expect(oversized.opened).toBe(true);
+    expect(oversized.code).toBe(1009);
   });
 
   it('answers bad input with 400 and a reason, unknown ids with 404', async () => {

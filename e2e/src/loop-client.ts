@@ -120,3 +120,26 @@ export class EventSocket {
     this.socket.close();
   }
 }
+
+/**
+ * Opens a WebSocket with extra handshake headers and resolves with how it ended: the close code, or
+ * `refused` when the handshake itself failed.
+ */
+export async function webSocketOutcome(
+  url: string,
+  caFile: string | undefined,
+  headers: Record<string, string>,
+  afterOpen?: (socket: UndiciWebSocket) => void,
+): Promise<{ opened: boolean; code: number | 'refused' }> {
+  const dispatcher = dispatcherFor(caFile);
+  const socket = new UndiciWebSocket(url, { headers, ...(dispatcher ? { dispatcher } : {}) });
+  let opened = false;
+  socket.addEventListener('open', () => {
+    opened = true;
+    afterOpen?.(socket);
+  });
+  return new Promise((resolve) => {
+    socket.addEventListener('close', (event) => resolve({ opened, code: opened ? event.code : 'refused' }));
+  });
+}
+
