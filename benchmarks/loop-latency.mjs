@@ -6,7 +6,9 @@
 // Prints, over BENCH_INCIDENTS (default 20) memory-leak incidents at a 1 s scrape interval:
 //   - first violating sample → first remedy step starting (p50, p99, max): the loop's own latency
 //   - fault injected → first remedy step starting: adds the wait for the next scrape
-// and each service's resident memory (VmRSS) at idle, before any incident.
+// and each service's memory at idle, before any incident: VmRSS (counts the pages of the node
+// binary and shared libraries that every service shares), PSS (shared pages split between the
+// processes that map them) and private (USS: pages only this service holds).
 // BENCH_SECURITY=on|off|both (default both): with security on every event is signed (ML-DSA-65)
 // and verified, NATS runs over mTLS, actuation is sealed and the gateway speaks HTTPS. `both` runs
 // the stack twice and prints the difference, plus the cost per event measured inside the services
@@ -33,8 +35,13 @@ function quantile(sorted, q) {
 
 async function rssMb(pid) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  return kb / 1024;
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+async function memoryOf(pid) {
+  const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? NaN) / 1024;
+  return { rss: await rssMb(pid), pss: field('Pss'), uss: field('Private_Clean') + field('Private_Dirty') };
 }
 
 let trustedCa; // the stack's development CA when the gateway speaks HTTPS
@@ -114,7 +121,7 @@ async function runMode(security) {
     console.log(`\n== security ${security}: stack up (database: ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'embedded PGlite'}); idling ${idleSeconds} s before measuring memory`);
     await sleep(idleSeconds * 1000);
     const memory = {};
-    for (const name of services) memory[name] = await rssMb(stack.processes[name].pid);
+    for (const name of services) memory[name] = await memoryOf(stack.processes[name].pid);
 
     const loopMs = [];
     const endToEndMs = [];
@@ -157,8 +164,11 @@ async function runMode(security) {
     console.log('\nloop latency over %d incidents (1 s scrape interval)', incidents);
     console.log('  first violating sample → remedy starts: p50 %d ms, p99 %d ms, max %d ms', quantile(sortedLoop, 0.5), quantile(sortedLoop, 0.99), sortedLoop.at(-1));
     console.log('  fault injected         → remedy starts: p50 %d ms, p99 %d ms, max %d ms', quantile(sortedEnd, 0.5), quantile(sortedEnd, 0.99), sortedEnd.at(-1));
-    console.log('\nresident memory at idle (VmRSS)');
-    for (const name of services) console.log(`  ${name.padEnd(10)} ${memory[name].toFixed(1)} MB`);
+    console.log('\nmemory at idle           RSS       PSS   private');
+    for (const name of services) {
+      const m = memory[name];
+      console.log(`  ${name.padEnd(10)} ${m.rss.toFixed(1).padStart(9)} MB ${m.pss.toFixed(1).padStart(6)} MB ${m.uss.toFixed(1).padStart(6)} MB`);
+    }
     let pqc;
     if (security === 'on') {
       // What signing and checking cost inside the running services, per operation.
@@ -204,5 +214,5 @@ if (results.on && results.off) {
     console.log('  per event, measured in the services: sign %d µs + verify %d µs = %d µs', Math.round(results.on.pqc.signUs), Math.round(results.on.pqc.verifyUs), Math.round(perEvent));
     console.log('  on the violation → remedy path: 3 × %d µs + seal %d µs ≈ %s ms', Math.round(perEvent), Math.round(results.on.pqc.sealUs), ((3 * perEvent + results.on.pqc.sealUs) / 1000).toFixed(1));
   }
-  console.log('  idle memory, on − off:', services.map((name) => `${name} ${(results.on.memory[name] - results.off.memory[name]).toFixed(1)} MB`).join(', '));
+  console.log('  idle memory, on − off:', services.map((name) => `${name} ${(results.on.memory[name].rss - results.off.memory[name].rss).toFixed(1)} MB`).join(', '));
 }
