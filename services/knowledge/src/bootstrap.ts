@@ -17,8 +17,16 @@ export async function bootstrap(): Promise<void> {
       ackWaitMs: config.MAPEK_ACK_WAIT_MS,
       filterSubjects: [`${runtime.prefix}.>`],
     }],
-    module: async ({ config, logger, health }) => {
-      const pool = createPool(config.DATABASE_URL, config.MAPEK_DATABASE_POOL_SIZE);
+    module: async ({ config, logger, health, security }) => {
+      if (config.MAPEK_DATABASE_TLS && !security) {
+        process.stderr.write('knowledge: refusing to start, MAPEK_DATABASE_TLS=true needs the service identity (MAPEK_IDENTITY_DIR) for its client certificate\n');
+        process.exit(78);
+      }
+      // The same identity and CA as the NATS connection: PostgreSQL maps the certificate's CN
+      // (`knowledge`) to the database role with `cert` authentication.
+      const ssl = config.MAPEK_DATABASE_TLS && security ? { ...security.natsTls, rejectUnauthorized: true } : undefined;
+      const pool = createPool(config.DATABASE_URL, config.MAPEK_DATABASE_POOL_SIZE, ssl);
+      if (ssl) logger.info('PostgreSQL over TLS with the knowledge client certificate');
       pool.on('error', (error) => logger.error({ err: error }, 'idle PostgreSQL client failed'));
       try {
         await migrate(pool, logger);

@@ -1,11 +1,13 @@
+import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import type { Logger } from '@mapek/observability';
 import { migrations } from './migrations/index.js';
 
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 
-export function createPool(url: string, size: number): pg.Pool {
-  return new pg.Pool({ connectionString: url, max: size, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5000 });
+/** `ssl`: TLS options (CA, client certificate and key, preferred groups) for a verified, mutually authenticated connection. */
+export function createPool(url: string, size: number, ssl?: ConnectionOptions): pg.Pool {
+  return new pg.Pool({ connectionString: url, max: size, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5000, ...(ssl ? { ssl } : {}) });
 }
 
 /** Applies pending migrations; an advisory lock keeps two knowledge replicas from racing. */
