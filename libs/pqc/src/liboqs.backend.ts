@@ -1,4 +1,4 @@
-import { createMLDSA65, createMLKEM768 } from '@oqs/liboqs-js';
+type Liboqs = typeof import('@oqs/liboqs-js');
 import { BackendName, Sizes } from './algorithms.constants.js';
 import { assertLength, plainBytes } from './bytes.codec.js';
 import { BackendUnavailableError } from './pqc.errors.js';
@@ -10,9 +10,12 @@ import type { PqcBackend } from './pqc-backend.types.js';
  * liboqs-js exposes no derandomised key generation, so `keyPairFromSeed` is absent.
  */
 export async function createLiboqsBackend(): Promise<PqcBackend> {
-  let kem: Awaited<ReturnType<typeof createMLKEM768>>;
-  let dsa: Awaited<ReturnType<typeof createMLDSA65>>;
+  let kem: Awaited<ReturnType<Liboqs['createMLKEM768']>>;
+  let dsa: Awaited<ReturnType<Liboqs['createMLDSA65']>>;
   try {
+    // Imported on demand: the package's entry pulls in every liboqs algorithm (~15 MB of
+    // JavaScript with inlined WebAssembly), which a service on the Node backend never needs.
+    const { createMLDSA65, createMLKEM768 } = await import('@oqs/liboqs-js');
     [kem, dsa] = await Promise.all([createMLKEM768(), createMLDSA65()]);
   } catch (cause) {
     throw new BackendUnavailableError('liboqs backend unavailable (@oqs/liboqs-js did not load)', { cause });
