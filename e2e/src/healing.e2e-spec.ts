@@ -172,6 +172,16 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     expect(oversized.code).toBe(1009);
   });
 
+  it('reports over HTTP that the audit chain verifies and what the outcomes taught', async () => {
+    const audit = await loop.json<{ ok: boolean; checked: number }>(`${stack.gatewayUrl}/api/v1/audit/verify`);
+    expect(audit.status).toBe(200);
+    expect(audit.body.ok).toBe(true);
+    expect(audit.body.checked).toBeGreaterThan(5);
+    const insights = await loop.json<{ insights: unknown[] }>(`${stack.gatewayUrl}/api/v1/insights`);
+    expect(insights.status).toBe(200);
+    expect(Array.isArray(insights.body.insights)).toBe(true);
+  });
+
   it('answers bad input with 400 and a reason, unknown ids with 404', async () => {
     const bad = await loop.json<{ reason: string }>(`${stack.gatewayUrl}/api/v1/incidents/not-an-id`);
     expect(bad.status).toBe(400);

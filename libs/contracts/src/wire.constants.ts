@@ -52,6 +52,8 @@ export const ConsumerName = {
   planner: 'planner',
   executor: 'executor',
   knowledge: 'knowledge',
+  /** Knowledge reading the dead-letter stream into its audit trail. */
+  knowledgeDeadLetters: 'knowledge-dead-letters',
 } as const;
 export type ConsumerName = (typeof ConsumerName)[keyof typeof ConsumerName];
 

@@ -4,6 +4,7 @@ import type { EventFeed } from './adapters/event-feed.js';
 import type { KnowledgeClient } from './adapters/knowledge.client.js';
 import { DocsController } from './handlers/docs.controller.js';
 import { IncidentsController, KNOWLEDGE } from './handlers/incidents.controller.js';
+import { KnowledgeController } from './handlers/knowledge.controller.js';
 import { PLANS_KV, PlansController } from './handlers/plans.controller.js';
 import { StatusController } from './handlers/status.controller.js';
 
@@ -16,7 +17,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
   static forRoot(knowledge: KnowledgeClient, plans: KV, feed: EventFeed): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [IncidentsController, PlansController, StatusController, DocsController],
+      controllers: [IncidentsController, PlansController, KnowledgeController, StatusController, DocsController],
       providers: [
         { provide: KNOWLEDGE, useValue: knowledge },
         { provide: PLANS_KV, useValue: plans },

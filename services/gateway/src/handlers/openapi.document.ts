@@ -46,6 +46,12 @@ export const openApiDocument = {
     '/api/v1/plans/{id}/reject': {
       post: { summary: 'Reject a pending plan', parameters: [uuidParam], requestBody: decisionBody, responses: { '202': { description: 'decision published' }, ...errors, '409': { description: 'not pending' } } },
     },
+    '/api/v1/insights': {
+      get: { summary: 'What the outcomes say: which remedy works against which cause, with confidence and time to recovery', responses: { '200': { description: 'insights' }, '503': { description: 'knowledge unavailable' } } },
+    },
+    '/api/v1/audit/verify': {
+      get: { summary: 'Recompute the hash-chained audit trail: { ok, checked, brokenAt? }', responses: { '200': { description: 'verdict' }, '503': { description: 'knowledge unavailable' } } },
+    },
     '/ws': { get: { summary: 'WebSocket: every loop event as JSON {subject, event}', responses: { '101': { description: 'switching protocols' } } } },
   },
   components: {

@@ -2,14 +2,14 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import { AckPolicy, DeliverPolicy, JetStreamApiError, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { Counter } from 'prom-client';
-import { Header, StreamName } from '@mapek/contracts';
+import { Header, StreamName, ConsumerName } from '@mapek/contracts';
 import { MESSAGING, type MessagingRuntime } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { KnowledgeRepository, RejectionRecord } from '../adapters/knowledge.repository.js';
 import { REPOSITORY } from './event-recorder.handler.js';
 
-/** Durable consumer of MAPEK_DLQ that audits every rejection (name kept here until contracts lists it). */
-export const DEAD_LETTER_AUDIT_DURABLE = 'knowledge-dead-letters';
+/** Durable consumer of MAPEK_DLQ that audits every rejection. */
+export const DEAD_LETTER_AUDIT_DURABLE = ConsumerName.knowledgeDeadLetters;
 
 /**
  * Appends every dead letter (rejected event: bad signature, unknown key, not authorized, replay,
