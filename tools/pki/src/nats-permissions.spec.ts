@@ -46,6 +46,15 @@ describe('NATS permissions per identity', () => {
     expect(permissions.agent).toMatchObject({ publish: { allow: [], deny: ['>'] }, allowResponses: true });
   });
 
+  it('lets each stateful service write its own KV bucket only', () => {
+    const kv = (name: keyof typeof permissions) => permissions[name].publish.allow.filter((subject) => subject.startsWith('$KV.'));
+    expect(kv('analyzer')).toEqual(['$KV.mapek_analyzer.>']);
+    expect(kv('planner')).toEqual(['$KV.mapek_plans.>']);
+    expect(kv('executor')).toEqual(['$KV.mapek_executions.>']);
+    expect(kv('gateway')).toEqual([]);
+    expect(kv('monitor')).toEqual([]);
+  });
+
   it('renders one verify_and_map user per SPIFFE id', () => {
     const config = renderNatsConfig({ listen: '127.0.0.1:4333', trustDomain: 'td', prefix: 'mapek', serverCert: '/s.crt', serverKey: '/s.key', caCert: '/ca.crt' });
     expect(config).toContain('verify_and_map: true');

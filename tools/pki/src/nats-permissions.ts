@@ -1,4 +1,4 @@
-import { eventRegistry, type EventType } from '@mapek/contracts';
+import { BucketName, eventRegistry, type EventType } from '@mapek/contracts';
 import { IdentityName } from './service-identities.js';
 
 export interface SubjectPermissions {
@@ -16,8 +16,8 @@ const jetStreamClient = {
   publish: ['$JS.API.>', '$JS.ACK.>'],
   subscribe: ['_INBOX.>', '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>'],
 } as const;
-/** KV puts of the services that checkpoint state (analyzer, planner, executor). */
-const kvWriter = ['$KV.>'] as const;
+/** KV puts of a service that checkpoints state: its own bucket only (analyzer, planner, executor). */
+const kvWriter = (bucket: BucketName) => [`$KV.${bucket}.>`] as const;
 
 /**
  * The event subjects an identity may publish: one per event type whose `emitters` in
@@ -57,17 +57,17 @@ export function natsPermissions(prefix: string): Readonly<Record<IdentityName, S
       allowResponses: false,
     },
     [IdentityName.analyzer]: {
-      publish: { allow: [...emits(IdentityName.analyzer), dlq, ...jetStreamClient.publish, ...kvWriter] },
+      publish: { allow: [...emits(IdentityName.analyzer), dlq, ...jetStreamClient.publish, ...kvWriter(BucketName.analyzerState)] },
       subscribe: { allow: [...jetStreamClient.subscribe] },
       allowResponses: false,
     },
     [IdentityName.planner]: {
-      publish: { allow: [...emits(IdentityName.planner), s('svc'), dlq, ...jetStreamClient.publish, ...kvWriter] },
+      publish: { allow: [...emits(IdentityName.planner), s('svc'), dlq, ...jetStreamClient.publish, ...kvWriter(BucketName.plannerPlans)] },
       subscribe: { allow: [...jetStreamClient.subscribe] },
       allowResponses: false,
     },
     [IdentityName.executor]: {
-      publish: { allow: [...emits(IdentityName.executor), s('actuate'), dlq, ...jetStreamClient.publish, ...kvWriter] },
+      publish: { allow: [...emits(IdentityName.executor), s('actuate'), dlq, ...jetStreamClient.publish, ...kvWriter(BucketName.executorExecutions)] },
       subscribe: { allow: [...jetStreamClient.subscribe] },
       allowResponses: false,
     },

@@ -177,6 +177,15 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
     await expect(analyzer.publish(subjects.plansApproved('checkout', prefix), '{}', { timeout: 2000 })).rejects.toThrow();
   });
 
+  it("lets the planner write its KV bucket but not the analyzer", async () => {
+    const plannerConnection = await connectAs('planner');
+    await (await jetstreamManager(plannerConnection)).streams.add({ name: 'KV_mapek_plans', subjects: ['$KV.mapek_plans.>'] });
+    const planner = jetstream(plannerConnection);
+    await expect(planner.publish('$KV.mapek_plans.plan.x', '{}', { timeout: 2000 })).resolves.toMatchObject({ stream: 'KV_mapek_plans' });
+    const analyzer = jetstream(await connectAs('analyzer'));
+    await expect(analyzer.publish('$KV.mapek_plans.plan.x', '{}', { timeout: 2000 })).rejects.toThrow();
+  });
+
   it('hands an event signed by its publisher (through the publisher hook) to the handler', async () => {
     const publisher = new JetStreamPublisher({ js: monitorJs, prefix, source: 'monitor', signer: createEnvelopeSigner({ backend, identity: identities.monitor }) });
     const sent = await publisher.publish('symptom', { target, data: symptomData(600) });
