@@ -5,13 +5,13 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { type DemoProcess, startDemoProcess } from './testing/demo-process.harness.js';
 import { eventually } from './testing/eventually.js';
-import { type NatsServerHandle, startNatsServer } from './testing/nats-server.harness.js';
+import { startNatsServer, type NatsServerProcess } from '@mapek/testing';
 
 const PREFIX = 'demotest';
 const TARGET = 'demo-app-test';
 const MB = 1024 * 1024;
 
-let nats: NatsServerHandle;
+let nats: NatsServerProcess;
 let client: NatsConnection;
 let demo: DemoProcess;
 

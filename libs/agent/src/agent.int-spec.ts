@@ -5,12 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
 import { type Agent, createAgent } from './agent.js';
 import { AgentMetricName } from './agent.metrics.js';
-import { startNatsServer, type NatsServerHandle } from './testing/nats-server.harness.js';
+import { startNatsServer, type NatsServerProcess } from '@mapek/testing';
 
 const PREFIX = 'mapektest';
 const TARGET = 'orders-api';
 
-let server: NatsServerHandle;
+let server: NatsServerProcess;
 let client: NatsConnection;
 let agent: Agent | undefined;
 
