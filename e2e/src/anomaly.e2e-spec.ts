@@ -1,41 +1,27 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startStack, type Stack } from '@mapek/stack';
-import { createTestDatabase, waitFor, type TestDatabase } from '@mapek/testing';
-import { LoopClient } from './loop-client.js';
+import type { Stack } from '@mapek/stack';
+import { waitFor } from '@mapek/testing';
+import type { LoopClient } from './loop-client.js';
+import { startLoopStack, type LoopStack } from './loop-stack.js';
 
 const LATENCY = 'mapek_agent_request_latency_p95_seconds';
 const WARMUP_SAMPLES = 20;
 
 describe('anomaly detection in the live loop', () => {
-  let database: TestDatabase;
-  let dataDir: string;
+  let running: LoopStack;
   let stack: Stack;
   let loop: LoopClient;
 
   beforeAll(async () => {
-    database = await createTestDatabase('mapek_e2e_anomaly');
-    dataDir = await mkdtemp(join(tmpdir(), 'mapek-e2e-anomaly-'));
-    stack = await startStack({
-      dataDir,
-      databaseUrl: database.url,
-      anyFreePort: true,
-      output: null,
-      logLevel: 'warn',
-      serviceEnv: {
-        analyzer: { MAPEK_ANALYZER_WARMUP_SAMPLES: String(WARMUP_SAMPLES) },
-        executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '4000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000' },
-      },
+    running = await startLoopStack('anomaly', {
+      analyzer: { MAPEK_ANALYZER_WARMUP_SAMPLES: String(WARMUP_SAMPLES) },
+      executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '4000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000' },
     });
-    loop = new LoopClient(stack.gatewayUrl, stack.demoUrl, stack.caFile);
+    ({ stack, loop } = running);
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await database?.drop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   it('catches a latency creep as an anomaly before the 3000 ms threshold and heals it', async () => {

@@ -1,37 +1,23 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startStack, type Stack } from '@mapek/stack';
-import { createTestDatabase, waitFor, type TestDatabase } from '@mapek/testing';
-import { LoopClient } from './loop-client.js';
+import type { Stack } from '@mapek/stack';
+import { waitFor } from '@mapek/testing';
+import type { LoopClient } from './loop-client.js';
+import { startLoopStack, type LoopStack } from './loop-stack.js';
 
 describe('a crash in the middle of an execution', () => {
-  let database: TestDatabase;
-  let dataDir: string;
+  let running: LoopStack;
   let stack: Stack;
   let loop: LoopClient;
 
   beforeAll(async () => {
-    database = await createTestDatabase('mapek_e2e_chaos');
-    dataDir = await mkdtemp(join(tmpdir(), 'mapek-e2e-chaos-'));
-    stack = await startStack({
-      dataDir,
-      databaseUrl: database.url,
-      anyFreePort: true,
-      output: null,
-      logLevel: 'warn',
-      serviceEnv: {
-        executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '8000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000', MAPEK_ACK_WAIT_MS: '3000' },
-      },
+    running = await startLoopStack('chaos', {
+      executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '8000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000', MAPEK_ACK_WAIT_MS: '3000' },
     });
-    loop = new LoopClient(stack.gatewayUrl, stack.demoUrl, stack.caFile);
+    ({ stack, loop } = running);
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await database?.drop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   it('resumes after kill -9 of the executor during verification: the remedy ran once, one execution, one outcome', async () => {

@@ -1,46 +1,32 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { StreamName, newEventId } from '@mapek/contracts';
-import { startStack, type Stack } from '@mapek/stack';
-import { createTestDatabase, waitFor, type TestDatabase } from '@mapek/testing';
-import { EventSocket, LoopClient, webSocketOutcome, type IncidentDetail } from './loop-client.js';
+import type { Stack } from '@mapek/stack';
+import { waitFor } from '@mapek/testing';
+import { EventSocket, webSocketOutcome, type IncidentDetail, type LoopClient } from './loop-client.js';
+import { startLoopStack, type LoopStack } from './loop-stack.js';
 
 const MEMORY_THRESHOLD = 400 * 1024 * 1024;
 
 describe('the loop, as separate processes on real nats-server and PostgreSQL', () => {
-  let database: TestDatabase;
-  let dataDir: string;
+  let running: LoopStack;
   let stack: Stack;
   let loop: LoopClient;
   let socket: EventSocket;
 
   beforeAll(async () => {
-    database = await createTestDatabase('mapek_e2e');
-    dataDir = await mkdtemp(join(tmpdir(), 'mapek-e2e-'));
-    stack = await startStack({
-      dataDir,
-      databaseUrl: database.url,
-      anyFreePort: true,
-      output: null,
-      logLevel: 'warn',
-      serviceEnv: {
-        executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '4000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000' },
-        planner: { MAPEK_ACK_WAIT_MS: '3000', MAPEK_PLANNER_COOLDOWN_MS: '0' },
-      },
+    running = await startLoopStack('healing', {
+      executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '4000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000' },
+      planner: { MAPEK_ACK_WAIT_MS: '3000', MAPEK_PLANNER_COOLDOWN_MS: '0' },
     });
-    loop = new LoopClient(stack.gatewayUrl, stack.demoUrl, stack.caFile);
+    ({ stack, loop } = running);
     socket = await EventSocket.open(`${stack.gatewayUrl.replace('http', 'ws')}/ws`, stack.caFile);
   });
 
   afterAll(async () => {
     socket?.close();
-    await stack?.stop();
-    await database?.drop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   it('rejects, counts and dead-letters a malformed event on a loop subject, and keeps consuming', async () => {
