@@ -1,6 +1,6 @@
 import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import { StreamName, parseEnvelope, subjects } from '@mapek/contracts';
-import type { EnvelopeVerifier } from '@mapek/messaging';
+import { verifyInputOf, type EnvelopeVerifier } from '@mapek/messaging';
 
 /** Reads a target's symptoms between two instants back from the event stream. */
 export class SymptomHistory {
@@ -29,18 +29,7 @@ export class SymptomHistory {
         if (at >= toMs) done = true;
         else if (at >= fromMs) {
           const parsed = parseEnvelope(msg.data);
-          const trusted =
-            parsed.ok &&
-            (this.verifier === undefined ||
-              this.verifier({
-                subject: msg.subject,
-                envelope: parsed.envelope,
-                body: msg.data,
-                header: (name) => msg.headers?.get(name) || undefined,
-                stream: StreamName.events,
-                streamSequence: msg.info.streamSequence,
-                storedAtMs: Math.floor(at),
-              }).ok);
+          const trusted = parsed.ok && (this.verifier === undefined || this.verifier(verifyInputOf(msg, parsed.envelope, StreamName.events)).ok);
           if (trusted && parsed.envelope.type === 'symptom' && metricFilter((parsed.envelope.data as { metric: string }).metric)) times.push(at);
         }
         if (msg.info.pending === 0) done = true;

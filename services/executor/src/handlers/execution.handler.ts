@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { causeKindForMetric } from '@mapek/anomaly';
-import { ExecutionStatus, deriveEventId, type Envelope, type OutcomeV1, type PlanStep } from '@mapek/contracts';
+import { ExecutionStatus, deriveEventId, eventIdTime, type Envelope, type OutcomeV1, type PlanStep } from '@mapek/contracts';
 import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, type EventPublisherPort, type HandlerContext, type KV } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import { EffectorUnavailableError, type Effector } from '../adapters/effector.js';
@@ -87,7 +87,7 @@ export class ExecutionHandler {
     const base = { target: record.target, ...(record.incidentId ? { incidentId: record.incidentId } : {}) };
     if (record.status === ExecutionStatus.pending || record.status === ExecutionStatus.inProgress) {
       await this.publishExecution(record, ExecutionStatus.inProgress, event.id);
-      if (record.incidentId) this.remedyLatency.observe((Date.now() - Number.parseInt(record.incidentId.replace(/-/g, '').slice(0, 12), 16)) / 1000);
+      if (record.incidentId) this.remedyLatency.observe((Date.now() - eventIdTime(record.incidentId)) / 1000);
       record = await runPlan(record, {
         runStep: (step, index, requestId, rollback) => this.runStep(step, index, requestId, rollback, record?.plan.planId ?? plan.planId, context),
         checkpoint: (next) => this.kv.put(execKey(executionId), JSON.stringify(next)).then(() => undefined),
@@ -172,9 +172,11 @@ export class ExecutionHandler {
     const cause = record.plan.cause;
     const metricKinds = new Set(['memory_leak', 'cpu_overload', 'connection_exhaustion', 'error_rate', 'latency']);
     const relevant = metricKinds.has(cause) ? (metric: string) => causeKindForMetric(metric) === cause : () => true;
-    const before = await this.history.between(record.target, started - window, started, relevant);
-    const after = await this.history.between(record.target, afterFrom, afterTo, relevant);
-    const sinceStart = await this.history.between(record.target, started, afterTo, relevant);
+    // One read of the stream covers all three windows: before the start, since the start, and after.
+    const seen = await this.history.between(record.target, started - window, afterTo, relevant);
+    const before = seen.filter((at) => at < started);
+    const after = seen.filter((at) => at >= afterFrom);
+    const sinceStart = seen.filter((at) => at >= started);
     const outcome = record.plan.dryRun || record.plan.steps.every((step) => step.action === 'escalate') ? 'unknown' : classifyOutcome(before.length, after.length);
     const lastViolation = sinceStart.length > 0 ? Math.max(...sinceStart) : started;
     return {
