@@ -13,9 +13,10 @@ const KEY = 'learner';
 export class ThresholdStore {
   constructor(private readonly kv: KV) {}
 
-  async thresholdFor(series: string): Promise<number> {
+  /** The learned thresholds as they are now (one KV read), to look up every series of a batch. */
+  async current(): Promise<ThresholdLearner> {
     const stored = await getJson<StoredLearner>(this.kv, KEY);
-    return new ThresholdLearner(undefined, stored?.value.state).thresholdFor(series);
+    return new ThresholdLearner(undefined, stored?.value.state);
   }
 
   /** Applies an alarm's outcome; retries on a concurrent update; returns the change, if any. */

@@ -55,6 +55,7 @@ export class SampleHandler {
     const values = pickValues(this.settings.series, event.data.samples);
     const next: Record<string, DetectorState> = { ...(stored?.value.series ?? {}) };
     const alarms: Array<{ watched: WatchedSeries; value: number; score: number }> = [];
+    const learned = await this.thresholds.current();
     for (const watched of this.settings.series) {
       const value = values.get(watched.metric);
       if (value === undefined) continue;
@@ -65,7 +66,7 @@ export class SampleHandler {
       const score = detector.score(value, scrapedAt);
       next[watched.metric] = detector.snapshot();
       this.scored.inc({ metric: watched.metric });
-      const sigma = await this.thresholds.thresholdFor(`${event.target}/${watched.metric}`);
+      const sigma = learned.thresholdFor(`${event.target}/${watched.metric}`);
       if (isAlarm(watched, value, score, this.settings.detector.alarmLevel, sigma)) alarms.push({ watched, value, score });
     }
     for (const alarm of alarms) {
