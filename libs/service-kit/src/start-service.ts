@@ -39,7 +39,8 @@ export interface StartServiceOptions<T extends ConfigSpec> {
   readonly https?: boolean;
   /** The gateway serves its own /health; the others take the shared controllers. */
   readonly healthControllers?: boolean;
-  readonly bodyLimitBytes?: number;
+  /** Largest request body, from the service's parsed config (default 1 MiB). */
+  readonly bodyLimitBytes?: (config: ConfigValues<CommonSpec & T>) => number;
 }
 
 /**
@@ -124,7 +125,7 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
   const app = await NestFactory.create<NestFastifyApplication>(
     RootModule,
     new FastifyAdapter({
-      bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+      bodyLimit: options.bodyLimitBytes?.(config) ?? 1024 * 1024,
       logger: false,
       ...(security?.https ? { https: security.https } : {}),
     }),

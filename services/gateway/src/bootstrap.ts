@@ -24,7 +24,7 @@ export async function bootstrap(): Promise<void> {
     defaultPort: 8080,
     config: gatewayConfig,
     ownedPrefix: 'MAPEK_GATEWAY_',
-    bodyLimitBytes: Number(process.env.MAPEK_GATEWAY_BODY_LIMIT_BYTES) || 64 * 1024,
+    bodyLimitBytes: (config) => config.MAPEK_GATEWAY_BODY_LIMIT_BYTES,
     // HTTPS/WSS with the gateway's certificate (hybrid X25519MLKEM768 preferred) when an identity is configured.
     https: true,
     module: async ({ config, runtime, logger, health }) => {
