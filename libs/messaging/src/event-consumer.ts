@@ -55,6 +55,19 @@ export type VerifyVerdict = { ok: true } | { ok: false; reason: string; detail: 
 /** Extra checks before a handler runs (signatures, authorization, freshness, replay). */
 export type EnvelopeVerifier = (input: VerifyInput) => VerifyVerdict;
 
+/** What a verifier is given for a message read from a stream (durable consumer, ordered reader alike). */
+export function verifyInputOf(msg: JsMsg, envelope: Envelope, stream: string): VerifyInput {
+  return {
+    subject: msg.subject,
+    envelope,
+    body: msg.data,
+    header: (name) => msg.headers?.get(name) || undefined,
+    stream,
+    streamSequence: msg.info.streamSequence,
+    storedAtMs: Math.floor(msg.info.timestampNanos / 1_000_000),
+  };
+}
+
 export interface EventConsumerOptions {
   readonly nc: NatsConnection;
   readonly js: JetStreamClient;
@@ -223,15 +236,7 @@ export class JetStreamEventConsumer {
     }
     if (this.options.verifier) {
       // Before the duplicate check: a forged copy of a handled id is a rejection, not a duplicate.
-      const verdict = this.options.verifier({
-        subject: msg.subject,
-        envelope,
-        body: msg.data,
-        header: (name) => msg.headers?.get(name) || undefined,
-        stream: this.options.stream,
-        streamSequence: msg.info.streamSequence,
-        storedAtMs: Math.floor(msg.info.timestampNanos / 1_000_000),
-      });
+      const verdict = this.options.verifier(verifyInputOf(msg, envelope, this.options.stream));
       if (!verdict.ok) return rejected({ reason: verdict.reason, detail: verdict.detail });
     }
     if (this.handled.has(envelope.id)) {

@@ -1,6 +1,6 @@
 import { DeliverPolicy, type ConsumerMessages, type JetStreamClient } from '@nats-io/jetstream';
 import { StreamName, parseEnvelope, type Envelope } from '@mapek/contracts';
-import type { EnvelopeVerifier } from '@mapek/messaging';
+import { verifyInputOf, type EnvelopeVerifier } from '@mapek/messaging';
 import type { Logger } from '@mapek/observability';
 
 export type FeedListener = (event: { subject: string; event: Envelope }) => void;
@@ -33,20 +33,7 @@ export class EventFeed {
       for await (const msg of messages) {
         const parsed = parseEnvelope(msg.data);
         if (!parsed.ok) continue; // consumers reject and count it; the live view skips it
-        if (
-          this.verifier &&
-          !this.verifier({
-            subject: msg.subject,
-            envelope: parsed.envelope,
-            body: msg.data,
-            header: (name) => msg.headers?.get(name) || undefined,
-            stream: StreamName.events,
-            streamSequence: msg.info.streamSequence,
-            storedAtMs: Math.floor(msg.info.timestampNanos / 1e6),
-          }).ok
-        ) {
-          continue;
-        }
+        if (this.verifier && !this.verifier(verifyInputOf(msg, parsed.envelope, StreamName.events)).ok) continue;
         for (const listener of this.listeners) {
           try {
             listener({ subject: msg.subject, event: parsed.envelope });
