@@ -1,14 +1,7 @@
-/** Every identity `mapek pki` issues: the six loop services, managed-service agents and the CLI. */
-export const IdentityName = {
-  monitor: 'monitor',
-  analyzer: 'analyzer',
-  planner: 'planner',
-  executor: 'executor',
-  knowledge: 'knowledge',
-  gateway: 'gateway',
-  agent: 'agent',
-  cli: 'cli',
-} as const;
+import { ServiceName } from '@mapek/contracts';
+
+/** Every identity `mapek pki` issues: the six loop services and managed-service agents (the wire's service names), and the CLI. */
+export const IdentityName = { ...ServiceName, cli: 'cli' } as const;
 export type IdentityName = (typeof IdentityName)[keyof typeof IdentityName];
 
 export const ALL_IDENTITIES: readonly IdentityName[] = Object.values(IdentityName);
