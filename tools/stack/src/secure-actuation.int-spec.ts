@@ -15,9 +15,9 @@ import {
   SealedRequestType,
   type SealedRequest,
 } from '@mapek/pqc';
-import { freePort } from '@mapek/testing';
-import { createNatsServer, findNatsServer, type NatsServer } from './nats-server.js';
-import { ensureStackCredentials, natsClientTls } from './stack-credentials.js';
+import type { NatsServer } from './nats-server.js';
+import { startSecureNatsServer } from './secure-nats.fixture.js';
+import { natsClientTls } from './stack-credentials.js';
 
 const target = 'shop';
 const subject = subjects.actuate(target, 'mapek');
@@ -46,21 +46,7 @@ describe('sealed actuation between the executor and an agent', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'mapek-actuation-'));
-    const port = await freePort();
-    const credentials = await ensureStackCredentials({ dataDir, natsPort: port, subjectPrefix: 'mapek' });
-    certsDir = credentials.certsDir;
-    server = await createNatsServer({
-      binary: await findNatsServer(),
-      port,
-      monitorPort: await freePort(),
-      dataDir,
-      prefix: '',
-      output: null,
-      cwd: dataDir,
-      configFile: credentials.natsConfig,
-      tls: natsClientTls(certsDir, 'cli'),
-    });
-    await server.start(30_000);
+    ({ server, certsDir } = await startSecureNatsServer(dataDir, 'mapek'));
     agent = await createAgent({ target, natsUrl: server.url, defaultMetrics: false, security: { identityDir: certsDir } });
     agent.registerRemedy(ActionType.clearCache, () => {
       remedyRuns += 1;

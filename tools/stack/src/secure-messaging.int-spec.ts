@@ -15,9 +15,10 @@ import {
 } from '@mapek/messaging';
 import { ServiceMetrics, createLogger } from '@mapek/observability';
 import { loadPqcBackend, loadServiceIdentity, loadTrustStore, signatureToHeaders, createEventSigner, type PqcBackend, type ServiceIdentity } from '@mapek/pqc';
-import { freePort, waitFor } from '@mapek/testing';
-import { createNatsServer, findNatsServer, type NatsServer } from './nats-server.js';
-import { ensureStackCredentials, natsClientTls } from './stack-credentials.js';
+import { waitFor } from '@mapek/testing';
+import type { NatsServer } from './nats-server.js';
+import { startSecureNatsServer } from './secure-nats.fixture.js';
+import { natsClientTls } from './stack-credentials.js';
 
 const prefix = 'mapek';
 const logger = createLogger('test', 'silent');
@@ -104,21 +105,7 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'mapek-secure-'));
-    const port = await freePort();
-    const credentials = await ensureStackCredentials({ dataDir, natsPort: port, subjectPrefix: prefix });
-    certsDir = credentials.certsDir;
-    server = await createNatsServer({
-      binary: await findNatsServer(),
-      port,
-      monitorPort: await freePort(),
-      dataDir,
-      prefix: '',
-      output: null,
-      cwd: dataDir,
-      configFile: credentials.natsConfig,
-      tls: natsClientTls(certsDir, 'cli'),
-    });
-    await server.start(30_000);
+    ({ server, certsDir } = await startSecureNatsServer(dataDir, prefix));
     backend = await loadPqcBackend();
     identities = {
       monitor: await loadServiceIdentity(certsDir, 'monitor'),
