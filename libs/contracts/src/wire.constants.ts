@@ -13,6 +13,7 @@
  * <prefix>.decisions.<planId>               events stream: an operator's approve/reject (gateway only)
  * <prefix>.executions.<target>              events stream: execution status changes (executor only)
  * <prefix>.outcomes.<target>                events stream: verified outcome of an execution
+ * <prefix>.commands.<target>                events stream: an operator's manual command (gateway only, sealed to the executor)
  * <prefix>.actuate.<target>                 core NATS request-reply to the managed service's agent
  * <prefix>.svc.knowledge.<endpoint>         NATS services framework: knowledge queries
  * <prefix>.dlq.<consumer>                   dead-letter stream: rejected / poison messages
@@ -30,6 +31,8 @@ export const SubjectKind = {
   decisions: 'decisions',
   executions: 'executions',
   outcomes: 'outcomes',
+  /** Manual commands from an operator (gateway only), sealed to the executor. */
+  commands: 'commands',
   actuate: 'actuate',
   dlq: 'dlq',
 } as const;
@@ -51,6 +54,8 @@ export const ConsumerName = {
   analyzerSamples: 'analyzer-samples',
   planner: 'planner',
   executor: 'executor',
+  /** The executor reading manual commands (one filter per durable on nats-server 2.9). */
+  executorCommands: 'executor-commands',
   knowledge: 'knowledge',
   /** Knowledge reading the dead-letter stream into its audit trail. */
   knowledgeDeadLetters: 'knowledge-dead-letters',
@@ -74,6 +79,15 @@ export const ServiceName = {
   agent: 'agent',
 } as const;
 export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
+
+/**
+ * The core-NATS inbox prefix of one identity (`_INBOX_<identity>`): replies to its requests, JetStream
+ * acks and pull deliveries arrive under it, and the NATS permissions let only that identity subscribe
+ * there, so no service can read another's replies.
+ */
+export function inboxPrefixOf(identity: string): string {
+  return `_INBOX_${identity}`;
+}
 
 /** Message headers mapek sets or reads. */
 export const Header = {

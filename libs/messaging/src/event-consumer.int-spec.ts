@@ -7,7 +7,7 @@ import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing
 import { JetStreamEventConsumer } from './event-consumer.js';
 import { JetStreamPublisher } from './event-publisher.js';
 import { PermanentHandlerError, TransientHandlerError } from './messaging.errors.js';
-import { ensureStreams } from './stream-setup.js';
+import { ensureStreams } from './topology.js';
 
 const prefix = 'mapek';
 const logger = createLogger('test', 'silent');

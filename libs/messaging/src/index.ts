@@ -2,7 +2,7 @@ export * from './messaging.errors.js';
 export * from './recent-ids.js';
 export * from './trace-context.js';
 export * from './nats-connection.js';
-export * from './stream-setup.js';
+export * from './topology.js';
 export * from './event-publisher.js';
 export * from './event-consumer.js';
 export * from './kv-store.js';

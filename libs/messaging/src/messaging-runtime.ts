@@ -1,11 +1,13 @@
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, NodeConnectionOptions } from '@nats-io/transport-node';
+import type { BucketName } from '@mapek/contracts';
 import type { Logger } from '@mapek/observability';
 import type { ServiceMetrics } from '@mapek/observability';
 import type { EnvelopeVerifier } from './event-consumer.js';
 import { JetStreamPublisher, type EnvelopeSigner } from './event-publisher.js';
 import { connectNats } from './nats-connection.js';
-import { ensureStreams } from './stream-setup.js';
+import type { KV } from './kv-store.js';
+import { bindBucket, ensureBucket, ensureStreams, verifyStreams } from './topology.js';
 
 export interface MessagingRuntimeOptions {
   readonly servers: string;
@@ -20,6 +22,13 @@ export interface MessagingRuntimeOptions {
   readonly verifier?: EnvelopeVerifier;
   /** Client TLS (mTLS with the service's certificate). */
   readonly tls?: NodeConnectionOptions['tls'];
+  /**
+   * Create or update the streams and buckets (true), or only check and bind to them (false: a
+   * service whose NATS user has no JetStream management rights; an administrator provisioned them).
+   */
+  readonly provision: boolean;
+  /** Core inbox prefix (`inboxPrefixOf(identity)`), so the NATS permissions can keep replies private. */
+  readonly inboxPrefix?: string;
 }
 
 /** One service's NATS connection, JetStream handles and publisher, created once in bootstrap. */
@@ -32,6 +41,7 @@ export class MessagingRuntime {
     readonly prefix: string,
     readonly replicas: number,
     readonly verifier: EnvelopeVerifier | undefined,
+    readonly provisions: boolean,
   ) {}
 
   static async connect(options: MessagingRuntimeOptions): Promise<MessagingRuntime> {
@@ -40,9 +50,16 @@ export class MessagingRuntime {
       name: `${options.service}/${options.instance}`,
       logger: options.logger,
       ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.inboxPrefix !== undefined ? { inboxPrefix: options.inboxPrefix } : {}),
     });
     const jsm = await jetstreamManager(nc);
-    await ensureStreams(jsm, { prefix: options.prefix, replicas: options.replicas });
+    try {
+      if (options.provision) await ensureStreams(jsm, { prefix: options.prefix, replicas: options.replicas });
+      else await verifyStreams(jsm, { prefix: options.prefix, replicas: options.replicas });
+    } catch (error) {
+      await nc.close();
+      throw error;
+    }
     const js = jetstream(nc);
     const publisher = new JetStreamPublisher({
       js,
@@ -51,7 +68,12 @@ export class MessagingRuntime {
       metrics: options.metrics,
       ...(options.signer ? { signer: options.signer } : {}),
     });
-    return new MessagingRuntime(nc, js, jsm, publisher, options.prefix, options.replicas, options.verifier);
+    return new MessagingRuntime(nc, js, jsm, publisher, options.prefix, options.replicas, options.verifier, options.provision);
+  }
+
+  /** The service's KV bucket: created with its settings when this runtime provisions, else bound to. */
+  async openBucket(bucket: BucketName): Promise<KV> {
+    return this.provisions ? ensureBucket(this.js, bucket, this.replicas) : bindBucket(this.js, bucket);
   }
 
   async close(): Promise<void> {

@@ -36,6 +36,17 @@ export class ContractViolationError extends MessagingError {
   readonly retryable = false;
 }
 
+/** The streams or buckets a service needs are missing or unreadable: the service refuses to start. */
+export class TopologyError extends MessagingError {
+  override readonly name = 'TopologyError';
+  readonly code: string;
+  readonly retryable = false;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
 /** Retry unless the error says it must not be retried; unknown errors are presumed transient. */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof MessagingError) return error.retryable;

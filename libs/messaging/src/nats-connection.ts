@@ -9,6 +9,8 @@ export interface NatsConnectOptions {
   readonly name: string;
   readonly logger: Logger;
   readonly tls?: NodeConnectionOptions['tls'];
+  /** Core inbox prefix; replies and JetStream deliveries arrive under it (see inboxPrefixOf). */
+  readonly inboxPrefix?: string;
   /** How long the first connect may take before the service refuses to start. */
   readonly connectTimeoutMs?: number;
 }
@@ -25,6 +27,7 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
     reconnectTimeWait: 500,
     timeout: options.connectTimeoutMs ?? 5000,
     ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.inboxPrefix !== undefined ? { inboxPrefix: options.inboxPrefix } : {}),
   });
   void (async () => {
     for await (const status of nc.status()) {

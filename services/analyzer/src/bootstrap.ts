@@ -1,6 +1,5 @@
 import { defaultDetectorConfig } from '@mapek/anomaly';
 import { BucketName, ConsumerName, ServiceName, StreamName } from '@mapek/contracts';
-import { openKv } from '@mapek/messaging';
 import { startService } from '@mapek/service-kit';
 import { analyzerConfig } from './analyzer.config.js';
 import { AnalyzerModule } from './analyzer.module.js';
@@ -29,7 +28,7 @@ export async function bootstrap(): Promise<void> {
           series: loadWatchedSeries(config.MAPEK_ANALYZER_WATCHED_SERIES_FILE),
           detector: { ...defaultDetectorConfig, warmupSamples: config.MAPEK_ANALYZER_WARMUP_SAMPLES },
         },
-        await openKv(runtime.js, BucketName.analyzerState, { replicas: runtime.replicas }),
+        await runtime.openBucket(BucketName.analyzerState),
       ),
   });
 }

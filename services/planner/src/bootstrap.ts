@@ -1,5 +1,4 @@
 import { BucketName, ConsumerName, ServiceName, StreamName } from '@mapek/contracts';
-import { openKv } from '@mapek/messaging';
 import { startService } from '@mapek/service-kit';
 import { KnowledgeClient } from './adapters/knowledge.client.js';
 import { loadRemediationRules } from './domain/remediation-rules.js';
@@ -27,7 +26,7 @@ export async function bootstrap(): Promise<void> {
           cooldownMs: config.MAPEK_PLANNER_COOLDOWN_MS,
           maxActionsPerHour: config.MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR,
         },
-        await openKv(runtime.js, BucketName.plannerPlans, { replicas: runtime.replicas, history: 5 }),
+        await runtime.openBucket(BucketName.plannerPlans),
         new KnowledgeClient(runtime.nc, runtime.prefix, config.MAPEK_PLANNER_KNOWLEDGE_TIMEOUT_MS),
       ),
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { eventRegistry } from '@mapek/contracts';
+import { eventRegistry, inboxPrefixOf } from '@mapek/contracts';
 import { renderNatsConfig } from './nats-config.renderer.js';
-import { natsPermissions } from './nats-permissions.js';
+import { durableConsumers, natsPermissions } from './nats-permissions.js';
 
 const permissions = natsPermissions('mapek');
 
@@ -27,32 +27,45 @@ describe('NATS permissions per identity', () => {
     const subscribers = Object.entries(permissions).filter(([, p]) => p.subscribe.allow.includes('mapek.actuate.>')).map(([name]) => name);
     expect(publishers).toEqual(['executor']);
     expect(subscribers).toEqual(['agent']);
-    expect(permissions.gateway.subscribe.deny).toContain('mapek.actuate.>');
+    expect(permissions.cli.subscribe.deny).toContain('mapek.actuate.>');
+    expect(permissions.gateway.subscribe.allow.some((subject) => subject.startsWith('mapek.'))).toBe(false);
   });
 
-  it('lets only the gateway publish decisions, commands and alerts (the cli may send commands)', () => {
+  it('lets only the gateway publish decisions and alerts, and the cli no loop events', () => {
     const owners = (subject: string) => Object.entries(permissions).filter(([, p]) => p.publish.allow.includes(subject)).map(([name]) => name);
     expect(owners('mapek.decisions.>')).toEqual(['gateway']);
     expect(owners('mapek.alerts.>')).toEqual(['gateway']);
-    expect(owners('mapek.commands.>')).toEqual(['gateway', 'cli']);
+    const loopSubjects = permissions.cli.publish.allow.filter((subject) => subject.startsWith('mapek.') && subject !== 'mapek.svc.>' && subject !== 'mapek.dlq.>');
+    expect(loopSubjects).toEqual([]);
   });
 
-  it('gives every JetStream client the API, ack and inbox rights, and the agent none', () => {
+  it('gives JetStream management (stream and bucket create, update, delete) to the cli identity alone', () => {
     for (const [name, p] of Object.entries(permissions)) {
-      if (name === 'agent') continue;
-      expect(p.publish.allow).toEqual(expect.arrayContaining(['$JS.API.>', '$JS.ACK.>']));
-      expect(p.subscribe.allow).toContain('_INBOX.>');
+      const manages = p.publish.allow.some((subject) => subject === '$JS.API.>' || /^\$JS\.API\.STREAM\.(CREATE|UPDATE|DELETE|PURGE)/.test(subject));
+      expect([name, manages]).toEqual([name, name === 'cli']);
+    }
+  });
+
+  it("lets each service control its own durable consumers and deny it the others' where it may read a stream", () => {
+    for (const [durable, { owner, stream }] of Object.entries(durableConsumers)) {
+      for (const [name, p] of Object.entries(permissions)) {
+        if (name === 'cli') continue;
+        const next = `$JS.API.CONSUMER.MSG.NEXT.${stream}.${durable}`;
+        const mayPull = p.publish.allow.includes(next) || (p.publish.allow.includes(`$JS.API.CONSUMER.MSG.NEXT.${stream}.*`) && !(p.publish.deny ?? []).includes(next));
+        expect([durable, name, mayPull]).toEqual([durable, name, name === owner]);
+        expect([durable, name, p.publish.allow.includes(`$JS.ACK.${stream}.${durable}.>`)]).toEqual([durable, name, name === owner]);
+        expect([durable, name, p.publish.allow.includes(`mapek.dlq.${durable}`)]).toEqual([durable, name, name === owner]);
+      }
+    }
+  });
+
+  it('gives every service identity its own inbox only, and the agent no JetStream at all', () => {
+    for (const [name, p] of Object.entries(permissions)) {
+      if (name === 'agent' || name === 'cli') continue;
+      const inboxes = p.subscribe.allow.filter((subject) => subject.startsWith('_INBOX'));
+      expect([name, inboxes]).toEqual([name, [`${inboxPrefixOf(name)}.>`]]);
     }
     expect(permissions.agent).toMatchObject({ publish: { allow: [], deny: ['>'] }, allowResponses: true });
-  });
-
-  it('lets each stateful service write its own KV bucket only', () => {
-    const kv = (name: keyof typeof permissions) => permissions[name].publish.allow.filter((subject) => subject.startsWith('$KV.'));
-    expect(kv('analyzer')).toEqual(['$KV.mapek_analyzer.>']);
-    expect(kv('planner')).toEqual(['$KV.mapek_plans.>']);
-    expect(kv('executor')).toEqual(['$KV.mapek_executions.>']);
-    expect(kv('gateway')).toEqual([]);
-    expect(kv('monitor')).toEqual([]);
   });
 
   it('renders one verify_and_map user per SPIFFE id', () => {

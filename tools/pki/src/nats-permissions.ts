@@ -1,4 +1,4 @@
-import { BucketName, eventRegistry, type EventType } from '@mapek/contracts';
+import { BucketName, ConsumerName, StreamName, SubjectKind, eventRegistry, inboxPrefixOf, type EventType } from '@mapek/contracts';
 import { IdentityName } from './service-identities.js';
 
 export interface SubjectPermissions {
@@ -8,16 +8,113 @@ export interface SubjectPermissions {
   readonly allowResponses: boolean;
 }
 
+/** Which service owns each durable consumer, and on which stream (the services' bootstraps create them). */
+export const durableConsumers: Readonly<Record<ConsumerName, { readonly owner: IdentityName; readonly stream: StreamName }>> = {
+  [ConsumerName.analyzer]: { owner: IdentityName.analyzer, stream: StreamName.events },
+  [ConsumerName.analyzerSamples]: { owner: IdentityName.analyzer, stream: StreamName.telemetry },
+  [ConsumerName.planner]: { owner: IdentityName.planner, stream: StreamName.events },
+  [ConsumerName.executor]: { owner: IdentityName.executor, stream: StreamName.events },
+  [ConsumerName.executorCommands]: { owner: IdentityName.executor, stream: StreamName.events },
+  [ConsumerName.knowledge]: { owner: IdentityName.knowledge, stream: StreamName.events },
+  [ConsumerName.knowledgeDeadLetters]: { owner: IdentityName.knowledge, stream: StreamName.deadLetter },
+};
+
+/** Which service writes each KV bucket; others may be granted reads. */
+const bucketOwners: Readonly<Record<BucketName, IdentityName>> = {
+  [BucketName.analyzerState]: IdentityName.analyzer,
+  [BucketName.plannerPlans]: IdentityName.planner,
+  [BucketName.executorExecutions]: IdentityName.executor,
+};
+
+const api = '$JS.API';
+const streamNames = Object.values(StreamName);
+
+/** A service's JetStream needs, turned into rights by {@link jetStreamRights}. */
+interface JetStreamNeeds {
+  /** Streams it reads with short-lived ordered consumers (the gateway's feed, the executor's history). */
+  readonly orderedReads?: readonly StreamName[];
+  /** Buckets it reads (keys, get) but does not write. */
+  readonly bucketReads?: readonly BucketName[];
+  /** Consumer info of every durable (the gateway's /status lag figures). */
+  readonly consumerInfo?: boolean;
+}
+
+interface Rights {
+  readonly publish: string[];
+  readonly publishDeny: string[];
+  readonly subscribe: string[];
+}
+
 /**
- * Rights every JetStream client needs: the JS API, acks, replies on its inbox, and the
- * max-deliveries advisory its consumers watch to dead-letter what the server gave up on.
+ * JetStream rights of one service identity, least privilege: no stream or bucket management (the
+ * `cli` identity provisions them), full control of its own durable consumers only, reads of the
+ * streams' info, and replies on its own inbox (`inboxPrefixOf`). Subject forms follow the
+ * JetStream API as nats.js v3 calls it on nats-server 2.9:
+ *   durable D on stream S   CONSUMER.{INFO,CREATE,DURABLE.CREATE,MSG.NEXT}.S.D[.filter], $JS.ACK.S.D.>,
+ *                           STREAM.MSG.GET.S (to copy a message the server gave up on to the DLQ),
+ *                           the max-deliveries advisory of S.D, and the dead-letter subject dlq.D
+ *   ordered read of S       CONSUMER.{CREATE,MSG.NEXT,DELETE,INFO}.S.<random name>, with every
+ *                           other service's durable on S denied (no stealing or redefining it)
+ *   bucket B                STREAM.INFO.KV_B, DIRECT.GET / STREAM.MSG.GET, ordered push consumers
+ *                           for keys() with their flow control ($JS.FC), and $KV.B.> for the owner
  */
-const jetStreamClient = {
-  publish: ['$JS.API.>', '$JS.ACK.>'],
-  subscribe: ['_INBOX.>', '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>'],
-} as const;
-/** KV puts of a service that checkpoints state: its own bucket only (analyzer, planner, executor). */
-const kvWriter = (bucket: BucketName) => [`$KV.${bucket}.>`] as const;
+export function jetStreamRights(identity: IdentityName, prefix: string, needs: JetStreamNeeds = {}): Rights {
+  const publish: string[] = [`${api}.INFO`, ...streamNames.map((stream) => `${api}.STREAM.INFO.${stream}`)];
+  const publishDeny: string[] = [];
+  const subscribe: string[] = [`${inboxPrefixOf(identity)}.>`];
+  const owned = (Object.entries(durableConsumers) as Array<[ConsumerName, (typeof durableConsumers)[ConsumerName]]>).filter(([, c]) => c.owner === identity);
+  for (const [durable, { stream }] of owned) {
+    publish.push(
+      `${api}.CONSUMER.INFO.${stream}.${durable}`,
+      `${api}.CONSUMER.CREATE.${stream}.${durable}`,
+      `${api}.CONSUMER.CREATE.${stream}.${durable}.>`,
+      `${api}.CONSUMER.DURABLE.CREATE.${stream}.${durable}`,
+      `${api}.CONSUMER.MSG.NEXT.${stream}.${durable}`,
+      `$JS.ACK.${stream}.${durable}.>`,
+      `${api}.STREAM.MSG.GET.${stream}`,
+      `${prefix}.${SubjectKind.dlq}.${durable}`,
+    );
+    subscribe.push(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${durable}`);
+  }
+  for (const stream of needs.orderedReads ?? []) {
+    publish.push(
+      `${api}.CONSUMER.CREATE.${stream}.*`,
+      `${api}.CONSUMER.CREATE.${stream}.*.>`,
+      `${api}.CONSUMER.MSG.NEXT.${stream}.*`,
+      `${api}.CONSUMER.DELETE.${stream}.*`,
+      `${api}.CONSUMER.INFO.${stream}.*`,
+    );
+    for (const [durable, consumer] of Object.entries(durableConsumers)) {
+      if (consumer.stream !== stream || consumer.owner === identity) continue;
+      publishDeny.push(
+        `${api}.CONSUMER.CREATE.${stream}.${durable}`,
+        `${api}.CONSUMER.CREATE.${stream}.${durable}.>`,
+        `${api}.CONSUMER.DURABLE.CREATE.${stream}.${durable}`,
+        `${api}.CONSUMER.MSG.NEXT.${stream}.${durable}`,
+        `${api}.CONSUMER.DELETE.${stream}.${durable}`,
+      );
+    }
+  }
+  if (needs.consumerInfo) {
+    for (const [durable, { stream }] of Object.entries(durableConsumers)) publish.push(`${api}.CONSUMER.INFO.${stream}.${durable}`);
+  }
+  const writes = (Object.entries(bucketOwners) as Array<[BucketName, IdentityName]>).filter(([, owner]) => owner === identity).map(([bucket]) => bucket);
+  for (const bucket of [...writes, ...(needs.bucketReads ?? [])]) {
+    const stream = `KV_${bucket}`;
+    publish.push(
+      `${api}.STREAM.INFO.${stream}`,
+      `${api}.DIRECT.GET.${stream}`,
+      `${api}.DIRECT.GET.${stream}.>`,
+      `${api}.STREAM.MSG.GET.${stream}`,
+      `${api}.CONSUMER.CREATE.${stream}.>`,
+      `${api}.CONSUMER.INFO.${stream}.*`,
+      `${api}.CONSUMER.DELETE.${stream}.*`,
+      `$JS.FC.${stream}.>`,
+    );
+  }
+  publish.push(...writes.map((bucket) => `$KV.${bucket}.>`));
+  return { publish: [...new Set(publish)], publishDeny: [...new Set(publishDeny)], subscribe };
+}
 
 /**
  * The event subjects an identity may publish: one per event type whose `emitters` in
@@ -33,62 +130,54 @@ export function eventSubjectsEmittedBy(identity: string, prefix: string): string
 
 /**
  * Who may publish and subscribe where, following the subject hierarchy of DESIGN.md §2
- * (prefix default `mapek`). Event subjects come from the registry's emitters. Consumers read their
- * inputs through JetStream pull consumers, so most identities need no core subscription on event
- * subjects: deliveries arrive on their _INBOX.
+ * (prefix default `mapek`). Event subjects come from the registry's emitters. Services read their
+ * inputs through JetStream pull consumers, so they need no core subscription on event subjects:
+ * deliveries arrive on their own inbox (`_INBOX_<identity>.>`), which no one else may read.
  *   monitor   → samples, symptoms            (receives alerts from the gateway)
- *   analyzer  → analyses, symptoms (the registry lets it emit derived symptoms); KV
- *   planner   → plans.{proposed,approved,rejected}; queries knowledge; KV
- *   executor  → executions, outcomes, actuate (core request to the agent); KV
- *   gateway   → decisions, commands, alerts; queries knowledge; reads everything but actuate
+ *   analyzer  → analyses, symptoms (the registry lets it emit derived symptoms); its KV bucket
+ *   planner   → plans.{proposed,approved,rejected}; queries knowledge; its KV bucket
+ *   executor  → executions, outcomes, actuate (core request to the agent); its KV bucket;
+ *               ordered reads of the event stream (symptom history)
+ *   gateway   → decisions, commands, alerts; queries knowledge; ordered reads of the event stream
+ *               (WebSocket feed), reads the plans bucket and every durable's info (/status)
  *   knowledge → answers mapek.svc.> (NATS services framework, $SRV discovery)
  *   agent     → only answers mapek.actuate.> requests; no JetStream
- *   cli       → commands and knowledge queries; reads everything but actuate
+ *   cli       → administrator: JetStream management (provisioning), knowledge queries, reads
+ *               everything but actuate, may re-file dead letters; sends no loop events
+ * No service may create, update or delete a stream or bucket, or touch another service's durable.
  */
 export function natsPermissions(prefix: string): Readonly<Record<IdentityName, SubjectPermissions>> {
   const s = (kind: string) => `${prefix}.${kind}.>`;
-  const dlq = s('dlq');
-  const readAll = { allow: [`${prefix}.>`, ...jetStreamClient.subscribe], deny: [s('actuate')] };
-  const emits = (identity: string) => eventSubjectsEmittedBy(identity, prefix);
+  const emits = (identity: IdentityName) => eventSubjectsEmittedBy(identity, prefix);
+  const service = (identity: IdentityName, extra: { publish?: string[]; subscribe?: string[]; subscribeDeny?: string[]; allowResponses?: boolean }, needs?: JetStreamNeeds): SubjectPermissions => {
+    const js = jetStreamRights(identity, prefix, needs);
+    return {
+      publish: { allow: [...emits(identity), ...(extra.publish ?? []), ...js.publish], ...(js.publishDeny.length > 0 ? { deny: js.publishDeny } : {}) },
+      subscribe: { allow: [...(extra.subscribe ?? []), ...js.subscribe], ...(extra.subscribeDeny ? { deny: extra.subscribeDeny } : {}) },
+      allowResponses: extra.allowResponses ?? false,
+    };
+  };
   return {
-    [IdentityName.monitor]: {
-      publish: { allow: [...emits(IdentityName.monitor), dlq, ...jetStreamClient.publish] },
-      subscribe: { allow: [s('alerts'), ...jetStreamClient.subscribe] },
-      allowResponses: false,
-    },
-    [IdentityName.analyzer]: {
-      publish: { allow: [...emits(IdentityName.analyzer), dlq, ...jetStreamClient.publish, ...kvWriter(BucketName.analyzerState)] },
-      subscribe: { allow: [...jetStreamClient.subscribe] },
-      allowResponses: false,
-    },
-    [IdentityName.planner]: {
-      publish: { allow: [...emits(IdentityName.planner), s('svc'), dlq, ...jetStreamClient.publish, ...kvWriter(BucketName.plannerPlans)] },
-      subscribe: { allow: [...jetStreamClient.subscribe] },
-      allowResponses: false,
-    },
-    [IdentityName.executor]: {
-      publish: { allow: [...emits(IdentityName.executor), s('actuate'), dlq, ...jetStreamClient.publish, ...kvWriter(BucketName.executorExecutions)] },
-      subscribe: { allow: [...jetStreamClient.subscribe] },
-      allowResponses: false,
-    },
-    [IdentityName.knowledge]: {
-      publish: { allow: [dlq, ...jetStreamClient.publish] },
-      subscribe: { allow: [s('svc'), '$SRV.>', ...jetStreamClient.subscribe] },
-      allowResponses: true,
-    },
-    [IdentityName.gateway]: {
-      publish: { allow: [...emits(IdentityName.gateway), s('commands'), s('alerts'), s('svc'), dlq, ...jetStreamClient.publish] },
-      subscribe: readAll,
-      allowResponses: false,
-    },
+    [IdentityName.monitor]: service(IdentityName.monitor, { subscribe: [s('alerts')] }),
+    [IdentityName.analyzer]: service(IdentityName.analyzer, {}),
+    [IdentityName.planner]: service(IdentityName.planner, { publish: [s('svc')] }),
+    [IdentityName.executor]: service(IdentityName.executor, { publish: [s('actuate')] }, { orderedReads: [StreamName.events] }),
+    [IdentityName.knowledge]: service(IdentityName.knowledge, { subscribe: [s('svc'), '$SRV.>'], allowResponses: true }),
+    [IdentityName.gateway]: service(
+      IdentityName.gateway,
+      { publish: [s('alerts'), s('svc')] },
+      { orderedReads: [StreamName.events], bucketReads: [BucketName.plannerPlans], consumerInfo: true },
+    ),
     [IdentityName.agent]: {
       publish: { allow: [], deny: ['>'] },
       subscribe: { allow: [s('actuate')] },
       allowResponses: true,
     },
+    // The operator's identity and the administrator of the NATS topology: `mapek provision` and the
+    // start command create the streams and buckets as cli. It sends no loop events.
     [IdentityName.cli]: {
-      publish: { allow: [s('commands'), s('svc'), ...jetStreamClient.publish] },
-      subscribe: readAll,
+      publish: { allow: [s('svc'), s('dlq'), '$JS.API.>', '$JS.ACK.>', '$JS.FC.>'] },
+      subscribe: { allow: [`${prefix}.>`, '_INBOX.>', `${inboxPrefixOf(IdentityName.cli)}.>`, '$JS.EVENT.>'], deny: [s('actuate')] },
       allowResponses: false,
     },
   };

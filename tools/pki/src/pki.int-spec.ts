@@ -10,6 +10,7 @@ import {
   pqcTlsClientOptions,
 } from '@mapek/pqc';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { inboxPrefixOf } from '@mapek/contracts';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -55,7 +56,9 @@ describe('mapek pki against a real nats-server', () => {
     return pqcTlsClientOptions({ cert: cert ?? '', key: key ?? '', ca: ca ?? '' }) as { cert: string; key: string; ca: string };
   };
   const connectAs = async (name: string) => {
-    const nc = await connect({ servers: url, tls: await tlsFor(name), reconnect: false, name });
+    // Service identities read replies on their own inbox only (the cli, an operator's tool, on _INBOX).
+    const inbox = name === 'cli' ? {} : { inboxPrefix: inboxPrefixOf(name) };
+    const nc = await connect({ servers: url, tls: await tlsFor(name), reconnect: false, name, ...inbox });
     connections.push(nc);
     return nc;
   };
@@ -99,7 +102,7 @@ describe('mapek pki against a real nats-server', () => {
   });
 
   it('lets the planner publish an approved plan, which a reader receives', async () => {
-    const reader = await connectAs('gateway');
+    const reader = await connectAs('cli');
     const subscription = reader.subscribe('mapek.plans.approved.>', { max: 1 });
     await reader.flush();
     const planner = await connectAs('planner');

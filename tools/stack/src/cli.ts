@@ -9,7 +9,8 @@
  *   --any-free-port           skip the usual ports (4222, 5432, 8080, …): a second stack beside the first
  *
  * Environment: NATS_URL and DATABASE_URL use existing servers instead of spawning nats-server and
- * PGlite; MAPEK_SUBJECT_PREFIX, LOG_LEVEL and MAPEK_SCRAPE_INTERVAL_MS are passed on.
+ * PGlite; MAPEK_SUBJECT_PREFIX, MAPEK_STREAM_REPLICAS, LOG_LEVEL and MAPEK_SCRAPE_INTERVAL_MS are passed on.
+ * Before the services start, the streams and KV buckets are provisioned as the `cli` identity.
  * MAPEK_SECURITY=off runs without identities, signatures, mTLS and HTTPS (on by default when the
  * stack spawns nats-server; credentials are created in <data-dir>/certs on first run).
  */
@@ -65,6 +66,7 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, signal: A
   const databaseUrl = nonEmpty(env['DATABASE_URL']);
   const subjectPrefix = nonEmpty(env['MAPEK_SUBJECT_PREFIX']);
   const logLevel = nonEmpty(env['LOG_LEVEL']);
+  const streamReplicas = positiveInteger('MAPEK_STREAM_REPLICAS', env['MAPEK_STREAM_REPLICAS']);
   const scrapeIntervalMs = positiveInteger('MAPEK_SCRAPE_INTERVAL_MS', env['MAPEK_SCRAPE_INTERVAL_MS']);
   const readyTimeoutMs = positiveInteger('--ready-timeout-ms', values['ready-timeout-ms']);
   const securityVariable = nonEmpty(env['MAPEK_SECURITY']);
@@ -80,6 +82,7 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, signal: A
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(subjectPrefix ? { subjectPrefix } : {}),
     ...(logLevel ? { logLevel } : {}),
+    ...(streamReplicas ? { streamReplicas } : {}),
     ...(scrapeIntervalMs ? { scrapeIntervalMs } : {}),
     ...(readyTimeoutMs ? { readyTimeoutMs } : {}),
     ...(securityVariable ? { security: securityVariable } : {}),

@@ -7,6 +7,7 @@ const context: EnvironmentContext = {
   databaseUrl: 'postgres://postgres@127.0.0.1:5433/postgres',
   databasePoolSize: 1,
   subjectPrefix: 'mapek',
+  streamReplicas: 1,
   logLevel: 'info',
   scrapeIntervalMs: 1000,
   demo: { name: 'demo-app', port: 8001 },
@@ -19,13 +20,15 @@ function service(name: string) {
 }
 
 describe('serviceEnvironment', () => {
-  it('gives a loop service NATS, the subject prefix and its HTTP port on 127.0.0.1', () => {
+  it('gives a loop service NATS, the subject prefix, its HTTP port on 127.0.0.1, and binds it to the provisioned streams', () => {
     expect(serviceEnvironment(service(ServiceName.planner), 9103, context)).toEqual({
       NATS_URL: 'nats://127.0.0.1:4333',
       MAPEK_SUBJECT_PREFIX: 'mapek',
       LOG_LEVEL: 'info',
       MAPEK_HTTP_PORT: '9103',
       MAPEK_HTTP_HOST: '127.0.0.1',
+      MAPEK_NATS_PROVISION: 'false',
+      MAPEK_STREAM_REPLICAS: '1',
     });
   });
 

@@ -7,6 +7,8 @@ export interface EnvironmentContext {
   /** Set when the database takes a limited number of connections (embedded PGlite: 1). */
   readonly databasePoolSize: number | undefined;
   readonly subjectPrefix: string;
+  /** Replicas of the streams and buckets (the stack provisioned them with this). */
+  readonly streamReplicas: number;
   readonly logLevel: string;
   readonly scrapeIntervalMs: number;
   /** The demo app the monitor scrapes, when it is part of the stack. */
@@ -46,7 +48,15 @@ export function serviceEnvironment(service: ServiceDefinition, port: number, con
     case ServiceRole.demo:
       return { ...shared, ...identity('agent'), PORT: String(port), MAPEK_TARGET: service.name };
     case ServiceRole.loop: {
-      const env: Record<string, string> = { ...shared, ...identity(service.name), MAPEK_HTTP_PORT: String(port), MAPEK_HTTP_HOST: '127.0.0.1' };
+      // The stack provisioned the streams and buckets as the administrator: services only bind.
+      const env: Record<string, string> = {
+        ...shared,
+        ...identity(service.name),
+        MAPEK_HTTP_PORT: String(port),
+        MAPEK_HTTP_HOST: '127.0.0.1',
+        MAPEK_NATS_PROVISION: 'false',
+        MAPEK_STREAM_REPLICAS: String(context.streamReplicas),
+      };
       if (service.name === ServiceName.knowledge && context.databaseUrl !== undefined) {
         env['DATABASE_URL'] = context.databaseUrl;
         if (context.databasePoolSize !== undefined) env['MAPEK_DATABASE_POOL_SIZE'] = String(context.databasePoolSize);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPkiOptions, initPki } from '@mapek/pki';
+import { inboxPrefixOf } from '@mapek/contracts';
 import { pqcTlsClientOptions } from '@mapek/pqc';
 import type { NatsClientTls } from './nats-server.js';
 
@@ -45,4 +46,17 @@ export function natsClientTls(certsDir: string, identity: string): NatsClientTls
   const key = read(join(certsDir, identity, 'tls.key'));
   const ca = read(caFileOf(certsDir));
   return { ...pqcTlsClientOptions({ cert, key, ca }), cert, key, ca, rejectUnauthorized: true };
+}
+
+/**
+ * nats.js connect options to act as one identity: its certificate (when `certsDir` is given) and
+ * its own inbox prefix, the only inbox a service identity may read; `cli`, the operator's tool,
+ * keeps nats.js's default `_INBOX`.
+ */
+export function identityConnectOptions(servers: string, certsDir: string | undefined, identity: string): { servers: string; tls?: NatsClientTls; inboxPrefix?: string } {
+  return {
+    servers,
+    ...(certsDir === undefined ? {} : { tls: natsClientTls(certsDir, identity) }),
+    ...(identity === 'cli' ? {} : { inboxPrefix: inboxPrefixOf(identity) }),
+  };
 }

@@ -17,6 +17,8 @@ export interface StackOptions {
   readonly services?: readonly ServiceDefinition[];
   /** Extra environment per service name, applied last (e.g. shorter windows in e2e tests). */
   readonly serviceEnv?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Replicas of the streams and buckets the stack provisions (3 against a NATS cluster). Default 1. */
+  readonly streamReplicas?: number;
   /** MAPEK_SUBJECT_PREFIX for every service. Default `mapek`. */
   readonly subjectPrefix?: string;
   /** LOG_LEVEL for every service. Default `info`. */

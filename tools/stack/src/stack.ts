@@ -4,11 +4,13 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEmbeddedPostgres } from './embedded-postgres.js';
 import { ManagedProcess, type OutputSink, type ProcessExit } from './managed-process.js';
+import { defaultPkiOptions, isIdentityName, rotateIdentity } from '@mapek/pki';
 import { createNatsServer, findNatsServer } from './nats-server.js';
+import { provisionNats } from './nats-provisioner.js';
 import { PortAllocator } from './port-allocator.js';
 import { redactUrl } from './redact-url.js';
 import { httpOkProbe, httpsOkProbe, waitForReady } from './readiness.js';
-import { caFileOf, ensureStackCredentials, natsClientTls } from './stack-credentials.js';
+import { caFileOf, ensureStackCredentials, identityConnectOptions, natsClientTls } from './stack-credentials.js';
 import type { NatsClientTls } from './nats-server.js';
 import { DEFAULT_SERVICES, INFRASTRUCTURE_PORTS, InfrastructureName, READINESS_PATH, ServiceName, ServiceRole, type ServiceDefinition } from './service-catalog.js';
 import { serviceEnvironment } from './service-environment.js';
@@ -45,6 +47,18 @@ export interface Stack {
   readonly caFile: string | undefined;
   /** nats.js TLS options to connect as one identity (default `cli`); undefined with security off. */
   natsTls(identity?: string): NatsClientTls | undefined;
+  /**
+   * nats.js connect options to act as one identity (default `cli`): servers, TLS with its
+   * certificate, and its own inbox prefix (service identities may read replies only there).
+   */
+  natsConnectOptions(identity?: string): { servers: string; tls?: NatsClientTls; inboxPrefix?: string };
+  /**
+   * Rotates one identity's keys (`mapek pki rotate`): new ML-DSA-65 and X-Wing keys and
+   * certificate, the old keys kept valid for `overlapHours`, a new CA-signed trust bundle that
+   * running services pick up without a restart. Restart that identity's service to sign with the
+   * new key. Throws with security off.
+   */
+  rotateIdentity(identity: string, overlapHours?: number): Promise<void>;
   /** `http://localhost:<port>` of the demo app; throws when the stack has no demo app. */
   readonly demoUrl: string;
   readonly dataDir: string;
@@ -203,6 +217,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await startMember(InfrastructureName.natsServer, { component: nats, stage: Stage.nats });
     }
 
+    // The streams and buckets, created by the administrator identity: the services' NATS users may
+    // only bind to them.
+    const subjectPrefix = options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix;
+    const provisioned = await provisionNats({
+      natsUrl,
+      prefix: subjectPrefix,
+      replicas: options.streamReplicas ?? 1,
+      ...(certsDir !== undefined ? { tls: natsClientTls(certsDir, 'cli') } : {}),
+    });
+    notice(`provisioned NATS: streams ${provisioned.streams.join(', ')}; buckets ${provisioned.buckets.join(', ')}`);
+
     // Database
     let databaseUrl: string | undefined;
     let databaseMaxConnections: number | undefined;
@@ -234,7 +259,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       natsUrl,
       databaseUrl,
       databasePoolSize: databaseMaxConnections,
-      subjectPrefix: options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix,
+      subjectPrefix,
+      streamReplicas: options.streamReplicas ?? 1,
       logLevel: options.logLevel ?? STACK_DEFAULTS.logLevel,
       scrapeIntervalMs: options.scrapeIntervalMs ?? STACK_DEFAULTS.scrapeIntervalMs,
       demo: demo ? { name: demo.name, port: servicePorts.get(demo.name) ?? 0 } : undefined,
@@ -330,6 +356,12 @@ function buildStack(parts: StackParts): Stack {
     certsDir: parts.certsDir,
     caFile: parts.certsDir === undefined ? undefined : caFileOf(parts.certsDir),
     natsTls: (identity = 'cli') => (parts.certsDir === undefined ? undefined : natsClientTls(parts.certsDir, identity)),
+    rotateIdentity: async (identity, overlapHours = 1) => {
+      if (parts.certsDir === undefined) throw new StackStateError('the stack runs without security: there are no identities to rotate');
+      if (!isIdentityName(identity)) throw new StackStateError(`no identity named "${identity}"`);
+      await rotateIdentity({ ...defaultPkiOptions, out: parts.certsDir }, identity, overlapHours);
+    },
+    natsConnectOptions: (identity = 'cli') => identityConnectOptions(parts.natsUrl, parts.certsDir, identity),
     ports: parts.ports,
     processes,
     serviceUrl: (name) => urlOf(name, name),

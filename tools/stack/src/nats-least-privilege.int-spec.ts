@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { BucketName, ConsumerName, StreamName, inboxPrefixOf, subjects } from '@mapek/contracts';
+import { MessagingRuntime, TopologyError, bindBucket, bucketStreamName, ensureBucket } from '@mapek/messaging';
+import { ServiceMetrics, createLogger } from '@mapek/observability';
+import type { NatsServer } from './nats-server.js';
+import { provisionNats } from './nats-provisioner.js';
+import { startSecureNatsServer } from './secure-nats.fixture.js';
+import { identityConnectOptions, natsClientTls } from './stack-credentials.js';
+
+const prefix = 'mapek';
+const logger = createLogger('test', 'silent');
+const permissionDenied = /permission/i;
+
+/**
+ * Least privilege on NATS, against a real nats-server configured by the tooling: only the
+ * administrator identity (`cli`) manages streams and buckets; each service binds to them, controls
+ * its own durable consumers only, writes its own bucket only and reads replies on its own inbox only.
+ */
+describe('NATS least privilege per identity', () => {
+  let dataDir: string;
+  let certsDir: string;
+  let server: NatsServer;
+  const connections: NatsConnection[] = [];
+
+  /** Connects as one identity; `sharedInbox` uses nats.js's default `_INBOX` instead of the identity's own. */
+  const connectAs = async (identity: string, sharedInbox = false) => {
+    const options = sharedInbox ? { servers: server.url, tls: natsClientTls(certsDir, identity) } : identityConnectOptions(server.url, certsDir, identity);
+    const nc = await connect({ ...options, reconnect: false, name: identity });
+    connections.push(nc);
+    return nc;
+  };
+  /** The planner's messaging runtime as the service starts it with an identity: bind, never provision. */
+  const bindAsPlanner = () =>
+    MessagingRuntime.connect({
+      servers: server.url,
+      service: 'planner',
+      instance: 'test',
+      prefix,
+      replicas: 1,
+      provision: false,
+      inboxPrefix: inboxPrefixOf('planner'),
+      tls: natsClientTls(certsDir, 'planner'),
+      logger,
+      metrics: new ServiceMetrics('planner'),
+    });
+  const managerOf = async (identity: string): Promise<JetStreamManager> => jetstreamManager(await connectAs(identity), { timeout: 2000 });
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'mapek-least-privilege-'));
+    ({ server, certsDir } = await startSecureNatsServer(dataDir, prefix));
+  });
+
+  afterAll(async () => {
+    await Promise.all(connections.map((nc) => nc.close()));
+    await server?.process.stop('SIGTERM', 5000);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses a service that binds before the administrator provisioned, with a readable reason', async () => {
+    const attempt = bindAsPlanner();
+    await expect(attempt).rejects.toThrow(TopologyError);
+    await expect(attempt).rejects.toThrow(/stream MAPEK_\w+ does not exist: provision the NATS topology first/);
+  });
+
+  it('does not let a service create a stream or a bucket', async () => {
+    const analyzer = await managerOf('analyzer');
+    await expect(analyzer.streams.add({ name: StreamName.events, subjects: [`${prefix}.symptoms.>`] })).rejects.toThrow(permissionDenied);
+    await expect(ensureBucket(jetstream(await connectAs('planner')), BucketName.plannerPlans, 1)).rejects.toThrow(permissionDenied);
+  });
+
+  it('lets the administrator provision every stream and bucket, idempotently', async () => {
+    const tls = natsClientTls(certsDir, 'cli');
+    const first = await provisionNats({ natsUrl: server.url, prefix, replicas: 1, tls });
+    const again = await provisionNats({ natsUrl: server.url, prefix, replicas: 1, tls });
+    expect(again).toEqual(first);
+    expect(first.streams).toEqual([StreamName.telemetry, StreamName.events, StreamName.deadLetter]);
+    expect(first.buckets).toEqual(Object.values(BucketName));
+    const admin = await managerOf('cli');
+    for (const bucket of first.buckets) await expect(admin.streams.info(bucketStreamName(bucket))).resolves.toBeDefined();
+  });
+
+  it('lets a service bind to the provisioned streams and its bucket without management rights', async () => {
+    const runtime = await bindAsPlanner();
+    try {
+      const plans = await runtime.openBucket(BucketName.plannerPlans);
+      const revision = await plans.put('plan.least-privilege', '{}');
+      expect((await plans.get('plan.least-privilege'))?.revision).toBe(revision);
+      const keys: string[] = [];
+      for await (const key of await plans.keys()) keys.push(key);
+      expect(keys).toEqual(['plan.least-privilege']);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('does not let a service update or delete a stream', async () => {
+    const executor = await managerOf('executor');
+    await expect(executor.streams.update(StreamName.events, { max_age: 1 })).rejects.toThrow(permissionDenied);
+    await expect(executor.streams.delete(StreamName.events)).rejects.toThrow(permissionDenied);
+    await expect(executor.streams.purge(StreamName.events)).rejects.toThrow(permissionDenied);
+    await expect((await managerOf('cli')).streams.info(StreamName.events)).resolves.toMatchObject({ config: { name: StreamName.events } });
+  });
+
+  it("lets a service create its own durable consumer but not redefine, read or delete another's", async () => {
+    const planner = await managerOf('planner');
+    await planner.consumers.add(StreamName.events, { durable_name: ConsumerName.planner, ack_policy: AckPolicy.Explicit });
+    await expect(planner.consumers.info(StreamName.events, ConsumerName.planner)).resolves.toMatchObject({ name: ConsumerName.planner });
+
+    const analyzer = await managerOf('analyzer');
+    await expect(analyzer.consumers.add(StreamName.events, { durable_name: ConsumerName.planner, ack_policy: AckPolicy.None })).rejects.toThrow(permissionDenied);
+    await expect(analyzer.consumers.info(StreamName.events, ConsumerName.planner)).rejects.toThrow(permissionDenied);
+    await expect(analyzer.consumers.delete(StreamName.events, ConsumerName.planner)).rejects.toThrow(permissionDenied);
+
+    // The gateway reads the stream with ordered consumers of its own, yet may not take the planner's messages.
+    const gatewayConnection = await connectAs('gateway');
+    const gateway = await jetstreamManager(gatewayConnection, { timeout: 2000 });
+    await expect(gateway.consumers.delete(StreamName.events, ConsumerName.planner)).rejects.toThrow(permissionDenied);
+    await expect(gateway.consumers.add(StreamName.events, { durable_name: ConsumerName.planner, ack_policy: AckPolicy.None })).rejects.toThrow(permissionDenied);
+    const plannerDurable = await jetstream(await connectAs('planner')).consumers.get(StreamName.events, ConsumerName.planner);
+    expect(plannerDurable).toBeDefined();
+    const stolen = gatewayConnection.request(`$JS.API.CONSUMER.MSG.NEXT.${StreamName.events}.${ConsumerName.planner}`, JSON.stringify({ batch: 1, no_wait: true }), { timeout: 2000 });
+    await expect(stolen).rejects.toThrow(permissionDenied);
+    await expect(planner.consumers.info(StreamName.events, ConsumerName.planner)).resolves.toMatchObject({ name: ConsumerName.planner });
+  });
+
+  it('lets the gateway follow the event stream with an ordered consumer', async () => {
+    const gateway = jetstream(await connectAs('gateway'));
+    const monitor = jetstream(await connectAs('monitor'));
+    const ordered = await gateway.consumers.get(StreamName.events, { deliver_policy: DeliverPolicy.All });
+    await monitor.publish(subjects.symptoms('least-privilege', prefix), '{"probe":true}');
+    const message = await ordered.next({ expires: 5000 });
+    expect(message?.subject).toBe(subjects.symptoms('least-privilege', prefix));
+  });
+
+  it("does not let a service write another's bucket", async () => {
+    const analyzer = jetstream(await connectAs('analyzer'));
+    await expect(analyzer.publish(`$KV.${BucketName.plannerPlans}.plan.x`, '{}', { timeout: 2000 })).rejects.toThrow(permissionDenied);
+    await expect(bindBucket(analyzer, BucketName.plannerPlans)).rejects.toThrow(/may not be read by this NATS user/);
+  });
+
+  it("does not let a service read another's inbox, nor use the shared one", async () => {
+    const analyzer = await connectAs('analyzer');
+    const denied = new Promise<Error>((resolve) => {
+      analyzer.subscribe(`${inboxPrefixOf('executor')}.>`, {
+        callback: (error) => {
+          if (error) resolve(error);
+        },
+      });
+    });
+    await expect(denied).resolves.toThrow(permissionDenied);
+    // A service on the shared _INBOX gets no replies at all: its requests cannot even subscribe.
+    const shared = await connectAs('analyzer', true);
+    await expect(shared.request(`$JS.API.INFO`, '', { timeout: 2000 })).rejects.toThrow();
+  });
+
+  it('gives no JetStream rights at all to the agent identity', async () => {
+    const agent = await connectAs('agent', true);
+    await expect(agent.request('$JS.API.INFO', '', { timeout: 2000 })).rejects.toThrow(permissionDenied);
+  });
+});
