@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { analysisV1Schema } from './events/analysis.schema.js';
+import { commandV1Schema } from './events/command.schema.js';
 import { decisionV1Schema } from './events/decision.schema.js';
 import { executionV1Schema } from './events/execution.schema.js';
 import { outcomeV1Schema } from './events/outcome.schema.js';
@@ -76,6 +77,14 @@ export const eventRegistry = {
     subjectKind: SubjectKind.outcomes,
     stream: StreamName.events,
     emitters: [ServiceName.executor],
+  },
+  /** A manual command from an operator; its spec is sealed to the executor (see commandV1Schema). */
+  command: {
+    version: 1,
+    schema: commandV1Schema,
+    subjectKind: SubjectKind.commands,
+    stream: StreamName.events,
+    emitters: [ServiceName.gateway],
   },
 } as const;
 

@@ -11,5 +11,6 @@ export * from './events/decision.schema.js';
 export * from './events/execution.schema.js';
 export * from './events/outcome.schema.js';
 export * from './events/actuation.schema.js';
+export * from './events/command.schema.js';
 export * from './event-registry.js';
 export * from './envelope.schema.js';

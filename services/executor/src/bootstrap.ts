@@ -1,12 +1,18 @@
-import { BucketName, ConsumerName, ServiceName, StreamName } from '@mapek/contracts';
-import { openKv } from '@mapek/messaging';
+import { BucketName, ServiceName } from '@mapek/contracts';
 import { createRequestSealer } from '@mapek/pqc';
-import { startService } from '@mapek/service-kit';
+import { startService, type ServiceSecurity } from '@mapek/service-kit';
 import { AgentEffector } from './adapters/agent.effector.js';
+import { CommandOpener } from './adapters/command-opener.js';
 import { EscalationEffector } from './adapters/escalation.effector.js';
 import { SymptomHistory } from './adapters/symptom-history.js';
 import { executorConfig } from './executor.config.js';
+import { executorConsumers } from './executor.consumers.js';
 import { ExecutorModule } from './executor.module.js';
+
+/** Commands must come sealed to this identity when there is one, in clear only without. */
+function commandOpenerOf(security: ServiceSecurity | undefined): CommandOpener {
+  return new CommandOpener(security && { identity: security.identity, sealer: security.sealer });
+}
 
 export async function bootstrap(): Promise<void> {
   await startService({
@@ -14,12 +20,13 @@ export async function bootstrap(): Promise<void> {
     defaultPort: 9104,
     config: executorConfig,
     ownedPrefix: 'MAPEK_EXECUTOR_',
-    consumers: ({ config }) => [{
-      stream: StreamName.events,
-      durable: ConsumerName.executor,
-      ackWaitMs: config.MAPEK_ACK_WAIT_MS,
-      concurrency: config.MAPEK_EXECUTOR_MAX_CONCURRENT,
-    }],
+    consumers: ({ config, runtime, security }) =>
+      executorConsumers({
+        ackWaitMs: config.MAPEK_ACK_WAIT_MS,
+        concurrency: config.MAPEK_EXECUTOR_MAX_CONCURRENT,
+        verifier: runtime.verifier,
+        commands: commandOpenerOf(security),
+      }),
     module: async ({ config, runtime, logger, security }) =>
       ExecutorModule.forRoot(
         {
@@ -28,8 +35,9 @@ export async function bootstrap(): Promise<void> {
           stepRetries: config.MAPEK_EXECUTOR_STEP_RETRIES,
           breakerFailures: config.MAPEK_EXECUTOR_BREAKER_FAILURES,
           breakerResetMs: config.MAPEK_EXECUTOR_BREAKER_RESET_MS,
+          commandStepTimeoutMs: config.MAPEK_EXECUTOR_COMMAND_TIMEOUT_MS,
         },
-        await openKv(runtime.js, BucketName.executorExecutions, { replicas: runtime.replicas }),
+        await runtime.openBucket(BucketName.executorExecutions),
         {
           agent: new AgentEffector(
             runtime.nc,
@@ -39,6 +47,7 @@ export async function bootstrap(): Promise<void> {
           escalation: new EscalationEffector(logger),
         },
         new SymptomHistory(runtime.js, runtime.prefix, runtime.verifier),
+        commandOpenerOf(security),
       ),
   });
 }

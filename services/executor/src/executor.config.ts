@@ -7,5 +7,6 @@ export const executorConfig = {
   MAPEK_EXECUTOR_STEP_RETRIES: { schema: env.integer(2, 0, 10), description: 'retries of a step whose effector timed out or was unreachable' },
   MAPEK_EXECUTOR_BREAKER_FAILURES: { schema: env.integer(5, 1), description: 'consecutive effector failures that open its circuit breaker' },
   MAPEK_EXECUTOR_BREAKER_RESET_MS: { schema: env.integer(30_000, 100), description: 'how long an open breaker waits before a half-open trial' },
-  MAPEK_ACK_WAIT_MS: { schema: env.integer(30_000, 1000), description: 'JetStream ack wait of the executor consumer' },
+  MAPEK_EXECUTOR_COMMAND_TIMEOUT_MS: { schema: env.integer(10_000, 100, 600_000), description: 'timeout of the one step of a manual command' },
+  MAPEK_ACK_WAIT_MS: { schema: env.integer(30_000, 1000), description: 'JetStream ack wait of the executor consumers' },
 } satisfies ConfigSpec;

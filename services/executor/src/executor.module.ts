@@ -1,11 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { KV } from '@mapek/messaging';
+import type { CommandOpener } from './adapters/command-opener.js';
 import type { SymptomHistory } from './adapters/symptom-history.js';
-import { EFFECTORS, EXECUTOR_KV, EXECUTOR_SETTINGS, ExecutionHandler, SYMPTOM_HISTORY, type EffectorSet, type ExecutorSettings } from './handlers/execution.handler.js';
+import { EFFECTORS, EXECUTOR_KV, EXECUTOR_SETTINGS, ExecutionService, SYMPTOM_HISTORY, type EffectorSet, type ExecutorSettings } from './domain/execution.service.js';
+import { COMMAND_OPENER, CommandHandler } from './handlers/command.handler.js';
+import { ExecutionHandler } from './handlers/execution.handler.js';
 
 @Module({})
 export class ExecutorModule {
-  static forRoot(settings: ExecutorSettings, kv: KV, effectors: EffectorSet, history: SymptomHistory): DynamicModule {
+  static forRoot(settings: ExecutorSettings, kv: KV, effectors: EffectorSet, history: SymptomHistory, commands: CommandOpener): DynamicModule {
     return {
       module: ExecutorModule,
       providers: [
@@ -13,7 +16,10 @@ export class ExecutorModule {
         { provide: EXECUTOR_KV, useValue: kv },
         { provide: EFFECTORS, useValue: effectors },
         { provide: SYMPTOM_HISTORY, useValue: history },
+        { provide: COMMAND_OPENER, useValue: commands },
+        ExecutionService,
         ExecutionHandler,
+        CommandHandler,
       ],
     };
   }

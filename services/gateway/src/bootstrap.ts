@@ -1,10 +1,10 @@
 import fastifyWebsocket from '@fastify/websocket';
 import { BucketName, KnowledgeEndpoint, ServiceName } from '@mapek/contracts';
-import { openKv } from '@mapek/messaging';
 import { startService } from '@mapek/service-kit';
+import { CommandSealer } from './adapters/command-sealer.js';
 import { EventFeed } from './adapters/event-feed.js';
 import { KnowledgeClient } from './adapters/knowledge.client.js';
-import { gatewayConfig } from './gateway.config.js';
+import { commandsEnabled, gatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
 import { registerWebSocket } from './handlers/websocket.gateway.js';
 
@@ -27,11 +27,13 @@ export async function bootstrap(): Promise<void> {
     bodyLimitBytes: (config) => config.MAPEK_GATEWAY_BODY_LIMIT_BYTES,
     // HTTPS/WSS with the gateway's certificate (hybrid X25519MLKEM768 preferred) when an identity is configured.
     https: true,
-    module: async ({ config, runtime, logger, health }) => {
+    module: async ({ config, runtime, logger, health, security }) => {
       const knowledge = new KnowledgeClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_KNOWLEDGE_TIMEOUT_MS);
       health.register('knowledge', () => knowledge.query(KnowledgeEndpoint.insights).then(() => undefined), { critical: false });
       feed = new EventFeed(runtime.js, logger, runtime.verifier);
-      return GatewayModule.forRoot(knowledge, await openKv(runtime.js, BucketName.plannerPlans, { replicas: runtime.replicas, history: 5 }), feed);
+      // Manual commands are sealed to the executor with the trust bundle the gateway already holds.
+      const commands = { enabled: commandsEnabled(config), sealer: new CommandSealer(security && { sealer: security.sealer, trust: security.trust }) };
+      return GatewayModule.forRoot(knowledge, await runtime.openBucket(BucketName.plannerPlans), feed, commands);
     },
     configure: async (app, { config, logger }) => {
       app.enableCors({ origin: config.MAPEK_GATEWAY_ALLOWED_ORIGINS, methods: ['GET', 'POST'] });

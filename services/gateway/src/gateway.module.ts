@@ -1,7 +1,9 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { KV } from '@mapek/messaging';
+import type { CommandSealer } from './adapters/command-sealer.js';
 import type { EventFeed } from './adapters/event-feed.js';
 import type { KnowledgeClient } from './adapters/knowledge.client.js';
+import { COMMAND_SEALER, COMMANDS_ENABLED, CommandsController } from './handlers/commands.controller.js';
 import { DocsController } from './handlers/docs.controller.js';
 import { IncidentsController, KNOWLEDGE } from './handlers/incidents.controller.js';
 import { KnowledgeController } from './handlers/knowledge.controller.js';
@@ -14,14 +16,16 @@ export const EVENT_FEED = Symbol.for('mapek.gateway.feed');
 export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(EVENT_FEED) private readonly feed: EventFeed) {}
 
-  static forRoot(knowledge: KnowledgeClient, plans: KV, feed: EventFeed): DynamicModule {
+  static forRoot(knowledge: KnowledgeClient, plans: KV, feed: EventFeed, commands: { readonly enabled: boolean; readonly sealer: CommandSealer }): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [IncidentsController, PlansController, KnowledgeController, StatusController, DocsController],
+      controllers: [IncidentsController, PlansController, CommandsController, KnowledgeController, StatusController, DocsController],
       providers: [
         { provide: KNOWLEDGE, useValue: knowledge },
         { provide: PLANS_KV, useValue: plans },
         { provide: EVENT_FEED, useValue: feed },
+        { provide: COMMANDS_ENABLED, useValue: commands.enabled },
+        { provide: COMMAND_SEALER, useValue: commands.sealer },
       ],
     };
   }

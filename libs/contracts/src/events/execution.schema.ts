@@ -28,7 +28,11 @@ export const stepResultSchema = z.object({
 });
 export type StepResult = z.infer<typeof stepResultSchema>;
 
-/** A change in an execution's status; one execution per plan, executionId derived from planId. */
+/**
+ * A change in an execution's status; one execution per plan, executionId derived from planId.
+ * A manual command (`command` event) runs as a one-step plan whose `planId` is the command's
+ * `commandId`; its executionId is derived from the command event's id, so a redelivery runs it once.
+ */
 export const executionV1Schema = z.object({
   executionId: uuidSchema,
   planId: uuidSchema,

@@ -10,7 +10,7 @@ export const OutcomeKind = {
 } as const;
 export type OutcomeKind = (typeof OutcomeKind)[keyof typeof OutcomeKind];
 
-/** What the verification window saw after an execution. */
+/** What the verification window saw after an execution (for a manual command: `planId` = commandId, cause `unknown`). */
 export const outcomeV1Schema = z.object({
   executionId: uuidSchema,
   planId: uuidSchema,

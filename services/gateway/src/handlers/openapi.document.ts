@@ -1,3 +1,6 @@
+import { ActionType } from '@mapek/contracts';
+import { MAX_COMMAND_PARAMS_BYTES } from '../domain/command-request.js';
+
 /** The gateway's API as OpenAPI 3.1, served at /docs/openapi.json and rendered at /docs. */
 const error = { $ref: '#/components/schemas/Error' };
 const uuidParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
@@ -45,6 +48,41 @@ export const openApiDocument = {
     },
     '/api/v1/plans/{id}/reject': {
       post: { summary: 'Reject a pending plan', parameters: [uuidParam], requestBody: decisionBody, responses: { '202': { description: 'decision published' }, ...errors, '409': { description: 'not pending' } } },
+    },
+    '/api/v1/commands': {
+      post: {
+        summary: 'Send a manual command to the executor, which runs it as a one-step plan (signed by the gateway, params and reason sealed to the executor)',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['target', 'action', 'reason'],
+                properties: {
+                  target: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: 128 },
+                  action: { type: 'string', enum: Object.values(ActionType) },
+                  params: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] }, description: `at most ${MAX_COMMAND_PARAMS_BYTES} bytes of JSON` },
+                  reason: { type: 'string', minLength: 1, maxLength: 2000 },
+                  actor: { type: 'string', pattern: '^[\\w.@:-]+$', default: 'operator' },
+                  dryRun: { type: 'boolean', default: false },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '202': {
+            description: 'the command event is stored on the stream; watch /ws for its execution and outcome (planId = commandId)',
+            content: { 'application/json': { schema: { type: 'object', properties: { commandId: { type: 'string', format: 'uuid' }, eventId: { type: 'string', format: 'uuid' } } } } },
+          },
+          '400': errors['400'],
+          '403': { description: 'manual commands are disabled (MAPEK_GATEWAY_COMMANDS_ENABLED)', content: { 'application/json': { schema: error } } },
+          '413': { description: 'body larger than MAPEK_GATEWAY_BODY_LIMIT_BYTES' },
+          '503': { description: 'the command could not be sealed or stored', content: { 'application/json': { schema: error } } },
+        },
+      },
     },
     '/api/v1/insights': {
       get: { summary: 'What the outcomes say: which remedy works against which cause, with confidence and time to recovery', responses: { '200': { description: 'insights' }, '503': { description: 'knowledge unavailable' } } },

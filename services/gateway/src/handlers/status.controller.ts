@@ -19,7 +19,7 @@ export class StatusController {
       }
     }
     const consumers: Record<string, unknown> = {};
-    for (const durable of [ConsumerName.analyzer, ConsumerName.planner, ConsumerName.executor, ConsumerName.knowledge]) {
+    for (const durable of [ConsumerName.analyzer, ConsumerName.planner, ConsumerName.executor, ConsumerName.executorCommands, ConsumerName.knowledge]) {
       try {
         const info = await this.runtime.jsm.consumers.info(StreamName.events, durable);
         consumers[durable] = { pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered, waiting: info.num_waiting };

@@ -167,6 +167,7 @@ export class KnowledgeRepository {
       case 'symptom':
       case 'sample.batch':
       case 'decision':
+      case 'command':
         return;
     }
   }

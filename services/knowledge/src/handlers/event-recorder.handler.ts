@@ -68,4 +68,14 @@ export class EventRecorderHandler {
   onOutcome(event: Envelope<'outcome'>): Promise<void> {
     return this.store(event);
   }
+
+  /**
+   * A manual command: stored and chained into the audit trail like every event. Who (`actor`,
+   * and the gateway as `source`), what (`action`, `dryRun`) and where (`target`) are in clear; the
+   * params and reason stay sealed to the executor, so knowledge keeps them only as ciphertext.
+   */
+  @OnEvent('command')
+  onCommand(event: Envelope<'command'>): Promise<void> {
+    return this.store(event);
+  }
 }

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { StreamName } from '@mapek/contracts';
+import type { Stack } from '@mapek/stack';
+import { waitFor } from '@mapek/testing';
+import { EventSocket, type LoopClient } from './loop-client.js';
+import { startLoopStack, type LoopStack } from './loop-stack.js';
+
+const MEMORY_THRESHOLD = 400 * 1024 * 1024;
+const REASON = 'SRE on call: drop the leaked cache by hand (ticket OPS-4711)';
+const PARAM_MARKER = 'param-that-must-stay-sealed';
+
+/**
+ * Manual commands on the running stack, security on: an operator's POST reaches the executor
+ * sealed, runs through the agent like a plan step, and is verified and audited like one.
+ */
+describe('manual commands through the gateway, on the running stack', () => {
+  let running: LoopStack;
+  let stack: Stack;
+  let loop: LoopClient;
+  let socket: EventSocket;
+
+  const post = (body: unknown) =>
+    loop.json<{ commandId?: string; eventId?: string; error?: string; reason?: string }>(`${stack.gatewayUrl}/api/v1/commands`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    running = await startLoopStack('commands', {
+      executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '4000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000' },
+      // The planner only proposes: the remedy here is the operator's, not an automatic plan's.
+      planner: { MAPEK_AUTO_HEALING: 'false' },
+    });
+    ({ stack, loop } = running);
+    socket = await EventSocket.open(`${stack.gatewayUrl.replace('http', 'ws')}/ws`, stack.caFile);
+  });
+
+  afterAll(async () => {
+    socket?.close();
+    await running?.stop();
+  });
+
+  it('clears an injected memory leak with POST /api/v1/commands clear_cache over HTTPS: execution and outcome on /ws, params and reason never in clear on the stream', async () => {
+    expect(stack.security).toBe('on');
+    expect(stack.gatewayUrl).toMatch(/^https:/);
+    const since = Date.now();
+    await loop.fault('/demo/memory-leak?size_mb=100&count=5');
+    await loop.waitForIncident(since, (incident) => incident.cause === 'memory_leak', 30_000, 'the memory-leak incident');
+
+    const accepted = await post({ target: 'demo-app', action: 'clear_cache', reason: REASON, actor: 'alice', params: { marker: PARAM_MARKER } });
+    expect(accepted.status).toBe(202);
+    const { commandId, eventId } = accepted.body;
+    expect(commandId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(eventId).toMatch(/^[0-9a-f-]{36}$/);
+
+    // The executor ran it as a one-step plan whose plan id is the command id, through the agent.
+    const outcomeFrame = await waitFor(
+      () => socket.frames.find((frame) => frame.event.type === 'outcome' && frame.event.data['planId'] === commandId),
+      { timeoutMs: 30_000, intervalMs: 200, what: 'the outcome of the manual command on /ws' },
+    );
+    const executions = socket.frames.filter((frame) => frame.event.type === 'execution' && frame.event.data['planId'] === commandId).map((frame) => frame.event.data);
+    expect(executions.map((execution) => execution['status'])).toEqual(['in_progress', 'completed']);
+    const steps = executions[1]?.['steps'] as Array<{ action: string; status: string; detail?: string }>;
+    expect(steps).toHaveLength(1);
+    expect(steps[0]).toMatchObject({ action: 'clear_cache', status: 'completed' });
+    expect(steps[0]?.detail).toMatch(/dropped 5/);
+    expect(outcomeFrame.event.data).toMatchObject({ planId: commandId, cause: 'unknown', actions: ['clear_cache'] });
+    expect(outcomeFrame.event.data['violationsBefore']).toEqual(expect.any(Number));
+    expect((await loop.demoStatus()).memory.rssBytes).toBeLessThan(MEMORY_THRESHOLD);
+
+    // The command event itself, as JetStream stored it: audit fields in clear, the rest sealed.
+    const commandFrame = socket.frames.find((frame) => frame.event.type === 'command' && frame.event.id === eventId);
+    expect(commandFrame?.subject).toBe('mapek.commands.demo-app');
+    // Read as the operator tooling (`cli`), which may read the stream directly.
+    const nc = await connect({ servers: stack.natsUrl, tls: stack.natsTls('cli') ?? null });
+    let stored;
+    try {
+      stored = await (await jetstreamManager(nc)).streams.getMessage(StreamName.events, { last_by_subj: 'mapek.commands.demo-app' });
+    } finally {
+      await nc.close();
+    }
+    const raw = new TextDecoder().decode(stored?.data);
+    const envelope = JSON.parse(raw) as { id: string; source: string; data: { commandId: string; actor: string; action: string; payload: { encoding: string; sealed?: { kid: string } } } };
+    expect(envelope).toMatchObject({ id: eventId, source: 'gateway', data: { commandId, actor: 'alice', action: 'clear_cache', payload: { encoding: 'sealed' } } });
+    expect(envelope.data.payload.sealed?.kid).toMatch(/^xwing:/);
+    expect(raw).not.toContain(PARAM_MARKER);
+    expect(raw).not.toContain('OPS-4711');
+    expect(raw).not.toContain('leaked cache');
+    expect(stored?.header.get('Mapek-Sig-Alg')).toBe('ML-DSA-65');
+
+    // Knowledge stored it in the hash-chained audit trail, which still verifies; nothing was rejected.
+    await waitFor(async () => (await loop.metric(stack.serviceUrl('knowledge'), /^mapek_knowledge_events_stored_total\{type="command",result="new"/)) >= 1, {
+      what: 'knowledge storing the command',
+    });
+    const audit = await loop.json<{ ok: boolean }>(`${stack.gatewayUrl}/api/v1/audit/verify`);
+    expect(audit.body.ok).toBe(true);
+    expect(await loop.metric(stack.serviceUrl('executor'), /^mapek_events_rejected_total\{.*consumer="executor-commands"/)).toBe(0);
+  });
+
+  it('answers a bad command with 400 and a reason, and lists the endpoint in the OpenAPI document', async () => {
+    const noReason = await post({ target: 'demo-app', action: 'clear_cache' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.reason).toMatch(/reason: required/);
+    const unknownAction = await post({ target: 'demo-app', action: 'format_disk', reason: 'no' });
+    expect(unknownAction.status).toBe(400);
+    expect(unknownAction.body.reason).toMatch(/^action:/);
+    const badTarget = await post({ target: 'demo app;rm', action: 'clear_cache', reason: 'no' });
+    expect(badTarget.status).toBe(400);
+    expect(badTarget.body.reason).toMatch(/^target:/);
+    const bigParams = await post({ target: 'demo-app', action: 'clear_cache', reason: 'no', params: { blob: 'x'.repeat(5000) } });
+    expect(bigParams.status).toBe(400);
+    expect(bigParams.body.reason).toMatch(/^params: at most/);
+    const docs = await loop.json<{ paths: Record<string, unknown> }>(`${stack.gatewayUrl}/docs/openapi.json`);
+    expect(Object.keys(docs.body.paths)).toContain('/api/v1/commands');
+  });
+});

@@ -1,0 +1,211 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Histogram } from 'prom-client';
+import { causeKindForMetric } from '@mapek/anomaly';
+import { ActionType, ExecutionStatus, deriveEventId, eventIdTime, type OutcomeV1, type PlanStep } from '@mapek/contracts';
+import { EVENT_PUBLISHER, getJson, kvKey, type EventPublisherPort, type HandlerContext, type KV } from '@mapek/messaging';
+import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
+import { EffectorUnavailableError, type Effector } from '../adapters/effector.js';
+import type { SymptomHistory } from '../adapters/symptom-history.js';
+import { admits, closedBreaker, recordResult, type BreakerState } from './circuit-breaker.js';
+import type { CommandOrigin, ExecutablePlan, ExecutionRecord } from './execution-record.js';
+import { classifyOutcome } from './outcome-classifier.js';
+import { initialSteps, runPlan, type StepOutcome } from './plan-runner.js';
+
+export const EXECUTOR_SETTINGS = Symbol.for('mapek.executor.settings');
+export const EXECUTOR_KV = Symbol.for('mapek.executor.kv');
+export const EFFECTORS = Symbol.for('mapek.executor.effectors');
+export const SYMPTOM_HISTORY = Symbol.for('mapek.executor.symptom-history');
+
+export interface ExecutorSettings {
+  readonly verificationWindowMs: number;
+  readonly verificationGraceMs: number;
+  readonly stepRetries: number;
+  readonly breakerFailures: number;
+  readonly breakerResetMs: number;
+  /** Timeout of the one step of a manual command. */
+  readonly commandStepTimeoutMs: number;
+}
+
+export interface EffectorSet {
+  readonly agent: Effector;
+  readonly escalation: Effector;
+}
+
+/** One execution to run: from an approved plan or a manual command. */
+export interface ExecutionRequest {
+  readonly executionId: string;
+  readonly plan: ExecutablePlan;
+  readonly target: string;
+  readonly incidentId?: string;
+  /** The event that asked for it (`plan.approved` or `command`): the causation of what is published. */
+  readonly causeEventId: string;
+  readonly command?: CommandOrigin;
+}
+
+const execKey = (executionId: string) => `exec.${executionId}`;
+
+/**
+ * Exactly one execution per request: the record is created atomically in KV under the execution
+ * id (derived from the plan or command), so a redelivery resumes or re-announces that record.
+ * Steps run through effectors behind per effector+target circuit breakers, with retries; then the
+ * target is watched for the verification window and the outcome is published.
+ */
+@Injectable()
+export class ExecutionService {
+  private readonly steps: Counter<'action' | 'result'>;
+  private readonly outcomes: Counter<'outcome' | 'cause'>;
+  private readonly remedyLatency: Histogram;
+
+  constructor(
+    @Inject(EXECUTOR_SETTINGS) private readonly settings: ExecutorSettings,
+    @Inject(EXECUTOR_KV) private readonly kv: KV,
+    @Inject(EFFECTORS) private readonly effectors: EffectorSet,
+    @Inject(SYMPTOM_HISTORY) private readonly history: SymptomHistory,
+    @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) metrics: ServiceMetrics,
+  ) {
+    const registers = [metrics.registry];
+    this.steps = new Counter({ name: 'mapek_executor_steps_total', help: 'Plan steps run, by action and result', labelNames: ['action', 'result'], registers });
+    this.outcomes = new Counter({ name: 'mapek_executor_outcomes_total', help: 'Verified outcomes', labelNames: ['outcome', 'cause'], registers });
+    this.remedyLatency = new Histogram({
+      name: 'mapek_executor_incident_to_remedy_seconds',
+      help: 'From the incident being opened to the first remedy step starting',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers,
+    });
+  }
+
+  async run(request: ExecutionRequest, context: HandlerContext): Promise<ExecutionRecord> {
+    const { executionId } = request;
+    let record = (await getJson<ExecutionRecord>(this.kv, execKey(executionId)))?.value;
+    if (!record) {
+      const fresh: ExecutionRecord = {
+        executionId,
+        plan: request.plan,
+        target: request.target,
+        ...(request.incidentId ? { incidentId: request.incidentId } : {}),
+        approvedEventId: request.causeEventId,
+        ...(request.command ? { command: request.command } : {}),
+        status: ExecutionStatus.pending,
+        steps: initialSteps(request.plan.steps),
+        startedAt: new Date().toISOString(),
+      };
+      try {
+        await this.kv.create(execKey(executionId), JSON.stringify(fresh));
+        record = fresh;
+      } catch {
+        record = (await getJson<ExecutionRecord>(this.kv, execKey(executionId)))?.value ?? fresh;
+      }
+    }
+    const base = { target: record.target, ...(record.incidentId ? { incidentId: record.incidentId } : {}) };
+    if (record.status === ExecutionStatus.pending || record.status === ExecutionStatus.inProgress) {
+      await this.publishExecution(record, ExecutionStatus.inProgress, request.causeEventId);
+      if (record.incidentId) this.remedyLatency.observe((Date.now() - eventIdTime(record.incidentId)) / 1000);
+      const planId = record.plan.planId;
+      record = await runPlan(record, {
+        runStep: (step, index, requestId, rollback) => this.runStep(step, index, requestId, rollback, planId, context),
+        checkpoint: (next) => this.kv.put(execKey(executionId), JSON.stringify(next)).then(() => undefined),
+        now: () => new Date(),
+      });
+    }
+    await this.publishExecution(record, record.status, request.causeEventId);
+    if (!record.outcome) {
+      const outcome = await this.verify(record, context);
+      record = { ...record, outcome };
+      await this.kv.put(execKey(executionId), JSON.stringify(record));
+      this.outcomes.inc({ outcome: outcome.outcome, cause: outcome.cause });
+    }
+    await this.publisher.publish('outcome', { ...base, id: deriveEventId(executionId, 'outcome'), causationId: request.causeEventId, data: record.outcome as OutcomeV1 });
+    this.logger.info({ executionId, status: record.status, outcome: record.outcome?.outcome, ...(record.command ?? {}) }, 'execution finished');
+    return record;
+  }
+
+  private async publishExecution(record: ExecutionRecord, status: ExecutionRecord['status'], causationId: string): Promise<void> {
+    await this.publisher.publish('execution', {
+      target: record.target,
+      ...(record.incidentId ? { incidentId: record.incidentId } : {}),
+      id: deriveEventId(record.executionId, status),
+      causationId,
+      data: {
+        executionId: record.executionId,
+        planId: record.plan.planId,
+        status,
+        steps: record.steps,
+        startedAt: record.startedAt,
+        ...(record.finishedAt && status === record.status ? { finishedAt: record.finishedAt } : {}),
+        dryRun: record.plan.dryRun,
+        ...(record.error ? { error: record.error } : {}),
+      },
+    });
+  }
+
+  /** One step through its effector, behind a per effector+target circuit breaker, retried with backoff and jitter. */
+  private async runStep(step: PlanStep, index: number, requestId: string, rollback: boolean, planId: string, context: HandlerContext): Promise<StepOutcome> {
+    const effector = step.action === ActionType.escalate ? this.effectors.escalation : this.effectors.agent;
+    const breakerKey = `breaker.${effector.name}.${kvKey(step.target)}`;
+    for (let attempt = 0; ; attempt++) {
+      context.working();
+      const stored = (await getJson<BreakerState>(this.kv, breakerKey))?.value ?? closedBreaker;
+      const gate = admits(stored, Date.now(), this.settings.breakerResetMs);
+      if (!gate.allowed) {
+        this.steps.inc({ action: step.action, result: 'breaker_open' });
+        return { ok: false, detail: `circuit breaker for ${effector.name} on ${step.target} is open`, errorCode: 'breaker_open' };
+      }
+      try {
+        const result = await effector.run({ requestId, planId, index, step, rollback });
+        await this.kv.put(breakerKey, JSON.stringify(recordResult(gate.next, true, Date.now(), this.settings.breakerFailures)));
+        this.steps.inc({ action: step.action, result: result.ok ? 'ok' : 'failed' });
+        return result;
+      } catch (error) {
+        const unavailable = error instanceof EffectorUnavailableError;
+        await this.kv.put(breakerKey, JSON.stringify(recordResult(gate.next, false, Date.now(), this.settings.breakerFailures)));
+        if (!unavailable || attempt >= this.settings.stepRetries) {
+          this.steps.inc({ action: step.action, result: 'unavailable' });
+          return { ok: false, detail: (error as Error).message, errorCode: unavailable ? error.code : 'effector_error' };
+        }
+        const delay = Math.min(5000, 250 * 2 ** attempt) * (0.5 + Math.random());
+        this.logger.warn({ err: error, attempt, retryInMs: Math.round(delay) }, `step ${index} (${step.action}) effector unavailable; retrying`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  /** Watches the target for the verification window after the last step and classifies the outcome. */
+  private async verify(record: ExecutionRecord, context: HandlerContext): Promise<OutcomeV1> {
+    const window = this.settings.verificationWindowMs;
+    const started = Date.parse(record.startedAt);
+    const finished = Date.parse(record.finishedAt ?? new Date().toISOString());
+    const afterFrom = finished + this.settings.verificationGraceMs;
+    const afterTo = afterFrom + window;
+    const wait = afterTo - Date.now();
+    if (wait > 0) {
+      const beat = setInterval(() => context.working(), 2000);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      clearInterval(beat);
+    }
+    // Only the kind of trouble the plan addressed counts: fixing a leak is not judged by CPU.
+    // A manual command's cause is `unknown`, so every symptom of the target counts.
+    const cause = record.plan.cause;
+    const metricKinds = new Set(['memory_leak', 'cpu_overload', 'connection_exhaustion', 'error_rate', 'latency']);
+    const relevant = metricKinds.has(cause) ? (metric: string) => causeKindForMetric(metric) === cause : () => true;
+    // One read of the stream covers all three windows: before the start, since the start, and after.
+    const seen = await this.history.between(record.target, started - window, afterTo, relevant);
+    const before = seen.filter((at) => at < started);
+    const after = seen.filter((at) => at >= afterFrom);
+    const sinceStart = seen.filter((at) => at >= started);
+    const outcome = record.plan.dryRun || record.plan.steps.every((step) => step.action === ActionType.escalate) ? 'unknown' : classifyOutcome(before.length, after.length);
+    const lastViolation = sinceStart.length > 0 ? Math.max(...sinceStart) : started;
+    return {
+      executionId: record.executionId,
+      planId: record.plan.planId,
+      cause: record.plan.cause,
+      actions: record.plan.steps.map((step) => step.action),
+      outcome,
+      violationsBefore: before.length,
+      violationsAfter: after.length,
+      timeToStabilizationMs: outcome === 'success' || outcome === 'partial' ? Math.max(0, Math.max(lastViolation, finished) - started) : null,
+      verificationWindowMs: window,
+    };
+  }
+}

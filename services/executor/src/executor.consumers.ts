@@ -1,0 +1,36 @@
+import { ConsumerName, StreamName } from '@mapek/contracts';
+import type { ConsumerSettings, EnvelopeVerifier } from '@mapek/messaging';
+import type { CommandOpener } from './adapters/command-opener.js';
+
+export interface ExecutorConsumerOptions {
+  readonly ackWaitMs: number;
+  readonly concurrency: number;
+  /** The service's envelope verifier (signatures), undefined without an identity. */
+  readonly verifier: EnvelopeVerifier | undefined;
+  readonly commands: CommandOpener;
+}
+
+/**
+ * Two durables, one filter each (nats-server 2.9 has no multi-filter consumers): `executor` on
+ * `plans.approved`, and `executor-commands` on `commands`, whose verifier also refuses a command
+ * that is not sealed to this executor (counted, dead-lettered) before the handler runs.
+ */
+export function executorConsumers(options: ExecutorConsumerOptions): ConsumerSettings[] {
+  return [
+    {
+      stream: StreamName.events,
+      durable: ConsumerName.executor,
+      types: ['plan.approved'],
+      ackWaitMs: options.ackWaitMs,
+      concurrency: options.concurrency,
+    },
+    {
+      stream: StreamName.events,
+      durable: ConsumerName.executorCommands,
+      types: ['command'],
+      ackWaitMs: options.ackWaitMs,
+      concurrency: options.concurrency,
+      verifier: options.commands.verifier(options.verifier),
+    },
+  ];
+}
