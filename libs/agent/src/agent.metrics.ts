@@ -12,6 +12,7 @@ export const AgentMetricName = {
   requestLatencyP95: 'mapek_agent_request_latency_p95_seconds',
   requestsInWindow: 'mapek_agent_requests_in_window',
   remediesTotal: 'mapek_agent_remedies_total',
+  trustBundleReloads: 'mapek_agent_trust_bundle_reloads_total',
 } as const;
 export type AgentMetricName = (typeof AgentMetricName)[keyof typeof AgentMetricName];
 
@@ -28,6 +29,8 @@ export type RemedyOutcome = (typeof RemedyOutcome)[keyof typeof RemedyOutcome];
 export interface AgentMetrics {
   setActiveConnections(count: number): void;
   countRemedy(action: string, outcome: RemedyOutcome): void;
+  /** A change of the trust bundle file: `reloaded`, or `rejected` (the previous bundle stays). */
+  countTrustReload(result: 'reloaded' | 'rejected'): void;
   /** Removes the agent's own metrics from the registry (default metrics stay). */
   unregister(): void;
 }
@@ -82,12 +85,21 @@ export function registerAgentMetrics(registry: Registry, sources: { window: Requ
     labelNames: ['action', 'result'] as const,
     registers,
   });
+  const trustReloads = new Counter({
+    name: AgentMetricName.trustBundleReloads,
+    help: 'Changes of the trust bundle file picked up (reloaded) or refused (rejected)',
+    labelNames: ['result'] as const,
+    registers,
+  });
   return {
     setActiveConnections(count) {
       connections.set(Number.isFinite(count) && count > 0 ? count : 0);
     },
     countRemedy(action, outcome) {
       remedies.inc({ action, result: outcome });
+    },
+    countTrustReload(result) {
+      trustReloads.inc({ result });
     },
     unregister() {
       for (const name of Object.values(AgentMetricName)) {

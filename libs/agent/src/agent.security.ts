@@ -3,10 +3,12 @@ import {
   assertPqcReady,
   type BackendChoice,
   createPayloadSealer,
+  createReloadingTrustStore,
   createRequestOpener,
   PqcNotReadyError,
   pqcTlsClientOptions,
   SealedRequestType,
+  type TrustReloadEvent,
 } from '@mapek/pqc';
 import { ServiceName } from '@mapek/contracts';
 import type { OpenRequest } from './actuation.handler.js';
@@ -23,6 +25,8 @@ export interface AgentSecurityOptions {
   readonly senders?: readonly string[];
   /** Accepted |now − request time|. Default 30 s. */
   readonly clockSkewMs?: number;
+  /** How often the trust bundle is checked for a rotation (the executor's new key). Default 5 s. */
+  readonly trustReloadMs?: number;
 }
 
 /** `MAPEK_IDENTITY_DIR` (and `MAPEK_IDENTITY`, default `agent`) as agent security options; undefined when unset. */
@@ -30,7 +34,13 @@ export function agentSecurityFromEnv(env: NodeJS.ProcessEnv = process.env): Agen
   const identityDir = env['MAPEK_IDENTITY_DIR'];
   if (identityDir === undefined || identityDir === '') return undefined;
   const identity = env['MAPEK_IDENTITY'];
-  return { identityDir, ...(identity ? { identity } : {}) };
+  const rawReload = env['MAPEK_TRUST_BUNDLE_RELOAD_MS'];
+  if (rawReload === undefined) return { identityDir, ...(identity ? { identity } : {}) };
+  const trustReloadMs = Number(rawReload);
+  if (!Number.isInteger(trustReloadMs) || trustReloadMs < 500) {
+    throw new AgentConfigError(`MAPEK_TRUST_BUNDLE_RELOAD_MS must be an integer of at least 500, got "${rawReload}"`);
+  }
+  return { identityDir, ...(identity ? { identity } : {}), trustReloadMs };
 }
 
 export interface LoadedAgentSecurity {
@@ -39,7 +49,7 @@ export interface LoadedAgentSecurity {
 }
 
 /** Loads the identity (after a PQC self-test) and builds the NATS TLS options and the request opener. */
-export async function loadAgentSecurity(options: AgentSecurityOptions): Promise<LoadedAgentSecurity> {
+export async function loadAgentSecurity(options: AgentSecurityOptions, onTrustReload?: (event: TrustReloadEvent) => void): Promise<LoadedAgentSecurity> {
   const name = options.identity ?? ServiceName.agent;
   const dir = path.resolve(options.identityDir);
   let readiness;
@@ -50,7 +60,15 @@ export async function loadAgentSecurity(options: AgentSecurityOptions): Promise<
     throw new AgentConfigError(`cannot load the agent identity "${name}" from ${dir}: ${detail}`, { cause: error });
   }
   if (!readiness.ready || !readiness.identity || !readiness.trust) throw new AgentConfigError(`identity "${name}" in ${dir} did not load`);
-  const { backend, identity, trust } = readiness;
+  const { backend, identity } = readiness;
+  // A rotated executor key reaches the managed service without restarting it.
+  const trust = await createReloadingTrustStore({
+    backend,
+    dir,
+    initial: readiness.trust,
+    intervalMs: options.trustReloadMs ?? 5000,
+    ...(onTrustReload ? { onReload: onTrustReload } : {}),
+  });
   const open = createRequestOpener({
     backend,
     identity,

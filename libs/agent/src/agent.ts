@@ -90,7 +90,14 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   if (!target.success) throw new AgentConfigError(`invalid target "${options.target}": ${target.error.issues[0]?.message ?? 'bad value'}`);
   if (options.natsUrl !== undefined && options.natsConnection !== undefined) throw new AgentConfigError('give natsUrl or natsConnection, not both');
   if (options.security !== undefined && options.openRequest !== undefined) throw new AgentConfigError('give security or openRequest, not both');
-  const security: LoadedAgentSecurity | undefined = options.security ? await loadAgentSecurity(options.security) : undefined;
+  // Trust bundle reloads are counted once the metrics exist (security loads first: it can refuse the start).
+  let countTrustReload: (result: 'reloaded' | 'rejected') => void = () => undefined;
+  const security: LoadedAgentSecurity | undefined = options.security
+    ? await loadAgentSecurity(options.security, (event) => {
+        countTrustReload(event.result);
+        if (event.result === 'rejected') (options.onError ?? writeToStderr)(event.error, 'the trust bundle changed but was refused; the previous bundle stays in force');
+      })
+    : undefined;
   const openRequest = security?.openRequest ?? options.openRequest;
   const prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
   const subject = subjects.actuate(target.data, prefix);
@@ -102,6 +109,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   const remedies = new RemedyRegistry();
   remedies.register(ActionType.collectGarbage, collectGarbageRemedy);
   const metrics = registerAgentMetrics(registry, { window, cpu, defaultMetrics: options.defaultMetrics ?? true });
+  countTrustReload = (result) => metrics.countTrustReload(result);
   const handler = new ActuationHandler({
     remedies,
     cache: new ReplyCache(options.replyCacheSize ?? 1024),

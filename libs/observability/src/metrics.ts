@@ -13,6 +13,8 @@ export class ServiceMetrics {
   readonly handleDuration: Histogram<'type' | 'consumer'>;
   readonly publishDuration: Histogram<'type'>;
   readonly pqcOperationDuration: Histogram<'op' | 'alg' | 'backend'>;
+  readonly trustBundleReloads: Counter<'result'>;
+  readonly trustBundleNotAfter: Gauge;
   readonly up: Gauge;
 
   constructor(readonly service: string) {
@@ -54,6 +56,17 @@ export class ServiceMetrics {
       help: 'Time from publish to JetStream acknowledgement',
       labelNames: ['type'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [this.registry],
+    });
+    this.trustBundleReloads = new Counter({
+      name: 'mapek_trust_bundle_reloads_total',
+      help: 'Changes of the trust bundle file picked up (reloaded) or refused (rejected: bad CA signature, expired, malformed)',
+      labelNames: ['result'],
+      registers: [this.registry],
+    });
+    this.trustBundleNotAfter = new Gauge({
+      name: 'mapek_trust_bundle_not_after_seconds',
+      help: 'End of validity of the trust bundle in force (Unix time): alert well before it passes',
       registers: [this.registry],
     });
     this.pqcOperationDuration = new Histogram({

@@ -33,3 +33,4 @@ export {
   SealedRequestType,
   type SealRequestInput,
 } from './sealed-request.js';
+export { createReloadingTrustStore, type ReloadingTrustStore, type ReloadingTrustStoreOptions, type TrustReloadEvent } from './trust-store.reloader.js';

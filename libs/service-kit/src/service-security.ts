@@ -6,6 +6,7 @@ import type { Logger, ServiceMetrics } from '@mapek/observability';
 import {
   assertPqcReady,
   createPayloadSealer,
+  createReloadingTrustStore,
   PqcNotReadyError,
   type PayloadSealer,
   type PqcBackend,
@@ -40,6 +41,8 @@ export interface SecuritySettings {
   readonly natsUrl: string;
   /** The service serves HTTPS (the gateway): load `<identity>/https.crt` and `https.key`. */
   readonly https: boolean;
+  /** How often the trust bundle file is checked for a rotation (ms). */
+  readonly trustReloadMs: number;
 }
 
 /** A service's loaded identity and what it derives: NATS mTLS, event signing and checking, sealing. */
@@ -119,7 +122,24 @@ export async function loadServiceSecurity(
   if (!readiness.ready || !readiness.identity || !readiness.trust) {
     throw new SecurityNotReadyError('pqc_not_ready', `identity "${name}" in ${dir} did not load`);
   }
-  const { backend, identity, trust } = readiness;
+  const { backend, identity } = readiness;
+  // Rotations reach this service without a restart: a new, CA-signed bundle replaces the old one.
+  const trust = await createReloadingTrustStore({
+    backend,
+    dir,
+    initial: readiness.trust,
+    intervalMs: settings.trustReloadMs,
+    onReload: (event) => {
+      metrics.trustBundleReloads.inc({ result: event.result });
+      if (event.result === 'reloaded') {
+        metrics.trustBundleNotAfter.set((event.notAfter ?? 0) / 1000);
+        logger.info({ trustBundle: { notAfter: new Date(event.notAfter ?? 0).toISOString() } }, 'trust bundle reloaded');
+      } else {
+        logger.error({ err: event.error }, 'trust bundle changed but was refused; the previous bundle stays in force');
+      }
+    },
+  });
+  metrics.trustBundleNotAfter.set(trust.notAfter / 1000);
   let https: TlsOptions | undefined;
   if (settings.https) {
     const files = httpsCertificatePaths(dir, name);

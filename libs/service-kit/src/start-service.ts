@@ -4,8 +4,8 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, commonConfig, loadConfig, type ConfigSpec, type ConfigValues } from '@mapek/config';
-import type { ServiceName } from '@mapek/contracts';
-import { MessagingModule, MessagingRuntime, type ConsumerSettings, type EnvelopeSigner } from '@mapek/messaging';
+import { inboxPrefixOf, type ServiceName } from '@mapek/contracts';
+import { MessagingModule, MessagingRuntime, TopologyError, type ConsumerSettings, type EnvelopeSigner } from '@mapek/messaging';
 import { HealthRegistry, ObservabilityModule, ServiceMetrics, createLogger, type Logger } from '@mapek/observability';
 import { SecurityNotReadyError, loadServiceSecurity, type ServiceSecurity } from './service-security.js';
 
@@ -77,6 +77,7 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
         identityName: config.MAPEK_IDENTITY,
         backend: config.MAPEK_PQC_BACKEND,
         clockSkewMs: config.MAPEK_EVENT_CLOCK_SKEW_MS,
+        trustReloadMs: config.MAPEK_TRUST_BUNDLE_RELOAD_MS,
         natsUrl: config.NATS_URL,
         https: options.https ?? false,
       },
@@ -92,6 +93,9 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
     throw error;
   }
   const signer = options.signer ?? security?.signer;
+  // A service with an identity has a NATS user without JetStream management rights (tools/pki):
+  // it binds to what `mapek provision` created. Without one it sets the topology up itself.
+  const provision = config.MAPEK_NATS_PROVISION === 'auto' ? security === undefined : config.MAPEK_NATS_PROVISION === 'true';
   let runtime: MessagingRuntime;
   try {
     runtime = await MessagingRuntime.connect({
@@ -100,12 +104,19 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
       instance,
       prefix: config.MAPEK_SUBJECT_PREFIX,
       replicas: config.MAPEK_STREAM_REPLICAS,
+      provision,
+      inboxPrefix: inboxPrefixOf(config.MAPEK_IDENTITY ?? options.service),
       logger,
       metrics,
       ...(signer ? { signer } : {}),
       ...(security ? { verifier: security.verifier, tls: security.natsTls } : {}),
     });
   } catch (error) {
+    if (error instanceof TopologyError) {
+      logger.fatal({ err: error, code: error.code }, 'refusing to start');
+      process.stderr.write(`${options.service}: refusing to start: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
     logger.fatal({ err: error }, `cannot reach NATS at ${config.NATS_URL}`);
     process.stderr.write(`${options.service}: refusing to start, cannot reach NATS at ${config.NATS_URL}: ${(error as Error).message}\n`);
     process.exit(69); // EX_UNAVAILABLE

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { createAgent, type Agent } from '@mapek/agent';
-import { ActionType, ActuationErrorCode, actuationReplyV1Schema, subjects, type ActuationReplyV1 } from '@mapek/contracts';
+import { ActionType, ActuationErrorCode, actuationReplyV1Schema, inboxPrefixOf, subjects, type ActuationReplyV1 } from '@mapek/contracts';
 import {
   createPayloadSealer,
   createRequestSealer,
@@ -52,7 +52,7 @@ describe('sealed actuation between the executor and an agent', () => {
       remedyRuns += 1;
       return { detail: 'cleared' };
     });
-    executor = await connect({ servers: server.url, tls: natsClientTls(certsDir, 'executor'), reconnect: false });
+    executor = await connect({ servers: server.url, tls: natsClientTls(certsDir, 'executor'), reconnect: false, inboxPrefix: inboxPrefixOf('executor') });
     const backend = await loadPqcBackend();
     const trust = await loadTrustStore(backend, certsDir);
     const sealer = createPayloadSealer(backend);
