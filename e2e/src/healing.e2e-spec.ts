@@ -31,7 +31,7 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
 
   it('rejects, counts and dead-letters a malformed event on a loop subject, and keeps consuming', async () => {
     // Security is on: the test connects as the monitor, which may publish symptoms.
-    const nc = await connect({ servers: stack.natsUrl, tls: stack.natsTls('monitor') ?? null });
+    const nc = await connect(stack.natsConnectOptions('monitor'));
     const jsm = await jetstreamManager(nc);
     const before = (await jsm.streams.info(StreamName.deadLetter)).state.messages;
     await nc.request('mapek.symptoms.demo-app', '{"id":"not-a-uuid","type":"symptom"}', { timeout: 2000 }).catch(() => undefined);
@@ -43,7 +43,7 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
 
   it('runs with security on: a symptom the monitor did not sign is rejected as bad_signature, dead-lettered, audited by knowledge and never becomes an incident', async () => {
     expect(stack.security).toBe('on');
-    const nc = await connect({ servers: stack.natsUrl, tls: stack.natsTls('monitor') ?? null });
+    const nc = await connect(stack.natsConnectOptions('monitor'));
     const js = jetstream(nc);
     const since = Date.now();
     const now = new Date().toISOString();
@@ -66,7 +66,7 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     });
     expect((await loop.incidents()).filter((incident) => incident.target === 'forged-target' && Date.parse(incident.openedAt) >= since - 1000)).toEqual([]);
     // The rejection rows extend the same hash chain, which still verifies.
-    const gateway = await connect({ servers: stack.natsUrl, tls: stack.natsTls('gateway') ?? null });
+    const gateway = await connect(stack.natsConnectOptions('gateway'));
     const verdict = (await gateway.request('mapek.svc.knowledge.audit-verify', '{}', { timeout: 5000 })).json<{ ok: boolean; checked: number }>();
     expect(verdict).toMatchObject({ ok: true });
     expect(verdict.checked).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { eventRegistry, type EventType } from '@mapek/contracts';
+import { Header, eventRegistry, type EventType } from '@mapek/contracts';
 import {
   createEventSigner,
   createEventVerifier,
@@ -74,7 +74,16 @@ export function createEnvelopeVerifier(options: EnvelopeVerifierOptions): Envelo
       at: input.storedAtMs,
       tag: `${input.stream}:${input.streamSequence}`,
     });
-    return result.ok ? { ok: true } : { ok: false, reason: result.reason, detail: result.detail };
+    if (!result.ok) return { ok: false, reason: result.reason, detail: result.detail };
+    // Replay protection shared by every replica and surviving restarts, with no state of ours:
+    // an event is stored under Nats-Msg-Id = its id, so JetStream drops a copy re-published within
+    // the stream's duplicate window (≥ 1 min), and after it the copy is stale (skew ≤ 1 min). A
+    // copy stored under any other message id (or none) is a replay too.
+    const msgId = input.header(Header.msgId);
+    if (msgId !== sent.id) {
+      return { ok: false, reason: 'replay', detail: `event ${sent.id} stored under Nats-Msg-Id ${msgId ?? '(none)'}, not its own id` };
+    }
+    return { ok: true };
   };
 }
 

@@ -11,14 +11,14 @@ import {
   TransientHandlerError,
   createEnvelopeSigner,
   createEnvelopeVerifier,
-  ensureStreams,
 } from '@mapek/messaging';
 import { ServiceMetrics, createLogger } from '@mapek/observability';
 import { loadPqcBackend, loadServiceIdentity, loadTrustStore, signatureToHeaders, createEventSigner, type PqcBackend, type ServiceIdentity } from '@mapek/pqc';
 import { waitFor } from '@mapek/testing';
 import type { NatsServer } from './nats-server.js';
+import { provisionNats } from './nats-provisioner.js';
 import { startSecureNatsServer } from './secure-nats.fixture.js';
-import { natsClientTls } from './stack-credentials.js';
+import { identityConnectOptions, natsClientTls } from './stack-credentials.js';
 
 const prefix = 'mapek';
 const logger = createLogger('test', 'silent');
@@ -60,7 +60,7 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
   const connections: NatsConnection[] = [];
 
   const connectAs = async (identity: string) => {
-    const nc = await connect({ servers: server.url, tls: natsClientTls(certsDir, identity), reconnect: false, name: identity });
+    const nc = await connect({ ...identityConnectOptions(server.url, certsDir, identity), reconnect: false, name: identity });
     connections.push(nc);
     return nc;
   };
@@ -75,11 +75,14 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
     return stored?.header.get(Header.rejectReason);
   };
 
-  /** Publishes raw bytes with the given signature headers, as a compromised or replaying sender would. */
-  const publishRaw = async (body: Uint8Array | string, signature: Record<string, string>, msgId = newEventId()) => {
+  /**
+   * Publishes raw bytes with the given signature headers, as a compromised or replaying sender
+   * would; `msgId` is the Nats-Msg-Id (mapek's publishers use the event id).
+   */
+  const publishRaw = async (body: Uint8Array | string, signature: Record<string, string>, msgId: string) => {
     const headers = natsHeaders();
     for (const [name, value] of Object.entries(signature)) headers.set(name, value);
-    await monitorJs.publish(subjects.symptoms(target, prefix), body, { msgID: msgId, headers });
+    return monitorJs.publish(subjects.symptoms(target, prefix), body, { msgID: msgId, headers });
   };
 
   const signedBy = (identity: ServiceIdentity, envelope: Envelope) =>
@@ -99,7 +102,7 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
   /** A genuine event after the bad one: once it is handled, the bad one has been dealt with (one at a time, in order). */
   const genuineAfter = async () => {
     const good = envelope();
-    await publishRaw(JSON.stringify(good), signedBy(identities.monitor, good));
+    await publishRaw(JSON.stringify(good), signedBy(identities.monitor, good), good.id);
     await waitFor(() => handled.includes(good.id), { what: 'the genuine event after the bad one' });
   };
 
@@ -114,11 +117,12 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
     };
     const trust = await loadTrustStore(backend, certsDir);
 
-    // The consuming service: knowledge's identity (JetStream API, dead letters).
-    consumerConnection = await connectAs('knowledge');
+    // The administrator provisions the streams and buckets; the test's consumer (durable
+    // `secure-test`, which no service owns) runs as the administrator too.
+    await provisionNats({ natsUrl: server.url, prefix, replicas: 1, tls: natsClientTls(certsDir, 'cli') });
+    consumerConnection = await connectAs('cli');
     jsm = await jetstreamManager(consumerConnection);
     js = jetstream(consumerConnection);
-    await ensureStreams(jsm, { prefix, replicas: 1 });
     monitorConnection = await connectAs('monitor');
     monitorJs = jetstream(monitorConnection);
     metrics = new ServiceMetrics('test');
@@ -165,9 +169,7 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
   });
 
   it("lets the planner write its KV bucket but not the analyzer", async () => {
-    const plannerConnection = await connectAs('planner');
-    await (await jetstreamManager(plannerConnection)).streams.add({ name: 'KV_mapek_plans', subjects: ['$KV.mapek_plans.>'] });
-    const planner = jetstream(plannerConnection);
+    const planner = jetstream(await connectAs('planner'));
     await expect(planner.publish('$KV.mapek_plans.plan.x', '{}', { timeout: 2000 })).resolves.toMatchObject({ stream: 'KV_mapek_plans' });
     const analyzer = jetstream(await connectAs('analyzer'));
     await expect(analyzer.publish('$KV.mapek_plans.plan.x', '{}', { timeout: 2000 })).rejects.toThrow();
@@ -181,7 +183,7 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
 
   it('rejects an event signed with a key that is not its source\'s as unknown_key, dead-letters it and never handles it', async () => {
     const forged = envelope();
-    await publishRaw(JSON.stringify(forged), signedBy(identities.planner, forged));
+    await publishRaw(JSON.stringify(forged), signedBy(identities.planner, forged), forged.id);
     await genuineAfter();
     expect(handled).not.toContain(forged.id);
     expect(await rejectedCount('unknown_key')).toBe(1);
@@ -192,7 +194,7 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
     const genuine = envelope();
     const signature = signedBy(identities.monitor, genuine);
     const tampered = JSON.stringify(genuine).replace('"value":500', '"value":501');
-    await publishRaw(tampered, signature);
+    await publishRaw(tampered, signature, genuine.id);
     await genuineAfter();
     expect(handled).not.toContain(genuine.id);
     expect(await rejectedCount('bad_signature')).toBe(1);
@@ -201,29 +203,48 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
 
   it('rejects an event from a source the registry does not list for its type as not_authorized', async () => {
     const fromPlanner = envelope({ source: 'planner' });
-    await publishRaw(JSON.stringify(fromPlanner), signedBy(identities.planner, fromPlanner));
+    await publishRaw(JSON.stringify(fromPlanner), signedBy(identities.planner, fromPlanner), fromPlanner.id);
     await genuineAfter();
     expect(handled).not.toContain(fromPlanner.id);
     expect(await rejectedCount('not_authorized')).toBe(1);
     expect(await lastDeadLetterReason()).toBe('not_authorized');
   });
 
-  it('rejects a replayed event id at another stream position as replay', async () => {
+  it('drops a copy re-published under its own Nats-Msg-Id in the stream itself (JetStream dedupe): it is never delivered', async () => {
     const original = envelope();
     const signature = signedBy(identities.monitor, original);
-    await publishRaw(JSON.stringify(original), signature);
+    await publishRaw(JSON.stringify(original), signature, original.id);
+    const copy = await publishRaw(JSON.stringify(original), signature, original.id);
+    expect(copy.duplicate).toBe(true);
+    await genuineAfter();
+    expect(handled.filter((id) => id === original.id)).toHaveLength(1);
+  });
+
+  it('rejects a replayed event stored under another Nats-Msg-Id as replay, after handling the original once', async () => {
+    const original = envelope();
+    const signature = signedBy(identities.monitor, original);
+    await publishRaw(JSON.stringify(original), signature, original.id);
     await waitFor(() => handled.includes(original.id), { what: 'the original' });
     // The same bytes again under another Nats-Msg-Id, so the stream stores a second copy.
-    await publishRaw(JSON.stringify(original), signature);
+    await publishRaw(JSON.stringify(original), signature, newEventId());
     await genuineAfter();
     expect(handled.filter((id) => id === original.id)).toHaveLength(1);
     expect(await rejectedCount('replay')).toBe(1);
     expect(await lastDeadLetterReason()).toBe('replay');
   });
 
+  it('rejects a copy under another Nats-Msg-Id even where the original was never seen (another replica, a restart)', async () => {
+    const captured = envelope();
+    await publishRaw(JSON.stringify(captured), signedBy(identities.monitor, captured), newEventId());
+    await genuineAfter();
+    expect(handled).not.toContain(captured.id);
+    expect(await rejectedCount('replay')).toBe(2);
+    expect(await lastDeadLetterReason()).toBe('replay');
+  });
+
   it('rejects an event whose time is outside the skew of when the stream stored it as stale', async () => {
     const old = envelope({ time: new Date(Date.now() - 5 * 60_000).toISOString() });
-    await publishRaw(JSON.stringify(old), signedBy(identities.monitor, old));
+    await publishRaw(JSON.stringify(old), signedBy(identities.monitor, old), old.id);
     await genuineAfter();
     expect(handled).not.toContain(old.id);
     expect(await rejectedCount('stale')).toBe(1);
@@ -233,8 +254,8 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
   it('accepts a JetStream redelivery of the same message (not a replay) after a handler failure', async () => {
     const retried = envelope();
     failFirstDeliveryOf = retried.id;
-    await publishRaw(JSON.stringify(retried), signedBy(identities.monitor, retried));
+    await publishRaw(JSON.stringify(retried), signedBy(identities.monitor, retried), retried.id);
     await waitFor(() => handled.includes(retried.id), { what: 'the redelivered event handled' });
-    expect(await rejectedCount('replay')).toBe(1);
+    expect(await rejectedCount('replay')).toBe(2);
   });
 });
