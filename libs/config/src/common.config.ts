@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxEventClockSkewMs } from '@mapek/contracts';
 import { env } from './env.schemas.js';
 import type { ConfigSpec } from './config.loader.js';
 
@@ -36,10 +37,10 @@ export function commonConfig(defaultPort: number) {
       description: 'how often the trust bundle file is checked for a key rotation; a new CA-signed bundle is taken without a restart',
     },
     MAPEK_EVENT_CLOCK_SKEW_MS: {
-      // At most the smallest stream duplicate window (telemetry, 1 min): a copy re-published after
-      // JetStream stops de-duplicating it must already be stale.
-      schema: env.integer(30_000, 1000, 60_000),
-      description: 'accepted difference between an event\'s time and when JetStream stored it (at most 60000: the telemetry stream\'s duplicate window)',
+      // At most the shortest stream duplicate window: a copy re-published after JetStream stops
+      // de-duplicating it must already be stale.
+      schema: env.integer(30_000, 1000, maxEventClockSkewMs),
+      description: `accepted difference between an event's time and when JetStream stored it (at most ${maxEventClockSkewMs}: the shortest stream duplicate window)`,
     },
   } satisfies ConfigSpec;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { DuplicateWindowMs, maxEventClockSkewMs } from '@mapek/contracts';
 import { ConfigError } from './config.error.js';
 import { loadConfig } from './config.loader.js';
 import { commonConfig } from './common.config.js';
@@ -28,6 +29,13 @@ describe('loadConfig', () => {
       expect(message).toContain('MAPEK_DEMO_WINDOW_MS');
       expect(message).toContain('DATABASE_URL');
     }
+  });
+
+  it('refuses a clock skew longer than the shortest stream duplicate window, so a re-published copy is stale or de-duplicated', () => {
+    expect(maxEventClockSkewMs).toBe(Math.min(...Object.values(DuplicateWindowMs)));
+    const base = { DATABASE_URL: 'postgres://h/db' };
+    expect(loadConfig(spec, { service: 'demo', env: { ...base, MAPEK_EVENT_CLOCK_SKEW_MS: String(maxEventClockSkewMs) } }).values.MAPEK_EVENT_CLOCK_SKEW_MS).toBe(maxEventClockSkewMs);
+    expect(() => loadConfig(spec, { service: 'demo', env: { ...base, MAPEK_EVENT_CLOCK_SKEW_MS: String(maxEventClockSkewMs + 1) } })).toThrow(/MAPEK_EVENT_CLOCK_SKEW_MS/);
   });
 
   it('rejects unknown variables under the service prefix', () => {

@@ -48,6 +48,20 @@ export const StreamName = {
 } as const;
 export type StreamName = (typeof StreamName)[keyof typeof StreamName];
 
+/**
+ * How long each stream drops a message whose `Nats-Msg-Id` it has already stored. The shortest
+ * (telemetry) bounds the accepted clock skew of signed events: a copy re-published after its
+ * stream stops de-duplicating it must already be stale (see `MAPEK_EVENT_CLOCK_SKEW_MS`).
+ */
+export const DuplicateWindowMs = {
+  [StreamName.telemetry]: 60_000,
+  [StreamName.events]: 10 * 60_000,
+  [StreamName.deadLetter]: 10 * 60_000,
+} as const satisfies Record<StreamName, number>;
+
+/** The largest clock skew a consumer may accept: the shortest duplicate window. */
+export const maxEventClockSkewMs: number = Math.min(...Object.values(DuplicateWindowMs));
+
 /** Durable pull consumer per consuming service; replicas of a service share it. */
 export const ConsumerName = {
   analyzer: 'analyzer',

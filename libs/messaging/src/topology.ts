@@ -9,7 +9,7 @@ import {
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { Kvm, type KV } from '@nats-io/kv';
-import { BucketName, StreamName, SubjectKind, subjectWildcard } from '@mapek/contracts';
+import { BucketName, DuplicateWindowMs, StreamName, SubjectKind, subjectWildcard } from '@mapek/contracts';
 import { TopologyError } from './messaging.errors.js';
 
 /**
@@ -27,7 +27,6 @@ export interface StreamTopology {
   readonly replicas: number;
   readonly telemetryMaxAgeMs?: number;
   readonly eventsMaxAgeMs?: number;
-  readonly duplicateWindowMs?: number;
 }
 
 /** The three streams mapek needs (the KV buckets are streams too: see {@link bucketSettings}). */
@@ -42,7 +41,7 @@ export function streamConfigs(topology: StreamTopology): Array<Partial<StreamCon
       discard: DiscardPolicy.Old,
       max_age: nanos(topology.telemetryMaxAgeMs ?? 15 * 60_000),
       max_bytes: 512 * 1024 * 1024,
-      duplicate_window: nanos(60_000),
+      duplicate_window: nanos(DuplicateWindowMs[StreamName.telemetry]),
       num_replicas: topology.replicas,
     },
     {
@@ -60,7 +59,7 @@ export function streamConfigs(topology: StreamTopology): Array<Partial<StreamCon
       storage: StorageType.File,
       discard: DiscardPolicy.Old,
       max_age: nanos(topology.eventsMaxAgeMs ?? 7 * 24 * 3600_000),
-      duplicate_window: nanos(topology.duplicateWindowMs ?? 10 * 60_000),
+      duplicate_window: nanos(DuplicateWindowMs[StreamName.events]),
       num_replicas: topology.replicas,
     },
     {
@@ -69,7 +68,7 @@ export function streamConfigs(topology: StreamTopology): Array<Partial<StreamCon
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       max_age: nanos(14 * 24 * 3600_000),
-      duplicate_window: nanos(10 * 60_000),
+      duplicate_window: nanos(DuplicateWindowMs[StreamName.deadLetter]),
       num_replicas: topology.replicas,
     },
   ];

@@ -1,5 +1,5 @@
 export { defaultPkiOptions, initPki, type PkiOptions, type PkiReport, rotateIdentity, writeNatsConfig, writeTrustBundle } from './pki.commands.js';
-export { natsPermissions, type SubjectPermissions } from './nats-permissions.js';
+export { inboxOptionsOf, natsPermissions, type SubjectPermissions } from './nats-permissions.js';
 export { renderNatsConfig, type NatsConfigOptions } from './nats-config.renderer.js';
 export { PkiError, PkiErrorCode } from './pki.errors.js';
 export { ALL_IDENTITIES, IdentityName, isIdentityName, spiffeId } from './service-identities.js';

@@ -182,3 +182,12 @@ export function natsPermissions(prefix: string): Readonly<Record<IdentityName, S
     },
   };
 }
+
+/**
+ * The inbox a client connecting as `identity` must use: a service identity may read replies only
+ * on its own `_INBOX_<identity>` (granted above); `cli`, an operator's tool, keeps nats.js's
+ * default `_INBOX`. Spread into nats.js connect options.
+ */
+export function inboxOptionsOf(identity: string): { inboxPrefix?: string } {
+  return identity === IdentityName.cli ? {} : { inboxPrefix: inboxPrefixOf(identity) };
+}

@@ -10,12 +10,12 @@ import {
   pqcTlsClientOptions,
 } from '@mapek/pqc';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { inboxPrefixOf } from '@mapek/contracts';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { inboxOptionsOf } from './nats-permissions.js';
 import { defaultPkiOptions, initPki, type PkiOptions, rotateIdentity } from './pki.commands.js';
 
 async function freePort(): Promise<number> {
@@ -56,9 +56,7 @@ describe('mapek pki against a real nats-server', () => {
     return pqcTlsClientOptions({ cert: cert ?? '', key: key ?? '', ca: ca ?? '' }) as { cert: string; key: string; ca: string };
   };
   const connectAs = async (name: string) => {
-    // Service identities read replies on their own inbox only (the cli, an operator's tool, on _INBOX).
-    const inbox = name === 'cli' ? {} : { inboxPrefix: inboxPrefixOf(name) };
-    const nc = await connect({ servers: url, tls: await tlsFor(name), reconnect: false, name, ...inbox });
+    const nc = await connect({ servers: url, tls: await tlsFor(name), reconnect: false, name, ...inboxOptionsOf(name) });
     connections.push(nc);
     return nc;
   };

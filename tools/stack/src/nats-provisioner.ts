@@ -22,7 +22,6 @@ export async function provisionNats(options: ProvisionOptions): Promise<Provisio
       replicas: options.replicas,
       ...(options.telemetryMaxAgeMs !== undefined ? { telemetryMaxAgeMs: options.telemetryMaxAgeMs } : {}),
       ...(options.eventsMaxAgeMs !== undefined ? { eventsMaxAgeMs: options.eventsMaxAgeMs } : {}),
-      ...(options.duplicateWindowMs !== undefined ? { duplicateWindowMs: options.duplicateWindowMs } : {}),
     };
     return await provisionTopology(jetstream(nc), await jetstreamManager(nc), topology);
   } finally {

@@ -11,28 +11,38 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError, commonConfig, env, loadConfig } from '@mapek/config';
 import { provisionNats } from './nats-provisioner.js';
 import { natsClientTls } from './stack-credentials.js';
 
-function fail(message: string): never {
+function fail(message: string, exitCode: number): never {
   process.stderr.write(`mapek provision: ${message}\n`);
-  process.exit(78); // EX_CONFIG
+  process.exit(exitCode);
 }
 
-const env = process.env;
-const natsUrl = env['NATS_URL'] || 'nats://127.0.0.1:4222';
-const prefix = env['MAPEK_SUBJECT_PREFIX'] || 'mapek';
-if (!/^[A-Za-z0-9_-]+$/.test(prefix)) fail(`MAPEK_SUBJECT_PREFIX must be one subject token, got "${prefix}"`);
-const replicas = Number(env['MAPEK_STREAM_REPLICAS'] || '1');
-if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) fail(`MAPEK_STREAM_REPLICAS must be an integer from 1 to 5, got "${env['MAPEK_STREAM_REPLICAS']}"`);
-const identityDir = env['MAPEK_IDENTITY_DIR'] || undefined;
-const identity = env['MAPEK_IDENTITY'] || 'cli';
-if (identityDir !== undefined && !existsSync(join(identityDir, identity, 'tls.crt'))) fail(`no ${identity} identity in ${identityDir} (create it with \`./mapek pki init\`)`);
+// The same variables, with the same validation and messages, as the services read.
+const common = commonConfig(0);
+const spec = {
+  NATS_URL: common.NATS_URL,
+  MAPEK_SUBJECT_PREFIX: common.MAPEK_SUBJECT_PREFIX,
+  MAPEK_STREAM_REPLICAS: common.MAPEK_STREAM_REPLICAS,
+  MAPEK_IDENTITY_DIR: common.MAPEK_IDENTITY_DIR,
+  MAPEK_IDENTITY: { schema: env.string('cli'), description: 'identity under MAPEK_IDENTITY_DIR that may manage streams and buckets' },
+};
+function readSettings() {
+  try {
+    return loadConfig(spec, { service: 'mapek provision' }).values;
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.problems.join('; '), 78); // EX_CONFIG
+    throw error;
+  }
+}
+const { NATS_URL: natsUrl, MAPEK_SUBJECT_PREFIX: prefix, MAPEK_STREAM_REPLICAS: replicas, MAPEK_IDENTITY_DIR: identityDir, MAPEK_IDENTITY: identity } = readSettings();
+if (identityDir !== undefined && !existsSync(join(identityDir, identity, 'tls.crt'))) fail(`no ${identity} identity in ${identityDir} (create it with \`./mapek pki init\`)`, 78);
 
 try {
   const report = await provisionNats({ natsUrl, prefix, replicas, ...(identityDir !== undefined ? { tls: natsClientTls(identityDir, identity) } : {}) });
   console.log(`provisioned ${natsUrl}: streams ${report.streams.join(', ')}; buckets ${report.buckets.join(', ')} (replicas ${replicas})`);
 } catch (error) {
-  process.stderr.write(`mapek provision: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(69); // EX_UNAVAILABLE
+  fail(error instanceof Error ? error.message : String(error), 69); // EX_UNAVAILABLE
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultPkiOptions, initPki } from '@mapek/pki';
-import { inboxPrefixOf } from '@mapek/contracts';
+import { defaultPkiOptions, inboxOptionsOf, initPki } from '@mapek/pki';
 import { pqcTlsClientOptions } from '@mapek/pqc';
 import type { NatsClientTls } from './nats-server.js';
 
@@ -57,6 +56,6 @@ export function identityConnectOptions(servers: string, certsDir: string | undef
   return {
     servers,
     ...(certsDir === undefined ? {} : { tls: natsClientTls(certsDir, identity) }),
-    ...(identity === 'cli' ? {} : { inboxPrefix: inboxPrefixOf(identity) }),
+    ...inboxOptionsOf(identity),
   };
 }
