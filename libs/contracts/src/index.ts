@@ -14,3 +14,4 @@ export * from './events/actuation.schema.js';
 export * from './events/command.schema.js';
 export * from './event-registry.js';
 export * from './envelope.schema.js';
+export * from './api-key.js';
