@@ -122,7 +122,18 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
     process.exit(69); // EX_UNAVAILABLE
   }
   const context: ServiceContext<T> = { service: options.service, instance, config, logger, metrics, health, runtime, security };
-  const serviceModule = await options.module(context);
+  let serviceModule: DynamicModule;
+  try {
+    serviceModule = await options.module(context);
+  } catch (error) {
+    // A setting that only the service itself can check (a file it reads, a rule across settings).
+    if (error instanceof ConfigError) {
+      logger.fatal({ err: error, code: error.code }, 'refusing to start');
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
 
   @Module({
     imports: [

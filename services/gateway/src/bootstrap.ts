@@ -1,12 +1,17 @@
 import fastifyWebsocket from '@fastify/websocket';
+import { Counter } from 'prom-client';
+import { ConfigError } from '@mapek/config';
 import { BucketName, KnowledgeEndpoint, ServiceName } from '@mapek/contracts';
 import { startService } from '@mapek/service-kit';
+import { ApiKeysFileError, ApiKeysSource } from './adapters/api-keys.file.js';
 import { CommandSealer } from './adapters/command-sealer.js';
 import { EventFeed } from './adapters/event-feed.js';
 import { KnowledgeClient } from './adapters/knowledge.client.js';
-import { commandsEnabled, gatewayConfig } from './gateway.config.js';
+import { RateLimiter } from './domain/rate-limiter.js';
+import { authenticationProblem, gatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
-import { registerWebSocket } from './handlers/websocket.gateway.js';
+import { registerAccessControl } from './handlers/access-control.js';
+import { registerWebSocket, selectWebSocketProtocol } from './handlers/websocket.gateway.js';
 
 const securityHeaders: Record<string, string> = {
   'x-content-type-options': 'nosniff',
@@ -19,6 +24,7 @@ const securityHeaders: Record<string, string> = {
 
 export async function bootstrap(): Promise<void> {
   let feed: EventFeed | undefined;
+  let keys: ApiKeysSource | undefined;
   await startService({
     service: ServiceName.gateway,
     defaultPort: 8080,
@@ -27,22 +33,45 @@ export async function bootstrap(): Promise<void> {
     bodyLimitBytes: (config) => config.MAPEK_GATEWAY_BODY_LIMIT_BYTES,
     // HTTPS/WSS with the gateway's certificate (hybrid X25519MLKEM768 preferred) when an identity is configured.
     https: true,
-    module: async ({ config, runtime, logger, health, security }) => {
+    module: async ({ config, runtime, logger, health, security, metrics }) => {
+      const problem = authenticationProblem(config);
+      if (problem) throw new ConfigError(ServiceName.gateway, [problem]);
+      if (config.MAPEK_GATEWAY_API_KEYS_FILE !== undefined) {
+        const reloads = new Counter({ name: 'mapek_gateway_api_keys_reloads_total', help: 'Changes of the API keys file taken or refused', labelNames: ['result'], registers: [metrics.registry] });
+        try {
+          keys = await ApiKeysSource.open(config.MAPEK_GATEWAY_API_KEYS_FILE, {
+            intervalMs: config.MAPEK_GATEWAY_API_KEYS_RELOAD_MS,
+            onReload: (event) => {
+              reloads.inc({ result: event.result });
+              if (event.result === 'reloaded') logger.info({ keys: event.keys }, 'API keys file reloaded');
+              else logger.error({ err: event.error }, 'API keys file changed but was refused; the previous keys stay in force');
+            },
+          });
+        } catch (error) {
+          if (error instanceof ApiKeysFileError) throw new ConfigError(ServiceName.gateway, [error.message]);
+          throw error;
+        }
+        logger.info({ file: keys.file, keys: keys.verifier.size }, 'API keys loaded: every API route needs a key');
+      } else {
+        logger.warn('no MAPEK_GATEWAY_API_KEYS_FILE: the API is open to anyone who can reach it (development only)');
+      }
       const knowledge = new KnowledgeClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_KNOWLEDGE_TIMEOUT_MS);
       health.register('knowledge', () => knowledge.query(KnowledgeEndpoint.insights).then(() => undefined), { critical: false });
       feed = new EventFeed(runtime.js, logger, runtime.verifier);
       // Manual commands are sealed to the executor with the trust bundle the gateway already holds.
-      const commands = { enabled: commandsEnabled(config), sealer: new CommandSealer(security && { sealer: security.sealer, trust: security.trust }) };
-      return GatewayModule.forRoot(knowledge, await runtime.openBucket(BucketName.plannerPlans), feed, commands);
+      const commands = { enabled: config.MAPEK_GATEWAY_COMMANDS_ENABLED, sealer: new CommandSealer(security && { sealer: security.sealer, trust: security.trust }) };
+      return GatewayModule.forRoot(knowledge, await runtime.openBucket(BucketName.plannerPlans), feed, commands, keys);
     },
-    configure: async (app, { config, logger }) => {
-      app.enableCors({ origin: config.MAPEK_GATEWAY_ALLOWED_ORIGINS, methods: ['GET', 'POST'] });
+    configure: async (app, { config, logger, metrics }) => {
+      app.enableCors({ origin: config.MAPEK_GATEWAY_ALLOWED_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'] });
       const fastify = app.getHttpAdapter().getInstance();
+      const limiter = new RateLimiter({ perMinute: config.MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE, burst: config.MAPEK_GATEWAY_RATE_LIMIT_BURST });
+      registerAccessControl(fastify, { keys, limiter, metrics, logger });
       fastify.addHook('onSend', async (_request, reply, payload) => {
         for (const [name, value] of Object.entries(securityHeaders)) if (!reply.hasHeader(name)) reply.header(name, value);
         return payload;
       });
-      await app.register(fastifyWebsocket, { options: { maxPayload: config.MAPEK_GATEWAY_WS_MAX_FRAME_BYTES } });
+      await app.register(fastifyWebsocket, { options: { maxPayload: config.MAPEK_GATEWAY_WS_MAX_FRAME_BYTES, handleProtocols: selectWebSocketProtocol } });
       if (!feed) throw new Error('event feed not created');
       registerWebSocket(fastify, feed, logger, {
         allowedOrigins: config.MAPEK_GATEWAY_ALLOWED_ORIGINS,

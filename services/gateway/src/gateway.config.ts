@@ -12,19 +12,25 @@ export const gatewayConfig = {
   MAPEK_GATEWAY_KNOWLEDGE_TIMEOUT_MS: { schema: env.integer(2000, 10), description: 'timeout of queries to knowledge' },
   MAPEK_GATEWAY_WS_MAX_FRAME_BYTES: { schema: env.integer(64 * 1024, 128), description: 'largest WebSocket frame accepted from a client' },
   MAPEK_GATEWAY_BODY_LIMIT_BYTES: { schema: env.integer(64 * 1024, 256), description: 'largest request body accepted' },
-  MAPEK_GATEWAY_COMMANDS_ENABLED: {
-    schema: z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-      .optional()
-      .transform((value) => (value === undefined ? undefined : value === 'true' || value === '1' || value === 'yes')),
-    description: 'accept manual commands on POST /api/v1/commands (default: true unless ENVIRONMENT=production, as the API has no authentication yet)',
+  MAPEK_GATEWAY_COMMANDS_ENABLED: { schema: env.boolean(true), description: 'accept manual commands on POST /api/v1/commands (callers with the operator or admin role)' },
+  MAPEK_GATEWAY_API_KEYS_FILE: {
+    schema: env.optionalString(),
+    description:
+      'API keys file written by `mapek pki api-key create` (SHA-256 digests only); every route but /health*, /metrics and /docs then needs `Authorization: Bearer <key>`. Required in production; unset in development: no authentication',
   },
+  MAPEK_GATEWAY_API_KEYS_RELOAD_MS: { schema: env.integer(5000, 200), description: 'how often the API keys file is checked; created and revoked keys take effect without a restart' },
+  MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE: { schema: env.integer(600, 1), description: 'sustained requests per minute per API key (per address for unauthenticated requests)' },
+  MAPEK_GATEWAY_RATE_LIMIT_BURST: { schema: env.integer(120, 1), description: 'requests a client may make at once before the per-minute rate applies' },
 } satisfies ConfigSpec;
 
 /**
- * Whether POST /api/v1/commands is open. Unset, it follows the environment: on in development,
- * off in production, because anyone who can reach the gateway could actuate until it authenticates.
+ * Production refuses to start without API keys: the gateway is the only way into the loop from
+ * outside, and without keys anyone who reaches it could approve plans and actuate.
  */
-export function commandsEnabled(config: { readonly ENVIRONMENT: 'development' | 'production'; readonly MAPEK_GATEWAY_COMMANDS_ENABLED: boolean | undefined }): boolean {
-  return config.MAPEK_GATEWAY_COMMANDS_ENABLED ?? config.ENVIRONMENT !== 'production';
+export function authenticationProblem(config: { readonly ENVIRONMENT: 'development' | 'production'; readonly PQC_REQUIRED: boolean; readonly MAPEK_GATEWAY_API_KEYS_FILE: string | undefined }): string | undefined {
+  if (config.MAPEK_GATEWAY_API_KEYS_FILE !== undefined) return undefined;
+  if (config.ENVIRONMENT === 'production' || config.PQC_REQUIRED) {
+    return 'MAPEK_GATEWAY_API_KEYS_FILE is required in production: create keys with `./mapek pki api-key create --name <who> --role viewer|operator|approver|admin` and point the gateway at the file';
+  }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { KV } from '@mapek/messaging';
+import type { ApiKeysSource } from './adapters/api-keys.file.js';
 import type { CommandSealer } from './adapters/command-sealer.js';
 import type { EventFeed } from './adapters/event-feed.js';
 import type { KnowledgeClient } from './adapters/knowledge.client.js';
@@ -11,12 +12,16 @@ import { PLANS_KV, PlansController } from './handlers/plans.controller.js';
 import { StatusController } from './handlers/status.controller.js';
 
 export const EVENT_FEED = Symbol.for('mapek.gateway.feed');
+const API_KEYS = Symbol.for('mapek.gateway.api-keys');
 
 @Module({})
 export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(EVENT_FEED) private readonly feed: EventFeed) {}
+  constructor(
+    @Inject(EVENT_FEED) private readonly feed: EventFeed,
+    @Inject(API_KEYS) private readonly keys: ApiKeysSource | null,
+  ) {}
 
-  static forRoot(knowledge: KnowledgeClient, plans: KV, feed: EventFeed, commands: { readonly enabled: boolean; readonly sealer: CommandSealer }): DynamicModule {
+  static forRoot(knowledge: KnowledgeClient, plans: KV, feed: EventFeed, commands: { readonly enabled: boolean; readonly sealer: CommandSealer }, keys: ApiKeysSource | undefined): DynamicModule {
     return {
       module: GatewayModule,
       controllers: [IncidentsController, PlansController, CommandsController, KnowledgeController, StatusController, DocsController],
@@ -26,6 +31,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
         { provide: EVENT_FEED, useValue: feed },
         { provide: COMMANDS_ENABLED, useValue: commands.enabled },
         { provide: COMMAND_SEALER, useValue: commands.sealer },
+        { provide: API_KEYS, useValue: keys ?? null },
       ],
     };
   }
@@ -36,5 +42,6 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationShutdown(): void {
     this.feed.stop();
+    this.keys?.stop();
   }
 }

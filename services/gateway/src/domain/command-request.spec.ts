@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { commandsEnabled } from '../gateway.config.js';
+import { authenticationProblem } from '../gateway.config.js';
 import { MAX_COMMAND_PARAMS_BYTES, commandRequestSchema, commandSpecOf } from './command-request.js';
 
 const reasonOf = (body: unknown): string => {
@@ -9,9 +9,10 @@ const reasonOf = (body: unknown): string => {
 };
 
 describe('the manual command request', () => {
-  it('fills in the defaults: no params, actor operator, not a dry run', () => {
+  it('fills in the defaults: no params, not a dry run; the actor comes from the caller', () => {
     const parsed = commandRequestSchema.parse({ target: 'demo-app', action: 'clear_cache', reason: ' leak ' });
-    expect(commandSpecOf(parsed)).toEqual({ action: 'clear_cache', params: {}, reason: 'leak', actor: 'operator', dryRun: false });
+    expect(parsed.actor).toBeUndefined();
+    expect(commandSpecOf({ ...parsed, actor: 'alice' })).toEqual({ action: 'clear_cache', params: {}, reason: 'leak', actor: 'alice', dryRun: false });
   });
 
   it('says the reason is required when it is missing or blank', () => {
@@ -32,11 +33,11 @@ describe('the manual command request', () => {
   });
 });
 
-describe('whether commands are enabled', () => {
-  it('follows the environment unless set: on in development, off in production', () => {
-    expect(commandsEnabled({ ENVIRONMENT: 'development', MAPEK_GATEWAY_COMMANDS_ENABLED: undefined })).toBe(true);
-    expect(commandsEnabled({ ENVIRONMENT: 'production', MAPEK_GATEWAY_COMMANDS_ENABLED: undefined })).toBe(false);
-    expect(commandsEnabled({ ENVIRONMENT: 'production', MAPEK_GATEWAY_COMMANDS_ENABLED: true })).toBe(true);
-    expect(commandsEnabled({ ENVIRONMENT: 'development', MAPEK_GATEWAY_COMMANDS_ENABLED: false })).toBe(false);
+describe('authentication in production', () => {
+  it('refuses production without an API keys file and accepts development without one', () => {
+    expect(authenticationProblem({ ENVIRONMENT: 'production', PQC_REQUIRED: false, MAPEK_GATEWAY_API_KEYS_FILE: undefined })).toMatch(/MAPEK_GATEWAY_API_KEYS_FILE is required in production/);
+    expect(authenticationProblem({ ENVIRONMENT: 'development', PQC_REQUIRED: true, MAPEK_GATEWAY_API_KEYS_FILE: undefined })).toMatch(/required/);
+    expect(authenticationProblem({ ENVIRONMENT: 'production', PQC_REQUIRED: false, MAPEK_GATEWAY_API_KEYS_FILE: '/etc/mapek/api-keys.json' })).toBeUndefined();
+    expect(authenticationProblem({ ENVIRONMENT: 'development', PQC_REQUIRED: false, MAPEK_GATEWAY_API_KEYS_FILE: undefined })).toBeUndefined();
   });
 });

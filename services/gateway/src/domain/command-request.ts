@@ -14,12 +14,13 @@ export const commandRequestSchema = z.strictObject({
     .refine((params) => Buffer.byteLength(JSON.stringify(params)) <= MAX_COMMAND_PARAMS_BYTES, `at most ${MAX_COMMAND_PARAMS_BYTES} bytes of JSON`)
     .default({}),
   reason: z.string({ error: required('say why, it goes to the audit trail') }).trim().min(1, 'required: say why, it goes to the audit trail').max(2000),
-  actor: commandActorSchema.default('operator'),
+  /** Without API keys, who sends it; with keys the key's name (a different actor is refused). */
+  actor: commandActorSchema.optional(),
   dryRun: z.boolean().default(false),
 });
 export type CommandRequest = z.infer<typeof commandRequestSchema>;
 
 /** The part of the request that is sealed to the executor. */
-export function commandSpecOf(request: CommandRequest): CommandSpecV1 {
+export function commandSpecOf(request: CommandRequest & { readonly actor: string }): CommandSpecV1 {
   return { action: request.action, params: request.params, reason: request.reason, actor: request.actor, dryRun: request.dryRun };
 }

@@ -4,6 +4,9 @@ import { EVENT_PUBLISHER, MESSAGING, type EventPublisherPort, type MessagingRunt
 import { LOGGER, type Logger } from '@mapek/observability';
 import { NoRecipientKeyError, type CommandSealer } from '../adapters/command-sealer.js';
 import { commandRequestSchema, commandSpecOf } from '../domain/command-request.js';
+import { actorOf } from '../domain/access-policy.js';
+import type { Principal } from '../domain/api-key.verifier.js';
+import { Caller } from './access-control.js';
 import { badRequest, httpError } from './http-errors.js';
 
 export const COMMAND_SEALER = Symbol.for('mapek.gateway.command-sealer');
@@ -23,13 +26,15 @@ export class CommandsController {
   /** 202 once JetStream acknowledged the event: the executor will run it (or refuse it, dead-lettered). */
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  async create(@Body() body: unknown): Promise<{ commandId: string; eventId: string }> {
+  async create(@Body() body: unknown, @Caller() caller: Principal | undefined): Promise<{ commandId: string; eventId: string }> {
     if (!this.enabled) {
-      throw httpError(HttpStatus.FORBIDDEN, 'commands_disabled', 'manual commands are disabled on this gateway (MAPEK_GATEWAY_COMMANDS_ENABLED; off by default in production until the API authenticates callers)');
+      throw httpError(HttpStatus.FORBIDDEN, 'commands_disabled', 'manual commands are disabled on this gateway (MAPEK_GATEWAY_COMMANDS_ENABLED=false)');
     }
     const parsed = commandRequestSchema.safeParse(body ?? undefined);
     if (!parsed.success) throw badRequest(parsed.error);
-    const request = parsed.data;
+    const who = actorOf(caller, parsed.data.actor);
+    if (!who.ok) throw httpError(HttpStatus.BAD_REQUEST, 'actor_mismatch', who.reason);
+    const request = { ...parsed.data, actor: who.actor };
     const commandId = newEventId();
     const eventId = newEventId();
     let payload;

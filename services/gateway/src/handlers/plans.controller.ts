@@ -2,6 +2,9 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query
 import { z } from 'zod';
 import { DecisionVerdict, newEventId, planRecordV1Schema, planStatusSchema, uuidSchema, type PlanRecordV1 } from '@mapek/contracts';
 import { EVENT_PUBLISHER, getJson, type EventPublisherPort, type KV } from '@mapek/messaging';
+import { actorOf } from '../domain/access-policy.js';
+import type { Principal } from '../domain/api-key.verifier.js';
+import { Caller } from './access-control.js';
 import { badRequest, httpError } from './http-errors.js';
 
 export const PLANS_KV = Symbol.for('mapek.gateway.plans-kv');
@@ -9,10 +12,10 @@ export const PLANS_KV = Symbol.for('mapek.gateway.plans-kv');
 const listQuery = z.strictObject({ status: planStatusSchema.optional() });
 const decisionBody = z
   .strictObject({
-    actor: z.string().min(1).max(200).regex(/^[\w.@:-]+$/, 'letters, digits and . _ @ : - only').default('operator'),
+    actor: z.string().min(1).max(200).regex(/^[\w.@:-]+$/, 'letters, digits and . _ @ : - only').optional(),
     reason: z.string().max(2000).optional(),
   })
-  .default({ actor: 'operator' });
+  .default({});
 
 @Controller('api/v1/plans')
 export class PlansController {
@@ -37,36 +40,39 @@ export class PlansController {
 
   @Post(':id/approve')
   @HttpCode(HttpStatus.ACCEPTED)
-  approve(@Param('id') id: string, @Body() body: unknown): Promise<unknown> {
-    return this.decide(id, body, DecisionVerdict.approve);
+  approve(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal | undefined): Promise<unknown> {
+    return this.decide(id, body, DecisionVerdict.approve, caller);
   }
 
   @Post(':id/reject')
   @HttpCode(HttpStatus.ACCEPTED)
-  reject(@Param('id') id: string, @Body() body: unknown): Promise<unknown> {
-    return this.decide(id, body, DecisionVerdict.reject);
+  reject(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal | undefined): Promise<unknown> {
+    return this.decide(id, body, DecisionVerdict.reject, caller);
   }
 
-  private async decide(id: string, body: unknown, verdict: DecisionVerdict): Promise<unknown> {
+  private async decide(id: string, body: unknown, verdict: DecisionVerdict, caller: Principal | undefined): Promise<unknown> {
     const planId = uuidSchema.safeParse(id);
     if (!planId.success) throw httpError(HttpStatus.BAD_REQUEST, 'bad_request', 'id: must be a plan id (a lowercase UUID)');
     const parsed = decisionBody.safeParse(body ?? undefined);
     if (!parsed.success) throw badRequest(parsed.error);
+    const who = actorOf(caller, parsed.data.actor);
+    if (!who.ok) throw httpError(HttpStatus.BAD_REQUEST, 'actor_mismatch', who.reason);
+    const actor = who.actor;
     const entry = await getJson<unknown>(this.kv, `plan.${planId.data}`);
     const record = planRecordV1Schema.safeParse(entry?.value);
     if (!entry || !record.success) throw httpError(HttpStatus.NOT_FOUND, 'not_found', `no plan ${planId.data}`);
     if (record.data.status !== 'pending') {
       throw httpError(HttpStatus.CONFLICT, 'not_pending', `plan ${planId.data} is ${record.data.status}, not pending`);
     }
-    if (verdict === 'approve' && record.data.plan.approvedBy.includes(parsed.data.actor)) {
-      throw httpError(HttpStatus.CONFLICT, 'already_approved_by_actor', `${parsed.data.actor} already approved plan ${planId.data}; it needs a different approver`);
+    if (verdict === 'approve' && record.data.plan.approvedBy.includes(actor)) {
+      throw httpError(HttpStatus.CONFLICT, 'already_approved_by_actor', `${actor} already approved plan ${planId.data}; it needs a different approver`);
     }
     const decision = await this.publisher.publish('decision', {
       id: newEventId(),
       target: record.data.target,
       subjectKey: planId.data,
       ...(record.data.incidentId ? { incidentId: record.data.incidentId } : {}),
-      data: { planId: planId.data, verdict, actor: parsed.data.actor, ...(parsed.data.reason ? { reason: parsed.data.reason } : {}) },
+      data: { planId: planId.data, verdict, actor, ...(parsed.data.reason ? { reason: parsed.data.reason } : {}) },
     });
     return { accepted: true, decisionId: decision.id, planId: planId.data, verdict };
   }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Logger } from '@mapek/observability';
 import type { EventFeed } from '../adapters/event-feed.js';
+import { WEBSOCKET_PROTOCOL } from '../domain/api-key.verifier.js';
 
 export interface WebSocketOptions {
   readonly allowedOrigins: readonly string[];
@@ -11,9 +12,18 @@ export interface WebSocketOptions {
 }
 
 /**
+ * The subprotocol answered to a browser that offers `mapek.v1` (and its key as
+ * `mapek.bearer.<token>`): never a bearer entry, so the key is not echoed back. Clients that offer
+ * none get none.
+ */
+export function selectWebSocketProtocol(offered: Set<string>): string | false {
+  return offered.has(WEBSOCKET_PROTOCOL) ? WEBSOCKET_PROTOCOL : false;
+}
+
+/**
  * `GET /ws`: streams every loop event as `{"subject": …, "event": <envelope>}`. Browsers must come
  * from an allowed Origin (non-browser clients send none); frames from clients are capped and ignored
- * except `ping`.
+ * except `ping`. Access control (API key, role `read`) ran before the upgrade (access-control.ts).
  */
 export function registerWebSocket(app: FastifyInstance, feed: EventFeed, logger: Logger, options: WebSocketOptions): void {
   app.get('/ws', { websocket: true }, (socket: WebSocket, request) => {

@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals';
+import { ApiRole } from '@mapek/contracts';
+import { Permission, actorOf, mayAccess, requiredAccess } from './access-policy.js';
+
+describe('the gateway access policy', () => {
+  it('leaves health, metrics, docs and CORS preflights open', () => {
+    for (const path of ['/health', '/health/live', '/health/ready/', '/metrics', '/docs', '/docs/openapi.json?x=1']) expect(requiredAccess('GET', path)).toEqual({ public: true });
+    expect(requiredAccess('OPTIONS', '/api/v1/commands')).toEqual({ public: true });
+  });
+
+  it('closes every other route, unknown ones included, behind at least read', () => {
+    expect(requiredAccess('GET', '/api/v1/incidents?limit=5')).toEqual({ public: false, permission: Permission.read });
+    expect(requiredAccess('GET', '/ws')).toEqual({ public: false, permission: Permission.read });
+    expect(requiredAccess('GET', '/status')).toEqual({ public: false, permission: Permission.read });
+    expect(requiredAccess('DELETE', '/api/v1/not-yet-written')).toEqual({ public: false, permission: Permission.read });
+    expect(requiredAccess('POST', '/metrics')).toEqual({ public: false, permission: Permission.read });
+  });
+
+  it('needs command for manual commands and decide for approvals and rejections', () => {
+    expect(requiredAccess('POST', '/api/v1/commands')).toEqual({ public: false, permission: Permission.command });
+    expect(requiredAccess('POST', '/api/v1/plans/0193/approve')).toEqual({ public: false, permission: Permission.decide });
+    expect(requiredAccess('POST', '/api/v1/plans/0193/reject?x')).toEqual({ public: false, permission: Permission.decide });
+  });
+
+  it('keeps operators and approvers apart; admins may do both; viewers only read', () => {
+    const command = requiredAccess('POST', '/api/v1/commands');
+    const decide = requiredAccess('POST', '/api/v1/plans/p/approve');
+    const read = requiredAccess('GET', '/api/v1/plans');
+    expect([ApiRole.viewer, ApiRole.operator, ApiRole.approver, ApiRole.admin].map((role) => [mayAccess(role, read), mayAccess(role, command), mayAccess(role, decide)])).toEqual([
+      [true, false, false],
+      [true, true, false],
+      [true, false, true],
+      [true, true, true],
+    ]);
+  });
+
+  it('records the key name as the actor and refuses a body that claims someone else', () => {
+    expect(actorOf({ name: 'alice' }, undefined)).toEqual({ ok: true, actor: 'alice' });
+    expect(actorOf({ name: 'alice' }, 'alice')).toEqual({ ok: true, actor: 'alice' });
+    expect(actorOf({ name: 'alice' }, 'bob')).toMatchObject({ ok: false, reason: expect.stringMatching(/acts as alice, not bob/) });
+    expect(actorOf(undefined, undefined)).toEqual({ ok: true, actor: 'operator' });
+    expect(actorOf(undefined, 'bob')).toEqual({ ok: true, actor: 'bob' });
+  });
+});
