@@ -1,6 +1,9 @@
 #!/usr/bin/env node
+import { type ApiKeyRecordV1, ApiRole } from '@mapek/contracts';
 import { BackendChoice } from '@mapek/pqc';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { createApiKey, isApiRole, listApiKeys, revokeApiKey } from './api-keys.js';
 import { defaultPkiOptions, initPki, type PkiOptions, type PkiReport, rotateIdentity, writeNatsConfig, writeTrustBundle } from './pki.commands.js';
 import { PkiError, PkiErrorCode } from './pki.errors.js';
 import { ALL_IDENTITIES, isIdentityName } from './service-identities.js';
@@ -14,11 +17,18 @@ commands:
                        for --overlap-hours, then drop out of the bundle
   bundle               re-sign trust-bundle.json from the identities' key files
   nats-config          rewrite nats/nats-server.conf
+  api-key create --name N --role R [--days D]
+                       new gateway API key: prints its token once on stdout; the file keeps only
+                       a digest (no expiry without --days)
+  api-key list         one line per key: id, name, role, created, expires, revoked
+  api-key revoke --id ID
+                       the gateway refuses the key from then on; the record is kept
 
 options:
   --out DIR             output directory (default ./certs)
   --trust-domain TD     SPIFFE trust domain (default mapek.local)
-  --days N              validity of certificates, keys and bundle (default 90)
+  --days N              validity of certificates, keys and bundle (default 90);
+                        of an API key (default: no expiry)
   --identities a,b      subset of: ${ALL_IDENTITIES.join(', ')}
   --identity N          identity to rotate
   --overlap-hours H     rotation overlap (default 24)
@@ -27,6 +37,10 @@ options:
   --jetstream-dir DIR   JetStream store dir in the config (default <out>/nats/jetstream)
   --prefix P            subject prefix (default mapek)
   --backend B           auto | node | liboqs (default auto)
+  --name N              API key holder, the actor of its decisions and commands (letters, digits, . _ @ : -)
+  --role R              API key role: ${Object.values(ApiRole).join(' | ')}
+  --id ID               API key id (16 hex characters, as in the token and in api-key list)
+  --keys-file F         API keys file (default <out>/api-keys.json)
 `;
 
 function integer(text: string | undefined, fallback: number, flag: string): number {
@@ -36,7 +50,49 @@ function integer(text: string | undefined, fallback: number, flag: string): numb
   return value;
 }
 
-async function main(argv: readonly string[]): Promise<PkiReport | string> {
+/** A command's output: the result on stdout, for scripts; remarks for the person on stderr. */
+interface Printed {
+  readonly stdout: string;
+  readonly stderr?: string;
+}
+
+const roleWidth = Math.max(...Object.values(ApiRole).map((role) => role.length));
+
+function describeKey(key: ApiKeyRecordV1, nameWidth = 0): string {
+  return [key.id, key.name.padEnd(nameWidth), key.role.padEnd(roleWidth), `created ${key.createdAt}`, `expires ${key.expiresAt ?? 'never'}`, `revoked ${key.revokedAt ?? 'no'}`].join('  ');
+}
+
+async function apiKeyCommand(
+  action: string | undefined,
+  values: { readonly name?: string; readonly role?: string; readonly days?: string; readonly id?: string },
+  file: string,
+): Promise<Printed> {
+  switch (action) {
+    case 'create': {
+      if (values.name === undefined || values.role === undefined) throw new PkiError(PkiErrorCode.usage, 'api-key create needs --name and --role');
+      if (!isApiRole(values.role)) throw new PkiError(PkiErrorCode.invalidApiPrincipal, `--role must be one of ${Object.values(ApiRole).join(', ')}`);
+      const days = values.days === undefined ? undefined : integer(values.days, 0, '--days');
+      const { token, record } = await createApiKey({ file, name: values.name, role: values.role, ...(days !== undefined && { days }) });
+      const expiry = record.expiresAt === undefined ? 'no expiry' : `expires ${record.expiresAt}`;
+      return { stdout: token, stderr: `created API key ${record.id} (${record.name}, ${record.role}, ${expiry}) in ${file}; store it now: it cannot be shown again` };
+    }
+    case 'list': {
+      const keys = await listApiKeys(file);
+      if (keys.length === 0) return { stdout: '', stderr: `no API keys in ${file}` };
+      const nameWidth = Math.max(...keys.map((key) => key.name.length));
+      return { stdout: keys.map((key) => describeKey(key, nameWidth)).join('\n') };
+    }
+    case 'revoke': {
+      if (values.id === undefined) throw new PkiError(PkiErrorCode.usage, 'api-key revoke needs --id');
+      return { stdout: describeKey(await revokeApiKey({ file, id: values.id })) };
+    }
+    case undefined:
+    default:
+      throw new PkiError(PkiErrorCode.usage, `api-key needs create, list or revoke\n\n${usage}`);
+  }
+}
+
+async function main(argv: readonly string[]): Promise<PkiReport | Printed | string> {
   const { positionals, values } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -53,6 +109,10 @@ async function main(argv: readonly string[]): Promise<PkiReport | string> {
       'jetstream-dir': { type: 'string' },
       prefix: { type: 'string' },
       backend: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      id: { type: 'string' },
+      'keys-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -87,6 +147,8 @@ async function main(argv: readonly string[]): Promise<PkiReport | string> {
       return `wrote ${await writeTrustBundle(options)}`;
     case 'nats-config':
       return `wrote ${await writeNatsConfig(options)}`;
+    case 'api-key':
+      return apiKeyCommand(positionals[1], values, values['keys-file'] ?? path.join(options.out, 'api-keys.json'));
     default:
       throw new PkiError(PkiErrorCode.usage, `unknown command "${command}"\n\n${usage}`);
   }
@@ -96,6 +158,11 @@ main(process.argv.slice(2)).then(
   (result) => {
     if (typeof result === 'string') {
       process.stdout.write(result.endsWith('\n') ? result : `${result}\n`);
+      return;
+    }
+    if ('stdout' in result) {
+      if (result.stderr !== undefined) process.stderr.write(`${result.stderr}\n`);
+      if (result.stdout !== '') process.stdout.write(`${result.stdout}\n`);
       return;
     }
     for (const file of result.created) process.stdout.write(`created ${file}\n`);

@@ -4,6 +4,11 @@ export const PkiErrorCode = {
   usage: 'usage',
   unknownIdentity: 'unknown_identity',
   caMissing: 'ca_missing',
+  /** The API keys file cannot be read, parsed or written; a corrupt file is left as it is. */
+  apiKeyFile: 'api_key_file',
+  unknownApiKey: 'unknown_api_key',
+  /** An API key's name or role is not allowed. */
+  invalidApiPrincipal: 'invalid_api_principal',
 } as const;
 export type PkiErrorCode = (typeof PkiErrorCode)[keyof typeof PkiErrorCode];
 
