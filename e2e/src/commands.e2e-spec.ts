@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { StreamName } from '@mapek/contracts';
+import { ApiRole, StreamName } from '@mapek/contracts';
+import { createApiKey, revokeApiKey } from '@mapek/pki';
 import type { Stack } from '@mapek/stack';
 import { waitFor } from '@mapek/testing';
-import { EventSocket, type LoopClient } from './loop-client.js';
+import { EventSocket, webSocketOutcome, type LoopClient } from './loop-client.js';
 import { startLoopStack, type LoopStack } from './loop-stack.js';
 
 const MEMORY_THRESHOLD = 400 * 1024 * 1024;
@@ -12,8 +13,10 @@ const REASON = 'SRE on call: drop the leaked cache by hand (ticket OPS-4711)';
 const PARAM_MARKER = 'param-that-must-stay-sealed';
 
 /**
- * Manual commands on the running stack, security on: an operator's POST reaches the executor
- * sealed, runs through the agent like a plan step, and is verified and audited like one.
+ * Manual commands on the running stack, security on: an operator's POST (authenticated by an API
+ * key with the operator role) reaches the executor sealed, runs through the agent like a plan
+ * step, and is verified and audited like one. Also the gateway's access control: keys, roles,
+ * keys created and revoked while it runs, and the rate limit.
  */
 describe('manual commands through the gateway, on the running stack', () => {
   let running: LoopStack;
@@ -21,12 +24,27 @@ describe('manual commands through the gateway, on the running stack', () => {
   let loop: LoopClient;
   let socket: EventSocket;
 
-  const post = (body: unknown) =>
+  let aliceToken: string;
+
+  const as = (token: string | undefined): Record<string, string> => (token === undefined ? {} : { authorization: `Bearer ${token}` });
+
+  const post = (body: unknown, token: string | undefined = aliceToken) =>
     loop.json<{ commandId?: string; eventId?: string; error?: string; reason?: string }>(`${stack.gatewayUrl}/api/v1/commands`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...as(token) },
       body: JSON.stringify(body),
     });
+
+  const get = (path: string, token: string | undefined) => loop.json<{ error?: string; reason?: string }>(`${stack.gatewayUrl}${path}`, { headers: { authorization: token === undefined ? '' : `Bearer ${token}` } });
+
+  /** A key created with `mapek pki api-key create` while the gateway runs: usable once the gateway re-read the file. */
+  async function newKey(name: string, role: ApiRole): Promise<{ id: string; token: string }> {
+    const keysFile = stack.apiKeys?.keysFile;
+    if (keysFile === undefined) throw new Error('the stack has no API keys file');
+    const { id, token } = await createApiKey({ file: keysFile, name, role });
+    await waitFor(async () => (await get('/api/v1/plans', token)).status === 200, { timeoutMs: 15_000, intervalMs: 200, what: `the gateway accepting ${name}'s new key` });
+    return { id, token };
+  }
 
   beforeAll(async () => {
     running = await startLoopStack('commands', {
@@ -35,7 +53,8 @@ describe('manual commands through the gateway, on the running stack', () => {
       planner: { MAPEK_AUTO_HEALING: 'false' },
     });
     ({ stack, loop } = running);
-    socket = await EventSocket.open(`${stack.gatewayUrl.replace('http', 'ws')}/ws`, stack.caFile);
+    socket = await EventSocket.open(`${stack.gatewayUrl.replace('http', 'ws')}/ws`, stack.caFile, stack.apiKeys?.adminToken);
+    aliceToken = (await newKey('alice', ApiRole.operator)).token;
   });
 
   afterAll(async () => {
@@ -50,7 +69,8 @@ describe('manual commands through the gateway, on the running stack', () => {
     await loop.fault('/demo/memory-leak?size_mb=100&count=5');
     await loop.waitForIncident(since, (incident) => incident.cause === 'memory_leak', 30_000, 'the memory-leak incident');
 
-    const accepted = await post({ target: 'demo-app', action: 'clear_cache', reason: REASON, actor: 'alice', params: { marker: PARAM_MARKER } });
+    // No actor in the body: the gateway records the key's name.
+    const accepted = await post({ target: 'demo-app', action: 'clear_cache', reason: REASON, params: { marker: PARAM_MARKER } });
     expect(accepted.status).toBe(202);
     const { commandId, eventId } = accepted.body;
     expect(commandId).toMatch(/^[0-9a-f-]{36}$/);
@@ -115,5 +135,48 @@ describe('manual commands through the gateway, on the running stack', () => {
     expect(bigParams.body.reason).toMatch(/^params: at most/);
     const docs = await loop.json<{ paths: Record<string, unknown> }>(`${stack.gatewayUrl}/docs/openapi.json`);
     expect(Object.keys(docs.body.paths)).toContain('/api/v1/commands');
+  });
+
+  it('refuses callers without a valid key (401), keeps roles apart (403), takes created and revoked keys without a restart, and limits each key (429)', async () => {
+    // Open: health and metrics. Closed: everything else, the WebSocket included.
+    expect((await get('/health/ready', undefined)).status).toBe(200);
+    const anonymous = await loop.json(`${stack.gatewayUrl}/api/v1/incidents`, { headers: { authorization: '' } });
+    expect(anonymous.status).toBe(401);
+    expect((await get('/api/v1/incidents', 'mapek_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).body).toMatchObject({ error: 'unknown_key' });
+    const wsUrl = `${stack.gatewayUrl.replace(/^http/, 'ws')}/ws`;
+    expect((await webSocketOutcome(wsUrl, stack.caFile, {})).code).toBe('refused');
+
+    // A viewer reads but may not command or decide; an operator commands but may not decide.
+    const viewer = await newKey('vic', ApiRole.viewer);
+    expect((await get('/status', viewer.token)).status).toBe(200);
+    const viewerCommand = await post({ target: 'demo-app', action: 'clear_cache', reason: 'viewers may not' }, viewer.token);
+    expect(viewerCommand.status).toBe(403);
+    expect(viewerCommand.body.reason).toMatch(/role viewer of vic may not command/);
+    const operatorDecision = await loop.json<{ error?: string }>(`${stack.gatewayUrl}/api/v1/plans/01a211f1-98a7-7763-be65-602fbd536fa4/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...as(aliceToken) },
+      body: '{}',
+    });
+    expect(operatorDecision.status).toBe(403);
+    // A key acts as its own name only.
+    const impersonation = await post({ target: 'demo-app', action: 'clear_cache', reason: 'as someone else', actor: 'bob', dryRun: true });
+    expect(impersonation.status).toBe(400);
+    expect(impersonation.body.reason).toMatch(/acts as alice, not bob/);
+
+    // Revoked while the gateway runs: refused within the reload interval, no restart.
+    await revokeApiKey({ file: stack.apiKeys?.keysFile ?? '', id: viewer.id });
+    await waitFor(async () => (await get('/status', viewer.token)).body.error === 'revoked_key' || undefined, { timeoutMs: 15_000, intervalMs: 200, what: 'the revoked key refused' });
+
+    // One key's burst (120 by default) is spent, the next request waits: 429 with Retry-After.
+    const hasty = await newKey('hasty', ApiRole.viewer);
+    const answers = await Promise.all(Array.from({ length: 200 }, () => get('/api/v1/plans?status=pending', hasty.token)));
+    expect(answers.filter((answer) => answer.status === 429).length).toBeGreaterThan(0);
+    expect(answers.find((answer) => answer.status === 429)?.body).toMatchObject({ error: 'rate_limited' });
+    // Other keys are not slowed by it.
+    expect((await get('/api/v1/plans', aliceToken)).status).toBe(200);
+
+    for (const reason of ['missing_credentials', 'unknown_key', 'forbidden', 'revoked_key', 'rate_limited']) {
+      expect(await loop.metric(stack.gatewayUrl, new RegExp(`^mapek_gateway_requests_denied_total\\{reason="${reason}"`))).toBeGreaterThan(0);
+    }
   });
 });

@@ -21,7 +21,7 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
       planner: { MAPEK_ACK_WAIT_MS: '3000', MAPEK_PLANNER_COOLDOWN_MS: '0' },
     });
     ({ stack, loop } = running);
-    socket = await EventSocket.open(`${stack.gatewayUrl.replace('http', 'ws')}/ws`, stack.caFile);
+    socket = await EventSocket.open(`${stack.gatewayUrl.replace('http', 'ws')}/ws`, stack.caFile, stack.apiKeys?.adminToken);
   });
 
   afterAll(async () => {
@@ -151,9 +151,10 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
 
   it('closes a WebSocket from a browser origin it does not allow, and one that sends an oversized frame', async () => {
     const url = `${stack.gatewayUrl.replace(/^http/, 'ws')}/ws`;
-    const foreign = await webSocketOutcome(url, stack.caFile, { origin: 'https://evil.example' });
+    const authorization = `Bearer ${stack.apiKeys?.adminToken ?? ''}`;
+    const foreign = await webSocketOutcome(url, stack.caFile, { origin: 'https://evil.example', authorization });
     expect(foreign.code === 'refused' || foreign.code === 1008).toBe(true);
-    const oversized = await webSocketOutcome(url, stack.caFile, {}, (socket) => socket.send('x'.repeat(200 * 1024)));
+    const oversized = await webSocketOutcome(url, stack.caFile, { authorization }, (socket) => socket.send('x'.repeat(200 * 1024)));
     expect(oversized.opened).toBe(true);
     expect(oversized.code).toBe(1009);
   });
@@ -174,7 +175,7 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     expect(bad.body.reason).toMatch(/UUID/);
     expect((await loop.json(`${stack.gatewayUrl}/api/v1/incidents/01a211f1-98a7-7763-be65-602fbd536fa4`)).status).toBe(404);
     expect((await loop.json(`${stack.gatewayUrl}/api/v1/plans?status=maybe`)).status).toBe(400);
-    const approveUnknown = await loop.json(`${stack.gatewayUrl}/api/v1/plans/01a211f1-98a7-7763-be65-602fbd536fa4/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"actor":"alice"}' });
+    const approveUnknown = await loop.json(`${stack.gatewayUrl}/api/v1/plans/01a211f1-98a7-7763-be65-602fbd536fa4/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"looks right"}' });
     expect(approveUnknown.status).toBe(404);
     const badBody = await loop.json(`${stack.gatewayUrl}/api/v1/plans/01a211f1-98a7-7763-be65-602fbd536fa4/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"actor":"alice","extra":1}' });
     expect(badBody.status).toBe(400);

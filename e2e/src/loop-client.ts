@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Agent, fetch as undiciFetch, WebSocket as UndiciWebSocket, type RequestInit } from 'undici';
+import { Agent, Headers as UndiciHeaders, fetch as undiciFetch, WebSocket as UndiciWebSocket, type RequestInit } from 'undici';
 import { waitFor } from '@mapek/testing';
 
 /**
@@ -37,17 +37,23 @@ export interface IncidentDetail extends IncidentSummary {
 export class LoopClient {
   private readonly dispatcher: Agent | undefined;
 
-  /** @param caFile the stack's development CA (`stack.caFile`) when the gateway speaks HTTPS. */
+  /**
+   * @param caFile the stack's development CA (`stack.caFile`) when the gateway speaks HTTPS.
+   * @param apiToken sent as `Authorization: Bearer` to the gateway unless a request sets its own.
+   */
   constructor(
     readonly gatewayUrl: string,
     readonly demoUrl: string,
     caFile?: string,
+    private readonly apiToken?: string,
   ) {
     this.dispatcher = dispatcherFor(caFile);
   }
 
   private fetch(url: string, init: RequestInit = {}) {
-    return undiciFetch(url, { ...init, ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}) });
+    const headers = new UndiciHeaders(init.headers);
+    if (this.apiToken !== undefined && url.startsWith(this.gatewayUrl) && !headers.has('authorization')) headers.set('authorization', `Bearer ${this.apiToken}`);
+    return undiciFetch(url, { ...init, headers, ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}) });
   }
 
   async json<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
@@ -100,10 +106,14 @@ export class EventSocket {
   readonly frames: Array<{ subject: string; event: { id: string; type: string; incidentId?: string; data: Record<string, unknown> } }> = [];
   private constructor(private readonly socket: UndiciWebSocket) {}
 
-  /** @param caFile the stack's development CA for a `wss://` URL. */
-  static async open(url: string, caFile?: string): Promise<EventSocket> {
+  /**
+   * @param caFile the stack's development CA for a `wss://` URL.
+   * @param apiToken offered as a browser would: subprotocols `mapek.v1` and `mapek.bearer.<token>`.
+   */
+  static async open(url: string, caFile?: string, apiToken?: string): Promise<EventSocket> {
     const dispatcher = dispatcherFor(caFile);
-    const socket = new UndiciWebSocket(url, dispatcher ? { dispatcher } : undefined);
+    const protocols = apiToken === undefined ? [] : ['mapek.v1', `mapek.bearer.${apiToken}`];
+    const socket = new UndiciWebSocket(url, { protocols, ...(dispatcher ? { dispatcher } : {}) });
     const client = new EventSocket(socket);
     socket.addEventListener('message', (message) => {
       const frame = JSON.parse(String(message.data)) as { subject?: string };

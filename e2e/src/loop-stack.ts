@@ -32,7 +32,7 @@ export async function startLoopStack(name: string, serviceEnv: StackOptions['ser
   }
   return {
     stack,
-    loop: new LoopClient(stack.gatewayUrl, stack.demoUrl, stack.caFile),
+    loop: new LoopClient(stack.gatewayUrl, stack.demoUrl, stack.caFile, stack.apiKeys?.adminToken),
     async stop() {
       await stack.stop();
       await cleanUp();

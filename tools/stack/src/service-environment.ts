@@ -15,6 +15,8 @@ export interface EnvironmentContext {
   readonly demo: { readonly name: string; readonly port: number } | undefined;
   /** Credentials written by `mapek pki` when the stack runs with security on. */
   readonly identityDir?: string | undefined;
+  /** The gateway's API keys file (security on). */
+  readonly apiKeysFile?: string | undefined;
 }
 
 /** One monitor target, as MAPEK_MONITOR_TARGETS lists them. */
@@ -61,6 +63,7 @@ export function serviceEnvironment(service: ServiceDefinition, port: number, con
         env['DATABASE_URL'] = context.databaseUrl;
         if (context.databasePoolSize !== undefined) env['MAPEK_DATABASE_POOL_SIZE'] = String(context.databasePoolSize);
       }
+      if (service.name === ServiceName.gateway && context.apiKeysFile !== undefined) env['MAPEK_GATEWAY_API_KEYS_FILE'] = context.apiKeysFile;
       if (service.name === ServiceName.monitor) {
         env['MAPEK_MONITOR_TARGETS'] = JSON.stringify(monitorTargets(context.demo));
         env['MAPEK_SCRAPE_INTERVAL_MS'] = String(context.scrapeIntervalMs);

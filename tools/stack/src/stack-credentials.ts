@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defaultPkiOptions, inboxOptionsOf, initPki } from '@mapek/pki';
+import { ApiRole } from '@mapek/contracts';
+import { createApiKey, defaultPkiOptions, inboxOptionsOf, initPki } from '@mapek/pki';
 import { pqcTlsClientOptions } from '@mapek/pqc';
 import type { NatsClientTls } from './nats-server.js';
 
@@ -58,4 +60,30 @@ export function identityConnectOptions(servers: string, certsDir: string | undef
     ...(certsDir === undefined ? {} : { tls: natsClientTls(certsDir, identity) }),
     ...inboxOptionsOf(identity),
   };
+}
+
+/** The gateway's API keys in a development stack: the keys file and the admin key's token. */
+export interface StackApiKeys {
+  /** `<certsDir>/api-keys.json` (digests only), given to the gateway as MAPEK_GATEWAY_API_KEYS_FILE. */
+  readonly keysFile: string;
+  /** `<certsDir>/admin.api-key`: the token of the `admin` key (mode 0600), for curl and tests. */
+  readonly adminTokenFile: string;
+  readonly adminToken: string;
+  readonly created: boolean;
+}
+
+/**
+ * The development stack runs its gateway with API keys, as production must: on first start it
+ * creates an `admin` key (role admin) and keeps its token beside the other development
+ * credentials. Later starts reuse it; `mapek pki api-key create --out <certsDir>` adds more.
+ */
+export async function ensureStackApiKeys(certsDir: string): Promise<StackApiKeys> {
+  const keysFile = join(certsDir, 'api-keys.json');
+  const adminTokenFile = join(certsDir, 'admin.api-key');
+  if (existsSync(keysFile) && existsSync(adminTokenFile)) {
+    return { keysFile, adminTokenFile, adminToken: readFileSync(adminTokenFile, 'utf8').trim(), created: false };
+  }
+  const { token } = await createApiKey({ file: keysFile, name: 'admin', role: ApiRole.admin });
+  await writeFile(adminTokenFile, `${token}\n`, { mode: 0o600 });
+  return { keysFile, adminTokenFile, adminToken: token, created: true };
 }

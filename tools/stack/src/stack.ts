@@ -10,7 +10,7 @@ import { provisionNats } from './nats-provisioner.js';
 import { PortAllocator } from './port-allocator.js';
 import { redactUrl } from './redact-url.js';
 import { httpOkProbe, httpsOkProbe, waitForReady } from './readiness.js';
-import { caFileOf, ensureStackCredentials, identityConnectOptions, natsClientTls } from './stack-credentials.js';
+import { caFileOf, ensureStackApiKeys, ensureStackCredentials, identityConnectOptions, natsClientTls, type StackApiKeys } from './stack-credentials.js';
 import type { NatsClientTls } from './nats-server.js';
 import { DEFAULT_SERVICES, INFRASTRUCTURE_PORTS, InfrastructureName, READINESS_PATH, ServiceName, ServiceRole, type ServiceDefinition } from './service-catalog.js';
 import { serviceEnvironment } from './service-environment.js';
@@ -45,6 +45,8 @@ export interface Stack {
   readonly certsDir: string | undefined;
   /** The development CA (PEM file) to trust for the gateway's HTTPS, with security on. */
   readonly caFile: string | undefined;
+  /** With security on the gateway needs API keys: the keys file and the `admin` key's token. */
+  readonly apiKeys: StackApiKeys | undefined;
   /** nats.js TLS options to connect as one identity (default `cli`); undefined with security off. */
   natsTls(identity?: string): NatsClientTls | undefined;
   /**
@@ -255,6 +257,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const servicePorts = new Map<string, number>();
     for (const service of services) servicePorts.set(service.name, await allocate(service.name, service.port, service.name));
     const demo = services.find((service) => service.role === ServiceRole.demo);
+    const apiKeys = certsDir === undefined ? undefined : await ensureStackApiKeys(certsDir);
+    if (apiKeys?.created) notice(`created the gateway's admin API key (role admin): ${apiKeys.adminTokenFile}`);
     const context = {
       natsUrl,
       databaseUrl,
@@ -265,6 +269,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       scrapeIntervalMs: options.scrapeIntervalMs ?? STACK_DEFAULTS.scrapeIntervalMs,
       demo: demo ? { name: demo.name, port: servicePorts.get(demo.name) ?? 0 } : undefined,
       identityDir: certsDir,
+      apiKeysFile: apiKeys?.keysFile,
     };
     const ca = certsDir === undefined ? undefined : readFileSync(caFileOf(certsDir), 'utf8');
     await Promise.all(
@@ -296,7 +301,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     );
 
     const httpsServices = new Set(ca === undefined ? [] : services.filter((service) => service.https).map((service) => service.name));
-    return buildStack({ natsUrl, databaseUrl, databaseMaxConnections, dataDir, ports, servicePorts, members, readyTimeoutMs, stopTimeoutMs, stopAll, killLeftovers, security, certsDir, httpsServices });
+    return buildStack({ natsUrl, databaseUrl, databaseMaxConnections, dataDir, ports, servicePorts, members, readyTimeoutMs, stopTimeoutMs, stopAll, killLeftovers, security, certsDir, apiKeys, httpsServices });
   } catch (error: unknown) {
     await stopAll();
     process.off('exit', killLeftovers);
@@ -318,6 +323,7 @@ interface StackParts {
   readonly killLeftovers: () => void;
   readonly security: StackSecurity;
   readonly certsDir: string | undefined;
+  readonly apiKeys: StackApiKeys | undefined;
   readonly httpsServices: ReadonlySet<string>;
 }
 
@@ -355,6 +361,7 @@ function buildStack(parts: StackParts): Stack {
     security: parts.security,
     certsDir: parts.certsDir,
     caFile: parts.certsDir === undefined ? undefined : caFileOf(parts.certsDir),
+    apiKeys: parts.apiKeys,
     natsTls: (identity = 'cli') => (parts.certsDir === undefined ? undefined : natsClientTls(parts.certsDir, identity)),
     rotateIdentity: async (identity, overlapHours = 1) => {
       if (parts.certsDir === undefined) throw new StackStateError('the stack runs without security: there are no identities to rotate');
