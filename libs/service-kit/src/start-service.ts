@@ -29,6 +29,8 @@ export interface StartServiceOptions<T extends ConfigSpec> {
   /** The service's own settings; names under `ownedPrefix` that are not declared are rejected. */
   readonly config: T;
   readonly ownedPrefix: string;
+  /** Rules across settings that a schema per variable cannot say; each problem refuses the start (exit 78) before anything connects. */
+  readonly validate?: (config: ConfigValues<CommonSpec & T>) => readonly string[];
   readonly consumers?: (context: ServiceContext<T>) => ConsumerSettings[];
   /** The service's Nest module, built once config, logger, metrics and NATS are ready. */
   readonly module: (context: ServiceContext<T>) => DynamicModule | Promise<DynamicModule>;
@@ -54,6 +56,8 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
   let redacted: Record<string, unknown>;
   try {
     ({ values: config, redacted } = loadConfig(spec, { service: options.service, ownedPrefix: options.ownedPrefix }));
+    const problems = options.validate?.(config) ?? [];
+    if (problems.length > 0) throw new ConfigError(options.service, problems);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

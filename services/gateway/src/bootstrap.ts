@@ -31,11 +31,10 @@ export async function bootstrap(): Promise<void> {
     config: gatewayConfig,
     ownedPrefix: 'MAPEK_GATEWAY_',
     bodyLimitBytes: (config) => config.MAPEK_GATEWAY_BODY_LIMIT_BYTES,
+    validate: (config) => [authenticationProblem(config)].filter((problem) => problem !== undefined),
     // HTTPS/WSS with the gateway's certificate (hybrid X25519MLKEM768 preferred) when an identity is configured.
     https: true,
     module: async ({ config, runtime, logger, health, security, metrics }) => {
-      const problem = authenticationProblem(config);
-      if (problem) throw new ConfigError(ServiceName.gateway, [problem]);
       if (config.MAPEK_GATEWAY_API_KEYS_FILE !== undefined) {
         const reloads = new Counter({ name: 'mapek_gateway_api_keys_reloads_total', help: 'Changes of the API keys file taken or refused', labelNames: ['result'], registers: [metrics.registry] });
         try {

@@ -6,7 +6,7 @@ const error = { $ref: '#/components/schemas/Error' };
 const uuidParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const decisionBody = {
   required: false,
-  content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { actor: { type: 'string' }, reason: { type: 'string' } } } } },
+  content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { actor: { type: 'string', description: 'without API keys only; with keys, the key name (another name is refused)' }, reason: { type: 'string' } } } } },
 };
 const errors = {
   '400': { description: 'invalid request; the reason says what', content: { 'application/json': { schema: error } } },
@@ -15,12 +15,18 @@ const errors = {
 
 export const openApiDocument = {
   openapi: '3.1.0',
-  info: { title: 'mapek gateway', version: '0.1.0', description: 'Incidents, plans and the live event stream of the mapek self-healing loop.' },
+  info: {
+    title: 'mapek gateway',
+    version: '0.1.0',
+    description:
+      'Incidents, plans and the live event stream of the mapek self-healing loop. With API keys configured (always in production) every route but /health*, /metrics and /docs needs `Authorization: Bearer mapek_<id>_<secret>` (browsers on /ws: subprotocols `mapek.v1, mapek.bearer.<token>`). Roles: viewer reads; operator also sends commands; approver also approves and rejects plans; admin does all. Refusals: 401 (no or bad key), 403 (role), 429 (rate limit, with Retry-After). The key\'s name is the actor of its decisions and commands.',
+  },
+  security: [{ apiKey: [] }],
   paths: {
-    '/health': { get: { summary: 'Readiness with component checks', responses: { '200': { description: 'up' }, '503': { description: 'down' } } } },
-    '/health/live': { get: { summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
-    '/health/ready': { get: { summary: 'Readiness', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
-    '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text format 0.0.4' } } } },
+    '/health': { get: { security: [], summary: 'Readiness with component checks', responses: { '200': { description: 'up' }, '503': { description: 'down' } } } },
+    '/health/live': { get: { security: [], summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
+    '/health/ready': { get: { security: [], summary: 'Readiness', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
+    '/metrics': { get: { security: [], summary: 'Prometheus metrics', responses: { '200': { description: 'text format 0.0.4' } } } },
     '/status': { get: { summary: 'Streams and consumer lag', responses: { '200': { description: 'status' } } } },
     '/api/v1/incidents': {
       get: {
@@ -65,7 +71,7 @@ export const openApiDocument = {
                   action: { type: 'string', enum: Object.values(ActionType) },
                   params: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] }, description: `at most ${MAX_COMMAND_PARAMS_BYTES} bytes of JSON` },
                   reason: { type: 'string', minLength: 1, maxLength: 2000 },
-                  actor: { type: 'string', pattern: '^[\\w.@:-]+$', default: 'operator' },
+                  actor: { type: 'string', pattern: '^[\\w.@:-]+$', description: 'without API keys only (default operator); with keys, the key name (another name is refused)' },
                   dryRun: { type: 'boolean', default: false },
                 },
               },
@@ -78,7 +84,7 @@ export const openApiDocument = {
             content: { 'application/json': { schema: { type: 'object', properties: { commandId: { type: 'string', format: 'uuid' }, eventId: { type: 'string', format: 'uuid' } } } } },
           },
           '400': errors['400'],
-          '403': { description: 'manual commands are disabled (MAPEK_GATEWAY_COMMANDS_ENABLED)', content: { 'application/json': { schema: error } } },
+          '403': { description: 'the key\'s role may not send commands, or commands are disabled (MAPEK_GATEWAY_COMMANDS_ENABLED)', content: { 'application/json': { schema: error } } },
           '413': { description: 'body larger than MAPEK_GATEWAY_BODY_LIMIT_BYTES' },
           '503': { description: 'the command could not be sealed or stored', content: { 'application/json': { schema: error } } },
         },
@@ -93,6 +99,7 @@ export const openApiDocument = {
     '/ws': { get: { summary: 'WebSocket: every loop event as JSON {subject, event}', responses: { '101': { description: 'switching protocols' } } } },
   },
   components: {
+    securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `mapek pki api-key create`' } },
     schemas: {
       Error: { type: 'object', required: ['statusCode', 'error', 'reason'], properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, reason: { type: 'string' } } },
     },
