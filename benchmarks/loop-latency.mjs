@@ -45,6 +45,7 @@ async function memoryOf(pid) {
 }
 
 let trustedCa; // the stack's development CA when the gateway speaks HTTPS
+let apiToken; // the stack's admin API key when the gateway authenticates (security on)
 
 async function getText(url) {
   if (!url.startsWith('https:')) {
@@ -53,7 +54,7 @@ async function getText(url) {
     return response.text();
   }
   return new Promise((resolve, reject) => {
-    const request = httpsRequest(url, { ca: trustedCa }, (response) => {
+    const request = httpsRequest(url, { ca: trustedCa, headers: apiToken ? { authorization: `Bearer ${apiToken}` } : {} }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk) => (body += chunk));
@@ -117,6 +118,7 @@ async function runMode(security) {
     },
   });
   trustedCa = stack.caFile ? await readFile(stack.caFile, 'utf8') : undefined;
+  apiToken = stack.apiKeys?.adminToken;
   try {
     console.log(`\n== security ${security}: stack up (database: ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'embedded PGlite'}); idling ${idleSeconds} s before measuring memory`);
     await sleep(idleSeconds * 1000);
