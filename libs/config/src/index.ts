@@ -2,3 +2,4 @@ export * from './config.error.js';
 export * from './config.loader.js';
 export * from './env.schemas.js';
 export * from './common.config.js';
+export * from './file-poller.js';

@@ -46,6 +46,19 @@ export const apiKeysFileV1Schema = z
   .refine((file) => new Set(file.keys.map((key) => key.id)).size === file.keys.length, { message: 'key ids must be unique' });
 export type ApiKeysFileV1 = z.infer<typeof apiKeysFileV1Schema>;
 
+/** Reads the keys file's text: the file, or what is wrong with it (every schema problem, by path). */
+export function parseApiKeysFile(text: string): { readonly ok: true; readonly file: ApiKeysFileV1 } | { readonly ok: false; readonly problem: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: 'not JSON' };
+  }
+  const parsed = apiKeysFileV1Schema.safeParse(json);
+  if (!parsed.success) return { ok: false, problem: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message}`).join('; ') };
+  return { ok: true, file: parsed.data };
+}
+
 /** SHA-256 (hex) of a token's secret, as stored in the keys file. */
 export function apiKeySecretDigest(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { pollFile } from '@mapek/config';
 import { trustPaths, loadTrustStore } from './identity-files.js';
 import type { PqcBackend } from './pqc-backend.types.js';
 import type { SealRecipient } from './payload.sealer.js';
@@ -35,46 +35,22 @@ export interface ReloadingTrustStore extends TrustStore {
  * this store picks the new bundle up within `intervalMs`, so the rotated service can restart with
  * its new key while the others already accept it. A bundle is swapped in only after its CA
  * signature and validity window verify (openTrustBundle); a bad one is reported and the last good
- * bundle stays in force. The file's mtime and size tell a change (a polling stat: atomic renames
- * and network file systems behave the same).
+ * bundle stays in force (`pollFile`: the file's mtime and size tell a change).
  */
 export async function createReloadingTrustStore(options: ReloadingTrustStoreOptions): Promise<ReloadingTrustStore> {
-  const file = trustPaths(options.dir).trustBundle;
   let current = options.initial;
-  let seen: string | undefined;
-  let running: Promise<void> | undefined;
-
-  const fingerprint = async (): Promise<string | undefined> => {
-    try {
-      const info = await stat(file);
-      return `${info.mtimeMs}:${info.size}`;
-    } catch {
-      return undefined; // Being replaced right now, or removed: keep the last good bundle.
-    }
-  };
-
-  const checkOnce = async (): Promise<void> => {
-    const now = await fingerprint();
-    if (now === undefined || now === seen) return;
-    seen = now;
-    try {
-      current = await loadTrustStore(options.backend, options.dir);
-      options.onReload?.({ result: 'reloaded', notAfter: current.notAfter });
-    } catch (error) {
-      options.onReload?.({ result: 'rejected', error });
-    }
-  };
-
-  const check = (): Promise<void> => {
-    running ??= checkOnce().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-
-  seen = await fingerprint(); // The file as it is at start (the bundle `initial` came from).
-  const timer = setInterval(() => void check(), options.intervalMs ?? 5000);
-  timer.unref();
+  // The baseline is the file as it is now, the one `initial` came from.
+  const poller = await pollFile(trustPaths(options.dir).trustBundle, {
+    intervalMs: options.intervalMs ?? 5000,
+    onChange: async () => {
+      try {
+        current = await loadTrustStore(options.backend, options.dir);
+        options.onReload?.({ result: 'reloaded', notAfter: current.notAfter });
+      } catch (error) {
+        options.onReload?.({ result: 'rejected', error });
+      }
+    },
+  });
 
   return {
     get trustDomain(): string {
@@ -86,7 +62,7 @@ export async function createReloadingTrustStore(options: ReloadingTrustStoreOpti
     identity: (nameOrSpiffeId: string): TrustedIdentity | undefined => current.identity(nameOrSpiffeId),
     verificationKey: (source: string, kid: string, at: number): Uint8Array | undefined => current.verificationKey(source, kid, at),
     recipientKey: (name: string, at: number): SealRecipient | undefined => current.recipientKey(name, at),
-    check,
-    stop: () => clearInterval(timer),
+    check: poller.check,
+    stop: poller.stop,
   };
 }

@@ -45,6 +45,14 @@ export interface StartServiceOptions<T extends ConfigSpec> {
   readonly bodyLimitBytes?: (config: ConfigValues<CommonSpec & T>) => number;
 }
 
+/** Ends the process with EX_CONFIG and the problems on stderr (and in the log, once there is one) when `error` is a {@link ConfigError}. */
+function refuseOnConfigError(error: unknown, logger?: Logger): void {
+  if (!(error instanceof ConfigError)) return;
+  logger?.fatal({ err: error, code: error.code }, 'refusing to start');
+  process.stderr.write(`${error.message}\n`);
+  process.exit(78); // EX_CONFIG
+}
+
 /**
  * The start of every service: parse config (fail fast, readably), then logger, metrics, NATS
  * (streams ensured), the Nest app on Fastify with /health and /metrics, and graceful shutdown
@@ -59,10 +67,7 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
     const problems = options.validate?.(config) ?? [];
     if (problems.length > 0) throw new ConfigError(options.service, problems);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
+    refuseOnConfigError(error);
     throw error;
   }
   const instance = config.MAPEK_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
@@ -130,12 +135,8 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
   try {
     serviceModule = await options.module(context);
   } catch (error) {
-    // A setting that only the service itself can check (a file it reads, a rule across settings).
-    if (error instanceof ConfigError) {
-      logger.fatal({ err: error, code: error.code }, 'refusing to start');
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
+    // A setting that only the service itself can check once it runs (a file it reads).
+    refuseOnConfigError(error, logger);
     throw error;
   }
 

@@ -1,4 +1,4 @@
-import { ApiRole, apiKeyRecordV1Schema, type ApiKeyRecordV1, type ApiKeysFileV1, apiKeySecretDigest, apiKeysFileV1Schema, apiPrincipalNameSchema, newApiKey } from '@mapek/contracts';
+import { ApiRole, apiKeyRecordV1Schema, type ApiKeyRecordV1, type ApiKeysFileV1, apiKeySecretDigest, apiKeysFileV1Schema, apiPrincipalNameSchema, newApiKey, parseApiKeysFile } from '@mapek/contracts';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -80,18 +80,9 @@ async function readKeysFile(file: string): Promise<ApiKeysFileV1> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, keys: [] };
     throw new PkiError(PkiErrorCode.apiKeyFile, `cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new PkiError(PkiErrorCode.apiKeyFile, `${file} is not valid JSON; fix or move it, it is never overwritten`, { cause: error });
-  }
-  const parsed = apiKeysFileV1Schema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`).join('; ');
-    throw new PkiError(PkiErrorCode.apiKeyFile, `${file} is not a valid API keys file (${problems}); fix or move it, it is never overwritten`, { cause: parsed.error });
-  }
-  return parsed.data;
+  const parsed = parseApiKeysFile(text);
+  if (!parsed.ok) throw new PkiError(PkiErrorCode.apiKeyFile, `${file} is not a valid API keys file (${parsed.problem}); fix or move it, it is never overwritten`);
+  return parsed.file;
 }
 
 /** Writes beside the target and renames over it, so the gateway never reads a half-written file. */
