@@ -1,2 +1,3 @@
 export * from './start-service.js';
 export * from './service-security.js';
+export * from './backoff.js';
