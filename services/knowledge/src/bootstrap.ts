@@ -1,6 +1,6 @@
 import { ConsumerName, ServiceName, StreamName } from '@mapek/contracts';
 import { startService } from '@mapek/service-kit';
-import { createPool, migrate } from './adapters/database.js';
+import { DatabaseSchema, createPool } from './adapters/database.js';
 import { KnowledgeRepository } from './adapters/knowledge.repository.js';
 import { knowledgeConfig } from './knowledge.config.js';
 import { KnowledgeModule } from './knowledge.module.js';
@@ -17,7 +17,7 @@ export async function bootstrap(): Promise<void> {
       ackWaitMs: config.MAPEK_ACK_WAIT_MS,
       filterSubjects: [`${runtime.prefix}.>`],
     }],
-    module: async ({ config, logger, health, security }) => {
+    module: ({ config, logger, health, security }) => {
       if (config.MAPEK_DATABASE_TLS && !security) {
         process.stderr.write('knowledge: refusing to start, MAPEK_DATABASE_TLS=true needs the service identity (MAPEK_IDENTITY_DIR) for its client certificate\n');
         process.exit(78);
@@ -27,18 +27,20 @@ export async function bootstrap(): Promise<void> {
       const ssl = config.MAPEK_DATABASE_TLS && security ? { ...security.natsTls, rejectUnauthorized: true } : undefined;
       const pool = createPool(config.DATABASE_URL, config.MAPEK_DATABASE_POOL_SIZE, ssl);
       if (ssl) logger.info('PostgreSQL over TLS with the knowledge client certificate');
-      pool.on('error', (error) => logger.error({ err: error }, 'idle PostgreSQL client failed'));
-      try {
-        await migrate(pool, logger);
-      } catch (error) {
+      pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL client failed'));
+      // Not awaited: knowledge comes up unready and migrates once PostgreSQL answers, so a database
+      // that is down at start (or restarts later) never ends the process.
+      const schema = new DatabaseSchema(pool, logger);
+      const stopPreparing = new AbortController();
+      process.once('SIGTERM', () => stopPreparing.abort());
+      schema.prepare(stopPreparing.signal).catch((error: unknown) => {
+        if (stopPreparing.signal.aborted) return;
         logger.fatal({ err: error }, 'cannot prepare the database');
-        process.stderr.write(`knowledge: refusing to start, cannot prepare the database: ${(error as Error).message}\n`);
+        process.stderr.write(`knowledge: cannot prepare the database: ${(error as Error).message}\n`);
         process.exit(69);
-      }
-      health.register('postgres', async () => {
-        await pool.query('SELECT 1');
       });
-      return KnowledgeModule.forRoot(new KnowledgeRepository(pool));
+      health.register('postgres', () => schema.check());
+      return KnowledgeModule.forRoot(new KnowledgeRepository(pool), schema);
     },
   });
 }
