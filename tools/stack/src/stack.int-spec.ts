@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { waitFor } from '@mapek/testing';
 import { jetStreamAnswers } from './nats-server.js';
 import { isPortFree } from './port-allocator.js';
 import { ServiceRole, type ServiceDefinition } from './service-catalog.js';
@@ -178,6 +179,43 @@ describe('startStack', () => {
     expect(pids.every(isAlive)).toBe(true);
     await stack.stop();
     expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  it('restarts a crashed service and a crashed nats-server by itself, with backoff, counting each restart, but not a service it was asked to stop', async () => {
+    const lines: string[] = [];
+    stack = await startStack({
+      dataDir: join(dataDir, 'supervised'),
+      withoutDatabase: true,
+      anyFreePort: true,
+      restartPolicy: { initialMs: 100, maxMs: 400, stableAfterMs: 60_000 },
+      services: [fixture('monitor', 'ready-service.mjs'), fixture('planner', 'ready-service.mjs')],
+      output: (line) => lines.push(line),
+    });
+    const monitorUrl = `${stack.serviceUrl('monitor')}/health/ready`;
+
+    const crashedPid = stack.processes['monitor']?.pid;
+    await expect(stack.crashService('monitor')).resolves.toMatchObject({ signal: 'SIGKILL' });
+    const restartedPid = await waitFor(() => stack?.processes['monitor']?.running && stack.processes['monitor'].pid !== crashedPid && stack.processes['monitor'].pid, {
+      timeoutMs: 10_000,
+      what: 'the supervisor to restart the monitor',
+    });
+    await waitFor(async () => (await fetch(monitorUrl).catch(() => undefined))?.status === 200, { timeoutMs: 10_000, what: 'the restarted monitor to be ready' });
+    expect(isAlive(restartedPid)).toBe(true);
+    expect(stack.restarts('monitor')).toBe(1);
+    expect(lines.join('\n')).toMatch(/monitor was killed by SIGKILL; restarting it in \d+ ms \(restart 1\)/);
+
+    await stack.crashService('nats-server');
+    await waitFor(async () => stack && (await jetStreamAnswers(stack.natsUrl, stack.natsTls('cli')).catch(() => false)), {
+      timeoutMs: 15_000,
+      what: 'the supervisor to bring nats-server back',
+    });
+    expect(stack.restarts('nats-server')).toBe(1);
+
+    await stack.stopService('planner', 'SIGKILL');
+    // The supervisor's first restart would come within 150 ms; the planner stays down.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(stack.processes['planner']?.running).toBe(false);
+    expect(stack.restarts('planner')).toBe(0);
   });
 
   it('kills a service that ignores SIGTERM once the stop timeout has passed', async () => {

@@ -1,3 +1,4 @@
+import type { RestartPolicy } from './process-supervisor.js';
 import type { OutputSink } from './managed-process.js';
 import type { ServiceDefinition } from './service-catalog.js';
 
@@ -52,6 +53,13 @@ export interface StackOptions {
   readonly security?: StackSecurity;
   /** Aborting it while the stack starts stops what was started and rejects. */
   readonly signal?: AbortSignal;
+  /**
+   * Restart a process that ends without being asked to (crash, kill -9), with backoff and jitter,
+   * as compose or Kubernetes would (see {@link ProcessSupervisor}). Default true.
+   */
+  readonly supervise?: boolean;
+  /** Backoff of those restarts. */
+  readonly restartPolicy?: RestartPolicy;
 }
 
 export const StackSecurity = { on: 'on', off: 'off' } as const;

@@ -7,6 +7,7 @@ import { ManagedProcess, type OutputSink, type ProcessExit } from './managed-pro
 import { defaultPkiOptions, isIdentityName, rotateIdentity } from '@mapek/pki';
 import { createNatsServer, findNatsServer } from './nats-server.js';
 import { provisionNats } from './nats-provisioner.js';
+import { ProcessSupervisor } from './process-supervisor.js';
 import { PortAllocator } from './port-allocator.js';
 import { redactUrl } from './redact-url.js';
 import { httpOkProbe, httpsOkProbe, waitForReady } from './readiness.js';
@@ -70,8 +71,18 @@ export interface Stack {
   readonly processes: Readonly<Record<string, StackProcess>>;
   /** `http://localhost:<port>` of any service by name. */
   serviceUrl(name: string): string;
-  /** Signals one process (SIGTERM: waits up to stopTimeoutMs, then SIGKILL) and resolves once it exited. */
+  /**
+   * Signals one process (SIGTERM: waits up to stopTimeoutMs, then SIGKILL) and resolves once it
+   * exited. The supervisor leaves it stopped until {@link startService}.
+   */
   stopService(name: string, signal?: NodeJS.Signals): Promise<ProcessExit>;
+  /**
+   * kill -9 one process behind the supervisor's back, as a crash would; resolves once it exited.
+   * With supervision on, the supervisor restarts it.
+   */
+  crashService(name: string): Promise<ProcessExit>;
+  /** How many times the supervisor restarted a process. */
+  restarts(name: string): number;
   /** Starts a stopped process again with the same environment and port; resolves once it is ready. */
   startService(name: string): Promise<void>;
   /** Stops services (SIGTERM, then SIGKILL after stopTimeoutMs), then the demo app, PGlite, nats-server. Idempotent. */
@@ -145,6 +156,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 
   const members = new Map<string, Member>();
+  const supervisor = new ProcessSupervisor(notice, options.restartPolicy);
   const aborted = abortPromise(options.signal);
   aborted.catch(() => undefined);
   const startMember = (name: string, member: Member): Promise<void> => {
@@ -153,6 +165,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 
   const stopAll = async (): Promise<void> => {
+    supervisor.stop();
     const stages = [...new Set([...members.values()].map((member) => member.stage))].sort((a, b) => a - b);
     for (const stage of stages) {
       const inStage = [...members.values()].filter((member) => member.stage === stage);
@@ -301,7 +314,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     );
 
     const httpsServices = new Set(ca === undefined ? [] : services.filter((service) => service.https).map((service) => service.name));
-    return buildStack({ natsUrl, databaseUrl, databaseMaxConnections, dataDir, ports, servicePorts, members, readyTimeoutMs, stopTimeoutMs, stopAll, killLeftovers, security, certsDir, apiKeys, httpsServices });
+    if (options.supervise ?? true) {
+      for (const [name, member] of members) supervisor.watch(name, member.component, readyTimeoutMs);
+    }
+    return buildStack({ supervisor, supervise: options.supervise ?? true, natsUrl, databaseUrl, databaseMaxConnections, dataDir, ports, servicePorts, members, readyTimeoutMs, stopTimeoutMs, stopAll, killLeftovers, security, certsDir, apiKeys, httpsServices });
   } catch (error: unknown) {
     await stopAll();
     process.off('exit', killLeftovers);
@@ -310,6 +326,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 interface StackParts {
+  readonly supervisor: ProcessSupervisor;
+  readonly supervise: boolean;
   readonly natsUrl: string;
   readonly databaseUrl: string | undefined;
   readonly databaseMaxConnections: number | undefined;
@@ -372,12 +390,20 @@ function buildStack(parts: StackParts): Stack {
     ports: parts.ports,
     processes,
     serviceUrl: (name) => urlOf(name, name),
-    stopService: (name, signal = 'SIGTERM') => memberOf(name).component.process.stop(signal, parts.stopTimeoutMs),
+    stopService: (name, signal = 'SIGTERM') => {
+      const { component } = memberOf(name);
+      parts.supervisor.hold(name);
+      return component.process.stop(signal, parts.stopTimeoutMs);
+    },
+    crashService: (name) => memberOf(name).component.process.stop('SIGKILL'),
+    restarts: (name) => parts.supervisor.restarts(name),
     startService: async (name) => {
       if (stopping) throw new StackStateError('the stack is stopping');
       const { component } = memberOf(name);
       if (component.process.running) throw new StackStateError(`${name} is already running (pid ${component.process.pid ?? '?'})`);
+      parts.supervisor.hold(name);
       await component.start(parts.readyTimeoutMs);
+      if (parts.supervise) parts.supervisor.watch(name, component, parts.readyTimeoutMs);
     },
     stop: () => {
       stopping ??= parts.stopAll().finally(() => process.off('exit', parts.killLeftovers));
