@@ -29,9 +29,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts nats-server and resolves once it logs "Server is ready". */
+/** Starts the nats-server on PATH (the pinned one, see scripts/toolchain.sh) and resolves once it logs "Server is ready". */
 async function startNatsServer(config: string): Promise<ChildProcess> {
-  const child = spawn('/usr/sbin/nats-server', ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('nats-server', ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let log = '';
     child.once('exit', (code) => reject(new Error(`nats-server exited (${String(code)}): ${log}`)));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { waitFor } from '@mapek/testing';
+import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
 import { jetStreamAnswers } from './nats-server.js';
 import { isPortFree } from './port-allocator.js';
 import { ServiceRole, type ServiceDefinition } from './service-catalog.js';
@@ -30,7 +30,7 @@ function isAlive(pid: number | undefined): boolean {
   }
 }
 
-/** Holds 127.0.0.1:port for the test when nothing else does (the machine's own NATS usually does). */
+/** Holds 127.0.0.1:port for the test when nothing else does. */
 async function holdPort(port: number): Promise<Server | undefined> {
   if (!(await isPortFree(port))) return undefined;
   const server = createServer();
@@ -41,9 +41,12 @@ async function holdPort(port: number): Promise<Server | undefined> {
 describe('startStack', () => {
   let dataDir: string;
   let stack: Stack | undefined;
+  // An external NATS for the cases that bring their own (`natsUrl`), as a user with a NATS would.
+  let external: NatsServerProcess;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'mapek-stack-'));
+    external = await startNatsServer();
   });
 
   afterEach(async () => {
@@ -52,6 +55,7 @@ describe('startStack', () => {
   });
 
   afterAll(async () => {
+    await external?.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -74,7 +78,7 @@ describe('startStack', () => {
   });
 
   it('serves the embedded PGlite over the Postgres wire protocol, one connection at a time, keeping data across a restart', async () => {
-    stack = await startStack({ dataDir: join(dataDir, 'pglite'), natsUrl: 'nats://127.0.0.1:4222', services: [], anyFreePort: true, output: null });
+    stack = await startStack({ dataDir: join(dataDir, 'pglite'), natsUrl: external.url, services: [], anyFreePort: true, output: null });
     expect(stack.databaseUrl).toBe(`postgres://postgres@127.0.0.1:${stack.ports['postgres']}/postgres`);
     expect(stack.databaseMaxConnections).toBe(1);
 
@@ -119,7 +123,7 @@ describe('startStack', () => {
   it('fails at once with the exit code and output of a service that crashes at start', async () => {
     const error = await startStack({
       dataDir: join(dataDir, 'crash'),
-      natsUrl: 'nats://127.0.0.1:4222',
+      natsUrl: external.url,
       withoutDatabase: true,
       anyFreePort: true,
       services: [fixture('broken', 'crashing-service.mjs')],
@@ -221,7 +225,7 @@ describe('startStack', () => {
   it('kills a service that ignores SIGTERM once the stop timeout has passed', async () => {
     stack = await startStack({
       dataDir: join(dataDir, 'stubborn'),
-      natsUrl: 'nats://127.0.0.1:4222',
+      natsUrl: external.url,
       withoutDatabase: true,
       anyFreePort: true,
       stopTimeoutMs: 500,
