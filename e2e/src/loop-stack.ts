@@ -16,8 +16,12 @@ export interface LoopStack {
  * The whole stack as separate OS processes, on a fresh database of the machine's PostgreSQL and
  * its own data directory, on free ports beside anything else running.
  */
-export async function startLoopStack(name: string, serviceEnv: StackOptions['serviceEnv'] = {}): Promise<LoopStack> {
-  const database: TestDatabase = await createTestDatabase(`mapek_e2e_${name}`);
+export async function startLoopStack(
+  name: string,
+  serviceEnv: StackOptions['serviceEnv'] = {},
+  options: { databaseAdminUrl?: string } = {},
+): Promise<LoopStack> {
+  const database: TestDatabase = await createTestDatabase(`mapek_e2e_${name}`, options.databaseAdminUrl);
   const dataDir = await mkdtemp(join(tmpdir(), `mapek-e2e-${name}-`));
   const cleanUp = async () => {
     await database.drop();

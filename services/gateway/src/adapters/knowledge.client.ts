@@ -33,6 +33,7 @@ export class KnowledgeClient {
       const description = reply.headers?.get('Nats-Service-Error') ?? '';
       if (code === '404') throw new KnowledgeQueryError('not_found', description || 'not found', false);
       if (code === '400') throw new KnowledgeQueryError('bad_request', description, false);
+      if (code === '503') throw new KnowledgeQueryError('unavailable', `knowledge cannot reach its database${description ? `: ${description}` : ''}`, true);
       throw new KnowledgeQueryError('failed', description, true);
     }
     return reply.json<T>();

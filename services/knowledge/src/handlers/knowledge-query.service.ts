@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { KnowledgeEndpoint, causeKindSchema, subjects, uuidSchema } from '@mapek/contracts';
 import { MESSAGING, type MessagingRuntime } from '@mapek/messaging';
 import { LOGGER, type Logger } from '@mapek/observability';
+import { isDatabaseUnavailable, type DatabaseSchema } from '../adapters/database.js';
 import type { KnowledgeRepository } from '../adapters/knowledge.repository.js';
-import { REPOSITORY } from './event-recorder.handler.js';
+import { DATABASE_SCHEMA, REPOSITORY } from './event-recorder.handler.js';
 
 const requests = {
   [KnowledgeEndpoint.stats]: z.object({ cause: causeKindSchema }),
@@ -22,7 +23,7 @@ const requests = {
 /**
  * Answers queries on the NATS services framework (`<prefix>.svc.knowledge.<endpoint>`), so they
  * are discoverable and counted (`$SRV.INFO`, `$SRV.STATS`). Errors go back as service error codes:
- * 400 bad request, 404 not found, 500 internal.
+ * 400 bad request, 404 not found, 503 database unavailable (retry later), 500 internal.
  */
 @Injectable()
 export class KnowledgeQueryService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -30,6 +31,7 @@ export class KnowledgeQueryService implements OnApplicationBootstrap, OnApplicat
 
   constructor(
     @Inject(REPOSITORY) private readonly repository: KnowledgeRepository,
+    @Inject(DATABASE_SCHEMA) private readonly schema: DatabaseSchema,
     @Inject(MESSAGING) private readonly runtime: MessagingRuntime,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -62,11 +64,20 @@ export class KnowledgeQueryService implements OnApplicationBootstrap, OnApplicat
       msg.respondError(400, z.prettifyError(parsed.error).replace(/\s+/g, ' '));
       return;
     }
+    if (!this.schema.ready) {
+      msg.respondError(503, 'database unavailable');
+      return;
+    }
     try {
       const reply = await this.query(endpoint, parsed.data);
       if (reply === undefined) msg.respondError(404, 'not found');
       else msg.respond(JSON.stringify(reply));
     } catch (queryError) {
+      if (isDatabaseUnavailable(queryError)) {
+        this.logger.warn({ err: queryError, endpoint }, 'knowledge query failed: database unavailable');
+        msg.respondError(503, 'database unavailable');
+        return;
+      }
       this.logger.error({ err: queryError, endpoint }, 'knowledge query failed');
       msg.respondError(500, 'internal error');
     }
