@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CauseKind, causeKindForMetric } from './cause-kind.js';
+import { CauseKind, causeKindForMetric, isSecondaryKind, rootKindOf } from './cause-kind.js';
 
 describe('causeKindForMetric', () => {
   it.each([
@@ -14,5 +14,21 @@ describe('causeKindForMetric', () => {
     ['queue_depth', CauseKind.anomaly],
   ])('maps %s to %s', (metric, kind) => {
     expect(causeKindForMetric(metric)).toBe(kind);
+  });
+});
+
+describe('rootKindOf and isSecondaryKind', () => {
+  it('picks the kind that explains the others, whatever their weights', () => {
+    expect(rootKindOf(new Map([[CauseKind.cpuOverload, 3], [CauseKind.memoryLeak, 0.6]]))).toBe(CauseKind.memoryLeak);
+    expect(rootKindOf(new Map([[CauseKind.latency, 1], [CauseKind.errorRate, 1], [CauseKind.cpuOverload, 0.25]]))).toBe(CauseKind.cpuOverload);
+  });
+
+  it('falls back to the heaviest kind when none explains the others', () => {
+    expect(rootKindOf(new Map([[CauseKind.memoryLeak, 0.6], [CauseKind.connectionExhaustion, 1]]))).toBe(CauseKind.connectionExhaustion);
+  });
+
+  it('calls CPU, latency and errors secondary, and a leak, a full pool or an outage primary', () => {
+    expect([CauseKind.cpuOverload, CauseKind.latency, CauseKind.errorRate, CauseKind.anomaly].every(isSecondaryKind)).toBe(true);
+    expect([CauseKind.memoryLeak, CauseKind.connectionExhaustion, CauseKind.unavailable].some(isSecondaryKind)).toBe(false);
   });
 });

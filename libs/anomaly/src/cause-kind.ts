@@ -31,3 +31,38 @@ export const causeKindForMetric = (metric: string): CauseKind => {
   for (const [pattern, kind] of rules) if (pattern.test(name) || pattern.test(metric.toLowerCase())) return kind;
   return CauseKind.anomaly;
 };
+
+/**
+ * Kinds of trouble that one kind commonly brings about on the same target. When several start
+ * together, the one no other present kind explains is the root: a leaking heap makes the garbage
+ * collector burn CPU and requests slow down, not the other way round. Sources: the usual
+ * saturation chains of the USE and RED methods (memory → GC → CPU → latency → errors; a full
+ * connection pool → waits → latency → errors).
+ */
+export const consequencesOf: Readonly<Record<CauseKind, readonly CauseKind[]>> = {
+  [CauseKind.unavailable]: [CauseKind.errorRate, CauseKind.latency, CauseKind.anomaly],
+  [CauseKind.memoryLeak]: [CauseKind.cpuOverload, CauseKind.latency, CauseKind.errorRate, CauseKind.anomaly],
+  [CauseKind.connectionExhaustion]: [CauseKind.latency, CauseKind.errorRate, CauseKind.anomaly],
+  [CauseKind.cpuOverload]: [CauseKind.latency, CauseKind.errorRate, CauseKind.anomaly],
+  [CauseKind.dependencyFailure]: [CauseKind.errorRate, CauseKind.latency, CauseKind.anomaly],
+  [CauseKind.latency]: [CauseKind.errorRate, CauseKind.anomaly],
+  [CauseKind.errorRate]: [CauseKind.anomaly],
+  [CauseKind.anomaly]: [],
+};
+
+/** True when `kind` is commonly a consequence of another kind (so a better explanation may still show up). */
+export const isSecondaryKind = (kind: CauseKind): boolean =>
+  Object.entries(consequencesOf).some(([cause, consequences]) => cause !== kind && consequences.includes(kind));
+
+/**
+ * The root among kinds of trouble seen together on one target: the kind that no other present
+ * kind explains; among several, the one explaining most of the others, then the heaviest.
+ */
+export const rootKindOf = (weights: ReadonlyMap<CauseKind, number>): CauseKind => {
+  const present = [...weights.keys()];
+  const explainedBy = (kind: CauseKind): boolean => present.some((other) => other !== kind && consequencesOf[other].includes(kind));
+  const explains = (kind: CauseKind): number => present.filter((other) => consequencesOf[kind].includes(other)).length;
+  const roots = present.filter((kind) => !explainedBy(kind));
+  const candidates = roots.length > 0 ? roots : present;
+  return [...candidates].sort((a, b) => explains(b) - explains(a) || (weights.get(b) ?? 0) - (weights.get(a) ?? 0))[0] ?? CauseKind.anomaly;
+};

@@ -88,3 +88,34 @@ describe('rankRootCauses', () => {
     expect(restored.dependenciesOf('orders')).toEqual(graph.dependenciesOf('orders'));
   });
 });
+
+describe('rankRootCauses on one target with several kinds of trouble', () => {
+  const leakWithCpuBurst = (): Symptom[] => [
+    // The allocation burst shows first and weighs more: it must still not be taken for the cause.
+    { id: 'cpu-1', target: 'shop', metric: 'mapek_agent_cpu_percent', severity: 'critical', value: 97, threshold: 75, time: t0 },
+    { id: 'cpu-2', target: 'shop', metric: 'mapek_agent_cpu_percent', severity: 'critical', value: 95, threshold: 75, time: t0 + 1000 },
+    { id: 'mem-1', target: 'shop', metric: 'process_resident_memory_bytes', severity: 'warning', value: 5e8, threshold: 4e8, time: t0 + 1000 },
+  ];
+
+  it('takes the memory leak, not the CPU it causes, as the cause, and explains every symptom with it', () => {
+    const [top, ...rest] = rankRootCauses(leakWithCpuBurst(), new DependencyGraph());
+    expect(top?.cause).toBe(CauseKind.memoryLeak);
+    expect([...(top?.explains ?? [])].sort()).toEqual(['cpu-1', 'cpu-2', 'mem-1']);
+    expect(top?.reasoning).toContain('memory_leak explains the cpu_overload seen with it');
+    expect(rest).toEqual([]);
+  });
+
+  it('keeps CPU overload as the cause when it is the only trouble', () => {
+    const cpuOnly = leakWithCpuBurst().filter((symptom) => symptom.id.startsWith('cpu'));
+    expect(rankRootCauses(cpuOnly, new DependencyGraph())[0]?.cause).toBe(CauseKind.cpuOverload);
+  });
+
+  it('prefers a full connection pool over the latency and errors that follow it', () => {
+    const symptoms: Symptom[] = [
+      { id: 'lat', target: 'api', metric: 'request_latency_p95_seconds', severity: 'critical', value: 4, threshold: 3, time: t0 },
+      { id: 'err', target: 'api', metric: 'error_ratio', severity: 'critical', value: 0.3, threshold: 0.1, time: t0 },
+      { id: 'conn', target: 'api', metric: 'connections_active', severity: 'warning', value: 90, threshold: 80, time: t0 + 500 },
+    ];
+    expect(rankRootCauses(symptoms, new DependencyGraph())[0]?.cause).toBe(CauseKind.connectionExhaustion);
+  });
+});

@@ -1,4 +1,4 @@
-import { CauseKind, causeKindForMetric } from './cause-kind.js';
+import { CauseKind, causeKindForMetric, rootKindOf } from './cause-kind.js';
 import type { DependencyGraph } from './dependency-graph.js';
 import type { RootCause } from './root-cause.js';
 import { severityWeight, type Symptom } from './symptom.js';
@@ -12,6 +12,8 @@ interface TargetTrouble {
   readonly firstTime: number;
   readonly severity: number;
   readonly kind: CauseKind;
+  /** The other kinds of trouble on the target, which `kind` explains. */
+  readonly alsoSeen: readonly CauseKind[];
 }
 
 const summarise = (target: string, symptoms: readonly Symptom[]): TargetTrouble => {
@@ -20,8 +22,9 @@ const summarise = (target: string, symptoms: readonly Symptom[]): TargetTrouble 
     const kind = causeKindForMetric(symptom.metric);
     weightByKind.set(kind, (weightByKind.get(kind) ?? 0) + severityWeight[symptom.severity]);
   }
-  const [kind] = [...weightByKind.entries()].sort((a, b) => b[1] - a[1])[0] ?? [CauseKind.anomaly];
+  const kind = weightByKind.size > 0 ? rootKindOf(weightByKind) : CauseKind.anomaly;
   return {
+    alsoSeen: [...weightByKind.keys()].filter((other) => other !== kind),
     target,
     symptoms,
     firstTime: Math.min(...symptoms.map((symptom) => symptom.time)),
@@ -80,6 +83,7 @@ export const rankRootCauses = (symptoms: readonly Symptom[], graph: DependencyGr
       explained.length > 0
         ? `${own.kind} on ${candidate} explains ${explained.length} troubled dependent(s) (${dependents})${earliest ? ', and it was first' : ''}`
         : `${own.symptoms.length} symptom(s) of ${own.kind} on ${candidate}, no troubled dependents`;
+    if (own.alsoSeen.length > 0) reasoning += `; ${own.kind} explains the ${own.alsoSeen.join(', ')} seen with it`;
     if (explainers.length > 0) {
       const [upstreamTarget, via] = explainers.sort((a, b) => b[1].weight - a[1].weight)[0] ?? ['', { weight: 0, path: [] }];
       confidence *= 1 - 0.6 * via.weight;
