@@ -2,8 +2,9 @@
 # Sourced by `./mapek test` (after scripts/toolchain.sh): everything the tests need that is not an
 # npm package, installed and started by the project itself.
 #
-#   ensure_test_packages   Debian packages: chromium (headless console tests) and the PostgreSQL
-#                          $POSTGRESQL_MAJOR server binaries. Installed with apt-get when running
+#   ensure_test_packages   Debian packages: chromium (headless console tests), the PostgreSQL
+#                          $POSTGRESQL_MAJOR server binaries, and prometheus with promtool
+#                          (dashboard queries, rule tests). Installed with apt-get when running
 #                          as root on Debian; otherwise it stops and prints the command to run.
 #   start_test_postgres    a throw-away PostgreSQL server: its own data directory under
 #                          .tmp/ in the clone, a free loopback port, trust auth for the `postgres`
@@ -21,6 +22,7 @@ test_env_missing_packages() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x "$(postgres_bin_dir)/postgres" ] || missing+=("postgresql-$POSTGRESQL_MAJOR")
+  { [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ]; } || missing+=(prometheus)
   echo "${missing[@]}"
 }
 
@@ -35,6 +37,7 @@ ensure_test_packages() {
     test_env_say " or set TEST_DATABASE_ADMIN_URL to a PostgreSQL where the tests may create databases)"
     return 1
   fi
+  # The packages would start their own daemons when an init system runs them; the tests start theirs.
   # The package would create and start a 'main' cluster on 5432; the tests run their own server.
   if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
     mkdir -p /etc/postgresql-common

@@ -51,11 +51,14 @@ toolchain_go_install() {
   local staging="$dir.partial.$$"
   rm -rf "$staging" && mkdir -p "$staging"
   toolchain_say "building $name $version (go install $module@$version) into $dir"
-  if ! GOBIN="$staging" GOFLAGS=-mod=mod go install "$module@$version" >&2; then
-    rm -rf "$staging"
+  local log="$staging.log"
+  if ! GOBIN="$staging" GOFLAGS=-mod=mod go install "$module@$version" >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -rf "$staging" "$log"
     toolchain_say "go install $module@$version failed"
     return 1
   fi
+  rm -f "$log"
   rm -rf "$dir" && mv "$staging" "$dir"
 }
 
