@@ -59,6 +59,17 @@ export const DuplicateWindowMs = {
   [StreamName.deadLetter]: 10 * 60_000,
 } as const satisfies Record<StreamName, number>;
 
+/**
+ * How long each stream keeps a message (limits retention, max age). A KV record that makes a
+ * redelivered event a no-op (plan, execution) must outlive every copy of that event, so it lives
+ * longer than {@link StreamName.events} keeps them (libs/messaging `recordRetentionMs`).
+ */
+export const StreamMaxAgeMs = {
+  [StreamName.telemetry]: 15 * 60_000,
+  [StreamName.events]: 7 * 24 * 3600_000,
+  [StreamName.deadLetter]: 14 * 24 * 3600_000,
+} as const satisfies Record<StreamName, number>;
+
 /** The largest clock skew a consumer may accept: the shortest duplicate window. */
 export const maxEventClockSkewMs: number = Math.min(...Object.values(DuplicateWindowMs));
 
@@ -68,7 +79,7 @@ export const ConsumerName = {
   analyzerSamples: 'analyzer-samples',
   planner: 'planner',
   executor: 'executor',
-  /** The executor reading manual commands (one filter per durable on nats-server 2.9). */
+  /** The executor reading manual commands (its own durable: commands have their own verifier). */
   executorCommands: 'executor-commands',
   knowledge: 'knowledge',
   /** Knowledge reading the dead-letter stream into its audit trail. */

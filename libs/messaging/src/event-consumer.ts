@@ -21,7 +21,7 @@ import {
   type EventType,
 } from '@mapek/contracts';
 import { logContext, type ServiceMetrics } from '@mapek/observability';
-import { errorCode, isRetryable } from './messaging.errors.js';
+import { TopologyError, errorCode, isRetryable } from './messaging.errors.js';
 import { RecentIds } from './recent-ids.js';
 import { parseTraceparent } from './trace-context.js';
 
@@ -92,6 +92,18 @@ export interface EventConsumerOptions {
   readonly deliverPolicy?: 'all' | 'new';
 }
 
+/**
+ * The change that turns a durable's current configuration into the wanted one. nats.js merges an
+ * update into the current configuration, and the server refuses `filter_subject` beside
+ * `filter_subjects`, so the form not wanted is cleared explicitly.
+ */
+export function consumerUpdate(current: Partial<ConsumerConfig>, wanted: Partial<ConsumerConfig>): Partial<ConsumerConfig> {
+  const update: Partial<ConsumerConfig> = { ...wanted };
+  if (wanted.filter_subjects === undefined && (current.filter_subjects?.length ?? 0) > 0) update.filter_subjects = [];
+  if (wanted.filter_subject === undefined && current.filter_subject) update.filter_subject = '';
+  return update;
+}
+
 interface RejectInfo {
   readonly reason: string;
   readonly detail: string;
@@ -126,40 +138,64 @@ export class JetStreamEventConsumer {
     return Object.keys(this.options.handlers) as EventType[];
   }
 
+  /** The subjects this consumer asks the server for: `filterSubjects`, else one per subject kind of the handled types. */
   filterSubjects(): string[] {
     if (this.options.filterSubjects) return [...this.options.filterSubjects];
     const kinds = new Set(this.handledTypes.map((type) => eventRegistry[type].subjectKind));
     return [...kinds].map((kind) => `${this.options.prefix}.${kind}.>`);
   }
 
+  /**
+   * The durable's configuration. The server delivers only the handled types' subjects
+   * (`filter_subjects`, nats-server 2.10+; ADR 0006), so one durable per service keeps the stream
+   * order across its types and nothing arrives only to be ignored. A single subject goes in
+   * `filter_subject`, as earlier versions of mapek set it, so those durables need no change.
+   */
   consumerConfig(): Partial<ConsumerConfig> & { durable_name: string } {
-    const subjectsFilter = this.filterSubjects();
+    const filters = this.filterSubjects();
+    if (filters.length === 0) throw new Error(`durable ${this.options.durable} handles no event type: nothing to consume`);
     return {
       durable_name: this.options.durable,
       ack_policy: AckPolicy.Explicit,
       ack_wait: nanos(this.ackWaitMs),
       max_deliver: this.maxDeliver,
-      // No server-side `backoff`: on nats-server 2.9 it overrides the delay of a second nak.
-      // Handler failures back off through nak(delay); a crashed handler is redelivered after ack_wait.
+      // No server-side `backoff` (ADR 0001): handler failures back off through nak(delay); a
+      // crashed handler is redelivered after ack_wait.
       deliver_policy: this.options.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
       max_ack_pending: 1000,
-      // nats-server 2.9 has no `filter_subjects`: several kinds share one unfiltered consumer,
-      // and events of types without a handler are acknowledged as ignored.
-      ...(subjectsFilter.length === 1 ? { filter_subject: subjectsFilter[0] } : {}),
+      ...(filters.length === 1 ? { filter_subject: filters[0] } : { filter_subjects: filters }),
     };
   }
 
+  /**
+   * Creates the durable, or brings an existing one (made by an earlier version, with another
+   * filter or none) to {@link consumerConfig}: the server keeps its position and acks, and from
+   * then on delivers only the new filter's subjects.
+   */
   async ensure(): Promise<void> {
     const config = this.consumerConfig();
+    let current: ConsumerConfig;
     try {
-      await this.options.jsm.consumers.info(this.options.stream, this.options.durable);
-      await this.options.jsm.consumers.update(this.options.stream, this.options.durable, config);
+      current = (await this.options.jsm.consumers.info(this.options.stream, this.options.durable)).config;
     } catch (error) {
       if (error instanceof JetStreamApiError && error.status === 404) {
         await this.options.jsm.consumers.add(this.options.stream, config);
-      } else {
-        throw error;
+        return;
       }
+      throw error;
+    }
+    try {
+      await this.options.jsm.consumers.update(this.options.stream, this.options.durable, consumerUpdate(current, config));
+    } catch (error) {
+      // E.g. another deliver policy: the server changes that only by recreating the durable, which
+      // loses its position, so that is left to an operator who knows it (the handlers are idempotent).
+      if (!(error instanceof JetStreamApiError)) throw error;
+      throw new TopologyError(
+        'consumer_outdated',
+        `durable ${this.options.durable} on ${this.options.stream} cannot be updated to this version's settings (${error.message}): ` +
+          `delete it (\`nats consumer rm ${this.options.stream} ${this.options.durable}\`) and it is created again, reading the stream from its start`,
+        { cause: error },
+      );
     }
   }
 

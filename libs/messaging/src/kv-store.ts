@@ -1,9 +1,86 @@
-import type { KV } from '@nats-io/kv';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { KV, KvEntry } from '@nats-io/kv';
+import type { QueuedIterator } from '@nats-io/transport-node';
+import { StreamMaxAgeMs, StreamName } from '@mapek/contracts';
 
 export type { KV, KvEntry } from '@nats-io/kv';
 
-/** Reads and parses a JSON value, or undefined when the key is absent or deleted. */
-export async function getJson<T>(kv: KV, key: string): Promise<{ value: T; revision: number } | undefined> {
+/**
+ * How long a KV record lives that makes a redelivered event a no-op (a plan per analysis, an
+ * execution per approved plan, an incident's index entry): a day longer than the event stream
+ * keeps the event that caused it, so no copy of that event can outlive the record.
+ */
+export const recordRetentionMs: number = StreamMaxAgeMs[StreamName.events] + 24 * 3600_000;
+
+export interface KvWriteOptions {
+  /**
+   * The server removes the entry this long after the write (the `Nats-TTL` header, nats-server
+   * 2.11+ per-message TTL; whole seconds, at least 1 s). The bucket must allow it
+   * (`bucketSettings[bucket].entryTtl`). Without it the entry stays until overwritten or deleted.
+   */
+  readonly ttlMs?: number;
+}
+
+/** `Nats-TTL` of a duration: whole seconds, rounded up, at least the server's minimum of 1 s. */
+export function natsTtl(ms: number): string {
+  return `${Math.max(1, Math.ceil(ms / 1000))}s`;
+}
+
+/** What nats.js accepts as a key (the subject tokens of `$KV.<bucket>.<key>`, no wildcards). */
+const validKey = /^[-/=.\w]+$/;
+
+/**
+ * One KV bucket of a service: reads and writes as nats.js KV does, and writes whose entry expires
+ * on its own (`ttlMs`). nats.js can give a TTL only to `create`, so a `put` or `update` with one is
+ * published to the key's subject directly, with the same optimistic-concurrency header `update`
+ * sends (`Nats-Expected-Last-Subject-Sequence`).
+ */
+export class KvBucket {
+  constructor(
+    readonly kv: KV,
+    private readonly js: JetStreamClient,
+    /** The bucket's name (`BucketName`). */
+    readonly name: string,
+  ) {}
+
+  get(key: string): Promise<KvEntry | null> {
+    return this.kv.get(key);
+  }
+
+  keys(filter?: string): Promise<QueuedIterator<string>> {
+    return this.kv.keys(filter);
+  }
+
+  /** Writes the key only if it holds no value (absent, deleted or expired); fails otherwise. */
+  create(key: string, value: string, options: KvWriteOptions = {}): Promise<number> {
+    return options.ttlMs === undefined ? this.kv.create(key, value) : this.kv.create(key, value, natsTtl(options.ttlMs));
+  }
+
+  put(key: string, value: string, options: KvWriteOptions = {}): Promise<number> {
+    return options.ttlMs === undefined ? this.kv.put(key, value) : this.publish(key, value, options.ttlMs);
+  }
+
+  /** Writes the key only if its latest revision is still `revision`; fails otherwise. */
+  update(key: string, value: string, revision: number, options: KvWriteOptions = {}): Promise<number> {
+    return options.ttlMs === undefined ? this.kv.update(key, value, revision) : this.publish(key, value, options.ttlMs, revision);
+  }
+
+  delete(key: string): Promise<void> {
+    return this.kv.delete(key);
+  }
+
+  private async publish(key: string, value: string, ttlMs: number, revision?: number): Promise<number> {
+    if (!validKey.test(key) || key.startsWith('.') || key.endsWith('.')) throw new Error(`invalid key: ${key}`);
+    const ack = await this.js.publish(`$KV.${this.name}.${key}`, value, {
+      ttl: natsTtl(ttlMs),
+      ...(revision !== undefined ? { expect: { lastSubjectSequence: revision } } : {}),
+    });
+    return ack.seq;
+  }
+}
+
+/** Reads and parses a JSON value, or undefined when the key is absent, deleted or expired. */
+export async function getJson<T>(kv: Pick<KV, 'get'>, key: string): Promise<{ value: T; revision: number } | undefined> {
   const entry = await kv.get(key);
   if (!entry || entry.operation !== 'PUT' || entry.length === 0) return undefined;
   return { value: entry.json<T>(), revision: entry.revision };

@@ -6,8 +6,8 @@ import type { ServiceMetrics } from '@mapek/observability';
 import type { EnvelopeVerifier } from './event-consumer.js';
 import { JetStreamPublisher, type EnvelopeSigner } from './event-publisher.js';
 import { connectNats } from './nats-connection.js';
-import type { KV } from './kv-store.js';
-import { bindBucket, ensureBucket, ensureStreams, verifyStreams } from './topology.js';
+import type { KvBucket } from './kv-store.js';
+import { assertSupportedNatsServer, bindBucket, ensureBucket, ensureStreams, verifyStreams } from './topology.js';
 
 export interface MessagingRuntimeOptions {
   readonly servers: string;
@@ -52,8 +52,11 @@ export class MessagingRuntime {
       ...(options.tls ? { tls: options.tls } : {}),
       ...(options.inboxPrefix !== undefined ? { inboxPrefix: options.inboxPrefix } : {}),
     });
-    const jsm = await jetstreamManager(nc);
+    let jsm: JetStreamManager;
     try {
+      // Before anything else: an old server would fail later and less clearly (filters, TTLs).
+      assertSupportedNatsServer(nc.info?.version);
+      jsm = await jetstreamManager(nc);
       if (options.provision) await ensureStreams(jsm, { prefix: options.prefix, replicas: options.replicas });
       else await verifyStreams(jsm, { prefix: options.prefix, replicas: options.replicas });
     } catch (error) {
@@ -72,7 +75,7 @@ export class MessagingRuntime {
   }
 
   /** The service's KV bucket: created with its settings when this runtime provisions, else bound to. */
-  async openBucket(bucket: BucketName): Promise<KV> {
+  async openBucket(bucket: BucketName): Promise<KvBucket> {
     return this.provisions ? ensureBucket(this.js, bucket, this.replicas) : bindBucket(this.js, bucket);
   }
 

@@ -1,12 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { KV } from '@mapek/messaging';
+import type { KvBucket } from '@mapek/messaging';
 import { ThresholdStore } from './adapters/threshold.store.js';
 import { DETECTION_SETTINGS, SampleHandler, THRESHOLDS, type DetectionSettings } from './handlers/sample.handler.js';
 import { ANALYZER_KV, ANALYZER_SETTINGS, ANALYZER_THRESHOLDS, SymptomHandler, type AnalyzerSettings } from './handlers/symptom.handler.js';
 
 @Module({})
 export class AnalyzerModule {
-  static forRoot(settings: AnalyzerSettings, detection: DetectionSettings, kv: KV): DynamicModule {
+  static forRoot(settings: AnalyzerSettings, detection: DetectionSettings, kv: KvBucket): DynamicModule {
     const thresholds = new ThresholdStore(kv);
     return {
       module: AnalyzerModule,

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DeliverPolicy, type JetStreamManager } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
 import {
   ActionType,
   BucketName,
@@ -24,6 +23,7 @@ import {
   MessagingRuntime,
   createEnvelopeSigner,
   createEnvelopeVerifier,
+  type KvBucket,
   type MessagingRuntimeOptions,
 } from '@mapek/messaging';
 import { HealthRegistry, ObservabilityModule, ServiceMetrics, createLogger } from '@mapek/observability';
@@ -43,7 +43,7 @@ const PREFIX = 'mapek';
 /** One executor replica, wired as bootstrap wires it, with the executor identity: signed events, sealed commands. */
 interface Executor {
   readonly metrics: ServiceMetrics;
-  readonly kv: KV;
+  readonly kv: KvBucket;
   close(): Promise<void>;
 }
 
@@ -91,7 +91,7 @@ describe('manual commands in the executor', () => {
     if (!identity) throw new Error('no executor identity');
     const metrics = new ServiceMetrics('executor');
     const runtime = await MessagingRuntime.connect(runtimeOptions('executor', metrics));
-    const kv = await new Kvm(runtime.js).create(BucketName.executorExecutions, { history: 1 });
+    const kv = await runtime.openBucket(BucketName.executorExecutions);
     const commands = new CommandOpener({ identity, sealer: createPayloadSealer(keys.backend) });
     const settings = { verificationWindowMs: 500, verificationGraceMs: 0, stepRetries: 0, breakerFailures: 5, breakerResetMs: 1000, commandStepTimeoutMs: 2000 };
     @Module({

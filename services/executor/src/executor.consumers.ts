@@ -11,9 +11,10 @@ export interface ExecutorConsumerOptions {
 }
 
 /**
- * Two durables, one filter each (nats-server 2.9 has no multi-filter consumers): `executor` on
- * `plans.approved`, and `executor-commands` on `commands`, whose verifier also refuses a command
- * that is not sealed to this executor (counted, dead-lettered) before the handler runs.
+ * Two durables: `executor` on `plans.approved`, and `executor-commands` on `commands`, whose
+ * verifier also refuses a command that is not sealed to this executor (counted, dead-lettered)
+ * before the handler runs. A verifier belongs to a durable, and plans and commands need no order
+ * between them, so they stay apart although one durable could now filter on both (ADR 0006).
  */
 export function executorConsumers(options: ExecutorConsumerOptions): ConsumerSettings[] {
   return [

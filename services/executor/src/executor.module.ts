@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { KV } from '@mapek/messaging';
+import type { KvBucket } from '@mapek/messaging';
 import type { CommandOpener } from './adapters/command-opener.js';
 import type { SymptomHistory } from './adapters/symptom-history.js';
 import { EFFECTORS, EXECUTOR_KV, EXECUTOR_SETTINGS, ExecutionService, SYMPTOM_HISTORY, type EffectorSet, type ExecutorSettings } from './domain/execution.service.js';
@@ -8,7 +8,7 @@ import { ExecutionHandler } from './handlers/execution.handler.js';
 
 @Module({})
 export class ExecutorModule {
-  static forRoot(settings: ExecutorSettings, kv: KV, effectors: EffectorSet, history: SymptomHistory, commands: CommandOpener): DynamicModule {
+  static forRoot(settings: ExecutorSettings, kv: KvBucket, effectors: EffectorSet, history: SymptomHistory, commands: CommandOpener): DynamicModule {
     return {
       module: ExecutorModule,
       providers: [

@@ -1,5 +1,5 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { KV } from '@mapek/messaging';
+import type { KvBucket } from '@mapek/messaging';
 import type { ApiKeysSource } from './adapters/api-keys.file.js';
 import type { CommandSealer } from './adapters/command-sealer.js';
 import type { EventFeed } from './adapters/event-feed.js';
@@ -21,7 +21,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(API_KEYS) private readonly keys: ApiKeysSource | null,
   ) {}
 
-  static forRoot(knowledge: KnowledgeClient, plans: KV, feed: EventFeed, commands: { readonly enabled: boolean; readonly sealer: CommandSealer }, keys: ApiKeysSource | undefined): DynamicModule {
+  static forRoot(knowledge: KnowledgeClient, plans: KvBucket, feed: EventFeed, commands: { readonly enabled: boolean; readonly sealer: CommandSealer }, keys: ApiKeysSource | undefined): DynamicModule {
     return {
       module: GatewayModule,
       controllers: [IncidentsController, PlansController, CommandsController, KnowledgeController, StatusController, DocsController],

@@ -1,5 +1,5 @@
 import { ThresholdLearner, type AlarmOutcome, type ThresholdChange, type ThresholdLearnerState } from '@mapek/anomaly';
-import { getJson, type KV } from '@mapek/messaging';
+import { getJson, type KvBucket } from '@mapek/messaging';
 
 interface StoredLearner {
   readonly state: ThresholdLearnerState;
@@ -11,7 +11,7 @@ const KEY = 'learner';
 
 /** Learned per-series sensitivities, shared by every analyzer replica through KV. */
 export class ThresholdStore {
-  constructor(private readonly kv: KV) {}
+  constructor(private readonly kv: KvBucket) {}
 
   /** The learned thresholds as they are now (one KV read), to look up every series of a batch. */
   async current(): Promise<ThresholdLearner> {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { StreamingDetector, type DetectorConfig, type DetectorState } from '@mapek/anomaly';
 import { deriveEventId, type Envelope } from '@mapek/contracts';
-import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, type EventPublisherPort, type KV } from '@mapek/messaging';
+import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { ThresholdStore } from '../adapters/threshold.store.js';
 import { isAlarm, pickValues, type WatchedSeries } from '../domain/watched-series.js';
@@ -36,7 +36,7 @@ export class SampleHandler {
 
   constructor(
     @Inject(DETECTION_SETTINGS) private readonly settings: DetectionSettings,
-    @Inject(ANALYZER_KV) private readonly kv: KV,
+    @Inject(ANALYZER_KV) private readonly kv: KvBucket,
     @Inject(THRESHOLDS) private readonly thresholds: ThresholdStore,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
     @Inject(LOGGER) private readonly logger: Logger,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DependencyGraph, causeKindForMetric, type DependencyGraphState, type Symptom } from '@mapek/anomaly';
 import { deriveEventId, type Envelope } from '@mapek/contracts';
-import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, type EventPublisherPort, type KV } from '@mapek/messaging';
+import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, recordRetentionMs, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { LOGGER, type Logger } from '@mapek/observability';
 import type { ThresholdStore } from '../adapters/threshold.store.js';
 import { analyzeIncident } from '../domain/incident-analysis.js';
@@ -24,7 +24,7 @@ export class SymptomHandler {
 
   constructor(
     @Inject(ANALYZER_SETTINGS) private readonly settings: AnalyzerSettings,
-    @Inject(ANALYZER_KV) private readonly kv: KV,
+    @Inject(ANALYZER_KV) private readonly kv: KvBucket,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ANALYZER_THRESHOLDS) private readonly thresholds: ThresholdStore,
@@ -101,7 +101,8 @@ export class SymptomHandler {
       );
     }
     await this.kv.put(key, JSON.stringify(verdict.incident));
-    if (verdict.kind === 'open') await this.kv.put(`index.${verdict.incident.incidentId}`, JSON.stringify(key));
+    // One index entry per incident ever opened: it expires once no copy of the incident's events can be redelivered.
+    if (verdict.kind === 'open') await this.kv.put(`index.${verdict.incident.incidentId}`, JSON.stringify(key), { ttlMs: recordRetentionMs });
   }
 
   @OnEvent('outcome')

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { causeKindForMetric } from '@mapek/anomaly';
 import { ActionType, ExecutionStatus, deriveEventId, eventIdTime, type OutcomeV1, type PlanStep } from '@mapek/contracts';
-import { EVENT_PUBLISHER, getJson, kvKey, type EventPublisherPort, type HandlerContext, type KV } from '@mapek/messaging';
+import { EVENT_PUBLISHER, getJson, kvKey, recordRetentionMs, type EventPublisherPort, type HandlerContext, type KvBucket } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import { EffectorUnavailableError, type Effector } from '../adapters/effector.js';
 import type { SymptomHistory } from '../adapters/symptom-history.js';
@@ -43,6 +43,12 @@ export interface ExecutionRequest {
 }
 
 const execKey = (executionId: string) => `exec.${executionId}`;
+/**
+ * An execution record (every checkpoint rewrites it with this TTL) outlives every copy of the
+ * plan.approved or command that caused it, so a redelivery never runs a plan twice; then the
+ * server removes it. Circuit breakers carry no TTL: there is one per effector and target.
+ */
+const recordTtl = { ttlMs: recordRetentionMs };
 
 /**
  * Exactly one execution per request: the record is created atomically in KV under the execution
@@ -58,7 +64,7 @@ export class ExecutionService {
 
   constructor(
     @Inject(EXECUTOR_SETTINGS) private readonly settings: ExecutorSettings,
-    @Inject(EXECUTOR_KV) private readonly kv: KV,
+    @Inject(EXECUTOR_KV) private readonly kv: KvBucket,
     @Inject(EFFECTORS) private readonly effectors: EffectorSet,
     @Inject(SYMPTOM_HISTORY) private readonly history: SymptomHistory,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
@@ -92,7 +98,7 @@ export class ExecutionService {
         startedAt: new Date().toISOString(),
       };
       try {
-        await this.kv.create(execKey(executionId), JSON.stringify(fresh));
+        await this.kv.create(execKey(executionId), JSON.stringify(fresh), recordTtl);
         record = fresh;
       } catch {
         record = (await getJson<ExecutionRecord>(this.kv, execKey(executionId)))?.value ?? fresh;
@@ -105,7 +111,7 @@ export class ExecutionService {
       const planId = record.plan.planId;
       record = await runPlan(record, {
         runStep: (step, index, requestId, rollback) => this.runStep(step, index, requestId, rollback, planId, context),
-        checkpoint: (next) => this.kv.put(execKey(executionId), JSON.stringify(next)).then(() => undefined),
+        checkpoint: (next) => this.kv.put(execKey(executionId), JSON.stringify(next), recordTtl).then(() => undefined),
         now: () => new Date(),
       });
     }
@@ -113,7 +119,7 @@ export class ExecutionService {
     if (!record.outcome) {
       const outcome = await this.verify(record, context);
       record = { ...record, outcome };
-      await this.kv.put(execKey(executionId), JSON.stringify(record));
+      await this.kv.put(execKey(executionId), JSON.stringify(record), recordTtl);
       this.outcomes.inc({ outcome: outcome.outcome, cause: outcome.cause });
     }
     await this.publisher.publish('outcome', { ...base, id: deriveEventId(executionId, 'outcome'), causationId: request.causeEventId, data: record.outcome as OutcomeV1 });

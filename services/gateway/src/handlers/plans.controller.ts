@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { DecisionVerdict, newEventId, planRecordV1Schema, planStatusSchema, uuidSchema, type PlanRecordV1 } from '@mapek/contracts';
-import { EVENT_PUBLISHER, getJson, type EventPublisherPort, type KV } from '@mapek/messaging';
+import { EVENT_PUBLISHER, getJson, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { actorOf } from '../domain/access-policy.js';
 import type { Principal } from '../domain/api-key.verifier.js';
 import { Caller } from './access-control.js';
@@ -20,7 +20,7 @@ const decisionBody = z
 @Controller('api/v1/plans')
 export class PlansController {
   constructor(
-    @Inject(PLANS_KV) private readonly kv: KV,
+    @Inject(PLANS_KV) private readonly kv: KvBucket,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
   ) {}
 

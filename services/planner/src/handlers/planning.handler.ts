@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { deriveEventId, type Envelope, type PlanV1 } from '@mapek/contracts';
-import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, type EventPublisherPort, type KV } from '@mapek/messaging';
+import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, recordRetentionMs, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { KnowledgeClient } from '../adapters/knowledge.client.js';
 import { buildPlan, type ActionStats, type Guardrails } from '../domain/plan-builder.js';
@@ -22,6 +22,17 @@ export interface PlannerSettings {
 
 const planKey = (planId: string) => `plan.${planId}`;
 const cooldownKey = (target: string, action: string) => `cooldown.${kvKey(target)}.${action}`;
+const hour = 3_600_000;
+const rateKey = (now: number) => `rate.${Math.floor(now / hour)}`;
+
+/**
+ * How long each kind of entry stays in the plans bucket (per-entry TTL, removed by the server):
+ * a plan record outlives every copy of its analysis (so a redelivery never plans twice) and is
+ * rewritten with the same TTL on every change; a cooldown ends with its own deadline; an hourly
+ * approval counter is kept through the next hour.
+ */
+const planTtl = { ttlMs: recordRetentionMs };
+const rateTtl = { ttlMs: 2 * hour };
 
 /**
  * Plans each analysis once (the plan is checkpointed in KV before it is published, and every
@@ -35,7 +46,7 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
 
   constructor(
     @Inject(PLANNER_SETTINGS) private readonly settings: PlannerSettings,
-    @Inject(PLANNER_KV) private readonly kv: KV,
+    @Inject(PLANNER_KV) private readonly kv: KvBucket,
     @Inject(KNOWLEDGE_CLIENT) private readonly knowledge: KnowledgeClient,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -74,7 +85,7 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async approvalsThisHour(now: number): Promise<number> {
-    return (await getJson<number>(this.kv, `rate.${Math.floor(now / 3_600_000)}`))?.value ?? 0;
+    return (await getJson<number>(this.kv, rateKey(now)))?.value ?? 0;
   }
 
   @OnEvent('analysis')
@@ -112,7 +123,7 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
         ...(status === PlanStatus.approved ? { decidedAt: new Date(now).toISOString() } : {}),
       };
       try {
-        await this.kv.create(planKey(planId), JSON.stringify(fresh));
+        await this.kv.create(planKey(planId), JSON.stringify(fresh), planTtl);
         record = fresh;
         this.plans.inc({ status, cause: plan.cause });
       } catch {
@@ -133,7 +144,7 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     if (entry.value.status !== PlanStatus.pending) return;
     const now = new Date().toISOString();
     const next = event.data.verdict === 'approve' ? approve(entry.value, event.data.actor, now) : reject(entry.value, event.data.actor, event.data.reason, now);
-    await this.kv.update(planKey(event.data.planId), JSON.stringify(next), entry.revision);
+    await this.kv.update(planKey(event.data.planId), JSON.stringify(next), entry.revision, planTtl);
     this.logger.info({ planId: event.data.planId, verdict: event.data.verdict, actor: event.data.actor, status: next.status }, 'decision applied');
     await this.publishState(next, event.id);
   }
@@ -153,11 +164,12 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
   private async startCooldowns(plan: PlanV1): Promise<void> {
     const now = Date.now();
     const until = now + this.settings.cooldownMs;
-    await Promise.all(plan.steps.map((step) => this.kv.put(cooldownKey(step.target, step.action), JSON.stringify(until))));
+    // The entry goes when the cooldown ends; `until` is still checked, as the server removes expired entries within about a second.
+    await Promise.all(plan.steps.map((step) => this.kv.put(cooldownKey(step.target, step.action), JSON.stringify(until), { ttlMs: this.settings.cooldownMs })));
     if (plan.approval === 'automatic' && plan.steps[0]?.action !== 'escalate') {
-      const key = `rate.${Math.floor(now / 3_600_000)}`;
+      const key = rateKey(now);
       const current = await getJson<number>(this.kv, key);
-      await this.kv.put(key, JSON.stringify((current?.value ?? 0) + 1));
+      await this.kv.put(key, JSON.stringify((current?.value ?? 0) + 1), rateTtl);
     }
   }
 
@@ -169,7 +181,7 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
       if (!entry || entry.value.status !== PlanStatus.pending || Date.parse(entry.value.plan.expiresAt) > now) continue;
       const expired: PlanRecord = { ...entry.value, status: PlanStatus.expired, decidedAt: new Date(now).toISOString(), plan: { ...entry.value.plan, reason: 'expired waiting for approval' } };
       try {
-        await this.kv.update(key, JSON.stringify(expired), entry.revision);
+        await this.kv.update(key, JSON.stringify(expired), entry.revision, planTtl);
       } catch {
         continue; // another replica or a decision got there first
       }
