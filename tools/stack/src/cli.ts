@@ -13,6 +13,8 @@
  * Before the services start, the streams and KV buckets are provisioned as the `cli` identity.
  * MAPEK_SECURITY=off runs without identities, signatures, mTLS and HTTPS (on by default when the
  * stack spawns nats-server; credentials are created in <data-dir>/certs on first run).
+ * MAPEK_NATS_SYNC_INTERVAL sets the spawned nats-server's JetStream fsync interval (`always`, or a
+ * duration like `10s`; default: nats-server's 2m).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +23,7 @@ import { startStack, type Stack } from './stack.js';
 import { StackUsageError } from './stack.errors.js';
 import { formatStackSummary } from './stack-summary.js';
 import { StackSecurity, type StackOptions } from './stack.options.js';
+import { isNatsSyncInterval } from './nats-server-config.js';
 
 const USAGE = 'usage: node tools/stack/dist/cli.js [--data-dir ./data] [--services demo-app,monitor,...] [--ready-timeout-ms 60000] [--any-free-port]';
 
@@ -69,6 +72,10 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, signal: A
   const streamReplicas = positiveInteger('MAPEK_STREAM_REPLICAS', env['MAPEK_STREAM_REPLICAS']);
   const scrapeIntervalMs = positiveInteger('MAPEK_SCRAPE_INTERVAL_MS', env['MAPEK_SCRAPE_INTERVAL_MS']);
   const readyTimeoutMs = positiveInteger('--ready-timeout-ms', values['ready-timeout-ms']);
+  const natsSyncInterval = nonEmpty(env['MAPEK_NATS_SYNC_INTERVAL']);
+  if (natsSyncInterval !== undefined && !isNatsSyncInterval(natsSyncInterval)) {
+    throw new StackUsageError(`MAPEK_NATS_SYNC_INTERVAL must be "always" or a duration like 10s, 500ms, 2m, got "${natsSyncInterval}"`);
+  }
   const securityVariable = nonEmpty(env['MAPEK_SECURITY']);
   if (securityVariable !== undefined && securityVariable !== StackSecurity.on && securityVariable !== StackSecurity.off) {
     throw new StackUsageError(`MAPEK_SECURITY must be on or off, got "${securityVariable}"`);
@@ -86,6 +93,7 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, signal: A
     ...(scrapeIntervalMs ? { scrapeIntervalMs } : {}),
     ...(readyTimeoutMs ? { readyTimeoutMs } : {}),
     ...(securityVariable ? { security: securityVariable } : {}),
+    ...(natsSyncInterval ? { natsSyncInterval } : {}),
   };
 }
 

@@ -13,13 +13,15 @@ export {
 export { monitorTargets, serviceEnvironment, type EnvironmentContext, type MonitorTarget } from './service-environment.js';
 export { formatStackSummary, memoryLeakCurl } from './stack-summary.js';
 export { redactUrl } from './redact-url.js';
-export { findNatsServer, jetStreamAnswers, type NatsClientTls } from './nats-server.js';
+export { assertSupportedNatsServerBinary, findNatsServer, jetStreamAnswers, natsServerVersion, type NatsClientTls } from './nats-server.js';
+export { isNatsSyncInterval, renderStackNatsConfig, type NatsSyncInterval } from './nats-server-config.js';
 export { answersQuery } from './embedded-postgres.js';
 export { PGLITE_MAX_CONNECTIONS } from './pglite-ipc.js';
 export { isPortFree } from './port-allocator.js';
 export type { ProcessExit } from './managed-process.js';
 export {
   NatsServerNotFoundError,
+  NatsServerTooOldError,
   ProcessNotReadyError,
   ServiceNotBuiltError,
   StackComponentMissingError,

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { BucketName, ConsumerName, StreamName, inboxPrefixOf, subjects } from '@mapek/contracts';
-import { MessagingRuntime, TopologyError, bindBucket, bucketStreamName, ensureBucket } from '@mapek/messaging';
+import { JetStreamEventConsumer, MessagingRuntime, TopologyError, bindBucket, bucketStreamName, ensureBucket } from '@mapek/messaging';
 import { ServiceMetrics, createLogger } from '@mapek/observability';
+import { waitFor } from '@mapek/testing';
 import type { NatsServer } from './nats-server.js';
 import { provisionNats } from './nats-provisioner.js';
 import { startSecureNatsServer } from './secure-nats.fixture.js';
@@ -126,6 +127,38 @@ describe('NATS least privilege per identity', () => {
     const stolen = gatewayConnection.request(`$JS.API.CONSUMER.MSG.NEXT.${StreamName.events}.${ConsumerName.planner}`, JSON.stringify({ batch: 1, no_wait: true }), { timeout: 2000 });
     await expect(stolen).rejects.toThrow(permissionDenied);
     await expect(planner.consumers.info(StreamName.events, ConsumerName.planner)).resolves.toMatchObject({ name: ConsumerName.planner });
+  });
+
+  it('lets a service bring its own durable, left unfiltered by an earlier mapek, to the filter of the types it handles', async () => {
+    const nc = await connectAs('analyzer');
+    const analyzer = await jetstreamManager(nc, { timeout: 2000 });
+    // As an earlier analyzer created it (ADR 0003): one durable, no filter.
+    await analyzer.consumers.add(StreamName.events, { durable_name: ConsumerName.analyzer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All });
+    const consumer = new JetStreamEventConsumer({
+      nc,
+      js: jetstream(nc),
+      jsm: analyzer,
+      prefix,
+      stream: StreamName.events,
+      durable: ConsumerName.analyzer,
+      handlers: { symptom: () => Promise.resolve(), outcome: () => Promise.resolve() },
+      metrics: new ServiceMetrics('analyzer'),
+      logger,
+    });
+    await consumer.ensure();
+    const { config } = await analyzer.consumers.info(StreamName.events, ConsumerName.analyzer);
+    expect(config.filter_subjects).toEqual([`${prefix}.symptoms.>`, `${prefix}.outcomes.>`]);
+  });
+
+  it('lets a service write entries that expire into its own bucket', async () => {
+    const runtime = await bindAsPlanner();
+    try {
+      const plans = await runtime.openBucket(BucketName.plannerPlans);
+      await plans.put('cooldown.least-privilege.restart_service', String(Date.now() + 1000), { ttlMs: 1000 });
+      await waitFor(async () => (await plans.get('cooldown.least-privilege.restart_service')) === null, { what: 'the cooldown to expire' });
+    } finally {
+      await runtime.close();
+    }
   });
 
   it('lets the gateway follow the event stream with an ordered consumer', async () => {

@@ -1,6 +1,6 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { provisionTopology, type ProvisionReport, type StreamTopology } from '@mapek/messaging';
+import { assertSupportedNatsServer, provisionTopology, type ProvisionReport, type StreamTopology } from '@mapek/messaging';
 import type { NatsClientTls } from './nats-server.js';
 
 export interface ProvisionOptions extends StreamTopology {
@@ -17,6 +17,8 @@ export interface ProvisionOptions extends StreamTopology {
 export async function provisionNats(options: ProvisionOptions): Promise<ProvisionReport> {
   const nc = await connect({ servers: options.natsUrl.split(','), timeout: 5000, ...(options.tls ? { tls: options.tls } : {}) });
   try {
+    // Multi-filter consumers and per-entry TTLs need nats-server 2.12+: say so before half-provisioning.
+    assertSupportedNatsServer(nc.info?.version);
     const topology: StreamTopology = {
       prefix: options.prefix,
       replicas: options.replicas,

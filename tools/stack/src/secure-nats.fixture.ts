@@ -18,7 +18,7 @@ export async function startSecureNatsServer(dataDir: string, prefix: string): Pr
     prefix: '',
     output: null,
     cwd: dataDir,
-    configFile: credentials.natsConfig,
+    pkiConfig: credentials.natsConfig,
     tls: natsClientTls(credentials.certsDir, 'cli'),
   });
   await server.start(30_000);

@@ -1,6 +1,7 @@
 /** Machine-readable codes of the stack tool's errors. */
 export const StackErrorCode = {
   natsServerNotFound: 'STACK_NATS_SERVER_NOT_FOUND',
+  natsServerTooOld: 'STACK_NATS_SERVER_TOO_OLD',
   serviceNotBuilt: 'STACK_SERVICE_NOT_BUILT',
   processNotReady: 'STACK_PROCESS_NOT_READY',
   unknownProcess: 'STACK_UNKNOWN_PROCESS',
@@ -10,16 +11,31 @@ export const StackErrorCode = {
 } as const;
 export type StackErrorCode = (typeof StackErrorCode)[keyof typeof StackErrorCode];
 
-/** Neither PATH nor /usr/sbin holds a nats-server binary. */
+/** Where to get a nats-server mapek runs on, for the messages below. */
+const NATS_SERVER_ADVICE =
+  'mapek needs nats-server 2.12 or newer: `source scripts/toolchain.sh` builds the pinned version with Go, ' +
+  'or put a release binary (github.com/nats-io/nats-server/releases) on PATH, or point NATS_URL at a running server (e.g. the nats container image).';
+
+/** Neither PATH nor the usual install locations hold a nats-server binary. */
 export class NatsServerNotFoundError extends Error {
   override readonly name = 'NatsServerNotFoundError';
   readonly code: StackErrorCode = StackErrorCode.natsServerNotFound;
   readonly retryable = false;
   constructor(searched: readonly string[]) {
-    super(
-      `nats-server was not found (looked in PATH and ${searched.join(', ')}). ` +
-        'Install it — on Debian: `apt-get install nats-server` — or point NATS_URL at a running server.',
-    );
+    super(`nats-server was not found (looked in PATH and ${searched.join(', ')}). ${NATS_SERVER_ADVICE}`);
+  }
+}
+
+/** The nats-server found is older than mapek supports (Debian 12's package is 2.9.10). */
+export class NatsServerTooOldError extends Error {
+  override readonly name = 'NatsServerTooOldError';
+  readonly code: StackErrorCode = StackErrorCode.natsServerTooOld;
+  readonly retryable = false;
+  constructor(
+    readonly binary: string,
+    readonly version: string,
+  ) {
+    super(`${binary} is nats-server ${version}, too old. ${NATS_SERVER_ADVICE}`);
   }
 }
 

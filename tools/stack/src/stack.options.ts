@@ -1,3 +1,4 @@
+import type { NatsSyncInterval } from './nats-server-config.js';
 import type { RestartPolicy } from './process-supervisor.js';
 import type { OutputSink } from './managed-process.js';
 import type { ServiceDefinition } from './service-catalog.js';
@@ -41,8 +42,15 @@ export interface StackOptions {
   readonly output?: OutputSink;
   /** Also write each process's raw output to `<dataDir>/logs/<name>.log`. Default true. */
   readonly logFiles?: boolean;
-  /** nats-server binary. Default: from PATH, else /usr/sbin/nats-server. */
+  /** nats-server binary, 2.12 or newer. Default: from PATH, else /usr/local/bin, /usr/bin, /usr/sbin. */
   readonly natsServerBinary?: string;
+  /**
+   * JetStream's fsync interval on the nats-server the stack starts (`jetstream.sync_interval`; the
+   * CLI passes MAPEK_NATS_SYNC_INTERVAL). Default: nats-server's own, every 2 minutes, which is
+   * fine for development. `always` fsyncs every write: what production runs, with R3 in a cluster
+   * (docs/nats-server.md). Ignored with an external `natsUrl`.
+   */
+  readonly natsSyncInterval?: NatsSyncInterval;
   /**
    * `on` (default when the stack spawns nats-server): development credentials in
    * `<dataDir>/certs` (created on first run by tools/pki), nats-server with mTLS, verify_and_map

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createEmbeddedPostgres } from './embedded-postgres.js';
 import { ManagedProcess, type OutputSink, type ProcessExit } from './managed-process.js';
 import { defaultPkiOptions, isIdentityName, rotateIdentity } from '@mapek/pki';
-import { createNatsServer, findNatsServer } from './nats-server.js';
+import { assertSupportedNatsServerBinary, createNatsServer, findNatsServer } from './nats-server.js';
 import { provisionNats } from './nats-provisioner.js';
 import { ProcessSupervisor } from './process-supervisor.js';
 import { PortAllocator } from './port-allocator.js';
@@ -193,6 +193,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (options.natsUrl !== undefined) {
       natsUrl = options.natsUrl;
       notice(`using NATS at ${natsUrl}`);
+      if (options.natsSyncInterval !== undefined) notice(`natsSyncInterval ${options.natsSyncInterval} is ignored: it applies to a nats-server the stack starts, set sync_interval in ${natsUrl}'s own config`);
       if (security === StackSecurity.on) {
         // The external server must already trust this CA and map its certificates (see tools/pki).
         const credentials = await ensureStackCredentials({ dataDir, natsPort: Number(new URL(natsUrl).port || 4222), subjectPrefix: options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix });
@@ -200,9 +201,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }
     } else {
       const binary = options.natsServerBinary ?? (await findNatsServer());
+      const version = await assertSupportedNatsServerBinary(binary);
       const port = await allocate('nats', INFRASTRUCTURE_PORTS.nats, 'nats-server');
       const monitorPort = await allocate('natsMonitor', INFRASTRUCTURE_PORTS.natsMonitor, 'the nats-server monitoring endpoint');
-      let secured: { configFile: string; tls: NatsClientTls } | undefined;
+      let secured: { pkiConfig: string; tls: NatsClientTls } | undefined;
       if (security === StackSecurity.on) {
         const credentials = await ensureStackCredentials({ dataDir, natsPort: port, subjectPrefix: options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix });
         certsDir = credentials.certsDir;
@@ -211,7 +213,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             ? `created development credentials in ${certsDir} (CA, one identity per service, trust bundle)`
             : `using development credentials in ${certsDir}`,
         );
-        secured = { configFile: credentials.natsConfig, tls: natsClientTls(certsDir, 'cli') };
+        secured = { pkiConfig: credentials.natsConfig, tls: natsClientTls(certsDir, 'cli') };
       }
       const nats = await createNatsServer({
         ...(secured ?? {}),
@@ -219,6 +221,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         port,
         monitorPort,
         dataDir,
+        ...(options.natsSyncInterval !== undefined ? { syncInterval: options.natsSyncInterval } : {}),
         name: InfrastructureName.natsServer,
         prefix: prefixOf(InfrastructureName.natsServer),
         output,
@@ -227,7 +230,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       });
       natsUrl = nats.url;
       notice(
-        `NATS_URL is not set: starting ${binary} with JetStream on ${natsUrl} (data in ${join(dataDir, 'nats')})${secured ? ', TLS with client certificates and per-identity permissions' : ''}`,
+        `NATS_URL is not set: starting ${binary} (${version}) with JetStream on ${natsUrl} (data in ${join(dataDir, 'nats')}, fsync ${options.natsSyncInterval ?? 'every 2m (the default)'})${secured ? ', TLS with client certificates and per-identity permissions' : ''}`,
       );
       await startMember(InfrastructureName.natsServer, { component: nats, stage: Stage.nats });
     }
