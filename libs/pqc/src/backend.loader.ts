@@ -68,17 +68,17 @@ export async function loadPqcBackend(
 /** Wraps a backend so each operation reports `{op, alg, backend, seconds}` to `observer`. */
 export function instrumentBackend(backend: PqcBackend, observer: PqcOperationObserver): PqcBackend {
   const { name, mlKem768: kem, mlDsa65: dsa } = backend;
-  const seeded = kem.keyPairFromSeed;
   return {
     name,
     mlKem768: {
       generateKeyPair: () => timed(observer, 'keygen', Algorithm.mlKem768, name, () => kem.generateKeyPair()),
-      ...(seeded && { keyPairFromSeed: (seed: Uint8Array) => timed(observer, 'keygen', Algorithm.mlKem768, name, () => seeded(seed)) }),
+      keyPairFromSeed: (seed) => timed(observer, 'keygen', Algorithm.mlKem768, name, () => kem.keyPairFromSeed(seed)),
       encapsulate: (pk) => timed(observer, 'encapsulate', Algorithm.mlKem768, name, () => kem.encapsulate(pk)),
       decapsulate: (ct, sk) => timed(observer, 'decapsulate', Algorithm.mlKem768, name, () => kem.decapsulate(ct, sk)),
     },
     mlDsa65: {
       generateKeyPair: () => timed(observer, 'keygen', Algorithm.mlDsa65, name, () => dsa.generateKeyPair()),
+      keyPairFromSeed: (seed) => timed(observer, 'keygen', Algorithm.mlDsa65, name, () => dsa.keyPairFromSeed(seed)),
       sign: (m, sk) => timed(observer, 'sign', Algorithm.mlDsa65, name, () => dsa.sign(m, sk)),
       verify: (m, s, pk) => timed(observer, 'verify', Algorithm.mlDsa65, name, () => dsa.verify(m, s, pk)),
     },

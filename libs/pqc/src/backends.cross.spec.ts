@@ -86,11 +86,21 @@ describe('ML-DSA-65 and ML-KEM-768 across backends', () => {
     }
   });
 
-  it('the node backend derives the FIPS 203 key pair from a seed exactly as noble does', () => {
-    const seed = Uint8Array.from({ length: 64 }, (_, i) => i);
-    const ours = backends.node.mlKem768.keyPairFromSeed?.(seed);
-    const noble = ml_kem768.keygen(seed);
-    expect(ours?.publicKey).toEqual(noble.publicKey);
-    expect(ours?.secretKey).toEqual(noble.secretKey);
+  it.each(['node', 'liboqs'] as const)('%s keeps the seed as the secret key and derives the public keys noble derives from it', (name) => {
+    const kemSeed = Uint8Array.from({ length: 64 }, (_, i) => i);
+    const kem = backends[name].mlKem768.keyPairFromSeed(kemSeed);
+    expect(kem.secretKey).toEqual(kemSeed);
+    expect(kem.publicKey).toEqual(ml_kem768.keygen(kemSeed).publicKey);
+    const dsaSeed = Uint8Array.from({ length: 32 }, (_, i) => 255 - i);
+    const dsa = backends[name].mlDsa65.keyPairFromSeed(dsaSeed);
+    expect(dsa.secretKey).toEqual(dsaSeed);
+    expect(dsa.publicKey).toEqual(ml_dsa65.keygen(dsaSeed).publicKey);
+  });
+
+  it.each(['node', 'liboqs'] as const)('%s generates key pairs whose secret key is a fresh seed', (name) => {
+    const [a, b] = [backends[name].mlDsa65.generateKeyPair(), backends[name].mlDsa65.generateKeyPair()];
+    expect(a.secretKey).toHaveLength(32);
+    expect(a.secretKey).not.toEqual(b.secretKey);
+    expect(backends[name].mlKem768.generateKeyPair().secretKey).toHaveLength(64);
   });
 });

@@ -5,7 +5,19 @@ export { createNodeCryptoBackend } from './node-crypto.backend.js';
 export { createLiboqsBackend } from './liboqs.backend.js';
 export { BackendChoice, instrumentBackend, loadPqcBackend, selfTestBackend } from './backend.loader.js';
 export { PqcOperation, type PqcOperationObserver, type PqcOperationSample } from './operation-metrics.js';
-export { createXWing, type XWing, type XWingKeyPair, type XWingSecretKey } from './x-wing.kem.js';
+export {
+  createXWing,
+  expandXWingSeed,
+  type XWing,
+  type XWingExpandedSecretKey,
+  type XWingKeyPair,
+  type XWingSecretKey,
+  type XWingSeedSecretKey,
+} from './x-wing.kem.js';
+export { decodePkcs8PrivateKey, encodePkcs8PrivateKey, Pkcs8Form, type Pkcs8PrivateKey, secretKeyOf } from './pkcs8.codec.js';
+export { type LatticeAlgorithmId, SecretKeyForm, secretKeyForm } from './private-key.forms.js';
+export { mlKem768KeyGen } from './ml-kem-768.keygen.js';
+export { mlDsa65KeyGen } from './ml-dsa-65.keygen.js';
 export { createPayloadSealer, type PayloadSealer, type SealBinding, type SealedPayload, type SealRecipient } from './payload.sealer.js';
 export { canonicalJson, canonicalJsonBytes } from './canonical-json.codec.js';
 export { keyIdFor } from './key-id.js';
@@ -23,6 +35,14 @@ export {
   type VerifyContext,
 } from './event.verifier.js';
 export * from './identity-files.js';
+export {
+  type IdentityKeyFileUpgrade,
+  type KeyUpgrade,
+  KeyUpgradeOutcome,
+  upgradeIdentityKeyFile,
+  upgradeKemKey,
+  upgradeSigningKey,
+} from './identity-key-file.upgrade.js';
 export { fromBase64Url, toBase64Url } from './bytes.codec.js';
 export { negotiatedGroup, PQC_TLS_GROUPS, pqcTlsClientOptions, pqcTlsServerOptions, type TlsCredentials } from './tls.options.js';
 export { assertPqcReady, type PqcReadiness, type PqcReadinessOptions } from './pqc-readiness.js';

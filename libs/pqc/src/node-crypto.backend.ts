@@ -1,57 +1,46 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { BackendName, Sizes } from './algorithms.constants.js';
 import { assertLength, plainBytes } from './bytes.codec.js';
-import { expandedKeyFromPkcs8, pkcs8FromExpandedKey } from './pkcs8.codec.js';
+import { encodePkcs8PrivateKey, Pkcs8Form } from './pkcs8.codec.js';
 import { BackendUnavailableError } from './pqc.errors.js';
 import type { MlDsa65, MlKem768, PqcBackend, RawKeyPair } from './pqc-backend.types.js';
+import { type LatticeAlgorithmId, latticeAlgorithms, perKeyCache, SecretKeyForm, secretKeyForm } from './private-key.forms.js';
 
-// Turning raw bytes into a KeyObject costs tens of microseconds; keys are long-lived Uint8Arrays
-// (loaded once from the identity files and the trust bundle), so cache per array identity.
-function keyCache(make: (bytes: Uint8Array) => KeyObject): (bytes: Uint8Array) => KeyObject {
-  const cache = new WeakMap<Uint8Array, KeyObject>();
-  return (bytes) => {
-    let key = cache.get(bytes);
-    if (key === undefined) {
-      key = make(bytes);
-      cache.set(bytes, key);
-    }
-    return key;
-  };
+const keyTypes = { mlKem768: 'ml-kem-768', mlDsa65: 'ml-dsa-65' } as const;
+
+/**
+ * A private KeyObject from a seed (`raw-seed`) or, for keys that only exist expanded, from a
+ * PKCS#8 `expandedKey`: OpenSSL 3.5.8 and 3.5.9 import both. Nothing here depends on the form
+ * OpenSSL would export (3.5.8 writes `both`, 3.5.9 only the seed, and neither exports the
+ * expanded key raw).
+ */
+function privateKeyObject(algorithm: LatticeAlgorithmId, secretKey: Uint8Array): KeyObject {
+  if (secretKeyForm(algorithm, secretKey) === SecretKeyForm.seed) {
+    return crypto.createPrivateKey({ key: Buffer.from(secretKey), format: 'raw-seed', asymmetricKeyType: keyTypes[algorithm] });
+  }
+  const der = encodePkcs8PrivateKey({ algorithm, form: Pkcs8Form.expandedKey, expandedKey: secretKey });
+  return crypto.createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
 }
 
-function exportPair(
-  pair: { publicKey: KeyObject; privateKey: KeyObject },
-  secretKeyLength: number,
-): RawKeyPair {
-  const publicKey = plainBytes(pair.publicKey.export({ format: 'raw-public' }));
-  const der = plainBytes(pair.privateKey.export({ format: 'der', type: 'pkcs8' }));
-  return { publicKey, secretKey: expandedKeyFromPkcs8(der, secretKeyLength) };
+function keyPairFactory(algorithm: LatticeAlgorithmId, privateKeys: (secretKey: Uint8Array) => KeyObject) {
+  const { name, seedLength } = latticeAlgorithms[algorithm];
+  const fromSeed = (seed: Uint8Array): RawKeyPair => {
+    assertLength(seed, seedLength, `${name} seed`);
+    const secretKey = plainBytes(Uint8Array.from(seed));
+    const publicKey = plainBytes(crypto.createPublicKey(privateKeys(secretKey)).export({ format: 'raw-public' }));
+    return { publicKey, secretKey };
+  };
+  return { keyPairFromSeed: fromSeed, generateKeyPair: () => fromSeed(plainBytes(crypto.randomBytes(seedLength))) };
 }
 
 function nodeMlKem768(): MlKem768 {
-  const publicKeyObject = keyCache((bytes) => {
+  const publicKeyObject = perKeyCache((bytes) => {
     assertLength(bytes, Sizes.mlKem768PublicKey, 'ML-KEM-768 public key');
-    return crypto.createPublicKey({ key: Buffer.from(bytes), format: 'raw-public', asymmetricKeyType: 'ml-kem-768' });
+    return crypto.createPublicKey({ key: Buffer.from(bytes), format: 'raw-public', asymmetricKeyType: keyTypes.mlKem768 });
   });
-  const secretKeyObject = keyCache((bytes) => {
-    assertLength(bytes, Sizes.mlKem768SecretKey, 'ML-KEM-768 secret key');
-    return crypto.createPrivateKey({
-      key: Buffer.from(pkcs8FromExpandedKey('mlKem768', bytes)),
-      format: 'der',
-      type: 'pkcs8',
-    });
-  });
+  const secretKeyObject = perKeyCache((bytes) => privateKeyObject('mlKem768', bytes));
   return {
-    generateKeyPair: () => exportPair(crypto.generateKeyPairSync('ml-kem-768'), Sizes.mlKem768SecretKey),
-    keyPairFromSeed: (seed) => {
-      assertLength(seed, Sizes.mlKem768Seed, 'ML-KEM-768 seed');
-      const privateKey = crypto.createPrivateKey({
-        key: Buffer.from(seed),
-        format: 'raw-seed',
-        asymmetricKeyType: 'ml-kem-768',
-      });
-      return exportPair({ privateKey, publicKey: crypto.createPublicKey(privateKey) }, Sizes.mlKem768SecretKey);
-    },
+    ...keyPairFactory('mlKem768', secretKeyObject),
     encapsulate: (publicKey) => {
       const { ciphertext, sharedKey } = crypto.encapsulate(publicKeyObject(publicKey));
       return { ciphertext: plainBytes(ciphertext), sharedSecret: plainBytes(sharedKey) };
@@ -64,15 +53,12 @@ function nodeMlKem768(): MlKem768 {
 }
 
 function nodeMlDsa65(): MlDsa65 {
-  const publicKeyObject = keyCache((bytes) =>
-    crypto.createPublicKey({ key: Buffer.from(bytes), format: 'raw-public', asymmetricKeyType: 'ml-dsa-65' }),
+  const publicKeyObject = perKeyCache((bytes) =>
+    crypto.createPublicKey({ key: Buffer.from(bytes), format: 'raw-public', asymmetricKeyType: keyTypes.mlDsa65 }),
   );
-  const secretKeyObject = keyCache((bytes) => {
-    assertLength(bytes, Sizes.mlDsa65SecretKey, 'ML-DSA-65 secret key');
-    return crypto.createPrivateKey({ key: Buffer.from(pkcs8FromExpandedKey('mlDsa65', bytes)), format: 'der', type: 'pkcs8' });
-  });
+  const secretKeyObject = perKeyCache((bytes) => privateKeyObject('mlDsa65', bytes));
   return {
-    generateKeyPair: () => exportPair(crypto.generateKeyPairSync('ml-dsa-65'), Sizes.mlDsa65SecretKey),
+    ...keyPairFactory('mlDsa65', secretKeyObject),
     sign: (message, secretKey) => plainBytes(crypto.sign(null, message, secretKeyObject(secretKey))),
     verify: (message, signature, publicKey) => {
       if (publicKey.length !== Sizes.mlDsa65PublicKey || signature.length !== Sizes.mlDsa65Signature) return false;

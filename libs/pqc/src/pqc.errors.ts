@@ -36,7 +36,7 @@ export class BackendUnavailableError extends PqcError {
   readonly retryable = false;
 }
 
-/** A backend was asked for something it cannot do (e.g. seeded key generation with liboqs). */
+/** A backend was asked for something it cannot do. */
 export class UnsupportedOperationError extends PqcError {
   readonly code = 'unsupported_operation';
   readonly retryable = false;
@@ -46,6 +46,30 @@ export class UnsupportedOperationError extends PqcError {
 export class InvalidInputError extends PqcError {
   readonly code = 'invalid_input';
   readonly retryable = false;
+}
+
+export const PrivateKeyErrorCode = {
+  /** Not DER, not a PKCS#8 OneAsymmetricKey, or a privateKey that is none of the three forms. */
+  malformed: 'private_key_malformed',
+  /** The algorithm is neither ML-KEM-768 nor ML-DSA-65 (or carries parameters). */
+  unsupportedAlgorithm: 'private_key_unsupported_algorithm',
+  /** A seed or expanded key of the wrong length for its algorithm. */
+  wrongSize: 'private_key_wrong_size',
+  /** The halves of a `both` key, or the private and public key, belong to different keys. */
+  inconsistent: 'private_key_inconsistent',
+} as const;
+export type PrivateKeyErrorCode = (typeof PrivateKeyErrorCode)[keyof typeof PrivateKeyErrorCode];
+
+/** A PKCS#8 ML-KEM-768 / ML-DSA-65 private key, or a stored key, that we refuse to use. */
+export class PrivateKeyError extends PqcError {
+  readonly retryable = false;
+  constructor(
+    readonly code: PrivateKeyErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }
 
 /** A sealed payload could not be opened: wrong key, wrong subject/event id, or tampering. */

@@ -3,7 +3,7 @@ import { ml_kem768_x25519 as nobleXWing } from '@noble/post-quantum/hybrid.js';
 import { createLiboqsBackend } from './liboqs.backend.js';
 import { createNodeCryptoBackend } from './node-crypto.backend.js';
 import type { PqcBackend } from './pqc-backend.types.js';
-import { createXWing, type XWing } from './x-wing.kem.js';
+import { createXWing, expandXWingSeed, type XWing } from './x-wing.kem.js';
 import { xWingDraftVectors } from './x-wing.vectors.js';
 
 describe('X-Wing (draft-connolly-cfrg-xwing-kem) against @noble/post-quantum', () => {
@@ -23,6 +23,19 @@ describe('X-Wing (draft-connolly-cfrg-xwing-kem) against @noble/post-quantum', (
       expect(xWings[name].decapsulate(vector.ct, keys.secretKey)).toEqual(vector.ss);
       expect(nobleXWing.decapsulate(vector.ct, vector.sk)).toEqual(vector.ss);
     }
+  });
+
+  it.each(['node', 'liboqs'] as const)('decapsulates with a key held only in the expanded form of key files before v2 (%s)', (name) => {
+    for (const vector of xWingDraftVectors) {
+      const legacy = expandXWingSeed(vector.sk);
+      expect(legacy.publicKey).toEqual(vector.pk);
+      expect(xWings[name].decapsulate(vector.ct, legacy.secretKey)).toEqual(vector.ss);
+    }
+  });
+
+  it.each(['node', 'liboqs'] as const)('keeps only the 32-byte seed as the secret key (%s)', (name) => {
+    const seed = Uint8Array.from({ length: 32 }, (_, j) => j * 3);
+    expect(xWings[name].keyPairFromSeed(seed).secretKey).toEqual({ seed });
   });
 
   it.each(['node', 'liboqs'] as const)('derives the same public key from a seed as noble (%s)', (name) => {

@@ -1,10 +1,9 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import { Algorithm, Sizes } from './algorithms.constants.js';
 import { assertLength, concatBytes, plainBytes } from './bytes.codec.js';
-import { createNodeCryptoBackend } from './node-crypto.backend.js';
+import { mlKem768KeyGen } from './ml-kem-768.keygen.js';
 import { type PqcOperationObserver, timed } from './operation-metrics.js';
-import { UnsupportedOperationError } from './pqc.errors.js';
-import type { Encapsulation, MlKem768, PqcBackend } from './pqc-backend.types.js';
+import type { Encapsulation, PqcBackend } from './pqc-backend.types.js';
 
 /*
  * X-Wing: a hybrid KEM of X25519 and ML-KEM-768.
@@ -22,25 +21,34 @@ import type { Encapsulation, MlKem768, PqcBackend } from './pqc-backend.types.js
  *   Combiner:   ss = SHA3-256(ss_M || ss_X || ct_X || pk_X || XWingLabel),  XWingLabel = "\.//^\"
  *
  * The ML-KEM half runs on the chosen PQC backend; X25519, SHAKE256 and SHA3-256 come from Node.
- * Key generation needs ML-KEM KeyGen_internal from a seed, which only the Node backend exposes, so
- * liboqs-only setups keep the expanded secret key (XWingSecretKey) produced once at provisioning.
+ * A secret key is the draft's 32-byte seed; its expansion (ML-KEM d‖z, the X25519 key pair) is
+ * computed once per key object and cached. Key files written before v2 may hold only the expanded
+ * form (XWingExpandedSecretKey), which keeps working.
  */
 
 /** `\.//^\` — the X-Wing domain-separation label (6 bytes: 5c 2e 2f 2f 5e 5c). */
 const xWingLabel = Uint8Array.from([0x5c, 0x2e, 0x2f, 0x2f, 0x5e, 0x5c]);
 
-/** Expanded X-Wing decapsulation key; `seed` is the draft's 32-byte private key when known. */
-export interface XWingSecretKey {
-  readonly seed?: Uint8Array;
+/** The draft's X-Wing decapsulation key: a 32-byte seed, from which everything else derives. */
+export interface XWingSeedSecretKey {
+  readonly seed: Uint8Array;
+}
+
+/** The expanded form, for keys stored without their seed (key files before v2). */
+export interface XWingExpandedSecretKey {
+  readonly seed?: undefined;
+  /** FIPS 203 expanded decapsulation key, 2400 bytes. */
   readonly mlKemSecretKey: Uint8Array;
   readonly x25519SecretKey: Uint8Array;
   readonly x25519PublicKey: Uint8Array;
 }
 
+export type XWingSecretKey = XWingSeedSecretKey | XWingExpandedSecretKey;
+
 export interface XWingKeyPair {
   /** pk_M || pk_X, 1216 bytes. */
   readonly publicKey: Uint8Array;
-  readonly secretKey: XWingSecretKey;
+  readonly secretKey: XWingSeedSecretKey;
 }
 
 export interface XWing {
@@ -63,39 +71,71 @@ function combiner(ssM: Uint8Array, ssX: Uint8Array, ctX: Uint8Array, pkX: Uint8A
   return plainBytes(crypto.createHash('sha3-256').update(ssM).update(ssX).update(ctX).update(pkX).update(xWingLabel).digest());
 }
 
-function seededMlKem(backend: PqcBackend): NonNullable<MlKem768['keyPairFromSeed']> {
-  const own = backend.mlKem768.keyPairFromSeed;
-  if (own) return own;
-  try {
-    const node = createNodeCryptoBackend().mlKem768.keyPairFromSeed;
-    if (node) return node;
-  } catch {
-    // fall through to the error below
-  }
-  throw new UnsupportedOperationError(
-    `X-Wing key generation needs ML-KEM-768 KeyGen from a seed, which the ${backend.name} backend lacks and this Node cannot do`,
-  );
+/** expandDecapsulationKey's split of SHAKE256(seed, 96): ML-KEM d‖z and the X25519 secret. */
+function splitSeed(seed: Uint8Array): { mlKemSeed: Uint8Array; x25519SecretKey: Uint8Array } {
+  assertLength(seed, Sizes.xWingSeed, 'X-Wing seed');
+  const expanded = plainBytes(crypto.createHash('shake256', { outputLength: 96 }).update(seed).digest());
+  return { mlKemSeed: expanded.subarray(0, 64), x25519SecretKey: expanded.subarray(64, 96) };
+}
+
+function x25519PublicOf(privateKey: KeyObject): Uint8Array {
+  return plainBytes(crypto.createPublicKey(privateKey).export({ format: 'raw-public' }));
+}
+
+/**
+ * The public key and expanded secret key of a seed without a backend (ML-KEM KeyGen_internal in
+ * TypeScript): to check stored keys, and to compare a v1 key file's expanded fields with its seed.
+ */
+export function expandXWingSeed(seed: Uint8Array): { publicKey: Uint8Array; secretKey: XWingExpandedSecretKey } {
+  const { mlKemSeed, x25519SecretKey } = splitSeed(seed);
+  const mlKem = mlKem768KeyGen(mlKemSeed);
+  const publicX = x25519PublicOf(x25519PrivateKey(x25519SecretKey));
+  return {
+    publicKey: concatBytes(mlKem.publicKey, publicX),
+    secretKey: { mlKemSecretKey: mlKem.expandedKey, x25519SecretKey: Uint8Array.from(x25519SecretKey), x25519PublicKey: publicX },
+  };
+}
+
+/** What decapsulation needs; computed once per secret-key object. */
+interface Expansion {
+  /** ML-KEM d‖z (64 bytes), or the 2400-byte expanded key of a key stored without its seed. */
+  readonly mlKemSecretKey: Uint8Array;
+  readonly x25519: KeyObject;
+  readonly x25519PublicKey: Uint8Array;
 }
 
 /** X-Wing over the given backend's ML-KEM-768. */
 export function createXWing(backend: PqcBackend, observer?: PqcOperationObserver): XWing {
+  const expansions = new WeakMap<XWingSecretKey, Expansion>();
+
+  const expandSeed = (seed: Uint8Array): { publicKey: Uint8Array; expansion: Expansion } => {
+    const { mlKemSeed, x25519SecretKey } = splitSeed(seed);
+    const mlKem = backend.mlKem768.keyPairFromSeed(mlKemSeed);
+    const x25519 = x25519PrivateKey(x25519SecretKey);
+    const publicX = x25519PublicOf(x25519);
+    return { publicKey: concatBytes(mlKem.publicKey, publicX), expansion: { mlKemSecretKey: mlKem.secretKey, x25519, x25519PublicKey: publicX } };
+  };
+
+  const expansionOf = (secretKey: XWingSecretKey): Expansion => {
+    let expansion = expansions.get(secretKey);
+    if (expansion === undefined) {
+      if (secretKey.seed !== undefined) {
+        expansion = expandSeed(secretKey.seed).expansion;
+      } else {
+        assertLength(secretKey.mlKemSecretKey, Sizes.mlKem768SecretKey, 'X-Wing ML-KEM-768 secret key');
+        assertLength(secretKey.x25519PublicKey, Sizes.x25519, 'X-Wing X25519 public key');
+        expansion = { mlKemSecretKey: secretKey.mlKemSecretKey, x25519: x25519PrivateKey(secretKey.x25519SecretKey), x25519PublicKey: secretKey.x25519PublicKey };
+      }
+      expansions.set(secretKey, expansion);
+    }
+    return expansion;
+  };
+
   const keyPairFromSeed = (seed: Uint8Array): XWingKeyPair => {
-    assertLength(seed, Sizes.xWingSeed, 'X-Wing seed');
-    const expanded = crypto.createHash('shake256', { outputLength: 96 }).update(seed).digest();
-    const mlKem = seededMlKem(backend)(plainBytes(expanded.subarray(0, 64)));
-    const x25519SecretKey = plainBytes(Uint8Array.from(expanded.subarray(64, 96)));
-    const x25519Public = plainBytes(
-      crypto.createPublicKey(x25519PrivateKey(x25519SecretKey)).export({ format: 'raw-public' }),
-    );
-    return {
-      publicKey: concatBytes(mlKem.publicKey, x25519Public),
-      secretKey: {
-        seed: Uint8Array.from(seed),
-        mlKemSecretKey: mlKem.secretKey,
-        x25519SecretKey,
-        x25519PublicKey: x25519Public,
-      },
-    };
+    const { publicKey, expansion } = expandSeed(seed);
+    const secretKey = { seed: plainBytes(Uint8Array.from(seed)) };
+    expansions.set(secretKey, expansion);
+    return { publicKey, secretKey };
   };
 
   return {
@@ -118,12 +158,10 @@ export function createXWing(backend: PqcBackend, observer?: PqcOperationObserver
         assertLength(ciphertext, Sizes.xWingCiphertext, 'X-Wing ciphertext');
         const ctM = plainBytes(Uint8Array.from(ciphertext.subarray(0, Sizes.mlKem768Ciphertext)));
         const ctX = ciphertext.subarray(Sizes.mlKem768Ciphertext);
-        const ssM = backend.mlKem768.decapsulate(ctM, secretKey.mlKemSecretKey);
-        const ssX = crypto.diffieHellman({
-          privateKey: x25519PrivateKey(secretKey.x25519SecretKey),
-          publicKey: x25519PublicKey(ctX),
-        });
-        return combiner(ssM, ssX, ctX, secretKey.x25519PublicKey);
+        const expansion = expansionOf(secretKey);
+        const ssM = backend.mlKem768.decapsulate(ctM, expansion.mlKemSecretKey);
+        const ssX = crypto.diffieHellman({ privateKey: expansion.x25519, publicKey: x25519PublicKey(ctX) });
+        return combiner(ssM, ssX, ctX, expansion.x25519PublicKey);
       }),
   };
 }
