@@ -4,7 +4,7 @@ import { BackendChoice } from '@mapek/pqc';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApiKey, isApiRole, listApiKeys, revokeApiKey } from './api-keys.js';
-import { defaultPkiOptions, initPki, type PkiOptions, type PkiReport, rotateIdentity, writeNatsConfig, writeTrustBundle } from './pki.commands.js';
+import { defaultPkiOptions, initPki, migrateKeyFiles, type PkiOptions, type PkiReport, rotateIdentity, writeNatsConfig, writeTrustBundle } from './pki.commands.js';
 import { PkiError, PkiErrorCode } from './pki.errors.js';
 import { ALL_IDENTITIES, isIdentityName } from './service-identities.js';
 
@@ -15,6 +15,8 @@ commands:
                        (keeps what already exists)
   rotate --identity N  new ML-DSA-65 + X-Wing keys and certificate for N; old keys stay valid
                        for --overlap-hours, then drop out of the bundle
+  migrate              store the keys of key files written before v2 as seeds (where a key has
+                       one; says what it did and what is left)
   bundle               re-sign trust-bundle.json from the identities' key files
   nats-config          rewrite nats/nats-server.conf
   api-key create --name N --role R [--days D]
@@ -143,6 +145,8 @@ async function main(argv: readonly string[]): Promise<PkiReport | Printed | stri
       if (name === undefined || !isIdentityName(name)) throw new PkiError(PkiErrorCode.usage, `rotate needs --identity (one of ${ALL_IDENTITIES.join(', ')})`);
       return rotateIdentity(options, name, integer(values['overlap-hours'], 24, '--overlap-hours'));
     }
+    case 'migrate':
+      return migrateKeyFiles(options);
     case 'bundle':
       return `wrote ${await writeTrustBundle(options)}`;
     case 'nats-config':
@@ -165,8 +169,10 @@ main(process.argv.slice(2)).then(
       if (result.stdout !== '') process.stdout.write(`${result.stdout}\n`);
       return;
     }
-    for (const file of result.created) process.stdout.write(`created ${file}\n`);
-    for (const file of result.kept) process.stdout.write(`kept    ${file}\n`);
+    for (const file of result.created) process.stdout.write(`created  ${file}\n`);
+    for (const file of result.migrated) process.stdout.write(`migrated ${file}\n`);
+    for (const file of result.kept) process.stdout.write(`kept     ${file}\n`);
+    for (const note of result.notes) process.stdout.write(`note     ${note}\n`);
   },
   (error: unknown) => {
     const code = error instanceof PkiError ? error.code : 'error';

@@ -1,19 +1,30 @@
 import {
   Algorithm,
   type BackendChoice,
-  fromBase64Url,
+  decodeSigningSecretKey,
   identityPaths,
   trustPaths,
   type IdentityKeyFile,
+  IdentityKeyFileVersion,
   loadPqcBackend,
   type PqcBackend,
   signTrustBundle,
   type StoredPublicKey,
-  type StoredSigningKey,
   type TrustBundle,
 } from '@mapek/pqc';
-import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import {
+  describeMigration,
+  exists,
+  type FileMigration,
+  json,
+  migrateCaKeyFile,
+  migrateIdentityKeyFile,
+  readIdentityKeyFile,
+  readSigningKeyFile,
+  writeSecret,
+} from './key-files.migration.js';
 import { renderNatsConfig } from './nats-config.renderer.js';
 import { PkiError, PkiErrorCode } from './pki.errors.js';
 import { newKemKey, newSigningKey } from './pqc-keys.generator.js';
@@ -69,31 +80,18 @@ function pkiPaths(out: string) {
   };
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function writeSecret(file: string, content: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, content, { mode: 0o600 });
-  await chmod(file, 0o600);
-}
-
 async function writePublic(file: string, content: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, content, { mode: 0o644 });
 }
 
-const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-
 export interface PkiReport {
   readonly created: string[];
   readonly kept: string[];
+  /** Key files rewritten from v1 (expanded keys) to v2 (seeds). */
+  readonly migrated: string[];
+  /** Remarks for the operator, one line each (what a migration did, what is left to do). */
+  readonly notes: string[];
 }
 
 async function issueIdentityCertificate(options: PkiOptions, name: string): Promise<void> {
@@ -118,10 +116,15 @@ async function issueIdentityCertificate(options: PkiOptions, name: string): Prom
  * keys are kept, so running it twice is harmless.
  */
 export async function initPki(options: PkiOptions): Promise<PkiReport> {
-  const report: PkiReport = { created: [], kept: [] };
+  const report: PkiReport = { created: [], kept: [], migrated: [], notes: [] };
   const paths = pkiPaths(options.out);
   const now = options.now ?? new Date();
   const backend = await loadPqcBackend({ backend: options.backend });
+  // Existing key files are kept as they are; a v1 file keeps working, and we say how to migrate it.
+  const offerMigration = async (migration: Promise<FileMigration>) => {
+    const { file, changed } = await migration;
+    if (changed) report.notes.push(`${file}: holds keys in the v1 (expanded) form, which keep working; \`mapek pki migrate\` stores them as seeds`);
+  };
 
   if (await exists(paths.ca.cert)) {
     report.kept.push(paths.ca.cert);
@@ -132,6 +135,7 @@ export async function initPki(options: PkiOptions): Promise<PkiReport> {
   const caPublic = trustPaths(paths.root).caPublicKey;
   if (await exists(paths.caPqcKey)) {
     report.kept.push(paths.caPqcKey);
+    await offerMigration(migrateCaKeyFile(paths.caPqcKey, { write: false }));
   } else {
     const caKey = newSigningKey(backend, { notBefore: now, notAfter: new Date(now.getTime() + options.days * 4 * day) });
     await writeSecret(paths.caPqcKey, json(caKey));
@@ -150,10 +154,11 @@ export async function initPki(options: PkiOptions): Promise<PkiReport> {
     }
     if (await exists(files.pqcKeys)) {
       report.kept.push(files.pqcKeys);
+      await offerMigration(migrateIdentityKeyFile(files.pqcKeys, { write: false }));
     } else {
       const validity = { notBefore: now, notAfter: new Date(now.getTime() + options.days * day) };
       const keyFile: IdentityKeyFile = {
-        v: 1,
+        v: IdentityKeyFileVersion.seeds,
         name,
         spiffeId: spiffeId(options.trustDomain, name),
         signing: [newSigningKey(backend, validity)],
@@ -218,22 +223,18 @@ export async function writeNatsConfig(options: PkiOptions): Promise<string> {
   return paths.nats.config;
 }
 
-async function readKeyFile(file: string): Promise<IdentityKeyFile> {
-  return JSON.parse(await readFile(file, 'utf8')) as IdentityKeyFile;
-}
-
 /** Rebuilds trust-bundle.json from every identity's pqc-keys.json, dropping expired keys. */
 export async function writeTrustBundle(options: PkiOptions, backend?: PqcBackend): Promise<string> {
   const paths = pkiPaths(options.out);
   const now = options.now ?? new Date();
   const pqc = backend ?? (await loadPqcBackend({ backend: options.backend }));
   if (!(await exists(paths.caPqcKey))) throw new PkiError(PkiErrorCode.caMissing, `no CA key at ${paths.caPqcKey}; run init first`);
-  const caKey = JSON.parse(await readFile(paths.caPqcKey, 'utf8')) as StoredSigningKey;
+  const caKey = await readSigningKeyFile(paths.caPqcKey);
   const identities: TrustBundle['identities'][number][] = [];
   for (const name of ALL_IDENTITIES) {
     const file = paths.identity(name).pqcKeys;
     if (!(await exists(file))) continue;
-    const keys = await readKeyFile(file);
+    const keys = await readIdentityKeyFile(file);
     const live = <T extends { notAfter: string }>(key: T) => Date.parse(key.notAfter) >= now.getTime();
     identities.push({
       name: keys.name,
@@ -252,7 +253,13 @@ export async function writeTrustBundle(options: PkiOptions, backend?: PqcBackend
     notAfter: new Date(now.getTime() + options.days * day).toISOString(),
     identities,
   };
-  const signed = signTrustBundle(pqc, bundle, { kid: caKey.kid, secretKey: fromBase64Url(caKey.secretKey, 'CA secretKey') });
+  let caSecretKey: Uint8Array;
+  try {
+    caSecretKey = decodeSigningSecretKey(caKey);
+  } catch (cause) {
+    throw new PkiError(PkiErrorCode.keyFile, `${paths.caPqcKey}: ${(cause as Error).message}`, { cause });
+  }
+  const signed = signTrustBundle(pqc, bundle, { kid: caKey.kid, secretKey: caSecretKey });
   const file = trustPaths(paths.root).trustBundle;
   await writePublic(file, json(signed));
   return file;
@@ -262,6 +269,7 @@ export async function writeTrustBundle(options: PkiOptions, backend?: PqcBackend
  * Rotation with overlap: new ML-DSA-65 and X-Wing keys (valid from now) and a new certificate;
  * the previous keys stay valid until now + overlap (or their own end, if sooner), so events
  * signed and payloads sealed with them still verify and open while services pick up the change.
+ * A v1 key file is migrated on the way (its seeded keys are stored as seeds), and the report says so.
  */
 export async function rotateIdentity(options: PkiOptions, name: IdentityName, overlapHours: number): Promise<PkiReport> {
   const paths = pkiPaths(options.out);
@@ -269,7 +277,8 @@ export async function rotateIdentity(options: PkiOptions, name: IdentityName, ov
   const files = paths.identity(name);
   if (!(await exists(files.pqcKeys))) throw new PkiError(PkiErrorCode.unknownIdentity, `${name} has no keys yet; run init first`);
   const backend = await loadPqcBackend({ backend: options.backend });
-  const current = await readKeyFile(files.pqcKeys);
+  const migration = await migrateIdentityKeyFile(files.pqcKeys, { write: true });
+  const current = await readIdentityKeyFile(files.pqcKeys);
   const overlapEnd = now.getTime() + overlapHours * 3_600_000;
   const retire = <T extends { notAfter: string }>(key: T): T =>
     Date.parse(key.notAfter) > overlapEnd ? { ...key, notAfter: new Date(overlapEnd).toISOString() } : key;
@@ -283,5 +292,33 @@ export async function rotateIdentity(options: PkiOptions, name: IdentityName, ov
   await writeSecret(files.pqcKeys, json(rotated));
   await issueIdentityCertificate(options, name);
   const bundle = await writeTrustBundle(options, backend);
-  return { created: [files.pqcKeys, files.cert, files.key, bundle], kept: [] };
+  return {
+    created: [files.pqcKeys, files.cert, files.key, bundle],
+    kept: [],
+    migrated: migration.changed ? [files.pqcKeys] : [],
+    notes: describeMigration(migration, `this rotation retires it by ${new Date(overlapEnd).toISOString()}`),
+  };
+}
+
+/**
+ * Rewrites every key file under `out` written before key file v2 (the CA's ML-DSA-65 key and each
+ * identity's pqc-keys.json) so that keys are stored as seeds, where the file has them. Files that
+ * need nothing are kept; a damaged or inconsistent file stops the run and is left as it is.
+ */
+export async function migrateKeyFiles(options: Pick<PkiOptions, 'out'>): Promise<PkiReport> {
+  const paths = pkiPaths(options.out);
+  const report: PkiReport = { created: [], kept: [], migrated: [], notes: [] };
+  const migrations: { migration: FileMigration; name?: IdentityName }[] = [];
+  if (await exists(paths.caPqcKey)) migrations.push({ migration: await migrateCaKeyFile(paths.caPqcKey, { write: true }) });
+  for (const name of ALL_IDENTITIES) {
+    const file = paths.identity(name).pqcKeys;
+    if (await exists(file)) migrations.push({ migration: await migrateIdentityKeyFile(file, { write: true }), name });
+  }
+  if (migrations.length === 0) throw new PkiError(PkiErrorCode.caMissing, `no key files under ${paths.root}; run init first`);
+  for (const { migration, name } of migrations) {
+    (migration.changed ? report.migrated : report.kept).push(migration.file);
+    const hint = name === undefined ? 'a seeded CA key needs a new PKI (init into an empty directory)' : `\`mapek pki rotate --identity ${name}\` replaces it with a seeded key`;
+    report.notes.push(...describeMigration(migration, hint));
+  }
+  return report;
 }

@@ -4,6 +4,8 @@ export const PkiErrorCode = {
   usage: 'usage',
   unknownIdentity: 'unknown_identity',
   caMissing: 'ca_missing',
+  /** A PQC key file cannot be read or parsed, or holds a key that does not match its public key. */
+  keyFile: 'key_file',
   /** The API keys file cannot be read, parsed or written; a corrupt file is left as it is. */
   apiKeyFile: 'api_key_file',
   unknownApiKey: 'unknown_api_key',

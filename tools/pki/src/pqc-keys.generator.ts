@@ -1,6 +1,7 @@
 import {
   Algorithm,
   createXWing,
+  encodeSigningSecretKey,
   encodeXWingSecretKey,
   keyIdFor,
   type PqcBackend,
@@ -14,6 +15,7 @@ export interface Validity {
   readonly notAfter: Date;
 }
 
+/** A new ML-DSA-65 key, stored as its 32-byte seed (key file v2). */
 export function newSigningKey(backend: PqcBackend, validity: Validity): StoredSigningKey {
   const pair = backend.mlDsa65.generateKeyPair();
   return {
@@ -22,10 +24,11 @@ export function newSigningKey(backend: PqcBackend, validity: Validity): StoredSi
     notBefore: validity.notBefore.toISOString(),
     notAfter: validity.notAfter.toISOString(),
     publicKey: toBase64Url(pair.publicKey),
-    secretKey: toBase64Url(pair.secretKey),
+    ...encodeSigningSecretKey(pair.secretKey),
   };
 }
 
+/** A new X-Wing key, stored as its 32-byte seed (key file v2). */
 export function newKemKey(backend: PqcBackend, validity: Validity): StoredKemKey {
   const pair = createXWing(backend).generateKeyPair();
   return {
