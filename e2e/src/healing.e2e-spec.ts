@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { StreamName, newEventId } from '@mapek/contracts';
+import { ConsumerName, StreamName, newEventId } from '@mapek/contracts';
 import type { Stack } from '@mapek/stack';
 import { waitFor } from '@mapek/testing';
 import { EventSocket, webSocketOutcome, type IncidentDetail, type LoopClient } from './loop-client.js';
@@ -113,6 +113,22 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     ]);
     const firstSymptom = detail.events.analyses[0]?.data as { symptomIds: string[] };
     expect(socket.frames.some((frame) => frame.event.type === 'symptom' && firstSymptom.symptomIds.includes(frame.event.id))).toBe(true);
+  });
+
+  it('gives the analyzer and the planner only the event types they handle: their durables filter on the server, nothing arrives to be ignored', async () => {
+    // After an incident went through: executions, plans and decisions are in the stream beside symptoms and outcomes.
+    const nc = await connect(stack.natsConnectOptions('gateway'));
+    const jsm = await jetstreamManager(nc);
+    const filters = async (durable: string) => (await jsm.consumers.info(StreamName.events, durable)).config.filter_subjects;
+    expect(await filters(ConsumerName.analyzer)).toEqual(['mapek.symptoms.>', 'mapek.outcomes.>']);
+    expect(await filters(ConsumerName.planner)).toEqual(['mapek.analyses.>', 'mapek.decisions.>']);
+    await nc.close();
+    const analyzerUrl = stack.serviceUrl('analyzer');
+    const plannerUrl = stack.serviceUrl('planner');
+    expect(await loop.metric(analyzerUrl, /^mapek_events_consumed_total\{type="outcome",consumer="analyzer",result="ok"/)).toBeGreaterThan(0);
+    expect(await loop.metric(plannerUrl, /^mapek_events_consumed_total\{type="analysis",consumer="planner",result="ok"/)).toBeGreaterThan(0);
+    expect(await loop.metric(analyzerUrl, /^mapek_events_consumed_total\{.*result="ignored"/)).toBe(0);
+    expect(await loop.metric(plannerUrl, /^mapek_events_consumed_total\{.*result="ignored"/)).toBe(0);
   });
 
   it('detects CPU overload, connection exhaustion and request failures as incidents', async () => {
