@@ -15,3 +15,4 @@ export * from './events/command.schema.js';
 export * from './event-registry.js';
 export * from './envelope.schema.js';
 export * from './api-key.js';
+export * from './json-schema.converter.js';
