@@ -7,10 +7,12 @@ import { ApiKeysFileError, ApiKeysSource } from './adapters/api-keys.file.js';
 import { CommandSealer } from './adapters/command-sealer.js';
 import { EventFeed } from './adapters/event-feed.js';
 import { KnowledgeClient } from './adapters/knowledge.client.js';
+import { registerLoopStateMetrics } from './adapters/loop-state.metrics.js';
 import { RateLimiter } from './domain/rate-limiter.js';
 import { authenticationProblem, gatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
 import { registerAccessControl } from './handlers/access-control.js';
+import { registerHttpMetrics } from './handlers/http-metrics.js';
 import { registerWebSocket, selectWebSocketProtocol } from './handlers/websocket.gateway.js';
 
 const securityHeaders: Record<string, string> = {
@@ -59,11 +61,14 @@ export async function bootstrap(): Promise<void> {
       feed = new EventFeed(runtime.js, logger, runtime.verifier);
       // Manual commands are sealed to the executor with the trust bundle the gateway already holds.
       const commands = { enabled: config.MAPEK_GATEWAY_COMMANDS_ENABLED, sealer: new CommandSealer(security && { sealer: security.sealer, trust: security.trust }) };
-      return GatewayModule.forRoot(knowledge, await runtime.openBucket(BucketName.plannerPlans), feed, commands, keys);
+      const plans = await runtime.openBucket(BucketName.plannerPlans);
+      registerLoopStateMetrics({ registry: metrics.registry, jsm: runtime.jsm, plans, knowledge, logger });
+      return GatewayModule.forRoot(knowledge, plans, feed, commands, keys);
     },
     configure: async (app, { config, logger, metrics }) => {
       app.enableCors({ origin: config.MAPEK_GATEWAY_ALLOWED_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'] });
       const fastify = app.getHttpAdapter().getInstance();
+      registerHttpMetrics(fastify, metrics.registry);
       const limiter = new RateLimiter({ perMinute: config.MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE, burst: config.MAPEK_GATEWAY_RATE_LIMIT_BURST });
       registerAccessControl(fastify, { keys, limiter, metrics, logger });
       fastify.addHook('onSend', async (_request, reply, payload) => {
