@@ -59,7 +59,7 @@ const recordTtl = { ttlMs: recordRetentionMs };
 @Injectable()
 export class ExecutionService {
   private readonly steps: Counter<'action' | 'result'>;
-  private readonly outcomes: Counter<'outcome' | 'cause'>;
+  private readonly outcomes: Counter<'outcome' | 'cause' | 'remedy'>;
   private readonly remedyLatency: Histogram;
 
   constructor(
@@ -73,7 +73,8 @@ export class ExecutionService {
   ) {
     const registers = [metrics.registry];
     this.steps = new Counter({ name: 'mapek_executor_steps_total', help: 'Plan steps run, by action and result', labelNames: ['action', 'result'], registers });
-    this.outcomes = new Counter({ name: 'mapek_executor_outcomes_total', help: 'Verified outcomes', labelNames: ['outcome', 'cause'], registers });
+    // `remedy` is the plan's action sequence (`clear_cache+collect_garbage`), as knowledge keys its statistics.
+    this.outcomes = new Counter({ name: 'mapek_executor_outcomes_total', help: 'Verified outcomes, by cause and remedy (the action sequence)', labelNames: ['outcome', 'cause', 'remedy'], registers });
     this.remedyLatency = new Histogram({
       name: 'mapek_executor_incident_to_remedy_seconds',
       help: 'From the incident being opened to the first remedy step starting',
@@ -120,7 +121,7 @@ export class ExecutionService {
       const outcome = await this.verify(record, context);
       record = { ...record, outcome };
       await this.kv.put(execKey(executionId), JSON.stringify(record), recordTtl);
-      this.outcomes.inc({ outcome: outcome.outcome, cause: outcome.cause });
+      this.outcomes.inc({ outcome: outcome.outcome, cause: outcome.cause, remedy: outcome.actions.join('+') });
     }
     await this.publisher.publish('outcome', { ...base, id: deriveEventId(executionId, 'outcome'), causationId: request.causeEventId, data: record.outcome as OutcomeV1 });
     this.logger.info({ executionId, status: record.status, outcome: record.outcome?.outcome, ...(record.command ?? {}) }, 'execution finished');
