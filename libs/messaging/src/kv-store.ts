@@ -89,3 +89,13 @@ export async function getJson<T>(kv: Pick<KV, 'get'>, key: string): Promise<{ va
 export function kvKey(value: string): string {
   return value.replace(/[^A-Za-z0-9_=.-]/g, '_');
 }
+
+/**
+ * True when a KV `create` or `update` lost a compare-and-set: the key was written since it was
+ * read (JetStream API error 10071 "wrong last sequence", or 10164 when the sequence is unknown).
+ * Duck-typed on the numeric code, never on the message text.
+ */
+export function isKvConflict(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 10071 || code === 10164;
+}
