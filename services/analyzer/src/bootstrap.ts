@@ -23,6 +23,7 @@ export async function bootstrap(): Promise<void> {
           dependencies: config.MAPEK_ANALYZER_DEPENDENCIES,
           quietMs: config.MAPEK_ANALYZER_INCIDENT_QUIET_MS,
           correlationWindowMs: config.MAPEK_ANALYZER_CORRELATION_WINDOW_MS,
+          settleMs: config.MAPEK_ANALYZER_SETTLE_MS,
         },
         {
           series: loadWatchedSeries(config.MAPEK_ANALYZER_WATCHED_SERIES_FILE),

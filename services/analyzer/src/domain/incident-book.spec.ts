@@ -1,42 +1,69 @@
 import { describe, expect, it } from '@jest/globals';
 import { newEventId } from '@mapek/contracts';
-import { onOutcome, onSymptom } from './incident-book.js';
+import { analysisDue, analysisIdOf, onOutcome, onSymptom, type ObservedSymptom } from './incident-book.js';
+
+const memory = 'process_resident_memory_bytes';
+const cpu = 'mapek_agent_cpu_percent';
+
+function symptom(time: number, metric = memory, target = 'a'): ObservedSymptom {
+  return { id: newEventId(time), target, metric, severity: 'critical', value: 1, time };
+}
 
 describe('incident book', () => {
-  const quiet = 60_000;
+  const settings = { quietMs: 60_000, settleMs: 1500 };
 
   it('opens one incident on the first symptom and attaches the next ones', () => {
-    const first = onSymptom(undefined, { id: newEventId(1000), target: 'a', observedAt: 1000 }, quiet);
+    const first = onSymptom(undefined, symptom(1000), settings);
     expect(first.kind).toBe('open');
-    const second = onSymptom(first.incident, { id: newEventId(2000), target: 'a', observedAt: 2000 }, quiet);
+    const second = onSymptom(first.incident, symptom(2000), settings);
     expect(second.kind).toBe('attach');
     expect(second.incident.incidentId).toBe(first.incident.incidentId);
     expect(second.incident.symptomIds).toHaveLength(2);
   });
 
   it('derives the same incident id when the same symptom is redelivered', () => {
-    const id = newEventId(1000);
-    expect(onSymptom(undefined, { id, target: 'a', observedAt: 1000 }, quiet).incident.incidentId).toBe(
-      onSymptom(undefined, { id, target: 'a', observedAt: 1000 }, quiet).incident.incidentId,
-    );
+    const repeated = symptom(1000);
+    expect(onSymptom(undefined, repeated, settings).incident.incidentId).toBe(onSymptom(undefined, repeated, settings).incident.incidentId);
   });
 
   it('opens a new incident after the quiet period', () => {
-    const first = onSymptom(undefined, { id: newEventId(1000), target: 'a', observedAt: 1000 }, quiet);
-    const later = onSymptom(first.incident, { id: newEventId(1000 + quiet + 1), target: 'a', observedAt: 1000 + quiet + 1 }, quiet);
-    expect(later.kind).toBe('open');
+    const first = onSymptom(undefined, symptom(1000), settings);
+    expect(onSymptom(first.incident, symptom(1000 + settings.quietMs + 1), settings).kind).toBe('open');
   });
 
   it('treats symptoms observed before the outcome closed the incident as stale, and opens afresh after', () => {
-    const first = onSymptom(undefined, { id: newEventId(1000), target: 'a', observedAt: 1000 }, quiet);
+    const first = onSymptom(undefined, symptom(1000), settings);
     const closed = onOutcome(first.incident, first.incident.incidentId, 5000);
     expect(closed?.status).toBe('closed');
-    expect(onSymptom(closed, { id: newEventId(4000), target: 'a', observedAt: 4000 }, quiet).kind).toBe('stale');
-    expect(onSymptom(closed, { id: newEventId(6000), target: 'a', observedAt: 6000 }, quiet).kind).toBe('open');
+    expect(onSymptom(closed, symptom(4000), settings).kind).toBe('stale');
+    expect(onSymptom(closed, symptom(6000), settings).kind).toBe('open');
   });
 
   it('ignores an outcome of another incident', () => {
-    const first = onSymptom(undefined, { id: newEventId(1000), target: 'a', observedAt: 1000 }, quiet);
+    const first = onSymptom(undefined, symptom(1000), settings);
     expect(onOutcome(first.incident, newEventId(), 5000)).toBeUndefined();
+  });
+
+  it('analyzes an incident opened by a memory leak at once, and keeps the CPU burst that follows in the same incident', () => {
+    const leak = onSymptom(undefined, symptom(1000, memory), settings);
+    expect(leak).toMatchObject({ kind: 'open', analyzeNow: true });
+    const burst = onSymptom(leak.incident, symptom(1100, cpu), settings);
+    expect(burst).toMatchObject({ kind: 'attach', analyzeNow: false });
+    expect(burst.incident.incidentId).toBe(leak.incident.incidentId);
+  });
+
+  it('holds the analysis of an incident opened by CPU for the settle window, and releases it when the leak behind it shows', () => {
+    const burst = onSymptom(undefined, symptom(1000, cpu), settings);
+    expect(burst).toMatchObject({ kind: 'open', analyzeNow: false });
+    expect(analysisDue(burst.incident, 2499)).toBe(false);
+    expect(analysisDue(burst.incident, 2500)).toBe(true);
+    const leak = onSymptom(burst.incident, symptom(1900, memory), settings);
+    expect(leak).toMatchObject({ kind: 'attach', analyzeNow: true });
+    expect(leak.incident.symptoms?.map((known) => known.metric)).toEqual([cpu, memory]);
+    expect(analysisIdOf(leak.incident)).toBe(analysisIdOf(burst.incident));
+  });
+
+  it('analyzes a CPU incident at once when the settle window is 0', () => {
+    expect(onSymptom(undefined, symptom(1000, cpu), { ...settings, settleMs: 0 })).toMatchObject({ kind: 'open', analyzeNow: true });
   });
 });

@@ -1,4 +1,8 @@
+import { causeKindForMetric, isSecondaryKind, type Symptom } from '@mapek/anomaly';
 import { deriveEventId, eventIdTime } from '@mapek/contracts';
+
+/** Whether the incident's analysis is out, or waits for the settle window to see what joins it. */
+export type AnalysisState = { readonly state: 'pending'; readonly dueAt: number } | { readonly state: 'published' };
 
 /** The analyzer's view of one target's incident, checkpointed in KV so any replica can continue it. */
 export interface IncidentState {
@@ -8,6 +12,13 @@ export interface IncidentState {
   readonly lastSymptomAt: number;
   /** Most recent symptom ids (bounded). */
   readonly symptomIds: readonly string[];
+  /**
+   * The symptoms the analysis ranks: the first of each metric (bounded). Absent in incidents
+   * checkpointed before symptoms of every kind joined one incident.
+   */
+  readonly symptoms?: readonly Symptom[];
+  /** Absent in older checkpoints, whose analysis was always published at once. */
+  readonly analysis?: AnalysisState;
   readonly status: 'open' | 'closed';
   readonly closedAt?: number;
   /** `<target>/<metric>` when an anomaly (not a static threshold) opened it: its outcome trains that series. */
@@ -15,49 +26,96 @@ export interface IncidentState {
 }
 
 export type SymptomVerdict =
-  | { kind: 'open'; incident: IncidentState }
-  | { kind: 'attach'; incident: IncidentState }
+  /** `analyzeNow`: publish the analysis now; otherwise it is pending until `analysis.dueAt`. */
+  | { kind: 'open'; incident: IncidentState; analyzeNow: boolean }
+  | { kind: 'attach'; incident: IncidentState; analyzeNow: boolean }
   | { kind: 'stale'; incident: IncidentState };
 
-const MAX_SYMPTOMS = 200;
+export interface IncidentBookSettings {
+  /** An incident with no new symptom for this long is over; the next symptom opens another. */
+  readonly quietMs: number;
+  /**
+   * How long the analysis of an incident that opened on a secondary kind of trouble (CPU,
+   * latency, errors) waits for its likely cause (a leak, a full pool) to show up on the target.
+   * 0 analyzes every incident at once.
+   */
+  readonly settleMs: number;
+}
+
+const MAX_SYMPTOM_IDS = 200;
+const MAX_SYMPTOMS = 50;
+
+export type ObservedSymptom = Symptom & { readonly anomalySeries?: string };
+
+function withSymptom(symptoms: readonly Symptom[], symptom: Symptom): readonly Symptom[] {
+  if (symptoms.some((known) => known.id === symptom.id || known.metric === symptom.metric) || symptoms.length >= MAX_SYMPTOMS) return symptoms;
+  return [...symptoms, symptom];
+}
 
 /**
- * Groups one target's symptoms into incidents: the first symptom opens one (its id derived from
- * the symptom id, so a redelivered symptom opens the same incident), later ones attach to it
- * until a verified outcome or a quiet period closes it. Symptoms observed before an incident was
- * closed are stale: they describe what the remedy already addressed.
+ * Groups one target's symptoms into incidents, whatever their kind: one fault on a service shows
+ * as several kinds of trouble at once (a leak also burns CPU), and they need one analysis and one
+ * remedy. The first symptom opens an incident (its id derived from the symptom id, so a
+ * redelivered symptom opens the same incident); later ones attach to it until a verified outcome
+ * or a quiet period closes it. Symptoms observed before an incident was closed are stale: they
+ * describe what the remedy already addressed.
+ *
+ * An incident opened by a primary kind of trouble (a leak, a full pool, an outage) is analyzed at
+ * once. One opened by a secondary kind (CPU, latency, errors) is held for `settleMs` so that its
+ * cause, if it shows, is ranked with it; a primary symptom joining meanwhile releases it at once.
  */
-export function onSymptom(
-  current: IncidentState | undefined,
-  symptom: { id: string; target: string; observedAt: number; anomalySeries?: string },
-  quietMs: number,
-): SymptomVerdict {
-  if (current && current.status === 'closed' && current.closedAt !== undefined && symptom.observedAt <= current.closedAt) {
+export function onSymptom(current: IncidentState | undefined, symptom: ObservedSymptom, settings: IncidentBookSettings): SymptomVerdict {
+  const observedAt = symptom.time;
+  if (current && current.status === 'closed' && current.closedAt !== undefined && observedAt <= current.closedAt) {
     return { kind: 'stale', incident: current };
   }
-  if (current && current.status === 'open' && symptom.observedAt - current.lastSymptomAt <= quietMs) {
-    if (current.symptomIds.includes(symptom.id)) return { kind: 'attach', incident: current };
+  const { anomalySeries, ...plain } = symptom;
+  const primary = !isSecondaryKind(causeKindForMetric(symptom.metric));
+  if (current && current.status === 'open' && observedAt - current.lastSymptomAt <= settings.quietMs) {
+    const pending = current.analysis?.state === 'pending';
+    if (current.symptomIds.includes(symptom.id)) return { kind: 'attach', incident: current, analyzeNow: false };
     return {
       kind: 'attach',
       incident: {
         ...current,
-        lastSymptomAt: Math.max(current.lastSymptomAt, symptom.observedAt),
-        symptomIds: [...current.symptomIds, symptom.id].slice(-MAX_SYMPTOMS),
+        lastSymptomAt: Math.max(current.lastSymptomAt, observedAt),
+        symptomIds: [...current.symptomIds, symptom.id].slice(-MAX_SYMPTOM_IDS),
+        ...(current.symptoms !== undefined || pending ? { symptoms: withSymptom(current.symptoms ?? [], plain) } : {}),
       },
+      analyzeNow: pending && primary,
     };
   }
+  const analyzeNow = primary || settings.settleMs <= 0;
   return {
     kind: 'open',
     incident: {
       incidentId: deriveEventId(symptom.id, 'incident'),
       target: symptom.target,
-      openedAt: Math.min(symptom.observedAt, eventIdTime(symptom.id)),
-      lastSymptomAt: symptom.observedAt,
+      openedAt: Math.min(observedAt, eventIdTime(symptom.id)),
+      lastSymptomAt: observedAt,
       symptomIds: [symptom.id],
+      symptoms: [plain],
+      analysis: analyzeNow ? { state: 'published' } : { state: 'pending', dueAt: observedAt + settings.settleMs },
       status: 'open',
-      ...(symptom.anomalySeries ? { anomalySeries: symptom.anomalySeries } : {}),
+      ...(anomalySeries ? { anomalySeries } : {}),
     },
+    analyzeNow,
   };
+}
+
+/** The incident with its analysis marked as published. */
+export function analysisPublished(incident: IncidentState): IncidentState {
+  return { ...incident, analysis: { state: 'published' } };
+}
+
+/** True when the incident's held analysis should go out at `now`. */
+export function analysisDue(incident: IncidentState, now: number): boolean {
+  return incident.status === 'open' && incident.analysis?.state === 'pending' && incident.analysis.dueAt <= now;
+}
+
+/** The id of an incident's analysis: derived from its first symptom, so every replica and retry publishes the same one. */
+export function analysisIdOf(incident: IncidentState): string {
+  return deriveEventId(incident.symptomIds[0] ?? incident.incidentId, 'analysis');
 }
 
 /** Closes the incident an outcome belongs to (other incidents of the target are left alone). */

@@ -1,11 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DependencyGraph, causeKindForMetric, type DependencyGraphState, type Symptom } from '@mapek/anomaly';
-import { deriveEventId, type Envelope } from '@mapek/contracts';
-import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, recordRetentionMs, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DependencyGraph, type DependencyGraphState, type Symptom } from '@mapek/anomaly';
+import type { Envelope } from '@mapek/contracts';
+import { EVENT_PUBLISHER, OnEvent, getJson, isKvConflict, kvKey, recordRetentionMs, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { LOGGER, type Logger } from '@mapek/observability';
 import type { ThresholdStore } from '../adapters/threshold.store.js';
 import { analyzeIncident } from '../domain/incident-analysis.js';
-import { onOutcome, onSymptom, type IncidentState } from '../domain/incident-book.js';
+import { analysisDue, analysisIdOf, analysisPublished, onOutcome, onSymptom, type IncidentBookSettings, type IncidentState } from '../domain/incident-book.js';
 
 export const ANALYZER_SETTINGS = Symbol.for('mapek.analyzer.settings');
 export const ANALYZER_KV = Symbol.for('mapek.analyzer.kv');
@@ -15,12 +15,26 @@ export interface AnalyzerSettings {
   readonly dependencies: ReadonlyArray<readonly [string, string]>;
   readonly quietMs: number;
   readonly correlationWindowMs: number;
+  /** How long an incident opened by CPU, latency or errors waits for its likely cause to show (see incident-book). */
+  readonly settleMs: number;
 }
+
+/** Backstop for held analyses whose timer died with a replica. */
+const SWEEP_INTERVAL_MS = 5000;
+
+/** The KV key of a target's incident. */
+function incidentKey(target: string): string {
+  return `incident.${kvKey(target)}`;
+}
+
 
 /** Turns symptoms into incidents and analyses; closes incidents when their outcome arrives. */
 @Injectable()
-export class SymptomHandler {
+export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShutdown {
   private recent: Symptom[] = [];
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     @Inject(ANALYZER_SETTINGS) private readonly settings: AnalyzerSettings,
@@ -29,6 +43,10 @@ export class SymptomHandler {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ANALYZER_THRESHOLDS) private readonly thresholds: ThresholdStore,
   ) {}
+
+  private get bookSettings(): IncidentBookSettings {
+    return { quietMs: this.settings.quietMs, settleMs: this.settings.settleMs };
+  }
 
   /** The dependency graph: declared edges from config plus co-occurrence learned by every replica (KV). */
   private async graph(): Promise<{ graph: DependencyGraph; revision: number | undefined }> {
@@ -55,6 +73,11 @@ export class SymptomHandler {
     if (this.recent.length > 5000) this.recent = this.recent.slice(-5000);
   }
 
+  /**
+   * One incident per target, whatever the kind of trouble: a fault shows as several kinds at once
+   * (a leak also burns CPU) and gets one analysis, whose root-cause ranking picks the cause, and one
+   * plan. Written with compare-and-set, because a held analysis may be released concurrently.
+   */
   @OnEvent('symptom')
   async onSymptom(event: Envelope<'symptom'>): Promise<void> {
     const observedAt = Date.parse(event.data.observedAt);
@@ -68,41 +91,106 @@ export class SymptomHandler {
       threshold: event.data.threshold,
       time: observedAt,
     };
-    // One incident per target and kind of trouble: a memory leak and a connection storm on the
-    // same service are two incidents with two remedies.
-    const key = `incident.${kvKey(event.target)}.${causeKindForMetric(event.data.metric)}`;
+    const key = incidentKey(event.target);
     const others = this.recent.filter((known) => known.target !== event.target);
     this.remember(symptom);
-    const stored = await getJson<IncidentState>(this.kv, key);
     const anomalySeries = event.data.source === 'anomaly' ? `${event.target}/${event.data.metric}` : undefined;
-    const verdict = onSymptom(stored?.value, { id: event.id, target: event.target, observedAt, ...(anomalySeries ? { anomalySeries } : {}) }, this.settings.quietMs);
-    if (verdict.kind === 'stale') return;
-    if (verdict.kind === 'open') {
+    for (;;) {
+      const stored = await getJson<IncidentState>(this.kv, key);
+      const verdict = onSymptom(stored?.value, { ...symptom, ...(anomalySeries ? { anomalySeries } : {}) }, this.bookSettings);
+      if (verdict.kind === 'stale') return;
+      if (verdict.kind === 'attach' && verdict.incident === stored?.value) return;
       const previous = stored?.value;
-      if (anomalySeries && previous?.status === 'closed' && previous.anomalySeries === anomalySeries && previous.closedAt !== undefined && observedAt - previous.closedAt <= this.settings.quietMs) {
+      if (verdict.kind === 'open' && anomalySeries && previous?.status === 'closed' && previous.anomalySeries === anomalySeries && previous.closedAt !== undefined && observedAt - previous.closedAt <= this.settings.quietMs) {
         // The trouble came back soon after its remedy: the series should alarm earlier.
         await this.learn({ series: anomalySeries, time: observedAt, remedyEffective: true, recurred: true });
       }
-      const { graph, revision } = await this.graph();
-      const analysis = analyzeIncident([symptom], others, graph);
-      await this.learnDependencies(graph, revision, [...others, symptom]);
       // Publish first with a derived id: a crash before the checkpoint redelivers the symptom,
       // which derives the same incident and analysis ids, and JetStream stores the analysis once.
-      await this.publisher.publish('analysis', {
-        id: deriveEventId(event.id, 'analysis'),
-        target: event.target,
-        incidentId: verdict.incident.incidentId,
-        causationId: event.id,
-        data: analysis,
-      });
-      this.logger.info(
-        { incidentId: verdict.incident.incidentId, cause: analysis.rootCauses[0]?.cause, confidence: analysis.confidence },
-        'incident opened',
-      );
+      const incident = verdict.analyzeNow ? await this.publishAnalysis(verdict.incident, others, event.id) : verdict.incident;
+      if (!(await this.checkpoint(key, incident, stored?.revision))) continue;
+      // One index entry per incident ever opened: it expires once no copy of the incident's events can be redelivered.
+      if (verdict.kind === 'open') await this.kv.put(`index.${incident.incidentId}`, JSON.stringify(key), { ttlMs: recordRetentionMs });
+      if (incident.analysis?.state === 'pending') this.schedule(key, incident.analysis.dueAt);
+      return;
     }
-    await this.kv.put(key, JSON.stringify(verdict.incident));
-    // One index entry per incident ever opened: it expires once no copy of the incident's events can be redelivered.
-    if (verdict.kind === 'open') await this.kv.put(`index.${verdict.incident.incidentId}`, JSON.stringify(key), { ttlMs: recordRetentionMs });
+  }
+
+  /** Writes the incident if the key is still at `revision` (absent: not yet written); false when another writer came first. */
+  private async checkpoint(key: string, incident: IncidentState, revision: number | undefined): Promise<boolean> {
+    try {
+      if (revision === undefined) await this.kv.create(key, JSON.stringify(incident));
+      else await this.kv.update(key, JSON.stringify(incident), revision);
+      return true;
+    } catch (error) {
+      if (isKvConflict(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Ranks the incident's symptoms (with the other targets' recent ones), publishes the analysis, and returns the incident marked as analyzed. */
+  private async publishAnalysis(incident: IncidentState, others: readonly Symptom[], causationId: string): Promise<IncidentState> {
+    const own = incident.symptoms ?? [];
+    const { graph, revision } = await this.graph();
+    const analysis = analyzeIncident(own, others, graph);
+    await this.learnDependencies(graph, revision, [...others, ...own]);
+    await this.publisher.publish('analysis', {
+      id: analysisIdOf(incident),
+      target: incident.target,
+      incidentId: incident.incidentId,
+      causationId,
+      data: analysis,
+    });
+    this.logger.info(
+      { incidentId: incident.incidentId, cause: analysis.rootCauses[0]?.cause, confidence: analysis.confidence, symptoms: own.length },
+      'incident opened',
+    );
+    return analysisPublished(incident);
+  }
+
+  /** Releases the held analysis of the incident at `key` once it is due (any replica may; the derived id makes it one analysis). */
+  private async release(key: string): Promise<void> {
+    for (;;) {
+      const stored = await getJson<IncidentState>(this.kv, key);
+      if (!stored || !analysisDue(stored.value, Date.now())) return;
+      const others = this.recent.filter((known) => known.target !== stored.value.target);
+      const incident = await this.publishAnalysis(stored.value, others, stored.value.symptomIds.at(-1) ?? stored.value.incidentId);
+      if (await this.checkpoint(key, incident, stored.revision)) return;
+    }
+  }
+
+  private schedule(key: string, dueAt: number): void {
+    if (this.timers.has(key) || this.stopped) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      this.release(key).catch((error: unknown) => {
+        this.logger.warn({ err: error, key }, 'could not release a held analysis; the sweep retries');
+      });
+    }, Math.max(0, dueAt - Date.now()));
+    this.timers.set(key, timer);
+  }
+
+  /** Finds held analyses this replica has no timer for (it restarted, or another replica died holding them). */
+  private async sweep(): Promise<void> {
+    const keys = await this.kv.keys('incident.>');
+    for await (const key of keys) {
+      const stored = await getJson<IncidentState>(this.kv, key).catch(() => undefined);
+      if (stored?.value.status === 'open' && stored.value.analysis?.state === 'pending') this.schedule(key, stored.value.analysis.dueAt);
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sweep().catch((error: unknown) => this.logger.warn({ err: error }, 'sweep for held analyses failed'));
+    this.sweeper = setInterval(() => {
+      this.sweep().catch((error: unknown) => this.logger.warn({ err: error }, 'sweep for held analyses failed'));
+    }, SWEEP_INTERVAL_MS);
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    clearInterval(this.sweeper);
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
   }
 
   @OnEvent('outcome')
