@@ -38,6 +38,11 @@ crypto.generateKeyPairSync = (type, ...rest) => {
   if (String(type).startsWith('ml-')) throw new Error('unsupported key type ' + type);
   return original.call(crypto, type, ...rest);
 };
+const createPrivateKey = crypto.createPrivateKey;
+crypto.createPrivateKey = (key, ...rest) => {
+  if (String(key?.asymmetricKeyType ?? '').startsWith('ml-')) throw new Error('unsupported key type ' + key.asymmetricKeyType);
+  return createPrivateKey.call(crypto, key, ...rest);
+};
 `,
     );
   });
