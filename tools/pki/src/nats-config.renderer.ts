@@ -44,6 +44,8 @@ export function renderNatsConfig(options: NatsConfigOptions): string {
     `  ca_file: ${quote(options.caCert)}`,
     '  verify_and_map: true',
     '  timeout: 2',
+    // Stated, not left to the server default: the hybrid post-quantum group first (nats-server 2.12+ built with Go 1.25+).
+    '  curve_preferences: ["X25519MLKEM768", "X25519", "CurveP256"]',
     '}',
     '',
     'authorization {',

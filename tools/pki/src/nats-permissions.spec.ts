@@ -71,6 +71,7 @@ describe('NATS permissions per identity', () => {
   it('renders one verify_and_map user per SPIFFE id', () => {
     const config = renderNatsConfig({ listen: '127.0.0.1:4333', trustDomain: 'td', prefix: 'mapek', serverCert: '/s.crt', serverKey: '/s.key', caCert: '/ca.crt' });
     expect(config).toContain('verify_and_map: true');
+    expect(config).toContain('curve_preferences: ["X25519MLKEM768", "X25519", "CurveP256"]');
     expect(config.match(/user: "spiffe:\/\/td\/[a-z]+"/g)).toHaveLength(8);
     expect(config).not.toContain('jetstream');
   });
