@@ -141,7 +141,7 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     for (const [fault, cause] of faults) {
       const since = Date.now();
       await loop.fault(fault);
-      const incident = await loop.waitForIncident(since, (candidate) => candidate.outcome !== null, 40_000, `the ${cause} incident to reach an outcome`);
+      const incident = await loop.waitForIncident(since, (candidate) => candidate.outcome !== null, 60_000, `the ${cause} incident to reach an outcome`);
       expect(incident).toMatchObject({ target: 'demo-app', cause });
       await loop.fault('/demo/reset');
     }
