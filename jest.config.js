@@ -21,6 +21,7 @@ const common = {
   moduleNameMapper: {
     '^@mapek/stack$': '<rootDir>/tools/stack/src/index.ts',
     '^@mapek/pki$': '<rootDir>/tools/pki/src/index.ts',
+    '^@mapek/dashboards$': '<rootDir>/tools/dashboards/src/index.ts',
     '^@mapek/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
