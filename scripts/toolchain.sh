@@ -78,6 +78,10 @@ toolchain_node() {
 }
 
 toolchain_pnpm() {
+  if ! grep -q "\"packageManager\": \"pnpm@$PNPM_VERSION\"" "$MAPEK_ROOT/package.json"; then
+    toolchain_say "package.json's packageManager is not pnpm@$PNPM_VERSION (scripts/versions.env): change both together"
+    return 1
+  fi
   local prefix="$MAPEK_CACHE/pnpm-$PNPM_VERSION"
   if [ ! -x "$prefix/node_modules/.bin/pnpm" ]; then
     toolchain_npm_install pnpm "$PNPM_VERSION" "$prefix" || return 1
