@@ -2,8 +2,14 @@ import { z } from 'zod';
 import { envelopeSchema } from './envelope.schema.js';
 import { eventRegistry, type EventType } from './event-registry.js';
 
-/** A JSON Schema as plain JSON. */
-export type JsonSchema = z.core.JSONSchema.JSONSchema;
+/**
+ * A JSON Schema as plain JSON: zod's type of it, under a name of this lib's, so the documents
+ * other projects build from it have a type they can name in their declarations.
+ */
+export interface JsonSchema extends z.core.JSONSchema.JSONSchema {
+  /** `urn:mapek:<kind>:<name>:v<version>` on the documents mapek publishes. */
+  $id?: string;
+}
 
 /** The dialect of every JSON Schema mapek publishes. */
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
