@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitFor } from '@mapek/testing';
+
+/** One series or sample of an instant query's answer. */
+export interface PromSample {
+  readonly metric: Record<string, string>;
+  readonly value: [number, string];
+}
+
+export interface PrometheusTarget {
+  readonly labels: Record<string, string>;
+  readonly health: 'up' | 'down' | 'unknown';
+  readonly lastError: string;
+  readonly scrapeUrl: string;
+}
+
+export interface PrometheusRule {
+  readonly name: string;
+  readonly type: 'recording' | 'alerting';
+  readonly health: string;
+  readonly lastError?: string;
+  readonly state?: 'inactive' | 'pending' | 'firing';
+  readonly alerts?: Array<{ labels: Record<string, string>; state: string }>;
+}
+
+/** A Prometheus server of a test's own: a free loopback port, its own data directory, removed on stop. */
+export interface PrometheusServer {
+  readonly url: string;
+  /** Instant query through `/api/v1/query`; throws with Prometheus' error for a bad query. */
+  query(expr: string): Promise<PromSample[]>;
+  labelValues(label: string, match: string): Promise<string[]>;
+  targets(): Promise<PrometheusTarget[]>;
+  rules(): Promise<PrometheusRule[]>;
+  /** What the server printed, for a failure message. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Debian's prometheus (installed by ./mapek test), or the one PROMETHEUS names. */
+export function findPrometheus(): string {
+  const candidates = [process.env.PROMETHEUS, '/usr/bin/prometheus'].filter((path): path is string => path !== undefined);
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) throw new Error('prometheus not found: apt-get install prometheus (./mapek test does), or set PROMETHEUS to its binary');
+  return found;
+}
+
+async function api<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  const body = (await response.json()) as { status: string; data: T; error?: string };
+  if (body.status !== 'success') throw new Error(`${url}: ${body.error ?? response.status}`);
+  return body.data;
+}
+
+/** Starts Prometheus with `config` (YAML) and resolves once it answers /-/ready. */
+export async function startPrometheus(config: string): Promise<PrometheusServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'mapek-prometheus-'));
+  const configFile = join(dir, 'prometheus.yml');
+  await writeFile(configFile, config);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let log = '';
+  const child: ChildProcess = spawn(
+    findPrometheus(),
+    [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const append = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}: ${log}`);
+        return (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, what: 'prometheus to be ready' },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    url,
+    query: async (expr) => (await api<{ resultType: string; result: PromSample[] }>(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`)).result,
+    labelValues: (label, match) => api<string[]>(`${url}/api/v1/label/${encodeURIComponent(label)}/values?match[]=${encodeURIComponent(match)}`),
+    targets: async () => (await api<{ activeTargets: PrometheusTarget[] }>(`${url}/api/v1/targets?state=active`)).activeTargets,
+    rules: async () => (await api<{ groups: Array<{ rules: PrometheusRule[] }> }>(`${url}/api/v1/rules`)).groups.flatMap((group) => group.rules),
+    output: () => log,
+    stop,
+  };
+}
