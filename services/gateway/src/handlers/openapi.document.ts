@@ -1,13 +1,18 @@
-import { ActionType } from '@mapek/contracts';
-import { MAX_COMMAND_PARAMS_BYTES } from '../domain/command-request.js';
+import { SchemaSide, planRecordV1Schema, toJsonSchema } from '@mapek/contracts';
+import { commandRequestSchema } from '../domain/command-request.js';
+import { decisionRequestSchema } from '../domain/decision-request.js';
 
-/** The gateway's API as OpenAPI 3.1, served at /docs/openapi.json and rendered at /docs. */
+/**
+ * The gateway's API as OpenAPI 3.1, served at /docs/openapi.json and rendered at /docs. Bodies
+ * that are contract or request types are generated from the zod schemas that validate them;
+ * `pnpm contracts:generate` writes this document to docs/contracts/openapi.json.
+ */
+/** Where the document is committed, relative to the repository root, beside the AsyncAPI document. */
+export const OPENAPI_DOCUMENT_FILE = 'docs/contracts/openapi.json';
+
 const error = { $ref: '#/components/schemas/Error' };
 const uuidParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-const decisionBody = {
-  required: false,
-  content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { actor: { type: 'string', description: 'without API keys only; with keys, the key name (another name is refused)' }, reason: { type: 'string' } } } } },
-};
+const decisionBody = { required: false, content: { 'application/json': { schema: { $ref: '#/components/schemas/DecisionRequest' } } } };
 const errors = {
   '400': { description: 'invalid request; the reason says what', content: { 'application/json': { schema: error } } },
   '404': { description: 'unknown id', content: { 'application/json': { schema: error } } },
@@ -46,7 +51,7 @@ export const openApiDocument = {
       get: {
         summary: 'Plans, optionally by status',
         parameters: [{ name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'approved', 'rejected', 'expired'] } }],
-        responses: { '200': { description: 'plans' }, '400': errors['400'] },
+        responses: { '200': { description: 'plans, newest first', content: { 'application/json': { schema: { $ref: '#/components/schemas/PlanList' } } } }, '400': errors['400'] },
       },
     },
     '/api/v1/plans/{id}/approve': {
@@ -58,26 +63,7 @@ export const openApiDocument = {
     '/api/v1/commands': {
       post: {
         summary: 'Send a manual command to the executor, which runs it as a one-step plan (signed by the gateway, params and reason sealed to the executor)',
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['target', 'action', 'reason'],
-                properties: {
-                  target: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: 128 },
-                  action: { type: 'string', enum: Object.values(ActionType) },
-                  params: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] }, description: `at most ${MAX_COMMAND_PARAMS_BYTES} bytes of JSON` },
-                  reason: { type: 'string', minLength: 1, maxLength: 2000 },
-                  actor: { type: 'string', pattern: '^[\\w.@:-]+$', description: 'without API keys only (default operator); with keys, the key name (another name is refused)' },
-                  dryRun: { type: 'boolean', default: false },
-                },
-              },
-            },
-          },
-        },
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/CommandRequest' } } } },
         responses: {
           '202': {
             description: 'the command event is stored on the stream; watch /ws for its execution and outcome (planId = commandId)',
@@ -101,6 +87,10 @@ export const openApiDocument = {
   components: {
     securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `mapek pki api-key create`' } },
     schemas: {
+      CommandRequest: toJsonSchema(commandRequestSchema, SchemaSide.input),
+      DecisionRequest: toJsonSchema(decisionRequestSchema, SchemaSide.input),
+      PlanList: { type: 'object', required: ['plans'], properties: { plans: { type: 'array', items: { $ref: '#/components/schemas/PlanRecordV1' } } } },
+      PlanRecordV1: toJsonSchema(planRecordV1Schema, SchemaSide.output),
       Error: { type: 'object', required: ['statusCode', 'error', 'reason'], properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, reason: { type: 'string' } } },
     },
   },

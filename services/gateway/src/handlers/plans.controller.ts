@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DecisionVerdict, newEventId, planRecordV1Schema, planStatusSchema, uuidSchema, type PlanRecordV1 } from '@mapek/contracts';
 import { EVENT_PUBLISHER, getJson, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { actorOf } from '../domain/access-policy.js';
+import { decisionRequestSchema } from '../domain/decision-request.js';
 import type { Principal } from '../domain/api-key.verifier.js';
 import { Caller } from './access-control.js';
 import { badRequest, httpError } from './http-errors.js';
@@ -10,12 +11,6 @@ import { badRequest, httpError } from './http-errors.js';
 export const PLANS_KV = Symbol.for('mapek.gateway.plans-kv');
 
 const listQuery = z.strictObject({ status: planStatusSchema.optional() });
-const decisionBody = z
-  .strictObject({
-    actor: z.string().min(1).max(200).regex(/^[\w.@:-]+$/, 'letters, digits and . _ @ : - only').optional(),
-    reason: z.string().max(2000).optional(),
-  })
-  .default({});
 
 @Controller('api/v1/plans')
 export class PlansController {
@@ -53,7 +48,7 @@ export class PlansController {
   private async decide(id: string, body: unknown, verdict: DecisionVerdict, caller: Principal | undefined): Promise<unknown> {
     const planId = uuidSchema.safeParse(id);
     if (!planId.success) throw httpError(HttpStatus.BAD_REQUEST, 'bad_request', 'id: must be a plan id (a lowercase UUID)');
-    const parsed = decisionBody.safeParse(body ?? undefined);
+    const parsed = decisionRequestSchema.safeParse(body ?? undefined);
     if (!parsed.success) throw badRequest(parsed.error);
     const who = actorOf(caller, parsed.data.actor);
     if (!who.ok) throw httpError(HttpStatus.BAD_REQUEST, 'actor_mismatch', who.reason);
