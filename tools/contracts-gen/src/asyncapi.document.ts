@@ -94,7 +94,10 @@ function typesOn(kind: SubjectKind): EventType[] {
 }
 
 function bySubject(kind: SubjectKind): { readonly address: string; readonly parameters: Record<string, Reference> } {
-  const key = subjectChannels[kind].key;
+  // Typed as total, but tests run untyped (swc): say what to do rather than fail on `undefined`.
+  const channel = subjectChannels[kind] as SubjectChannel | undefined;
+  if (!channel) throw new RangeError(`subject kind "${kind}" has no channel: describe it in subjectChannels (tools/contracts-gen/src/asyncapi.document.ts)`);
+  const key = channel.key;
   return { address: `{prefix}.${kind}.{${key}}`, parameters: { prefix: ref('components/parameters/prefix'), [key]: ref(`components/parameters/${key}`) } };
 }
 
