@@ -3,6 +3,7 @@ import { analysisV1Schema } from './events/analysis.schema.js';
 import { commandV1Schema } from './events/command.schema.js';
 import { decisionV1Schema } from './events/decision.schema.js';
 import { executionV1Schema } from './events/execution.schema.js';
+import { flagChangedV1Schema } from './events/flag.schema.js';
 import { outcomeV1Schema } from './events/outcome.schema.js';
 import { planV1Schema } from './events/plan.schema.js';
 import { sampleBatchV1Schema } from './events/sample-batch.schema.js';
@@ -85,6 +86,17 @@ export const eventRegistry = {
     subjectKind: SubjectKind.commands,
     stream: StreamName.events,
     emitters: [ServiceName.gateway],
+  },
+  /**
+   * A runtime flag changed: by an operator (the gateway publishes it, the planner stores it in KV)
+   * or by the planner's autonomy ladder after an outcome.
+   */
+  'flag.changed': {
+    version: 1,
+    schema: flagChangedV1Schema,
+    subjectKind: SubjectKind.flags,
+    stream: StreamName.events,
+    emitters: [ServiceName.gateway, ServiceName.planner],
   },
 } as const;
 

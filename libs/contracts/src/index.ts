@@ -12,6 +12,7 @@ export * from './events/execution.schema.js';
 export * from './events/outcome.schema.js';
 export * from './events/actuation.schema.js';
 export * from './events/command.schema.js';
+export * from './events/flag.schema.js';
 export * from './event-registry.js';
 export * from './envelope.schema.js';
 export * from './api-key.js';

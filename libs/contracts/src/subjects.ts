@@ -27,6 +27,7 @@ export const subjects = {
   executions: (target: string, prefix?: string) => subjectFor(SubjectKind.executions, target, prefix),
   outcomes: (target: string, prefix?: string) => subjectFor(SubjectKind.outcomes, target, prefix),
   commands: (target: string, prefix?: string) => subjectFor(SubjectKind.commands, target, prefix),
+  flags: (key: string, prefix?: string) => subjectFor(SubjectKind.flags, key, prefix),
   actuate: (target: string, prefix?: string) => subjectFor(SubjectKind.actuate, target, prefix),
   deadLetter: (consumer: string, prefix?: string) => subjectFor(SubjectKind.dlq, consumer, prefix),
   knowledgeService: (prefix: string = DEFAULT_SUBJECT_PREFIX) => `${prefix}.svc.knowledge`,

@@ -14,6 +14,7 @@
  * <prefix>.executions.<target>              events stream: execution status changes (executor only)
  * <prefix>.outcomes.<target>                events stream: verified outcome of an execution
  * <prefix>.commands.<target>                events stream: an operator's manual command (gateway only, sealed to the executor)
+ * <prefix>.flags.<target|global>            events stream: a runtime flag changed (gateway: an operator; planner: the autonomy ladder)
  * <prefix>.actuate.<target>                 core NATS request-reply to the managed service's agent
  * <prefix>.svc.knowledge.<endpoint>         NATS services framework: knowledge queries
  * <prefix>.dlq.<consumer>                   dead-letter stream: rejected / poison messages
@@ -33,6 +34,8 @@ export const SubjectKind = {
   outcomes: 'outcomes',
   /** Manual commands from an operator (gateway only), sealed to the executor. */
   commands: 'commands',
+  /** Runtime flag changes (gateway and planner), keyed by target or `global`. */
+  flags: 'flags',
   actuate: 'actuate',
   dlq: 'dlq',
 } as const;
@@ -91,6 +94,8 @@ export const BucketName = {
   analyzerState: 'mapek_analyzer',
   plannerPlans: 'mapek_plans',
   executorExecutions: 'mapek_executions',
+  /** The gateway's shared state: rate-limit counters every replica reads and writes. */
+  gatewayState: 'mapek_gateway',
 } as const;
 export type BucketName = (typeof BucketName)[keyof typeof BucketName];
 

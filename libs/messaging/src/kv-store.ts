@@ -1,9 +1,9 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
-import type { KV, KvEntry } from '@nats-io/kv';
+import type { KV, KvEntry, KvWatchEntry, KvWatchOptions } from '@nats-io/kv';
 import type { QueuedIterator } from '@nats-io/transport-node';
 import { StreamMaxAgeMs, StreamName } from '@mapek/contracts';
 
-export type { KV, KvEntry } from '@nats-io/kv';
+export type { KV, KvEntry, KvWatchEntry, KvWatchOptions } from '@nats-io/kv';
 
 /**
  * How long a KV record lives that makes a redelivered event a no-op (a plan per analysis, an
@@ -49,6 +49,11 @@ export class KvBucket {
 
   keys(filter?: string): Promise<QueuedIterator<string>> {
     return this.kv.keys(filter);
+  }
+
+  /** The keys' latest values, then every change (an ordered consumer on the bucket's stream). */
+  watch(options: KvWatchOptions = {}): Promise<QueuedIterator<KvWatchEntry>> {
+    return this.kv.watch(options);
   }
 
   /** Writes the key only if it holds no value (absent, deleted or expired); fails otherwise. */

@@ -55,6 +55,7 @@ export function streamConfigs(topology: StreamTopology): Array<Partial<StreamCon
         SubjectKind.executions,
         SubjectKind.outcomes,
         SubjectKind.commands,
+        SubjectKind.flags,
       ].map((kind) => `${p}.${kind}.>`),
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
@@ -121,6 +122,8 @@ export const bucketSettings: Readonly<Record<BucketName, BucketSettings>> = {
   [BucketName.plannerPlans]: { history: 1, entryTtl: true },
   // execution records expire; circuit breakers do not.
   [BucketName.executorExecutions]: { history: 1, entryTtl: true },
+  // rate-limit counters expire once their client's allowance is full again.
+  [BucketName.gatewayState]: { history: 1, entryTtl: true },
 };
 
 /** The stream behind a KV bucket (`KV_<bucket>`), as nats-server names it. */

@@ -39,6 +39,7 @@ const subjectChannels: Record<SubjectKind, SubjectChannel> = {
   [SubjectKind.executions]: { key: 'target', description: 'Status changes of an execution (the executor only).' },
   [SubjectKind.outcomes]: { key: 'target', description: 'The verified outcome of an execution.' },
   [SubjectKind.commands]: { key: 'target', description: 'An operator\'s manual command (the gateway only); params and reason are sealed to the executor.' },
+  [SubjectKind.flags]: { key: 'target', description: 'A runtime flag changed (auto-healing, shadow mode, autonomy), keyed by the flag\'s target or `global`: by an operator through the gateway, or by the planner\'s autonomy ladder.' },
   [SubjectKind.actuate]: { key: 'target', description: 'Core NATS request-reply to the agent embedded in a managed service (the executor only); not stored on a stream.' },
   [SubjectKind.dlq]: { key: 'consumer', description: 'Messages a durable consumer refused or could not handle, byte for byte, with the reason in headers (dead-letter stream).' },
 };

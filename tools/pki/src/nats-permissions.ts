@@ -24,6 +24,7 @@ const bucketOwners: Readonly<Record<BucketName, IdentityName>> = {
   [BucketName.analyzerState]: IdentityName.analyzer,
   [BucketName.plannerPlans]: IdentityName.planner,
   [BucketName.executorExecutions]: IdentityName.executor,
+  [BucketName.gatewayState]: IdentityName.gateway,
 };
 
 const api = '$JS.API';
@@ -135,11 +136,12 @@ export function eventSubjectsEmittedBy(identity: string, prefix: string): string
  * deliveries arrive on their own inbox (`_INBOX_<identity>.>`), which no one else may read.
  *   monitor   → samples, symptoms            (receives alerts from the gateway)
  *   analyzer  → analyses, symptoms (the registry lets it emit derived symptoms); its KV bucket
- *   planner   → plans.{proposed,approved,rejected}; queries knowledge; its KV bucket
+ *   planner   → plans.{proposed,approved,rejected}, flags (autonomy ladder); queries knowledge; its KV bucket
  *   executor  → executions, outcomes, actuate (core request to the agent); its KV bucket;
  *               ordered reads of the event stream (symptom history)
- *   gateway   → decisions, commands, alerts; queries knowledge; ordered reads of the event stream
- *               (WebSocket feed), reads the plans bucket and every durable's info (/status)
+ *   gateway   → decisions, commands, flag changes, alerts; queries knowledge; ordered reads of the
+ *               event stream (WebSocket feed), reads the plans bucket (plans, flags), writes its own
+ *               bucket (shared rate-limit counters) and reads every durable's info (/status)
  *   knowledge → answers mapek.svc.> (NATS services framework, $SRV discovery)
  *   agent     → only answers mapek.actuate.> requests; no JetStream
  *   cli       → administrator: JetStream management (provisioning), knowledge queries, reads
