@@ -168,6 +168,7 @@ export class KnowledgeRepository {
       case 'sample.batch':
       case 'decision':
       case 'command':
+      case 'flag.changed':
         return;
     }
   }
@@ -215,8 +216,8 @@ export class KnowledgeRepository {
        ORDER BY time`,
       [id, incident.target, incident.openedAt, incident.closedAt],
     );
-    const grouped: Record<string, StoredEvent[]> = { symptoms: [], analyses: [], plans: [], decisions: [], executions: [], outcomes: [] };
-    const bucket: Record<string, string> = { symptom: 'symptoms', analysis: 'analyses', 'plan.proposed': 'plans', 'plan.approved': 'plans', 'plan.rejected': 'plans', decision: 'decisions', execution: 'executions', outcome: 'outcomes' };
+    const grouped: Record<string, StoredEvent[]> = { symptoms: [], analyses: [], plans: [], decisions: [], executions: [], outcomes: [], flags: [] };
+    const bucket: Record<string, string> = { symptom: 'symptoms', analysis: 'analyses', 'plan.proposed': 'plans', 'plan.approved': 'plans', 'plan.rejected': 'plans', decision: 'decisions', execution: 'executions', outcome: 'outcomes', 'flag.changed': 'flags' };
     for (const event of events.rows) grouped[bucket[event.type] ?? 'other']?.push(event);
     return { ...incident, events: grouped };
   }

@@ -99,4 +99,13 @@ export class EventRecorderHandler {
   onCommand(event: Envelope<'command'>, context: HandlerContext): Promise<void> {
     return this.store(event, context);
   }
+
+  /**
+   * A runtime flag changed (an operator through the gateway, or the planner's autonomy ladder):
+   * stored and chained into the audit trail; a ladder move carries its incident.
+   */
+  @OnEvent('flag.changed')
+  onFlagChanged(event: Envelope<'flag.changed'>, context: HandlerContext): Promise<void> {
+    return this.store(event, context);
+  }
 }
