@@ -2,13 +2,16 @@ import fastifyWebsocket from '@fastify/websocket';
 import { Counter } from 'prom-client';
 import { ConfigError } from '@mapek/config';
 import { BucketName, KnowledgeEndpoint, ServiceName } from '@mapek/contracts';
+import type { KvBucket } from '@mapek/messaging';
 import { startService } from '@mapek/service-kit';
 import { ApiKeysFileError, ApiKeysSource } from './adapters/api-keys.file.js';
 import { CommandSealer } from './adapters/command-sealer.js';
 import { EventFeed } from './adapters/event-feed.js';
+import { FlagsFeed } from './adapters/flags.feed.js';
 import { KnowledgeClient } from './adapters/knowledge.client.js';
 import { registerLoopStateMetrics } from './adapters/loop-state.metrics.js';
-import { RateLimiter } from './domain/rate-limiter.js';
+import { SharedRateLimiter } from './adapters/shared-rate-limiter.js';
+import { RateLimiter, type RateLimiterPort } from './domain/rate-limiter.js';
 import { authenticationProblem, gatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
 import { registerAccessControl } from './handlers/access-control.js';
@@ -19,14 +22,19 @@ const securityHeaders: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
-  'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'",
+  // Only the gateway's own page, modules and style sheet, and its own API and WebSocket ('self'
+  // covers ws:/wss: to the same host): no inline script or style, nothing from elsewhere.
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'cross-origin-opener-policy': 'same-origin',
   'cache-control': 'no-store',
 };
 
 export async function bootstrap(): Promise<void> {
   let feed: EventFeed | undefined;
+  let flags: FlagsFeed | undefined;
   let keys: ApiKeysSource | undefined;
+  let gatewayState: KvBucket | undefined;
   await startService({
     service: ServiceName.gateway,
     defaultPort: 8080,
@@ -63,13 +71,22 @@ export async function bootstrap(): Promise<void> {
       const commands = { enabled: config.MAPEK_GATEWAY_COMMANDS_ENABLED, sealer: new CommandSealer(security && { sealer: security.sealer, trust: security.trust }) };
       const plans = await runtime.openBucket(BucketName.plannerPlans);
       registerLoopStateMetrics({ registry: metrics.registry, jsm: runtime.jsm, plans, knowledge, logger });
-      return GatewayModule.forRoot(knowledge, plans, feed, commands, keys);
+      if (config.MAPEK_GATEWAY_RATE_LIMIT_SHARED) gatewayState = await runtime.openBucket(BucketName.gatewayState);
+      flags = new FlagsFeed(plans, logger);
+      return GatewayModule.forRoot(knowledge, plans, feed, commands, keys, flags);
     },
     configure: async (app, { config, logger, metrics }) => {
       app.enableCors({ origin: config.MAPEK_GATEWAY_ALLOWED_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'] });
       const fastify = app.getHttpAdapter().getInstance();
       registerHttpMetrics(fastify, metrics.registry);
-      const limiter = new RateLimiter({ perMinute: config.MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE, burst: config.MAPEK_GATEWAY_RATE_LIMIT_BURST });
+      const limit = { perMinute: config.MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE, burst: config.MAPEK_GATEWAY_RATE_LIMIT_BURST };
+      const local = new RateLimiter(limit);
+      let limiter: RateLimiterPort = local;
+      if (gatewayState) {
+        // One count for every replica (KV); this replica's own count only while KV is unreachable.
+        const fallbacks = new Counter({ name: 'mapek_gateway_rate_limit_fallbacks_total', help: 'Rate-limit takes counted on this replica alone because the shared count in KV could not be reached', registers: [metrics.registry] });
+        limiter = new SharedRateLimiter(gatewayState, limit, local, logger, () => fallbacks.inc());
+      }
       registerAccessControl(fastify, { keys, limiter, metrics, logger });
       fastify.addHook('onSend', async (_request, reply, payload) => {
         for (const [name, value] of Object.entries(securityHeaders)) if (!reply.hasHeader(name)) reply.header(name, value);
@@ -80,6 +97,7 @@ export async function bootstrap(): Promise<void> {
       registerWebSocket(fastify, feed, logger, {
         allowedOrigins: config.MAPEK_GATEWAY_ALLOWED_ORIGINS,
         maxFrameBytes: config.MAPEK_GATEWAY_WS_MAX_FRAME_BYTES,
+        ...(flags ? { flags } : {}),
       });
     },
   });

@@ -3,12 +3,16 @@ import type { KvBucket } from '@mapek/messaging';
 import type { ApiKeysSource } from './adapters/api-keys.file.js';
 import type { CommandSealer } from './adapters/command-sealer.js';
 import type { EventFeed } from './adapters/event-feed.js';
+import type { FlagsFeed } from './adapters/flags.feed.js';
 import type { KnowledgeClient } from './adapters/knowledge.client.js';
 import { COMMAND_SEALER, COMMANDS_ENABLED, CommandsController } from './handlers/commands.controller.js';
+import { ConsoleController } from './handlers/console.controller.js';
 import { DocsController } from './handlers/docs.controller.js';
+import { FLAGS_FEED, FlagsController } from './handlers/flags.controller.js';
 import { IncidentsController, KNOWLEDGE } from './handlers/incidents.controller.js';
 import { KnowledgeController } from './handlers/knowledge.controller.js';
 import { PLANS_KV, PlansController } from './handlers/plans.controller.js';
+import { SessionController } from './handlers/session.controller.js';
 import { StatusController } from './handlers/status.controller.js';
 
 export const EVENT_FEED = Symbol.for('mapek.gateway.feed');
@@ -19,12 +23,20 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     @Inject(EVENT_FEED) private readonly feed: EventFeed,
     @Inject(API_KEYS) private readonly keys: ApiKeysSource | null,
+    @Inject(FLAGS_FEED) private readonly flags: FlagsFeed,
   ) {}
 
-  static forRoot(knowledge: KnowledgeClient, plans: KvBucket, feed: EventFeed, commands: { readonly enabled: boolean; readonly sealer: CommandSealer }, keys: ApiKeysSource | undefined): DynamicModule {
+  static forRoot(
+    knowledge: KnowledgeClient,
+    plans: KvBucket,
+    feed: EventFeed,
+    commands: { readonly enabled: boolean; readonly sealer: CommandSealer },
+    keys: ApiKeysSource | undefined,
+    flags: FlagsFeed,
+  ): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [IncidentsController, PlansController, CommandsController, KnowledgeController, StatusController, DocsController],
+      controllers: [IncidentsController, PlansController, CommandsController, FlagsController, KnowledgeController, SessionController, StatusController, DocsController, ConsoleController],
       providers: [
         { provide: KNOWLEDGE, useValue: knowledge },
         { provide: PLANS_KV, useValue: plans },
@@ -32,16 +44,19 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
         { provide: COMMANDS_ENABLED, useValue: commands.enabled },
         { provide: COMMAND_SEALER, useValue: commands.sealer },
         { provide: API_KEYS, useValue: keys ?? null },
+        { provide: FLAGS_FEED, useValue: flags },
       ],
     };
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.feed.start();
+    this.flags.start();
   }
 
   onApplicationShutdown(): void {
     this.feed.stop();
+    this.flags.stop();
     this.keys?.stop();
   }
 }

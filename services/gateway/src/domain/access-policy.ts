@@ -1,4 +1,4 @@
-import { ApiRole } from '@mapek/contracts';
+import { ApiRole, AutonomyLevel, FlagName, autonomyLadder, type FlagChangeV1, type FlagRecordV1 } from '@mapek/contracts';
 
 /** What a request does, as far as authorization is concerned. */
 export const Permission = {
@@ -8,6 +8,8 @@ export const Permission = {
   command: 'command',
   /** POST /api/v1/plans/:id/approve|reject. */
   decide: 'decide',
+  /** POST /api/v1/flags: change a runtime flag (see {@link mayChangeFlag} for which changes). */
+  configure: 'configure',
 } as const;
 export type Permission = (typeof Permission)[keyof typeof Permission];
 
@@ -17,9 +19,9 @@ export type Permission = (typeof Permission)[keyof typeof Permission];
  */
 export const rolePermissions: Readonly<Record<ApiRole, readonly Permission[]>> = {
   [ApiRole.viewer]: [Permission.read],
-  [ApiRole.operator]: [Permission.read, Permission.command],
+  [ApiRole.operator]: [Permission.read, Permission.command, Permission.configure],
   [ApiRole.approver]: [Permission.read, Permission.decide],
-  [ApiRole.admin]: [Permission.read, Permission.command, Permission.decide],
+  [ApiRole.admin]: [Permission.read, Permission.command, Permission.decide, Permission.configure],
 };
 
 export type Access = { readonly public: true } | { readonly public: false; readonly permission: Permission };
@@ -28,10 +30,12 @@ const PUBLIC: Access = { public: true };
 const needs = (permission: Permission): Access => ({ public: false, permission });
 
 /**
- * Liveness, readiness and /metrics stay open for orchestrators and Prometheus, and the API's own
- * description for whoever wants to learn it; they reveal no incident, plan or event.
+ * Liveness, readiness and /metrics stay open for orchestrators and Prometheus, the API's own
+ * description for whoever wants to learn it, and the console's static page and assets (its data
+ * comes from the API, with the key the user enters); they reveal no incident, plan or event.
  */
-const PUBLIC_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics', '/docs', '/docs/openapi.json']);
+const PUBLIC_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics', '/docs', '/docs/openapi.json', '/']);
+const CONSOLE_ASSET = /^\/console\/[a-z][a-z-]*\.(js|css)$/;
 const DECISION_PATH = /^\/api\/v1\/plans\/[^/]+\/(approve|reject)$/;
 
 /**
@@ -41,8 +45,9 @@ const DECISION_PATH = /^\/api\/v1\/plans\/[^/]+\/(approve|reject)$/;
 export function requiredAccess(method: string, url: string): Access {
   const path = (url.split('?', 1)[0] ?? '/').replace(/\/+$/, '') || '/';
   if (method === 'OPTIONS') return PUBLIC;
-  if ((method === 'GET' || method === 'HEAD') && PUBLIC_PATHS.has(path)) return PUBLIC;
+  if ((method === 'GET' || method === 'HEAD') && (PUBLIC_PATHS.has(path) || CONSOLE_ASSET.test(path))) return PUBLIC;
   if (method === 'POST' && path === '/api/v1/commands') return needs(Permission.command);
+  if (method === 'POST' && path === '/api/v1/flags') return needs(Permission.configure);
   if (method === 'POST' && DECISION_PATH.test(path)) return needs(Permission.decide);
   return needs(Permission.read);
 }
@@ -60,4 +65,32 @@ export function actorOf(caller: { readonly name: string } | undefined, claimed: 
   if (caller === undefined) return { ok: true, actor: claimed ?? 'operator' };
   if (claimed === undefined || claimed === caller.name) return { ok: true, actor: caller.name };
   return { ok: false, reason: `actor: this API key acts as ${caller.name}, not ${claimed} (leave actor out)` };
+}
+
+/**
+ * Whether a role may make a flag change: an operator may make the loop more careful (turn
+ * auto-healing off, shadow mode on, lower an autonomy level), which anyone on call should be able
+ * to do at once; only an admin may widen what the loop does without an approver (auto-healing on
+ * or back to the default, shadow mode off, a higher autonomy level, the ladder's rules), since that
+ * stands in for the approvers' judgement. `current` is the flag's record, if any.
+ */
+export function mayChangeFlag(role: ApiRole, change: FlagChangeV1, current: FlagRecordV1 | undefined): { ok: true } | { ok: false; reason: string } {
+  if (role === ApiRole.admin) return { ok: true };
+  if (!rolePermissions[role].includes(Permission.configure)) return { ok: false, reason: `role ${role} may not change runtime flags` };
+  const careful = (() => {
+    switch (change.flag) {
+      case FlagName.autoHealing:
+        return change.enabled === false;
+      case FlagName.shadowMode:
+        return change.enabled;
+      case FlagName.autonomy: {
+        // Without a record the planner's default applies, which may be auto: only lowering below it is careful.
+        const was = current?.change.flag === FlagName.autonomy ? current.change.level : AutonomyLevel.auto;
+        return autonomyLadder.indexOf(change.level) <= autonomyLadder.indexOf(was);
+      }
+      case FlagName.autonomyPolicy:
+        return false;
+    }
+  })();
+  return careful ? { ok: true } : { ok: false, reason: `role ${role} may only make the loop more careful (auto-healing off, shadow mode on, a lower autonomy level); this change needs an admin` };
 }

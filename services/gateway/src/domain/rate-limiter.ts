@@ -64,3 +64,24 @@ export class RateLimiter {
     }
   }
 }
+
+/** What the access control takes a token from: the local {@link RateLimiter} or a shared one. */
+export interface RateLimiterPort {
+  take(client: string): RateDecision | Promise<RateDecision>;
+}
+
+/**
+ * The generic cell rate algorithm: the same allowance as the token bucket above (`burst` at once,
+ * refilled at `perMinute`), kept as one number per client, its theoretical arrival time (`tat`,
+ * ms). That one number is what replicas share in KV (adapters/shared-rate-limiter.ts): a
+ * compare-and-set of it is a whole take. Returns the decision and, when allowed, the new `tat`
+ * with how long it matters (after `expiresInMs` the client's allowance is full again).
+ */
+export function gcra(tat: number | undefined, now: number, limit: RateLimit): { decision: RateDecision; tat: number; expiresInMs: number } {
+  const interval = 60_000 / limit.perMinute;
+  const tolerance = interval * (limit.burst - 1);
+  const start = Math.max(tat ?? now, now);
+  if (start - now > tolerance) return { decision: { allowed: false, retryAfterMs: Math.ceil(start - now - tolerance) }, tat: start, expiresInMs: start - now };
+  const next = start + interval;
+  return { decision: { allowed: true }, tat: next, expiresInMs: next - now };
+}

@@ -5,12 +5,13 @@ import type { Logger, ServiceMetrics } from '@mapek/observability';
 import type { ApiKeysSource } from '../adapters/api-keys.file.js';
 import { mayAccess, requiredAccess } from '../domain/access-policy.js';
 import { bearerTokenOf, type Principal } from '../domain/api-key.verifier.js';
-import type { RateLimiter } from '../domain/rate-limiter.js';
+import type { RateLimiterPort } from '../domain/rate-limiter.js';
 
 export interface AccessControlOptions {
   /** Unset: no authentication (development only; production refuses to start without keys). */
   readonly keys: ApiKeysSource | undefined;
-  readonly limiter: RateLimiter;
+  /** The shared limit (KV) or this replica's own. */
+  readonly limiter: RateLimiterPort;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
 }
@@ -53,7 +54,7 @@ export function registerAccessControl(fastify: FastifyInstance, options: AccessC
     const keys = options.keys;
     const authentication = keys?.verifier.verify(bearerTokenOf(request.headers));
     const client = authentication?.ok ? `key:${authentication.principal.keyId}` : `ip:${request.ip}`;
-    const rate = options.limiter.take(client);
+    const rate = await options.limiter.take(client);
     if (!rate.allowed) {
       denied.inc({ reason: 'rate_limited' });
       reply.header('retry-after', String(Math.max(1, Math.ceil(rate.retryAfterMs / 1000))));

@@ -1,6 +1,7 @@
 import { SchemaSide, planRecordV1Schema, toJsonSchema } from '@mapek/contracts';
 import { commandRequestSchema } from '../domain/command-request.js';
 import { decisionRequestSchema } from '../domain/decision-request.js';
+import { flagRequestSchema } from '../domain/flag-request.js';
 
 /**
  * The gateway's API as OpenAPI 3.1, served at /docs/openapi.json and rendered at /docs. Bodies
@@ -83,12 +84,23 @@ export const openApiDocument = {
       get: { summary: 'Recompute the hash-chained audit trail: { ok, checked, brokenAt? }', responses: { '200': { description: 'verdict' }, '503': { description: 'knowledge unavailable' } } },
     },
     '/ws': { get: { summary: 'WebSocket: every loop event as JSON {subject, event}', responses: { '101': { description: 'switching protocols' } } } },
+    '/api/v1/flags': {
+      get: { summary: 'Runtime flags in force (auto-healing, shadow mode, autonomy per cause and remedy, the autonomy rules), from the planner\'s bucket', responses: { '200': { description: '{ flags: [{ key, change, actor, reason?, changedAt, streak? }] }' } } },
+      post: {
+        summary: 'Change a runtime flag; published as a signed flag.changed event, stored by the planner. Operators may only make the loop more careful; widening it needs an admin',
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/FlagRequest' } } } },
+        responses: { '202': { description: '{ accepted, eventId, key }' }, '400': errors['400'], '403': { description: 'the role may not make this change', content: { 'application/json': { schema: error } } }, '503': { description: 'the change could not be stored on the event stream' } },
+      },
+    },
+    '/api/v1/session': { get: { summary: 'The caller: { authenticated, name, role, permissions } (the console offers only what the role may do)', responses: { '200': { description: 'session' } } } },
+    '/': { get: { security: [], summary: 'The web console (HTML; its modules under /console/, all served by the gateway)', responses: { '200': { description: 'text/html' } } } },
   },
   components: {
     securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `mapek pki api-key create`' } },
     schemas: {
       CommandRequest: toJsonSchema(commandRequestSchema, SchemaSide.input),
       DecisionRequest: toJsonSchema(decisionRequestSchema, SchemaSide.input),
+      FlagRequest: toJsonSchema(flagRequestSchema, SchemaSide.input),
       PlanList: { type: 'object', required: ['plans'], properties: { plans: { type: 'array', items: { $ref: '#/components/schemas/PlanRecordV1' } } } },
       PlanRecordV1: toJsonSchema(planRecordV1Schema, SchemaSide.output),
       Error: { type: 'object', required: ['statusCode', 'error', 'reason'], properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, reason: { type: 'string' } } },

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Logger } from '@mapek/observability';
 import type { EventFeed } from '../adapters/event-feed.js';
+import type { FlagFrame } from '../adapters/flags.feed.js';
 import { WEBSOCKET_PROTOCOL } from '../domain/api-key.verifier.js';
 
 export interface WebSocketOptions {
@@ -9,6 +10,8 @@ export interface WebSocketOptions {
   readonly maxFrameBytes: number;
   /** Clients that cannot keep up are cut off rather than buffered without bound. */
   readonly maxBufferedBytes?: number;
+  /** Runtime flag changes, sent as `{"type":"flag","key","record"}` frames. */
+  readonly flags?: { subscribe(listener: (frame: FlagFrame) => void): () => void };
 }
 
 /**
@@ -21,7 +24,8 @@ export function selectWebSocketProtocol(offered: Set<string>): string | false {
 }
 
 /**
- * `GET /ws`: streams every loop event as `{"subject": …, "event": <envelope>}`. Browsers must come
+ * `GET /ws`: streams every loop event as `{"subject": …, "event": <envelope>}`, and runtime flag
+ * changes as `{"type": "flag", …}`. Browsers must come
  * from an allowed Origin (non-browser clients send none); frames from clients are capped and ignored
  * except `ping`. Access control (API key, role `read`) ran before the upgrade (access-control.ts).
  */
@@ -34,14 +38,20 @@ export function registerWebSocket(app: FastifyInstance, feed: EventFeed, logger:
       return;
     }
     const limit = options.maxBufferedBytes ?? 8 * 1024 * 1024;
-    const unsubscribe = feed.subscribe((event) => {
+    const send = (frame: object) => {
       if (socket.readyState !== socket.OPEN) return;
       if (socket.bufferedAmount > limit) {
         socket.close(1013, 'client too slow');
         return;
       }
-      socket.send(JSON.stringify(event));
-    });
+      socket.send(JSON.stringify(frame));
+    };
+    const unsubscribeEvents = feed.subscribe(send);
+    const unsubscribeFlags = options.flags?.subscribe(send);
+    const unsubscribe = () => {
+      unsubscribeEvents();
+      unsubscribeFlags?.();
+    };
     socket.on('message', (data: Buffer) => {
       if (data.toString() === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
     });
