@@ -1,6 +1,8 @@
 import { BucketName, ConsumerName, ServiceName, StreamName } from '@mapek/contracts';
 import { startService } from '@mapek/service-kit';
+import { FlagsWatcher } from './adapters/flags.watcher.js';
 import { KnowledgeClient } from './adapters/knowledge.client.js';
+import { RuntimeFlags } from './domain/runtime-flags.js';
 import { loadRemediationRules } from './domain/remediation-rules.js';
 import { plannerConfig } from './planner.config.js';
 import { PlannerModule } from './planner.module.js';
@@ -12,8 +14,13 @@ export async function bootstrap(): Promise<void> {
     config: plannerConfig,
     ownedPrefix: 'MAPEK_PLANNER_',
     consumers: ({ config }) => [{ stream: StreamName.events, durable: ConsumerName.planner, ackWaitMs: config.MAPEK_ACK_WAIT_MS }],
-    module: async ({ config, runtime }) =>
-      PlannerModule.forRoot(
+    module: async ({ config, runtime, logger }) => {
+      const plans = await runtime.openBucket(BucketName.plannerPlans);
+      // Runtime flags (set through the gateway) are read once, then watched: no KV read per plan.
+      const flags = new RuntimeFlags();
+      const watcher = new FlagsWatcher(plans, flags, logger);
+      await watcher.start();
+      return PlannerModule.forRoot(
         {
           rules: loadRemediationRules(config.MAPEK_PLANNER_RULES_FILE),
           guardrails: {
@@ -26,8 +33,17 @@ export async function bootstrap(): Promise<void> {
           cooldownMs: config.MAPEK_PLANNER_COOLDOWN_MS,
           maxActionsPerHour: config.MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR,
         },
-        await runtime.openBucket(BucketName.plannerPlans),
+        plans,
         new KnowledgeClient(runtime.nc, runtime.prefix, config.MAPEK_PLANNER_KNOWLEDGE_TIMEOUT_MS),
-      ),
+        {
+          view: flags,
+          watcher,
+          autonomy: {
+            defaultLevel: config.MAPEK_PLANNER_AUTONOMY_DEFAULT_LEVEL,
+            policy: { promoteAfter: config.MAPEK_PLANNER_AUTONOMY_PROMOTE_AFTER, demoteOn: config.MAPEK_PLANNER_AUTONOMY_DEMOTE_ON, maxLevel: config.MAPEK_PLANNER_AUTONOMY_MAX_LEVEL },
+          },
+        },
+      );
+    },
   });
 }

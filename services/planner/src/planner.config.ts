@@ -15,7 +15,21 @@ export const plannerConfig = {
     schema: z.string().default('agent,operator').transform((value) => new Set(value.split(',').map((part) => part.trim()).filter(Boolean))),
     description: 'effectors the executor has: agent, orchestrator, operator (comma separated)',
   },
-  MAPEK_AUTO_HEALING: { schema: env.boolean(true), description: 'feature flag: approve low-risk plans automatically' },
+  MAPEK_PLANNER_AUTONOMY_DEFAULT_LEVEL: {
+    schema: env.oneOf(['suggest', 'approve', 'auto'] as const, 'auto'),
+    description: 'autonomy level of a (cause, remedy) the runtime flags hold nothing for: suggest (two approvers), approve (an operator), auto (the other guardrails decide)',
+  },
+  MAPEK_PLANNER_AUTONOMY_PROMOTE_AFTER: { schema: env.integer(3, 1, 100), description: 'successful operator-approved runs in a row that promote a (cause, remedy) one autonomy level (unless the autonomy_policy flag says otherwise)' },
+  MAPEK_PLANNER_AUTONOMY_DEMOTE_ON: {
+    schema: z
+      .string()
+      .default('ineffective,degradation')
+      .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(['partial', 'ineffective', 'degradation']))),
+    description: 'outcomes that demote a (cause, remedy) one autonomy level (comma separated: partial, ineffective, degradation; empty for none)',
+  },
+  MAPEK_PLANNER_AUTONOMY_MAX_LEVEL: { schema: env.oneOf(['suggest', 'approve', 'auto'] as const, 'auto'), description: 'the highest autonomy level promotion reaches' },
+  MAPEK_AUTO_HEALING: { schema: env.boolean(true), description: 'approve plans up to the max risk automatically, until the runtime flag auto_healing (gateway API) says otherwise' },
   MAPEK_DRY_RUN: { schema: env.boolean(false), description: 'plans are simulated by the executor, nothing is actuated' },
   MAPEK_ACK_WAIT_MS: { schema: env.integer(30_000, 1000), description: 'JetStream ack wait of the planner consumer' },
 } satisfies ConfigSpec;

@@ -1,5 +1,10 @@
 import {
   ActionType,
+  AutonomyLevel,
+  CandidateStatus,
+  GuardrailVerdict,
+  type GuardrailCheck,
+  type PlanCandidate,
   remedySignature,
   ApprovalMode,
   RiskLevel,
@@ -25,6 +30,16 @@ export interface Guardrails {
   /** Highest risk approved without an operator; `none` sends everything to an operator. */
   readonly maxAutoRisk: Risk | 'none';
   readonly planTtlMs: number;
+  /** Where `autoHealing` came from (a runtime flag's key and actor, or the config), for the decision record. */
+  readonly autoHealingFrom?: string;
+  /** Why the plan is a dry run (global config, or a target's shadow mode), for the decision record. */
+  readonly dryRunFrom?: string;
+}
+
+/** The autonomy level of a (cause, remedy) and the ladder's rule, as the runtime flags hold them. */
+export interface AutonomyInput {
+  readonly of: (actions: readonly ActionType[]) => { readonly level: AutonomyLevel; readonly streak: number };
+  readonly promoteAfter: number;
 }
 
 export interface PlanInput {
@@ -38,6 +53,8 @@ export interface PlanInput {
   /** `target:action` pairs still cooling down from a recent run. */
   readonly coolingDown: ReadonlySet<string>;
   readonly guardrails: Guardrails;
+  /** Unset: every (cause, remedy) is at `auto` (only the other guardrails apply). */
+  readonly autonomy?: AutonomyInput;
   readonly now: number;
 }
 
@@ -107,7 +124,9 @@ export function buildPlan(input: PlanInput): PlanDecision {
   const expiresAt = new Date(input.now + input.guardrails.planTtlMs).toISOString();
   const executable = (rule?.candidates ?? []).filter((candidate) => candidate.steps.every((step) => input.effectors.has(actionCatalog[step.action].effector)));
   const available = executable.filter((candidate) => candidate.steps.every((step) => !input.coolingDown.has(`${top.target}:${step.action}`)));
-  const best = rankCandidates(available.map((candidate) => scoreCandidate(candidate, top.confidence, input.stats))).find((scored) => scored.score > 0);
+  const ranked = rankCandidates(available.map((candidate) => scoreCandidate(candidate, top.confidence, input.stats)));
+  const best = ranked.find((scored) => scored.score > 0);
+  const candidates = candidateRecord(rule?.candidates ?? [], executable, ranked, best);
 
   if (!best) {
     const reason = !rule
@@ -135,12 +154,40 @@ export function buildPlan(input: PlanInput): PlanDecision {
       expiresAt,
       dryRun: input.guardrails.dryRun,
       reason,
+      candidates,
+      guardrails: [{ check: 'escalation', verdict: GuardrailVerdict.info, detail: `${reason}: escalated to an operator, approved at once` }, dryRunCheck(input.guardrails)],
     };
     return { plan, next: 'approve' };
   }
 
-  const automatic =
-    input.guardrails.autoHealing && input.guardrails.maxAutoRisk !== 'none' && riskRank(best.risk) <= riskRank(input.guardrails.maxAutoRisk);
+  const actions = best.candidate.steps.map((step) => step.action);
+  const autonomy = input.autonomy?.of(actions) ?? { level: AutonomyLevel.auto, streak: 0 };
+  const riskAllowed = input.guardrails.maxAutoRisk !== 'none' && riskRank(best.risk) <= riskRank(input.guardrails.maxAutoRisk);
+  const automatic = input.guardrails.autoHealing && riskAllowed && autonomy.level === AutonomyLevel.auto;
+  // The two-person rule: high risk, or a remedy that is only a suggestion at this autonomy level.
+  const twoPerson = best.risk === RiskLevel.high || autonomy.level === AutonomyLevel.suggest;
+  const remedy = actions.join('+');
+  const guardrails: GuardrailCheck[] = [
+    {
+      check: 'auto_healing',
+      verdict: input.guardrails.autoHealing ? GuardrailVerdict.pass : GuardrailVerdict.hold,
+      detail: `${input.guardrails.autoHealing ? 'on' : 'off: every plan waits for an operator'} (${input.guardrails.autoHealingFrom ?? 'config MAPEK_AUTO_HEALING'})`,
+    },
+    {
+      check: 'risk',
+      verdict: riskAllowed ? GuardrailVerdict.pass : GuardrailVerdict.hold,
+      detail: `risk ${best.risk}; automatic approval up to ${input.guardrails.maxAutoRisk}${best.risk === RiskLevel.high ? '; high risk needs two different approvers' : ''}`,
+    },
+    {
+      check: 'autonomy',
+      verdict: autonomy.level === AutonomyLevel.auto ? GuardrailVerdict.pass : GuardrailVerdict.hold,
+      detail:
+        autonomy.level === AutonomyLevel.auto
+          ? `${top.cause} × ${remedy}: auto`
+          : `${top.cause} × ${remedy}: ${autonomy.level}${autonomy.level === AutonomyLevel.suggest ? ' (two different approvers)' : ''}; ${autonomy.streak} of ${input.autonomy?.promoteAfter ?? 0} successful approved runs towards promotion`,
+    },
+    dryRunCheck(input.guardrails),
+  ];
   const plan: PlanV1 = {
     planId,
     analysisId: input.analysisId,
@@ -160,11 +207,44 @@ export function buildPlan(input: PlanInput): PlanDecision {
     cost: best.cost,
     expectedSuccessRate: best.successRate,
     approval: automatic ? ApprovalMode.automatic : ApprovalMode.manual,
-    requiredApprovals: automatic ? 0 : best.risk === RiskLevel.high ? 2 : 1,
+    requiredApprovals: automatic ? 0 : twoPerson ? 2 : 1,
     approvedBy: automatic ? ['planner'] : [],
     expiresAt,
     dryRun: input.guardrails.dryRun,
     reason: `${top.cause} on ${top.target} (confidence ${top.confidence.toFixed(2)}): ${best.candidate.name} scores ${best.score.toFixed(3)}`,
+    candidates,
+    guardrails,
+    ...(input.autonomy ? { autonomy: { level: autonomy.level, streak: autonomy.streak, promoteAfter: input.autonomy.promoteAfter } } : {}),
   };
   return { plan, next: automatic ? 'approve' : 'pending' };
+}
+
+function dryRunCheck(guardrails: Guardrails): GuardrailCheck {
+  return guardrails.dryRun
+    ? { check: 'shadow_mode', verdict: GuardrailVerdict.modify, detail: `dry run: the executor simulates the plan, nothing is actuated (${guardrails.dryRunFrom ?? 'config MAPEK_DRY_RUN'})` }
+    : { check: 'shadow_mode', verdict: GuardrailVerdict.pass, detail: 'off: the plan is carried out' };
+}
+
+/** Every candidate of the rule with what became of it: chosen, outranked, not worth it, cooling down, or not executable here. */
+function candidateRecord(all: readonly RemediationCandidate[], executable: readonly RemediationCandidate[], ranked: readonly ScoredCandidate[], best: ScoredCandidate | undefined): PlanCandidate[] {
+  const actionsOf = (candidate: RemediationCandidate) => candidate.steps.map((step) => step.action);
+  const scored: PlanCandidate[] = ranked.map((entry) => ({
+    name: entry.candidate.name,
+    actions: actionsOf(entry.candidate),
+    status: entry === best ? CandidateStatus.chosen : entry.score > 0 ? CandidateStatus.outranked : CandidateStatus.notWorthIt,
+    risk: entry.risk,
+    score: entry.score,
+    benefit: entry.benefit,
+    cost: entry.cost,
+    successRate: entry.successRate,
+  }));
+  const unscored: PlanCandidate[] = all
+    .filter((candidate) => !ranked.some((entry) => entry.candidate === candidate))
+    .map((candidate) => ({
+      name: candidate.name,
+      actions: actionsOf(candidate),
+      status: executable.includes(candidate) ? CandidateStatus.coolingDown : CandidateStatus.noEffector,
+      risk: candidate.risk ?? maxRisk(candidate.steps.map((step) => actionCatalog[step.action].risk)),
+    }));
+  return [...scored, ...unscored].slice(0, 20);
 }

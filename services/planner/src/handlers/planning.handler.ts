@@ -7,6 +7,8 @@ import type { KnowledgeClient } from '../adapters/knowledge.client.js';
 import { buildPlan, type ActionStats, type Guardrails } from '../domain/plan-builder.js';
 import { PlanStatus, approve, reject, type PlanRecord } from '../domain/plan-record.js';
 import type { RemediationRule } from '../domain/remediation-rules.js';
+import { hourlyCapCheck, planningFlags, type RuntimeFlags } from '../domain/runtime-flags.js';
+import { AUTONOMY_SETTINGS, RUNTIME_FLAGS, type AutonomySettings } from './runtime-flags.handler.js';
 
 export const PLANNER_SETTINGS = Symbol.for('mapek.planner.settings');
 export const PLANNER_KV = Symbol.for('mapek.planner.kv');
@@ -51,6 +53,8 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: ServiceMetrics,
+    @Inject(RUNTIME_FLAGS) private readonly flags: RuntimeFlags,
+    @Inject(AUTONOMY_SETTINGS) private readonly autonomy: AutonomySettings,
   ) {
     this.plans = new Counter({ name: 'mapek_planner_plans_total', help: 'Plans made, by first status and cause', labelNames: ['status', 'cause'], registers: [metrics.registry] });
   }
@@ -104,12 +108,15 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
         stats: await this.stats(top.cause),
         coolingDown: await this.coolingDown(top.target, rules, now),
         effectors: this.settings.effectors,
-        guardrails: this.settings.guardrails,
+        // The runtime flags (auto-healing, shadow mode, autonomy) over the configured guardrails.
+        ...planningFlags(this.flags, this.settings.guardrails, this.autonomy, top),
         now,
       });
       let status: PlanStatus = decision.next === 'approve' ? PlanStatus.approved : decision.next === 'reject' ? PlanStatus.rejected : PlanStatus.pending;
       let plan = decision.plan;
-      if (status === PlanStatus.approved && plan.steps[0]?.action !== 'escalate' && (await this.approvalsThisHour(now)) >= this.settings.maxActionsPerHour) {
+      const approvals = status === PlanStatus.approved && plan.steps[0]?.action !== 'escalate' ? await this.approvalsThisHour(now) : undefined;
+      if (approvals !== undefined) plan = { ...plan, guardrails: [...(plan.guardrails ?? []), hourlyCapCheck(approvals, this.settings.maxActionsPerHour)] };
+      if (approvals !== undefined && approvals >= this.settings.maxActionsPerHour) {
         status = PlanStatus.pending;
         plan = { ...plan, approval: 'manual', requiredApprovals: 1, approvedBy: [], reason: `${plan.reason ?? ''}; held: more than ${this.settings.maxActionsPerHour} automatic actions this hour` };
       }
