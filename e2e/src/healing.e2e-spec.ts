@@ -121,7 +121,8 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     const jsm = await jetstreamManager(nc);
     const filters = async (durable: string) => (await jsm.consumers.info(StreamName.events, durable)).config.filter_subjects;
     expect(await filters(ConsumerName.analyzer)).toEqual(['mapek.symptoms.>', 'mapek.outcomes.>']);
-    expect(await filters(ConsumerName.planner)).toEqual(['mapek.analyses.>', 'mapek.decisions.>']);
+    // The planner also takes outcomes (its autonomy ladder) and flag changes (it stores them).
+    expect([...((await filters(ConsumerName.planner)) ?? [])].sort()).toEqual(['mapek.analyses.>', 'mapek.decisions.>', 'mapek.flags.>', 'mapek.outcomes.>']);
     await nc.close();
     const analyzerUrl = stack.serviceUrl('analyzer');
     const plannerUrl = stack.serviceUrl('planner');

@@ -86,7 +86,8 @@ main { padding: 12px 16px; }
 h2 { font-size: 16px; margin: 0 0 8px; } h3 { font-size: 14px; margin: 12px 0 6px; }
 section { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; margin-bottom: 12px; }
 section section { border: 0; padding: 0; margin: 0 0 10px; }
-.columns { display: grid; grid-template-columns: minmax(260px, 1fr) minmax(420px, 2.2fr) minmax(260px, 1fr); gap: 12px; align-items: start; }
+.columns { display: grid; grid-template-columns: minmax(240px, 1fr) minmax(420px, 2.2fr) minmax(240px, 1fr); gap: 12px; align-items: start; }
+.column { min-width: 0; } td { overflow-wrap: anywhere; }
 @media (max-width: 1100px) { .columns { grid-template-columns: 1fr; } }
 .incident-list, .live-events, .timeline { list-style: none; margin: 0; padding: 0; }
 .incident-list { max-height: 40vh; overflow-y: auto; }

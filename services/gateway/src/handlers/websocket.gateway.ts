@@ -32,7 +32,10 @@ export function selectWebSocketProtocol(offered: Set<string>): string | false {
 export function registerWebSocket(app: FastifyInstance, feed: EventFeed, logger: Logger, options: WebSocketOptions): void {
   app.get('/ws', { websocket: true }, (socket: WebSocket, request) => {
     const origin = request.headers.origin;
-    if (origin && !options.allowedOrigins.includes(origin)) {
+    // The gateway's own console (same scheme, host and port) is always allowed; other browser
+    // origins only when listed.
+    const own = `${request.protocol}://${request.headers.host ?? ''}`;
+    if (origin && origin !== own && !options.allowedOrigins.includes(origin)) {
       logger.warn({ origin }, 'websocket origin refused');
       socket.close(1008, 'origin not allowed');
       return;
