@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEFAULT_SERVICES, ServiceName, startStack, type ServiceDefinition, type Stack } from '@mapek/stack';
+import { DEFAULT_SERVICES, ServiceName, certsDirOf, startStack, type Stack } from '@mapek/stack';
 import { LoopClient } from './loop-client.js';
 
 const BURST = 8;
@@ -18,11 +18,21 @@ describe('the rate limit shared by two gateway replicas', () => {
     const gateway = DEFAULT_SERVICES.find((service) => service.name === ServiceName.gateway);
     if (!gateway) throw new Error('no gateway in the stack');
     // No demo app here (the client's demo URL is never used).
-    // A second replica of the gateway: the same identity, keys and buckets, on a port of its own.
-    const replica = { ...gateway, name: 'gateway-2', port: 0, replicaOf: ServiceName.gateway } as ServiceDefinition;
+    // A second gateway process on a port of its own, as a replica: the gateway's identity and API
+    // keys (the stack writes them under <dataDir>/certs), so the same NATS user and buckets.
+    const replica = { ...gateway, name: 'gateway-2', port: 0 };
     // A slow refill (1 per minute) so that the test sees the burst and nothing else.
     const limits = { MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE: '1', MAPEK_GATEWAY_RATE_LIMIT_BURST: String(BURST) };
-    stack = await startStack({ dataDir, withoutDatabase: true, anyFreePort: true, output: null, logLevel: 'warn', services: [gateway, replica], serviceEnv: { gateway: limits, 'gateway-2': limits } });
+    const asGateway = { MAPEK_IDENTITY: ServiceName.gateway, MAPEK_GATEWAY_API_KEYS_FILE: join(certsDirOf(dataDir), 'api-keys.json') };
+    stack = await startStack({
+      dataDir,
+      withoutDatabase: true,
+      anyFreePort: true,
+      output: null,
+      logLevel: 'warn',
+      services: [gateway, replica],
+      serviceEnv: { gateway: limits, 'gateway-2': { ...limits, ...asGateway } },
+    });
     const token = stack.apiKeys?.adminToken;
     first = new LoopClient(stack.serviceUrl('gateway'), 'http://127.0.0.1:1', stack.caFile, token);
     second = new LoopClient(stack.serviceUrl('gateway-2'), 'http://127.0.0.1:1', stack.caFile, token);
