@@ -376,6 +376,9 @@ function renderPendingPlan(record: PlanRecord): HTMLElement {
       `${plan.approvedBy.length} of ${plan.requiredApprovals} approvals${plan.approvedBy.length ? ` (${plan.approvedBy.join(', ')})` : ''}.`,
       plan.requiredApprovals >= 2 ? ' Two-person rule: two different people must approve; the API refuses a second approval from the same key.' : null,
     ),
+    (plan.guardrails ?? []).some((check) => check.verdict === 'hold')
+      ? h('p', { class: 'hint' }, 'Held by: ', (plan.guardrails ?? []).filter((check) => check.verdict === 'hold').map((check) => `${check.check} (${check.detail})`).join('; '))
+      : null,
     record.incidentId
       ? (() => {
           const open = h('button', { type: 'button', class: 'link' }, 'Show its incident');
@@ -395,7 +398,18 @@ async function loadFlags(): Promise<void> {
     byId('flag-list'),
     flags.length === 0
       ? h('p', { class: 'empty' }, 'No runtime flag set: the planner runs on its configuration.')
-      : table('Flags in force', ['flag', 'value', 'by', 'when'], flags.map((flag) => [flag.key.replace(/^flag\./, ''), describeChange(flag.change) + (flag.change.flag === 'autonomy' ? ` (streak ${flag.streak ?? 0})` : ''), flag.actor, dateTime(flag.changedAt)])),
+      : h(
+          'ul',
+          { class: 'flags', 'aria-label': 'flags in force' },
+          ...flags.map((flag) =>
+            h(
+              'li',
+              { 'data-flag-key': flag.key },
+              h('span', { class: 'flag-value' }, describeChange(flag.change), flag.change.flag === 'autonomy' ? ` (streak ${flag.streak ?? 0})` : ''),
+              h('span', { class: 'incident-meta' }, `${flag.actor} · ${dateTime(flag.changedAt)}${flag.reason ? ` · ${flag.reason}` : ''}`),
+            ),
+          ),
+        ),
   );
 }
 

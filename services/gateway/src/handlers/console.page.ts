@@ -63,7 +63,7 @@ export const CONSOLE_PAGE = `<!doctype html>
         </section>
         <section aria-labelledby="live-heading">
           <h2 id="live-heading">Live events</h2>
-          <ol id="live-events" class="live-events"></ol>
+          <ol id="live-events" class="live-events"><li class="empty">Loop events appear here as they happen.</li></ol>
         </section>
       </div>
     </div>
@@ -115,6 +115,8 @@ button.approve:disabled { background: #7f9c89; border-color: #7f9c89; color: #ff
 button.link { border: 0; padding: 0; color: var(--accent); text-decoration: underline; background: none; }
 input, select { font: inherit; padding: 3px 6px; border: 1px solid #6b7684; border-radius: 4px; background: #fff; color: var(--text); }
 .field { display: flex; flex-direction: column; margin-bottom: 6px; } .field label { font-size: 12px; color: var(--muted); }
+.flags { list-style: none; margin: 0; padding: 0; } .flags li { padding: 4px 0; border-bottom: 1px solid #eceff3; }
+.flag-value { display: block; }
 .flag-form { border-top: 1px solid var(--line); padding-top: 6px; margin-top: 6px; }
 :focus-visible { outline: 3px solid #f0a400; outline-offset: 2px; }
 .empty, .hint { color: var(--muted); } .error { color: var(--bad); font-weight: 600; }
