@@ -35,7 +35,7 @@ options:
   --identity N          identity to rotate
   --overlap-hours H     rotation overlap (default 24)
   --nats-listen H:P     nats-server listen address (default 127.0.0.1:4222)
-  --nats-hostname H     extra DNS name for the nats-server certificate (repeatable)
+  --nats-hostname H     extra DNS name or IP address for the nats-server certificate (repeatable)
   --jetstream-dir DIR   JetStream store dir in the config (default <out>/nats/jetstream)
   --prefix P            subject prefix (default mapek)
   --backend B           auto | node | liboqs (default auto)

@@ -10,6 +10,25 @@ export interface NatsConfigOptions {
   readonly caCert: string;
   /** Omit to leave JetStream off (e.g. a core-only test server). */
   readonly jetStreamDir?: string;
+  /** `server_name`, unique in a cluster (JetStream's clustering names its peers by it). */
+  readonly serverName?: string;
+  /** Makes the server a member of a cluster whose routes run over mutual TLS (see {@link NatsClusterOptions}). */
+  readonly cluster?: NatsClusterOptions;
+}
+
+/**
+ * The `cluster` block of one member of a nats-server cluster. Routes use the server's own
+ * certificate both ways (it carries clientAuth and serverAuth, and an IP or DNS SAN for each
+ * address a peer dials), checked against the same CA: a peer without a certificate from it
+ * cannot join.
+ */
+export interface NatsClusterOptions {
+  /** Cluster name, the same on every member. */
+  readonly name: string;
+  /** `host:port` the route listener binds. */
+  readonly listen: string;
+  /** Every member's route URL (`nats-route://host:port`); a member skips its own. */
+  readonly routes: readonly string[];
 }
 
 const quote = (text: string) => JSON.stringify(text);
@@ -54,6 +73,28 @@ export function renderNatsConfig(options: NatsConfigOptions): string {
     '  ]',
     '}',
     ...(options.jetStreamDir ? ['', `jetstream { store_dir: ${quote(options.jetStreamDir)} }`] : []),
+    ...(options.serverName ? ['', `server_name: ${quote(options.serverName)}`] : []),
+    ...(options.cluster ? ['', ...renderCluster(options.cluster, options)] : []),
     '',
   ].join('\n');
+}
+
+function renderCluster(cluster: NatsClusterOptions, tls: Pick<NatsConfigOptions, 'serverCert' | 'serverKey' | 'caCert'>): string[] {
+  return [
+    'cluster {',
+    `  name: ${quote(cluster.name)}`,
+    `  listen: ${quote(cluster.listen)}`,
+    // Members are listed explicitly; gossiped addresses may not be reachable from every member.
+    '  no_advertise: true',
+    `  routes: ${list(cluster.routes)}`,
+    '  tls {',
+    `    cert_file: ${quote(tls.serverCert)}`,
+    `    key_file: ${quote(tls.serverKey)}`,
+    `    ca_file: ${quote(tls.caCert)}`,
+    '    verify: true',
+    '    timeout: 2',
+    '    curve_preferences: ["X25519MLKEM768", "X25519", "CurveP256"]',
+    '  }',
+    '}',
+  ];
 }

@@ -13,6 +13,7 @@ import {
   type TrustBundle,
 } from '@mapek/pqc';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import {
   describeMigration,
@@ -25,7 +26,7 @@ import {
   readSigningKeyFile,
   writeSecret,
 } from './key-files.migration.js';
-import { renderNatsConfig } from './nats-config.renderer.js';
+import { renderNatsConfig, type NatsClusterOptions } from './nats-config.renderer.js';
 import { PkiError, PkiErrorCode } from './pki.errors.js';
 import { newKemKey, newSigningKey } from './pqc-keys.generator.js';
 import { ALL_IDENTITIES, IdentityName, spiffeId } from './service-identities.js';
@@ -42,7 +43,10 @@ export interface PkiOptions {
   readonly identities: readonly IdentityName[];
   /** nats-server listen address written into nats/nats-server.conf. */
   readonly natsListen: string;
-  /** Extra DNS names for the nats-server certificate (localhost and 127.0.0.1 are always in). */
+  /**
+   * Extra names for the nats-server certificate (localhost and 127.0.0.1 are always in): DNS
+   * names, or IP addresses (the members of a cluster dial each other's routes by address).
+   */
   readonly natsHostnames: readonly string[];
   /** Extra DNS names for the gateway's HTTPS certificate (localhost, 127.0.0.1 and ::1 are always in). */
   readonly httpsHostnames?: readonly string[];
@@ -195,8 +199,14 @@ export async function initPki(options: PkiOptions): Promise<PkiReport> {
       ca: paths.ca,
       commonName: 'nats-server',
       trustDomain: options.trustDomain,
-      subjectAltNames: ['DNS:localhost', 'IP:127.0.0.1', ...options.natsHostnames.map((host) => `DNS:${host}`), `URI:${spiffeId(options.trustDomain, 'nats')}`],
-      extendedKeyUsage: ['serverAuth'],
+      subjectAltNames: [
+        'DNS:localhost',
+        'IP:127.0.0.1',
+        ...options.natsHostnames.filter((host) => host !== '127.0.0.1').map((host) => `${isIP(host) === 0 ? 'DNS' : 'IP'}:${host}`),
+        `URI:${spiffeId(options.trustDomain, 'nats')}`,
+      ],
+      // clientAuth too: a cluster member presents it when it dials another member's route.
+      extendedKeyUsage: ['serverAuth', 'clientAuth'],
       days: options.days,
     });
     report.created.push(paths.nats.cert, paths.nats.key);
@@ -221,6 +231,38 @@ export async function writeNatsConfig(options: PkiOptions): Promise<string> {
     }),
   );
   return paths.nats.config;
+}
+
+/** One member of a nats-server cluster, for {@link renderNatsClusterMemberConfig}. */
+export interface NatsClusterMemberOptions {
+  /** Its `server_name`, unique in the cluster. */
+  readonly serverName: string;
+  /** `host:port` of its client listener. */
+  readonly listen: string;
+  /** Its own JetStream store. */
+  readonly jetStreamDir: string;
+  readonly cluster: NatsClusterOptions;
+}
+
+/**
+ * The config of one member of a nats-server cluster (e.g. three for streams at R3): the same
+ * TLS, users and permissions as {@link writeNatsConfig}, its own server name and store, and routes
+ * to every member over mutual TLS with the nats-server certificate. Issue that certificate with
+ * every member's address in `natsHostnames`, as a member checks the one it dials.
+ */
+export function renderNatsClusterMemberConfig(options: PkiOptions, member: NatsClusterMemberOptions): string {
+  const paths = pkiPaths(options.out);
+  return renderNatsConfig({
+    listen: member.listen,
+    trustDomain: options.trustDomain,
+    prefix: options.subjectPrefix,
+    serverCert: paths.nats.cert,
+    serverKey: paths.nats.key,
+    caCert: paths.ca.cert,
+    jetStreamDir: path.resolve(member.jetStreamDir),
+    serverName: member.serverName,
+    cluster: member.cluster,
+  });
 }
 
 /** Rebuilds trust-bundle.json from every identity's pqc-keys.json, dropping expired keys. */
