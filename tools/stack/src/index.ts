@@ -1,6 +1,6 @@
 export { startStack, repositoryRoot, type Stack, type StackProcess } from './stack.js';
 export { STACK_DEFAULTS, StackSecurity, type StackOptions } from './stack.options.js';
-export { caFileOf, certsDirOf, ensureStackCredentials, natsClientTls, type StackCredentials } from './stack-credentials.js';
+export { caFileOf, certsDirOf, clusterMemberNatsConfig, ensureStackCredentials, natsClientTls, natsServerList, type ClusterMemberAddress, type StackCredentials } from './stack-credentials.js';
 export {
   DEFAULT_SERVICES,
   INFRASTRUCTURE_PORTS,
@@ -8,6 +8,8 @@ export {
   READINESS_PATH,
   ServiceName,
   ServiceRole,
+  serviceOf,
+  serviceReplica,
   type ServiceDefinition,
 } from './service-catalog.js';
 export { monitorTargets, serviceEnvironment, type EnvironmentContext, type MonitorTarget } from './service-environment.js';

@@ -40,6 +40,26 @@ export interface ServiceDefinition {
   readonly readinessPath?: string;
   /** Serves HTTPS when the stack runs with security on (the gateway). */
   readonly https?: boolean;
+  /**
+   * Another replica of this service (a {@link ServiceName}): the process gets that service's
+   * identity and environment, so it shares its durable consumers and KV buckets. Default: the
+   * process is the service of its own name.
+   */
+  readonly replicaOf?: string;
+}
+
+/** The service a process of the stack runs: its `replicaOf`, else its own name. */
+export function serviceOf(service: Pick<ServiceDefinition, 'name' | 'replicaOf'>): string {
+  return service.replicaOf ?? service.name;
+}
+
+/**
+ * One more replica of a service of the stack, under another name and on any free port (e.g.
+ * `analyzer-2`): the same program, identity and durables. Its extra environment is
+ * `serviceEnv[name]`, not the original's.
+ */
+export function serviceReplica(service: ServiceDefinition, name: string): ServiceDefinition {
+  return { ...service, name, port: 0, replicaOf: serviceOf(service) };
 }
 
 export const READINESS_PATH = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_SERVICES, ServiceName } from './service-catalog.js';
+import { DEFAULT_SERVICES, ServiceName, serviceReplica } from './service-catalog.js';
 import { serviceEnvironment, type EnvironmentContext } from './service-environment.js';
 
 const context: EnvironmentContext = {
@@ -49,5 +49,15 @@ describe('serviceEnvironment', () => {
 
   it('gives the demo app PORT and its target name', () => {
     expect(serviceEnvironment(service(ServiceName.demoApp), 8001, context)).toMatchObject({ PORT: '8001', MAPEK_TARGET: 'demo-app', NATS_URL: context.natsUrl });
+  });
+
+  it('gives a second replica the identity, database and targets of the service it replicates', () => {
+    const secured = { ...context, identityDir: '/certs' };
+    const replica = serviceReplica(service(ServiceName.knowledge), 'knowledge-2');
+    expect(replica).toMatchObject({ name: 'knowledge-2', port: 0, replicaOf: ServiceName.knowledge, entry: service(ServiceName.knowledge).entry });
+    expect(serviceEnvironment(replica, 9205, secured)).toMatchObject({ MAPEK_IDENTITY: 'knowledge', DATABASE_URL: context.databaseUrl, MAPEK_HTTP_PORT: '9205' });
+    const monitor = serviceEnvironment(serviceReplica(service(ServiceName.monitor), 'monitor-2'), 9201, secured);
+    expect(monitor).toMatchObject({ MAPEK_IDENTITY: 'monitor', MAPEK_SCRAPE_INTERVAL_MS: '1000' });
+    expect(monitor['MAPEK_MONITOR_TARGETS']).toBeDefined();
   });
 });

@@ -1,4 +1,4 @@
-import { ServiceName, ServiceRole, type ServiceDefinition } from './service-catalog.js';
+import { ServiceName, ServiceRole, serviceOf, type ServiceDefinition } from './service-catalog.js';
 
 /** What every service's environment is built from. */
 export interface EnvironmentContext {
@@ -43,28 +43,30 @@ export function serviceEnvironment(service: ServiceDefinition, port: number, con
     MAPEK_SUBJECT_PREFIX: context.subjectPrefix,
     LOG_LEVEL: context.logLevel,
   };
-  // Each loop service is the identity of its name; a managed app's agent is the `agent` identity.
+  // Each loop service is the identity of its name (a replica: of the service it replicates); a
+  // managed app's agent is the `agent` identity.
   const identity = (name: string): Record<string, string> =>
     context.identityDir === undefined ? {} : { MAPEK_IDENTITY_DIR: context.identityDir, MAPEK_IDENTITY: name };
   switch (service.role) {
     case ServiceRole.demo:
       return { ...shared, ...identity('agent'), PORT: String(port), MAPEK_TARGET: service.name };
     case ServiceRole.loop: {
+      const name = serviceOf(service);
       // The stack provisioned the streams and buckets as the administrator: services only bind.
       const env: Record<string, string> = {
         ...shared,
-        ...identity(service.name),
+        ...identity(name),
         MAPEK_HTTP_PORT: String(port),
         MAPEK_HTTP_HOST: '127.0.0.1',
         MAPEK_NATS_PROVISION: 'false',
         MAPEK_STREAM_REPLICAS: String(context.streamReplicas),
       };
-      if (service.name === ServiceName.knowledge && context.databaseUrl !== undefined) {
+      if (name === ServiceName.knowledge && context.databaseUrl !== undefined) {
         env['DATABASE_URL'] = context.databaseUrl;
         if (context.databasePoolSize !== undefined) env['MAPEK_DATABASE_POOL_SIZE'] = String(context.databasePoolSize);
       }
-      if (service.name === ServiceName.gateway && context.apiKeysFile !== undefined) env['MAPEK_GATEWAY_API_KEYS_FILE'] = context.apiKeysFile;
-      if (service.name === ServiceName.monitor) {
+      if (name === ServiceName.gateway && context.apiKeysFile !== undefined) env['MAPEK_GATEWAY_API_KEYS_FILE'] = context.apiKeysFile;
+      if (name === ServiceName.monitor) {
         env['MAPEK_MONITOR_TARGETS'] = JSON.stringify(monitorTargets(context.demo));
         env['MAPEK_SCRAPE_INTERVAL_MS'] = String(context.scrapeIntervalMs);
       }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiRole } from '@mapek/contracts';
-import { createApiKey, defaultPkiOptions, inboxOptionsOf, initPki } from '@mapek/pki';
+import { createApiKey, defaultPkiOptions, inboxOptionsOf, initPki, renderNatsClusterMemberConfig } from '@mapek/pki';
 import { pqcTlsClientOptions } from '@mapek/pqc';
 import type { NatsClientTls } from './nats-server.js';
 
@@ -28,16 +28,64 @@ export interface StackCredentials {
  * gateway's HTTPS certificate, the trust bundle) and rewrites the nats-server config for this
  * run's port and JetStream directory. Existing keys are kept.
  */
-export async function ensureStackCredentials(options: { dataDir: string; natsPort: number; subjectPrefix: string }): Promise<StackCredentials> {
+export async function ensureStackCredentials(options: { dataDir: string; natsPort: number; subjectPrefix: string; natsHostnames?: readonly string[] }): Promise<StackCredentials> {
   const certsDir = certsDirOf(options.dataDir);
   const report = await initPki({
     ...defaultPkiOptions,
     out: certsDir,
     natsListen: `127.0.0.1:${options.natsPort}`,
+    natsHostnames: options.natsHostnames ?? [],
     jetStreamDir: join(options.dataDir, 'nats'),
     subjectPrefix: options.subjectPrefix,
   });
   return { certsDir, natsConfig: join(certsDir, 'nats', 'nats-server.conf'), created: report.created.includes(caFileOf(certsDir)) };
+}
+
+/** Where one member of a nats-server cluster listens (structurally what @mapek/testing's startNatsCluster lays out). */
+export interface ClusterMemberAddress {
+  readonly name: string;
+  readonly host: string;
+  readonly clientPort: number;
+  readonly clusterPort: number;
+  readonly routeUrl: string;
+  readonly storeDir: string;
+}
+
+/**
+ * The config of one member of a nats-server cluster that the stack's services can use with
+ * security on (`startStack({ natsUrl: <every member>, security: 'on', streamReplicas: 3, dataDir })`):
+ * the stack's credentials in `<dataDir>/certs`, created first if missing, with every member's
+ * address on the nats-server certificate; TLS with client certificates mapped to the identities'
+ * users; routes over mutual TLS. Create the credentials with this before the stack starts, as the
+ * stack keeps a nats-server certificate it finds.
+ */
+export async function clusterMemberNatsConfig(options: {
+  readonly dataDir: string;
+  readonly subjectPrefix?: string;
+  readonly clusterName: string;
+  readonly member: ClusterMemberAddress;
+  readonly members: readonly ClusterMemberAddress[];
+}): Promise<string> {
+  const subjectPrefix = options.subjectPrefix ?? 'mapek';
+  const { member } = options;
+  await ensureStackCredentials({ dataDir: options.dataDir, natsPort: member.clientPort, subjectPrefix, natsHostnames: [...new Set(options.members.map((each) => each.host))] });
+  return renderNatsClusterMemberConfig(
+    { ...defaultPkiOptions, out: certsDirOf(options.dataDir), subjectPrefix },
+    {
+      serverName: member.name,
+      listen: `${member.host}:${member.clientPort}`,
+      jetStreamDir: member.storeDir,
+      cluster: { name: options.clusterName, listen: `${member.host}:${member.clusterPort}`, routes: options.members.map((each) => each.routeUrl) },
+    },
+  );
+}
+
+/** The servers of a NATS_URL: one URL, or a cluster's several separated by commas. */
+export function natsServerList(natsUrl: string): string[] {
+  return natsUrl
+    .split(',')
+    .map((server) => server.trim())
+    .filter((server) => server !== '');
 }
 
 /** nats.js TLS options for one identity of the stack (e.g. `cli` for tools and tests). */
@@ -52,11 +100,12 @@ export function natsClientTls(certsDir: string, identity: string): NatsClientTls
 /**
  * nats.js connect options to act as one identity: its certificate (when `certsDir` is given) and
  * its own inbox prefix, the only inbox a service identity may read; `cli`, the operator's tool,
- * keeps nats.js's default `_INBOX`.
+ * keeps nats.js's default `_INBOX`. `servers` is one URL or, for a cluster, several separated by
+ * commas (as NATS_URL is); nats.js takes the list.
  */
-export function identityConnectOptions(servers: string, certsDir: string | undefined, identity: string): { servers: string; tls?: NatsClientTls; inboxPrefix?: string } {
+export function identityConnectOptions(servers: string, certsDir: string | undefined, identity: string): { servers: string[]; tls?: NatsClientTls; inboxPrefix?: string } {
   return {
-    servers,
+    servers: natsServerList(servers),
     ...(certsDir === undefined ? {} : { tls: natsClientTls(certsDir, identity) }),
     ...inboxOptionsOf(identity),
   };

@@ -9,7 +9,7 @@ export interface StackOptions {
   readonly rootDir?: string;
   /** Files of the spawned NATS (`nats/`), PGlite (`pglite/`) and the logs (`logs/`). Default: `<rootDir>/data`. */
   readonly dataDir?: string;
-  /** Use this NATS instead of spawning nats-server (the CLI passes NATS_URL). */
+  /** Use this NATS instead of spawning nats-server (the CLI passes NATS_URL): one URL, or a cluster's several separated by commas. */
   readonly natsUrl?: string;
   /** Use this PostgreSQL instead of an embedded PGlite (the CLI passes DATABASE_URL). */
   readonly databaseUrl?: string;

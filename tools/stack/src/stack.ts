@@ -11,7 +11,7 @@ import { ProcessSupervisor } from './process-supervisor.js';
 import { PortAllocator } from './port-allocator.js';
 import { redactUrl } from './redact-url.js';
 import { httpOkProbe, httpsOkProbe, waitForReady } from './readiness.js';
-import { caFileOf, ensureStackApiKeys, ensureStackCredentials, identityConnectOptions, natsClientTls, type StackApiKeys } from './stack-credentials.js';
+import { caFileOf, ensureStackApiKeys, ensureStackCredentials, identityConnectOptions, natsClientTls, natsServerList, type StackApiKeys } from './stack-credentials.js';
 import type { NatsClientTls } from './nats-server.js';
 import { DEFAULT_SERVICES, INFRASTRUCTURE_PORTS, InfrastructureName, READINESS_PATH, ServiceName, ServiceRole, type ServiceDefinition } from './service-catalog.js';
 import { serviceEnvironment } from './service-environment.js';
@@ -54,7 +54,7 @@ export interface Stack {
    * nats.js connect options to act as one identity (default `cli`): servers, TLS with its
    * certificate, and its own inbox prefix (service identities may read replies only there).
    */
-  natsConnectOptions(identity?: string): { servers: string; tls?: NatsClientTls; inboxPrefix?: string };
+  natsConnectOptions(identity?: string): { servers: string[]; tls?: NatsClientTls; inboxPrefix?: string };
   /**
    * Rotates one identity's keys (`mapek pki rotate`): new ML-DSA-65 and X-Wing keys and
    * certificate, the old keys kept valid for `overlapHours`, a new CA-signed trust bundle that
@@ -195,8 +195,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       notice(`using NATS at ${natsUrl}`);
       if (options.natsSyncInterval !== undefined) notice(`natsSyncInterval ${options.natsSyncInterval} is ignored: it applies to a nats-server the stack starts, set sync_interval in ${natsUrl}'s own config`);
       if (security === StackSecurity.on) {
-        // The external server must already trust this CA and map its certificates (see tools/pki).
-        const credentials = await ensureStackCredentials({ dataDir, natsPort: Number(new URL(natsUrl).port || 4222), subjectPrefix: options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix });
+        // The external server (or every member of a cluster, NATS_URL listing several) must already
+        // trust this CA and map its certificates (see tools/pki).
+        const first = new URL(natsServerList(natsUrl)[0] ?? natsUrl);
+        const credentials = await ensureStackCredentials({ dataDir, natsPort: Number(first.port || 4222), subjectPrefix: options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix });
         certsDir = credentials.certsDir;
       }
     } else {
