@@ -28,7 +28,8 @@ export const eventRegistry = {
     schema: symptomV1Schema,
     subjectKind: SubjectKind.symptoms,
     stream: StreamName.events,
-    emitters: [ServiceName.monitor, ServiceName.analyzer],
+    /** The monitor (scrapes, probes), the analyzer (anomalies) and an embedded agent (a threshold crossing of its own gauges, pushed as it happens). */
+    emitters: [ServiceName.monitor, ServiceName.analyzer, ServiceName.agent],
   },
   analysis: {
     version: 1,

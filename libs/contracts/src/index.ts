@@ -16,4 +16,5 @@ export * from './events/flag.schema.js';
 export * from './event-registry.js';
 export * from './envelope.schema.js';
 export * from './api-key.js';
+export * from './threshold-rules.js';
 export * from './json-schema.converter.js';
