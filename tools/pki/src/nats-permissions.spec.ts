@@ -59,13 +59,14 @@ describe('NATS permissions per identity', () => {
     }
   });
 
-  it('gives every service identity its own inbox only, and the agent no JetStream at all', () => {
+  it('gives every identity but the cli its own inbox only, and the agent no JetStream API at all: it may only push symptoms', () => {
     for (const [name, p] of Object.entries(permissions)) {
-      if (name === 'agent' || name === 'cli') continue;
+      if (name === 'cli') continue;
       const inboxes = p.subscribe.allow.filter((subject) => subject.startsWith('_INBOX'));
       expect([name, inboxes]).toEqual([name, [`${inboxPrefixOf(name)}.>`]]);
     }
-    expect(permissions.agent).toMatchObject({ publish: { allow: [], deny: ['>'] }, allowResponses: true });
+    expect(permissions.agent).toMatchObject({ publish: { allow: ['mapek.symptoms.>'] }, allowResponses: true });
+    expect(permissions.agent.publish.allow.some((subject) => subject.startsWith('$JS'))).toBe(false);
   });
 
   it('renders one verify_and_map user per SPIFFE id', () => {

@@ -143,7 +143,8 @@ export function eventSubjectsEmittedBy(identity: string, prefix: string): string
  *               event stream (WebSocket feed), reads the plans bucket (plans, flags), writes its own
  *               bucket (shared rate-limit counters) and reads every durable's info (/status)
  *   knowledge → answers mapek.svc.> (NATS services framework, $SRV discovery)
- *   agent     → only answers mapek.actuate.> requests; no JetStream
+ *   agent     → answers mapek.actuate.> requests; pushes symptoms (its own threshold crossings);
+ *               reads the stream's acknowledgements on its own inbox; no JetStream API
  *   cli       → administrator: JetStream management (provisioning), knowledge queries, reads
  *               everything but actuate, may re-file dead letters; sends no loop events
  * No service may create, update or delete a stream or bucket, or touch another service's durable.
@@ -170,9 +171,12 @@ export function natsPermissions(prefix: string): Readonly<Record<IdentityName, S
       { publish: [s('alerts'), s('svc')] },
       { orderedReads: [StreamName.events], bucketReads: [BucketName.plannerPlans], consumerInfo: true },
     ),
+    // An agent answers actuation requests and pushes its own threshold crossings as symptoms
+    // (the registry's emitters); the stream's acknowledgement comes back on its own inbox. It has
+    // no JetStream API rights: a publish to an event subject is stored by the stream that captures it.
     [IdentityName.agent]: {
-      publish: { allow: [], deny: ['>'] },
-      subscribe: { allow: [s('actuate')] },
+      publish: { allow: emits(IdentityName.agent) },
+      subscribe: { allow: [s('actuate'), `${inboxPrefixOf(IdentityName.agent)}.>`] },
       allowResponses: true,
     },
     // The operator's identity and the administrator of the NATS topology: `mapek provision` and the
