@@ -34,6 +34,8 @@ export interface ActuationHandlerDependencies {
   readonly remedies: RemedyRegistry;
   readonly cache: ReplyCache;
   readonly countRemedy: (action: string, outcome: RemedyOutcome) => void;
+  /** Told when a verified request's remedy starts (not for a replayed request). */
+  readonly remedyStarted?: (action: string) => void;
   readonly openRequest?: OpenRequest;
   readonly verifyRequest?: VerifyRequest;
 }
@@ -93,6 +95,7 @@ export class ActuationHandler {
       this.deps.countRemedy(action, RemedyOutcome.unknownAction);
       return { requestId, ok: false, errorCode: ActuationErrorCode.unknownAction, detail: `this agent has no remedy for ${action}` };
     }
+    this.deps.remedyStarted?.(action);
     let result: RemedyResult;
     try {
       result = await remedy(request.params, { action, requestId, planId: request.planId, step: request.step, rollback: request.rollback });

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { ActionType, ActuationErrorCode, type ActuationReplyV1, actuationReplyV1Schema, subjects } from '@mapek/contracts';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { ActionType, ActuationErrorCode, type ActuationReplyV1, actuationReplyV1Schema, defaultThresholdRules, parseEnvelope, StreamName, subjects } from '@mapek/contracts';
+import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
 import { type Agent, createAgent } from './agent.js';
 import { AgentMetricName } from './agent.metrics.js';
-import { startNatsServer, type NatsServerProcess } from '@mapek/testing';
+import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
 
 const PREFIX = 'mapektest';
 const TARGET = 'orders-api';
@@ -49,7 +49,7 @@ async function send(body: unknown): Promise<ActuationReplyV1> {
 
 describe('agent actuation over a real nats-server', () => {
   it('runs a registered remedy once with the request params and replies ok', async () => {
-    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX });
+    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX, push: false });
     const calls: unknown[] = [];
     agent.registerRemedy(ActionType.clearCache, (params) => {
       calls.push(params);
@@ -63,7 +63,7 @@ describe('agent actuation over a real nats-server', () => {
   });
 
   it('does not run the remedy twice for a repeated requestId and replies the same', async () => {
-    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX });
+    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX, push: false });
     let runs = 0;
     agent.registerRemedy(ActionType.resetConnectionPool, () => {
       runs += 1;
@@ -78,13 +78,13 @@ describe('agent actuation over a real nats-server', () => {
   });
 
   it('replies unknown_action for an action without a remedy', async () => {
-    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX });
+    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX, push: false });
     const request = actuationRequest(ActionType.scaleUp);
     await expect(send(request)).resolves.toMatchObject({ requestId: request['requestId'], ok: false, errorCode: ActuationErrorCode.unknownAction });
   });
 
   it('replies invalid_request to a malformed request', async () => {
-    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX });
+    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX, push: false });
     await expect(send('{"requestId": 12')).resolves.toMatchObject({ ok: false, errorCode: ActuationErrorCode.invalidRequest });
     const negativeStep: Record<string, unknown> = { ...actuationRequest(ActionType.clearCache), step: -1 };
     await expect(send(negativeStep)).resolves.toMatchObject({ requestId: negativeStep['requestId'], ok: false, errorCode: ActuationErrorCode.invalidRequest });
@@ -92,7 +92,7 @@ describe('agent actuation over a real nats-server', () => {
 
   it('uses a connection it is given and leaves it open on close', async () => {
     const own = await connect({ servers: server.url });
-    agent = await createAgent({ target: TARGET, natsConnection: own, subjectPrefix: PREFIX });
+    agent = await createAgent({ target: TARGET, natsConnection: own, subjectPrefix: PREFIX, push: false });
     agent.registerRemedy(ActionType.enableDegradedMode, () => ({ detail: 'degraded' }));
     await expect(send(actuationRequest(ActionType.enableDegradedMode))).resolves.toMatchObject({ ok: true });
     await agent.close();
@@ -106,3 +106,43 @@ describe('agent actuation over a real nats-server', () => {
     await expect(createAgent({ target: TARGET, natsUrl: `nats://127.0.0.1:${closedPort}` })).rejects.toMatchObject({ name: 'AgentConnectError', retryable: true });
   });
 });
+
+describe('agent push over a real nats-server', () => {
+  /** A rule the test process breaks at once: resident memory above 1 byte. */
+  const lowMemoryRule = { ...defaultThresholdRules[0]!, threshold: 1, description: 'resident memory above 1 byte' };
+
+  beforeAll(async () => {
+    // The event stream as provisioning creates it, for this test's subject prefix.
+    const created = await client.request(
+      `$JS.API.STREAM.CREATE.${StreamName.events}`,
+      JSON.stringify({ name: StreamName.events, subjects: [`${PREFIX}.symptoms.>`], storage: 'memory', duplicate_window: 600_000_000_000 }),
+      { timeout: 5000 },
+    );
+    expect(created.json<{ error?: unknown }>().error).toBeUndefined();
+  });
+
+  it('publishes a crossing of its own gauge as a symptom the event stream stores', async () => {
+    const received: Msg[] = [];
+    const subscription = client.subscribe(subjects.symptoms(TARGET, PREFIX), { callback: (_error, msg) => { received.push(msg); } });
+    await client.flush();
+    const before = Date.now();
+    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX, push: { rules: [lowMemoryRule], intervalMs: 10 } });
+    expect(agent.pushing).toBe(true);
+    await waitFor(async () => (await agent?.metricsText())?.includes(`${AgentMetricName.symptomsPushed}{rule="memory",result="ok"} 1`), { what: 'the push acknowledged' });
+    await waitFor(() => received.length > 0, { what: 'the symptom on its subject' });
+    subscription.unsubscribe();
+    const parsed = parseEnvelope(received[0]!.data);
+    if (!parsed.ok) throw new Error(parsed.detail);
+    expect(parsed.envelope).toMatchObject({ type: 'symptom', source: 'agent', target: TARGET, data: { source: 'threshold', rule: 'memory', metric: 'process_resident_memory_bytes', severity: 'critical', threshold: 1 } });
+    expect(Date.parse((parsed.envelope.data as { observedAt: string }).observedAt)).toBeGreaterThanOrEqual(before);
+    expect(received[0]!.headers?.get('Nats-Msg-Id')).toBe(parsed.envelope.id);
+    const stored = await client.request(`$JS.API.STREAM.INFO.${StreamName.events}`, '', { timeout: 5000 });
+    expect(stored.json<{ state: { messages: number } }>().state.messages).toBeGreaterThanOrEqual(1);
+  });
+
+  it('pushes nothing when push is off', async () => {
+    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX, push: false });
+    expect(agent.pushing).toBe(false);
+  });
+});
+

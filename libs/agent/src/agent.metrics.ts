@@ -13,6 +13,8 @@ export const AgentMetricName = {
   requestsInWindow: 'mapek_agent_requests_in_window',
   remediesTotal: 'mapek_agent_remedies_total',
   trustBundleReloads: 'mapek_agent_trust_bundle_reloads_total',
+  symptomsPushed: 'mapek_agent_symptoms_pushed_total',
+  lastRemedyStart: 'mapek_agent_last_remedy_start_timestamp_seconds',
 } as const;
 export type AgentMetricName = (typeof AgentMetricName)[keyof typeof AgentMetricName];
 
@@ -26,8 +28,18 @@ export const RemedyOutcome = {
 } as const;
 export type RemedyOutcome = (typeof RemedyOutcome)[keyof typeof RemedyOutcome];
 
+/** The `result` label of `mapek_agent_symptoms_pushed_total`. */
+export const PushOutcome = { ok: 'ok', failed: 'failed' } as const;
+export type PushOutcome = (typeof PushOutcome)[keyof typeof PushOutcome];
+
 export interface AgentMetrics {
   setActiveConnections(count: number): void;
+  /** What `setActiveConnections` last set. */
+  activeConnections(): number;
+  /** A verified actuation request is about to run its remedy. */
+  remedyStarted(action: string): void;
+  /** A threshold crossing pushed as a symptom (or not). */
+  countPush(rule: string, outcome: PushOutcome): void;
   countRemedy(action: string, outcome: RemedyOutcome): void;
   /** A change of the trust bundle file: `reloaded`, or `rejected` (the previous bundle stays). */
   countTrustReload(result: 'reloaded' | 'rejected'): void;
@@ -55,6 +67,7 @@ export function registerAgentMetrics(registry: Registry, sources: { window: Requ
   });
   const connections = new Gauge({ name: AgentMetricName.connectionsActive, help: 'Connections the service reports as active', registers });
   connections.set(0);
+  let activeConnections = 0;
   new Gauge({
     name: AgentMetricName.errorRatio,
     help: 'Failed requests / requests over the sliding window (0 when idle)',
@@ -91,9 +104,29 @@ export function registerAgentMetrics(registry: Registry, sources: { window: Requ
     labelNames: ['result'] as const,
     registers,
   });
+  const pushed = new Counter({
+    name: AgentMetricName.symptomsPushed,
+    help: 'Threshold crossings of the agent\'s own gauges pushed as symptoms, by rule and result',
+    labelNames: ['rule', 'result'] as const,
+    registers,
+  });
+  const remedyStart = new Gauge({
+    name: AgentMetricName.lastRemedyStart,
+    help: 'When a remedy of this action last started (Unix seconds): the request was opened and verified',
+    labelNames: ['action'] as const,
+    registers,
+  });
   return {
     setActiveConnections(count) {
-      connections.set(Number.isFinite(count) && count > 0 ? count : 0);
+      activeConnections = Number.isFinite(count) && count > 0 ? count : 0;
+      connections.set(activeConnections);
+    },
+    activeConnections: () => activeConnections,
+    remedyStarted(action) {
+      remedyStart.set({ action }, Date.now() / 1000);
+    },
+    countPush(rule, outcome) {
+      pushed.inc({ rule, result: outcome });
     },
     countRemedy(action, outcome) {
       remedies.inc({ action, result: outcome });

@@ -2,16 +2,19 @@ import path from 'node:path';
 import {
   assertPqcReady,
   type BackendChoice,
+  createEventSigner,
   createPayloadSealer,
   createReloadingTrustStore,
   createRequestOpener,
   PqcNotReadyError,
   pqcTlsClientOptions,
   SealedRequestType,
+  signatureToHeaders,
   type TrustReloadEvent,
 } from '@mapek/pqc';
 import { ServiceName } from '@mapek/contracts';
 import type { OpenRequest } from './actuation.handler.js';
+import type { SignEnvelope } from './symptom.pusher.js';
 import { ActuationRejectedError, AgentConfigError } from './agent.errors.js';
 
 /** Post-quantum protection of actuation: mTLS to NATS, requests signed by the executor and sealed to this agent. */
@@ -44,8 +47,12 @@ export function agentSecurityFromEnv(env: NodeJS.ProcessEnv = process.env): Agen
 }
 
 export interface LoadedAgentSecurity {
+  /** The identity's name: the `source` of what the agent signs, and its inbox (`inboxPrefixOf`). */
+  readonly identity: string;
   readonly tls: { cert: string; key: string; ca: string; rejectUnauthorized: boolean };
   readonly openRequest: OpenRequest;
+  /** Signs a pushed symptom with the identity's current ML-DSA-65 key, as the services sign their events. */
+  readonly signEnvelope: SignEnvelope;
 }
 
 /** Loads the identity (after a PQC self-test) and builds the NATS TLS options and the request opener. */
@@ -78,6 +85,7 @@ export async function loadAgentSecurity(options: AgentSecurityOptions, onTrustRe
     ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}),
   });
   return {
+    identity: name,
     tls: {
       ...pqcTlsClientOptions({ cert: identity.tls.cert, key: identity.tls.key, ca: identity.tls.ca }),
       cert: identity.tls.cert,
@@ -93,5 +101,7 @@ export async function loadAgentSecurity(options: AgentSecurityOptions, onTrustRe
         throw new ActuationRejectedError(`${reason}: ${(error as Error).message}`, { cause: error });
       }
     },
+    // The current key each time: a rotated key is used without a restart.
+    signEnvelope: (envelope, subject) => signatureToHeaders(createEventSigner({ backend, key: identity.signingKey() }).sign(subject, envelope).signature),
   };
 }

@@ -1,17 +1,29 @@
-import { ActionType, DEFAULT_SUBJECT_PREFIX, type ActuationReplyV1, ServiceName, subjects, targetSchema } from '@mapek/contracts';
+import {
+  ActionType,
+  DEFAULT_SUBJECT_PREFIX,
+  type ActuationReplyV1,
+  ServiceName,
+  defaultThresholdRules,
+  inboxPrefixOf,
+  subjects,
+  targetSchema,
+} from '@mapek/contracts';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Registry } from 'prom-client';
 import { ActuationHandler, type InboundMessage, type OpenRequest, type VerifyRequest } from './actuation.handler.js';
 import { ActuationResponder, sealAsJson, type SealReply } from './actuation.responder.js';
 import { AgentConfigError, AgentConnectError } from './agent.errors.js';
+import { agentGaugeReaders, type AgentPushOptions } from './agent.push.js';
 import { loadAgentSecurity, type AgentSecurityOptions, type LoadedAgentSecurity } from './agent.security.js';
-import { registerAgentMetrics } from './agent.metrics.js';
+import { PushOutcome, registerAgentMetrics } from './agent.metrics.js';
 import { CpuUsageSampler } from './cpu-usage.sampler.js';
 import { collectGarbageRemedy } from './garbage-collection.js';
 import type { RemedyHandler } from './remedy.js';
 import { RemedyRegistry } from './remedy.registry.js';
 import { ReplyCache } from './reply-cache.js';
 import { RequestWindow } from './request-window.js';
+import { SymptomPusher } from './symptom.pusher.js';
+import { ThresholdWatcher } from './threshold.watcher.js';
 
 export interface AgentOptions {
   /** The managed service's name as the loop knows it; `[A-Za-z0-9_-]+`. */
@@ -47,7 +59,13 @@ export interface AgentOptions {
   readonly verifyRequest?: VerifyRequest;
   /** Reply signing / encryption seam (see {@link SealReply}). */
   readonly sealReply?: SealReply;
-  /** Called with errors that have no caller to go to (a reply that could not be sent). Default: stderr. */
+  /**
+   * Push threshold crossings of the agent's own gauges as signed symptoms the moment they happen
+   * (see {@link AgentPushOptions}, `agentPushFromEnv`). On by default when the agent has NATS;
+   * `false` leaves detection to the monitor's scrapes.
+   */
+  readonly push?: AgentPushOptions | false;
+  /** Called with errors that have no caller to go to (a reply that could not be sent, a push that failed). Default: stderr. */
   readonly onError?: (error: unknown, context: string) => void;
 }
 
@@ -66,6 +84,8 @@ export interface Agent {
   /** Records one served request for the error-ratio and latency gauges. */
   recordRequest(durationMs: number, ok: boolean): void;
   setActiveConnections(count: number): void;
+  /** True when the agent pushes threshold crossings of its own gauges as symptoms. */
+  readonly pushing: boolean;
   /** Registers (or replaces) the handler of an action. */
   registerRemedy(action: ActionType, handler: RemedyHandler): void;
   remedies(): ActionType[];
@@ -114,6 +134,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     remedies,
     cache: new ReplyCache(options.replyCacheSize ?? 1024),
     countRemedy: (action, outcome) => metrics.countRemedy(action, outcome),
+    remedyStarted: (action) => metrics.remedyStarted(action),
     ...(openRequest ? { openRequest } : {}),
     ...(options.verifyRequest ? { verifyRequest: options.verifyRequest } : {}),
   });
@@ -124,9 +145,15 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   let responder: ActuationResponder | undefined;
   try {
     if (options.natsUrl !== undefined) {
-      const servers = typeof options.natsUrl === 'string' ? options.natsUrl : [...options.natsUrl];
+      // A string may list a cluster's servers separated by commas, as NATS_URL does for the services.
+      const servers = typeof options.natsUrl === 'string' ? options.natsUrl.split(',').map((server) => server.trim()) : [...options.natsUrl];
       try {
-        connection = await connect({ servers, name: `mapek-agent-${target.data}`, ...(security ? { tls: security.tls } : {}) });
+        // With an identity, replies (the stream's acknowledgements of pushed symptoms) arrive on its own inbox, which only it may read.
+        connection = await connect({
+          servers,
+          name: `mapek-agent-${target.data}`,
+          ...(security ? { tls: security.tls, inboxPrefix: inboxPrefixOf(security.identity) } : {}),
+        });
       } catch (error) {
         throw new AgentConnectError(`cannot connect to NATS at ${String(servers)}`, { cause: error });
       }
@@ -148,21 +175,59 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     throw error;
   }
 
+  let watcher: ThresholdWatcher | undefined;
+  if (connection && options.push !== false) {
+    const push = options.push ?? {};
+    const pusher = new SymptomPusher({
+      connection,
+      prefix,
+      target: target.data,
+      source: security?.identity ?? ServiceName.agent,
+      ...(security ? { sign: security.signEnvelope } : {}),
+      ...(push.timeoutMs !== undefined ? { timeoutMs: push.timeoutMs } : {}),
+    });
+    watcher = new ThresholdWatcher({
+      rules: push.rules ?? defaultThresholdRules,
+      readers: agentGaugeReaders({ window, cpu, activeConnections: () => metrics.activeConnections(), windowIntervalMs: push.windowIntervalMs ?? 250 }),
+      ...(push.intervalMs !== undefined ? { intervalMs: push.intervalMs } : {}),
+      ...(push.minIntervalMs !== undefined ? { minIntervalMs: push.minIntervalMs } : {}),
+      onCrossing: async (crossing) => {
+        try {
+          await pusher.push(crossing);
+          metrics.countPush(crossing.rule.name, PushOutcome.ok);
+        } catch (error) {
+          metrics.countPush(crossing.rule.name, PushOutcome.failed);
+          onError(error, `pushing the ${crossing.rule.name} crossing (the monitor's next scrape still reports it)`);
+          throw error;
+        }
+      },
+    });
+    watcher.start();
+  }
+
   let closing: Promise<void> | undefined;
   return {
     target: target.data,
     subject,
     actuating: responder !== undefined,
+    pushing: watcher !== undefined && watcher.rules.length > 0,
     registry,
     metricsContentType: registry.contentType,
     metricsText: () => registry.metrics(),
-    recordRequest: (durationMs, ok) => window.record(durationMs, ok),
-    setActiveConnections: (count) => metrics.setActiveConnections(count),
+    recordRequest: (durationMs, ok) => {
+      window.record(durationMs, ok);
+      watcher?.poke();
+    },
+    setActiveConnections: (count) => {
+      metrics.setActiveConnections(count);
+      watcher?.poke();
+    },
     registerRemedy: (action, remedy) => remedies.register(action, remedy),
     remedies: () => remedies.actions(),
     handleActuation: (message) => handler.handle(message),
     close() {
       closing ??= (async () => {
+        watcher?.stop();
         cpu.stop();
         await responder?.close();
         if (ownsConnection && connection && !connection.isClosed()) await connection.drain();

@@ -1,6 +1,6 @@
 export { createAgent, type Agent, type AgentOptions } from './agent.js';
 export * from './agent.errors.js';
-export { AgentMetricName, RemedyOutcome } from './agent.metrics.js';
+export { AgentMetricName, PushOutcome, RemedyOutcome } from './agent.metrics.js';
 export { NIL_REQUEST_ID, type InboundMessage, type OpenRequest, type VerifyRequest } from './actuation.handler.js';
 export { sealAsJson, type SealReply } from './actuation.responder.js';
 export type { ActionParams, RemedyContext, RemedyHandler, RemedyResult } from './remedy.js';
@@ -8,3 +8,6 @@ export { canCollectGarbage, collectGarbage, collectGarbageRemedy, type GarbageCo
 export { cpuPercent, CpuUsageSampler, type CpuReading } from './cpu-usage.sampler.js';
 export { RequestWindow, type RequestWindowSnapshot, type RequestWindowOptions } from './request-window.js';
 export { agentSecurityFromEnv, type AgentSecurityOptions } from './agent.security.js';
+export { agentGaugeReaders, agentPushFromEnv, type AgentPushOptions } from './agent.push.js';
+export { ThresholdWatcher, type Crossing, type GaugeReader, type ThresholdWatcherOptions } from './threshold.watcher.js';
+export { SymptomPusher, SymptomPushError, type SignEnvelope, type SymptomPusherOptions } from './symptom.pusher.js';
