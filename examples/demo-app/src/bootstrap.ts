@@ -1,4 +1,4 @@
-import { agentSecurityFromEnv, canCollectGarbage, createAgent } from '@mapek/agent';
+import { agentPushFromEnv, agentSecurityFromEnv, canCollectGarbage, createAgent } from '@mapek/agent';
 import type { AddressInfo } from 'node:net';
 import { parseDemoConfig, redactedConfig } from './demo.config.js';
 import { DemoFaults } from './demo.faults.js';
@@ -18,6 +18,8 @@ export async function bootstrap(env: NodeJS.ProcessEnv = process.env): Promise<R
   const security = agentSecurityFromEnv(env);
   const agent = await createAgent({
     ...(security ? { security } : {}),
+    // MAPEK_AGENT_PUSH (default true): threshold crossings of the agent's own gauges go out as signed symptoms at once.
+    push: agentPushFromEnv(env),
     target: config.mapek.target,
     subjectPrefix: config.mapek.subjectPrefix,
     requestWindowMs: config.requestWindowMs,
@@ -42,7 +44,7 @@ export async function bootstrap(env: NodeJS.ProcessEnv = process.env): Promise<R
   faults.startTraffic(`${url}/api/work`);
   if (!agent.actuating) log('NATS_URL is not set: serving metrics only, remedies cannot be requested over NATS');
   if (!canCollectGarbage()) log('global.gc is not exposed: run with node --expose-gc for collect_garbage and clear_cache to free memory at once');
-  log('listening', { url, target: agent.target, subject: agent.subject, actuating: agent.actuating, remedies: agent.remedies(), config: redactedConfig(config) });
+  log('listening', { url, target: agent.target, subject: agent.subject, actuating: agent.actuating, pushing: agent.pushing, remedies: agent.remedies(), config: redactedConfig(config) });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -25,6 +25,8 @@ export const DEMO_ENVIRONMENT: Readonly<Record<string, Variable>> = {
   MAPEK_TARGET: { description: 'target name the loop uses for this app (default demo-app)', sensitive: false },
   DEMO_SELF_TRAFFIC_RPS: { description: 'self-requests per second to /api/work (default 4, 0 = off)', sensitive: false },
   DEMO_REQUEST_WINDOW_MS: { description: 'sliding window of the error-ratio and latency gauges (default 5000)', sensitive: false },
+  MAPEK_AGENT_PUSH: { description: 'push threshold crossings of the agent gauges as signed symptoms at once (default true; libs/agent agentPushFromEnv)', sensitive: false },
+  MAPEK_AGENT_RULES_FILE: { description: "the monitor's threshold rules file, when it runs with one (default: the built-in rules)", sensitive: false },
 };
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
