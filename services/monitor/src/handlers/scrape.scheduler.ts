@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Gauge, Counter, Histogram } from 'prom-client';
-import type { SymptomV1 } from '@mapek/contracts';
+import { setImmediate } from 'node:timers/promises';
+import type { Sample, SymptomV1 } from '@mapek/contracts';
 import { EVENT_PUBLISHER, childTraceparent, type EventPublisherPort } from '@mapek/messaging';
 import { LOGGER, METRICS, logContext, type Logger, type ServiceMetrics } from '@mapek/observability';
 import { probeHttp, scrapeMetrics } from '../adapters/http-scraper.js';
@@ -20,8 +21,10 @@ export interface MonitorSettings {
 
 /**
  * Every interval, scrapes each target's metrics and probes its health, publishes one sample batch
- * per target and one symptom per violated rule. A tick never overlaps the previous one for the
- * same target, so a slow target cannot pile up work.
+ * per target and one symptom per violated rule. Symptoms go out as soon as the rules are
+ * evaluated, ahead of the batch and without waiting for the probe. A tick never overlaps the
+ * previous one for the same target, so a slow target cannot pile up work, and one tick's
+ * symptoms are acknowledged before the next tick's are sent.
  */
 @Injectable()
 export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -67,61 +70,86 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
+  /** One tick for one target: the scrape and the health probe run side by side, and each publishes its symptoms as soon as it has them. */
   private async observe(target: ScrapeTarget): Promise<void> {
-    const symptoms: SymptomV1[] = [];
-    const now = new Date().toISOString();
-    if (target.metricsUrl) {
-      const started = performance.now();
-      try {
-        const samples = (await scrapeMetrics(target.metricsUrl, this.settings.timeoutMs)).filter((sample) => Number.isFinite(sample.value));
-        const durationMs = performance.now() - started;
-        this.scrapes.inc({ target: target.name, result: 'ok' });
-        this.scrapeSeconds.observe({ target: target.name }, durationMs / 1000);
-        await this.publisher.publish('sample.batch', {
-          target: target.name,
-          data: { target: target.name, scrapedAt: now, scrapeDurationMs: durationMs, samples },
-        });
-        for (const violation of evaluateRules(this.settings.rules, samples)) {
-          this.violations.inc({ target: target.name, rule: violation.rule.name });
-          symptoms.push({
-            source: 'threshold',
-            rule: violation.rule.name,
-            severity: violation.severity,
-            metric: violation.sample.metric,
-            value: violation.sample.value,
-            threshold: violation.rule.threshold,
-            labels: { ...target.labels, ...violation.sample.labels },
-            ...(target.component ? { component: target.component } : {}),
-            description: `${violation.rule.description}: ${violation.sample.metric}=${violation.sample.value}`,
-            observedAt: now,
-          });
-        }
-      } catch (error) {
-        this.scrapes.inc({ target: target.name, result: 'error' });
-        this.logger.warn({ err: error, target: target.name }, 'scrape failed');
-      }
+    await Promise.all([
+      target.metricsUrl ? this.scrape(target, target.metricsUrl) : undefined,
+      target.healthUrl ? this.probe(target, target.healthUrl) : undefined,
+    ]);
+  }
+
+  private async scrape(target: ScrapeTarget, url: string): Promise<void> {
+    const scrapedAt = new Date().toISOString();
+    const started = performance.now();
+    let samples: Sample[];
+    try {
+      samples = (await scrapeMetrics(url, this.settings.timeoutMs)).filter((sample) => Number.isFinite(sample.value));
+    } catch (error) {
+      this.scrapes.inc({ target: target.name, result: 'error' });
+      this.logger.warn({ err: error, target: target.name }, 'scrape failed');
+      return;
     }
-    if (target.healthUrl) {
-      const probe = await probeHttp(target.healthUrl, this.settings.timeoutMs);
-      const failures = this.probes.record(`${target.name}:http`, probe.ok);
-      this.probeFailuresGauge.set({ target: target.name }, this.probes.count(`${target.name}:http`));
-      if (failures !== undefined) {
-        symptoms.push({
-          source: 'health',
-          rule: 'health-http',
-          severity: 'critical',
-          metric: 'probe_success',
-          value: 0,
-          threshold: 1,
-          labels: { ...target.labels, probe: 'http' },
-          ...(target.component ? { component: target.component } : {}),
-          description: `health probe ${target.healthUrl} failed ${failures} times in a row (${probe.detail})`,
-          observedAt: now,
-        });
-      }
-    }
+    const durationMs = performance.now() - started;
+    // The target computes its gauges while it answers, so a reading is dated when it arrived: the
+    // request's start would date it too early by the whole scrape (a second when the target was busy).
+    const observedAt = new Date().toISOString();
+    this.scrapes.inc({ target: target.name, result: 'ok' });
+    this.scrapeSeconds.observe({ target: target.name }, durationMs / 1000);
+    const symptoms: SymptomV1[] = evaluateRules(this.settings.rules, samples).map((violation) => {
+      this.violations.inc({ target: target.name, rule: violation.rule.name });
+      return {
+        source: 'threshold',
+        rule: violation.rule.name,
+        severity: violation.severity,
+        metric: violation.sample.metric,
+        value: violation.sample.value,
+        threshold: violation.rule.threshold,
+        labels: { ...target.labels, ...violation.sample.labels },
+        ...(target.component ? { component: target.component } : {}),
+        description: `${violation.rule.description}: ${violation.sample.metric}=${violation.sample.value}`,
+        observedAt,
+      };
+    });
+    // The loop waits for the symptoms, not for the batch: they are signed and written to the
+    // connection first, and the batch (a larger signature) only after the event loop sent them.
+    const published = this.publishSymptoms(target, symptoms);
+    if (symptoms.length > 0) await setImmediate();
+    const batch = this.publisher.publish('sample.batch', {
+      target: target.name,
+      data: { target: target.name, scrapedAt, scrapeDurationMs: durationMs, samples },
+    });
+    await Promise.all([published, batch]);
+  }
+
+  private async probe(target: ScrapeTarget, url: string): Promise<void> {
+    const probe = await probeHttp(url, this.settings.timeoutMs);
+    const observedAt = new Date().toISOString();
+    const failures = this.probes.record(`${target.name}:http`, probe.ok);
+    this.probeFailuresGauge.set({ target: target.name }, this.probes.count(`${target.name}:http`));
+    if (failures === undefined) return;
+    await this.publishSymptoms(target, [
+      {
+        source: 'health',
+        rule: 'health-http',
+        severity: 'critical',
+        metric: 'probe_success',
+        value: 0,
+        threshold: 1,
+        labels: { ...target.labels, probe: 'http' },
+        ...(target.component ? { component: target.component } : {}),
+        description: `health probe ${url} failed ${failures} times in a row (${probe.detail})`,
+        observedAt,
+      },
+    ]);
+  }
+
+  /**
+   * Publishes symptoms pipelined: each is on the connection before the next is signed, so
+   * JetStream stores them in this order; resolves when all are acknowledged.
+   */
+  private publishSymptoms(target: ScrapeTarget, symptoms: readonly SymptomV1[]): Promise<unknown> {
     // Each symptom starts a trace that follows its incident through the loop.
-    await Promise.all(
+    return Promise.all(
       symptoms.map((data) =>
         logContext.run({ traceId: childTraceparent(undefined).traceId, target: target.name }, () =>
           this.publisher.publish('symptom', { target: target.name, data }),
