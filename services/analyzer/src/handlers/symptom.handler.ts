@@ -27,7 +27,6 @@ function incidentKey(target: string): string {
   return `incident.${kvKey(target)}`;
 }
 
-
 /** Turns symptoms into incidents and analyses; closes incidents when their outcome arrives. */
 @Injectable()
 export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -96,7 +95,9 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
     this.remember(symptom);
     const anomalySeries = event.data.source === 'anomaly' ? `${event.target}/${event.data.metric}` : undefined;
     for (;;) {
-      const stored = await getJson<IncidentState>(this.kv, key);
+      // The dependency graph is read beside the incident, in case this symptom is to be analyzed
+      // now: the analysis then waits for one KV round trip, not two in a row.
+      const [stored, graph] = await Promise.all([getJson<IncidentState>(this.kv, key), this.graph()]);
       const verdict = onSymptom(stored?.value, { ...symptom, ...(anomalySeries ? { anomalySeries } : {}) }, this.bookSettings);
       if (verdict.kind === 'stale') return;
       if (verdict.kind === 'attach' && verdict.incident === stored?.value) return;
@@ -105,9 +106,27 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
         // The trouble came back soon after its remedy: the series should alarm earlier.
         await this.learn({ series: anomalySeries, time: observedAt, remedyEffective: true, recurred: true });
       }
+      if (verdict.kind === 'open' && verdict.analyzeNow) {
+        // Two replicas may open an incident for this target at once, each from its own symptom
+        // (so with other incident and analysis ids): the incident is claimed with compare-and-set
+        // before its analysis goes out, held as due now, so only the winner's is analyzed. A crash
+        // or a failed publish after the claim leaves a due analysis, which the timer or the sweep
+        // (of any replica) releases.
+        const claimed: IncidentState = { ...verdict.incident, analysis: { state: 'pending', dueAt: Date.now() } };
+        if (!(await this.checkpoint(key, claimed, stored?.revision))) continue;
+        await this.kv.put(`index.${claimed.incidentId}`, JSON.stringify(key), { ttlMs: recordRetentionMs });
+        try {
+          await this.release(key);
+        } catch (error) {
+          this.logger.warn({ err: error, key }, 'could not release a claimed analysis; retrying shortly');
+          this.schedule(key, Date.now() + 1000);
+        }
+        return;
+      }
       // Publish first with a derived id: a crash before the checkpoint redelivers the symptom,
       // which derives the same incident and analysis ids, and JetStream stores the analysis once.
-      const incident = verdict.analyzeNow ? await this.publishAnalysis(verdict.incident, others, event.id) : verdict.incident;
+      // (A held incident's analysis id comes from its first symptom, so replicas agree on it.)
+      const incident = verdict.analyzeNow ? await this.publishAnalysis(verdict.incident, others, event.id, graph) : verdict.incident;
       if (!(await this.checkpoint(key, incident, stored?.revision))) continue;
       // One index entry per incident ever opened: it expires once no copy of the incident's events can be redelivered.
       if (verdict.kind === 'open') await this.kv.put(`index.${incident.incidentId}`, JSON.stringify(key), { ttlMs: recordRetentionMs });
@@ -128,12 +147,19 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /** Ranks the incident's symptoms (with the other targets' recent ones), publishes the analysis, and returns the incident marked as analyzed. */
-  private async publishAnalysis(incident: IncidentState, others: readonly Symptom[], causationId: string): Promise<IncidentState> {
+  /**
+   * Ranks the incident's symptoms (with the other targets' recent ones) over the dependency
+   * graph, publishes the analysis, then learns from the incident, and returns the incident marked
+   * as analyzed. Learning comes after the publish: the planner need not wait for it.
+   */
+  private async publishAnalysis(
+    incident: IncidentState,
+    others: readonly Symptom[],
+    causationId: string,
+    { graph, revision }: { graph: DependencyGraph; revision: number | undefined },
+  ): Promise<IncidentState> {
     const own = incident.symptoms ?? [];
-    const { graph, revision } = await this.graph();
     const analysis = analyzeIncident(own, others, graph);
-    await this.learnDependencies(graph, revision, [...others, ...own]);
     await this.publisher.publish('analysis', {
       id: analysisIdOf(incident),
       target: incident.target,
@@ -141,6 +167,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
       causationId,
       data: analysis,
     });
+    await this.learnDependencies(graph, revision, [...others, ...own]);
     this.logger.info(
       { incidentId: incident.incidentId, cause: analysis.rootCauses[0]?.cause, confidence: analysis.confidence, symptoms: own.length },
       'incident opened',
@@ -154,7 +181,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
       const stored = await getJson<IncidentState>(this.kv, key);
       if (!stored || !analysisDue(stored.value, Date.now())) return;
       const others = this.recent.filter((known) => known.target !== stored.value.target);
-      const incident = await this.publishAnalysis(stored.value, others, stored.value.symptomIds.at(-1) ?? stored.value.incidentId);
+      const incident = await this.publishAnalysis(stored.value, others, stored.value.symptomIds.at(-1) ?? stored.value.incidentId, await this.graph());
       if (await this.checkpoint(key, incident, stored.revision)) return;
     }
   }
