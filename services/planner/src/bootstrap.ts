@@ -3,6 +3,7 @@ import { startService } from '@mapek/service-kit';
 import { FlagsWatcher } from './adapters/flags.watcher.js';
 import { KnowledgeClient } from './adapters/knowledge.client.js';
 import { RuntimeFlags } from './domain/runtime-flags.js';
+import { KnowledgeStatsCache } from './adapters/knowledge-stats.cache.js';
 import { loadRemediationRules } from './domain/remediation-rules.js';
 import { plannerConfig } from './planner.config.js';
 import { PlannerModule } from './planner.module.js';
@@ -15,6 +16,7 @@ export async function bootstrap(): Promise<void> {
     ownedPrefix: 'MAPEK_PLANNER_',
     consumers: ({ config }) => [{ stream: StreamName.events, durable: ConsumerName.planner, ackWaitMs: config.MAPEK_ACK_WAIT_MS }],
     module: async ({ config, runtime, logger }) => {
+      const rules = loadRemediationRules(config.MAPEK_PLANNER_RULES_FILE);
       const plans = await runtime.openBucket(BucketName.plannerPlans);
       // Runtime flags (set through the gateway) are read once, then watched: no KV read per plan.
       const flags = new RuntimeFlags();
@@ -22,7 +24,7 @@ export async function bootstrap(): Promise<void> {
       await watcher.start();
       return PlannerModule.forRoot(
         {
-          rules: loadRemediationRules(config.MAPEK_PLANNER_RULES_FILE),
+          rules,
           guardrails: {
             autoHealing: config.MAPEK_AUTO_HEALING,
             dryRun: config.MAPEK_DRY_RUN,
@@ -34,7 +36,11 @@ export async function bootstrap(): Promise<void> {
           maxActionsPerHour: config.MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR,
         },
         plans,
-        new KnowledgeClient(runtime.nc, runtime.prefix, config.MAPEK_PLANNER_KNOWLEDGE_TIMEOUT_MS),
+        new KnowledgeStatsCache(new KnowledgeClient(runtime.nc, runtime.prefix, config.MAPEK_PLANNER_KNOWLEDGE_TIMEOUT_MS), {
+          causes: rules.map((rule) => rule.cause),
+          refreshMs: config.MAPEK_PLANNER_KNOWLEDGE_REFRESH_MS,
+          onRefreshError: (causes, error) => logger.warn({ err: error, causes }, 'knowledge statistics not refreshed; plans use the last ones for now'),
+        }),
         {
           view: flags,
           watcher,

@@ -11,6 +11,10 @@ export const plannerConfig = {
   MAPEK_PLANNER_PLAN_TTL_MS: { schema: env.integer(15 * 60_000, 1000), description: 'a pending plan expires (rejected) after this' },
   MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: { schema: env.integer(60, 1), description: 'automatic approvals per hour before plans wait for an operator' },
   MAPEK_PLANNER_KNOWLEDGE_TIMEOUT_MS: { schema: env.integer(1000, 10), description: 'how long to wait for knowledge statistics' },
+  MAPEK_PLANNER_KNOWLEDGE_REFRESH_MS: {
+    schema: env.integer(5000, 0),
+    description: 'knowledge statistics are cached per cause and refreshed this often, so a plan does not wait for them; 0: ask knowledge for every plan',
+  },
   MAPEK_PLANNER_EFFECTORS: {
     schema: z.string().default('agent,operator').transform((value) => new Set(value.split(',').map((part) => part.trim()).filter(Boolean))),
     description: 'effectors the executor has: agent, orchestrator, operator (comma separated)',

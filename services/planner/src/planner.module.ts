@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { KvBucket } from '@mapek/messaging';
+import type { KnowledgeStatsCache } from './adapters/knowledge-stats.cache.js';
 import type { FlagsWatcher } from './adapters/flags.watcher.js';
-import type { KnowledgeClient } from './adapters/knowledge.client.js';
 import type { RuntimeFlags } from './domain/runtime-flags.js';
 import { KNOWLEDGE_CLIENT, PLANNER_KV, PLANNER_SETTINGS, PlanningHandler, type PlannerSettings } from './handlers/planning.handler.js';
 import { AUTONOMY_SETTINGS, FLAGS_KV, FLAGS_WATCHER, RUNTIME_FLAGS, RuntimeFlagsHandler, type AutonomySettings } from './handlers/runtime-flags.handler.js';
@@ -11,7 +11,7 @@ export class PlannerModule {
   static forRoot(
     settings: PlannerSettings,
     kv: KvBucket,
-    knowledge: KnowledgeClient,
+    knowledge: KnowledgeStatsCache,
     flags: { readonly view: RuntimeFlags; readonly watcher: FlagsWatcher; readonly autonomy: AutonomySettings },
   ): DynamicModule {
     return {

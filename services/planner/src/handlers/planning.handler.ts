@@ -3,7 +3,7 @@ import { Counter } from 'prom-client';
 import { deriveEventId, type Envelope, type PlanV1 } from '@mapek/contracts';
 import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, recordRetentionMs, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
-import type { KnowledgeClient } from '../adapters/knowledge.client.js';
+import type { KnowledgeStatsCache } from '../adapters/knowledge-stats.cache.js';
 import { buildPlan, type ActionStats, type Guardrails } from '../domain/plan-builder.js';
 import { PlanStatus, approve, reject, type PlanRecord } from '../domain/plan-record.js';
 import type { RemediationRule } from '../domain/remediation-rules.js';
@@ -49,7 +49,7 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @Inject(PLANNER_SETTINGS) private readonly settings: PlannerSettings,
     @Inject(PLANNER_KV) private readonly kv: KvBucket,
-    @Inject(KNOWLEDGE_CLIENT) private readonly knowledge: KnowledgeClient,
+    @Inject(KNOWLEDGE_CLIENT) private readonly knowledge: Pick<KnowledgeStatsCache, 'stats' | 'start' | 'stop'>,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: ServiceMetrics,
@@ -60,10 +60,12 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
+    this.knowledge.start();
     this.expiryTimer = setInterval(() => void this.expirePending().catch((error: unknown) => this.logger.error({ err: error }, 'expiry sweep failed')), 5000);
   }
 
   onApplicationShutdown(): void {
+    this.knowledge.stop();
     clearInterval(this.expiryTimer);
   }
 
@@ -95,18 +97,27 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
   @OnEvent('analysis')
   async onAnalysis(event: Envelope<'analysis'>): Promise<void> {
     const planId = deriveEventId(event.id, 'plan');
-    let record = (await getJson<PlanRecord>(this.kv, planKey(planId)))?.value;
+    const now = Date.now();
+    const top = event.data.rootCauses[0];
+    const rules = top ? this.settings.rules.filter((rule) => rule.cause === top.cause) : [];
+    // Everything a plan reads, at once rather than one round trip after another: the plan record
+    // (a redelivered analysis finds it and plans nothing new), the statistics, the cooldowns and
+    // this hour's approvals.
+    const [stored, stats, coolingDown, approvals] = await Promise.all([
+      getJson<PlanRecord>(this.kv, planKey(planId)),
+      top ? this.stats(top.cause) : new Map<string, ActionStats>(),
+      top ? this.coolingDown(top.target, rules, now) : new Set<string>(),
+      this.approvalsThisHour(now),
+    ]);
+    let record = stored?.value;
     if (!record) {
-      const now = Date.now();
-      const top = event.data.rootCauses[0];
       if (!top) return;
-      const rules = this.settings.rules.filter((rule) => rule.cause === top.cause);
       const decision = buildPlan({
         analysisId: event.id,
         analysis: event.data,
         rules: this.settings.rules,
-        stats: await this.stats(top.cause),
-        coolingDown: await this.coolingDown(top.target, rules, now),
+        stats,
+        coolingDown,
         effectors: this.settings.effectors,
         // The runtime flags (auto-healing, shadow mode, autonomy) over the configured guardrails.
         ...planningFlags(this.flags, this.settings.guardrails, this.autonomy, top),
@@ -114,9 +125,8 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
       });
       let status: PlanStatus = decision.next === 'approve' ? PlanStatus.approved : decision.next === 'reject' ? PlanStatus.rejected : PlanStatus.pending;
       let plan = decision.plan;
-      const approvals = status === PlanStatus.approved && plan.steps[0]?.action !== 'escalate' ? await this.approvalsThisHour(now) : undefined;
-      if (approvals !== undefined) plan = { ...plan, guardrails: [...(plan.guardrails ?? []), hourlyCapCheck(approvals, this.settings.maxActionsPerHour)] };
-      if (approvals !== undefined && approvals >= this.settings.maxActionsPerHour) {
+      if (status === PlanStatus.approved && plan.steps[0]?.action !== 'escalate') plan = { ...plan, guardrails: [...(plan.guardrails ?? []), hourlyCapCheck(approvals, this.settings.maxActionsPerHour)] };
+      if (status === PlanStatus.approved && plan.steps[0]?.action !== 'escalate' && approvals >= this.settings.maxActionsPerHour) {
         status = PlanStatus.pending;
         plan = { ...plan, approval: 'manual', requiredApprovals: 1, approvedBy: [], reason: `${plan.reason ?? ''}; held: more than ${this.settings.maxActionsPerHour} automatic actions this hour` };
       }
@@ -156,16 +166,26 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     await this.publishState(next, event.id);
   }
 
-  /** Publishes the events a record implies; ids are derived so repeats are stored once. */
+  /**
+   * Publishes the events a record implies; ids are derived so repeats are stored once. They are
+   * pipelined: `plan.approved` (or `plan.rejected`) goes on the connection right behind
+   * `plan.proposed`, so the stream stores them in that order without the second waiting for the
+   * first's acknowledgement, and the cooldowns are written meanwhile. The handler (and so the
+   * analysis' ack) waits for all of them; a failure redelivers the analysis, which publishes the
+   * same ids again.
+   */
   private async publishState(record: PlanRecord, causationId: string): Promise<void> {
     const base = { target: record.target, ...(record.incidentId ? { incidentId: record.incidentId } : {}) };
-    await this.publisher.publish('plan.proposed', { ...base, id: deriveEventId(record.plan.planId, 'proposed'), causationId: record.analysisEventId, data: { ...record.plan, approvedBy: record.plan.approval === 'automatic' ? record.plan.approvedBy : [] } });
+    const sent: Promise<unknown>[] = [
+      this.publisher.publish('plan.proposed', { ...base, id: deriveEventId(record.plan.planId, 'proposed'), causationId: record.analysisEventId, data: { ...record.plan, approvedBy: record.plan.approval === 'automatic' ? record.plan.approvedBy : [] } }),
+    ];
     if (record.status === PlanStatus.approved) {
-      await this.startCooldowns(record.plan);
-      await this.publisher.publish('plan.approved', { ...base, id: deriveEventId(record.plan.planId, 'approved'), causationId, data: record.plan });
+      sent.push(this.publisher.publish('plan.approved', { ...base, id: deriveEventId(record.plan.planId, 'approved'), causationId, data: record.plan }));
+      sent.push(this.startCooldowns(record.plan));
     } else if (record.status === PlanStatus.rejected || record.status === PlanStatus.expired) {
-      await this.publisher.publish('plan.rejected', { ...base, id: deriveEventId(record.plan.planId, 'rejected'), causationId, data: record.plan });
+      sent.push(this.publisher.publish('plan.rejected', { ...base, id: deriveEventId(record.plan.planId, 'rejected'), causationId, data: record.plan }));
     }
+    await Promise.all(sent);
   }
 
   private async startCooldowns(plan: PlanV1): Promise<void> {
