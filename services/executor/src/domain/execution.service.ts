@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { causeKindForMetric } from '@mapek/anomaly';
@@ -43,12 +44,40 @@ export interface ExecutionRequest {
 }
 
 const execKey = (executionId: string) => `exec.${executionId}`;
+
 /**
  * An execution record (every checkpoint rewrites it with this TTL) outlives every copy of the
  * plan.approved or command that caused it, so a redelivery never runs a plan twice; then the
  * server removes it. Circuit breakers carry no TTL: there is one per effector and target.
  */
 const recordTtl = { ttlMs: recordRetentionMs };
+
+/**
+ * Checkpoints of one execution record, written without waiting for each acknowledgement: every
+ * write is on the connection before whatever the run sends next (the step's actuation request),
+ * and KV keeps them in order, so the stored record is never behind what was actuated by more than
+ * the writes in flight. `settled` confirms them all (a failure fails the run, which the consumer
+ * retries: it resumes from the last stored record, and the agent runs a repeated step once).
+ */
+class KvCheckpoints {
+  private readonly writes: Promise<number>[] = [];
+
+  constructor(
+    private readonly kv: KvBucket,
+    private readonly key: string,
+  ) {}
+
+  write(record: ExecutionRecord): Promise<void> {
+    const write = this.kv.put(this.key, JSON.stringify(record), recordTtl);
+    write.catch(() => undefined);
+    this.writes.push(write);
+    return Promise.resolve();
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all(this.writes);
+  }
+}
 
 /**
  * Exactly one execution per request: the record is created atomically in KV under the execution
@@ -85,36 +114,58 @@ export class ExecutionService {
 
   async run(request: ExecutionRequest, context: HandlerContext): Promise<ExecutionRecord> {
     const { executionId } = request;
-    let record = (await getJson<ExecutionRecord>(this.kv, execKey(executionId)))?.value;
-    if (!record) {
-      const fresh: ExecutionRecord = {
-        executionId,
-        plan: request.plan,
-        target: request.target,
-        ...(request.incidentId ? { incidentId: request.incidentId } : {}),
-        approvedEventId: request.causeEventId,
-        ...(request.command ? { command: request.command } : {}),
-        status: ExecutionStatus.pending,
-        steps: initialSteps(request.plan.steps),
-        startedAt: new Date().toISOString(),
-      };
-      try {
-        await this.kv.create(execKey(executionId), JSON.stringify(fresh), recordTtl);
-        record = fresh;
-      } catch {
-        record = (await getJson<ExecutionRecord>(this.kv, execKey(executionId)))?.value ?? fresh;
-      }
+    const fresh: ExecutionRecord = {
+      executionId,
+      plan: request.plan,
+      target: request.target,
+      ...(request.incidentId ? { incidentId: request.incidentId } : {}),
+      approvedEventId: request.causeEventId,
+      ...(request.command ? { command: request.command } : {}),
+      status: ExecutionStatus.pending,
+      steps: initialSteps(request.plan.steps),
+      startedAt: new Date().toISOString(),
+    };
+    // The first step's circuit breaker is read while the record is created: the step need not
+    // wait for a KV round trip of its own before it starts.
+    const firstStep = request.plan.steps[0];
+    const breakers = new Map<string, Promise<BreakerState>>();
+    if (firstStep && !request.plan.dryRun) {
+      const key = this.breakerKey(firstStep);
+      const read = this.readBreaker(key);
+      read.catch(() => undefined);
+      breakers.set(key, read);
+    }
+    // Create first: a new plan (the usual case) costs one round trip. A redelivered one finds
+    // its record taken and resumes or re-announces it.
+    let record: ExecutionRecord;
+    try {
+      await this.kv.create(execKey(executionId), JSON.stringify(fresh), recordTtl);
+      record = fresh;
+    } catch {
+      record = (await getJson<ExecutionRecord>(this.kv, execKey(executionId)))?.value ?? fresh;
     }
     const base = { target: record.target, ...(record.incidentId ? { incidentId: record.incidentId } : {}) };
     if (record.status === ExecutionStatus.pending || record.status === ExecutionStatus.inProgress) {
-      await this.publishExecution(record, ExecutionStatus.inProgress, request.causeEventId);
+      // `in_progress` is announced once the first actuation request is on its way (the event loop
+      // wrote it), so its signature does not hold the remedy back; it is acknowledged before the
+      // final status goes out, so the stream keeps the two in order.
+      const starting = record;
+      let announced: Promise<void> | undefined;
+      const announce = (): void => {
+        announced ??= setImmediate().then(() => this.publishExecution(starting, ExecutionStatus.inProgress, request.causeEventId));
+        announced.catch(() => undefined);
+      };
       if (record.incidentId) this.remedyLatency.observe((Date.now() - eventIdTime(record.incidentId)) / 1000);
       const planId = record.plan.planId;
+      const checkpoints = new KvCheckpoints(this.kv, execKey(executionId));
       record = await runPlan(record, {
-        runStep: (step, index, requestId, rollback) => this.runStep(step, index, requestId, rollback, planId, context),
-        checkpoint: (next) => this.kv.put(execKey(executionId), JSON.stringify(next), recordTtl).then(() => undefined),
+        runStep: (step, index, requestId, rollback) => this.runStep(step, index, requestId, rollback, planId, context, { breakers, dispatched: announce }),
+        checkpoint: (next) => checkpoints.write(next),
         now: () => new Date(),
       });
+      announce();
+      await checkpoints.settled();
+      await announced;
     }
     await this.publishExecution(record, record.status, request.causeEventId);
     if (!record.outcome) {
@@ -147,20 +198,48 @@ export class ExecutionService {
     });
   }
 
-  /** One step through its effector, behind a per effector+target circuit breaker, retried with backoff and jitter. */
-  private async runStep(step: PlanStep, index: number, requestId: string, rollback: boolean, planId: string, context: HandlerContext): Promise<StepOutcome> {
-    const effector = step.action === ActionType.escalate ? this.effectors.escalation : this.effectors.agent;
-    const breakerKey = `breaker.${effector.name}.${kvKey(step.target)}`;
+  private effectorOf(step: PlanStep): Effector {
+    return step.action === ActionType.escalate ? this.effectors.escalation : this.effectors.agent;
+  }
+
+  private breakerKey(step: PlanStep): string {
+    return `breaker.${this.effectorOf(step).name}.${kvKey(step.target)}`;
+  }
+
+  private async readBreaker(key: string): Promise<BreakerState> {
+    return (await getJson<BreakerState>(this.kv, key))?.value ?? closedBreaker;
+  }
+
+  /**
+   * One step through its effector, behind a per effector+target circuit breaker, retried with
+   * backoff and jitter. A breaker state read ahead (`breakers`) serves the first attempt;
+   * `dispatched` is told once the effector has sent its request.
+   */
+  private async runStep(
+    step: PlanStep,
+    index: number,
+    requestId: string,
+    rollback: boolean,
+    planId: string,
+    context: HandlerContext,
+    run: { readonly breakers: Map<string, Promise<BreakerState>>; readonly dispatched: () => void },
+  ): Promise<StepOutcome> {
+    const effector = this.effectorOf(step);
+    const breakerKey = this.breakerKey(step);
     for (let attempt = 0; ; attempt++) {
       context.working();
-      const stored = (await getJson<BreakerState>(this.kv, breakerKey))?.value ?? closedBreaker;
+      const ahead = run.breakers.get(breakerKey);
+      run.breakers.delete(breakerKey);
+      const stored = await (ahead ?? this.readBreaker(breakerKey));
       const gate = admits(stored, Date.now(), this.settings.breakerResetMs);
       if (!gate.allowed) {
         this.steps.inc({ action: step.action, result: 'breaker_open' });
         return { ok: false, detail: `circuit breaker for ${effector.name} on ${step.target} is open`, errorCode: 'breaker_open' };
       }
       try {
-        const result = await effector.run({ requestId, planId, index, step, rollback });
+        const running = effector.run({ requestId, planId, index, step, rollback });
+        run.dispatched();
+        const result = await running;
         await this.kv.put(breakerKey, JSON.stringify(recordResult(gate.next, true, Date.now(), this.settings.breakerFailures)));
         this.steps.inc({ action: step.action, result: result.ok ? 'ok' : 'failed' });
         return result;
