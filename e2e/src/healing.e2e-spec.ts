@@ -95,6 +95,11 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     expect(completed?.steps.find((step) => step.action === 'clear_cache')?.detail).toMatch(/dropped 5/);
     expect(detail.events.outcomes[0]?.data).toMatchObject({ outcome: 'success', violationsAfter: 0 });
     expect((await loop.demoStatus()).memory.rssBytes).toBeLessThan(MEMORY_THRESHOLD);
+    // The demo app's agent pushed the crossing itself, signed as the agent identity: NATS let it
+    // publish the symptom, and the analyzer accepted it into this one incident beside the monitor's.
+    expect(detail.events.symptoms.filter((event) => event.source === 'agent').map((event) => event.data['rule'])).toContain('memory');
+    expect(await loop.metric(stack.demoUrl, /^mapek_agent_symptoms_pushed_total\{rule="memory",result="ok"/)).toBeGreaterThan(0);
+    expect(await loop.metric(stack.serviceUrl('analyzer'), /^mapek_events_rejected_total\{reason="(not_authorized|unknown_key)"/)).toBe(0);
 
     // The same events, in the same order, arrived on the WebSocket.
     const stored = [...detail.events.analyses, ...detail.events.plans, ...detail.events.executions, ...detail.events.outcomes]

@@ -25,6 +25,8 @@ export interface IncidentSummary {
 export interface StoredEvent {
   readonly id: string;
   readonly type: string;
+  /** The identity that signed and sent it (`monitor`, `agent`, …). */
+  readonly source?: string;
   readonly time: string;
   readonly data: Record<string, unknown>;
 }
