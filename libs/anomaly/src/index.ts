@@ -2,6 +2,7 @@ export * from './anomaly.errors.js';
 export * from './cause-kind.js';
 export * from './dependency-graph.js';
 export * from './detector.config.js';
+export * from './incident-analysis.js';
 export type { DetectorState } from './detector.state.js';
 export * from './pattern.js';
 export * from './pattern-analyzer.js';
