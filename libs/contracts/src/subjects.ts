@@ -31,4 +31,5 @@ export const subjects = {
   actuate: (target: string, prefix?: string) => subjectFor(SubjectKind.actuate, target, prefix),
   deadLetter: (consumer: string, prefix?: string) => subjectFor(SubjectKind.dlq, consumer, prefix),
   knowledgeService: (prefix: string = DEFAULT_SUBJECT_PREFIX) => `${prefix}.svc.knowledge`,
+  plannerService: (prefix: string = DEFAULT_SUBJECT_PREFIX) => `${prefix}.svc.planner`,
 };

@@ -17,6 +17,7 @@
  * <prefix>.flags.<target|global>            events stream: a runtime flag changed (gateway: an operator; planner: the autonomy ladder)
  * <prefix>.actuate.<target>                 core NATS request-reply to the managed service's agent
  * <prefix>.svc.knowledge.<endpoint>         NATS services framework: knowledge queries
+ * <prefix>.svc.planner.<endpoint>           NATS services framework: the planner's replay of a stored incident
  * <prefix>.dlq.<consumer>                   dead-letter stream: rejected / poison messages
  * ```
  */
@@ -138,3 +139,10 @@ export const KnowledgeEndpoint = {
   auditVerify: 'audit-verify',
 } as const;
 export type KnowledgeEndpoint = (typeof KnowledgeEndpoint)[keyof typeof KnowledgeEndpoint];
+
+/** The endpoints the planner answers on the NATS services framework (read-only; ADR 0010). */
+export const PlannerEndpoint = {
+  /** Re-decide a stored incident with the current rules and flags, beside what was decided then. */
+  replay: 'replay',
+} as const;
+export type PlannerEndpoint = (typeof PlannerEndpoint)[keyof typeof PlannerEndpoint];

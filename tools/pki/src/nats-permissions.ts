@@ -136,7 +136,8 @@ export function eventSubjectsEmittedBy(identity: string, prefix: string): string
  * deliveries arrive on their own inbox (`_INBOX_<identity>.>`), which no one else may read.
  *   monitor   → samples, symptoms            (receives alerts from the gateway)
  *   analyzer  → analyses, symptoms (the registry lets it emit derived symptoms); its KV bucket
- *   planner   → plans.{proposed,approved,rejected}, flags (autonomy ladder); queries knowledge; its KV bucket
+ *   planner   → plans.{proposed,approved,rejected}, flags (autonomy ladder); queries knowledge; its KV bucket;
+ *               answers mapek.svc.planner.> (incident replay)
  *   executor  → executions, outcomes, actuate (core request to the agent); its KV bucket;
  *               ordered reads of the event stream (symptom history)
  *   gateway   → decisions, commands, flag changes, alerts; queries knowledge; ordered reads of the
@@ -163,7 +164,8 @@ export function natsPermissions(prefix: string): Readonly<Record<IdentityName, S
   return {
     [IdentityName.monitor]: service(IdentityName.monitor, { subscribe: [s('alerts')] }),
     [IdentityName.analyzer]: service(IdentityName.analyzer, {}),
-    [IdentityName.planner]: service(IdentityName.planner, { publish: [s('svc')] }),
+    // The planner answers its own read-only endpoints (incident replay) on the services framework.
+    [IdentityName.planner]: service(IdentityName.planner, { publish: [s('svc')], subscribe: [`${prefix}.svc.planner.>`, '$SRV.>'], allowResponses: true }),
     [IdentityName.executor]: service(IdentityName.executor, { publish: [s('actuate')] }, { orderedReads: [StreamName.events] }),
     [IdentityName.knowledge]: service(IdentityName.knowledge, { subscribe: [s('svc'), '$SRV.>'], allowResponses: true }),
     [IdentityName.gateway]: service(
