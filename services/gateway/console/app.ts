@@ -323,7 +323,83 @@ function renderDetail(detail: IncidentDetail): void {
         : h('p', { class: 'empty' }, 'No outcome yet.'),
     ),
     section('Flag changes', table('Runtime flags this incident changed (the autonomy ladder)', ['time', 'by', 'change'], flags.map((event) => [time(event.time), String(event.data['actor']), summary(event)]))),
+    replaySection(detail.id),
   );
+}
+
+// --- replay with the current rules ------------------------------------------------------------
+
+interface ReplayedDecision {
+  readonly rootCauses: ReadonlyArray<{ target: string; cause: string; confidence: number }>;
+  readonly plan: {
+    readonly rule: string;
+    readonly actions: readonly string[];
+    readonly score: number;
+    readonly approval: string;
+    readonly requiredApprovals: number;
+    readonly dryRun: boolean;
+    readonly autonomyLevel: string | null;
+    readonly status: string;
+    readonly candidates: ReadonlyArray<{ name: string; status: string; score: number | null }>;
+  } | null;
+}
+
+interface ReplayReport {
+  readonly incidentId: string;
+  readonly replayedAt: string;
+  readonly then: ReplayedDecision;
+  readonly now: ReplayedDecision;
+  readonly differences: readonly string[];
+  readonly notReplayed: readonly string[];
+}
+
+// The last replay, kept across re-renders of the incident (the live feed redraws it).
+let lastReplay: ReplayReport | undefined;
+
+function replayColumn(decision: ReplayedDecision): Child[] {
+  const plan = decision.plan;
+  return [
+    decision.rootCauses.map((cause) => `${cause.cause}@${cause.target} (${num(cause.confidence)})`).join(' > ') || '—',
+    plan ? `${plan.rule}: ${plan.actions.join(' → ')}` : '—',
+    plan ? num(plan.score, 3) : '—',
+    plan ? `${plan.approval}${plan.requiredApprovals > 0 ? ` (${plan.requiredApprovals} approvers)` : ''}${plan.dryRun ? ', dry run' : ''}` : '—',
+    plan?.autonomyLevel ?? '—',
+    plan ? plan.candidates.map((candidate) => `${candidate.name} ${candidate.status}${candidate.score === null ? '' : ` ${num(candidate.score, 3)}`}`).join('; ') : '—',
+  ];
+}
+
+function renderReplay(report: ReplayReport): HTMLElement {
+  const then = replayColumn(report.then);
+  const now = replayColumn(report.now);
+  const rows = ['root causes', 'chosen plan', 'score', 'approval', 'autonomy', 'candidates'].map((name, index) => [name, then[index], now[index]]);
+  return h(
+    'div',
+    { id: 'replay-result', 'data-differences': String(report.differences.length) },
+    table(`Decided then and now (replayed ${time(report.replayedAt)})`, ['', 'then', 'now'], rows),
+    report.differences.length > 0
+      ? h('ul', { class: 'replay-differences', 'aria-label': 'differences' }, ...report.differences.map((difference) => h('li', {}, difference)))
+      : h('p', { class: 'replay-same' }, 'The current rules and flags decide as then.'),
+    h('p', { class: 'hint' }, `Not replayed: ${report.notReplayed.join('; ')}.`),
+  );
+}
+
+function replaySection(incidentId: string): HTMLElement {
+  const button = h('button', { type: 'button', id: 'replay-button' }, 'Replay with current rules');
+  const result = h('div', {}, lastReplay?.incidentId === incidentId ? renderReplay(lastReplay) : null);
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    void api<ReplayReport>(`/api/v1/incidents/${incidentId}/replay`, { method: 'POST', body: {} })
+      .then((report) => {
+        lastReplay = report;
+        replace(result, renderReplay(report));
+        announce(report.differences.length > 0 ? `Replay: ${report.differences.length} difference${report.differences.length === 1 ? '' : 's'} from what was decided then.` : 'Replay: the current rules decide as then.');
+      })
+      .catch((error: unknown) => announce(`Could not replay the incident: ${failure(error)}`, 'bad'))
+      .finally(() => {
+        button.disabled = false;
+      });
+  });
+  return section('Replay', h('p', { class: 'hint' }, 'What the current rules, runtime flags and learned statistics would decide for this incident; nothing is changed.'), button, result);
 }
 
 // --- plans awaiting approval ----------------------------------------------------------------

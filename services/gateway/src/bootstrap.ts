@@ -9,6 +9,7 @@ import { CommandSealer } from './adapters/command-sealer.js';
 import { EventFeed } from './adapters/event-feed.js';
 import { FlagsFeed } from './adapters/flags.feed.js';
 import { KnowledgeClient } from './adapters/knowledge.client.js';
+import { PlannerClient } from './adapters/planner.client.js';
 import { registerLoopStateMetrics } from './adapters/loop-state.metrics.js';
 import { SharedRateLimiter } from './adapters/shared-rate-limiter.js';
 import { RateLimiter, type RateLimiterPort } from './domain/rate-limiter.js';
@@ -73,7 +74,7 @@ export async function bootstrap(): Promise<void> {
       registerLoopStateMetrics({ registry: metrics.registry, jsm: runtime.jsm, plans, knowledge, logger });
       if (config.MAPEK_GATEWAY_RATE_LIMIT_SHARED) gatewayState = await runtime.openBucket(BucketName.gatewayState);
       flags = new FlagsFeed(plans, logger);
-      return GatewayModule.forRoot(knowledge, plans, feed, commands, keys, flags);
+      return GatewayModule.forRoot(knowledge, plans, feed, commands, keys, flags, new PlannerClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_PLANNER_TIMEOUT_MS));
     },
     configure: async (app, { config, logger, metrics }) => {
       app.enableCors({ origin: config.MAPEK_GATEWAY_ALLOWED_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'] });

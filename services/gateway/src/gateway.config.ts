@@ -10,6 +10,7 @@ export const gatewayConfig = {
     description: 'browser origins allowed for CORS and the WebSocket (comma separated)',
   },
   MAPEK_GATEWAY_KNOWLEDGE_TIMEOUT_MS: { schema: env.integer(2000, 10), description: 'timeout of queries to knowledge' },
+  MAPEK_GATEWAY_PLANNER_TIMEOUT_MS: { schema: env.integer(6000, 10), description: 'timeout of an incident replay by the planner (it reads the incident from knowledge first)' },
   MAPEK_GATEWAY_WS_MAX_FRAME_BYTES: { schema: env.integer(64 * 1024, 128), description: 'largest WebSocket frame accepted from a client' },
   MAPEK_GATEWAY_BODY_LIMIT_BYTES: { schema: env.integer(64 * 1024, 256), description: 'largest request body accepted' },
   MAPEK_GATEWAY_COMMANDS_ENABLED: { schema: env.boolean(true), description: 'accept manual commands on POST /api/v1/commands (callers with the operator or admin role)' },

@@ -5,11 +5,12 @@ import type { CommandSealer } from './adapters/command-sealer.js';
 import type { EventFeed } from './adapters/event-feed.js';
 import type { FlagsFeed } from './adapters/flags.feed.js';
 import type { KnowledgeClient } from './adapters/knowledge.client.js';
+import type { PlannerClient } from './adapters/planner.client.js';
 import { COMMAND_SEALER, COMMANDS_ENABLED, CommandsController } from './handlers/commands.controller.js';
 import { ConsoleController } from './handlers/console.controller.js';
 import { DocsController } from './handlers/docs.controller.js';
 import { FLAGS_FEED, FlagsController } from './handlers/flags.controller.js';
-import { IncidentsController, KNOWLEDGE } from './handlers/incidents.controller.js';
+import { IncidentsController, KNOWLEDGE, PLANNER } from './handlers/incidents.controller.js';
 import { KnowledgeController } from './handlers/knowledge.controller.js';
 import { PLANS_KV, PlansController } from './handlers/plans.controller.js';
 import { SessionController } from './handlers/session.controller.js';
@@ -33,6 +34,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
     commands: { readonly enabled: boolean; readonly sealer: CommandSealer },
     keys: ApiKeysSource | undefined,
     flags: FlagsFeed,
+    planner: PlannerClient,
   ): DynamicModule {
     return {
       module: GatewayModule,
@@ -45,6 +47,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
         { provide: COMMAND_SEALER, useValue: commands.sealer },
         { provide: API_KEYS, useValue: keys ?? null },
         { provide: FLAGS_FEED, useValue: flags },
+        { provide: PLANNER, useValue: planner },
       ],
     };
   }

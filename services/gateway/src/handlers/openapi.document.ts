@@ -48,6 +48,18 @@ export const openApiDocument = {
     '/api/v1/incidents/{id}': {
       get: { summary: 'One incident with its symptoms, analysis, plans, decisions, executions and outcome', parameters: [uuidParam], responses: { '200': { description: 'incident' }, ...errors } },
     },
+    '/api/v1/incidents/{id}/replay': {
+      post: {
+        summary: 'Replay a stored incident with the current rules, runtime flags and learned statistics (read-only; viewer or above): root-cause ranking, chosen plan, candidates and approval mode now beside then, with the differences',
+        parameters: [uuidParam],
+        responses: {
+          '200': { description: 'then, now and the differences' },
+          ...errors,
+          '422': { description: 'the incident has no stored symptoms to replay', content: { 'application/json': { schema: error } } },
+          '503': { description: 'planner or knowledge unavailable', content: { 'application/json': { schema: error } } },
+        },
+      },
+    },
     '/api/v1/plans': {
       get: {
         summary: 'Plans, optionally by status',
