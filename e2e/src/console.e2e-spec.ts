@@ -74,6 +74,7 @@ describe('the web console in headless Chromium', () => {
   let viewerToken: string;
   let operatorToken: string;
   const memoryRemedy = ['clear_cache', 'collect_garbage'];
+  let healedId: string | undefined;
 
   const post = (path: string, body: unknown, token?: string) =>
     loop.json<{ error?: string; reason?: string; eventId?: string }>(`${stack.gatewayUrl}${path}`, {
@@ -169,6 +170,7 @@ describe('the web console in headless Chromium', () => {
     await page.locator('#announcer', { hasText: 'Approval of' }).waitFor({ timeout: 10_000 });
     const healed = await loop.waitForIncident(0, (found) => found.cause === 'memory_leak' && found.outcome !== null, 60_000, 'the approved plan to reach an outcome');
     expect(healed).toMatchObject({ outcome: 'success', planStatus: 'approved' });
+    healedId = healed.id;
 
     await page.locator(`#incident-list [data-incident-id="${healed.id}"]`).click();
     const detail = page.locator('#detail');
@@ -191,6 +193,44 @@ describe('the web console in headless Chromium', () => {
     expect(admin.foreign).toEqual([]);
     expect(admin.violations).toEqual([]);
     expect(viewer.violations).toEqual([]);
+  });
+
+  it('replays the healed incident with the current rules: after the promotion and shadow mode for the target, the same remedy would be decided differently', async () => {
+    const id = healedId;
+    if (id === undefined) throw new Error('the healing test did not run');
+    type Report = { then: { plan: { actions: string[]; dryRun: boolean; autonomyLevel: string | null } }; now: { rootCauses: Array<{ cause: string }>; plan: { actions: string[]; dryRun: boolean; autonomyLevel: string | null } }; differences: string[] };
+    // Read-only, so a viewer may replay; an unknown incident is a 404.
+    const same = await post(`/api/v1/incidents/${id}/replay`, {}, viewerToken);
+    expect(same.status).toBe(200);
+    expect((await post('/api/v1/incidents/01890000-0000-7000-8000-000000000000/replay', {}, viewerToken)).status).toBe(404);
+    // Then the remedy was at `approve`; the approved success promoted it to `auto` since.
+    const promoted = same.body as unknown as Report;
+    expect(promoted.then.plan).toMatchObject({ actions: memoryRemedy, autonomyLevel: 'approve', dryRun: false });
+    expect(promoted.now.rootCauses[0]?.cause).toBe('memory_leak');
+    expect(promoted.now.plan).toMatchObject({ actions: memoryRemedy, autonomyLevel: 'auto' });
+    expect(promoted.differences).toContain('autonomy: approve then, auto now');
+
+    // An operator puts the target in shadow mode: the replay now shows a dry run.
+    expect((await post('/api/v1/flags', { change: { flag: 'shadow_mode', target: 'demo-app', enabled: true }, reason: 'test a rule change' }, operatorToken)).status).toBe(202);
+    const shadowed = await waitFor(
+      async () => {
+        const { body } = await post(`/api/v1/incidents/${id}/replay`, {}, viewerToken);
+        const report = body as unknown as Report;
+        return report.now.plan.dryRun ? report : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 250, what: 'the planner seeing shadow mode for demo-app' },
+    );
+    expect(shadowed.differences).toContain('dry run (shadow mode): off then, on now');
+
+    // The console shows both side by side, for a viewer too.
+    const page = viewer?.page ?? admin.page;
+    await page.locator(`#incident-list [data-incident-id="${id}"]`).click();
+    await page.getByRole('button', { name: 'Replay with current rules' }).click();
+    const result = page.locator('#replay-result');
+    await result.waitFor({ timeout: 15_000 });
+    await result.getByText('dry run (shadow mode): off then, on now').waitFor();
+    await expect(result.getByText('autonomy: approve then, auto now').isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'console-replay.png'), fullPage: true });
   });
 
   it('serves the console with a policy that allows only the gateway\'s own assets', async () => {
