@@ -69,11 +69,21 @@ describe('NATS permissions per identity', () => {
     expect(permissions.agent.publish.allow.some((subject) => subject.startsWith('$JS'))).toBe(false);
   });
 
+  it('lets the subscriber identity read every event subject and its own inbox, and publish nothing', () => {
+    const kinds = new Set(Object.values(eventRegistry).map((entry) => entry.subjectKind));
+    expect(permissions.subscriber).toEqual({
+      publish: { allow: [], deny: ['>'] },
+      subscribe: { allow: [...[...kinds].map((kind) => `mapek.${kind}.>`), '_INBOX_subscriber.>'] },
+      allowResponses: false,
+    });
+    for (const kind of ['actuate', 'svc', 'dlq', 'alerts']) expect(permissions.subscriber.subscribe.allow).not.toContain(`mapek.${kind}.>`);
+  });
+
   it('renders one verify_and_map user per SPIFFE id', () => {
     const config = renderNatsConfig({ listen: '127.0.0.1:4333', trustDomain: 'td', prefix: 'mapek', serverCert: '/s.crt', serverKey: '/s.key', caCert: '/ca.crt' });
     expect(config).toContain('verify_and_map: true');
     expect(config).toContain('curve_preferences: ["X25519MLKEM768", "X25519", "CurveP256"]');
-    expect(config.match(/user: "spiffe:\/\/td\/[a-z]+"/g)).toHaveLength(8);
+    expect(config.match(/user: "spiffe:\/\/td\/[a-z]+"/g)).toHaveLength(9);
     expect(config).not.toContain('jetstream');
   });
 });

@@ -129,6 +129,12 @@ export function eventSubjectsEmittedBy(identity: string, prefix: string): string
   return [...new Set(kinds)].map((kind) => `${prefix}.${kind}.>`);
 }
 
+/** Every event subject of the registry, whoever emits it: what a read-only subscriber may read. */
+export function eventSubjects(prefix: string): string[] {
+  const kinds = (Object.keys(eventRegistry) as EventType[]).map((type) => eventRegistry[type].subjectKind);
+  return [...new Set(kinds)].map((kind) => `${prefix}.${kind}.>`);
+}
+
 /**
  * Who may publish and subscribe where, following the subject hierarchy of DESIGN.md §2
  * (prefix default `mapek`). Event subjects come from the registry's emitters. Services read their
@@ -148,6 +154,8 @@ export function eventSubjectsEmittedBy(identity: string, prefix: string): string
  *               reads the stream's acknowledgements on its own inbox; no JetStream API
  *   cli       → administrator: JetStream management (provisioning), knowledge queries, reads
  *               everything but actuate, may re-file dead letters; sends no loop events
+ *   subscriber → reads every event subject with core subscriptions (examples/subscribers); publishes
+ *               nothing, no JetStream API, no actuate, svc or dead-letter subjects
  * No service may create, update or delete a stream or bucket, or touch another service's durable.
  */
 export function natsPermissions(prefix: string): Readonly<Record<IdentityName, SubjectPermissions>> {
@@ -186,6 +194,14 @@ export function natsPermissions(prefix: string): Readonly<Record<IdentityName, S
     [IdentityName.cli]: {
       publish: { allow: [s('svc'), s('dlq'), '$JS.API.>', '$JS.ACK.>', '$JS.FC.>'] },
       subscribe: { allow: [`${prefix}.>`, '_INBOX.>', `${inboxPrefixOf(IdentityName.cli)}.>`, '$JS.EVENT.>'], deny: [s('actuate')] },
+      allowResponses: false,
+    },
+    // A read-only observer (examples/subscribers): core subscriptions on the event subjects and its
+    // own inbox. It may publish nothing at all, so it can neither send an event nor call the
+    // JetStream API; it sees events as they are published, not the stream's history.
+    [IdentityName.subscriber]: {
+      publish: { allow: [], deny: ['>'] },
+      subscribe: { allow: [...eventSubjects(prefix), `${inboxPrefixOf(IdentityName.subscriber)}.>`] },
       allowResponses: false,
     },
   };
