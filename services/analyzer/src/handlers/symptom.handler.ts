@@ -223,8 +223,10 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
   @OnEvent('outcome')
   async onOutcome(event: Envelope<'outcome'>): Promise<void> {
     if (!event.incidentId) return;
-    const key = (await getJson<string>(this.kv, `index.${event.incidentId}`))?.value;
-    if (!key) return;
+    // The index is written after the incident, so a crash or a failed write in between leaves an
+    // incident without one, which would then never close: fall back to the target's key (one
+    // incident per target); `onOutcome` checks that the incident there is this one.
+    const key = (await getJson<string>(this.kv, `index.${event.incidentId}`))?.value ?? incidentKey(event.target);
     const stored = await getJson<IncidentState>(this.kv, key);
     const closed = onOutcome(stored?.value, event.incidentId, Date.parse(event.time));
     if (!closed) return;
