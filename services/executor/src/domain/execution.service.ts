@@ -11,6 +11,7 @@ import { admits, closedBreaker, recordResult, type BreakerState } from './circui
 import type { CommandOrigin, ExecutablePlan, ExecutionRecord } from './execution-record.js';
 import { classifyOutcome } from './outcome-classifier.js';
 import { initialSteps, runPlan, type StepOutcome } from './plan-runner.js';
+import { violationsBeforeSpan } from './verification-window.js';
 
 export const EXECUTOR_SETTINGS = Symbol.for('mapek.executor.settings');
 export const EXECUTOR_KV = Symbol.for('mapek.executor.kv');
@@ -236,13 +237,11 @@ export class ExecutionService {
         this.steps.inc({ action: step.action, result: 'breaker_open' });
         return { ok: false, detail: `circuit breaker for ${effector.name} on ${step.target} is open`, errorCode: 'breaker_open' };
       }
+      let result: StepOutcome;
       try {
         const running = effector.run({ requestId, planId, index, step, rollback });
         run.dispatched();
-        const result = await running;
-        await this.kv.put(breakerKey, JSON.stringify(recordResult(gate.next, true, Date.now(), this.settings.breakerFailures)));
-        this.steps.inc({ action: step.action, result: result.ok ? 'ok' : 'failed' });
-        return result;
+        result = await running;
       } catch (error) {
         const unavailable = error instanceof EffectorUnavailableError;
         await this.kv.put(breakerKey, JSON.stringify(recordResult(gate.next, false, Date.now(), this.settings.breakerFailures)));
@@ -253,7 +252,14 @@ export class ExecutionService {
         const delay = Math.min(5000, 250 * 2 ** attempt) * (0.5 + Math.random());
         this.logger.warn({ err: error, attempt, retryInMs: Math.round(delay) }, `step ${index} (${step.action}) effector unavailable; retrying`);
         await new Promise((resolve) => setTimeout(resolve, delay));
+        continue;
       }
+      // Outside the try: the step ran, so failing to record it on the breaker (NATS failing over)
+      // fails the handler, which the consumer retries (the agent answers the repeated request from
+      // its cache), not the step, which would roll back a remedy that worked.
+      await this.kv.put(breakerKey, JSON.stringify(recordResult(gate.next, true, Date.now(), this.settings.breakerFailures)));
+      this.steps.inc({ action: step.action, result: result.ok ? 'ok' : 'failed' });
+      return result;
     }
   }
 
@@ -275,9 +281,10 @@ export class ExecutionService {
     const cause = record.plan.cause;
     const metricKinds = new Set(['memory_leak', 'cpu_overload', 'connection_exhaustion', 'error_rate', 'latency']);
     const relevant = metricKinds.has(cause) ? (metric: string) => causeKindForMetric(metric) === cause : () => true;
+    const beforeSpan = violationsBeforeSpan(started, window, record.incidentId ? eventIdTime(record.incidentId) : undefined);
     // One read of the stream covers all three windows: before the start, since the start, and after.
-    const seen = await this.history.between(record.target, started - window, afterTo, relevant);
-    const before = seen.filter((at) => at < started);
+    const seen = await this.history.between(record.target, Math.min(beforeSpan.fromMs, started - window), afterTo, relevant);
+    const before = seen.filter((at) => at >= beforeSpan.fromMs && at < beforeSpan.toMs);
     const after = seen.filter((at) => at >= afterFrom);
     const sinceStart = seen.filter((at) => at >= started);
     const outcome = record.plan.dryRun || record.plan.steps.every((step) => step.action === ActionType.escalate) ? 'unknown' : classifyOutcome(before.length, after.length);

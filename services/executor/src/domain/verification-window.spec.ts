@@ -1,0 +1,16 @@
+import { describe, expect, it } from '@jest/globals';
+import { violationsBeforeSpan } from './verification-window.js';
+
+describe('the span of violations before a remedy', () => {
+  it('is the window right before the start when the execution started soon after its incident opened', () => {
+    expect(violationsBeforeSpan(10_500, 3000, 10_000)).toEqual({ fromMs: 7500, toMs: 10_500 });
+  });
+
+  it('is the incident’s first window when the execution started later than one window after the incident opened', () => {
+    expect(violationsBeforeSpan(25_000, 3000, 10_000)).toEqual({ fromMs: 10_000, toMs: 13_000 });
+  });
+
+  it('is the window right before the start for a manual command, which has no incident', () => {
+    expect(violationsBeforeSpan(25_000, 3000)).toEqual({ fromMs: 22_000, toMs: 25_000 });
+  });
+});
