@@ -4,7 +4,8 @@
 #
 #   ensure_test_packages   Debian packages: chromium (headless console tests), the PostgreSQL
 #                          $POSTGRESQL_MAJOR server binaries, and prometheus with promtool
-#                          (dashboard queries, rule tests). Installed with apt-get when running
+#                          (dashboard queries, rule tests), python3-venv when Python lacks it
+#                          (the Python subscriber). Installed with apt-get when running
 #                          as root on Debian; otherwise it stops and prints the command to run.
 #   start_test_postgres    a throw-away PostgreSQL server: its own data directory under
 #                          .tmp/ in the clone, a free loopback port, trust auth for the `postgres`
@@ -23,6 +24,8 @@ test_env_missing_packages() {
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x "$(postgres_bin_dir)/postgres" ] || missing+=("postgresql-$POSTGRESQL_MAJOR")
   { [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ]; } || missing+=(prometheus)
+  # The Python subscriber's virtualenv (examples/subscribers/python/venv.sh).
+  python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
   echo "${missing[@]}"
 }
 
