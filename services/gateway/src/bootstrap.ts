@@ -10,6 +10,7 @@ import { EventFeed } from './adapters/event-feed.js';
 import { FlagsFeed } from './adapters/flags.feed.js';
 import { KnowledgeClient } from './adapters/knowledge.client.js';
 import { PlannerClient } from './adapters/planner.client.js';
+import { OidcVerifier, discoverOidc } from './adapters/oidc.verifier.js';
 import { registerLoopStateMetrics } from './adapters/loop-state.metrics.js';
 import { SharedRateLimiter } from './adapters/shared-rate-limiter.js';
 import { RateLimiter, type RateLimiterPort } from './domain/rate-limiter.js';
@@ -35,6 +36,7 @@ export async function bootstrap(): Promise<void> {
   let feed: EventFeed | undefined;
   let flags: FlagsFeed | undefined;
   let keys: ApiKeysSource | undefined;
+  let oidc: OidcVerifier | undefined;
   let gatewayState: KvBucket | undefined;
   await startService({
     service: ServiceName.gateway,
@@ -65,6 +67,21 @@ export async function bootstrap(): Promise<void> {
       } else {
         logger.warn('no MAPEK_GATEWAY_API_KEYS_FILE: the API is open to anyone who can reach it (development only)');
       }
+      if (config.MAPEK_GATEWAY_OIDC_ISSUER !== undefined) {
+        // Discovery at start: a provider that cannot be reached is a startup failure, not a silent API-keys-only gateway.
+        const metadata = await discoverOidc(config.MAPEK_GATEWAY_OIDC_ISSUER);
+        oidc = new OidcVerifier(metadata, {
+          issuer: metadata.issuer,
+          audience: config.MAPEK_GATEWAY_OIDC_AUDIENCE,
+          rolesClaim: config.MAPEK_GATEWAY_OIDC_ROLES_CLAIM,
+          roleMap: config.MAPEK_GATEWAY_OIDC_ROLE_MAP,
+          nameClaim: config.MAPEK_GATEWAY_OIDC_NAME_CLAIM,
+          algorithms: config.MAPEK_GATEWAY_OIDC_ALGORITHMS,
+          clockSkewSeconds: config.MAPEK_GATEWAY_OIDC_CLOCK_SKEW_S,
+          jwksCooldownMs: config.MAPEK_GATEWAY_OIDC_JWKS_COOLDOWN_MS,
+        });
+        logger.info({ issuer: metadata.issuer, audience: config.MAPEK_GATEWAY_OIDC_AUDIENCE }, 'OIDC bearer tokens accepted beside API keys');
+      }
       const knowledge = new KnowledgeClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_KNOWLEDGE_TIMEOUT_MS);
       health.register('knowledge', () => knowledge.query(KnowledgeEndpoint.insights).then(() => undefined), { critical: false });
       feed = new EventFeed(runtime.js, logger, runtime.verifier);
@@ -88,7 +105,7 @@ export async function bootstrap(): Promise<void> {
         const fallbacks = new Counter({ name: 'mapek_gateway_rate_limit_fallbacks_total', help: 'Rate-limit takes counted on this replica alone because the shared count in KV could not be reached', registers: [metrics.registry] });
         limiter = new SharedRateLimiter(gatewayState, limit, local, logger, () => fallbacks.inc());
       }
-      registerAccessControl(fastify, { keys, limiter, metrics, logger });
+      registerAccessControl(fastify, { keys, oidc, limiter, metrics, logger });
       fastify.addHook('onSend', async (_request, reply, payload) => {
         for (const [name, value] of Object.entries(securityHeaders)) if (!reply.hasHeader(name)) reply.header(name, value);
         return payload;

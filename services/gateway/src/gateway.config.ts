@@ -19,6 +19,35 @@ export const gatewayConfig = {
     description:
       'API keys file written by `mapek pki api-key create` (SHA-256 digests only); every route but /health*, /metrics and /docs then needs `Authorization: Bearer <key>`. Required in production; unset in development: no authentication',
   },
+  MAPEK_GATEWAY_OIDC_ISSUER: {
+    schema: env.optionalString(),
+    description: 'OpenID provider whose bearer tokens (JWTs) are accepted beside API keys; discovered at <issuer>/.well-known/openid-configuration at start. Unset: API keys only',
+  },
+  MAPEK_GATEWAY_OIDC_AUDIENCE: { schema: z.string().default('mapek'), description: 'the aud a token must carry' },
+  MAPEK_GATEWAY_OIDC_CLIENT_ID: { schema: env.optionalString(), description: 'public client id of the console for the authorization code flow with PKCE (default: the audience)' },
+  MAPEK_GATEWAY_OIDC_ROLES_CLAIM: { schema: z.string().default('roles'), description: 'claim holding the caller\'s roles, a string or a list; dotted for nested claims (realm_access.roles)' },
+  MAPEK_GATEWAY_OIDC_ROLE_MAP: {
+    schema: z
+      .string()
+      .default('{}')
+      .transform((raw, context) => {
+        try {
+          return JSON.parse(raw) as unknown;
+        } catch {
+          context.addIssue({ code: 'custom', message: 'not JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.record(z.string(), z.enum(['viewer', 'operator', 'approver', 'admin']))),
+    description: 'JSON map of roles-claim values to viewer|operator|approver|admin, e.g. {"sre":"operator"}; a value that is a role name maps to itself',
+  },
+  MAPEK_GATEWAY_OIDC_NAME_CLAIM: { schema: z.string().default('preferred_username'), description: 'claim whose value is the actor of the caller\'s decisions and commands (else sub)' },
+  MAPEK_GATEWAY_OIDC_ALGORITHMS: {
+    schema: z.string().default('RS256,PS256,ES256,EdDSA').transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean)),
+    description: 'signature algorithms accepted (comma separated); never none or HS*',
+  },
+  MAPEK_GATEWAY_OIDC_CLOCK_SKEW_S: { schema: env.integer(30, 0, 300), description: 'seconds of clock skew allowed on exp and nbf' },
+  MAPEK_GATEWAY_OIDC_JWKS_COOLDOWN_MS: { schema: env.integer(30_000, 0), description: 'a token with an unknown kid refetches the JWKS at most once per this (key rotation)' },
   MAPEK_GATEWAY_API_KEYS_RELOAD_MS: { schema: env.integer(5000, 200), description: 'how often the API keys file is checked; created and revoked keys take effect without a restart' },
   MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE: { schema: env.integer(600, 1), description: 'sustained requests per minute per API key (per address for unauthenticated requests)' },
   MAPEK_GATEWAY_RATE_LIMIT_BURST: { schema: env.integer(120, 1), description: 'requests a client may make at once before the per-minute rate applies' },
@@ -32,8 +61,8 @@ export const gatewayConfig = {
  * Production refuses to start without API keys: the gateway is the only way into the loop from
  * outside, and without keys anyone who reaches it could approve plans and actuate.
  */
-export function authenticationProblem(config: { readonly ENVIRONMENT: 'development' | 'production'; readonly PQC_REQUIRED: boolean; readonly MAPEK_GATEWAY_API_KEYS_FILE: string | undefined }): string | undefined {
-  if (config.MAPEK_GATEWAY_API_KEYS_FILE !== undefined) return undefined;
+export function authenticationProblem(config: { readonly ENVIRONMENT: 'development' | 'production'; readonly PQC_REQUIRED: boolean; readonly MAPEK_GATEWAY_API_KEYS_FILE: string | undefined; readonly MAPEK_GATEWAY_OIDC_ISSUER?: string | undefined }): string | undefined {
+  if (config.MAPEK_GATEWAY_API_KEYS_FILE !== undefined || config.MAPEK_GATEWAY_OIDC_ISSUER !== undefined) return undefined;
   if (config.ENVIRONMENT === 'production' || config.PQC_REQUIRED) {
     return 'MAPEK_GATEWAY_API_KEYS_FILE is required in production: create keys with `./mapek pki api-key create --name <who> --role viewer|operator|approver|admin` and point the gateway at the file';
   }

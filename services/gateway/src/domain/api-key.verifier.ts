@@ -16,6 +16,12 @@ export const AuthFailure = {
   badSecret: 'bad_secret',
   expired: 'expired_key',
   revoked: 'revoked_key',
+  /** An OIDC bearer token past its expiry (beyond the allowed clock skew). */
+  expiredToken: 'expired_token',
+  /** An OIDC bearer token with a bad signature, issuer, audience, algorithm or unknown key. */
+  invalidToken: 'invalid_token',
+  /** A valid OIDC token whose roles claim maps to no role. */
+  noRole: 'no_role',
 } as const;
 export type AuthFailure = (typeof AuthFailure)[keyof typeof AuthFailure];
 

@@ -3,13 +3,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import type { Logger, ServiceMetrics } from '@mapek/observability';
 import type { ApiKeysSource } from '../adapters/api-keys.file.js';
+import { looksLikeJwt, type OidcVerifier } from '../adapters/oidc.verifier.js';
 import { mayAccess, requiredAccess } from '../domain/access-policy.js';
-import { bearerTokenOf, type Principal } from '../domain/api-key.verifier.js';
+import { AuthFailure, bearerTokenOf, type Authentication, type Principal } from '../domain/api-key.verifier.js';
 import type { RateLimiterPort } from '../domain/rate-limiter.js';
 
 export interface AccessControlOptions {
   /** Unset: no authentication (development only; production refuses to start without keys). */
   readonly keys: ApiKeysSource | undefined;
+  /** Set: OIDC bearer tokens (JWTs) from this provider are accepted beside API keys. */
+  readonly oidc?: OidcVerifier | undefined;
   /** The shared limit (KV) or this replica's own. */
   readonly limiter: RateLimiterPort;
   readonly metrics: ServiceMetrics;
@@ -52,7 +55,12 @@ export function registerAccessControl(fastify: FastifyInstance, options: AccessC
     const access = requiredAccess(request.method, request.url);
     if (access.public) return;
     const keys = options.keys;
-    const authentication = keys?.verifier.verify(bearerTokenOf(request.headers));
+    const token = bearerTokenOf(request.headers);
+    // A JWT goes to the OpenID provider's keys, anything else to the API keys file.
+    let authentication: Authentication | undefined;
+    if (options.oidc && looksLikeJwt(token)) authentication = await options.oidc.verify(token);
+    else if (keys) authentication = keys.verifier.verify(token);
+    else if (options.oidc) authentication = { ok: false, failure: token ? AuthFailure.malformed : AuthFailure.missing };
     const client = authentication?.ok ? `key:${authentication.principal.keyId}` : `ip:${request.ip}`;
     const rate = await options.limiter.take(client);
     if (!rate.allowed) {
@@ -64,7 +72,7 @@ export function registerAccessControl(fastify: FastifyInstance, options: AccessC
     if (!authentication.ok) {
       denied.inc({ reason: authentication.failure });
       options.logger.warn({ reason: authentication.failure, keyId: authentication.keyId, ip: request.ip, method: request.method, url: request.url }, 'request refused: not authenticated');
-      return deny(reply, 401, authentication.failure, 'send a valid API key: Authorization: Bearer mapek_<id>_<secret> (create one with `./mapek pki api-key create`)');
+      return deny(reply, 401, authentication.failure, options.oidc ? 'send a valid API key (Authorization: Bearer mapek_<id>_<secret>) or a valid token of the OpenID provider' : 'send a valid API key: Authorization: Bearer mapek_<id>_<secret> (create one with `./mapek pki api-key create`)');
     }
     const { principal } = authentication;
     if (!mayAccess(principal.role, access)) {

@@ -1,0 +1,7 @@
+/** The part of oidc-provider (test-only dependency, no bundled types) the OIDC tests use. */
+declare module 'oidc-provider' {
+  export default class Provider {
+    constructor(issuer: string, configuration?: Record<string, unknown>);
+    callback(): import('node:http').RequestListener;
+  }
+}
