@@ -167,6 +167,11 @@ export class ExecutionService {
       announce();
       await checkpoints.settled();
       await announced;
+    } else {
+      // A redelivery finds the steps done: the run before may have stored them and then failed to
+      // announce `in_progress` (NATS failing over). Announced again, with its derived id it is
+      // stored once.
+      await this.publishExecution(record, ExecutionStatus.inProgress, request.causeEventId);
     }
     await this.publishExecution(record, record.status, request.causeEventId);
     if (!record.outcome) {
