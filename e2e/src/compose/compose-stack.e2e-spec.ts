@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
@@ -8,7 +8,7 @@ import { BucketName, StreamName, inboxPrefixOf, subjects } from '@mapek/contract
 import { freePort, waitFor } from '@mapek/testing';
 import { LoopClient } from '../loop-client.js';
 import { ComposeProject, snapshotWorkingTree } from './compose-project.js';
-import { dockerEngineStatus, ensureLocalImages, execute, imageSizes, repositoryRoot } from './docker-engine.js';
+import { CommandFailedError, dockerEngineStatus, ensureLocalImages, execute, imageSizes, repositoryRoot } from './docker-engine.js';
 
 /**
  * docker-compose.yml for real: the images built from the local base images, `docker-compose up`,
@@ -30,6 +30,7 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   let certs: string;
+  let ports: { gateway: number; demo: number; prometheus: number; nats: number };
   let started = false;
 
   /** Messages stored on one subject of the event stream. */
@@ -46,7 +47,7 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
       timeoutMs: 120_000,
     });
     const token = (await readFile(join(certs, 'admin.api-key'), 'utf8')).trim();
-    const ports = { gateway: await freePort(), demo: await freePort(), prometheus: await freePort(), nats: await freePort() };
+    ports = { gateway: await freePort(), demo: await freePort(), prometheus: await freePort(), nats: await freePort() };
     project = new ComposeProject(tree, `mapek-e2e-${process.pid}`, {
       ...images,
       MAPEK_IMAGE_TAG: 'e2e',
@@ -107,6 +108,39 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
     }
     const node = (await execute('docker', ['inspect', '--format', '{{.Config.User}}', await project.containerId('nats-1')])).trim();
     expect(node).toBe('10001:10001');
+  });
+
+  it('refuses to start with a credential missing and names it', async () => {
+    const incomplete = join(work, 'incomplete-certs');
+    await cp(certs, incomplete, { recursive: true });
+    await rm(join(incomplete, 'executor', 'tls.key'));
+    await rm(join(incomplete, 'nats', 'route.crt'));
+    const other = new ComposeProject(project.dir, `${project.name}-incomplete`, { MAPEK_IMAGE_TAG: 'e2e', MAPEK_CERTS_DIR: incomplete });
+    try {
+      const refused = await other.run(['run', '--rm', '-T', 'credentials']).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(CommandFailedError);
+      const { exitCode, output } = refused as CommandFailedError;
+      expect(exitCode).toBe(78);
+      expect(output).toMatch(/missing executor\/tls\.key \(needed by executor\)/);
+      expect(output).toMatch(/missing nats\/route\.crt \(needed by nats\)/);
+    } finally {
+      await other.run(['down', '-v']).catch(() => undefined);
+    }
+  });
+
+  it('has no plain text: NATS turns away clients without a certificate, a service without its identity does not start', async () => {
+    const ca = await readFile(join(certs, 'ca.crt'), 'utf8');
+    await expect(connect({ servers: `tls://localhost:${ports.nats}`, tls: { ca }, reconnect: false, timeout: 5000 })).rejects.toThrow();
+    const refused = await project.run(['run', '--rm', '-T', '--no-deps', '-e', 'MAPEK_IDENTITY_DIR=/tmp', 'monitor']).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(CommandFailedError);
+    expect((refused as CommandFailedError).exitCode).toBe(78);
+    expect((refused as CommandFailedError).output).toMatch(/monitor: refusing to start: cannot load identity/);
   });
 
   it('runs the streams and KV buckets at three replicas across the three NATS nodes', async () => {

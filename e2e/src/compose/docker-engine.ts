@@ -26,7 +26,7 @@ export interface ExecuteOptions {
 /** Runs a program (no shell) and resolves with its stdout; rejects with the tail of its output. */
 export function execute(command: string, args: readonly string[], options: ExecuteOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       command,
       [...args],
       { cwd: options.cwd ?? repositoryRoot, env: options.env ?? process.env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
@@ -39,6 +39,8 @@ export function execute(command: string, args: readonly string[], options: Execu
         resolve(stdout);
       },
     );
+    // Nothing to read: a program that forwards its input (docker-compose run) sees the end at once.
+    child.stdin?.end();
   });
 }
 
