@@ -23,6 +23,10 @@ export const analyzerConfig = {
     schema: env.integer(1500, 0, 60_000),
     description: 'an incident opened by CPU, latency or errors waits this long for its likely cause (a leak, a full pool) before it is analyzed; 0 analyzes at once',
   },
+  MAPEK_ANALYZER_JOIN_WINDOW_MS: {
+    schema: env.integer(5000, 0, 300_000),
+    description: "a kind of trouble that starts this long after a target's incident opened is another fault, with its own incident",
+  },
   MAPEK_ANALYZER_CORRELATION_WINDOW_MS: { schema: env.integer(300_000, 1000), description: 'how far back symptoms are considered for patterns and root cause' },
   MAPEK_ANALYZER_WATCHED_SERIES_FILE: { schema: env.optionalString(), description: 'series scored for anomalies, JSON file (default: the agent gauges)' },
   MAPEK_ANALYZER_WARMUP_SAMPLES: { schema: env.integer(150, 1, 100_000), description: 'samples a series is learned before it can alarm' },

@@ -24,6 +24,7 @@ export async function bootstrap(): Promise<void> {
           quietMs: config.MAPEK_ANALYZER_INCIDENT_QUIET_MS,
           correlationWindowMs: config.MAPEK_ANALYZER_CORRELATION_WINDOW_MS,
           settleMs: config.MAPEK_ANALYZER_SETTLE_MS,
+          joinWindowMs: config.MAPEK_ANALYZER_JOIN_WINDOW_MS,
         },
         {
           series: loadWatchedSeries(config.MAPEK_ANALYZER_WATCHED_SERIES_FILE),

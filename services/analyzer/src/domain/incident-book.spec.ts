@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { newEventId } from '@mapek/contracts';
-import { analysisDue, analysisIdOf, onOutcome, onSymptom, type ObservedSymptom } from './incident-book.js';
+import { analysisDue, analysisIdOf, isLive, onOutcome, onSymptom, takesKind, type ObservedSymptom } from './incident-book.js';
 
 const memory = 'process_resident_memory_bytes';
 const cpu = 'mapek_agent_cpu_percent';
@@ -65,5 +65,22 @@ describe('incident book', () => {
 
   it('analyzes a CPU incident at once when the settle window is 0', () => {
     expect(onSymptom(undefined, symptom(1000, cpu), { ...settings, settleMs: 0 })).toMatchObject({ kind: 'open', analyzeNow: true });
+  });
+});
+
+describe('which incident a symptom joins', () => {
+  const leak = { id: newEventId(1000), target: 'a', metric: 'process_resident_memory_bytes', severity: 'critical' as const, value: 1, time: 1000 };
+  const opened = onSymptom(undefined, leak, { quietMs: 60_000, settleMs: 1500 }).incident;
+
+  it('takes a kind it already has at any time, and a new kind only within the join window of its opening', () => {
+    expect(takesKind(opened, 'memory_leak', 50_000, 5000)).toBe(true);
+    expect(takesKind(opened, 'cpu_overload', 5000, 5000)).toBe(true);
+    expect(takesKind(opened, 'cpu_overload', 6001, 5000)).toBe(false);
+  });
+
+  it('is live while open and not quiet', () => {
+    expect(isLive(opened, 61_000, 60_000)).toBe(true);
+    expect(isLive(opened, 61_001, 60_000)).toBe(false);
+    expect(isLive({ ...opened, status: 'closed', closedAt: 2000 }, 3000, 60_000)).toBe(false);
   });
 });

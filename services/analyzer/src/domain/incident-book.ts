@@ -1,4 +1,4 @@
-import { causeKindForMetric, isSecondaryKind, type Symptom } from '@mapek/anomaly';
+import { causeKindForMetric, isSecondaryKind, type CauseKind, type Symptom } from '@mapek/anomaly';
 import { deriveEventId, eventIdTime } from '@mapek/contracts';
 
 /** Whether the incident's analysis is out, or waits for the settle window to see what joins it. */
@@ -101,6 +101,24 @@ export function onSymptom(current: IncidentState | undefined, symptom: ObservedS
     },
     analyzeNow,
   };
+}
+
+/** True while the incident takes symptoms: open, and not quiet for longer than `quietMs` at `at`. */
+export function isLive(incident: IncidentState, at: number, quietMs: number): boolean {
+  return incident.status === 'open' && at - incident.lastSymptomAt <= quietMs;
+}
+
+/**
+ * Whether a symptom of `kind` observed at `at` belongs to this live incident: a kind it already
+ * has, or any kind that starts within `joinWindowMs` of its opening (one fault, several kinds of
+ * trouble). A kind that starts later is another fault, with an incident of its own, so a fault
+ * that comes while another is being remedied is not swallowed by it. Incidents checkpointed
+ * without their symptoms take every kind, as they did.
+ */
+export function takesKind(incident: IncidentState, kind: CauseKind, at: number, joinWindowMs: number): boolean {
+  if (incident.symptoms === undefined) return true;
+  if (incident.symptoms.some((known) => causeKindForMetric(known.metric) === kind)) return true;
+  return at - incident.openedAt <= joinWindowMs;
 }
 
 /** The incident with its analysis marked as published. */

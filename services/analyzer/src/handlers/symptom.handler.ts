@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DependencyGraph, type DependencyGraphState, type Symptom } from '@mapek/anomaly';
+import { DependencyGraph, causeKindForMetric, type CauseKind, type DependencyGraphState, type Symptom } from '@mapek/anomaly';
 import type { Envelope } from '@mapek/contracts';
 import { EVENT_PUBLISHER, OnEvent, getJson, isKvConflict, kvKey, recordRetentionMs, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { LOGGER, type Logger } from '@mapek/observability';
 import type { ThresholdStore } from '../adapters/threshold.store.js';
 import { analyzeIncident } from '../domain/incident-analysis.js';
-import { analysisDue, analysisIdOf, analysisPublished, onOutcome, onSymptom, type IncidentBookSettings, type IncidentState } from '../domain/incident-book.js';
+import { analysisDue, analysisIdOf, analysisPublished, isLive, onOutcome, onSymptom, takesKind, type IncidentBookSettings, type IncidentState } from '../domain/incident-book.js';
 
 export const ANALYZER_SETTINGS = Symbol.for('mapek.analyzer.settings');
 export const ANALYZER_KV = Symbol.for('mapek.analyzer.kv');
@@ -17,6 +17,8 @@ export interface AnalyzerSettings {
   readonly correlationWindowMs: number;
   /** How long an incident opened by CPU, latency or errors waits for its likely cause to show (see incident-book). */
   readonly settleMs: number;
+  /** A kind of trouble starting this long after the target's incident opened is another fault. */
+  readonly joinWindowMs: number;
 }
 
 /** Backstop for held analyses whose timer died with a replica. */
@@ -25,6 +27,11 @@ const SWEEP_INTERVAL_MS = 5000;
 /** The KV key of a target's incident. */
 function incidentKey(target: string): string {
   return `incident.${kvKey(target)}`;
+}
+
+/** The KV key of a target's incident of one kind that started apart from the target's incident. */
+function kindIncidentKey(target: string, kind: string): string {
+  return `incident.${kvKey(target)}.${kind}`;
 }
 
 /** Turns symptoms into incidents and analyses; closes incidents when their outcome arrives. */
@@ -90,7 +97,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
       threshold: event.data.threshold,
       time: observedAt,
     };
-    const key = incidentKey(event.target);
+    const key = await this.slotFor(event.target, causeKindForMetric(symptom.metric), observedAt);
     const others = this.recent.filter((known) => known.target !== event.target);
     this.remember(symptom);
     const anomalySeries = event.data.source === 'anomaly' ? `${event.target}/${event.data.metric}` : undefined;
@@ -133,6 +140,20 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
       if (incident.analysis?.state === 'pending') this.schedule(key, incident.analysis.dueAt);
       return;
     }
+  }
+
+  /**
+   * Where a symptom goes: the target's incident (`incident.<target>`) when it is free or takes this
+   * kind (see `takesKind`), else the incident of this kind that started apart from it
+   * (`incident.<target>.<kind>`), which a live one of that kind keeps using.
+   */
+  private async slotFor(target: string, kind: CauseKind, at: number): Promise<string> {
+    const targetKey = incidentKey(target);
+    const kindKey = kindIncidentKey(target, kind);
+    const [own, apart] = await Promise.all([getJson<IncidentState>(this.kv, targetKey), getJson<IncidentState>(this.kv, kindKey)]);
+    if (apart && isLive(apart.value, at, this.settings.quietMs)) return kindKey;
+    if (!own || !isLive(own.value, at, this.settings.quietMs)) return targetKey;
+    return takesKind(own.value, kind, at, this.settings.joinWindowMs) ? targetKey : kindKey;
   }
 
   /** Writes the incident if the key is still at `revision` (absent: not yet written); false when another writer came first. */
