@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { StreamName } from '@mapek/contracts';
-import { networkNamespacesUnavailable, startNatsCluster, waitFor, type NatsCluster } from '@mapek/testing';
+import { networkNamespacesUnavailable, startNatsCluster, waitFor, type NatsCluster, type NatsClusterNode } from '@mapek/testing';
 import { provisionNats } from './nats-provisioner.js';
 import { certsDirOf, clusterMemberNatsConfig, identityConnectOptions, natsClientTls } from './stack-credentials.js';
 
@@ -15,6 +15,11 @@ import { certsDirOf, clusterMemberNatsConfig, identityConnectOptions, natsClient
  */
 function publishUntilStored(js: JetStreamClient, subject: string, msgID: string): Promise<unknown> {
   return waitFor(() => js.publish(subject, '{}', { msgID, timeout: 2000 }), { timeoutMs: 30_000, intervalMs: 100, what: `${subject} to be stored` });
+}
+
+/** The member leading a stream, once the members report one (a new stream elects its leader first). */
+function leaderOf(cluster: NatsCluster, stream: string): Promise<NatsClusterNode> {
+  return waitFor(() => cluster.streamLeader(stream), { timeoutMs: 15_000, intervalMs: 100, what: `a leader of ${stream}` });
 }
 
 interface Varz {
@@ -58,8 +63,7 @@ describe('an external three-member nats-server cluster with the stack credential
     try {
       const js = jetstream(monitor);
       await js.publish('mapek.symptoms.probe', '{}', { msgID: 'before' });
-      const leader = await cluster.streamLeader(StreamName.events);
-      if (!leader) throw new Error(`no leader of ${StreamName.events}`);
+      const leader = await leaderOf(cluster, StreamName.events);
       await leader.kill();
       await publishUntilStored(js, 'mapek.symptoms.probe', 'after');
       await leader.restart();
@@ -89,8 +93,7 @@ const noNamespaces = networkNamespacesUnavailable();
     const admin = await connect({ servers: cluster.url.split(',') });
     await (await jetstreamManager(admin)).streams.add({ name: 'PROBE', subjects: ['probe.>'], num_replicas: 3 });
     await admin.close();
-    const leader = await cluster.streamLeader('PROBE');
-    if (!leader) throw new Error('no leader of PROBE');
+    const leader = await leaderOf(cluster, 'PROBE');
     // A client of the majority only, so it never waits on the cut link.
     const majority = await connect({ servers: cluster.nodes.filter((node) => node !== leader).map((node) => node.url) });
     try {
