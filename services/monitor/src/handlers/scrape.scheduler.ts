@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Gauge, Counter, Histogram } from 'prom-client';
-import { setImmediate } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sample, SymptomV1 } from '@mapek/contracts';
 import { EVENT_PUBLISHER, childTraceparent, type EventPublisherPort } from '@mapek/messaging';
 import { LOGGER, METRICS, logContext, type Logger, type ServiceMetrics } from '@mapek/observability';
@@ -10,6 +10,9 @@ import { evaluateRules, type ThresholdRule } from '../domain/threshold-rules.js'
 import type { ScrapeTarget } from '../monitor.config.js';
 
 export const MONITOR_SETTINGS = Symbol.for('mapek.monitor.settings');
+
+/** How long a scrape's batch waits behind its symptoms (at most a quarter of the interval). */
+const SYMPTOMS_FIRST_MS = 100;
 
 export interface MonitorSettings {
   readonly targets: readonly ScrapeTarget[];
@@ -22,9 +25,10 @@ export interface MonitorSettings {
 /**
  * Every interval, scrapes each target's metrics and probes its health, publishes one sample batch
  * per target and one symptom per violated rule. Symptoms go out as soon as the rules are
- * evaluated, ahead of the batch and without waiting for the probe. A tick never overlaps the
- * previous one for the same target, so a slow target cannot pile up work, and one tick's
- * symptoms are acknowledged before the next tick's are sent.
+ * evaluated, ahead of the batch (which then waits up to {@link SYMPTOMS_FIRST_MS}) and without
+ * waiting for the probe. A tick never overlaps the previous one for the same target, so a slow
+ * target cannot pile up work, and one tick's symptoms are acknowledged before the next tick's are
+ * sent.
  */
 @Injectable()
 export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -110,15 +114,19 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
         observedAt,
       };
     });
-    // The loop waits for the symptoms, not for the batch: they are signed and written to the
-    // connection first, and the batch (a larger signature) only after the event loop sent them.
-    const published = this.publishSymptoms(target, symptoms);
-    if (symptoms.length > 0) await setImmediate();
-    const batch = this.publisher.publish('sample.batch', {
+    // The loop waits for the symptoms, not for the batch: they are signed and published first.
+    // When there are some, the batch follows once they are stored and the analyzer had a moment
+    // with them: scoring a batch (parse, signature check, anomaly detection) shares the analyzer's
+    // event loop and would hold the analysis back, while a batch that comes a little later costs
+    // the anomaly detector nothing (the symptoms are already out).
+    if (symptoms.length > 0) {
+      await this.publishSymptoms(target, symptoms);
+      await sleep(Math.min(SYMPTOMS_FIRST_MS, this.settings.intervalMs / 4));
+    }
+    await this.publisher.publish('sample.batch', {
       target: target.name,
       data: { target: target.name, scrapedAt, scrapeDurationMs: durationMs, samples },
     });
-    await Promise.all([published, batch]);
   }
 
   private async probe(target: ScrapeTarget, url: string): Promise<void> {
