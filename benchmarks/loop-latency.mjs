@@ -1,18 +1,28 @@
 #!/usr/bin/env node
-// Loop latency and idle memory of the whole stack, as separate OS processes.
+// Loop latency of the whole stack, as separate OS processes, against a peer measured in the same
+// run on the same fault: Prometheus (1 s scrape and evaluation, `for: 0s`) and Alertmanager
+// (group_wait 0) calling a webhook, watching its own copy of the demo app (mapek heals its demo
+// app before the peer's next scrape would see the fault), one fault after mapek's each round.
+// It also prints each service's memory at idle.
 //
 //   ./mapek bench            (or: pnpm build && node benchmarks/loop-latency.mjs)
 //
-// Prints, over BENCH_INCIDENTS (default 20) memory-leak incidents at a 1 s scrape interval:
-//   - first violating sample → first remedy step starting (p50, p99, max): the loop's own latency
-//   - fault injected → first remedy step starting: adds the wait for the next scrape
-// and each service's memory at idle, before any incident: VmRSS (counts the pages of the node
-// binary and shared libraries that every service shares), PSS (shared pages split between the
-// processes that map them) and private (USS: pages only this service holds).
-// BENCH_SECURITY=on|off|both (default both): with security on every event is signed (ML-DSA-65)
-// and verified, NATS runs over mTLS, actuation is sealed and the gateway speaks HTTPS. `both` runs
-// the stack twice and prints the difference, plus the cost per event measured inside the services
-// (mapek_pqc_operation_duration_seconds: sign at the publisher + verify at each consumer).
+// Two runs of BENCH_INCIDENTS (default 20) memory-leak incidents each (the demo app leaks
+// 5 × 100 MB; the rule fires above 400 MB), security on:
+//   scrape  the agent does not push (MAPEK_AGENT_PUSH=false): the loop starts at the monitor's scrape
+//   push    the agent pushes the crossing as a signed symptom the moment it sees it
+// Per incident: fault → first remedy step starting (executor), first violating sample (the first
+// symptom's observedAt) → remedy, each hop from the events' own times, when the agent started the
+// remedy, and the peer's fault → webhook. The fault counts from the moment it is in place (the
+// demo app answered the injection: the 500 MB allocation blocks it for 0.2–1.2 s, during which
+// neither side can see anything); "request sent" figures are printed too.
+// Then a table: measure, mapek, peer, target, met?
+//
+// BENCH_SECURITY=on (default) | both: `both` adds a scrape run with security off and prints what
+// signing and sealing cost. BENCH_PEER=off skips the peer. BENCH_RUNS=scrape,push picks the runs;
+// BENCH_WARMUP (default 1) incidents run first, printed but not counted. BENCH_SERVICE_ENV
+// ({"<service>": {"VAR": "value"}}) adds variables to the services, for ablations. Prometheus and Alertmanager are Debian's
+// packages, installed with apt-get when missing (as root; see peer-prometheus.mjs).
 // PostgreSQL: DATABASE_URL if set, else a fresh database on the machine's PostgreSQL
 // (TEST_DATABASE_ADMIN_URL), else the embedded PGlite.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -22,16 +32,28 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStack } from '../tools/stack/dist/index.js';
 import { createTestDatabase } from '../libs/testing/dist/index.js';
+import { startPeer, startPeerTarget } from './peer-prometheus.mjs';
 
 const incidents = Number(process.env.BENCH_INCIDENTS ?? 20);
+/** Incidents run (and printed) before the measured ones: the first use of every code path and connection. */
+const warmups = Number(process.env.BENCH_WARMUP ?? 1);
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 15);
 const services = ['monitor', 'analyzer', 'planner', 'executor', 'knowledge', 'gateway'];
+const THRESHOLD = 400 * 1024 * 1024;
 
 function quantile(sorted, q) {
   if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[index];
 }
+const sortedOf = (values) => values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+const p50 = (values) => quantile(sortedOf(values), 0.5);
+const p99 = (values) => quantile(sortedOf(values), 0.99);
+const ms = (value) => (Number.isFinite(value) ? `${Math.round(value)} ms` : 'n/a');
+const summary = (values) => {
+  const sorted = sortedOf(values);
+  return sorted.length === 0 ? 'n/a' : `p50 ${ms(quantile(sorted, 0.5))}, p99 ${ms(quantile(sorted, 0.99))}, max ${ms(sorted.at(-1))} (n=${sorted.length})`;
+};
 
 async function rssMb(pid) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -82,17 +104,80 @@ function histogram(text, name, labels) {
   return { sum, count };
 }
 
+/** The value of one sample line `name{…labels…} value`. */
+function gauge(text, name, labels) {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name}{`) && labels.every((label) => candidate.includes(label)));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
 async function waitFor(probe, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await probe().catch(() => undefined);
     if (value) return value;
-    await sleep(100);
+    await sleep(50);
   }
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function runMode(security) {
+/** One incident's figures, all in ms. */
+function figuresOf(detail, times) {
+  const t = (event) => (event ? Date.parse(event.time) : NaN);
+  const analysis = detail.events.analyses[0];
+  const symptomIds = new Set(analysis.data.symptomIds);
+  const symptom = detail.events.symptoms.find((event) => event.id === analysis.data.symptomIds[0]) ?? detail.events.symptoms.find((event) => symptomIds.has(event.id));
+  const firstViolation = Date.parse(symptom.data.observedAt);
+  const proposed = detail.events.plans.find((event) => event.type === 'plan.proposed');
+  const approved = detail.events.plans.find((event) => event.type === 'plan.approved');
+  const inProgress = detail.events.executions.find((event) => event.data.status === 'in_progress');
+  const completed = detail.events.executions.find((event) => event.data.steps[0]?.startedAt);
+  const remedy = Date.parse(completed.data.steps[0].startedAt);
+  return {
+    from: symptom.source,
+    firstAction: completed.data.steps[0].action,
+    violationToRemedy: remedy - firstViolation,
+    faultToRemedy: remedy - times.inPlace,
+    sentToRemedy: remedy - times.sent,
+    injectionMs: times.inPlace - times.sent,
+    remedy,
+    hops: {
+      'observed→symptom': t(symptom) - firstViolation,
+      'symptom→analysis': t(analysis) - t(symptom),
+      'analysis→proposed': t(proposed) - t(analysis),
+      'proposed→approved': t(approved) - t(proposed),
+      'approved→in_progress': t(inProgress) - t(approved),
+      'in_progress→step': remedy - t(inProgress),
+    },
+  };
+}
+
+const LEAK = '/demo/memory-leak?size_mb=100&count=5';
+
+/** The bench's service environment with BENCH_SERVICE_ENV (`{"<service>": {"VAR": "value"}}`, for ablations) on top. */
+function mergeEnv(base, extra) {
+  const merged = { ...base };
+  for (const [service, env] of Object.entries(extra)) merged[service] = { ...merged[service], ...env };
+  return merged;
+}
+
+/** One fault on the peer's own demo app: injected, its webhook awaited, then undone (the app restarted). */
+async function peerRound(peer) {
+  await peer.settled(30_000);
+  const sent = Date.now();
+  const response = await fetch(`${peer.app.url}${LEAK}`, { method: 'POST' });
+  const inPlace = Date.now();
+  await response.body?.cancel();
+  const webhook = await peer.nextWebhook(sent, 15_000);
+  const sample = webhook === undefined ? undefined : await peer.firstViolatingSample(sent - 1000, webhook);
+  await peer.app.restart();
+  return {
+    faultToWebhook: webhook === undefined ? NaN : webhook - inPlace,
+    sentToWebhook: webhook === undefined ? NaN : webhook - sent,
+    sampleToWebhook: webhook === undefined || sample === undefined ? NaN : webhook - sample,
+  };
+}
+
+async function runMode({ security, push, peer }) {
   const dataDir = await mkdtemp(join(tmpdir(), 'mapek-bench-'));
   let database;
   let databaseUrl = process.env.DATABASE_URL;
@@ -112,60 +197,78 @@ async function runMode(security) {
     output: null,
     logLevel: 'warn',
     scrapeIntervalMs: 1000,
-    serviceEnv: {
-      executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '2000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '500' },
-      planner: { MAPEK_PLANNER_COOLDOWN_MS: '0', MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: '10000' },
-    },
+    serviceEnv: mergeEnv(
+      {
+        'demo-app': { MAPEK_AGENT_PUSH: push ? 'true' : 'false' },
+        executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '2000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '500' },
+        planner: { MAPEK_PLANNER_COOLDOWN_MS: '0', MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: '10000' },
+      },
+      JSON.parse(process.env.BENCH_SERVICE_ENV ?? '{}'),
+    ),
   });
   trustedCa = stack.caFile ? await readFile(stack.caFile, 'utf8') : undefined;
   apiToken = stack.apiKeys?.adminToken;
+  const label = `security ${security}, ${push ? 'agent push' : 'scrape only (agent push off)'}`;
   try {
-    console.log(`\n== security ${security}: stack up (database: ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'embedded PGlite'}); idling ${idleSeconds} s before measuring memory`);
+    console.log(`\n== ${label}: stack up (database: ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'embedded PGlite'}); idling ${idleSeconds} s before measuring memory`);
     await sleep(idleSeconds * 1000);
     const memory = {};
     for (const name of services) memory[name] = await memoryOf(stack.processes[name].pid);
 
-    const loopMs = [];
-    const endToEndMs = [];
+    const rounds = [];
     const seen = new Set((await getJson(`${stack.gatewayUrl}/api/v1/incidents?limit=500`)).incidents.map((incident) => incident.id));
-    for (let round = 1; round <= incidents; round++) {
-      const injected = Date.now();
-      const response = await fetch(`${stack.demoUrl}/demo/memory-leak?size_mb=100&count=5`, { method: 'POST' });
+    for (let round = 1 - warmups; round <= incidents; round++) {
+      const sent = Date.now();
+      const response = await fetch(`${stack.demoUrl}${LEAK}`, { method: 'POST' });
+      const inPlace = Date.now();
       if (!response.ok) throw new Error(`memory-leak answered ${response.status}`);
+      await response.body?.cancel();
       const incident = await waitFor(async () => {
         const { incidents: list } = await getJson(`${stack.gatewayUrl}/api/v1/incidents?limit=500`);
         // The incident this fault opened: the first one opened after the injection.
-        const fresh = list.filter((candidate) => !seen.has(candidate.id) && Date.parse(candidate.openedAt) >= injected - 200);
+        const fresh = list.filter((candidate) => !seen.has(candidate.id) && Date.parse(candidate.openedAt) >= sent - 200);
         const first = fresh.sort((a, b) => a.openedAt.localeCompare(b.openedAt))[0];
         return first && first.outcome !== null ? first : undefined;
       }, 60_000, `incident ${round}`);
       seen.add(incident.id);
       const detail = await getJson(`${stack.gatewayUrl}/api/v1/incidents/${incident.id}`);
-      const symptomIds = new Set(detail.events.analyses[0].data.symptomIds);
-      const symptom = detail.events.symptoms.find((event) => symptomIds.has(event.id));
-      const firstViolation = Date.parse(symptom.data.observedAt);
-      const completed = detail.events.executions.find((event) => event.data.steps[0]?.startedAt);
-      const remedyStart = Date.parse(completed.data.steps[0].startedAt);
-      loopMs.push(remedyStart - firstViolation);
-      endToEndMs.push(remedyStart - injected);
-      process.stdout.write(`  incident ${String(round).padStart(2)}: ${incident.outcome}, violation → remedy ${remedyStart - firstViolation} ms, fault → remedy ${remedyStart - injected} ms\n`);
-      // Let every open incident close (quiet memory) before the next round.
+      const figures = figuresOf(detail, { sent, inPlace });
+      // When the agent started the first remedy (its clock; the same machine): the actuation hop.
+      const started = gauge(await getText(`${stack.demoUrl}/metrics`), 'mapek_agent_last_remedy_start_timestamp_seconds', [`action="${figures.firstAction}"`]);
+      figures.agentRemedy = started !== undefined && started * 1000 >= sent ? started * 1000 : NaN;
+      figures.hops['step→agent remedy'] = figures.agentRemedy - figures.remedy;
+      // Let every open incident close (quiet memory) before the peer's round and the next one.
       await waitFor(async () => (await getJson(`${stack.demoUrl}/demo/status`)).memory.rssBytes < 300 * 1024 * 1024, 30_000, 'memory back to normal');
+      // The same fault on the peer's own copy of the demo app, in the same run, one after the other.
+      if (peer) figures.peer = await peerRound(peer);
+      const hopText = Object.entries(figures.hops).map(([name, value]) => `${name} ${Number.isFinite(value) ? Math.round(value) : 'n/a'}`).join(', ');
+      console.log(
+        `  ${round <= 0 ? 'warm-up    ' : `incident ${String(round).padStart(2)}`}: ${incident.outcome}, first symptom from ${figures.from}; injection took ${figures.injectionMs} ms; ` +
+          `fault → remedy ${figures.faultToRemedy} ms, violation → remedy ${figures.violationToRemedy} ms` +
+          (figures.peer ? `; peer fault → webhook ${ms(figures.peer.faultToWebhook)}` : ''),
+      );
+      console.log(`      hops (ms): ${hopText}`);
+      if (round > 0) rounds.push(figures);
       await sleep(2500);
     }
-    if (process.env.BENCH_VERBOSE) {
-      const { incidents: all } = await getJson(`${stack.gatewayUrl}/api/v1/incidents?limit=500`);
-      for (const incident of all.reverse()) {
-        const detail = await getJson(`${stack.gatewayUrl}/api/v1/incidents/${incident.id}`);
-        const outcome = detail.events.outcomes[0]?.data;
-        console.log(incident.openedAt, incident.cause, incident.outcome, outcome?.violationsBefore, outcome?.violationsAfter, detail.events.plans[0]?.data.rule, detail.events.symptoms.length);
-      }
+
+    console.log(`\n${label}: loop latency over ${incidents} incidents (1 s scrape interval)`);
+    console.log(`  fault in place          → remedy starts: ${summary(rounds.map((r) => r.faultToRemedy))}`);
+    console.log(`  fault request sent      → remedy starts: ${summary(rounds.map((r) => r.sentToRemedy))}`);
+    console.log(`  first violating sample  → remedy starts: ${summary(rounds.map((r) => r.violationToRemedy))}`);
+    console.log(`  fault in place          → the agent starts the remedy: ${summary(rounds.map((r) => r.agentRemedy - (r.remedy - r.faultToRemedy)))}`);
+    console.log(`  injection (request sent → answered):     ${summary(rounds.map((r) => r.injectionMs))}`);
+    console.log('  hops, p50 / p99:');
+    for (const name of Object.keys(rounds[0]?.hops ?? {})) {
+      const values = rounds.map((r) => r.hops[name]);
+      console.log(`    ${name.padEnd(22)} ${ms(p50(values)).padStart(8)} / ${ms(p99(values))}`);
     }
-    const sortedLoop = [...loopMs].sort((a, b) => a - b);
-    const sortedEnd = [...endToEndMs].sort((a, b) => a - b);
-    console.log('\nloop latency over %d incidents (1 s scrape interval)', incidents);
-    console.log('  first violating sample → remedy starts: p50 %d ms, p99 %d ms, max %d ms', quantile(sortedLoop, 0.5), quantile(sortedLoop, 0.99), sortedLoop.at(-1));
-    console.log('  fault injected         → remedy starts: p50 %d ms, p99 %d ms, max %d ms', quantile(sortedEnd, 0.5), quantile(sortedEnd, 0.99), sortedEnd.at(-1));
+    if (peer) {
+      console.log('  peer (Prometheus 1 s scrape + evaluation, Alertmanager group_wait 0):');
+      console.log(`    fault in place         → webhook: ${summary(rounds.map((r) => r.peer?.faultToWebhook))}`);
+      console.log(`    fault request sent     → webhook: ${summary(rounds.map((r) => r.peer?.sentToWebhook))}`);
+      console.log(`    first violating sample → webhook: ${summary(rounds.map((r) => r.peer?.sampleToWebhook))}`);
+    }
     console.log('\nmemory at idle           RSS       PSS   private');
     for (const name of services) {
       const m = memory[name];
@@ -175,9 +278,8 @@ async function runMode(security) {
     if (security === 'on') {
       // What signing and checking cost inside the running services, per operation.
       const name = 'mapek_pqc_operation_duration_seconds';
-      const totals = { sign: { sum: 0, count: 0 }, verify: { sum: 0, count: 0 }, seal: { sum: 0, count: 0 }, open: { sum: 0, count: 0 } };
-      const urls = [...services.map((service) => stack.serviceUrl(service))];
-      for (const url of urls) {
+      const totals = { sign: { sum: 0, count: 0 }, verify: { sum: 0, count: 0 }, seal: { sum: 0, count: 0 } };
+      for (const url of services.map((service) => stack.serviceUrl(service))) {
         const text = await getText(`${url}/metrics`);
         for (const [op, alg] of [['sign', 'ML-DSA-65'], ['verify', 'ML-DSA-65'], ['seal', 'X-Wing']]) {
           const h = histogram(text, name, [`op="${op}"`, `alg="${alg}"`]);
@@ -192,7 +294,7 @@ async function runMode(security) {
       console.log('  verify mean %d µs over %d checks (every consumer of every event)', Math.round(pqc.verifyUs), pqc.verifies);
       console.log('  seal   mean %d µs per actuation request (X-Wing + HKDF + AES-256-GCM, executor)', Math.round(pqc.sealUs));
     }
-    return { loop: sortedLoop, end: sortedEnd, memory, pqc };
+    return { rounds, memory, pqc };
   } finally {
     await stack.stop();
     await database?.drop().catch(() => undefined);
@@ -200,21 +302,81 @@ async function runMode(security) {
   }
 }
 
-const mode = process.env.BENCH_SECURITY ?? 'both';
-const modes = mode === 'both' ? ['off', 'on'] : [mode];
-const results = {};
-for (const security of modes) results[security] = await runMode(security);
-if (results.on && results.off) {
-  const p50 = (sorted) => quantile(sorted, 0.5);
-  const added = p50(results.on.loop) - p50(results.off.loop);
-  // Violation → remedy crosses three signed hops (symptom → analyzer, analysis → planner,
-  // plan.approved → executor) and one signed + sealed actuation request (executor → agent).
-  console.log('\nsecurity on vs off (p50 of first violating sample → remedy starts)');
-  console.log('  off %d ms, on %d ms: %s%d ms over the loop (3 signed events + 1 sealed request)', p50(results.off.loop), p50(results.on.loop), added >= 0 ? '+' : '', added);
-  if (results.on.pqc) {
-    const perEvent = results.on.pqc.signUs + results.on.pqc.verifyUs;
-    console.log('  per event, measured in the services: sign %d µs + verify %d µs = %d µs', Math.round(results.on.pqc.signUs), Math.round(results.on.pqc.verifyUs), Math.round(perEvent));
-    console.log('  on the violation → remedy path: 3 × %d µs + seal %d µs ≈ %s ms', Math.round(perEvent), Math.round(results.on.pqc.sealUs), ((3 * perEvent + results.on.pqc.sealUs) / 1000).toFixed(1));
+const securityMode = process.env.BENCH_SECURITY ?? 'on';
+const runs = new Set((process.env.BENCH_RUNS ?? 'scrape,push').split(',').map((run) => run.trim()));
+let peer;
+if (process.env.BENCH_PEER !== 'off') {
+  let app;
+  try {
+    app = await startPeerTarget({ rootDir: join(import.meta.dirname, '..') });
+    peer = { ...(await startPeer({ scrapeTarget: app.hostPort, thresholdBytes: THRESHOLD })), app };
+    console.log(`peer up: ${peer.versions.join('; ')}, scraping its own demo app ${app.url}`);
+  } catch (error) {
+    await app?.stop();
+    console.log(`peer: not measured (${error.message})`);
   }
-  console.log('  idle memory, on − off:', services.map((name) => `${name} ${(results.on.memory[name].rss - results.off.memory[name].rss).toFixed(1)} MB`).join(', '));
 }
+const results = {};
+try {
+  if (securityMode === 'both') results.off = await runMode({ security: 'off', push: false });
+  if (runs.has('scrape')) results.scrape = await runMode({ security: 'on', push: false, peer });
+  if (runs.has('push')) results.push = await runMode({ security: 'on', push: true, peer });
+} finally {
+  await peer?.stop();
+  await peer?.app.stop();
+}
+
+if (results.off && results.scrape) {
+  const added = p50(results.scrape.rounds.map((r) => r.violationToRemedy)) - p50(results.off.rounds.map((r) => r.violationToRemedy));
+  console.log('\nsecurity on vs off (p50 of first violating sample → remedy starts, scrape only)');
+  console.log(`  off ${ms(p50(results.off.rounds.map((r) => r.violationToRemedy)))}, on ${ms(p50(results.scrape.rounds.map((r) => r.violationToRemedy)))}: ${added >= 0 ? '+' : ''}${Math.round(added)} ms over the loop (4 signed events + 1 sealed request)`);
+  const pqc = results.scrape.pqc;
+  if (pqc) console.log(`  per event, measured in the services: sign ${Math.round(pqc.signUs)} µs + verify ${Math.round(pqc.verifyUs)} µs`);
+  console.log('  idle memory, on − off:', services.map((name) => `${name} ${(results.scrape.memory[name].rss - results.off.memory[name].rss).toFixed(1)} MB`).join(', '));
+}
+
+// The targets of issue 13, item 5, each with the peer's figure from the same run.
+const scrapeRounds = results.scrape?.rounds ?? [];
+const pushRounds = results.push?.rounds ?? [];
+const peerFault = p50(scrapeRounds.map((r) => r.peer?.faultToWebhook));
+const rows = [
+  {
+    measure: 'fault → remedy, 1 s scrape (agent push off), p50',
+    mapek: p50(scrapeRounds.map((r) => r.faultToRemedy)),
+    peer: peerFault,
+    target: 'below the peer (fault → webhook p50)',
+    met: (value) => Number.isFinite(peerFault) && Number.isFinite(value) && value < peerFault,
+  },
+  {
+    measure: 'the same from the fault request sent, p50',
+    mapek: p50(scrapeRounds.map((r) => r.sentToRemedy)),
+    peer: p50(scrapeRounds.map((r) => r.peer?.sentToWebhook)),
+    target: 'below the peer (as measured before)',
+    met: (value) => Number.isFinite(value) && value < p50(scrapeRounds.map((r) => r.peer?.sentToWebhook)),
+  },
+  {
+    measure: 'first violating sample → remedy, idle, p99',
+    mapek: p99(scrapeRounds.map((r) => r.violationToRemedy)),
+    peer: p99(scrapeRounds.map((r) => r.peer?.sampleToWebhook)),
+    target: '< 20 ms',
+    met: (value) => Number.isFinite(value) && value < 20,
+  },
+  {
+    measure: 'fault → remedy, agent push, p99',
+    mapek: p99(pushRounds.map((r) => r.faultToRemedy)),
+    peer: p99(pushRounds.map((r) => r.peer?.faultToWebhook)),
+    target: '< 100 ms',
+    met: (value) => Number.isFinite(value) && value < 100,
+  },
+];
+console.log(`\ntargets (security on, ${incidents} incidents per run after ${warmups} warm-up; "fault" = the fault in place; peer = Prometheus + Alertmanager, the same fault on its own copy of the demo app, in the same run)`);
+const widths = [52, 10, 10, 38, 5];
+const line = (cells) => `| ${cells.map((cell, index) => String(cell).padEnd(widths[index])).join(' | ')} |`;
+console.log(line(['measure', 'mapek', 'peer', 'target', 'met?']));
+console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+for (const row of rows) console.log(line([row.measure, ms(row.mapek), ms(row.peer), row.target, row.met(row.mapek) ? 'yes' : 'no']));
+console.log(
+  `\nalso: first violating sample → remedy with agent push p50 ${ms(p50(pushRounds.map((r) => r.violationToRemedy)))}, p99 ${ms(p99(pushRounds.map((r) => r.violationToRemedy)))}; ` +
+    `fault → the agent starts the remedy with push p50 ${ms(p50(pushRounds.map((r) => r.agentRemedy - (r.remedy - r.faultToRemedy))))}, p99 ${ms(p99(pushRounds.map((r) => r.agentRemedy - (r.remedy - r.faultToRemedy))))}; ` +
+    `injection (request sent → fault in place) p50 ${ms(p50([...scrapeRounds, ...pushRounds].map((r) => r.injectionMs)))}`,
+);
