@@ -3,7 +3,8 @@
  * can be checkpointed (e.g. to NATS KV) and restored by another replica.
  */
 export interface DetectorState {
-  readonly version: 1;
+  /** 2 since flatline and level-shift detection; a version 1 checkpoint is restored with both fresh. */
+  readonly version: 1 | 2;
   /** Samples scored so far. */
   count: number;
   /** Value range used to normalise (known up front, or fixed from the first sample). */
@@ -45,4 +46,20 @@ export interface DetectorState {
    */
   alarmRate: number;
   warmupSamples: number;
+  /** Flatline: the current run's value and length, the longest completed run, runs completed, and whether this run alarmed. */
+  runValue: number;
+  runLength: number;
+  longestRun: number;
+  runsCompleted: number;
+  runAlarmed: boolean;
+  /** Level shift: the slow level, each time-of-day slot's offset from it, the robust residual scale, and the two CUSUMs. */
+  shiftLevel: number;
+  shiftOffsets: number[];
+  shiftScale: number;
+  shiftUp: number;
+  shiftDown: number;
+  /** The value histogram on a second grid offset by half a bin (`histogramBins + 1` bins). */
+  shiftedHistogram: number[];
+  /** Flatline and level-shift alarms wait until `count` reaches this (a checkpoint upgraded from version 1 relearns them). */
+  relearnUntil: number;
 }

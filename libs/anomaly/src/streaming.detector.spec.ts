@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { InvalidAnomalyConfigError, InvalidDetectorStateError } from './anomaly.errors.js';
-import { defaultDetectorConfig, nabDetectorConfig } from './detector.config.js';
+import { detectorConfig, type DetectorConfig } from './detector.config.js';
 import type { DetectorState } from './detector.state.js';
 import { StreamingDetector } from './streaming.detector.js';
 
@@ -21,7 +21,7 @@ const spiky = (length: number): number[] =>
 
 describe('StreamingDetector', () => {
   it('scores every sample into [0, 1]', () => {
-    const detector = new StreamingDetector(defaultDetectorConfig, { min: 0, max: 120, warmupSamples: 300 });
+    const detector = new StreamingDetector(detectorConfig, { min: 0, max: 120, warmupSamples: 300 });
     for (const [i, value] of series(2000).entries()) {
       const score = detector.score(value, i * 5 * minute);
       expect(score).toBeGreaterThanOrEqual(0);
@@ -30,7 +30,7 @@ describe('StreamingDetector', () => {
   });
 
   it('gives a spike a higher score than any ordinary sample after warm-up', () => {
-    const detector = new StreamingDetector(defaultDetectorConfig, { min: 30, max: 120, warmupSamples: 300 });
+    const detector = new StreamingDetector(detectorConfig, { min: 30, max: 120, warmupSamples: 300 });
     const scores = series(2000).map((value, i) => detector.score(value, i * 5 * minute));
     const ordinary = Math.max(...scores.slice(300, 1500));
     expect(scores[1500]).toBe(1);
@@ -39,15 +39,15 @@ describe('StreamingDetector', () => {
 
   it('gives identical scores after a JSON serialize and restore mid-stream as an uninterrupted run', () => {
     const values = series(3000);
-    const uninterrupted = new StreamingDetector(defaultDetectorConfig, { min: 0, max: 120, warmupSamples: 300 });
+    const uninterrupted = new StreamingDetector(detectorConfig, { min: 0, max: 120, warmupSamples: 300 });
     const expected = values.map((value, i) => uninterrupted.score(value, i * 5 * minute));
 
-    let detector = new StreamingDetector(defaultDetectorConfig, { min: 0, max: 120, warmupSamples: 300 });
+    let detector = new StreamingDetector(detectorConfig, { min: 0, max: 120, warmupSamples: 300 });
     const actual: number[] = [];
     values.forEach((value, i) => {
       if (i === 1234 || i === 1499 || i === 2500) {
         const checkpoint = JSON.parse(JSON.stringify(detector.snapshot())) as DetectorState;
-        detector = StreamingDetector.restore(defaultDetectorConfig, checkpoint);
+        detector = StreamingDetector.restore(detectorConfig, checkpoint);
       }
       actual.push(detector.score(value, i * 5 * minute));
     });
@@ -56,46 +56,70 @@ describe('StreamingDetector', () => {
 
   it('gives identical scores after a restore mid-stream with alarm-rate adaptation on', () => {
     const values = spiky(4000);
-    const uninterrupted = new StreamingDetector(nabDetectorConfig, { min: 0, max: 200, warmupSamples: 300 });
+    const uninterrupted = new StreamingDetector(detectorConfig, { min: 0, max: 200, warmupSamples: 300 });
     const expected = values.map((value, i) => uninterrupted.score(value, i * 5 * minute));
     expect(uninterrupted.snapshot().alarmRate).toBeGreaterThan(0);
 
-    let detector = new StreamingDetector(nabDetectorConfig, { min: 0, max: 200, warmupSamples: 300 });
+    let detector = new StreamingDetector(detectorConfig, { min: 0, max: 200, warmupSamples: 300 });
     const actual: number[] = [];
     values.forEach((value, i) => {
       if (i % 701 === 0) {
         const checkpoint = JSON.parse(JSON.stringify(detector.snapshot())) as DetectorState;
-        detector = StreamingDetector.restore(nabDetectorConfig, checkpoint);
+        detector = StreamingDetector.restore(detectorConfig, checkpoint);
       }
       actual.push(detector.score(value, i * 5 * minute));
     });
     expect(actual).toEqual(expected);
   });
 
+  it('restores a version 1 checkpoint (before flatline and level-shift detection) with both starting fresh', () => {
+    const detector = new StreamingDetector(detectorConfig, { min: 0, max: 120, warmupSamples: 300 });
+    series(500).forEach((value, i) => detector.score(value, i * 5 * minute));
+    const current = detector.snapshot();
+    const version1: Record<string, unknown> = { ...current, version: 1 };
+    for (const key of ['runValue', 'runLength', 'longestRun', 'runsCompleted', 'runAlarmed', 'shiftLevel', 'shiftOffsets', 'shiftScale', 'shiftUp', 'shiftDown', 'shiftedHistogram', 'relearnUntil']) {
+      delete version1[key];
+    }
+    const resumed = StreamingDetector.restore(detectorConfig, version1 as unknown as DetectorState).snapshot();
+    expect(resumed.version).toBe(2);
+    expect(resumed.runLength).toBe(0);
+    expect(resumed.shiftOffsets).toHaveLength(detectorConfig.seasonSlots);
+    expect(resumed.shiftedHistogram).toHaveLength(detectorConfig.histogramBins + 1);
+    // The shifted grid is rebuilt from the first one, so every sample seen is still counted once.
+    expect(resumed.shiftedHistogram.reduce((sum, count) => sum + count, 0)).toBeCloseTo(current.histogram.reduce((sum, count) => sum + count, 0), 9);
+    expect(resumed.relearnUntil).toBe(current.count + 300);
+    expect(resumed.count).toBe(current.count);
+    expect(JSON.parse(JSON.stringify(resumed))).toEqual(resumed);
+  });
+
   it('restores a checkpoint taken before alarm-rate adaptation existed, with no alarms counted', () => {
-    const detector = new StreamingDetector(nabDetectorConfig, { min: 0, max: 120, warmupSamples: 300 });
+    const detector = new StreamingDetector(detectorConfig, { min: 0, max: 120, warmupSamples: 300 });
     series(500).forEach((value, i) => detector.score(value, i * 5 * minute));
     const legacy: Partial<DetectorState> = detector.snapshot();
     delete legacy.alarmRate;
-    const resumed = StreamingDetector.restore(nabDetectorConfig, legacy as DetectorState);
+    const resumed = StreamingDetector.restore(detectorConfig, legacy as DetectorState);
     expect(resumed.snapshot().alarmRate).toBe(0);
     expect(resumed.score(50, 500 * 5 * minute)).toBeGreaterThanOrEqual(0);
   });
 
-  it('with alarm-rate adaptation, raises no more alarms on a series of recurring bursts than without', () => {
-    const alarms = (config: typeof defaultDetectorConfig): number => {
+  it('with alarm-rate adaptation, scores each further burst of a series that keeps alarming lower than without', () => {
+    // Level-shift alarms are direct and never damped: leave them out to see the likelihood alarms.
+    const likelihoodOnly: DetectorConfig = { ...detectorConfig, shiftThreshold: 0 };
+    /** The highest score of each burst after the first few (bursts start every 450 samples at 200). */
+    const burstScores = (config: DetectorConfig): number[] => {
       const detector = new StreamingDetector(config, { min: 0, max: 200, warmupSamples: 300 });
-      return spiky(6000).filter((value, i) => detector.score(value, i * 5 * minute) >= config.alarmLevel).length;
+      const scores = spiky(6000).map((value, i) => detector.score(value, i * 5 * minute));
+      return Array.from({ length: 9 }, (_, k) => Math.max(...scores.slice(450 * (k + 4) + 200, 450 * (k + 4) + 210)));
     };
-    const plain = alarms(defaultDetectorConfig);
-    const adapted = alarms(nabDetectorConfig);
-    expect(plain).toBeGreaterThan(1);
-    expect(adapted).toBeLessThan(plain);
+    const plain = burstScores({ ...likelihoodOnly, alarmRatePenalty: 0 });
+    const adapted = burstScores(likelihoodOnly);
+    expect(Math.min(...plain)).toBeGreaterThanOrEqual(detectorConfig.alarmLevel);
+    adapted.forEach((score, k) => expect(score).toBeLessThan(plain[k] ?? 0));
   });
 
   it('skips non-finite samples without disturbing later scores', () => {
-    const clean = new StreamingDetector(defaultDetectorConfig, { min: 0, max: 120, warmupSamples: 300 });
-    const noisy = new StreamingDetector(defaultDetectorConfig, { min: 0, max: 120, warmupSamples: 300 });
+    const clean = new StreamingDetector(detectorConfig, { min: 0, max: 120, warmupSamples: 300 });
+    const noisy = new StreamingDetector(detectorConfig, { min: 0, max: 120, warmupSamples: 300 });
     const values = series(1000);
     values.forEach((value, i) => {
       if (i % 100 === 0) expect(noisy.score(Number.NaN, i * 5 * minute)).toBe(0);
@@ -104,21 +128,69 @@ describe('StreamingDetector', () => {
   });
 
   it('learns its range when none is given', () => {
-    const detector = new StreamingDetector(defaultDetectorConfig, { warmupSamples: 10 });
+    const detector = new StreamingDetector(detectorConfig, { warmupSamples: 10 });
     const scores = [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1000].map((value, i) => detector.score(value, i * minute));
     expect(scores.at(-1)).toBe(1);
   });
 
   it('refuses a checkpoint taken with a different configuration', () => {
-    const state = new StreamingDetector(defaultDetectorConfig).snapshot();
-    expect(() => StreamingDetector.restore({ ...defaultDetectorConfig, histogramBins: defaultDetectorConfig.histogramBins + 1 }, state)).toThrow(
+    const state = new StreamingDetector(detectorConfig).snapshot();
+    expect(() => StreamingDetector.restore({ ...detectorConfig, histogramBins: detectorConfig.histogramBins + 1 }, state)).toThrow(
       InvalidDetectorStateError,
     );
   });
 
+  it('flags a flatline: a series that keeps changing, then repeats its last value, once per run', () => {
+    const values = series(2000);
+    const stuckAt = 1200;
+    const alarms = (config: DetectorConfig): number[] => {
+      const detector = new StreamingDetector(config, { min: 0, max: 120, warmupSamples: 300 });
+      return values
+        .map((value, i) => detector.score(i >= stuckAt ? (values[stuckAt - 1] ?? 0) : value, i * 5 * minute))
+        .flatMap((score, i) => (i >= stuckAt && score >= config.alarmLevel ? [i] : []));
+    };
+    const [first] = alarms(detectorConfig);
+    expect(first).toBeGreaterThanOrEqual(stuckAt);
+    expect((first ?? Infinity) - stuckAt).toBeLessThan(10);
+    // The flatline stage alarms once per run however long it lasts (the level-shift stage may alarm
+    // later, as a frozen value drifts away from what this time of day brings).
+    expect(alarms({ ...detectorConfig, shiftThreshold: 0 })).toEqual([first]);
+  });
+
+  it('does not call a series that was always flat, or one resting at its floor, a flatline', () => {
+    const flat = new StreamingDetector(detectorConfig, { min: 0, max: 10, warmupSamples: 100 });
+    expect(Math.max(...Array.from({ length: 1000 }, (_, i) => flat.score(5, i * minute)))).toBeLessThan(detectorConfig.alarmLevel);
+    // A count that is often zero: a long run of zeros is quiet, not stuck.
+    const counts = new StreamingDetector(detectorConfig, { min: 0, max: 20, warmupSamples: 300 });
+    const quietFrom = 1000;
+    const scores = Array.from({ length: 1400 }, (_, i) => counts.score(i >= quietFrom ? 0 : (i * 7) % 5, i * minute));
+    expect(Math.max(...scores.slice(quietFrom))).toBeLessThan(detectorConfig.alarmLevel);
+  });
+
+  it('flags a level shift that stays within the levels seen, which the same detector without the shift stage misses', () => {
+    // A noisy daily cycle; then, at noon of day 6, the level drops by a third: every value stays
+    // within the range of the night-time lows, so only the shift against this time of day shows it.
+    const noisy = series(3000);
+    const dropAt = 1800;
+    const values = noisy.map((value, i) => (i >= dropAt ? value - 10 : value));
+    const alarmAfterDrop = (config: DetectorConfig): number => {
+      const detector = new StreamingDetector(config, { min: 0, max: 120, warmupSamples: 600 });
+      const scores = values.map((value, i) => detector.score(value, i * 5 * minute));
+      return scores.findIndex((score, i) => i >= dropAt && score >= config.alarmLevel);
+    };
+    const withShift = alarmAfterDrop(detectorConfig);
+    expect(withShift).toBeGreaterThanOrEqual(dropAt);
+    expect(withShift - dropAt).toBeLessThan(60);
+    const without = alarmAfterDrop({ ...detectorConfig, shiftThreshold: 0 });
+    expect(without === -1 || without > withShift).toBe(true);
+  });
+
   it('rejects an invalid configuration with a named error', () => {
-    expect(() => new StreamingDetector({ ...defaultDetectorConfig, medianWindow: 0 })).toThrow(InvalidAnomalyConfigError);
-    expect(() => new StreamingDetector({ ...nabDetectorConfig, alarmRatePenalty: -1 })).toThrow(InvalidAnomalyConfigError);
-    expect(() => new StreamingDetector({ ...nabDetectorConfig, alarmRateMemory: 0 })).toThrow(InvalidAnomalyConfigError);
+    expect(() => new StreamingDetector({ ...detectorConfig, medianWindow: 0 })).toThrow(InvalidAnomalyConfigError);
+    expect(() => new StreamingDetector({ ...detectorConfig, alarmRatePenalty: -1 })).toThrow(InvalidAnomalyConfigError);
+    expect(() => new StreamingDetector({ ...detectorConfig, alarmRateMemory: 0 })).toThrow(InvalidAnomalyConfigError);
+    expect(() => new StreamingDetector({ ...detectorConfig, flatlineMinRun: 1 })).toThrow(InvalidAnomalyConfigError);
+    expect(() => new StreamingDetector({ ...detectorConfig, shiftAlpha: 0 })).toThrow(InvalidAnomalyConfigError);
+    expect(() => new StreamingDetector({ ...detectorConfig, shiftThreshold: -1 })).toThrow(InvalidAnomalyConfigError);
   });
 });

@@ -21,7 +21,6 @@ const tailFloor = 1e-10;
 const initialState = (config: DetectorConfig, context: SeriesContext): DetectorState => {
   const rangeKnown = context.min !== undefined && context.max !== undefined && Number.isFinite(context.min) && Number.isFinite(context.max);
   return {
-    version: 1,
     count: 0,
     rangeMin: rangeKnown ? (context.min ?? 0) : 0,
     rangeMax: rangeKnown ? (context.max ?? 1) : 1,
@@ -48,17 +47,49 @@ const initialState = (config: DetectorConfig, context: SeriesContext): DetectorS
     restLeft: 0,
     alarmRate: 0,
     warmupSamples: context.warmupSamples ?? config.warmupSamples,
+    ...freshVersion2Fields(config),
   };
+};
+
+/** The state a version 2 detector adds to version 1: no run yet (length 0), no level learned. Never NaN: it goes through JSON. */
+const freshVersion2Fields = (config: DetectorConfig) => ({
+  version: 2 as const,
+  relearnUntil: 0,
+  runValue: 0,
+  runLength: 0,
+  longestRun: 0,
+  runsCompleted: 0,
+  runAlarmed: false,
+  shiftLevel: 0,
+  shiftOffsets: new Array<number>(config.seasonSlots).fill(0),
+  shiftScale: 0,
+  shiftUp: 0,
+  shiftDown: 0,
+  shiftedHistogram: new Array<number>(config.histogramBins + 1).fill(0),
+});
+
+/**
+ * A version 1 checkpoint had one histogram grid and no flatline or level-shift state: the shifted
+ * grid is rebuilt from the first (each bin's count split over the two shifted bins it overlaps), and
+ * the flatline and level-shift stages learn for one warm-up before they may alarm.
+ */
+const upgradeVersion1 = (state: DetectorState, config: DetectorConfig): DetectorState => {
+  const upgraded: DetectorState = { ...state, ...freshVersion2Fields(config), relearnUntil: state.count + state.warmupSamples };
+  upgraded.shiftedHistogram = upgraded.shiftedHistogram.map((_, j) => ((state.histogram[j - 1] ?? 0) + (state.histogram[j] ?? 0)) / 2);
+  return upgraded;
 };
 
 /**
  * Streaming anomaly detector for one series. Each sample is scored once, in order, with no
  * look-ahead, into a score in [0, 1], in constant time and constant-size state. Stages: robust
  * deviation (EWMA z-score and rolling-median z-score, limited by a daily seasonal profile), level
- * and level-transition novelty give a raw score; an anomaly-likelihood stage tests the average of
- * the last few raw scores against the distribution of such averages; a value beyond the range seen
- * so far is a spatial anomaly; after an alarm, a rest period suppresses repeated alarms, and
- * (optionally) alarm-rate adaptation damps the likelihood score of series that keep alarming.
+ * novelty (two histogram grids offset by half a bin) and level-transition novelty give a raw score;
+ * an anomaly-likelihood stage tests the average of the last few raw scores against the distribution
+ * of such averages. Three direct alarms score 1: a value beyond the range seen so far (spatial), a
+ * run of identical values far longer than any before (flatline), and a two-sided CUSUM of seasonally
+ * adjusted, clipped residuals crossing its threshold (level shift: drops, plateaus, ramps, creeps).
+ * After an alarm a rest period suppresses repeated alarms, and alarm-rate adaptation damps the
+ * likelihood score of series that keep alarming.
  *
  * `snapshot()` returns the whole state as plain JSON; `StreamingDetector.restore()` resumes it.
  */
@@ -74,8 +105,9 @@ export class StreamingDetector {
 
   /** Resumes a detector from a checkpoint taken with `snapshot()`. */
   static restore(config: DetectorConfig, state: DetectorState): StreamingDetector {
-    if (state.version !== 1) throw new InvalidDetectorStateError(`unknown detector state version ${String(state.version)}`);
+    if (state.version !== 1 && state.version !== 2) throw new InvalidDetectorStateError(`unknown detector state version ${String(state.version)}`);
     if (
+      (state.version === 2 && (state.shiftOffsets.length !== config.seasonSlots || state.shiftedHistogram.length !== config.histogramBins + 1)) ||
       state.histogram.length !== config.histogramBins ||
       state.transitions.length !== config.transitionBins * config.transitionBins ||
       state.seasonMean.length !== config.seasonSlots ||
@@ -84,8 +116,9 @@ export class StreamingDetector {
     ) {
       throw new InvalidDetectorStateError('detector state was taken with a different configuration');
     }
-    const resumed = structuredClone(state);
-    // Checkpoints from before alarm-rate adaptation have no alarm count: start it at zero.
+    // Checkpoints from before alarm-rate adaptation have no alarm count: start it at zero. Version 1
+    // checkpoints have no flatline or level-shift state: both start fresh.
+    const resumed: DetectorState = state.version === 1 ? upgradeVersion1(structuredClone(state), config) : structuredClone(state);
     if (typeof resumed.alarmRate !== 'number') resumed.alarmRate = 0;
     return new StreamingDetector(config, {}, resumed);
   }
@@ -128,10 +161,16 @@ export class StreamingDetector {
     const excess = Math.max(0, deviation - c.sigmaThreshold) / c.deviationScale;
     const deviationScore = 1 - Math.exp(-excess);
     const bin = Math.min(c.histogramBins - 1, Math.max(0, Math.floor(v * c.histogramBins)));
-    const novelty = 1 / (1 + (s.histogram[bin] ?? 0));
+    // Two grids, the second offset by half a bin: a level is as novel as the rarer of its two bins,
+    // so a value's novelty does not hinge on where the bin edges fall.
+    const shiftedBin = Math.min(c.histogramBins, Math.max(0, Math.floor(v * c.histogramBins + 0.5)));
+    const novelty = 1 / (1 + Math.min(s.histogram[bin] ?? 0, s.shiftedHistogram[shiftedBin] ?? 0));
     const coarse = Math.min(c.transitionBins - 1, Math.max(0, Math.floor(v * c.transitionBins)));
     const transition = s.previousCoarseBin < 0 ? 0 : s.previousCoarseBin * c.transitionBins + coarse;
     const transitionNovelty = s.previousCoarseBin < 0 ? 0 : 1 / (1 + (s.transitions[transition] ?? 0));
+    const relearnt = s.count >= s.relearnUntil;
+    const flat = this.flatline(value) && v > s.seenMin && relearnt;
+    const shifted = c.shiftThreshold > 0 && this.levelShift(v, slot) && relearnt;
     const raw = Math.min(
       c.rawCap,
       Math.max(deviationScore, c.noveltyWeight * novelty, c.transitionWeight * transitionNovelty),
@@ -162,28 +201,85 @@ export class StreamingDetector {
 
     // Alarm-rate adaptation: the more alarms this series raised recently, the stronger the
     // surprise its next likelihood alarm needs (a value beyond the range seen is never damped).
-    let output = spatial ? 1 : likelihoodScore;
+    let output = spatial || flat || shifted ? 1 : likelihoodScore;
     const adapting = c.alarmRatePenalty > 0;
     if (adapting) {
       s.alarmRate *= 1 - 1 / c.alarmRateMemory;
-      if (!spatial) output /= 1 + c.alarmRatePenalty * s.alarmRate;
+      if (!spatial && !flat && !shifted) output /= 1 + c.alarmRatePenalty * s.alarmRate;
     }
     if (s.count < s.warmupSamples) output = 0;
+    if (s.count < s.warmupSamples || !relearnt) {
+      s.shiftUp = 0;
+      s.shiftDown = 0;
+    }
     if (s.restLeft > 0) {
       s.restLeft--;
       output = 0;
     } else if (output >= c.alarmLevel) {
       s.restLeft = Math.round(c.restFraction * s.warmupSamples);
       if (adapting) s.alarmRate++;
+      if (flat) s.runAlarmed = true;
+      // One shift, one alarm: accumulate afresh from the new level.
+      s.shiftUp = 0;
+      s.shiftDown = 0;
     }
 
     if (s.previousCoarseBin >= 0) s.transitions[transition] = (s.transitions[transition] ?? 0) + 1;
     s.previousCoarseBin = coarse;
-    this.learn(v, median, bin, slot);
+    this.learn(v, median, bin, shiftedBin, slot);
     return output;
   }
 
-  private learn(v: number, median: number, bin: number, slot: number): void {
+  /**
+   * Flatline: is the current run of identical values (this one included) far longer than any run
+   * this series has completed? Only on a series that has changed value often enough, and at most
+   * one alarm per run.
+   */
+  private flatline(value: number): boolean {
+    const s = this.state;
+    const c = this.config;
+    if (s.runLength > 0 && value === s.runValue) {
+      s.runLength++;
+    } else {
+      if (s.runLength > 0) {
+        s.longestRun = Math.max(s.longestRun, s.runLength);
+        s.runsCompleted++;
+      }
+      s.runValue = value;
+      s.runLength = 1;
+      s.runAlarmed = false;
+    }
+    return (
+      c.flatlineFactor > 0 &&
+      !s.runAlarmed &&
+      s.runsCompleted >= c.flatlineMinChanges &&
+      s.runLength >= Math.max(c.flatlineMinRun, c.flatlineFactor * s.longestRun)
+    );
+  }
+
+  /**
+   * Level shift: a two-sided CUSUM of residuals from a slow level plus a time-of-day offset
+   * (additive Holt–Winters without trend), in robust standard deviations and clipped so that a
+   * heavy-tailed spike moves it by little. True when either CUSUM reaches its threshold; then
+   * learns the sample.
+   */
+  private levelShift(v: number, slot: number): boolean {
+    const s = this.state;
+    const c = this.config;
+    if (s.count === 0) s.shiftLevel = v;
+    const offset = c.seasonSlots > 0 ? (s.shiftOffsets[slot] ?? 0) : 0;
+    const residual = v - s.shiftLevel - offset;
+    const z = residual / Math.max(1.25 * s.shiftScale, minScale);
+    const clipped = Math.max(-c.shiftClip, Math.min(c.shiftClip, z));
+    s.shiftUp = Math.max(0, s.shiftUp + clipped - c.shiftSlack);
+    s.shiftDown = Math.max(0, s.shiftDown - clipped - c.shiftSlack);
+    s.shiftScale += c.madAlpha * (Math.abs(residual) - s.shiftScale);
+    s.shiftLevel += c.shiftAlpha * (v - offset - s.shiftLevel);
+    if (c.seasonSlots > 0) s.shiftOffsets[slot] = offset + c.shiftSeasonAlpha * (v - s.shiftLevel - offset);
+    return Math.max(s.shiftUp, s.shiftDown) >= c.shiftThreshold;
+  }
+
+  private learn(v: number, median: number, bin: number, shiftedBin: number, slot: number): void {
     const s = this.state;
     const c = this.config;
     s.count++;
@@ -205,6 +301,7 @@ export class StreamingDetector {
     insertSorted(s.sorted, v);
 
     s.histogram[bin] = (s.histogram[bin] ?? 0) + 1;
+    s.shiftedHistogram[shiftedBin] = (s.shiftedHistogram[shiftedBin] ?? 0) + 1;
 
     if (c.seasonSlots > 0) {
       const count = s.seasonCount[slot] ?? 0;
