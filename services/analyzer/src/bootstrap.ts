@@ -1,4 +1,4 @@
-import { defaultDetectorConfig } from '@mapek/anomaly';
+import { detectorConfig } from '@mapek/anomaly';
 import { BucketName, ConsumerName, ServiceName, StreamName } from '@mapek/contracts';
 import { startService } from '@mapek/service-kit';
 import { analyzerConfig } from './analyzer.config.js';
@@ -28,7 +28,7 @@ export async function bootstrap(): Promise<void> {
         },
         {
           series: loadWatchedSeries(config.MAPEK_ANALYZER_WATCHED_SERIES_FILE),
-          detector: { ...defaultDetectorConfig, warmupSamples: config.MAPEK_ANALYZER_WARMUP_SAMPLES },
+          detector: { ...detectorConfig, warmupSamples: config.MAPEK_ANALYZER_WARMUP_SAMPLES },
         },
         await runtime.openBucket(BucketName.analyzerState),
       ),
