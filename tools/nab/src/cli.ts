@@ -21,12 +21,13 @@ const usage = `usage:
 
 const defaultNabDir = '/work/shared/nab';
 
-const parseFlags = (args: readonly string[]): { command: string; flags: Map<string, string> } => {
+const parseFlags = (argv: readonly string[]): { command: string; flags: Map<string, string> } => {
+  // `pnpm nab -- compare` passes the `--` through.
+  const args = argv.filter((arg) => arg !== '--');
   const flags = new Map<string, string>();
   let command = 'run';
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
-    if (arg === '--') continue;
     if (arg.startsWith('--')) {
       const value = args[i + 1];
       if (value === undefined) throw new NabUsageError(`missing value for ${arg}\n${usage}`);
