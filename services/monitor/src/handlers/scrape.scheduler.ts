@@ -119,14 +119,18 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     // with them: scoring a batch (parse, signature check, anomaly detection) shares the analyzer's
     // event loop and would hold the analysis back, while a batch that comes a little later costs
     // the anomaly detector nothing (the symptoms are already out).
-    if (symptoms.length > 0) {
-      await this.publishSymptoms(target, symptoms);
-      await sleep(Math.min(SYMPTOMS_FIRST_MS, this.settings.intervalMs / 4));
+    try {
+      if (symptoms.length > 0) {
+        await this.publishSymptoms(target, symptoms);
+        await sleep(Math.min(SYMPTOMS_FIRST_MS, this.settings.intervalMs / 4));
+      }
+    } finally {
+      // A symptom that could not be published (and is reported by the tick) does not cost the telemetry.
+      await this.publisher.publish('sample.batch', {
+        target: target.name,
+        data: { target: target.name, scrapedAt, scrapeDurationMs: durationMs, samples },
+      });
     }
-    await this.publisher.publish('sample.batch', {
-      target: target.name,
-      data: { target: target.name, scrapedAt, scrapeDurationMs: durationMs, samples },
-    });
   }
 
   private async probe(target: ScrapeTarget, url: string): Promise<void> {
