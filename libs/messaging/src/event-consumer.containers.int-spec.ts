@@ -3,12 +3,11 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { StreamName, subjects, type Envelope } from '@mapek/contracts';
 import { ServiceMetrics, createLogger } from '@mapek/observability';
-import { freePort, waitFor } from '@mapek/testing';
+import { containerEngine, freePort, localImages, waitFor } from '@mapek/testing';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { JetStreamEventConsumer } from './event-consumer.js';
 import { JetStreamPublisher } from './event-publisher.js';
 import { TransientHandlerError } from './messaging.errors.js';
-import { containerEngine, localImages } from './local-images.fixture.js';
 import { ensureStreams } from './topology.js';
 
 /**

@@ -1,3 +1,4 @@
+export * from './container-images.js';
 export * from './free-port.js';
 export * from './nats-cluster.process.js';
 export * from './nats-server.process.js';

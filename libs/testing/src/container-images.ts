@@ -1,14 +1,14 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { getContainerRuntimeClient } from 'testcontainers';
 
 // The Ryuk reaper image cannot be pulled where no registry can be reached: each suite removes its
 // own containers instead.
 process.env['TESTCONTAINERS_RYUK_DISABLED'] ??= 'true';
 
 const run = promisify(execFile);
-const root = join(import.meta.dirname, '..', '..', '..', '..');
+// libs/testing/{src,dist}/ → the repository root.
+const root = join(import.meta.dirname, '..', '..', '..');
 
 /**
  * Whether a Docker engine answers (testcontainers' own discovery: DOCKER_HOST, the default socket).
@@ -17,6 +17,8 @@ const root = join(import.meta.dirname, '..', '..', '..', '..');
 export async function containerEngine(): Promise<{ readonly available: true } | { readonly available: false; readonly impossible: boolean; readonly reason: string }> {
   if (process.platform !== 'linux') return { available: false, impossible: true, reason: `no Docker engine can run on ${process.platform} here` };
   try {
+    // Imported on demand: only the container suites need testcontainers.
+    const { getContainerRuntimeClient } = await import('testcontainers');
     await getContainerRuntimeClient();
     return { available: true };
   } catch (error) {
