@@ -8,7 +8,8 @@
 #                          (the Python subscriber). Installed with apt-get when running
 #                          as root on Debian; otherwise it stops and prints the command to run.
 #   start_test_postgres    a throw-away PostgreSQL server: its own data directory under
-#                          .tmp/ in the clone, a free loopback port, trust auth for the `postgres`
+#                          .tmp/ in the clone (under /tmp when postgres cannot reach the
+#                          clone), a free loopback port, trust auth for the `postgres`
 #                          superuser; exports TEST_DATABASE_ADMIN_URL. Skipped when the caller
 #                          already set TEST_DATABASE_ADMIN_URL.
 #   stop_test_postgres     stops it and removes its data directory (safe to call twice).
@@ -88,8 +89,14 @@ start_test_postgres() {
     return 1
   fi
   mkdir -p "$MAPEK_ROOT/.tmp"
-  TEST_POSTGRES_DIR="$(mktemp -d "$MAPEK_ROOT/.tmp/postgres.XXXXXX")"
-  [ "$(id -u)" -eq 0 ] && chown postgres: "$TEST_POSTGRES_DIR"
+  local parent="$MAPEK_ROOT/.tmp"
+  # The postgres account must reach its data directory: a clone inside a private directory
+  # (mktemp -d, a home with mode 700) is closed to it, so the data goes under /tmp instead.
+  if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$parent" 2>/dev/null; then
+    parent="${TMPDIR:-/tmp}"
+  fi
+  TEST_POSTGRES_DIR="$(mktemp -d "$parent/mapek-postgres.XXXXXX")"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$TEST_POSTGRES_DIR"; fi
   local port
   port="$(node -e "const s=require('node:net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
   local log="$TEST_POSTGRES_DIR.log"

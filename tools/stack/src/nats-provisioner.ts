@@ -1,18 +1,26 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { NoRespondersError, TimeoutError, connect } from '@nats-io/transport-node';
 import { assertSupportedNatsServer, provisionTopology, type ProvisionReport, type StreamTopology } from '@mapek/messaging';
+import { backoffDelay, sleep } from '@mapek/service-kit';
 import type { NatsClientTls } from './nats-server.js';
 
 export interface ProvisionOptions extends StreamTopology {
   readonly natsUrl: string;
   /** TLS as the administrator identity (`cli`); the services' own NATS users may not manage streams. */
   readonly tls?: NatsClientTls;
+  /** How long to keep retrying while JetStream is not ready (a cluster electing leaders); 60 s by default. */
+  readonly readyTimeoutMs?: number;
 }
+
+/** Each JetStream API request may take this long: creating an R3 stream on a busy cluster is slow. */
+const API_TIMEOUT_MS = 15_000;
 
 /**
  * Creates or updates mapek's streams and KV buckets, as the administrator, before any service
  * starts: with security on the services only bind to them (see tools/pki nats-permissions.ts).
- * Idempotent, so it runs on every start and after an upgrade changes a stream's settings.
+ * Idempotent, so it runs on every start and after an upgrade changes a stream's settings, and
+ * retried while JetStream is not ready yet: a cluster that has just formed answers stream
+ * requests only once its leaders are elected and a majority of members agree.
  */
 export async function provisionNats(options: ProvisionOptions): Promise<ProvisionReport> {
   const nc = await connect({ servers: options.natsUrl.split(','), timeout: 5000, ...(options.tls ? { tls: options.tls } : {}) });
@@ -25,8 +33,27 @@ export async function provisionNats(options: ProvisionOptions): Promise<Provisio
       ...(options.telemetryMaxAgeMs !== undefined ? { telemetryMaxAgeMs: options.telemetryMaxAgeMs } : {}),
       ...(options.eventsMaxAgeMs !== undefined ? { eventsMaxAgeMs: options.eventsMaxAgeMs } : {}),
     };
-    return await provisionTopology(jetstream(nc), await jetstreamManager(nc), topology);
+    const js = jetstream(nc, { timeout: API_TIMEOUT_MS });
+    const jsm = await jetstreamManager(nc, { timeout: API_TIMEOUT_MS });
+    const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await provisionTopology(js, jsm, topology);
+      } catch (error) {
+        if (!jetStreamNotReady(error) || Date.now() >= deadline) throw error;
+        await sleep(backoffDelay(attempt, { initialMs: 250, maxMs: 2000 }));
+      }
+    }
   } finally {
     await nc.close();
   }
+}
+
+/**
+ * The errors of a JetStream that is there but not ready: no answer in time, nobody answering
+ * the API yet, or the server's own 503 (no meta leader, no quorum for a stream's peers).
+ */
+export function jetStreamNotReady(error: unknown): boolean {
+  if (error instanceof TimeoutError || error instanceof NoRespondersError) return true;
+  return error instanceof JetStreamApiError && error.status === 503;
 }
