@@ -3,3 +3,4 @@ export * from './config.loader.js';
 export * from './env.schemas.js';
 export * from './common.config.js';
 export * from './file-poller.js';
+export * from './configuration-file.js';

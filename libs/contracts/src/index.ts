@@ -18,3 +18,4 @@ export * from './envelope.schema.js';
 export * from './api-key.js';
 export * from './threshold-rules.js';
 export * from './json-schema.converter.js';
+export * from './configuration.schema.js';

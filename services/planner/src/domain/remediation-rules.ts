@@ -1,31 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { actionParamsSchema, actionTypeSchema, causeKindSchema, prioritySchema, riskLevelSchema } from '@mapek/contracts';
+import { remediationRuleSchema, type RemediationRule } from '@mapek/contracts';
 
-const stepTemplateSchema = z.strictObject({
-  action: actionTypeSchema,
-  params: actionParamsSchema.default({}),
-  timeoutMs: z.number().int().positive().max(600_000).default(10_000),
-  rollback: z.strictObject({ action: actionTypeSchema, params: actionParamsSchema.default({}) }).optional(),
-});
-
-const candidateSchema = z.strictObject({
-  name: z.string().min(1),
-  /** Overrides the risk derived from the steps' actions. */
-  risk: riskLevelSchema.optional(),
-  /** Success rate assumed before knowledge has outcomes for it (a Laplace prior worth two tries). */
-  prior: z.number().min(0).max(1).default(0.5),
-  steps: z.array(stepTemplateSchema).min(1).max(20),
-});
-
-export const remediationRuleSchema = z.strictObject({
-  name: z.string().min(1),
-  cause: causeKindSchema,
-  priority: prioritySchema,
-  candidates: z.array(candidateSchema).min(1),
-});
-export type RemediationRule = z.infer<typeof remediationRuleSchema>;
-export type RemediationCandidate = z.infer<typeof candidateSchema>;
+export { remediationRuleSchema, type RemediationCandidate, type RemediationRule } from '@mapek/contracts';
 
 export const remediationFileSchema = z.strictObject({ rules: z.array(remediationRuleSchema).min(1) });
 
