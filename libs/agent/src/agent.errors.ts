@@ -1,3 +1,4 @@
+import { MapekError } from '@mapek/contracts';
 /** Machine-readable codes of the agent's errors. */
 export const AgentErrorCode = {
   config: 'AGENT_CONFIG',
@@ -8,8 +9,7 @@ export const AgentErrorCode = {
 export type AgentErrorCode = (typeof AgentErrorCode)[keyof typeof AgentErrorCode];
 
 /** The options given to `createAgent` are wrong; fix the code or the environment. */
-export class AgentConfigError extends Error {
-  override readonly name = 'AgentConfigError';
+export class AgentConfigError extends MapekError {
   readonly code: AgentErrorCode = AgentErrorCode.config;
   readonly retryable = false;
   constructor(message: string, options?: { cause?: unknown }) {
@@ -18,8 +18,7 @@ export class AgentConfigError extends Error {
 }
 
 /** NATS could not be reached when the agent started; trying again later may work. */
-export class AgentConnectError extends Error {
-  override readonly name = 'AgentConnectError';
+export class AgentConnectError extends MapekError {
   readonly code: AgentErrorCode = AgentErrorCode.connect;
   readonly retryable = true;
   constructor(message: string, options?: { cause?: unknown }) {
@@ -31,8 +30,7 @@ export class AgentConnectError extends Error {
  * A remedy could not do its job. Handlers may throw it (any thrown error counts as a failure);
  * the reply carries `errorCode: remedy_failed` and this message as `detail`.
  */
-export class RemedyFailedError extends Error {
-  override readonly name = 'RemedyFailedError';
+export class RemedyFailedError extends MapekError {
   readonly code: AgentErrorCode = AgentErrorCode.remedyFailed;
   readonly retryable: boolean;
   constructor(message: string, options?: { cause?: unknown; retryable?: boolean }) {
@@ -45,8 +43,7 @@ export class RemedyFailedError extends Error {
  * Thrown by an `openRequest` / `verifyRequest` hook to refuse a request (bad signature, cannot
  * decrypt); the reply carries `errorCode: invalid_request`.
  */
-export class ActuationRejectedError extends Error {
-  override readonly name = 'ActuationRejectedError';
+export class ActuationRejectedError extends MapekError {
   readonly code: AgentErrorCode = AgentErrorCode.requestRejected;
   readonly retryable = false;
   constructor(message: string, options?: { cause?: unknown }) {

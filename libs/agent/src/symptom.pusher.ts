@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Header, StreamName, encodeEnvelope, eventRegistry, newEventId, subjects, type Envelope, type SymptomV1 } from '@mapek/contracts';
+import { MapekError, Header, StreamName, encodeEnvelope, eventRegistry, newEventId, subjects, type Envelope, type SymptomV1 } from '@mapek/contracts';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { Crossing } from './threshold.watcher.js';
 
@@ -15,8 +15,7 @@ interface PubAck {
 }
 
 /** JetStream refused a pushed symptom (or did not answer); the watcher tries again. */
-export class SymptomPushError extends Error {
-  override readonly name = 'SymptomPushError';
+export class SymptomPushError extends MapekError {
   readonly code = 'AGENT_SYMPTOM_PUSH';
   readonly retryable = true;
   constructor(message: string, options?: { cause?: unknown }) {

@@ -1,3 +1,4 @@
+import { MapekError } from '@mapek/contracts';
 /** Machine-readable codes of the anomaly lib's errors. */
 export const AnomalyErrorCode = {
   invalidConfig: 'ANOMALY_INVALID_CONFIG',
@@ -6,8 +7,7 @@ export const AnomalyErrorCode = {
 export type AnomalyErrorCode = (typeof AnomalyErrorCode)[keyof typeof AnomalyErrorCode];
 
 /** A detector or learner was given parameters it cannot work with. */
-export class InvalidAnomalyConfigError extends Error {
-  override readonly name = 'InvalidAnomalyConfigError';
+export class InvalidAnomalyConfigError extends MapekError {
   readonly code: AnomalyErrorCode = AnomalyErrorCode.invalidConfig;
   readonly retryable = false;
   constructor(message: string) {
@@ -16,8 +16,7 @@ export class InvalidAnomalyConfigError extends Error {
 }
 
 /** A checkpointed detector state does not match the detector's version or configuration. */
-export class InvalidDetectorStateError extends Error {
-  override readonly name = 'InvalidDetectorStateError';
+export class InvalidDetectorStateError extends MapekError {
   readonly code: AnomalyErrorCode = AnomalyErrorCode.invalidState;
   readonly retryable = false;
   constructor(message: string, options?: { cause?: unknown }) {

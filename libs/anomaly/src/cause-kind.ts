@@ -1,15 +1,7 @@
-/** What a root cause is, as a wire value. */
-export const CauseKind = {
-  memoryLeak: 'memory_leak',
-  cpuOverload: 'cpu_overload',
-  connectionExhaustion: 'connection_exhaustion',
-  errorRate: 'error_rate',
-  latency: 'latency',
-  unavailable: 'unavailable',
-  dependencyFailure: 'dependency_failure',
-  anomaly: 'anomaly',
-} as const;
-export type CauseKind = (typeof CauseKind)[keyof typeof CauseKind];
+import { CauseKind } from '@mapek/contracts';
+
+// The wire values are the contracts' own; this lib only maps metrics and rules onto them.
+export { CauseKind } from '@mapek/contracts';
 
 /** Checked in order: a health probe's failure is unavailability even if its name says "failure". */
 const rules: readonly (readonly [RegExp, CauseKind])[] = [
@@ -26,6 +18,9 @@ const rules: readonly (readonly [RegExp, CauseKind])[] = [
  * connections → connection_exhaustion, error rate → error_rate, latency → latency, a failing
  * health probe → unavailable; anything else is a plain anomaly.
  */
+/** The kinds a metric's name can point at (the rest come from probes' absence, dependencies or the detector alone). */
+export const metricCauseKinds: ReadonlySet<CauseKind> = new Set(rules.map(([, kind]) => kind).filter((kind) => kind !== CauseKind.unavailable));
+
 export const causeKindForMetric = (metric: string): CauseKind => {
   const name = metric.toLowerCase().replace(/[_.-]+/g, ' ');
   for (const [pattern, kind] of rules) if (pattern.test(name) || pattern.test(metric.toLowerCase())) return kind;
@@ -48,6 +43,7 @@ export const consequencesOf: Readonly<Record<CauseKind, readonly CauseKind[]>> =
   [CauseKind.latency]: [CauseKind.errorRate, CauseKind.anomaly],
   [CauseKind.errorRate]: [CauseKind.anomaly],
   [CauseKind.anomaly]: [],
+  [CauseKind.unknown]: [],
 };
 
 /** True when `kind` is commonly a consequence of another kind (so a better explanation may still show up). */

@@ -1,6 +1,6 @@
+import { MapekError } from '@mapek/contracts';
 /** Thrown when configuration is missing or invalid; the message is meant for a human at a terminal. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+export class ConfigError extends MapekError {
   readonly code = 'config_invalid';
   readonly retryable = false;
   constructor(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './config.error.js';
+import { redactUrl } from './redact-url.js';
 
 /** One environment variable: its schema (which parses the raw string), what it is for, and whether it is secret. */
 export interface ConfigVariable<S extends z.ZodType = z.ZodType> {
@@ -25,16 +26,6 @@ export interface LoadOptions {
    * MAPEK_PLANNER_COOLDOWN_MSS fails the start instead of being silently ignored.
    */
   readonly ownedPrefix?: string;
-}
-
-function redactUrl(value: string): string {
-  try {
-    const url = new URL(value);
-    if (url.password) url.password = 'redacted';
-    return url.toString();
-  } catch {
-    return value;
-  }
 }
 
 /** Parses the environment once into a typed object, or throws a {@link ConfigError} listing every problem. */

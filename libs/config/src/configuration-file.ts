@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { mapekConfigurationSchema, type MapekConfiguration } from '@mapek/contracts';
+import { MapekError, mapekConfigurationSchema, type MapekConfiguration } from '@mapek/contracts';
 import { pollFile, type FilePoller } from './file-poller.js';
 
 /** The configuration file could not be read or is not valid; `problems` say where and why. */
-export class ConfigurationFileError extends Error {
-  override readonly name = 'ConfigurationFileError';
+export class ConfigurationFileError extends MapekError {
   readonly code = 'configuration_file_invalid';
   readonly retryable = false;
   constructor(

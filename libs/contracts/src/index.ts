@@ -1,3 +1,4 @@
+export * from './mapek-error.js';
 export * from './wire.constants.js';
 export * from './subjects.js';
 export * from './event-id.js';

@@ -1,15 +1,9 @@
+import { MapekError } from '@mapek/contracts';
 /** Base of every error a handler or the messaging layer throws; the consumer decides retries by `retryable`. */
-export abstract class MessagingError extends Error {
-  abstract readonly code: string;
-  abstract readonly retryable: boolean;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export abstract class MessagingError extends MapekError {}
 
 /** A transient failure (a dependency timed out, a connection dropped): the message is redelivered with backoff. */
 export class TransientHandlerError extends MessagingError {
-  override readonly name = 'TransientHandlerError';
   readonly code: string;
   readonly retryable = true;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
@@ -20,7 +14,6 @@ export class TransientHandlerError extends MessagingError {
 
 /** A failure that will not go away on retry: the message is dead-lettered at once. */
 export class PermanentHandlerError extends MessagingError {
-  override readonly name = 'PermanentHandlerError';
   readonly code: string;
   readonly retryable = false;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
@@ -31,14 +24,12 @@ export class PermanentHandlerError extends MessagingError {
 
 /** A producer tried to publish data that does not match its contract: a bug, never sent. */
 export class ContractViolationError extends MessagingError {
-  override readonly name = 'ContractViolationError';
   readonly code = 'contract_violation';
   readonly retryable = false;
 }
 
 /** The streams or buckets a service needs are missing or unreadable: the service refuses to start. */
 export class TopologyError extends MessagingError {
-  override readonly name = 'TopologyError';
   readonly code: string;
   readonly retryable = false;
   constructor(code: string, message: string, options?: { cause?: unknown }) {

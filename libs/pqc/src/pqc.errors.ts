@@ -1,15 +1,9 @@
+import { MapekError } from '@mapek/contracts';
 /**
  * Named errors of @mapek/pqc. Each carries a machine-readable `code` and an explicit `retryable`;
  * callers branch on `code`, never on message text.
  */
-export abstract class PqcError extends Error {
-  abstract readonly code: string;
-  abstract readonly retryable: boolean;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class PqcError extends MapekError {}
 
 export const PqcReadinessCode = {
   backendUnavailable: 'pqc_backend_unavailable',

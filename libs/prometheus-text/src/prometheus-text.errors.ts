@@ -1,3 +1,4 @@
+import { MapekError } from '@mapek/contracts';
 /** Machine-readable codes of the parser's errors. */
 export const PrometheusTextErrorCode = {
   parse: 'PROMETHEUS_TEXT_PARSE',
@@ -8,8 +9,7 @@ export type PrometheusTextErrorCode = (typeof PrometheusTextErrorCode)[keyof typ
  * The exposition text is malformed. `line` is 1-based; `column` (1-based, when known) points at
  * the offending character. Parsing the same text again fails the same way, so it is not retryable.
  */
-export class PrometheusTextParseError extends Error {
-  override readonly name = 'PrometheusTextParseError';
+export class PrometheusTextParseError extends MapekError {
   readonly code: PrometheusTextErrorCode = PrometheusTextErrorCode.parse;
   readonly retryable = false;
   constructor(

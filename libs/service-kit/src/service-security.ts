@@ -1,6 +1,8 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
+import { fileExists } from '@mapek/config';
+import { MapekError } from '@mapek/contracts';
 import { createEnvelopeSigner, createEnvelopeVerifier, type EnvelopeSigner, type EnvelopeVerifier } from '@mapek/messaging';
 import type { Logger, ServiceMetrics } from '@mapek/observability';
 import {
@@ -18,8 +20,7 @@ import {
 } from '@mapek/pqc';
 
 /** Why a service refuses to start for security reasons; the message is for a human at a terminal. */
-export class SecurityNotReadyError extends Error {
-  override readonly name = 'SecurityNotReadyError';
+export class SecurityNotReadyError extends MapekError {
   readonly retryable = false;
   constructor(
     readonly code: 'identity_missing' | 'pqc_not_ready' | 'tls_missing',
@@ -63,15 +64,6 @@ export interface ServiceSecurity {
 /** Feeds every PQC operation of the service into mapek_pqc_operation_duration_seconds. */
 export function pqcMetricsObserver(metrics: ServiceMetrics): PqcOperationObserver {
   return (sample) => metrics.pqcOperationDuration.observe({ op: sample.op, alg: sample.alg, backend: sample.backend }, sample.seconds);
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Where the HTTPS certificate of a serving identity lives (written by `mapek pki` for the gateway). */
@@ -143,7 +135,7 @@ export async function loadServiceSecurity(
   let https: TlsOptions | undefined;
   if (settings.https) {
     const files = httpsCertificatePaths(dir, name);
-    if (!(await exists(files.cert)) || !(await exists(files.key))) {
+    if (!(await fileExists(files.cert)) || !(await fileExists(files.key))) {
       throw new SecurityNotReadyError('tls_missing', `HTTPS needs ${files.cert} and ${files.key} (run: node tools/pki/dist/cli.js init --out ${dir})`);
     }
     const [cert, key] = await Promise.all([readFile(files.cert, 'utf8'), readFile(files.key, 'utf8')]);

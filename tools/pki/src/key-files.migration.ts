@@ -10,7 +10,7 @@ import {
   upgradeSigningKey,
 } from '@mapek/pqc';
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PkiError, PkiErrorCode } from './pki.errors.js';
 
@@ -24,14 +24,7 @@ import { PkiError, PkiErrorCode } from './pki.errors.js';
 
 export const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-export async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { fileExists as exists } from '@mapek/config';
 
 /** Writes a secret file (mode 0600) beside the target and renames it over, so no reader or crash sees half a key file. */
 export async function writeSecret(file: string, content: string): Promise<void> {

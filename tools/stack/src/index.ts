@@ -14,7 +14,6 @@ export {
 } from './service-catalog.js';
 export { monitorTargets, serviceEnvironment, type EnvironmentContext, type MonitorTarget } from './service-environment.js';
 export { formatStackSummary, memoryLeakCurl } from './stack-summary.js';
-export { redactUrl } from './redact-url.js';
 export { assertSupportedNatsServerBinary, findNatsServer, jetStreamAnswers, natsServerVersion, type NatsClientTls } from './nats-server.js';
 export { isNatsSyncInterval, renderStackNatsConfig, type NatsSyncInterval } from './nats-server-config.js';
 export { answersQuery } from './embedded-postgres.js';

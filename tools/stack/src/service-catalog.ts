@@ -1,3 +1,5 @@
+import { ServiceName as ContractServiceName } from '@mapek/contracts';
+
 /** How a process takes part in the stack: a MAPE-K service, or the managed demo application. */
 export const ServiceRole = {
   /** Reads MAPEK_HTTP_PORT / MAPEK_HTTP_HOST; ready when GET /health/ready answers 200. */
@@ -7,13 +9,9 @@ export const ServiceRole = {
 } as const;
 export type ServiceRole = (typeof ServiceRole)[keyof typeof ServiceRole];
 
+/** The processes the stack runs: the six loop services (their names from the contracts) and the demo app. */
 export const ServiceName = {
-  monitor: 'monitor',
-  analyzer: 'analyzer',
-  planner: 'planner',
-  executor: 'executor',
-  knowledge: 'knowledge',
-  gateway: 'gateway',
+  ...(({ agent: _agent, ...loopServices }) => loopServices)(ContractServiceName),
   demoApp: 'demo-app',
 } as const;
 export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];

@@ -1,4 +1,4 @@
-import { redactUrl } from './redact-url.js';
+import { redactUrl } from '@mapek/config';
 import type { Stack } from './stack.js';
 
 function optional(read: () => string): string | undefined {
