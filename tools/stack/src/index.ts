@@ -1,6 +1,6 @@
 export { startStack, repositoryRoot, type Stack, type StackProcess } from './stack.js';
 export { STACK_DEFAULTS, StackSecurity, type StackOptions } from './stack.options.js';
-export { caFileOf, certsDirOf, clusterMemberNatsConfig, ensureStackCredentials, natsClientTls, natsServerList, type ClusterMemberAddress, type StackCredentials } from './stack-credentials.js';
+export { caFileOf, certsDirOf, clusterMemberNatsConfig, ensureStackCredentials, identityConnectOptions, natsClientTls, natsServerList, type ClusterMemberAddress, type StackCredentials } from './stack-credentials.js';
 export {
   DEFAULT_SERVICES,
   INFRASTRUCTURE_PORTS,
@@ -14,7 +14,16 @@ export {
 } from './service-catalog.js';
 export { monitorTargets, serviceEnvironment, type EnvironmentContext, type MonitorTarget } from './service-environment.js';
 export { formatStackSummary, memoryLeakCurl } from './stack-summary.js';
-export { assertSupportedNatsServerBinary, findNatsServer, jetStreamAnswers, natsServerVersion, type NatsClientTls } from './nats-server.js';
+export {
+  assertSupportedNatsServerBinary,
+  createNatsServer,
+  findNatsServer,
+  jetStreamAnswers,
+  natsServerVersion,
+  type NatsClientTls,
+  type NatsServer,
+} from './nats-server.js';
+export { jetStreamNotReady, provisionNats, type ProvisionOptions } from './nats-provisioner.js';
 export { isNatsSyncInterval, renderStackNatsConfig, type NatsSyncInterval } from './nats-server-config.js';
 export { answersQuery } from './embedded-postgres.js';
 export { PGLITE_MAX_CONNECTIONS } from './pglite-ipc.js';

@@ -1,6 +1,5 @@
 import { freePort } from '@mapek/testing';
-import { createNatsServer, findNatsServer, type NatsServer } from './nats-server.js';
-import { ensureStackCredentials, natsClientTls } from './stack-credentials.js';
+import { type NatsServer, createNatsServer, ensureStackCredentials, findNatsServer, natsClientTls } from '@mapek/stack';
 
 /**
  * For integration tests: a nats-server configured by the tooling exactly as the stack runs it

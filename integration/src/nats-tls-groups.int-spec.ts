@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { MIN_NATS_SERVER_VERSION, isSupportedNatsServer } from '@mapek/messaging';
-import type { NatsServer } from './nats-server.js';
+import { type NatsServer, natsClientTls } from '@mapek/stack';
 import { startSecureNatsServer } from './secure-nats.fixture.js';
-import { natsClientTls } from './stack-credentials.js';
 
 /** The fields of nats-server's INFO this test reads. */
 interface ServerInfo {

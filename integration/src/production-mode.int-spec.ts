@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { defaultPkiOptions, initPki } from '@mapek/pki';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repositoryRoot } from './stack.js';
+import { repositoryRoot } from '@mapek/stack';
 
 /** Runs a built service with this environment and resolves with its exit code and stderr once it exits. */
 function runService(entry: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {

@@ -8,10 +8,8 @@ import { BucketName, ConsumerName, StreamName, inboxPrefixOf, subjects } from '@
 import { JetStreamEventConsumer, MessagingRuntime, TopologyError, bindBucket, bucketStreamName, ensureBucket } from '@mapek/messaging';
 import { ServiceMetrics, createLogger } from '@mapek/observability';
 import { waitFor } from '@mapek/testing';
-import type { NatsServer } from './nats-server.js';
-import { provisionNats } from './nats-provisioner.js';
+import { type NatsServer, identityConnectOptions, natsClientTls, provisionNats } from '@mapek/stack';
 import { startSecureNatsServer } from './secure-nats.fixture.js';
-import { identityConnectOptions, natsClientTls } from './stack-credentials.js';
 
 const prefix = 'mapek';
 const logger = createLogger('test', 'silent');

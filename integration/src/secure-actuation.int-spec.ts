@@ -15,9 +15,8 @@ import {
   SealedRequestType,
   type SealedRequest,
 } from '@mapek/pqc';
-import type { NatsServer } from './nats-server.js';
+import { type NatsServer, natsClientTls } from '@mapek/stack';
 import { startSecureNatsServer } from './secure-nats.fixture.js';
-import { natsClientTls } from './stack-credentials.js';
 
 const target = 'shop';
 const subject = subjects.actuate(target, 'mapek');

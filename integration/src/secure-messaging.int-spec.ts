@@ -15,10 +15,8 @@ import {
 import { ServiceMetrics, createLogger } from '@mapek/observability';
 import { loadPqcBackend, loadServiceIdentity, loadTrustStore, signatureToHeaders, createEventSigner, type PqcBackend, type ServiceIdentity } from '@mapek/pqc';
 import { waitFor } from '@mapek/testing';
-import type { NatsServer } from './nats-server.js';
-import { provisionNats } from './nats-provisioner.js';
+import { type NatsServer, identityConnectOptions, natsClientTls, provisionNats } from '@mapek/stack';
 import { startSecureNatsServer } from './secure-nats.fixture.js';
-import { identityConnectOptions, natsClientTls } from './stack-credentials.js';
 
 const prefix = 'mapek';
 const logger = createLogger('test', 'silent');

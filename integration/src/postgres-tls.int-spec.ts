@@ -6,9 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForPort } from '@mapek/testing';
 import pg from 'pg';
-import { DEFAULT_SERVICES } from './service-catalog.js';
-import { caFileOf, certsDirOf, ensureStackCredentials } from './stack-credentials.js';
-import { startStack, type Stack } from './stack.js';
+import { DEFAULT_SERVICES, type Stack, caFileOf, certsDirOf, ensureStackCredentials, startStack } from '@mapek/stack';
 
 /** Debian's PostgreSQL binaries; the server refuses to run as root, so it runs as `postgres`. */
 function postgresBin(): string | undefined {
