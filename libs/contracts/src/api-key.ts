@@ -18,6 +18,8 @@ export const ApiRole = {
   approver: 'approver',
   /** Everything. */
   admin: 'admin',
+  /** Alertmanager's webhook: may post alerts to `/api/v1/alertmanager` and nothing else, not even read. */
+  alertmanager: 'alertmanager',
 } as const;
 export type ApiRole = (typeof ApiRole)[keyof typeof ApiRole];
 

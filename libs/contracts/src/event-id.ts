@@ -33,8 +33,17 @@ export function eventIdTime(id: string): number {
  * JetStream's duplicate window (`Nats-Msg-Id`) stores it once: exactly one effect per cause.
  */
 export function deriveEventId(causationId: string, purpose: string): string {
-  const digest = createHash('sha256').update(causationId).update('\u0000').update(purpose).digest();
+  return deriveEventIdAt(causationId, purpose, eventIdTime(causationId));
+}
+
+/**
+ * A UUIDv7-shaped id derived from any stable key (not only an event id), stamped with `millis`:
+ * for events whose cause comes from outside mapek, such as an Alertmanager alert, keyed by its
+ * fingerprint and start, so that the alert sent again is the same event.
+ */
+export function deriveEventIdAt(key: string, purpose: string, millis: number): string {
+  const digest = createHash('sha256').update(key).update('\u0000').update(purpose).digest();
   const bytes = new Uint8Array(digest.subarray(0, 16));
-  stamp(bytes, eventIdTime(causationId));
+  stamp(bytes, millis);
   return format(bytes);
 }

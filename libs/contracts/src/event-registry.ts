@@ -7,6 +7,7 @@ import { flagChangedV1Schema } from './events/flag.schema.js';
 import { outcomeV1Schema } from './events/outcome.schema.js';
 import { planV1Schema } from './events/plan.schema.js';
 import { sampleBatchV1Schema } from './events/sample-batch.schema.js';
+import { alertResolvedV1Schema, incidentResolvedV1Schema } from './events/resolution.schema.js';
 import { symptomV1Schema } from './events/symptom.schema.js';
 import { SubjectKind, StreamName, ServiceName } from './wire.constants.js';
 
@@ -28,8 +29,11 @@ export const eventRegistry = {
     schema: symptomV1Schema,
     subjectKind: SubjectKind.symptoms,
     stream: StreamName.events,
-    /** The monitor (scrapes, probes), the analyzer (anomalies) and an embedded agent (a threshold crossing of its own gauges, pushed as it happens). */
-    emitters: [ServiceName.monitor, ServiceName.analyzer, ServiceName.agent],
+    /**
+     * The monitor (scrapes, probes), the analyzer (anomalies), an embedded agent (a threshold
+     * crossing of its own gauges, pushed as it happens) and the gateway (a firing Alertmanager alert).
+     */
+    emitters: [ServiceName.monitor, ServiceName.analyzer, ServiceName.agent, ServiceName.gateway],
   },
   analysis: {
     version: 1,
@@ -98,6 +102,22 @@ export const eventRegistry = {
     subjectKind: SubjectKind.flags,
     stream: StreamName.events,
     emitters: [ServiceName.gateway, ServiceName.planner],
+  },
+  /** An Alertmanager alert that had become a symptom was resolved (the gateway's webhook receiver). */
+  'alert.resolved': {
+    version: 1,
+    schema: alertResolvedV1Schema,
+    subjectKind: SubjectKind.alerts,
+    stream: StreamName.events,
+    emitters: [ServiceName.gateway],
+  },
+  /** An incident's signal went away before a remedy ran: its plans that have not started are cancelled. */
+  'incident.resolved': {
+    version: 1,
+    schema: incidentResolvedV1Schema,
+    subjectKind: SubjectKind.incidents,
+    stream: StreamName.events,
+    emitters: [ServiceName.analyzer],
   },
 } as const;
 

@@ -28,6 +28,8 @@ export const subjects = {
   outcomes: (target: string, prefix?: string) => subjectFor(SubjectKind.outcomes, target, prefix),
   commands: (target: string, prefix?: string) => subjectFor(SubjectKind.commands, target, prefix),
   flags: (key: string, prefix?: string) => subjectFor(SubjectKind.flags, key, prefix),
+  alerts: (target: string, prefix?: string) => subjectFor(SubjectKind.alerts, target, prefix),
+  incidents: (target: string, prefix?: string) => subjectFor(SubjectKind.incidents, target, prefix),
   actuate: (target: string, prefix?: string) => subjectFor(SubjectKind.actuate, target, prefix),
   deadLetter: (consumer: string, prefix?: string) => subjectFor(SubjectKind.dlq, consumer, prefix),
   knowledgeService: (prefix: string = DEFAULT_SUBJECT_PREFIX) => `${prefix}.svc.knowledge`,

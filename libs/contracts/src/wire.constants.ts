@@ -15,6 +15,8 @@
  * <prefix>.outcomes.<target>                events stream: verified outcome of an execution
  * <prefix>.commands.<target>                events stream: an operator's manual command (gateway only, sealed to the executor)
  * <prefix>.flags.<target|global>            events stream: a runtime flag changed (gateway: an operator; planner: the autonomy ladder)
+ * <prefix>.alerts.<target>                  events stream: an Alertmanager alert was resolved (gateway only)
+ * <prefix>.incidents.<target>               events stream: an incident's signal went away before a remedy (analyzer only)
  * <prefix>.actuate.<target>                 core NATS request-reply to the managed service's agent
  * <prefix>.svc.knowledge.<endpoint>         NATS services framework: knowledge queries
  * <prefix>.svc.planner.<endpoint>           NATS services framework: the planner's replay of a stored incident
@@ -37,6 +39,10 @@ export const SubjectKind = {
   commands: 'commands',
   /** Runtime flag changes (gateway and planner), keyed by target or `global`. */
   flags: 'flags',
+  /** Resolved Alertmanager alerts (gateway only); firing ones are symptoms. */
+  alerts: 'alerts',
+  /** Incidents whose signal went away before a remedy (analyzer only). */
+  incidents: 'incidents',
   actuate: 'actuate',
   dlq: 'dlq',
 } as const;

@@ -56,6 +56,8 @@ export function streamConfigs(topology: StreamTopology): Array<Partial<StreamCon
         SubjectKind.outcomes,
         SubjectKind.commands,
         SubjectKind.flags,
+        SubjectKind.alerts,
+        SubjectKind.incidents,
       ].map((kind) => `${p}.${kind}.>`),
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,

@@ -11,7 +11,7 @@ export interface ExecutorConsumerOptions {
 }
 
 /**
- * Two durables: `executor` on `plans.approved`, and `executor-commands` on `commands`, whose
+ * Two durables: `executor` on `plans.approved` and `incidents` (resolved signals), and `executor-commands` on `commands`, whose
  * verifier also refuses a command that is not sealed to this executor (counted, dead-lettered)
  * before the handler runs. A verifier belongs to a durable, and plans and commands need no order
  * between them, so they stay apart although one durable could now filter on both (ADR 0006).
@@ -21,7 +21,8 @@ export function executorConsumers(options: ExecutorConsumerOptions): ConsumerSet
     {
       stream: StreamName.events,
       durable: ConsumerName.executor,
-      types: ['plan.approved'],
+      // A resolution comes through the same durable as the plans, so the stream's order holds between them.
+      types: ['plan.approved', 'incident.resolved'],
       ackWaitMs: options.ackWaitMs,
       concurrency: options.concurrency,
     },

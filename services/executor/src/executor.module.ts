@@ -1,10 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { KvBucket } from '@mapek/messaging';
 import type { CommandOpener } from './adapters/command-opener.js';
+import { ResolvedSignals } from './adapters/resolved-signals.js';
 import type { SymptomHistory } from './adapters/symptom-history.js';
 import { EFFECTORS, EXECUTOR_KV, EXECUTOR_SETTINGS, ExecutionService, SYMPTOM_HISTORY, type EffectorSet, type ExecutorSettings } from './domain/execution.service.js';
 import { COMMAND_OPENER, CommandHandler } from './handlers/command.handler.js';
-import { ExecutionHandler } from './handlers/execution.handler.js';
+import { ExecutionHandler, RESOLVED_SIGNALS } from './handlers/execution.handler.js';
 
 @Module({})
 export class ExecutorModule {
@@ -17,6 +18,7 @@ export class ExecutorModule {
         { provide: EFFECTORS, useValue: effectors },
         { provide: SYMPTOM_HISTORY, useValue: history },
         { provide: COMMAND_OPENER, useValue: commands },
+        { provide: RESOLVED_SIGNALS, useValue: new ResolvedSignals(kv) },
         ExecutionService,
         ExecutionHandler,
         CommandHandler,

@@ -1,9 +1,10 @@
 import fastifyWebsocket from '@fastify/websocket';
 import { Counter } from 'prom-client';
-import { ConfigError } from '@mapek/config';
+import { ConfigError, ConfigurationFileError, watchConfigurationFile, type LiveConfiguration } from '@mapek/config';
 import { BucketName, KnowledgeEndpoint, ServiceName } from '@mapek/contracts';
 import type { KvBucket } from '@mapek/messaging';
 import { startService } from '@mapek/service-kit';
+import { AlertMemoryStore } from './adapters/alert-memory.js';
 import { ApiKeysFileError, ApiKeysSource } from './adapters/api-keys.file.js';
 import { CommandSealer } from './adapters/command-sealer.js';
 import { EventFeed } from './adapters/event-feed.js';
@@ -13,6 +14,7 @@ import { PlannerClient } from './adapters/planner.client.js';
 import { OidcVerifier, discoverOidc } from './adapters/oidc.verifier.js';
 import { registerLoopStateMetrics } from './adapters/loop-state.metrics.js';
 import { SharedRateLimiter } from './adapters/shared-rate-limiter.js';
+import { alertSourceSettings } from './domain/alert-source.js';
 import { RateLimiter, type RateLimiterPort } from './domain/rate-limiter.js';
 import { authenticationProblem, gatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
@@ -38,6 +40,7 @@ export async function bootstrap(): Promise<void> {
   let keys: ApiKeysSource | undefined;
   let oidc: OidcVerifier | undefined;
   let gatewayState: KvBucket | undefined;
+  let configuration: LiveConfiguration | undefined;
   await startService({
     service: ServiceName.gateway,
     defaultPort: 8080,
@@ -89,9 +92,25 @@ export async function bootstrap(): Promise<void> {
       const commands = { enabled: config.MAPEK_GATEWAY_COMMANDS_ENABLED, sealer: new CommandSealer(security && { sealer: security.sealer, trust: security.trust }) };
       const plans = await runtime.openBucket(BucketName.plannerPlans);
       registerLoopStateMetrics({ registry: metrics.registry, jsm: runtime.jsm, plans, knowledge, logger });
-      if (config.MAPEK_GATEWAY_RATE_LIMIT_SHARED) gatewayState = await runtime.openBucket(BucketName.gatewayState);
+      // The gateway's own bucket: the shared rate limit and what it remembers of Alertmanager's alerts.
+      const state = await runtime.openBucket(BucketName.gatewayState);
+      if (config.MAPEK_GATEWAY_RATE_LIMIT_SHARED) gatewayState = state;
+      if (config.MAPEK_CONFIG_FILE !== undefined) {
+        const file = config.MAPEK_CONFIG_FILE;
+        try {
+          configuration = await watchConfigurationFile(file, {
+            onChange: () => logger.info({ file }, 'configuration file reloaded'),
+            onRejected: (error) => logger.error({ file, problems: error.problems }, 'configuration file refused; the last good version stays in force'),
+          });
+        } catch (error) {
+          if (error instanceof ConfigurationFileError) throw new ConfigError(ServiceName.gateway, [`MAPEK_CONFIG_FILE: ${error.message}`]);
+          throw error;
+        }
+      }
+      const live = configuration;
+      const alerts = { source: () => alertSourceSettings(live?.current()), memory: new AlertMemoryStore(state) };
       flags = new FlagsFeed(plans, logger);
-      return GatewayModule.forRoot(knowledge, plans, feed, commands, keys, flags, new PlannerClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_PLANNER_TIMEOUT_MS));
+      return GatewayModule.forRoot(knowledge, plans, feed, commands, keys, flags, new PlannerClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_PLANNER_TIMEOUT_MS), alerts);
     },
     configure: async (app, { config, logger, metrics }) => {
       app.enableCors({ origin: config.MAPEK_GATEWAY_ALLOWED_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'] });

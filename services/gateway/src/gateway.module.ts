@@ -1,11 +1,13 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { KvBucket } from '@mapek/messaging';
+import type { AlertMemoryStore } from './adapters/alert-memory.js';
 import type { ApiKeysSource } from './adapters/api-keys.file.js';
 import type { CommandSealer } from './adapters/command-sealer.js';
 import type { EventFeed } from './adapters/event-feed.js';
 import type { FlagsFeed } from './adapters/flags.feed.js';
 import type { KnowledgeClient } from './adapters/knowledge.client.js';
 import type { PlannerClient } from './adapters/planner.client.js';
+import { ALERT_MEMORY, ALERT_SOURCE, AlertmanagerController, type AlertSource } from './handlers/alertmanager.controller.js';
 import { COMMAND_SEALER, COMMANDS_ENABLED, CommandsController } from './handlers/commands.controller.js';
 import { ConsoleController } from './handlers/console.controller.js';
 import { DocsController } from './handlers/docs.controller.js';
@@ -35,10 +37,11 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
     keys: ApiKeysSource | undefined,
     flags: FlagsFeed,
     planner: PlannerClient,
+    alerts: { readonly source: AlertSource; readonly memory: AlertMemoryStore },
   ): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [IncidentsController, PlansController, CommandsController, FlagsController, KnowledgeController, SessionController, StatusController, DocsController, ConsoleController],
+      controllers: [IncidentsController, PlansController, CommandsController, FlagsController, KnowledgeController, SessionController, StatusController, DocsController, ConsoleController, AlertmanagerController],
       providers: [
         { provide: KNOWLEDGE, useValue: knowledge },
         { provide: PLANS_KV, useValue: plans },
@@ -48,6 +51,8 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
         { provide: API_KEYS, useValue: keys ?? null },
         { provide: FLAGS_FEED, useValue: flags },
         { provide: PLANNER, useValue: planner },
+        { provide: ALERT_SOURCE, useValue: alerts.source },
+        { provide: ALERT_MEMORY, useValue: alerts.memory },
       ],
     };
   }

@@ -40,6 +40,8 @@ const subjectChannels: Record<SubjectKind, SubjectChannel> = {
   [SubjectKind.outcomes]: { key: 'target', description: 'The verified outcome of an execution.' },
   [SubjectKind.commands]: { key: 'target', description: 'An operator\'s manual command (the gateway only); params and reason are sealed to the executor.' },
   [SubjectKind.flags]: { key: 'target', description: 'A runtime flag changed (auto-healing, shadow mode, autonomy), keyed by the flag\'s target or `global`: by an operator through the gateway, or by the planner\'s autonomy ladder.' },
+  [SubjectKind.alerts]: { key: 'target', description: 'An Alertmanager alert that had become a symptom was resolved (the gateway\'s webhook receiver only); firing alerts are symptoms.' },
+  [SubjectKind.incidents]: { key: 'target', description: 'An incident whose signal went away before a remedy (the analyzer only): the planner cancels its plans that have not started and the executor refuses to start one.' },
   [SubjectKind.actuate]: { key: 'target', description: 'Core NATS request-reply to the agent embedded in a managed service (the executor only); not stored on a stream.' },
   [SubjectKind.dlq]: { key: 'consumer', description: 'Messages a durable consumer refused or could not handle, byte for byte, with the reason in headers (dead-letter stream).' },
 };

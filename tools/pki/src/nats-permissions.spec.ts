@@ -35,6 +35,8 @@ describe('NATS permissions per identity', () => {
     const owners = (subject: string) => Object.entries(permissions).filter(([, p]) => p.publish.allow.includes(subject)).map(([name]) => name);
     expect(owners('mapek.decisions.>')).toEqual(['gateway']);
     expect(owners('mapek.alerts.>')).toEqual(['gateway']);
+    expect(owners('mapek.incidents.>')).toEqual(['analyzer']);
+    expect(owners('mapek.symptoms.>')).toEqual(['monitor', 'analyzer', 'gateway', 'agent']);
     const loopSubjects = permissions.cli.publish.allow.filter((subject) => subject.startsWith('mapek.') && subject !== 'mapek.svc.>' && subject !== 'mapek.dlq.>');
     expect(loopSubjects).toEqual([]);
   });
@@ -76,7 +78,7 @@ describe('NATS permissions per identity', () => {
       subscribe: { allow: [...[...kinds].map((kind) => `mapek.${kind}.>`), '_INBOX_subscriber.>'] },
       allowResponses: false,
     });
-    for (const kind of ['actuate', 'svc', 'dlq', 'alerts']) expect(permissions.subscriber.subscribe.allow).not.toContain(`mapek.${kind}.>`);
+    for (const kind of ['actuate', 'svc', 'dlq']) expect(permissions.subscriber.subscribe.allow).not.toContain(`mapek.${kind}.>`);
   });
 
   it('renders one verify_and_map user per SPIFFE id', () => {

@@ -140,13 +140,15 @@ export function eventSubjects(prefix: string): string[] {
  * (prefix default `mapek`). Event subjects come from the registry's emitters. Services read their
  * inputs through JetStream pull consumers, so they need no core subscription on event subjects:
  * deliveries arrive on their own inbox (`_INBOX_<identity>.>`), which no one else may read.
- *   monitor   → samples, symptoms            (receives alerts from the gateway)
- *   analyzer  → analyses, symptoms (the registry lets it emit derived symptoms); its KV bucket
+ *   monitor   → samples, symptoms
+ *   analyzer  → analyses, symptoms (the registry lets it emit derived symptoms), incidents (a signal
+ *               resolved before a remedy); its KV bucket
  *   planner   → plans.{proposed,approved,rejected}, flags (autonomy ladder); queries knowledge; its KV bucket;
  *               answers mapek.svc.planner.> (incident replay)
  *   executor  → executions, outcomes, actuate (core request to the agent); its KV bucket;
  *               ordered reads of the event stream (symptom history)
- *   gateway   → decisions, commands, flag changes, alerts; queries knowledge; ordered reads of the
+ *   gateway   → decisions, commands, flag changes, Alertmanager's alerts (firing ones as symptoms,
+ *               resolved ones on alerts); queries knowledge; ordered reads of the
  *               event stream (WebSocket feed), reads the plans bucket (plans, flags), writes its own
  *               bucket (shared rate-limit counters) and reads every durable's info (/status)
  *   knowledge → answers mapek.svc.> (NATS services framework, $SRV discovery)
@@ -170,7 +172,7 @@ export function natsPermissions(prefix: string): Readonly<Record<IdentityName, S
     };
   };
   return {
-    [IdentityName.monitor]: service(IdentityName.monitor, { subscribe: [s('alerts')] }),
+    [IdentityName.monitor]: service(IdentityName.monitor, {}),
     [IdentityName.analyzer]: service(IdentityName.analyzer, {}),
     // The planner answers its own read-only endpoints (incident replay) on the services framework.
     [IdentityName.planner]: service(IdentityName.planner, { publish: [s('svc')], subscribe: [`${prefix}.svc.planner.>`, '$SRV.>'], allowResponses: true }),
@@ -178,7 +180,7 @@ export function natsPermissions(prefix: string): Readonly<Record<IdentityName, S
     [IdentityName.knowledge]: service(IdentityName.knowledge, { subscribe: [s('svc'), '$SRV.>'], allowResponses: true }),
     [IdentityName.gateway]: service(
       IdentityName.gateway,
-      { publish: [s('alerts'), s('svc')] },
+      { publish: [s('svc')] },
       { orderedReads: [StreamName.events], bucketReads: [BucketName.plannerPlans], consumerInfo: true },
     ),
     // An agent answers actuation requests and pushes its own threshold crossings as symptoms

@@ -59,6 +59,13 @@ export const guardrailCheckSchema = z.object({
   verdict: z.enum([GuardrailVerdict.pass, GuardrailVerdict.hold, GuardrailVerdict.modify, GuardrailVerdict.info]),
   detail: z.string().max(500),
 });
+/** The machine-readable reasons of a rejected plan (`rejectionCode`). */
+export const PlanRejectionCode = {
+  /** The incident's signal went away before the plan started (see `incident.resolved`). */
+  signalResolved: 'signal_resolved',
+} as const;
+export type PlanRejectionCode = (typeof PlanRejectionCode)[keyof typeof PlanRejectionCode];
+
 export type GuardrailCheck = z.infer<typeof guardrailCheckSchema>;
 
 /** A scored remediation plan. Published as proposed, then approved or rejected (same planId). */
@@ -80,6 +87,11 @@ export const planV1Schema = z.object({
   expiresAt: z.iso.datetime({ offset: true }),
   dryRun: z.boolean(),
   reason: z.string().max(2000).optional(),
+  /**
+   * Why a rejected plan will not run, for machines (`reason` is for people): `signal_resolved` when
+   * its incident's signal went away before it started (optional, added later; more codes may come).
+   */
+  rejectionCode: z.string().regex(/^[a-z_]{1,64}$/).optional(),
   /** Every candidate considered, best first (optional: added after version 1 was published). */
   candidates: z.array(planCandidateSchema).max(20).optional(),
   /** The guardrail checks of the approval decision, in the order they ran (optional, added later). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { newEventId } from '@mapek/contracts';
-import { analysisDue, analysisIdOf, isLive, onOutcome, onSymptom, takesKind, type ObservedSymptom } from './incident-book.js';
+import { analysisDue, analysisIdOf, isLive, onOutcome, onSymptom, onSymptomResolved, takesKind, type ObservedSymptom } from './incident-book.js';
 
 const memory = 'process_resident_memory_bytes';
 const cpu = 'mapek_agent_cpu_percent';
@@ -82,5 +82,40 @@ describe('which incident a symptom joins', () => {
     expect(isLive(opened, 61_000, 60_000)).toBe(true);
     expect(isLive(opened, 61_001, 60_000)).toBe(false);
     expect(isLive({ ...opened, status: 'closed', closedAt: 2000 }, 3000, 60_000)).toBe(false);
+  });
+});
+
+describe('an incident whose alerts are resolved at their source', () => {
+  const settings = { quietMs: 60_000, settleMs: 1500 };
+
+  it('closes an incident once every symptom it holds was resolved at its source, and no sooner', () => {
+    const alertA = symptom(1000);
+    const alertB = symptom(1500, 'HighMemoryUsage');
+    const opened = onSymptom(undefined, alertA, settings).incident;
+    const both = onSymptom(opened, alertB, settings).incident;
+    const first = onSymptomResolved(both, alertA.id, 3000);
+    expect(first).toMatchObject({ kind: 'noted', incident: { status: 'open', resolvedSymptomIds: [alertA.id] } });
+    if (first.kind !== 'noted') throw new Error('expected noted');
+    const second = onSymptomResolved(first.incident, alertB.id, 4000);
+    expect(second).toMatchObject({ kind: 'resolved', symptomIds: [alertA.id, alertB.id], incident: { status: 'closed', closedAt: 4000, resolvedBeforeRemedy: true } });
+    if (second.kind !== 'resolved') throw new Error('expected resolved');
+    // Closed like an outcome closes it: a later firing opens a new incident, an earlier reading is stale.
+    expect(onSymptom(second.incident, symptom(3500), settings).kind).toBe('stale');
+    expect(onSymptom(second.incident, symptom(5000), settings).kind).toBe('open');
+  });
+
+  it('keeps an incident open while a symptom that cannot be resolved (a threshold crossing) is part of it', () => {
+    const alert = symptom(1000);
+    const threshold = symptom(1200, 'mapek_agent_heap_used_bytes');
+    const incident = onSymptom(onSymptom(undefined, alert, settings).incident, threshold, settings).incident;
+    expect(onSymptomResolved(incident, alert.id, 2000).kind).toBe('noted');
+  });
+
+  it('leaves alone an incident that does not hold the resolved symptom, or is closed already', () => {
+    const opened = onSymptom(undefined, symptom(1000), settings).incident;
+    expect(onSymptomResolved(opened, newEventId(1000), 2000)).toEqual({ kind: 'unrelated' });
+    expect(onSymptomResolved(undefined, newEventId(1000), 2000)).toEqual({ kind: 'unrelated' });
+    const closed = onOutcome(opened, opened.incidentId, 1500);
+    expect(onSymptomResolved(closed, opened.symptomIds[0] ?? '', 2000)).toEqual({ kind: 'unrelated' });
   });
 });

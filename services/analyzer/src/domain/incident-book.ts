@@ -23,6 +23,10 @@ export interface IncidentState {
   readonly closedAt?: number;
   /** `<target>/<metric>` when an anomaly (not a static threshold) opened it: its outcome trains that series. */
   readonly anomalySeries?: string;
+  /** Symptoms whose source said they are over (resolved alerts); absent when none is. */
+  readonly resolvedSymptomIds?: readonly string[];
+  /** Set when the incident was closed because every one of its symptoms was resolved before a remedy. */
+  readonly resolvedBeforeRemedy?: boolean;
 }
 
 export type SymptomVerdict =
@@ -140,4 +144,25 @@ export function analysisIdOf(incident: IncidentState): string {
 export function onOutcome(current: IncidentState | undefined, incidentId: string, at: number): IncidentState | undefined {
   if (!current || current.incidentId !== incidentId || current.status === 'closed') return undefined;
   return { ...current, status: 'closed', closedAt: at };
+}
+
+export type ResolutionVerdict =
+  /** The incident does not hold this symptom (or is closed): nothing to do here. */
+  | { kind: 'unrelated' }
+  /** The symptom is over, but others of the incident are not: the incident stays open. */
+  | { kind: 'noted'; incident: IncidentState }
+  /** Every symptom of the incident is over: its signal is gone, and it is closed. */
+  | { kind: 'resolved'; incident: IncidentState; symptomIds: readonly string[] };
+
+/**
+ * A symptom was resolved at its source (an alert Alertmanager resolved). The incident's signal is
+ * gone once every symptom it holds is resolved; a symptom that cannot be resolved (a threshold
+ * crossing, a failing probe) keeps it open, since only a remedy's outcome or a quiet period ends
+ * those. A closed incident no longer takes symptoms observed before `at`, like one an outcome closed.
+ */
+export function onSymptomResolved(current: IncidentState | undefined, symptomId: string, at: number): ResolutionVerdict {
+  if (!current || current.status === 'closed' || !current.symptomIds.includes(symptomId)) return { kind: 'unrelated' };
+  const resolved = [...new Set([...(current.resolvedSymptomIds ?? []), symptomId])];
+  if (!current.symptomIds.every((id) => resolved.includes(id))) return { kind: 'noted', incident: { ...current, resolvedSymptomIds: resolved } };
+  return { kind: 'resolved', incident: { ...current, resolvedSymptomIds: resolved, status: 'closed', closedAt: at, resolvedBeforeRemedy: true }, symptomIds: resolved };
 }

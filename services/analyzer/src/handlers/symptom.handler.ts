@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DependencyGraph, causeKindForMetric, type CauseKind, type DependencyGraphState, type Symptom } from '@mapek/anomaly';
-import type { Envelope } from '@mapek/contracts';
+import { ResolutionReason, SymptomSource, deriveEventId, type Envelope } from '@mapek/contracts';
 import { EVENT_PUBLISHER, OnEvent, getJson, isKvConflict, kvKey, recordRetentionMs, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { LOGGER, type Logger } from '@mapek/observability';
 import type { ThresholdStore } from '../adapters/threshold.store.js';
 import { analyzeIncident } from '../domain/incident-analysis.js';
-import { analysisDue, analysisIdOf, analysisPublished, isLive, onOutcome, onSymptom, takesKind, type IncidentBookSettings, type IncidentState } from '../domain/incident-book.js';
+import { analysisDue, analysisIdOf, analysisPublished, isLive, onOutcome, onSymptom, onSymptomResolved, takesKind, type IncidentBookSettings, type IncidentState } from '../domain/incident-book.js';
 
 export const ANALYZER_SETTINGS = Symbol.for('mapek.analyzer.settings');
 export const ANALYZER_KV = Symbol.for('mapek.analyzer.kv');
@@ -34,7 +34,12 @@ function kindIncidentKey(target: string, kind: string): string {
   return `incident.${kvKey(target)}.${kind}`;
 }
 
-/** Turns symptoms into incidents and analyses; closes incidents when their outcome arrives. */
+/** The KV key marking a symptom its source resolved (a resolved alert), whatever became of its incident. */
+function resolvedKey(symptomId: string): string {
+  return `resolved.${symptomId}`;
+}
+
+/** Turns symptoms into incidents and analyses; closes incidents when their outcome arrives or their signal is resolved. */
 @Injectable()
 export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShutdown {
   private recent: Symptom[] = [];
@@ -97,6 +102,11 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
       threshold: event.data.threshold,
       time: observedAt,
     };
+    if (event.data.source === SymptomSource.alert && (await getJson<boolean>(this.kv, resolvedKey(event.id)))) {
+      // Its resolution was handled first (a redelivery, or two replicas): the alert is over already.
+      this.logger.info({ symptomId: event.id, target: event.target }, 'alert symptom dropped: already resolved');
+      return;
+    }
     const key = await this.slotFor(event.target, causeKindForMetric(symptom.metric), observedAt);
     const others = this.recent.filter((known) => known.target !== event.target);
     this.remember(symptom);
@@ -256,6 +266,43 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
     if (closed.anomalySeries && event.data.outcome === 'ineffective') {
       // The remedy changed nothing: the anomaly was likely noise, so the series gets less sensitive.
       await this.learn({ series: closed.anomalySeries, time: Date.parse(event.time), remedyEffective: false, recurred: false });
+    }
+  }
+
+  /**
+   * An alert that became a symptom was resolved by Alertmanager. The symptom is marked resolved
+   * (so that it opens nothing if it is handled after its resolution), and the incident holding it
+   * is told: once all its symptoms are resolved, its signal is gone, so it is closed and
+   * `incident.resolved` goes out, on which the planner cancels the plans that have not started.
+   * Published before the checkpoint, with an id derived from the resolution: a crash in between
+   * redelivers it, and the second run publishes the same event.
+   */
+  @OnEvent('alert.resolved')
+  async onAlertResolved(event: Envelope<'alert.resolved'>): Promise<void> {
+    const { symptomId } = event.data;
+    await this.kv.put(resolvedKey(symptomId), JSON.stringify(true), { ttlMs: recordRetentionMs });
+    const at = Date.parse(event.time);
+    for (const key of new Set([incidentKey(event.target), kindIncidentKey(event.target, causeKindForMetric(event.data.metric))])) {
+      for (;;) {
+        const stored = await getJson<IncidentState>(this.kv, key);
+        const verdict = onSymptomResolved(stored?.value, symptomId, at);
+        if (verdict.kind === 'unrelated') break;
+        if (verdict.kind === 'resolved') {
+          await this.publisher.publish('incident.resolved', {
+            id: deriveEventId(event.id, 'incident-resolved'),
+            target: event.target,
+            incidentId: verdict.incident.incidentId,
+            causationId: event.id,
+            data: { reason: ResolutionReason.signalResolved, symptomIds: [...verdict.symptomIds], resolvedAt: new Date(at).toISOString() },
+          });
+        }
+        if (!(await this.checkpoint(key, verdict.incident, stored?.revision))) continue;
+        this.logger.info(
+          { incidentId: verdict.incident.incidentId, symptomId, fingerprint: event.data.fingerprint },
+          verdict.kind === 'resolved' ? 'incident closed: its signal was resolved before a remedy' : 'one alert of the incident resolved; others remain',
+        );
+        return;
+      }
     }
   }
 

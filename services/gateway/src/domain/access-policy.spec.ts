@@ -34,6 +34,17 @@ describe('the gateway access policy', () => {
     ]);
   });
 
+  it('lets the alertmanager role post alerts and nothing else, not even read; admins may post them too', () => {
+    const alert = requiredAccess('POST', '/api/v1/alertmanager');
+    expect(alert).toEqual({ public: false, permission: Permission.alert });
+    expect(mayAccess(ApiRole.alertmanager, alert)).toBe(true);
+    expect(mayAccess(ApiRole.admin, alert)).toBe(true);
+    for (const role of [ApiRole.viewer, ApiRole.operator, ApiRole.approver]) expect(mayAccess(role, alert)).toBe(false);
+    for (const [method, path] of [['GET', '/api/v1/plans'], ['GET', '/ws'], ['POST', '/api/v1/commands'], ['POST', '/api/v1/plans/p/approve'], ['POST', '/api/v1/flags']] as const) {
+      expect(mayAccess(ApiRole.alertmanager, requiredAccess(method, path))).toBe(false);
+    }
+  });
+
   it('records the key name as the actor and refuses a body that claims someone else', () => {
     expect(actorOf({ name: 'alice' }, undefined)).toEqual({ ok: true, actor: 'alice' });
     expect(actorOf({ name: 'alice' }, 'alice')).toEqual({ ok: true, actor: 'alice' });

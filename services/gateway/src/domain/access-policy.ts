@@ -10,6 +10,8 @@ export const Permission = {
   decide: 'decide',
   /** POST /api/v1/flags: change a runtime flag (see {@link mayChangeFlag} for which changes). */
   configure: 'configure',
+  /** POST /api/v1/alertmanager: hand alerts to the loop (Alertmanager's webhook). */
+  alert: 'alert',
 } as const;
 export type Permission = (typeof Permission)[keyof typeof Permission];
 
@@ -21,7 +23,9 @@ export const rolePermissions: Readonly<Record<ApiRole, readonly Permission[]>> =
   [ApiRole.viewer]: [Permission.read],
   [ApiRole.operator]: [Permission.read, Permission.command, Permission.configure],
   [ApiRole.approver]: [Permission.read, Permission.decide],
-  [ApiRole.admin]: [Permission.read, Permission.command, Permission.decide, Permission.configure],
+  [ApiRole.admin]: [Permission.read, Permission.command, Permission.decide, Permission.configure, Permission.alert],
+  // Alertmanager's key lives in its configuration file: whoever reads that file may post alerts, no more.
+  [ApiRole.alertmanager]: [Permission.alert],
 };
 
 export type Access = { readonly public: true } | { readonly public: false; readonly permission: Permission };
@@ -49,6 +53,7 @@ export function requiredAccess(method: string, url: string): Access {
   if (method === 'POST' && path === '/api/v1/commands') return needs(Permission.command);
   if (method === 'POST' && path === '/api/v1/flags') return needs(Permission.configure);
   if (method === 'POST' && DECISION_PATH.test(path)) return needs(Permission.decide);
+  if (method === 'POST' && path === '/api/v1/alertmanager') return needs(Permission.alert);
   return needs(Permission.read);
 }
 

@@ -164,11 +164,16 @@ export class KnowledgeRepository {
         }
         return;
       }
+      case 'incident.resolved':
+        // The signal went away before a remedy: the incident is over, with no outcome.
+        await touch(`status = 'closed', closed_at = COALESCE(closed_at, $2)`, []);
+        return;
       case 'symptom':
       case 'sample.batch':
       case 'decision':
       case 'command':
       case 'flag.changed':
+      case 'alert.resolved':
         return;
     }
   }
@@ -216,8 +221,8 @@ export class KnowledgeRepository {
        ORDER BY time`,
       [id, incident.target, incident.openedAt, incident.closedAt],
     );
-    const grouped: Record<string, StoredEvent[]> = { symptoms: [], analyses: [], plans: [], decisions: [], executions: [], outcomes: [], flags: [] };
-    const bucket: Record<string, string> = { symptom: 'symptoms', analysis: 'analyses', 'plan.proposed': 'plans', 'plan.approved': 'plans', 'plan.rejected': 'plans', decision: 'decisions', execution: 'executions', outcome: 'outcomes', 'flag.changed': 'flags' };
+    const grouped: Record<string, StoredEvent[]> = { symptoms: [], analyses: [], plans: [], decisions: [], executions: [], outcomes: [], flags: [], resolutions: [] };
+    const bucket: Record<string, string> = { symptom: 'symptoms', analysis: 'analyses', 'plan.proposed': 'plans', 'plan.approved': 'plans', 'plan.rejected': 'plans', decision: 'decisions', execution: 'executions', outcome: 'outcomes', 'flag.changed': 'flags', 'incident.resolved': 'resolutions' };
     for (const event of events.rows) grouped[bucket[event.type] ?? 'other']?.push(event);
     return { ...incident, events: grouped };
   }

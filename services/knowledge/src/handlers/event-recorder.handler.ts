@@ -108,4 +108,16 @@ export class EventRecorderHandler {
   onFlagChanged(event: Envelope<'flag.changed'>, context: HandlerContext): Promise<void> {
     return this.store(event, context);
   }
+
+  /** A resolved Alertmanager alert: stored and chained into the audit trail. */
+  @OnEvent('alert.resolved')
+  onAlertResolved(event: Envelope<'alert.resolved'>, context: HandlerContext): Promise<void> {
+    return this.store(event, context);
+  }
+
+  /** An incident whose signal went away before a remedy: stored, and the incident is closed. */
+  @OnEvent('incident.resolved')
+  onIncidentResolved(event: Envelope<'incident.resolved'>, context: HandlerContext): Promise<void> {
+    return this.store(event, context);
+  }
 }

@@ -1,4 +1,4 @@
-import { PlanStatus, type PlanRecordV1 } from '@mapek/contracts';
+import { PlanRejectionCode, PlanStatus, type PlanRecordV1 } from '@mapek/contracts';
 
 export { PlanStatus } from '@mapek/contracts';
 export type PlanRecord = PlanRecordV1;
@@ -14,4 +14,23 @@ export function approve(record: PlanRecord, actor: string, now: string): PlanRec
 export function reject(record: PlanRecord, actor: string, reason: string | undefined, now: string): PlanRecord {
   if (record.status !== PlanStatus.pending) return record;
   return { ...record, status: PlanStatus.rejected, rejectedBy: actor, decidedAt: now, plan: { ...record.plan, reason: reason ?? `rejected by ${actor}` } };
+}
+
+/** Who a plan cancelled by the planner itself is rejected by. */
+export const PLANNER_ACTOR = 'planner';
+
+/**
+ * Cancels a plan that has not started because its incident's signal is gone (`incident.resolved`):
+ * mapek never acts on a resolved signal. Only a pending plan can be cancelled here; an approved one
+ * is the executor's to refuse if it has not started.
+ */
+export function cancelForResolvedSignal(record: PlanRecord, now: string): PlanRecord {
+  if (record.status !== PlanStatus.pending) return record;
+  return {
+    ...record,
+    status: PlanStatus.rejected,
+    rejectedBy: PLANNER_ACTOR,
+    decidedAt: now,
+    plan: { ...record.plan, reason: 'cancelled: the signal was resolved at its source before the plan started', rejectionCode: PlanRejectionCode.signalResolved },
+  };
 }

@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { deriveEventId, type Envelope, type PlanV1 } from '@mapek/contracts';
-import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, recordRetentionMs, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
+import { PlanRejectionCode, deriveEventId, type Envelope, type PlanV1 } from '@mapek/contracts';
+import { EVENT_PUBLISHER, OnEvent, getJson, isKvConflict, kvKey, recordRetentionMs, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { KnowledgeStatsCache } from '../adapters/knowledge-stats.cache.js';
 import { buildPlan, type ActionStats, type Guardrails } from '../domain/plan-builder.js';
-import { PlanStatus, approve, reject, type PlanRecord } from '../domain/plan-record.js';
+import { PlanStatus, approve, cancelForResolvedSignal, reject, type PlanRecord } from '../domain/plan-record.js';
 import type { RemediationRule } from '../domain/remediation-rules.js';
 import { hourlyCapCheck, planningFlags, type RuntimeFlags } from '../domain/runtime-flags.js';
 import { AUTONOMY_SETTINGS, RUNTIME_FLAGS, type AutonomySettings } from './runtime-flags.handler.js';
@@ -23,6 +23,8 @@ export interface PlannerSettings {
 }
 
 const planKey = (planId: string) => `plan.${planId}`;
+/** Marks an incident whose signal was resolved: an analysis of it handled afterwards plans nothing that could run. */
+const resolvedIncidentKey = (incidentId: string) => `resolved.${incidentId}`;
 const cooldownKey = (target: string, action: string) => `cooldown.${kvKey(target)}.${action}`;
 const hour = 3_600_000;
 const rateKey = (now: number) => `rate.${Math.floor(now / hour)}`;
@@ -103,11 +105,12 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     // Everything a plan reads, at once rather than one round trip after another: the plan record
     // (a redelivered analysis finds it and plans nothing new), the statistics, the cooldowns and
     // this hour's approvals.
-    const [stored, stats, coolingDown, approvals] = await Promise.all([
+    const [stored, stats, coolingDown, approvals, resolved] = await Promise.all([
       getJson<PlanRecord>(this.kv, planKey(planId)),
       top ? this.stats(top.cause) : new Map<string, ActionStats>(),
       top ? this.coolingDown(top.target, rules, now) : new Set<string>(),
       this.approvalsThisHour(now),
+      event.incidentId ? getJson<boolean>(this.kv, resolvedIncidentKey(event.incidentId)) : undefined,
     ]);
     let record = stored?.value;
     if (!record) {
@@ -125,6 +128,12 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
       });
       let status: PlanStatus = decision.next === 'approve' ? PlanStatus.approved : decision.next === 'reject' ? PlanStatus.rejected : PlanStatus.pending;
       let plan = decision.plan;
+      if (resolved?.value === true) {
+        // The incident's signal was resolved before its analysis got here: the plan is made (the
+        // decision record shows what would have been done) and cancelled at once.
+        status = PlanStatus.pending;
+        plan = { ...plan, approval: 'manual', approvedBy: [] };
+      }
       if (status === PlanStatus.approved && plan.steps[0]?.action !== 'escalate') plan = { ...plan, guardrails: [...(plan.guardrails ?? []), hourlyCapCheck(approvals, this.settings.maxActionsPerHour)] };
       if (status === PlanStatus.approved && plan.steps[0]?.action !== 'escalate' && approvals >= this.settings.maxActionsPerHour) {
         status = PlanStatus.pending;
@@ -139,13 +148,14 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
         createdAt: new Date(now).toISOString(),
         ...(status === PlanStatus.approved ? { decidedAt: new Date(now).toISOString() } : {}),
       };
+      const made = resolved?.value === true ? cancelForResolvedSignal(fresh, new Date(now).toISOString()) : fresh;
       try {
-        await this.kv.create(planKey(planId), JSON.stringify(fresh), planTtl);
-        record = fresh;
-        this.plans.inc({ status, cause: plan.cause });
+        await this.kv.create(planKey(planId), JSON.stringify(made), planTtl);
+        record = made;
+        this.plans.inc({ status: made.status, cause: plan.cause });
       } catch {
         // Another replica planned it first: use its record.
-        record = (await getJson<PlanRecord>(this.kv, planKey(planId)))?.value ?? fresh;
+        record = (await getJson<PlanRecord>(this.kv, planKey(planId)))?.value ?? made;
       }
     }
     await this.publishState(record, event.id);
@@ -164,6 +174,40 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     await this.kv.update(planKey(event.data.planId), JSON.stringify(next), entry.revision, planTtl);
     this.logger.info({ planId: event.data.planId, verdict: event.data.verdict, actor: event.data.actor, status: next.status }, 'decision applied');
     await this.publishState(next, event.id);
+  }
+
+  /**
+   * The incident's signal was resolved before a remedy ran (the analyzer closed it): every pending
+   * plan of the incident is cancelled (`plan.rejected` with `rejectionCode` `signal_resolved`), so
+   * an operator's approval of it now fails. The incident is marked first, so an analysis of it
+   * handled after this plans nothing that could run. An approved plan is the executor's to refuse.
+   */
+  @OnEvent('incident.resolved')
+  async onIncidentResolved(event: Envelope<'incident.resolved'>): Promise<void> {
+    const incidentId = event.incidentId;
+    if (!incidentId) return;
+    await this.kv.put(resolvedIncidentKey(incidentId), JSON.stringify(true), planTtl);
+    for await (const key of await this.kv.keys('plan.>')) {
+      for (;;) {
+        const entry = await getJson<PlanRecord>(this.kv, key);
+        if (!entry || entry.value.incidentId !== incidentId) break;
+        if (entry.value.status !== PlanStatus.pending) {
+          // Cancelled before (a redelivery): publish its state again, which JetStream stores once.
+          if (entry.value.plan.rejectionCode === PlanRejectionCode.signalResolved) await this.publishState(entry.value, event.id);
+          break;
+        }
+        const cancelled = cancelForResolvedSignal(entry.value, new Date().toISOString());
+        try {
+          await this.kv.update(key, JSON.stringify(cancelled), entry.revision, planTtl);
+        } catch (error) {
+          if (isKvConflict(error)) continue; // a decision or another replica came first: read it again
+          throw error;
+        }
+        this.logger.info({ planId: cancelled.plan.planId, incidentId }, 'pending plan cancelled: its signal was resolved');
+        await this.publishState(cancelled, event.id);
+        break;
+      }
+    }
   }
 
   /**
