@@ -1,4 +1,5 @@
 import { SchemaSide, planRecordV1Schema, toJsonSchema } from '@mapek/contracts';
+import { alertmanagerWebhookSchema } from '../domain/alertmanager-webhook.js';
 import { commandRequestSchema } from '../domain/command-request.js';
 import { decisionRequestSchema } from '../domain/decision-request.js';
 import { flagRequestSchema } from '../domain/flag-request.js';
@@ -25,7 +26,7 @@ export const openApiDocument = {
     title: 'mapek gateway',
     version: '0.1.0',
     description:
-      'Incidents, plans and the live event stream of the mapek self-healing loop. With API keys configured (always in production) every route but /health*, /metrics and /docs needs `Authorization: Bearer mapek_<id>_<secret>` (browsers on /ws: subprotocols `mapek.v1, mapek.bearer.<token>`). Roles: viewer reads; operator also sends commands; approver also approves and rejects plans; admin does all. Refusals: 401 (no or bad key), 403 (role), 429 (rate limit, with Retry-After). The key\'s name is the actor of its decisions and commands.',
+      'Incidents, plans and the live event stream of the mapek self-healing loop. With API keys configured (always in production) every route but /health*, /metrics and /docs needs `Authorization: Bearer mapek_<id>_<secret>` (browsers on /ws: subprotocols `mapek.v1, mapek.bearer.<token>`). Roles: viewer reads; operator also sends commands; approver also approves and rejects plans; admin does all; alertmanager only posts alerts to /api/v1/alertmanager. Refusals: 401 (no or bad key), 403 (role), 429 (rate limit, with Retry-After). The key\'s name is the actor of its decisions and commands.',
   },
   security: [{ apiKey: [] }],
   paths: {
@@ -68,7 +69,12 @@ export const openApiDocument = {
       },
     },
     '/api/v1/plans/{id}/approve': {
-      post: { summary: 'Approve a pending plan (a high-risk plan needs two different approvers)', parameters: [uuidParam], requestBody: decisionBody, responses: { '202': { description: 'decision published' }, ...errors, '409': { description: 'not pending' } } },
+      post: {
+        summary: 'Approve a pending plan (a high-risk plan needs two different approvers)',
+        parameters: [uuidParam],
+        requestBody: decisionBody,
+        responses: { '202': { description: 'decision published' }, ...errors, '409': { description: 'not pending (error signal_resolved: cancelled because its signal was resolved at its source)', content: { 'application/json': { schema: error } } } },
+      },
     },
     '/api/v1/plans/{id}/reject': {
       post: { summary: 'Reject a pending plan', parameters: [uuidParam], requestBody: decisionBody, responses: { '202': { description: 'decision published' }, ...errors, '409': { description: 'not pending' } } },
@@ -86,6 +92,29 @@ export const openApiDocument = {
           '403': { description: 'the key\'s role may not send commands, or commands are disabled (MAPEK_GATEWAY_COMMANDS_ENABLED)', content: { 'application/json': { schema: error } } },
           '413': { description: 'body larger than MAPEK_GATEWAY_BODY_LIMIT_BYTES' },
           '503': { description: 'the command could not be sealed or stored', content: { 'application/json': { schema: error } } },
+        },
+      },
+    },
+    '/api/v1/alertmanager': {
+      post: {
+        summary:
+          'Alertmanager\'s webhook receiver (webhook_configs, payload version 4; role alertmanager). A firing alert becomes a symptom of the target its `target` label names (sources.alertmanager.targetLabel), once per fingerprint and start however often it is sent; a resolved one becomes alert.resolved, which cancels the plans of its incident that have not started',
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AlertmanagerWebhook' } } } },
+        responses: {
+          '200': {
+            description: 'taken: the symptoms and resolutions published; duplicates: alerts taken before',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { taken: { type: 'integer' }, duplicates: { type: 'integer' }, symptomIds: { type: 'array', items: { type: 'string', format: 'uuid' } }, resolutionIds: { type: 'array', items: { type: 'string', format: 'uuid' } } },
+                },
+              },
+            },
+          },
+          '400': { description: 'not a version 4 payload, or an alert names no target or one not configured; nothing was published', content: { 'application/json': { schema: error } } },
+          '403': { description: 'the key\'s role may not post alerts, or the source is disabled (sources.alertmanager.enabled)', content: { 'application/json': { schema: error } } },
+          '503': { description: 'an alert could not be stored on the event stream; Alertmanager sends it again', content: { 'application/json': { schema: error } } },
         },
       },
     },
@@ -110,6 +139,7 @@ export const openApiDocument = {
   components: {
     securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `mapek pki api-key create`' } },
     schemas: {
+      AlertmanagerWebhook: toJsonSchema(alertmanagerWebhookSchema, SchemaSide.input),
       CommandRequest: toJsonSchema(commandRequestSchema, SchemaSide.input),
       DecisionRequest: toJsonSchema(decisionRequestSchema, SchemaSide.input),
       FlagRequest: toJsonSchema(flagRequestSchema, SchemaSide.input),
