@@ -3,8 +3,9 @@
 # npm package, installed and started by the project itself.
 #
 #   ensure_test_packages   Debian packages: chromium (headless console tests), the PostgreSQL
-#                          $POSTGRESQL_MAJOR server binaries, and prometheus with promtool
-#                          (dashboard queries, rule tests), python3-venv when Python lacks it
+#                          $POSTGRESQL_MAJOR server binaries, prometheus with promtool
+#                          (dashboard queries, rule tests), prometheus-alertmanager (the
+#                          webhook receiver's e2e test), python3-venv when Python lacks it
 #                          (the Python subscriber). Installed with apt-get when running
 #                          as root on Debian; otherwise it stops and prints the command to run.
 #   start_test_postgres    a throw-away PostgreSQL server: its own data directory under
@@ -25,6 +26,8 @@ test_env_missing_packages() {
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x "$(postgres_bin_dir)/postgres" ] || missing+=("postgresql-$POSTGRESQL_MAJOR")
   { [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ]; } || missing+=(prometheus)
+  # A real Alertmanager calling the gateway's webhook receiver (e2e/src/alertmanager.e2e-spec.ts).
+  [ -x /usr/bin/prometheus-alertmanager ] || missing+=(prometheus-alertmanager)
   # The Python subscriber's virtualenv (examples/subscribers/python/venv.sh).
   python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
   echo "${missing[@]}"
