@@ -201,6 +201,10 @@ function summary(event: LoopEvent): string {
       return `outcome ${String(d['outcome'])}: ${String(d['violationsBefore'])} violations before, ${String(d['violationsAfter'])} after`;
     case 'flag.changed':
       return `${text(d['actor'])}: ${describeChange(d['change'] as FlagChange)}${d['reason'] ? ` — ${text(d['reason'])}` : ''}`;
+    case 'alert.resolved':
+      return `Alertmanager resolved ${text(d['alertname'])}`;
+    case 'incident.resolved':
+      return 'signal resolved before a remedy: plans that had not started are cancelled';
     default:
       return event.type;
   }
