@@ -17,10 +17,9 @@ import {
   type PanelQuery,
 } from '@mapek/dashboards';
 import type { Stack } from '@mapek/stack';
-import { waitFor } from '@mapek/testing';
+import { startPrometheus, waitFor, type PrometheusServer } from '@mapek/testing';
 import type { LoopClient } from './loop-client.js';
 import { startLoopStack, type LoopStack } from './loop-stack.js';
-import { startPrometheus, type PrometheusServer } from './prometheus-server.js';
 
 const SERVICES = ['monitor', 'analyzer', 'planner', 'executor', 'knowledge', 'gateway'] as const;
 

@@ -4,5 +4,6 @@ export * from './env.schemas.js';
 export * from './common.config.js';
 export * from './file-poller.js';
 export * from './configuration-file.js';
+export * from './configuration-file.config.js';
 export * from './redact-url.js';
 export * from './file-exists.js';

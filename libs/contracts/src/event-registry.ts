@@ -4,6 +4,7 @@ import { commandV1Schema } from './events/command.schema.js';
 import { decisionV1Schema } from './events/decision.schema.js';
 import { executionV1Schema } from './events/execution.schema.js';
 import { flagChangedV1Schema } from './events/flag.schema.js';
+import { heartbeatV1Schema } from './events/heartbeat.schema.js';
 import { outcomeV1Schema } from './events/outcome.schema.js';
 import { planV1Schema } from './events/plan.schema.js';
 import { sampleBatchV1Schema } from './events/sample-batch.schema.js';
@@ -118,6 +119,17 @@ export const eventRegistry = {
     subjectKind: SubjectKind.incidents,
     stream: StreamName.events,
     emitters: [ServiceName.analyzer],
+  },
+  /**
+   * A target is alive: pushed by its embedded agent, or by anything else through the gateway's
+   * `POST /api/v1/heartbeats/<target>`. Telemetry, like samples: the monitor follows it live.
+   */
+  heartbeat: {
+    version: 1,
+    schema: heartbeatV1Schema,
+    subjectKind: SubjectKind.heartbeats,
+    stream: StreamName.telemetry,
+    emitters: [ServiceName.agent, ServiceName.gateway],
   },
 } as const;
 

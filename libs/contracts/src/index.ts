@@ -15,6 +15,7 @@ export * from './events/actuation.schema.js';
 export * from './events/command.schema.js';
 export * from './events/flag.schema.js';
 export * from './events/resolution.schema.js';
+export * from './events/heartbeat.schema.js';
 export * from './event-registry.js';
 export * from './envelope.schema.js';
 export * from './api-key.js';

@@ -18,6 +18,7 @@ export function subjectWildcard(kind: SubjectKind, prefix: string = DEFAULT_SUBJ
 
 export const subjects = {
   samples: (target: string, prefix?: string) => subjectFor(SubjectKind.samples, target, prefix),
+  heartbeats: (target: string, prefix?: string) => subjectFor(SubjectKind.heartbeats, target, prefix),
   symptoms: (target: string, prefix?: string) => subjectFor(SubjectKind.symptoms, target, prefix),
   analyses: (target: string, prefix?: string) => subjectFor(SubjectKind.analyses, target, prefix),
   plansProposed: (target: string, prefix?: string) => subjectFor(SubjectKind.plansProposed, target, prefix),

@@ -5,6 +5,7 @@
  *
  * ```
  * <prefix>.samples.<target>                 telemetry stream: one sample batch per scrape
+ * <prefix>.heartbeats.<target>              telemetry stream: the target is alive (its agent, or the gateway's heartbeat endpoint)
  * <prefix>.symptoms.<target>                events stream: threshold / health / anomaly / alert violations
  * <prefix>.analyses.<target>                events stream: incident analysis with ranked root causes
  * <prefix>.plans.proposed.<target>          events stream: a scored remediation plan
@@ -27,6 +28,8 @@ export const DEFAULT_SUBJECT_PREFIX = 'mapek';
 
 export const SubjectKind = {
   samples: 'samples',
+  /** A target's heartbeats (its agent, or the gateway's endpoint); telemetry stream. */
+  heartbeats: 'heartbeats',
   symptoms: 'symptoms',
   analyses: 'analyses',
   plansProposed: 'plans.proposed',
@@ -49,7 +52,7 @@ export const SubjectKind = {
 export type SubjectKind = (typeof SubjectKind)[keyof typeof SubjectKind];
 
 export const StreamName = {
-  /** High-volume samples: limits retention, short max age. */
+  /** High-volume samples and heartbeats: limits retention, short max age. */
   telemetry: 'MAPEK_TELEMETRY',
   /** Every loop event but samples: file storage, dedupe window, configurable replicas. */
   events: 'MAPEK_EVENTS',

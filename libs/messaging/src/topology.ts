@@ -36,7 +36,7 @@ export function streamConfigs(topology: StreamTopology): Array<Partial<StreamCon
   return [
     {
       name: StreamName.telemetry,
-      subjects: [subjectWildcard(SubjectKind.samples, p)],
+      subjects: [subjectWildcard(SubjectKind.samples, p), subjectWildcard(SubjectKind.heartbeats, p)],
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       discard: DiscardPolicy.Old,

@@ -6,3 +6,4 @@ export * from './network-namespace.js';
 export * from './postgres-database.js';
 export * from './postgres-server.process.js';
 export * from './wait-for.js';
+export * from './prometheus-server.process.js';

@@ -30,6 +30,7 @@ interface SubjectChannel {
 
 const subjectChannels: Record<SubjectKind, SubjectChannel> = {
   [SubjectKind.samples]: { key: 'target', description: 'One sample batch per scrape of a target (telemetry stream: limits retention, short max age).' },
+  [SubjectKind.heartbeats]: { key: 'target', description: 'A target is alive: its embedded agent, or a caller of the gateway\'s `POST /api/v1/heartbeats/<target>` (telemetry stream). The monitor raises a symptom for a target silent longer than its configured timeout.' },
   [SubjectKind.symptoms]: { key: 'target', description: 'Threshold, health, anomaly and alert violations of a target.' },
   [SubjectKind.analyses]: { key: 'target', description: 'The analysis of an incident with its ranked root causes.' },
   [SubjectKind.plansProposed]: { key: 'target', description: 'A scored remediation plan.' },
@@ -217,7 +218,7 @@ export function asyncApiDocument(catalogue: readonly Contract[] = contracts()): 
 
   const schemas: Record<string, JsonSchema> = {};
   for (const [name, schema] of Object.entries(headerSchemas)) schemas[name] = toJsonSchema(schema, SchemaSide.input);
-  for (const entry of catalogue) if (entry.kind !== ContractKind.record) schemas[contractKey(entry)] = schemaOf(entry);
+  for (const entry of catalogue) if (entry.kind !== ContractKind.record && entry.kind !== ContractKind.configuration) schemas[contractKey(entry)] = schemaOf(entry);
 
   return {
     asyncapi: '3.0.0',

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { eventEnvelopeSchema, eventTypes, type EventType } from '@mapek/contracts';
+import { parse as parseYaml } from 'yaml';
+import { eventEnvelopeSchema, eventTypes, mapekConfigurationSchema, type EventType } from '@mapek/contracts';
 import { contracts } from './contract-catalogue.js';
 
 const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
@@ -98,5 +101,25 @@ describe('the generated event schemas', () => {
     expect([eventEnvelopeSchema('symptom').safeParse(extended).success, validate('symptom', extended)]).toEqual([true, true]);
     const strict = { ...command, data: { ...(command?.data as object), extra: 1 } };
     expect([eventEnvelopeSchema('command').safeParse(strict).success, validate('command', strict)]).toEqual([false, false]);
+  });
+});
+
+describe('the published configuration file schema', () => {
+  const check = () => {
+    const validate = ajv.getSchema('urn:mapek:configuration:mapek-config:v1');
+    if (!validate) throw new Error('no configuration schema');
+    return validate;
+  };
+  const example = parseYaml(readFileSync(join(import.meta.dirname, '../../../examples/mapek.yaml'), 'utf8')) as Record<string, unknown>;
+
+  it('compiles under JSON Schema 2020-12 in strict mode and accepts the example file that zod accepts', () => {
+    expect(mapekConfigurationSchema.safeParse(example).success).toBe(true);
+    expect(check()(example)).toBe(true);
+  });
+
+  it('refuses, as zod does, a key it does not know and a target name with a dot', () => {
+    const unknownKey = { ...example, colour: 'blue' };
+    const badName = { ...example, targets: [{ name: 'orders.api' }] };
+    for (const spoiled of [unknownKey, badName]) expect([mapekConfigurationSchema.safeParse(spoiled).success, check()(spoiled)]).toEqual([false, false]);
   });
 });

@@ -8,6 +8,7 @@ import {
   eventJsonSchema,
   eventRegistry,
   eventTypes,
+  mapekConfigurationSchema,
   planRecordV1Schema,
   sealedPayloadSchema,
   toJsonSchema,
@@ -23,6 +24,8 @@ export const ContractKind = {
   message: 'message',
   /** A KV record one service writes and another reads. */
   record: 'record',
+  /** A file an operator writes and the services read (`mapek.yaml`). */
+  configuration: 'configuration',
 } as const;
 export type ContractKind = (typeof ContractKind)[keyof typeof ContractKind];
 
@@ -90,12 +93,21 @@ const otherContracts: readonly OtherContract[] = [
     description: 'A plan as the planner keeps it in the `mapek_plans` KV bucket under `plan.<planId>`; the gateway reads it.',
     schema: planRecordV1Schema,
   },
+  {
+    name: 'mapek-config',
+    version: 1,
+    kind: ContractKind.configuration,
+    description:
+      'The configuration file (`mapek.yaml`, YAML or JSON) that `./mapek start --config`, the compose file and the Helm chart hand to every service as MAPEK_CONFIG_FILE: the targets mapek watches and heals, its sources (scrapes, probes, PromQL rules, heartbeats, Alertmanager), the effector of each target and the limits. Defaults are filled in on reading; cross-field rules (unique target names, known dependencies, PromQL only with sources.prometheus) are checked by the services.',
+    schema: mapekConfigurationSchema,
+  },
 ];
 
 const directoryOf: Record<ContractKind, string> = {
   [ContractKind.event]: 'events',
   [ContractKind.message]: 'messages',
   [ContractKind.record]: 'records',
+  [ContractKind.configuration]: 'configuration',
 };
 
 /**
@@ -124,5 +136,7 @@ export function contracts(): Contract[] {
 }
 
 function fileOf(kind: ContractKind, name: string, version: number): string {
+  // The configuration file's schema keeps one address for editors (`# yaml-language-server: $schema=`); its `version` field tells versions apart.
+  if (kind === ContractKind.configuration) return `${directoryOf[kind]}/${name}.schema.json`;
   return `${directoryOf[kind]}/${name}.v${version}.schema.json`;
 }

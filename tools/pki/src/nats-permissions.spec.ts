@@ -61,13 +61,13 @@ describe('NATS permissions per identity', () => {
     }
   });
 
-  it('gives every identity but the cli its own inbox only, and the agent no JetStream API at all: it may only push symptoms', () => {
+  it('gives every identity but the cli its own inbox only, and the agent no JetStream API at all: it may only push symptoms and heartbeats', () => {
     for (const [name, p] of Object.entries(permissions)) {
       if (name === 'cli') continue;
       const inboxes = p.subscribe.allow.filter((subject) => subject.startsWith('_INBOX'));
       expect([name, inboxes]).toEqual([name, [`${inboxPrefixOf(name)}.>`]]);
     }
-    expect(permissions.agent).toMatchObject({ publish: { allow: ['mapek.symptoms.>'] }, allowResponses: true });
+    expect(permissions.agent).toMatchObject({ publish: { allow: ['mapek.symptoms.>', 'mapek.heartbeats.>'] }, allowResponses: true });
     expect(permissions.agent.publish.allow.some((subject) => subject.startsWith('$JS'))).toBe(false);
   });
 
@@ -79,6 +79,13 @@ describe('NATS permissions per identity', () => {
       allowResponses: false,
     });
     for (const kind of ['actuate', 'svc', 'dlq']) expect(permissions.subscriber.subscribe.allow).not.toContain(`mapek.${kind}.>`);
+  });
+
+  it('lets the agent and the gateway send heartbeats, and the monitor follow them on the telemetry stream without touching the analyzer durable', () => {
+    const senders = Object.entries(permissions).filter(([, p]) => p.publish.allow.includes('mapek.heartbeats.>')).map(([name]) => name);
+    expect(senders.sort()).toEqual(['agent', 'gateway']);
+    expect(permissions.monitor.publish.allow).toContain('$JS.API.CONSUMER.CREATE.MAPEK_TELEMETRY.*.>');
+    expect(permissions.monitor.publish.deny).toContain('$JS.API.CONSUMER.MSG.NEXT.MAPEK_TELEMETRY.analyzer-samples');
   });
 
   it('renders one verify_and_map user per SPIFFE id', () => {

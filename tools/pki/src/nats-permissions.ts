@@ -140,7 +140,8 @@ export function eventSubjects(prefix: string): string[] {
  * (prefix default `mapek`). Event subjects come from the registry's emitters. Services read their
  * inputs through JetStream pull consumers, so they need no core subscription on event subjects:
  * deliveries arrive on their own inbox (`_INBOX_<identity>.>`), which no one else may read.
- *   monitor   → samples, symptoms
+ *   monitor   → samples, symptoms; ordered reads of the telemetry stream (the targets' heartbeats,
+ *               followed live)
  *   analyzer  → analyses, symptoms (the registry lets it emit derived symptoms), incidents (a signal
  *               resolved before a remedy); its KV bucket
  *   planner   → plans.{proposed,approved,rejected}, flags (autonomy ladder); queries knowledge; its KV bucket;
@@ -148,11 +149,11 @@ export function eventSubjects(prefix: string): string[] {
  *   executor  → executions, outcomes, actuate (core request to the agent); its KV bucket;
  *               ordered reads of the event stream (symptom history)
  *   gateway   → decisions, commands, flag changes, Alertmanager's alerts (firing ones as symptoms,
- *               resolved ones on alerts); queries knowledge; ordered reads of the
+ *               resolved ones on alerts), heartbeats (its heartbeat endpoint); queries knowledge; ordered reads of the
  *               event stream (WebSocket feed), reads the plans bucket (plans, flags), writes its own
  *               bucket (shared rate-limit counters) and reads every durable's info (/status)
  *   knowledge → answers mapek.svc.> (NATS services framework, $SRV discovery)
- *   agent     → answers mapek.actuate.> requests; pushes symptoms (its own threshold crossings);
+ *   agent     → answers mapek.actuate.> requests; pushes symptoms (its own threshold crossings) and heartbeats;
  *               reads the stream's acknowledgements on its own inbox; no JetStream API
  *   cli       → administrator: JetStream management (provisioning), knowledge queries, reads
  *               everything but actuate, may re-file dead letters; sends no loop events
@@ -172,7 +173,7 @@ export function natsPermissions(prefix: string): Readonly<Record<IdentityName, S
     };
   };
   return {
-    [IdentityName.monitor]: service(IdentityName.monitor, {}),
+    [IdentityName.monitor]: service(IdentityName.monitor, {}, { orderedReads: [StreamName.telemetry] }),
     [IdentityName.analyzer]: service(IdentityName.analyzer, {}),
     // The planner answers its own read-only endpoints (incident replay) on the services framework.
     [IdentityName.planner]: service(IdentityName.planner, { publish: [s('svc')], subscribe: [`${prefix}.svc.planner.>`, '$SRV.>'], allowResponses: true }),

@@ -174,6 +174,7 @@ export class KnowledgeRepository {
       case 'command':
       case 'flag.changed':
       case 'alert.resolved':
+      case 'heartbeat':
         return;
     }
   }

@@ -31,12 +31,12 @@ export async function scrapeMetrics(url: string, timeoutMs: number): Promise<Sam
   }
 }
 
-/** An HTTP health probe: 2xx within the timeout is up. */
-export async function probeHttp(url: string, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
+/** An HTTP health probe: 2xx (or exactly `expectStatus`) within the timeout is up. */
+export async function probeHttp(url: string, timeoutMs: number, expectStatus?: number): Promise<{ ok: boolean; detail: string }> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     await response.body?.cancel();
-    return { ok: response.ok, detail: `HTTP ${response.status}` };
+    return { ok: expectStatus === undefined ? response.ok : response.status === expectStatus, detail: `HTTP ${response.status}` };
   } catch (error) {
     return { ok: false, detail: (error as Error).message };
   }

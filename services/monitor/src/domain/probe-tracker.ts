@@ -20,4 +20,9 @@ export class ProbeTracker {
   count(probe: string): number {
     return this.failures.get(probe) ?? 0;
   }
+
+  /** Forgets the probes not in `probes` (a target or probe the configuration no longer has). */
+  retain(probes: ReadonlySet<string>): void {
+    for (const probe of [...this.failures.keys()]) if (!probes.has(probe)) this.failures.delete(probe);
+  }
 }

@@ -1,13 +1,17 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Gauge, Counter, Histogram } from 'prom-client';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Sample, SymptomV1 } from '@mapek/contracts';
+import type { Probe, PrometheusRule, Sample, SymptomV1 } from '@mapek/contracts';
 import { EVENT_PUBLISHER, childTraceparent, type EventPublisherPort } from '@mapek/messaging';
 import { LOGGER, METRICS, logContext, type Logger, type ServiceMetrics } from '@mapek/observability';
-import { probeHttp, scrapeMetrics } from '../adapters/http-scraper.js';
+import { scrapeMetrics } from '../adapters/http-scraper.js';
+import { runProbe } from '../adapters/health-probes.js';
+import { queryPrometheus } from '../adapters/prometheus.client.js';
+import { HeartbeatTracker } from '../domain/heartbeat-tracker.js';
+import { probeEndpoint, probeKey, type MonitoredTarget, type MonitorSources } from '../domain/monitored-target.js';
 import { ProbeTracker } from '../domain/probe-tracker.js';
-import { evaluateRules, type ThresholdRule } from '../domain/threshold-rules.js';
-import type { ScrapeTarget } from '../monitor.config.js';
+import { evaluatePromqlRule } from '../domain/promql-rules.js';
+import { evaluateRules } from '../domain/threshold-rules.js';
 
 export const MONITOR_SETTINGS = Symbol.for('mapek.monitor.settings');
 
@@ -15,30 +19,39 @@ export const MONITOR_SETTINGS = Symbol.for('mapek.monitor.settings');
 const SYMPTOMS_FIRST_MS = 100;
 
 export interface MonitorSettings {
-  readonly targets: readonly ScrapeTarget[];
-  readonly rules: readonly ThresholdRule[];
+  /** What to watch now: read at every tick, so a reloaded configuration file takes effect at the next one. */
+  readonly sources: () => MonitorSources;
   readonly intervalMs: number;
   readonly timeoutMs: number;
   readonly probeFailures: number;
+  /** The heartbeats the monitor follows (none in unit tests). */
+  readonly heartbeats?: { start(onHeartbeat: (heartbeat: { target: string; storedAtMs: number }) => void): Promise<void>; stop(): void };
 }
 
 /**
- * Every interval, scrapes each target's metrics and probes its health, publishes one sample batch
- * per target and one symptom per violated rule. Symptoms go out as soon as the rules are
- * evaluated, ahead of the batch (which then waits up to {@link SYMPTOMS_FIRST_MS}) and without
- * waiting for the probe. A tick never overlaps the previous one for the same target, so a slow
- * target cannot pile up work, and one tick's symptoms are acknowledged before the next tick's are
- * sent.
+ * Every interval, for each target: scrapes its metrics, runs its probes and its PromQL rules side
+ * by side, and checks its heartbeat; publishes one sample batch per scrape and one symptom per
+ * violation. Symptoms go out as soon as they are known, ahead of the batch (which then waits up to
+ * {@link SYMPTOMS_FIRST_MS}). A tick never overlaps the previous one for the same target, so a
+ * slow target cannot pile up work, and one tick's symptoms are acknowledged before the next
+ * tick's are sent. The targets are read at every tick: added and removed ones take effect without
+ * a restart.
  */
 @Injectable()
 export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private readonly busy = new Set<string>();
   private readonly probes: ProbeTracker;
+  private readonly heartbeats = new HeartbeatTracker();
+  /** Targets whose silence was reported, so that their return is logged once. */
+  private readonly silent = new Set<string>();
+  private watched = '';
   private readonly scrapes: Counter<'target' | 'result'>;
   private readonly scrapeSeconds: Histogram<'target'>;
-  private readonly probeFailuresGauge: Gauge<'target'>;
+  private readonly probeFailuresGauge: Gauge<'target' | 'probe'>;
   private readonly violations: Counter<'target' | 'rule'>;
+  private readonly queries: Counter<'target' | 'rule' | 'result'>;
+  private readonly heartbeatAge: Gauge<'target'>;
 
   constructor(
     @Inject(MONITOR_SETTINGS) private readonly settings: MonitorSettings,
@@ -50,39 +63,83 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     const registers = [metrics.registry];
     this.scrapes = new Counter({ name: 'mapek_monitor_scrapes_total', help: 'Scrapes by target and result', labelNames: ['target', 'result'], registers });
     this.scrapeSeconds = new Histogram({ name: 'mapek_monitor_scrape_duration_seconds', help: 'Scrape duration', labelNames: ['target'], registers, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
-    this.probeFailuresGauge = new Gauge({ name: 'mapek_monitor_probe_consecutive_failures', help: 'Consecutive failed health probes', labelNames: ['target'], registers });
+    this.probeFailuresGauge = new Gauge({ name: 'mapek_monitor_probe_consecutive_failures', help: 'Consecutive failed health probes, by target and probe kind', labelNames: ['target', 'probe'], registers });
     this.violations = new Counter({ name: 'mapek_monitor_violations_total', help: 'Threshold violations found', labelNames: ['target', 'rule'], registers });
+    this.queries = new Counter({ name: 'mapek_monitor_promql_queries_total', help: 'PromQL rule queries by target, rule and result (ok, error)', labelNames: ['target', 'rule', 'result'], registers });
+    this.heartbeatAge = new Gauge({ name: 'mapek_monitor_heartbeat_age_seconds', help: 'Time since the target last reported in (targets with a heartbeat timeout)', labelNames: ['target'], registers });
   }
 
-  onApplicationBootstrap(): void {
-    this.logger.info({ targets: this.settings.targets.map((t) => t.name), rules: this.settings.rules.map((r) => r.name) }, 'monitoring');
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.settings.heartbeats?.start((heartbeat) => this.heartbeats.record(heartbeat.target, heartbeat.storedAtMs));
+    } catch (error) {
+      // Scrapes and probes do not need the heartbeats; a target that expects them shows as silent.
+      this.logger.error({ err: error }, 'cannot follow heartbeats (a telemetry stream provisioned by an earlier version? run `./mapek provision`)');
+    }
     this.timer = setInterval(() => this.tick(), this.settings.intervalMs);
     this.tick();
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    this.settings.heartbeats?.stop();
+  }
+
+  /** The last time each watched target reported in (for /status). */
+  heartbeatsSeen(): Record<string, string | null> {
+    return Object.fromEntries(
+      this.settings
+        .sources()
+        .targets.filter((target) => target.heartbeat !== undefined)
+        .map((target) => {
+          const at = this.heartbeats.lastSeenAt(target.name);
+          return [target.name, at === undefined ? null : new Date(at).toISOString()];
+        }),
+    );
   }
 
   private tick(): void {
-    for (const target of this.settings.targets) {
+    const sources = this.settings.sources();
+    this.follow(sources);
+    for (const target of sources.targets) {
       if (this.busy.has(target.name)) continue;
       this.busy.add(target.name);
-      void this.observe(target)
+      void this.observe(target, sources)
         .catch((error: unknown) => this.logger.error({ err: error, target: target.name }, 'observation failed'))
         .finally(() => this.busy.delete(target.name));
     }
   }
 
-  /** One tick for one target: the scrape and the health probe run side by side, and each publishes its symptoms as soon as it has them. */
-  private async observe(target: ScrapeTarget): Promise<void> {
+  /** Takes a changed target list into account: clocks for new heartbeats, state of removed targets dropped. */
+  private follow(sources: MonitorSources): void {
+    const watched = JSON.stringify(sources.targets.map((target) => target.name));
+    if (watched === this.watched) return;
+    const previous = new Set(this.watched === '' ? [] : (JSON.parse(this.watched) as string[]));
+    this.watched = watched;
+    this.logger.info({ targets: sources.targets.map((target) => target.name), prometheus: sources.prometheus?.url }, 'monitoring');
+    this.heartbeats.watch(sources.targets.filter((target) => target.heartbeat !== undefined).map((target) => target.name), Date.now());
+    this.probes.retain(new Set(sources.targets.flatMap((target) => target.probes.map((probe, index) => probeKey(target.name, probe, index)))));
+    const names = new Set(sources.targets.map((target) => target.name));
+    for (const name of previous) {
+      if (names.has(name)) continue;
+      this.silent.delete(name);
+      this.heartbeatAge.remove({ target: name });
+      for (const kind of ['http', 'tcp', 'postgres', 'nats']) this.probeFailuresGauge.remove({ target: name, probe: kind });
+    }
+  }
+
+  /** One tick for one target: scrape, probes, PromQL rules and the heartbeat check run side by side, each publishing its symptoms as soon as it has them. */
+  private async observe(target: MonitoredTarget, sources: MonitorSources): Promise<void> {
+    const prometheus = sources.prometheus;
     await Promise.all([
       target.metricsUrl ? this.scrape(target, target.metricsUrl) : undefined,
-      target.healthUrl ? this.probe(target, target.healthUrl) : undefined,
+      ...target.probes.map((probe, index) => this.probe(target, probe, index)),
+      ...(prometheus ? target.prometheus.map((rule) => this.query(target, rule, prometheus)) : []),
+      target.heartbeat ? this.checkHeartbeat(target, target.heartbeat.timeoutMs) : undefined,
     ]);
   }
 
-  private async scrape(target: ScrapeTarget, url: string): Promise<void> {
+  private async scrape(target: MonitoredTarget, url: string): Promise<void> {
     const scrapedAt = new Date().toISOString();
     const started = performance.now();
     let samples: Sample[];
@@ -99,7 +156,7 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     const observedAt = new Date().toISOString();
     this.scrapes.inc({ target: target.name, result: 'ok' });
     this.scrapeSeconds.observe({ target: target.name }, durationMs / 1000);
-    const symptoms: SymptomV1[] = evaluateRules(this.settings.rules, samples).map((violation) => {
+    const symptoms: SymptomV1[] = evaluateRules(target.rules, samples).map((violation) => {
       this.violations.inc({ target: target.name, rule: violation.rule.name });
       return {
         source: 'threshold',
@@ -133,24 +190,84 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  private async probe(target: ScrapeTarget, url: string): Promise<void> {
-    const probe = await probeHttp(url, this.settings.timeoutMs);
+  private async probe(target: MonitoredTarget, probe: Probe, index: number): Promise<void> {
+    const result = await runProbe(probe, this.settings.timeoutMs);
     const observedAt = new Date().toISOString();
-    const failures = this.probes.record(`${target.name}:http`, probe.ok);
-    this.probeFailuresGauge.set({ target: target.name }, this.probes.count(`${target.name}:http`));
+    const key = probeKey(target.name, probe, index);
+    const failures = this.probes.record(key, result.ok);
+    this.probeFailuresGauge.set({ target: target.name, probe: probe.kind }, this.probes.count(key));
     if (failures === undefined) return;
     await this.publishSymptoms(target, [
       {
         source: 'health',
-        rule: 'health-http',
+        rule: `health-${probe.kind}`,
         severity: 'critical',
         metric: 'probe_success',
         value: 0,
         threshold: 1,
-        labels: { ...target.labels, probe: 'http' },
+        labels: { ...target.labels, probe: probe.kind },
         ...(target.component ? { component: target.component } : {}),
-        description: `health probe ${url} failed ${failures} times in a row (${probe.detail})`,
+        description: `${probe.kind} health probe ${probeEndpoint(probe)} failed ${failures} times in a row (${result.detail})`.slice(0, 2000),
         observedAt,
+      },
+    ]);
+  }
+
+  private async query(target: MonitoredTarget, rule: PrometheusRule, prometheus: NonNullable<MonitorSources['prometheus']>): Promise<void> {
+    let answer;
+    try {
+      answer = await queryPrometheus(prometheus.url, rule.query, Math.min(prometheus.timeoutMs, this.settings.intervalMs * 10));
+    } catch (error) {
+      this.queries.inc({ target: target.name, rule: rule.name, result: 'error' });
+      this.logger.warn({ err: error, target: target.name, rule: rule.name }, 'PromQL query failed');
+      return;
+    }
+    const observedAt = new Date().toISOString();
+    this.queries.inc({ target: target.name, rule: rule.name, result: 'ok' });
+    const symptoms: SymptomV1[] = evaluatePromqlRule(rule, answer).map((violation) => {
+      this.violations.inc({ target: target.name, rule: rule.name });
+      return {
+        source: 'threshold',
+        rule: rule.name,
+        severity: violation.severity,
+        metric: violation.metric,
+        value: violation.series.value,
+        threshold: rule.threshold,
+        labels: { ...target.labels, ...violation.series.labels },
+        ...(target.component ? { component: target.component } : {}),
+        description: `${rule.description}: ${rule.query} = ${violation.series.value}`.slice(0, 2000),
+        observedAt,
+      };
+    });
+    if (symptoms.length > 0) await this.publishSymptoms(target, symptoms);
+  }
+
+  /** A target silent longer than its timeout is a symptom at every tick until it reports again. */
+  private async checkHeartbeat(target: MonitoredTarget, timeoutMs: number): Promise<void> {
+    const now = Date.now();
+    const last = this.heartbeats.lastSeenAt(target.name);
+    if (last !== undefined) this.heartbeatAge.set({ target: target.name }, Math.max(0, now - last) / 1000);
+    const silence = this.heartbeats.silentFor(target.name, timeoutMs, now);
+    if (silence === undefined) {
+      if (this.silent.delete(target.name)) this.logger.info({ target: target.name }, 'heartbeat resumed');
+      return;
+    }
+    this.silent.add(target.name);
+    await this.publishSymptoms(target, [
+      {
+        source: 'health',
+        rule: 'heartbeat',
+        severity: 'critical',
+        metric: 'heartbeat_silence_seconds',
+        value: silence / 1000,
+        threshold: timeoutMs / 1000,
+        labels: { ...target.labels, probe: 'heartbeat' },
+        ...(target.component ? { component: target.component } : {}),
+        description:
+          last === undefined
+            ? `no heartbeat for ${Math.round(silence / 1000)} s since the monitor began to watch (timeout ${timeoutMs / 1000} s)`
+            : `no heartbeat for ${Math.round(silence / 1000)} s (timeout ${timeoutMs / 1000} s; last at ${new Date(last).toISOString()})`,
+        observedAt: new Date(now).toISOString(),
       },
     ]);
   }
@@ -159,7 +276,7 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
    * Publishes symptoms pipelined: each is on the connection before the next is signed, so
    * JetStream stores them in this order; resolves when all are acknowledged.
    */
-  private publishSymptoms(target: ScrapeTarget, symptoms: readonly SymptomV1[]): Promise<unknown> {
+  private publishSymptoms(target: MonitoredTarget, symptoms: readonly SymptomV1[]): Promise<unknown> {
     // Each symptom starts a trace that follows its incident through the loop.
     return Promise.all(
       symptoms.map((data) =>

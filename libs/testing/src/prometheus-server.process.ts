@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from '@mapek/testing';
+import { freePort } from './free-port.js';
+import { waitFor } from './wait-for.js';
 
 /** One series or sample of an instant query's answer. */
 export interface PromSample {
@@ -18,7 +19,7 @@ export interface PrometheusTarget {
   readonly scrapeUrl: string;
 }
 
-export interface PrometheusRule {
+export interface PrometheusRuleState {
   readonly name: string;
   readonly type: 'recording' | 'alerting';
   readonly health: string;
@@ -34,7 +35,7 @@ export interface PrometheusServer {
   query(expr: string): Promise<PromSample[]>;
   labelValues(label: string, match: string): Promise<string[]>;
   targets(): Promise<PrometheusTarget[]>;
-  rules(): Promise<PrometheusRule[]>;
+  rules(): Promise<PrometheusRuleState[]>;
   /** What the server printed, for a failure message. */
   output(): string;
   stop(): Promise<void>;
@@ -98,7 +99,7 @@ export async function startPrometheus(config: string): Promise<PrometheusServer>
     query: async (expr) => (await api<{ resultType: string; result: PromSample[] }>(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`)).result,
     labelValues: (label, match) => api<string[]>(`${url}/api/v1/label/${encodeURIComponent(label)}/values?match[]=${encodeURIComponent(match)}`),
     targets: async () => (await api<{ activeTargets: PrometheusTarget[] }>(`${url}/api/v1/targets?state=active`)).activeTargets,
-    rules: async () => (await api<{ groups: Array<{ rules: PrometheusRule[] }> }>(`${url}/api/v1/rules`)).groups.flatMap((group) => group.rules),
+    rules: async () => (await api<{ groups: Array<{ rules: PrometheusRuleState[] }> }>(`${url}/api/v1/rules`)).groups.flatMap((group) => group.rules),
     output: () => log,
     stop,
   };
