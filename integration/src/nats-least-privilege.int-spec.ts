@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { BucketName, ConsumerName, StreamName, inboxPrefixOf, subjects } from '@mapek/contracts';
+import { BucketName, ConsumerName, StreamName, SubjectKind, inboxPrefixOf, subjects, subjectWildcard } from '@mapek/contracts';
 import { JetStreamEventConsumer, MessagingRuntime, TopologyError, bindBucket, bucketStreamName, ensureBucket } from '@mapek/messaging';
 import { ServiceMetrics, createLogger } from '@mapek/observability';
 import { waitFor } from '@mapek/testing';
@@ -166,6 +166,21 @@ describe('NATS least privilege per identity', () => {
     await monitor.publish(subjects.symptoms('least-privilege', prefix), '{"probe":true}');
     const message = await ordered.next({ expires: 5000 });
     expect(message?.subject).toBe(subjects.symptoms('least-privilege', prefix));
+  });
+
+  it('lets the agent and the gateway send heartbeats, which the monitor follows on the telemetry stream with an ordered consumer', async () => {
+    const monitor = jetstream(await connectAs('monitor'));
+    const heartbeats = { filter_subjects: subjectWildcard(SubjectKind.heartbeats, prefix), deliver_policy: DeliverPolicy.LastPerSubject };
+    const agent = await connectAs('agent');
+    // The agent has no JetStream API: its publish is stored by the stream that captures the subject.
+    agent.publish(subjects.heartbeats('least-privilege', prefix), '{"probe":"agent"}');
+    await agent.flush();
+    await jetstream(await connectAs('gateway')).publish(subjects.heartbeats('least-privilege-2', prefix), '{"probe":"gateway"}');
+    const ordered = await monitor.consumers.get(StreamName.telemetry, heartbeats);
+    const first = await ordered.next({ expires: 5000 });
+    const second = await ordered.next({ expires: 5000 });
+    expect([first?.subject, second?.subject]).toEqual([subjects.heartbeats('least-privilege', prefix), subjects.heartbeats('least-privilege-2', prefix)]);
+    await expect(jetstream(await connectAs('analyzer')).publish(subjects.heartbeats('least-privilege', prefix), '{}', { timeout: 2000 })).rejects.toThrow(permissionDenied);
   });
 
   it("does not let a service write another's bucket", async () => {

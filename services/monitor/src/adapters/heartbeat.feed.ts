@@ -30,7 +30,8 @@ export class HeartbeatFeed {
 
   async start(onHeartbeat: (heartbeat: HeartbeatSeen) => void): Promise<void> {
     const consumer = await this.js.consumers.get(StreamName.telemetry, {
-      filter_subjects: [subjectWildcard(SubjectKind.heartbeats, this.prefix)],
+      // One filter as a string: nats.js then names it in the create subject, which the monitor's NATS permissions allow (tools/pki).
+      filter_subjects: subjectWildcard(SubjectKind.heartbeats, this.prefix),
       deliver_policy: DeliverPolicy.LastPerSubject,
     });
     this.messages = await consumer.consume();

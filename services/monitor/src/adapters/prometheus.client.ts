@@ -1,8 +1,8 @@
+import { MapekError } from '@mapek/contracts';
 import type { PromqlSeries } from '../domain/promql-rules.js';
 
 /** A PromQL query could not be answered; `code` says why, without parsing the message. */
-export class PrometheusQueryError extends Error {
-  override readonly name = 'PrometheusQueryError';
+export class PrometheusQueryError extends MapekError {
   constructor(
     readonly code: 'unreachable' | 'timeout' | 'http_status' | 'bad_query' | 'unexpected_answer',
     message: string,
