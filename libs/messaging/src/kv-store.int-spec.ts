@@ -4,7 +4,8 @@ import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { BucketName } from '@mapek/contracts';
 import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
-import { KvBucket, getJson } from './kv-store.js';
+import { z } from 'zod';
+import { JsonKv, KvBucket, getJson } from './kv-store.js';
 import { TopologyError } from './messaging.errors.js';
 import { bindBucket, bucketStreamName, ensureBucket } from './topology.js';
 
@@ -103,5 +104,50 @@ describe('KV entries that expire', () => {
     expect((await getJson<string>(bound, 'plan.before'))?.value).toBe('approved');
     await bound.put('cooldown.after', '1', { ttlMs: 1000 });
     await gone(bound, 'cooldown.after');
+  });
+});
+
+describe('typed JSON values in a KV bucket', () => {
+  let server: NatsServerProcess;
+  let nc: NatsConnection;
+  let counters: JsonKv<{ count: number }>;
+
+  beforeAll(async () => {
+    server = await startNatsServer();
+    nc = await connect({ servers: server.url });
+    const bucket = await ensureBucket(jetstream(nc), BucketName.analyzerState, 1);
+    counters = new JsonKv(bucket, z.strictObject({ count: z.number().int() }));
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await server?.stop();
+  });
+
+  it('writes a value only where the key is still at the revision read, and says false when another writer came first', async () => {
+    expect(await counters.compareAndSet('a', { count: 1 }, undefined)).toBe(true);
+    expect(await counters.compareAndSet('a', { count: 9 }, undefined)).toBe(false);
+    const read = await counters.get('a');
+    expect(read?.value).toEqual({ count: 1 });
+    expect(await counters.compareAndSet('a', { count: 2 }, read?.revision)).toBe(true);
+    expect(await counters.compareAndSet('a', { count: 3 }, read?.revision)).toBe(false);
+    expect((await counters.get('a'))?.value).toEqual({ count: 2 });
+  });
+
+  it('creates a value once: the second caller gets the first one, not its own', async () => {
+    const [first, second] = await Promise.all([counters.createOrGet('b', { count: 10 }), counters.createOrGet('b', { count: 20 })]);
+    expect(first.value).toEqual(second.value);
+    expect([first.created, second.created].filter(Boolean)).toHaveLength(1);
+  });
+
+  it('applies every one of concurrent read-modify-write updates, re-reading after a lost compare-and-set', async () => {
+    const increment = () => counters.update('c', (current) => ({ count: (current?.value.count ?? 0) + 1 }), 20);
+    await Promise.all(Array.from({ length: 8 }, increment));
+    expect((await counters.get('c'))?.value).toEqual({ count: 8 });
+  });
+
+  it('refuses a stored value of the wrong shape instead of handing it on', async () => {
+    await new JsonKv<unknown>(await ensureBucket(jetstream(nc), BucketName.analyzerState, 1)).put('d', { count: 'many' });
+    await expect(counters.get('d')).rejects.toThrow(/expected number/);
   });
 });

@@ -96,11 +96,89 @@ export function kvKey(value: string): string {
 }
 
 /**
- * True when a KV `create` or `update` lost a compare-and-set: the key was written since it was
+ * True when a KV `create` or `update` lost a compare-and-set (a `create` is one against "no value"): the key was written since it was
  * read (JetStream API error 10071 "wrong last sequence", or 10164 when the sequence is unknown).
  * Duck-typed on the numeric code, never on the message text.
  */
 export function isKvConflict(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return code === 10071 || code === 10164;
+}
+
+/** A value read from KV with the revision to compare against when writing it back. */
+export interface Versioned<T> {
+  readonly value: T;
+  readonly revision: number;
+}
+
+/** Checks a stored value's shape (a zod schema fits); without one the JSON is trusted as `T`. */
+export interface ValueSchema<T> {
+  parse(value: unknown): T;
+}
+
+/**
+ * The values of one kind in a KV bucket, as JSON: reads give the value and its revision, writes
+ * are create-if-absent or compare-and-set, so concurrent writers (replicas, redeliveries) never
+ * overwrite each other silently.
+ */
+export class JsonKv<T> {
+  constructor(
+    private readonly bucket: Pick<KvBucket, 'get' | 'create' | 'update' | 'put'>,
+    private readonly schema?: ValueSchema<T>,
+  ) {}
+
+  /** The value and its revision, or undefined when the key is absent, deleted or expired. */
+  async get(key: string): Promise<Versioned<T> | undefined> {
+    const entry = await this.bucket.get(key);
+    if (!entry || entry.operation !== 'PUT' || entry.length === 0) return undefined;
+    const raw: unknown = entry.json();
+    return { value: this.schema ? this.schema.parse(raw) : (raw as T), revision: entry.revision };
+  }
+
+  /**
+   * Writes `value` if the key is still at `revision` (undefined: the key holds no value yet).
+   * Resolves false when another writer came first; other failures are thrown.
+   */
+  async compareAndSet(key: string, value: T, revision: number | undefined, options: KvWriteOptions = {}): Promise<boolean> {
+    try {
+      if (revision === undefined) await this.bucket.create(key, JSON.stringify(value), options);
+      else await this.bucket.update(key, JSON.stringify(value), revision, options);
+      return true;
+    } catch (error) {
+      if (isKvConflict(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The key's value, writing `initial` first when it holds none; whoever wrote first wins. */
+  async createOrGet(key: string, initial: T, options: KvWriteOptions = {}): Promise<Versioned<T> & { readonly created: boolean }> {
+    for (;;) {
+      const current = await this.get(key);
+      if (current) return { ...current, created: false };
+      if (await this.compareAndSet(key, initial, undefined, options)) {
+        const written = await this.get(key);
+        if (written) return { ...written, created: true };
+      }
+    }
+  }
+
+  /** Writes unconditionally (a value only its one owner writes). */
+  async put(key: string, value: T, options: KvWriteOptions = {}): Promise<number> {
+    return this.bucket.put(key, JSON.stringify(value), options);
+  }
+
+  /**
+   * Read, change, compare-and-set, again on a conflict (up to `attempts` times). `change` returns
+   * undefined to leave the value as it is. Resolves to what was written, or undefined when
+   * nothing was (no change, or every attempt lost to another writer).
+   */
+  async update(key: string, change: (current: Versioned<T> | undefined) => T | undefined, attempts = 5, options: KvWriteOptions = {}): Promise<T | undefined> {
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const current = await this.get(key);
+      const next = change(current);
+      if (next === undefined) return undefined;
+      if (await this.compareAndSet(key, next, current?.revision, options)) return next;
+    }
+    return undefined;
+  }
 }

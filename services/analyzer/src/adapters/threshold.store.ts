@@ -1,5 +1,5 @@
 import { ThresholdLearner, type AlarmOutcome, type ThresholdChange, type ThresholdLearnerState } from '@mapek/anomaly';
-import { getJson, type KvBucket } from '@mapek/messaging';
+import { JsonKv, type KvBucket } from '@mapek/messaging';
 
 interface StoredLearner {
   readonly state: ThresholdLearnerState;
@@ -11,34 +11,30 @@ const KEY = 'learner';
 
 /** Learned per-series sensitivities, shared by every analyzer replica through KV. */
 export class ThresholdStore {
-  constructor(private readonly kv: KvBucket) {}
+  private readonly learners: JsonKv<StoredLearner>;
+
+  constructor(kv: KvBucket) {
+    this.learners = new JsonKv(kv);
+  }
 
   /** The learned thresholds as they are now (one KV read), to look up every series of a batch. */
   async current(): Promise<ThresholdLearner> {
-    const stored = await getJson<StoredLearner>(this.kv, KEY);
+    const stored = await this.learners.get(KEY);
     return new ThresholdLearner(undefined, stored?.value.state);
   }
 
-  /** Applies an alarm's outcome; retries on a concurrent update; returns the change, if any. */
+  /** Applies an alarm's outcome; re-reads and re-applies on a concurrent update; returns the change, if any. */
   async record(outcome: AlarmOutcome): Promise<ThresholdChange | undefined> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const stored = await getJson<StoredLearner>(this.kv, KEY);
+    let change: ThresholdChange | undefined;
+    const written = await this.learners.update(KEY, (stored) => {
       const learner = new ThresholdLearner(undefined, stored?.value.state);
-      const change = learner.recordOutcome(outcome);
-      if (!change) return undefined;
-      const next: StoredLearner = { state: learner.snapshot(), changes: [...(stored?.value.changes ?? []), change].slice(-100) };
-      try {
-        if (stored) await this.kv.update(KEY, JSON.stringify(next), stored.revision);
-        else await this.kv.create(KEY, JSON.stringify(next));
-        return change;
-      } catch {
-        continue; // someone else updated it: re-read and re-apply
-      }
-    }
-    return undefined;
+      change = learner.recordOutcome(outcome);
+      return change ? { state: learner.snapshot(), changes: [...(stored?.value.changes ?? []), change].slice(-100) } : undefined;
+    });
+    return written ? change : undefined;
   }
 
   async changes(): Promise<readonly ThresholdChange[]> {
-    return (await getJson<StoredLearner>(this.kv, KEY))?.value.changes ?? [];
+    return (await this.learners.get(KEY))?.value.changes ?? [];
   }
 }

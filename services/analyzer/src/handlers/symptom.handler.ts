@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DependencyGraph, causeKindForMetric, type CauseKind, type DependencyGraphState, type Symptom } from '@mapek/anomaly';
 import { ResolutionReason, SymptomSource, deriveEventId, type Envelope } from '@mapek/contracts';
-import { EVENT_PUBLISHER, OnEvent, getJson, isKvConflict, kvKey, recordRetentionMs, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
+import { EVENT_PUBLISHER, JsonKv, OnEvent, kvKey, recordRetentionMs, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { LOGGER, type Logger } from '@mapek/observability';
 import type { ThresholdStore } from '../adapters/threshold.store.js';
 import { analyzeIncident } from '../domain/incident-analysis.js';
@@ -46,6 +46,12 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private sweeper: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Incident state per target (and per target and kind), the learned dependency graph, and incident id → incident key. */
+  private readonly incidents: JsonKv<IncidentState>;
+  private readonly graphs: JsonKv<DependencyGraphState>;
+  private readonly index: JsonKv<string>;
+  /** Alert symptoms Alertmanager resolved. */
+  private readonly resolved: JsonKv<boolean>;
 
   constructor(
     @Inject(ANALYZER_SETTINGS) private readonly settings: AnalyzerSettings,
@@ -53,7 +59,12 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ANALYZER_THRESHOLDS) private readonly thresholds: ThresholdStore,
-  ) {}
+  ) {
+    this.incidents = new JsonKv(kv);
+    this.graphs = new JsonKv(kv);
+    this.index = new JsonKv(kv);
+    this.resolved = new JsonKv(kv);
+  }
 
   private get bookSettings(): IncidentBookSettings {
     return { quietMs: this.settings.quietMs, settleMs: this.settings.settleMs };
@@ -61,7 +72,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
 
   /** The dependency graph: declared edges from config plus co-occurrence learned by every replica (KV). */
   private async graph(): Promise<{ graph: DependencyGraph; revision: number | undefined }> {
-    const stored = await getJson<DependencyGraphState>(this.kv, 'graph');
+    const stored = await this.graphs.get('graph');
     const graph = stored ? DependencyGraph.restore(stored.value) : new DependencyGraph();
     for (const [dependent, dependency] of this.settings.dependencies) graph.dependsOn(dependent, dependency);
     return { graph, revision: stored?.revision };
@@ -69,12 +80,9 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
 
   private async learnDependencies(graph: DependencyGraph, revision: number | undefined, incident: readonly Symptom[]): Promise<void> {
     graph.observe(incident);
-    try {
-      if (revision === undefined) await this.kv.create('graph', JSON.stringify(graph.snapshot()));
-      else await this.kv.update('graph', JSON.stringify(graph.snapshot()), revision);
-    } catch {
-      // Another replica learned from an incident at the same moment; one observation is lost, not the graph.
-    }
+    // Best effort, after the analysis is out: when another replica learned from an incident at the
+    // same moment, or KV is unreachable, one observation is lost, not the graph nor the analysis.
+    await this.graphs.compareAndSet('graph', graph.snapshot(), revision).catch(() => false);
   }
 
   private remember(symptom: Symptom): void {
@@ -102,7 +110,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
       threshold: event.data.threshold,
       time: observedAt,
     };
-    if (event.data.source === SymptomSource.alert && (await getJson<boolean>(this.kv, resolvedKey(event.id)))) {
+    if (event.data.source === SymptomSource.alert && ((await this.resolved.get(resolvedKey(event.id)))?.value === true)) {
       // Its resolution was handled first (a redelivery, or two replicas): the alert is over already.
       this.logger.info({ symptomId: event.id, target: event.target }, 'alert symptom dropped: already resolved');
       return;
@@ -114,7 +122,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
     for (;;) {
       // The dependency graph is read beside the incident, in case this symptom is to be analyzed
       // now: the analysis then waits for one KV round trip, not two in a row.
-      const [stored, graph] = await Promise.all([getJson<IncidentState>(this.kv, key), this.graph()]);
+      const [stored, graph] = await Promise.all([this.incidents.get(key), this.graph()]);
       const verdict = onSymptom(stored?.value, { ...symptom, ...(anomalySeries ? { anomalySeries } : {}) }, this.bookSettings);
       if (verdict.kind === 'stale') return;
       if (verdict.kind === 'attach' && verdict.incident === stored?.value) return;
@@ -131,7 +139,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
         // (of any replica) releases.
         const claimed: IncidentState = { ...verdict.incident, analysis: { state: 'pending', dueAt: Date.now() } };
         if (!(await this.checkpoint(key, claimed, stored?.revision))) continue;
-        await this.kv.put(`index.${claimed.incidentId}`, JSON.stringify(key), { ttlMs: recordRetentionMs });
+        await this.index.put(`index.${claimed.incidentId}`, key, { ttlMs: recordRetentionMs });
         try {
           await this.release(key);
         } catch (error) {
@@ -146,7 +154,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
       const incident = verdict.analyzeNow ? await this.publishAnalysis(verdict.incident, others, event.id, graph) : verdict.incident;
       if (!(await this.checkpoint(key, incident, stored?.revision))) continue;
       // One index entry per incident ever opened: it expires once no copy of the incident's events can be redelivered.
-      if (verdict.kind === 'open') await this.kv.put(`index.${incident.incidentId}`, JSON.stringify(key), { ttlMs: recordRetentionMs });
+      if (verdict.kind === 'open') await this.index.put(`index.${incident.incidentId}`, key, { ttlMs: recordRetentionMs });
       if (incident.analysis?.state === 'pending') this.schedule(key, incident.analysis.dueAt);
       return;
     }
@@ -160,7 +168,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
   private async slotFor(target: string, kind: CauseKind, at: number): Promise<string> {
     const targetKey = incidentKey(target);
     const kindKey = kindIncidentKey(target, kind);
-    const [own, apart] = await Promise.all([getJson<IncidentState>(this.kv, targetKey), getJson<IncidentState>(this.kv, kindKey)]);
+    const [own, apart] = await Promise.all([this.incidents.get(targetKey), this.incidents.get(kindKey)]);
     if (apart && isLive(apart.value, at, this.settings.quietMs)) return kindKey;
     if (!own || !isLive(own.value, at, this.settings.quietMs)) return targetKey;
     return takesKind(own.value, kind, at, this.settings.joinWindowMs) ? targetKey : kindKey;
@@ -168,14 +176,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
 
   /** Writes the incident if the key is still at `revision` (absent: not yet written); false when another writer came first. */
   private async checkpoint(key: string, incident: IncidentState, revision: number | undefined): Promise<boolean> {
-    try {
-      if (revision === undefined) await this.kv.create(key, JSON.stringify(incident));
-      else await this.kv.update(key, JSON.stringify(incident), revision);
-      return true;
-    } catch (error) {
-      if (isKvConflict(error)) return false;
-      throw error;
-    }
+    return this.incidents.compareAndSet(key, incident, revision);
   }
 
   /**
@@ -209,7 +210,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
   /** Releases the held analysis of the incident at `key` once it is due (any replica may; the derived id makes it one analysis). */
   private async release(key: string): Promise<void> {
     for (;;) {
-      const stored = await getJson<IncidentState>(this.kv, key);
+      const stored = await this.incidents.get(key);
       if (!stored || !analysisDue(stored.value, Date.now())) return;
       const others = this.recent.filter((known) => known.target !== stored.value.target);
       const incident = await this.publishAnalysis(stored.value, others, stored.value.symptomIds.at(-1) ?? stored.value.incidentId, await this.graph());
@@ -232,7 +233,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
   private async sweep(): Promise<void> {
     const keys = await this.kv.keys('incident.>');
     for await (const key of keys) {
-      const stored = await getJson<IncidentState>(this.kv, key).catch(() => undefined);
+      const stored = await this.incidents.get(key).catch(() => undefined);
       if (stored?.value.status === 'open' && stored.value.analysis?.state === 'pending') this.schedule(key, stored.value.analysis.dueAt);
     }
   }
@@ -257,11 +258,11 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
     // The index is written after the incident, so a crash or a failed write in between leaves an
     // incident without one, which would then never close: fall back to the target's key (one
     // incident per target); `onOutcome` checks that the incident there is this one.
-    const key = (await getJson<string>(this.kv, `index.${event.incidentId}`))?.value ?? incidentKey(event.target);
-    const stored = await getJson<IncidentState>(this.kv, key);
+    const key = (await this.index.get(`index.${event.incidentId}`))?.value ?? incidentKey(event.target);
+    const stored = await this.incidents.get(key);
     const closed = onOutcome(stored?.value, event.incidentId, Date.parse(event.time));
     if (!closed) return;
-    await this.kv.put(key, JSON.stringify(closed));
+    await this.incidents.put(key, closed);
     this.logger.info({ incidentId: event.incidentId, outcome: event.data.outcome }, 'incident closed');
     if (closed.anomalySeries && event.data.outcome === 'ineffective') {
       // The remedy changed nothing: the anomaly was likely noise, so the series gets less sensitive.
@@ -280,11 +281,11 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
   @OnEvent('alert.resolved')
   async onAlertResolved(event: Envelope<'alert.resolved'>): Promise<void> {
     const { symptomId } = event.data;
-    await this.kv.put(resolvedKey(symptomId), JSON.stringify(true), { ttlMs: recordRetentionMs });
+    await this.resolved.put(resolvedKey(symptomId), true, { ttlMs: recordRetentionMs });
     const at = Date.parse(event.time);
     for (const key of new Set([incidentKey(event.target), kindIncidentKey(event.target, causeKindForMetric(event.data.metric))])) {
       for (;;) {
-        const stored = await getJson<IncidentState>(this.kv, key);
+        const stored = await this.incidents.get(key);
         const verdict = onSymptomResolved(stored?.value, symptomId, at);
         if (verdict.kind === 'unrelated') break;
         if (verdict.kind === 'resolved') {
