@@ -141,7 +141,7 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     // One fault at a time: symptoms of one target that start together are one incident.
     const faults = [
       ['/demo/connection-issues?connection_count=100', 'connection_exhaustion'],
-      ['/demo/cpu-overload?duration=20&num_threads=2', 'cpu_overload'],
+      ['/demo/cpu-overload?duration=20&num_threads=4', 'cpu_overload'],
       ['/demo/request-failures?failure_rate=0.8', 'error_rate'],
     ] as const;
     for (const [fault, cause] of faults) {

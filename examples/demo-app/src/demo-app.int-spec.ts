@@ -76,7 +76,7 @@ describe('demo app healed through a real NATS actuation', () => {
   });
 
   it('pushes process CPU over 75 % on cpu-overload, and throttle_requests stops the workers', async () => {
-    expect((await post('/demo/cpu-overload?duration=60&num_threads=2')).status).toBe(200);
+    expect((await post('/demo/cpu-overload?duration=60&num_threads=4')).status).toBe(200);
     await eventually(() => gauge('mapek_agent_cpu_percent'), (cpu) => cpu > 75, { what: 'CPU above 75 %' });
 
     const reply = await actuate(ActionType.throttleRequests);

@@ -103,9 +103,16 @@ const noNamespaces = networkNamespacesUnavailable();
       expect(during.cluster?.leader).not.toBe(leader.name);
       await leader.heal();
       await cluster.waitUntilHealthy();
-      const after = await (await jetstreamManager(majority)).streams.info('PROBE');
+      // The old leader rejoins as a replica and reports itself current once it has caught up.
+      const jsm = await jetstreamManager(majority);
+      const after = await waitFor(
+        async () => {
+          const info = await jsm.streams.info('PROBE');
+          return info.cluster?.replicas?.find((replica) => replica.name === leader.name)?.current === true && info;
+        },
+        { timeoutMs: 30_000, intervalMs: 200, what: `${leader.name} to catch up with PROBE` },
+      );
       expect(after.state.messages).toBe(1);
-      expect(after.cluster?.replicas?.find((replica) => replica.name === leader.name)?.current).toBe(true);
     } finally {
       await majority.close();
     }
