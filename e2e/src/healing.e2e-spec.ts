@@ -125,9 +125,10 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     const nc = await connect(stack.natsConnectOptions('gateway'));
     const jsm = await jetstreamManager(nc);
     const filters = async (durable: string) => (await jsm.consumers.info(StreamName.events, durable)).config.filter_subjects;
-    expect(await filters(ConsumerName.analyzer)).toEqual(['mapek.symptoms.>', 'mapek.outcomes.>']);
-    // The planner also takes outcomes (its autonomy ladder) and flag changes (it stores them).
-    expect([...((await filters(ConsumerName.planner)) ?? [])].sort()).toEqual(['mapek.analyses.>', 'mapek.decisions.>', 'mapek.flags.>', 'mapek.outcomes.>']);
+    // The analyzer also takes resolved alerts (an incident whose signal went away).
+    expect([...((await filters(ConsumerName.analyzer)) ?? [])].sort()).toEqual(['mapek.alerts.>', 'mapek.outcomes.>', 'mapek.symptoms.>']);
+    // The planner also takes outcomes (its autonomy ladder), flag changes (it stores them) and resolved incidents (it cancels their plans).
+    expect([...((await filters(ConsumerName.planner)) ?? [])].sort()).toEqual(['mapek.analyses.>', 'mapek.decisions.>', 'mapek.flags.>', 'mapek.incidents.>', 'mapek.outcomes.>']);
     await nc.close();
     const analyzerUrl = stack.serviceUrl('analyzer');
     const plannerUrl = stack.serviceUrl('planner');
