@@ -9,7 +9,7 @@ import { repositoryRoot } from './docker-engine.js';
  * container by docker-compose.yml, or fixed by docker-compose.yml itself. Reads the declarations
  * (`NAME: { schema: …` in each config spec, and the demo app's list) as text: no Docker needed.
  */
-const fixedByCompose = ['NATS_URL', 'ENVIRONMENT', 'MAPEK_IDENTITY_DIR', 'MAPEK_IDENTITY', 'MAPEK_NATS_PROVISION', 'DATABASE_URL', 'MAPEK_DATABASE_TLS', 'MAPEK_GATEWAY_API_KEYS_FILE', 'MAPEK_TARGET'];
+const fixedByCompose = ['NATS_URL', 'MAPEK_CONFIG_FILE', 'ENVIRONMENT', 'MAPEK_IDENTITY_DIR', 'MAPEK_IDENTITY', 'MAPEK_NATS_PROVISION', 'DATABASE_URL', 'MAPEK_DATABASE_TLS', 'MAPEK_GATEWAY_API_KEYS_FILE', 'MAPEK_TARGET'];
 /** Set by the images (`ENV` in the Dockerfile): the address and port each process listens on. */
 const fixedByImage = ['MAPEK_HTTP_HOST', 'MAPEK_HTTP_PORT', 'HOST', 'PORT'];
 /** Not settings of the whole stack, with why. */
@@ -19,7 +19,7 @@ const notStackSettings: Record<string, string> = {
 };
 
 async function declaredSettings(): Promise<Map<string, string>> {
-  const files = [join('libs', 'config', 'src', 'common.config.ts'), join('examples', 'demo-app', 'src', 'demo.config.ts')];
+  const files = [join('libs', 'config', 'src', 'common.config.ts'), join('libs', 'config', 'src', 'configuration-file.config.ts'), join('examples', 'demo-app', 'src', 'demo.config.ts')];
   for (const service of await readdir(join(repositoryRoot, 'services'))) {
     const dir = join('services', service, 'src');
     files.push(...(await readdir(join(repositoryRoot, dir))).filter((name) => name.endsWith('.config.ts')).map((name) => join(dir, name)));

@@ -20,4 +20,9 @@ describe('the example configuration file', () => {
     expect(config.targets.find((target) => target.name === 'nightly-report')?.heartbeat).toEqual({ timeoutMs: 900_000 });
     expect(capabilitiesOf(config.targets[4]!)).toEqual(['restart_service', 'scale_up']);
   });
+
+  it('that docker-compose.yml mounts by default validates and declares no target', () => {
+    const composeFile = join(import.meta.dirname, '../../../mapek.yaml');
+    expect(parseConfiguration(readFileSync(composeFile, 'utf8'), composeFile).targets).toEqual([]);
+  });
 });

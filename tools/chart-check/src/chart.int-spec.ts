@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { initPki, defaultPkiOptions } from '@mapek/pki';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { helmLint, helmTemplate, runHelm, type TemplateOptions } from './helm.runner.js';
 import { validateAgainstSchemas } from './kubernetes-schema.validator.js';
 import { type KubernetesObject, parseManifests } from './manifests.js';
@@ -23,6 +25,8 @@ const ports: Record<string, number> = { monitor: 9101, analyzer: 9102, planner: 
 const targets = [{ name: 'orders', metricsUrl: 'http://orders.shop.svc:3000/metrics', healthUrl: 'http://orders.shop.svc:3000/health', labels: { team: 'payments' } }];
 const monitorRules = [{ name: 'memory', metric: 'process_resident_memory_bytes', op: '>', threshold: 536870912, severity: 'critical', description: 'resident memory above 512 MB' }];
 const dependencies = [['orders', 'postgres']];
+/** The example configuration file, as a platform team would put it in its values. */
+const configuration = parseYaml(readFileSync(join(repoRoot, 'examples', 'mapek.yaml'), 'utf8')) as Record<string, unknown>;
 
 /** Every optional part switched on: demo app, cert-manager, ServiceMonitor, spread, config files. */
 const everything: TemplateOptions = {
@@ -35,6 +39,7 @@ const everything: TemplateOptions = {
     'monitor.targets': targets,
     'monitor.rules': monitorRules,
     'analyzer.dependencies': dependencies,
+    config: configuration,
     'planner.rules': [{ name: 'memory-leak/free-memory', cause: 'memory_leak', priority: 'high', candidates: [{ name: 'clear', steps: [{ action: 'clear_cache' }] }] }],
     'networkPolicy.metricsFrom': [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
     'provision.command': ['node', 'tools/stack/dist/provision-cli.js'],
@@ -208,6 +213,19 @@ describe('charts/mapek', () => {
     expect(recordsAt(mainContainer(monitor), 'volumeMounts')).toContainEqual({ name: 'config', mountPath: '/etc/mapek/config', readOnly: true });
     // A changed ConfigMap rolls the Deployment: the services read these files at start.
     expect(recordAt(monitor, 'spec', 'template', 'metadata', 'annotations')?.['checksum/config']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('hands every service the configuration file from one ConfigMap, mounted as a directory so a change reaches the running pods', () => {
+    const objects = objectsOf('every option on');
+    expect(parseYaml(String(recordAt(find(objects, 'ConfigMap', 'mapek-config'), 'data')?.['mapek.yaml']))).toEqual(configuration);
+    for (const service of services) {
+      const deployment = find(objects, 'Deployment', `mapek-${service}`);
+      expect([service, environment(deployment)['MAPEK_CONFIG_FILE']]).toEqual([service, '/etc/mapek/mapek/mapek.yaml']);
+      expect(recordsAt(mainContainer(deployment), 'volumeMounts')).toContainEqual({ name: 'mapek-config', mountPath: '/etc/mapek/mapek', readOnly: true });
+      expect(recordsAt(podSpec(deployment), 'volumes')).toContainEqual(expect.objectContaining({ name: 'mapek-config', configMap: expect.objectContaining({ name: 'mapek-config' }) }));
+    }
+    expect(objectsOf('the default values').some((object) => object.kind === 'ConfigMap' && object.metadata.name === 'mapek-config')).toBe(false);
+    expect(environment(find(objectsOf('the default values'), 'Deployment', 'mapek-monitor'))['MAPEK_CONFIG_FILE']).toBeUndefined();
   });
 
   it('mounts each identity as `mapek pki init` lays out its directory', () => {

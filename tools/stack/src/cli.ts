@@ -7,6 +7,8 @@
  *   --services <a,b,...>      only these of the default services (e.g. demo-app,monitor)
  *   --ready-timeout-ms <ms>   how long each process may take to become ready (default 60000)
  *   --any-free-port           skip the usual ports (4222, 5432, 8080, …): a second stack beside the first
+ *   --config <file>           the configuration file (mapek.yaml): every service reads it and follows its changes
+ *   --no-demo                 without the demo app (with --config: only the file's targets are watched)
  *
  * Environment: NATS_URL and DATABASE_URL use existing servers instead of spawning nats-server and
  * PGlite; MAPEK_SUBJECT_PREFIX, MAPEK_STREAM_REPLICAS, LOG_LEVEL and MAPEK_SCRAPE_INTERVAL_MS are passed on.
@@ -18,14 +20,14 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SERVICES } from './service-catalog.js';
+import { DEFAULT_SERVICES, ServiceRole } from './service-catalog.js';
 import { startStack, type Stack } from './stack.js';
 import { StackUsageError } from './stack.errors.js';
 import { formatStackSummary } from './stack-summary.js';
 import { StackSecurity, type StackOptions } from './stack.options.js';
 import { isNatsSyncInterval } from './nats-server-config.js';
 
-const USAGE = 'usage: node tools/stack/dist/cli.js [--data-dir ./data] [--services demo-app,monitor,...] [--ready-timeout-ms 60000] [--any-free-port]';
+const USAGE = 'usage: node tools/stack/dist/cli.js [--data-dir ./data] [--services demo-app,monitor,...] [--ready-timeout-ms 60000] [--any-free-port] [--config mapek.yaml] [--no-demo]';
 
 function positiveInteger(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -43,7 +45,10 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, signal: A
   try {
     ({ values } = parseArgs({
       args: [...argv],
+      allowNegative: true,
       options: {
+        config: { type: 'string' },
+        demo: { type: 'boolean', default: true },
         'data-dir': { type: 'string', default: './data' },
         services: { type: 'string' },
         'ready-timeout-ms': { type: 'string' },
@@ -65,6 +70,7 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, signal: A
     if (unknown.length > 0) throw new StackUsageError(`unknown service(s) ${unknown.join(', ')} (known: ${DEFAULT_SERVICES.map((s) => s.name).join(', ')})`);
     services = DEFAULT_SERVICES.filter((service) => wanted.includes(service.name));
   }
+  if (!values.demo) services = services.filter((service) => service.role !== ServiceRole.demo);
   const natsUrl = nonEmpty(env['NATS_URL']);
   const databaseUrl = nonEmpty(env['DATABASE_URL']);
   const subjectPrefix = nonEmpty(env['MAPEK_SUBJECT_PREFIX']);
@@ -85,6 +91,7 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, signal: A
     services,
     signal,
     anyFreePort: values['any-free-port'],
+    ...(values.config !== undefined ? { configFile: resolve(values.config) } : {}),
     ...(natsUrl ? { natsUrl } : {}),
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(subjectPrefix ? { subjectPrefix } : {}),

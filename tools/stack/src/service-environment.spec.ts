@@ -47,6 +47,17 @@ describe('serviceEnvironment', () => {
     expect(monitor['MAPEK_SCRAPE_INTERVAL_MS']).toBe('1000');
   });
 
+  it('gives every loop service the configuration file, and the monitor the demo app beside it', () => {
+    const withFile = { ...context, configFile: '/etc/mapek/mapek.yaml' };
+    for (const name of [ServiceName.monitor, ServiceName.analyzer, ServiceName.planner, ServiceName.executor, ServiceName.knowledge, ServiceName.gateway]) {
+      expect([name, serviceEnvironment(service(name), 9100, withFile)['MAPEK_CONFIG_FILE']]).toEqual([name, '/etc/mapek/mapek.yaml']);
+    }
+    expect(serviceEnvironment(service(ServiceName.demoApp), 8001, withFile)['MAPEK_CONFIG_FILE']).toBeUndefined();
+    expect(JSON.parse(serviceEnvironment(service(ServiceName.monitor), 9101, withFile)['MAPEK_MONITOR_TARGETS'] ?? '')).toHaveLength(1);
+    expect(JSON.parse(serviceEnvironment(service(ServiceName.monitor), 9101, { ...withFile, demo: undefined })['MAPEK_MONITOR_TARGETS'] ?? '')).toEqual([]);
+    expect(serviceEnvironment(service(ServiceName.planner), 9103, context)['MAPEK_CONFIG_FILE']).toBeUndefined();
+  });
+
   it('gives the demo app PORT and its target name', () => {
     expect(serviceEnvironment(service(ServiceName.demoApp), 8001, context)).toMatchObject({ PORT: '8001', MAPEK_TARGET: 'demo-app', NATS_URL: context.natsUrl });
   });

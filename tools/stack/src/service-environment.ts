@@ -11,6 +11,8 @@ export interface EnvironmentContext {
   readonly streamReplicas: number;
   readonly logLevel: string;
   readonly scrapeIntervalMs: number;
+  /** The configuration file every loop service reads (MAPEK_CONFIG_FILE), when the stack has one. */
+  readonly configFile?: string | undefined;
   /** The demo app the monitor scrapes, when it is part of the stack. */
   readonly demo: { readonly name: string; readonly port: number } | undefined;
   /** Credentials written by `mapek pki` when the stack runs with security on. */
@@ -35,7 +37,9 @@ export function monitorTargets(demo: EnvironmentContext['demo']): readonly Monit
 /**
  * The variables the stack sets for one service (on top of the parent's environment and before the
  * caller's extra variables). Only the knowledge service gets the database, only the monitor its
- * targets: services reject unknown variables under their own prefix.
+ * targets: services reject unknown variables under their own prefix. Every loop service gets the
+ * configuration file: MAPEK_CONFIG_FILE is outside every service's prefix, so a service that does
+ * not read it ignores it.
  */
 export function serviceEnvironment(service: ServiceDefinition, port: number, context: EnvironmentContext): Record<string, string> {
   const shared = {
@@ -61,12 +65,14 @@ export function serviceEnvironment(service: ServiceDefinition, port: number, con
         MAPEK_NATS_PROVISION: 'false',
         MAPEK_STREAM_REPLICAS: String(context.streamReplicas),
       };
+      if (context.configFile !== undefined) env['MAPEK_CONFIG_FILE'] = context.configFile;
       if (name === ServiceName.knowledge && context.databaseUrl !== undefined) {
         env['DATABASE_URL'] = context.databaseUrl;
         if (context.databasePoolSize !== undefined) env['MAPEK_DATABASE_POOL_SIZE'] = String(context.databasePoolSize);
       }
       if (name === ServiceName.gateway && context.apiKeysFile !== undefined) env['MAPEK_GATEWAY_API_KEYS_FILE'] = context.apiKeysFile;
       if (name === ServiceName.monitor) {
+        // The demo app beside the configuration file's targets (the monitor merges them).
         env['MAPEK_MONITOR_TARGETS'] = JSON.stringify(monitorTargets(context.demo));
         env['MAPEK_SCRAPE_INTERVAL_MS'] = String(context.scrapeIntervalMs);
       }

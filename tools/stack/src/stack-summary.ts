@@ -32,6 +32,9 @@ export function formatStackSummary(stack: Stack): string {
   ];
   const lines = ['', 'mapek is up:'];
   for (const [label, value] of rows) if (value !== undefined) lines.push(`  ${label.padEnd(9)} ${value}`);
+  if (stack.configFile !== undefined) {
+    lines.push('', `configuration: ${stack.configFile} (reloaded when it changes; the monitor's /status shows the version in force)`);
+  }
   if (gateway !== undefined && stack.caFile !== undefined) {
     lines.push(
       '',

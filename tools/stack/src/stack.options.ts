@@ -25,6 +25,12 @@ export interface StackOptions {
   readonly subjectPrefix?: string;
   /** LOG_LEVEL for every service. Default `info`. */
   readonly logLevel?: string;
+  /**
+   * The configuration file (`mapek.yaml`, absolute path): every loop service gets it as
+   * MAPEK_CONFIG_FILE and follows its changes. The demo app, when it runs, stays a target of the
+   * monitor beside the file's (a target of the file's with the demo app's name wins).
+   */
+  readonly configFile?: string;
   /** MAPEK_SCRAPE_INTERVAL_MS for the monitor. Default 1000. */
   readonly scrapeIntervalMs?: number;
   /**

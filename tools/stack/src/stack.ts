@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEmbeddedPostgres } from './embedded-postgres.js';
 import { ManagedProcess, type OutputSink, type ProcessExit } from './managed-process.js';
-import { redactUrl } from '@mapek/config';
+import { readConfigurationFile, redactUrl } from '@mapek/config';
 import { defaultPkiOptions, isIdentityName, rotateIdentity } from '@mapek/pki';
 import { assertSupportedNatsServerBinary, createNatsServer, findNatsServer } from './nats-server.js';
 import { provisionNats } from './nats-provisioner.js';
@@ -65,6 +65,8 @@ export interface Stack {
   /** `http://localhost:<port>` of the demo app; throws when the stack has no demo app. */
   readonly demoUrl: string;
   readonly dataDir: string;
+  /** The configuration file every loop service reads, when the stack was given one. */
+  readonly configFile: string | undefined;
   /** Every port the stack opened: `nats`, `natsMonitor`, `postgres` (when spawned) and one per service name. */
   readonly ports: Readonly<Record<string, number>>;
   /** Every process by name: the services, and `nats-server` / `pglite` when the stack spawned them. */
@@ -138,6 +140,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const names = services.map((service) => service.name);
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate !== undefined) throw new StackStateError(`two services are named "${duplicate}"`);
+  const configFile = options.configFile === undefined ? undefined : resolve(options.configFile);
+  // A bad file refuses the start before anything runs, naming every problem (the services would each refuse it).
+  if (configFile !== undefined) await readConfigurationFile(configFile);
 
   await mkdir(logsDir, { recursive: true });
   const width = Math.max('stack'.length, ...[...names, InfrastructureName.natsServer, InfrastructureName.pglite].map((name) => name.length));
@@ -285,6 +290,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       streamReplicas: options.streamReplicas ?? 1,
       logLevel: options.logLevel ?? STACK_DEFAULTS.logLevel,
       scrapeIntervalMs: options.scrapeIntervalMs ?? STACK_DEFAULTS.scrapeIntervalMs,
+      configFile,
       demo: demo ? { name: demo.name, port: servicePorts.get(demo.name) ?? 0 } : undefined,
       identityDir: certsDir,
       apiKeysFile: apiKeys?.keysFile,
@@ -322,7 +328,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (options.supervise ?? true) {
       for (const [name, member] of members) supervisor.watch(name, member.component, readyTimeoutMs);
     }
-    return buildStack({ supervisor, supervise: options.supervise ?? true, natsUrl, databaseUrl, databaseMaxConnections, dataDir, ports, servicePorts, members, readyTimeoutMs, stopTimeoutMs, stopAll, killLeftovers, security, certsDir, apiKeys, httpsServices });
+    return buildStack({ supervisor, supervise: options.supervise ?? true, natsUrl, databaseUrl, databaseMaxConnections, dataDir, configFile, ports, servicePorts, members, readyTimeoutMs, stopTimeoutMs, stopAll, killLeftovers, security, certsDir, apiKeys, httpsServices });
   } catch (error: unknown) {
     await stopAll();
     process.off('exit', killLeftovers);
@@ -331,6 +337,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 interface StackParts {
+  readonly configFile: string | undefined;
   readonly supervisor: ProcessSupervisor;
   readonly supervise: boolean;
   readonly natsUrl: string;
@@ -381,6 +388,7 @@ function buildStack(parts: StackParts): Stack {
       return urlOf(demo?.[0] ?? ServiceName.demoApp, 'the demo app');
     },
     dataDir: parts.dataDir,
+    configFile: parts.configFile,
     security: parts.security,
     certsDir: parts.certsDir,
     caFile: parts.certsDir === undefined ? undefined : caFileOf(parts.certsDir),
