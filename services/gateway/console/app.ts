@@ -1,10 +1,12 @@
 import { ApiError, api, openFeed, storeKey, storedKey, type Frame, type LoopEvent } from './api.js';
 import { badge, byId, dateTime, h, num, replace, time, toneOf, type Child } from './dom.js';
+import { beginSignOn, completeSignOn, forgetSignOn, isSignOnCallback, loadConsoleConfig, signOutUrl, storedSignOn, type ConsoleConfig } from './sign-on.js';
 
 /**
  * The mapek console: incidents live over the WebSocket, each incident's timeline and decision
  * record, plans awaiting approval, runtime flags, insights and the audit chain. Everything it shows
- * comes from the gateway's API with the user's API key; what the key's role may not do is not offered.
+ * comes from the gateway's API with the user's API key or single sign-on token; what the role may
+ * not do is not offered.
  */
 
 interface Session {
@@ -94,12 +96,15 @@ const CAUSES = ['memory_leak', 'cpu_overload', 'connection_exhaustion', 'error_r
 const LEVELS = ['suggest', 'approve', 'auto'];
 
 const state: {
+  config: ConsoleConfig;
+  /** Signs the tab out when a single sign-on token expires. */
+  expiry: number | undefined;
   session: Session | null;
   incidents: Incident[];
   selected: string | null;
   liveEvents: LoopEvent[];
   closeFeed: (() => void) | null;
-} = { session: null, incidents: [], selected: null, liveEvents: [], closeFeed: null };
+} = { config: { apiKeys: true, signOn: null }, expiry: undefined, session: null, incidents: [], selected: null, liveEvents: [], closeFeed: null };
 
 const may = (permission: string) => state.session?.permissions.includes(permission) ?? false;
 
@@ -604,17 +609,24 @@ function setLive(open: boolean): void {
 
 async function start(): Promise<void> {
   let session: Session;
+  const signOn = storedSignOn(storedKey());
   try {
     session = await api<Session>('/api/v1/session');
   } catch (error) {
-    showSignIn(error instanceof ApiError && error.status === 401 ? (storedKey() ? 'That API key was refused.' : '') : failure(error));
+    if (error instanceof ApiError && error.status === 401) {
+      const refused = signOn ? `Your single sign-on token was refused (${error.code}). Sign in again.` : storedKey() ? 'That API key was refused.' : '';
+      signOut(refused);
+    } else showSignIn(failure(error));
     return;
   }
   state.session = session;
   byId('signin').hidden = true;
   byId('app').hidden = false;
-  replace(byId('who'), session.authenticated ? `${session.name ?? '?'} (${session.role ?? '?'})` : 'no authentication (development)');
+  replace(byId('who'), session.authenticated ? `${session.name ?? '?'} (${session.role ?? '?'})${signOn ? ' · single sign-on' : ''}` : 'no authentication (development)');
   byId('signout').hidden = !session.authenticated;
+  window.clearTimeout(state.expiry);
+  // No refresh: at expiry the tab signs out, and signing in again is one click while the provider's session lasts.
+  if (signOn) state.expiry = window.setTimeout(() => signOut(`Your single sign-on session expired at ${time(new Date(signOn.expiresAt).toISOString())}. Sign in again.`), Math.min(Math.max(0, signOn.expiresAt - Date.now()), 2_147_000_000));
   renderFlagForms();
   await Promise.allSettled([loadIncidents(), loadPlans(), loadFlags(), loadInsights(), loadAudit()]).then((results) => {
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -624,27 +636,50 @@ async function start(): Promise<void> {
   state.closeFeed = openFeed(onFrame, setLive);
 }
 
+/** Forgets the key or token of this tab, stops the feed and shows the sign-in. */
+function signOut(message: string): void {
+  storeKey('');
+  forgetSignOn();
+  window.clearTimeout(state.expiry);
+  state.closeFeed?.();
+  state.closeFeed = null;
+  state.session = null;
+  showSignIn(message);
+}
+
 function showSignIn(message: string): void {
+  const { apiKeys, signOn } = state.config;
   byId('app').hidden = true;
   byId('signin').hidden = false;
   replace(byId('signin-error'), message);
-  byId<HTMLInputElement>('api-key').focus();
+  byId('signon').hidden = signOn === null;
+  if (signOn) replace(byId('signon-issuer'), signOn.issuer);
+  // Without single sign-on the key form stays, also on a gateway without keys (development).
+  byId('signin-form').hidden = signOn !== null && !apiKeys;
+  (signOn ? byId('signon-button') : byId<HTMLInputElement>('api-key')).focus();
 }
 
 function wire(): void {
   byId<HTMLFormElement>('signin-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const input = byId<HTMLInputElement>('api-key');
+    forgetSignOn();
     storeKey(input.value.trim());
     input.value = '';
     void start();
   });
+  byId('signon-button').addEventListener('click', () => {
+    const { signOn } = state.config;
+    if (!signOn) return;
+    void beginSignOn(signOn).catch((error: unknown) => showSignIn(`Could not start the sign-in: ${failure(error)}`));
+  });
   byId('signout').addEventListener('click', () => {
-    storeKey('');
-    state.closeFeed?.();
-    state.closeFeed = null;
-    state.session = null;
-    showSignIn('Signed out.');
+    const { signOn } = state.config;
+    const session = storedSignOn(storedKey());
+    const provider = signOn && session ? signOutUrl(signOn, session) : undefined;
+    signOut('Signed out.');
+    // Also end the provider's session, which comes back to the console; else the next sign-in would be silent.
+    if (provider) location.assign(provider);
   });
   byId('refresh-audit').addEventListener('click', () => void loadAudit().catch((error: unknown) => announce(failure(error), 'bad')));
   // The audit chain is recomputed by knowledge on request: now and then is enough.
@@ -653,5 +688,28 @@ function wire(): void {
   }, 30_000);
 }
 
-wire();
-void start();
+async function main(): Promise<void> {
+  wire();
+  try {
+    state.config = await loadConsoleConfig();
+  } catch {
+    // An older gateway without the settings endpoint: API keys only.
+  }
+  const { signOn } = state.config;
+  if (isSignOnCallback()) {
+    if (!signOn) {
+      history.replaceState(null, '', '/');
+      showSignIn('This gateway has no single sign-on configured.');
+      return;
+    }
+    try {
+      storeKey((await completeSignOn(signOn)).bearer);
+    } catch (error) {
+      signOut(`Single sign-on failed: ${failure(error)}`);
+      return;
+    }
+  }
+  await start();
+}
+
+void main();

@@ -19,26 +19,17 @@ import { RateLimiter, type RateLimiterPort } from './domain/rate-limiter.js';
 import { authenticationProblem, gatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
 import { registerAccessControl } from './handlers/access-control.js';
+import { consoleSignOn, type ConsoleSignOn } from './handlers/console-config.controller.js';
+import { securityHeaders } from './handlers/security-headers.js';
 import { registerHttpMetrics } from './handlers/http-metrics.js';
 import { registerWebSocket, selectWebSocketProtocol } from './handlers/websocket.gateway.js';
-
-const securityHeaders: Record<string, string> = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  // Only the gateway's own page, modules and style sheet, and its own API and WebSocket ('self'
-  // covers ws:/wss: to the same host): no inline script or style, nothing from elsewhere.
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'cross-origin-opener-policy': 'same-origin',
-  'cache-control': 'no-store',
-};
 
 export async function bootstrap(): Promise<void> {
   let feed: EventFeed | undefined;
   let flags: FlagsFeed | undefined;
   let keys: ApiKeysSource | undefined;
   let oidc: OidcVerifier | undefined;
+  let signOn: ConsoleSignOn | null = null;
   let gatewayState: KvBucket | undefined;
   let configuration: LiveConfiguration | undefined;
   await startService({
@@ -73,9 +64,13 @@ export async function bootstrap(): Promise<void> {
       if (config.MAPEK_GATEWAY_OIDC_ISSUER !== undefined) {
         // Discovery at start: a provider that cannot be reached is a startup failure, not a silent API-keys-only gateway.
         const metadata = await discoverOidc(config.MAPEK_GATEWAY_OIDC_ISSUER);
+        // The console sends its ID token (aud = its client id) when the access token is not a JWT for the API.
+        const clientId = config.MAPEK_GATEWAY_OIDC_CLIENT_ID ?? config.MAPEK_GATEWAY_OIDC_AUDIENCE;
+        const audiences = [...new Set([config.MAPEK_GATEWAY_OIDC_AUDIENCE, clientId])];
+        signOn = consoleSignOn(metadata, { clientId, scopes: config.MAPEK_GATEWAY_OIDC_SCOPES, audiences });
         oidc = new OidcVerifier(metadata, {
           issuer: metadata.issuer,
-          audience: config.MAPEK_GATEWAY_OIDC_AUDIENCE,
+          audience: audiences,
           rolesClaim: config.MAPEK_GATEWAY_OIDC_ROLES_CLAIM,
           roleMap: config.MAPEK_GATEWAY_OIDC_ROLE_MAP,
           nameClaim: config.MAPEK_GATEWAY_OIDC_NAME_CLAIM,
@@ -83,7 +78,7 @@ export async function bootstrap(): Promise<void> {
           clockSkewSeconds: config.MAPEK_GATEWAY_OIDC_CLOCK_SKEW_S,
           jwksCooldownMs: config.MAPEK_GATEWAY_OIDC_JWKS_COOLDOWN_MS,
         });
-        logger.info({ issuer: metadata.issuer, audience: config.MAPEK_GATEWAY_OIDC_AUDIENCE }, 'OIDC bearer tokens accepted beside API keys');
+        logger.info({ issuer: metadata.issuer, audiences, clientId }, 'OIDC bearer tokens accepted beside API keys; the console signs in with the provider');
       }
       const knowledge = new KnowledgeClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_KNOWLEDGE_TIMEOUT_MS);
       health.register('knowledge', () => knowledge.query(KnowledgeEndpoint.insights).then(() => undefined), { critical: false });
@@ -110,7 +105,7 @@ export async function bootstrap(): Promise<void> {
       const live = configuration;
       const alerts = { source: () => alertSourceSettings(live?.current()), memory: new AlertMemoryStore(state) };
       flags = new FlagsFeed(plans, logger);
-      return GatewayModule.forRoot(knowledge, plans, feed, commands, keys, flags, new PlannerClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_PLANNER_TIMEOUT_MS), alerts);
+      return GatewayModule.forRoot(knowledge, plans, feed, commands, keys, flags, new PlannerClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_PLANNER_TIMEOUT_MS), alerts, { apiKeys: keys !== undefined, signOn });
     },
     configure: async (app, { config, logger, metrics }) => {
       app.enableCors({ origin: config.MAPEK_GATEWAY_ALLOWED_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'] });
@@ -125,8 +120,10 @@ export async function bootstrap(): Promise<void> {
         limiter = new SharedRateLimiter(gatewayState, limit, local, logger, () => fallbacks.inc());
       }
       registerAccessControl(fastify, { keys, oidc, limiter, metrics, logger });
+      // The console exchanges the sign-on's code at the provider's token endpoint, from the browser.
+      const headers = securityHeaders(signOn ? [signOn.issuer, signOn.tokenEndpoint] : []);
       fastify.addHook('onSend', async (_request, reply, payload) => {
-        for (const [name, value] of Object.entries(securityHeaders)) if (!reply.hasHeader(name)) reply.header(name, value);
+        for (const [name, value] of Object.entries(headers)) if (!reply.hasHeader(name)) reply.header(name, value);
         return payload;
       });
       await app.register(fastifyWebsocket, { options: { maxPayload: config.MAPEK_GATEWAY_WS_MAX_FRAME_BYTES, handleProtocols: selectWebSocketProtocol } });

@@ -24,7 +24,14 @@ export const gatewayConfig = {
     description: 'OpenID provider whose bearer tokens (JWTs) are accepted beside API keys; discovered at <issuer>/.well-known/openid-configuration at start. Unset: API keys only',
   },
   MAPEK_GATEWAY_OIDC_AUDIENCE: { schema: z.string().default('mapek'), description: 'the aud a token must carry' },
-  MAPEK_GATEWAY_OIDC_CLIENT_ID: { schema: env.optionalString(), description: 'public client id of the console for the authorization code flow with PKCE (default: the audience)' },
+  MAPEK_GATEWAY_OIDC_CLIENT_ID: {
+    schema: env.optionalString(),
+    description: 'public client id of the console (authorization code flow with PKCE, redirect URI https://<gateway>/); its ID tokens (aud = client id) are accepted beside the audience. Default: the audience',
+  },
+  MAPEK_GATEWAY_OIDC_SCOPES: {
+    schema: z.string().default('openid profile').transform((value) => value.split(/[\s,]+/).filter(Boolean)),
+    description: 'scopes the console asks for (space or comma separated; openid is always added); include the one that puts the roles claim into the ID token',
+  },
   MAPEK_GATEWAY_OIDC_ROLES_CLAIM: { schema: z.string().default('roles'), description: 'claim holding the caller\'s roles, a string or a list; dotted for nested claims (realm_access.roles)' },
   MAPEK_GATEWAY_OIDC_ROLE_MAP: {
     schema: z

@@ -9,6 +9,7 @@ import type { KnowledgeClient } from './adapters/knowledge.client.js';
 import type { PlannerClient } from './adapters/planner.client.js';
 import { ALERT_MEMORY, ALERT_SOURCE, AlertmanagerController, type AlertSource } from './handlers/alertmanager.controller.js';
 import { COMMAND_SEALER, COMMANDS_ENABLED, CommandsController } from './handlers/commands.controller.js';
+import { CONSOLE_CONFIG, ConsoleConfigController, type ConsoleConfig } from './handlers/console-config.controller.js';
 import { ConsoleController } from './handlers/console.controller.js';
 import { DocsController } from './handlers/docs.controller.js';
 import { FLAGS_FEED, FlagsController } from './handlers/flags.controller.js';
@@ -38,10 +39,11 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
     flags: FlagsFeed,
     planner: PlannerClient,
     alerts: { readonly source: AlertSource; readonly memory: AlertMemoryStore },
+    consoleConfig: ConsoleConfig,
   ): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [IncidentsController, PlansController, CommandsController, FlagsController, KnowledgeController, SessionController, StatusController, DocsController, ConsoleController, AlertmanagerController],
+      controllers: [IncidentsController, PlansController, CommandsController, FlagsController, KnowledgeController, SessionController, StatusController, DocsController, ConsoleController, ConsoleConfigController, AlertmanagerController],
       providers: [
         { provide: KNOWLEDGE, useValue: knowledge },
         { provide: PLANS_KV, useValue: plans },
@@ -53,6 +55,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
         { provide: PLANNER, useValue: planner },
         { provide: ALERT_SOURCE, useValue: alerts.source },
         { provide: ALERT_MEMORY, useValue: alerts.memory },
+        { provide: CONSOLE_CONFIG, useValue: consoleConfig },
       ],
     };
   }

@@ -79,14 +79,21 @@ describe('OIDC bearer tokens against a real OpenID provider', () => {
     await expect(discoverOidc(`${issuer}/`)).rejects.toThrow(/names issuer/);
   });
 
+  it('accepts the console client id as an audience beside the API\'s, when configured', async () => {
+    const both = new OidcVerifier(await discoverOidc(issuer), { ...settings, issuer, audience: ['mapek-api', 'mapek-console'] });
+    await expect(both.verify(await token(first, {}, { audience: 'mapek-console' }))).resolves.toMatchObject({ ok: true });
+    await expect(both.verify(await token(first, {}, { audience: 'mapek-api' }))).resolves.toMatchObject({ ok: true });
+    await expect(verifier.verify(await token(first, {}, { audience: 'mapek-console' }))).resolves.toMatchObject({ ok: false, failure: 'wrong_audience' });
+  });
+
   it('accepts a good token: the role from the groups claim, the name from preferred_username', async () => {
     await expect(verifier.verify(await token(first))).resolves.toEqual({ ok: true, principal: { keyId: 'oidc:user-1', name: 'alice', role: 'operator' } });
     await expect(verifier.verify(await token(first, { groups: ['platform-admins', 'sre-oncall'] }))).resolves.toMatchObject({ ok: true, principal: { role: 'admin' } });
   });
 
   it('refuses a token for another audience, from another issuer, or without a known role', async () => {
-    await expect(verifier.verify(await token(first, {}, { audience: 'another-api' }))).resolves.toMatchObject({ ok: false, failure: 'invalid_token' });
-    await expect(verifier.verify(await token(first, {}, { issuer: 'https://elsewhere.example' }))).resolves.toMatchObject({ ok: false, failure: 'invalid_token' });
+    await expect(verifier.verify(await token(first, {}, { audience: 'another-api' }))).resolves.toMatchObject({ ok: false, failure: 'wrong_audience' });
+    await expect(verifier.verify(await token(first, {}, { issuer: 'https://elsewhere.example' }))).resolves.toMatchObject({ ok: false, failure: 'unknown_issuer' });
     await expect(verifier.verify(await token(first, { groups: ['marketing'] }))).resolves.toMatchObject({ ok: false, failure: 'no_role' });
   });
 

@@ -1,12 +1,12 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
 import { ApiRole, apiPrincipalNameSchema } from '@mapek/contracts';
 import { AuthFailure, type Authentication } from '../domain/api-key.verifier.js';
 
 /** How the gateway trusts an OpenID provider's tokens (MAPEK_GATEWAY_OIDC_*). */
 export interface OidcSettings {
   readonly issuer: string;
-  /** The `aud` a token must carry (the API's audience, or the console's client id). */
-  readonly audience: string;
+  /** The `aud` a token must carry: the API's audience, and the console's client id for the ID tokens it sends. */
+  readonly audience: string | readonly string[];
   /** The claim that holds the caller's roles (a string or a list). */
   readonly rolesClaim: string;
   /** Claim value → role; a value that is itself a role name maps to it. */
@@ -25,6 +25,8 @@ export interface OidcProviderMetadata {
   readonly jwksUri: string;
   readonly authorizationEndpoint: string;
   readonly tokenEndpoint: string;
+  /** RP-initiated logout, when the provider offers it: the console's sign-out ends the provider's session too. */
+  readonly endSessionEndpoint?: string;
 }
 
 export class OidcDiscoveryError extends Error {
@@ -48,7 +50,8 @@ export async function discoverOidc(issuer: string, fetchImpl: typeof fetch = fet
   const found = { issuer: text('issuer'), jwksUri: text('jwks_uri'), authorizationEndpoint: text('authorization_endpoint'), tokenEndpoint: text('token_endpoint') };
   if (found.issuer !== issuer) throw new OidcDiscoveryError(`OpenID discovery at ${url} names issuer ${found.issuer ?? 'none'}, not ${issuer}`);
   if (!found.jwksUri || !found.authorizationEndpoint || !found.tokenEndpoint) throw new OidcDiscoveryError(`OpenID discovery at ${url} lacks jwks_uri, authorization_endpoint or token_endpoint`);
-  return { issuer, jwksUri: found.jwksUri, authorizationEndpoint: found.authorizationEndpoint, tokenEndpoint: found.tokenEndpoint };
+  const endSessionEndpoint = text('end_session_endpoint');
+  return { issuer, jwksUri: found.jwksUri, authorizationEndpoint: found.authorizationEndpoint, tokenEndpoint: found.tokenEndpoint, ...(endSessionEndpoint ? { endSessionEndpoint } : {}) };
 }
 
 /** The strongest duty a set of roles grants; operator and approver are separate duties, only admin holds both. */
@@ -82,17 +85,20 @@ export class OidcVerifier {
   }
 
   async verify(token: string): Promise<Authentication> {
+    // Another issuer's token is refused on its unverified `iss`, before it can make the gateway fetch keys.
+    if (issuerOf(token) !== this.metadata.issuer) return { ok: false, failure: AuthFailure.unknownIssuer };
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.jwks, {
         issuer: this.metadata.issuer,
-        audience: this.settings.audience,
+        audience: typeof this.settings.audience === 'string' ? this.settings.audience : [...this.settings.audience],
         algorithms: [...this.settings.algorithms],
         clockTolerance: this.settings.clockSkewSeconds,
         requiredClaims: ['exp', 'sub'],
       }));
     } catch (error) {
       if (error instanceof errors.JWTExpired) return { ok: false, failure: AuthFailure.expiredToken };
+      if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud') return { ok: false, failure: AuthFailure.wrongAudience };
       return { ok: false, failure: AuthFailure.invalidToken };
     }
     const role = roleFromClaim(claimAt(payload, this.settings.rolesClaim), this.settings.roleMap);
@@ -101,6 +107,14 @@ export class OidcVerifier {
     const claimed = claimAt(payload, this.settings.nameClaim);
     const name = apiPrincipalNameSchema.safeParse(claimed).success ? (claimed as string) : subject;
     return { ok: true, principal: { keyId: `oidc:${subject}`, name, role } };
+  }
+}
+
+function issuerOf(token: string): unknown {
+  try {
+    return decodeJwt(token).iss;
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,7 +4,7 @@ import { Permission, actorOf, mayAccess, requiredAccess } from './access-policy.
 
 describe('the gateway access policy', () => {
   it('leaves health, metrics, docs and CORS preflights open', () => {
-    for (const path of ['/health', '/health/live', '/health/ready/', '/metrics', '/docs', '/docs/openapi.json?x=1']) expect(requiredAccess('GET', path)).toEqual({ public: true });
+    for (const path of ['/health', '/health/live', '/health/ready/', '/metrics', '/docs', '/docs/openapi.json?x=1', '/api/v1/console/config', '/?code=abc&state=xyz']) expect(requiredAccess('GET', path)).toEqual({ public: true });
     expect(requiredAccess('OPTIONS', '/api/v1/commands')).toEqual({ public: true });
   });
 

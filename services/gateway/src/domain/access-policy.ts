@@ -35,10 +35,11 @@ const needs = (permission: Permission): Access => ({ public: false, permission }
 
 /**
  * Liveness, readiness and /metrics stay open for orchestrators and Prometheus, the API's own
- * description for whoever wants to learn it, and the console's static page and assets (its data
- * comes from the API, with the key the user enters); they reveal no incident, plan or event.
+ * description for whoever wants to learn it, and the console's static page, assets and sign-in
+ * settings (its data comes from the API, with the key or token the user signs in with); they
+ * reveal no incident, plan or event.
  */
-const PUBLIC_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics', '/docs', '/docs/openapi.json', '/']);
+const PUBLIC_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics', '/docs', '/docs/openapi.json', '/', '/api/v1/console/config']);
 const CONSOLE_ASSET = /^\/console\/[a-z][a-z-]*\.(js|css)$/;
 const DECISION_PATH = /^\/api\/v1\/plans\/[^/]+\/(approve|reject)$/;
 

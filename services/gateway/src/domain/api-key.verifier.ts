@@ -18,8 +18,12 @@ export const AuthFailure = {
   revoked: 'revoked_key',
   /** An OIDC bearer token past its expiry (beyond the allowed clock skew). */
   expiredToken: 'expired_token',
-  /** An OIDC bearer token with a bad signature, issuer, audience, algorithm or unknown key. */
+  /** An OIDC bearer token with a bad signature, algorithm, unknown key or missing claim. */
   invalidToken: 'invalid_token',
+  /** An OIDC bearer token from an issuer other than the configured one (refused before any key lookup). */
+  unknownIssuer: 'unknown_issuer',
+  /** An OIDC bearer token, validly signed, for another audience than the API's or the console's. */
+  wrongAudience: 'wrong_audience',
   /** A valid OIDC token whose roles claim maps to no role. */
   noRole: 'no_role',
 } as const;

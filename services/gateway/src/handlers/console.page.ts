@@ -21,12 +21,16 @@ export const CONSOLE_PAGE = `<!doctype html>
 <main id="main">
   <section id="signin" hidden aria-labelledby="signin-heading">
     <h2 id="signin-heading">Sign in</h2>
+    <p id="signin-error" class="error" role="alert"></p>
+    <div id="signon" class="signon" hidden>
+      <button type="button" id="signon-button" class="primary">Sign in with single sign-on</button>
+      <p class="hint">Through your organisation's identity provider, <span id="signon-issuer"></span>; you come back here signed in. The token stays in this tab (sessionStorage) until it expires.</p>
+    </div>
     <form id="signin-form">
       <label for="api-key">API key</label>
       <input id="api-key" name="api-key" type="password" autocomplete="off" spellcheck="false" required placeholder="mapek_…">
       <button type="submit">Sign in</button>
       <p class="hint">The key stays in this tab (sessionStorage) and is sent only to this gateway. Create one with <code>./mapek pki api-key create --name you --role viewer|operator|approver|admin</code>.</p>
-      <p id="signin-error" class="error" role="alert"></p>
     </form>
   </section>
   <div id="app" hidden>
@@ -123,5 +127,7 @@ input, select { font: inherit; padding: 3px 6px; border: 1px solid #6b7684; bord
 .announcer:empty { display: none; } .notice { display: block; padding: 6px 10px; border-radius: 4px; margin-bottom: 10px; }
 .notice-ok { background: var(--ok-bg); color: var(--ok); } .notice-bad { background: var(--bad-bg); color: var(--bad); }
 #signin { max-width: 560px; margin: 40px auto; } #signin form { display: flex; flex-direction: column; gap: 8px; }
+.signon { border-bottom: 1px solid var(--line); padding-bottom: 12px; margin-bottom: 12px; }
+button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
 code { font-size: 12px; background: #eef1f5; padding: 0 3px; border-radius: 3px; }
 `;

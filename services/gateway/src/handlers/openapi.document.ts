@@ -134,10 +134,17 @@ export const openApiDocument = {
       },
     },
     '/api/v1/session': { get: { summary: 'The caller: { authenticated, name, role, permissions } (the console offers only what the role may do)', responses: { '200': { description: 'session' } } } },
+    '/api/v1/console/config': {
+      get: {
+        security: [],
+        summary: 'How the console signs people in (public, no secrets): { apiKeys, signOn: { issuer, clientId, scopes, audiences, authorizationEndpoint, tokenEndpoint, endSessionEndpoint } | null }',
+        responses: { '200': { description: 'the console\'s sign-in settings' } },
+      },
+    },
     '/': { get: { security: [], summary: 'The web console (HTML; its modules under /console/, all served by the gateway)', responses: { '200': { description: 'text/html' } } } },
   },
   components: {
-    securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `mapek pki api-key create`' } },
+    securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `mapek pki api-key create`, or a JWT of the configured OpenID provider (MAPEK_GATEWAY_OIDC_ISSUER)' } },
     schemas: {
       AlertmanagerWebhook: toJsonSchema(alertmanagerWebhookSchema, SchemaSide.input),
       CommandRequest: toJsonSchema(commandRequestSchema, SchemaSide.input),
