@@ -83,65 +83,14 @@ export async function loadServiceSecurity(
   metrics: ServiceMetrics,
   logger: Logger,
 ): Promise<ServiceSecurity | undefined> {
-  const required = settings.environment === 'production' || settings.pqcRequired;
-  const why = settings.environment === 'production' ? 'ENVIRONMENT=production' : 'PQC_REQUIRED=true';
-  const observer = pqcMetricsObserver(metrics);
-  if (settings.identityDir === undefined) {
-    if (!required) {
-      logger.warn('MAPEK_IDENTITY_DIR is not set: events are not signed or checked and NATS runs without TLS (development only)');
-      return undefined;
-    }
-    // Still report whether PQC itself works, so the message names every problem.
-    const readiness = await assertPqcReady({ required: false, backend: settings.backend });
-    const pqc = readiness.ready ? '' : ` PQC is unavailable too: ${readiness.problems.map((p) => p.message).join('; ')}.`;
-    throw new SecurityNotReadyError(
-      'identity_missing',
-      `${why} needs an identity and TLS, but MAPEK_IDENTITY_DIR is not set (create one with: node tools/pki/dist/cli.js init --out ./certs).${pqc}`,
-    );
-  }
-  if (required && !/^(nats|tls):/.test(settings.natsUrl)) {
-    throw new SecurityNotReadyError('tls_missing', `${why} needs TLS to NATS, but NATS_URL is ${settings.natsUrl}`);
-  }
+  const identityDir = await requireIdentityDir(settings, logger);
+  if (identityDir === undefined) return undefined;
   const name = settings.identityName ?? settings.service;
-  const dir = path.resolve(settings.identityDir);
-  let readiness;
-  try {
-    readiness = await assertPqcReady({ required: true, backend: settings.backend, identity: { dir, name }, observer });
-  } catch (error) {
-    const detail = error instanceof PqcNotReadyError ? `${error.message} [${error.code}]` : (error as Error).message;
-    throw new SecurityNotReadyError('pqc_not_ready', `cannot load identity "${name}" from ${dir}: ${detail}`, { cause: error });
-  }
-  if (!readiness.ready || !readiness.identity || !readiness.trust) {
-    throw new SecurityNotReadyError('pqc_not_ready', `identity "${name}" in ${dir} did not load`);
-  }
-  const { backend, identity } = readiness;
-  // Rotations reach this service without a restart: a new, CA-signed bundle replaces the old one.
-  const trust = await createReloadingTrustStore({
-    backend,
-    dir,
-    initial: readiness.trust,
-    intervalMs: settings.trustReloadMs,
-    onReload: (event) => {
-      metrics.trustBundleReloads.inc({ result: event.result });
-      if (event.result === 'reloaded') {
-        metrics.trustBundleNotAfter.set((event.notAfter ?? 0) / 1000);
-        logger.info({ trustBundle: { notAfter: new Date(event.notAfter ?? 0).toISOString() } }, 'trust bundle reloaded');
-      } else {
-        logger.error({ err: event.error }, 'trust bundle changed but was refused; the previous bundle stays in force');
-      }
-    },
-  });
-  metrics.trustBundleNotAfter.set(trust.notAfter / 1000);
-  let https: TlsOptions | undefined;
-  if (settings.https) {
-    const files = httpsCertificatePaths(dir, name);
-    if (!(await fileExists(files.cert)) || !(await fileExists(files.key))) {
-      throw new SecurityNotReadyError('tls_missing', `HTTPS needs ${files.cert} and ${files.key} (run: node tools/pki/dist/cli.js init --out ${dir})`);
-    }
-    const [cert, key] = await Promise.all([readFile(files.cert, 'utf8'), readFile(files.key, 'utf8')]);
-    // Browsers and curl present no client certificate: the API authenticates its callers itself.
-    https = pqcTlsServerOptions({ cert, key, ca: identity.tls.ca }, { requireClientCert: false });
-  }
+  const dir = path.resolve(identityDir);
+  const observer = pqcMetricsObserver(metrics);
+  const { backend, identity, trust: initialTrust } = await loadIdentity(settings, dir, name, observer);
+  const trust = await followTrustBundle(settings, backend, dir, initialTrust, metrics, logger);
+  const https = settings.https ? await httpsServerOptions(dir, name, identity) : undefined;
   logger.info({ identity: identity.spiffeId, backend: backend.name }, 'identity loaded: events are signed and checked, NATS over mTLS');
   return {
     backend,
@@ -160,4 +109,84 @@ export async function loadServiceSecurity(
     sealer: createPayloadSealer(backend, observer),
     https,
   };
+}
+
+/**
+ * The identity directory, or undefined when security is simply off (development). Production and
+ * PQC_REQUIRED refuse to go on without an identity or with NATS in plain text, naming every problem.
+ */
+async function requireIdentityDir(settings: SecuritySettings, logger: Logger): Promise<string | undefined> {
+  const required = settings.environment === 'production' || settings.pqcRequired;
+  const why = settings.environment === 'production' ? 'ENVIRONMENT=production' : 'PQC_REQUIRED=true';
+  if (settings.identityDir === undefined) {
+    if (!required) {
+      logger.warn('MAPEK_IDENTITY_DIR is not set: events are not signed or checked and NATS runs without TLS (development only)');
+      return undefined;
+    }
+    // Still report whether PQC itself works, so the message names every problem.
+    const readiness = await assertPqcReady({ required: false, backend: settings.backend });
+    const pqc = readiness.ready ? '' : ` PQC is unavailable too: ${readiness.problems.map((p) => p.message).join('; ')}.`;
+    throw new SecurityNotReadyError(
+      'identity_missing',
+      `${why} needs an identity and TLS, but MAPEK_IDENTITY_DIR is not set (create one with: node tools/pki/dist/cli.js init --out ./certs).${pqc}`,
+    );
+  }
+  if (required && !/^(nats|tls):/.test(settings.natsUrl)) {
+    throw new SecurityNotReadyError('tls_missing', `${why} needs TLS to NATS, but NATS_URL is ${settings.natsUrl}`);
+  }
+  return settings.identityDir;
+}
+
+/** Loads the service's keys and certificates and checks that the PQC backend works with them. */
+async function loadIdentity(settings: SecuritySettings, dir: string, name: string, observer: ReturnType<typeof pqcMetricsObserver>) {
+  let readiness;
+  try {
+    readiness = await assertPqcReady({ required: true, backend: settings.backend, identity: { dir, name }, observer });
+  } catch (error) {
+    const detail = error instanceof PqcNotReadyError ? `${error.message} [${error.code}]` : (error as Error).message;
+    throw new SecurityNotReadyError('pqc_not_ready', `cannot load identity "${name}" from ${dir}: ${detail}`, { cause: error });
+  }
+  if (!readiness.ready || !readiness.identity || !readiness.trust) {
+    throw new SecurityNotReadyError('pqc_not_ready', `identity "${name}" in ${dir} did not load`);
+  }
+  return { backend: readiness.backend, identity: readiness.identity, trust: readiness.trust };
+}
+
+/** The trust bundle, reloaded when it changes: rotations reach this service without a restart. */
+async function followTrustBundle(
+  settings: SecuritySettings,
+  backend: PqcBackend,
+  dir: string,
+  initial: TrustStore,
+  metrics: ServiceMetrics,
+  logger: Logger,
+): Promise<TrustStore> {
+  const trust = await createReloadingTrustStore({
+    backend,
+    dir,
+    initial,
+    intervalMs: settings.trustReloadMs,
+    onReload: (event) => {
+      metrics.trustBundleReloads.inc({ result: event.result });
+      if (event.result === 'reloaded') {
+        metrics.trustBundleNotAfter.set((event.notAfter ?? 0) / 1000);
+        logger.info({ trustBundle: { notAfter: new Date(event.notAfter ?? 0).toISOString() } }, 'trust bundle reloaded');
+      } else {
+        logger.error({ err: event.error }, 'trust bundle changed but was refused; the previous bundle stays in force');
+      }
+    },
+  });
+  metrics.trustBundleNotAfter.set(trust.notAfter / 1000);
+  return trust;
+}
+
+/** The gateway's HTTPS: its certificate from the identity directory, no client certificate asked. */
+async function httpsServerOptions(dir: string, name: string, identity: ServiceIdentity): Promise<TlsOptions> {
+  const files = httpsCertificatePaths(dir, name);
+  if (!(await fileExists(files.cert)) || !(await fileExists(files.key))) {
+    throw new SecurityNotReadyError('tls_missing', `HTTPS needs ${files.cert} and ${files.key} (run: node tools/pki/dist/cli.js init --out ${dir})`);
+  }
+  const [cert, key] = await Promise.all([readFile(files.cert, 'utf8'), readFile(files.key, 'utf8')]);
+  // Browsers and curl present no client certificate: the API authenticates its callers itself.
+  return pqcTlsServerOptions({ cert, key, ca: identity.tls.ca }, { requireClientCert: false });
 }
