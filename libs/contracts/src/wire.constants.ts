@@ -104,6 +104,12 @@ export const BucketName = {
   analyzerState: 'mapek_analyzer',
   plannerPlans: 'mapek_plans',
   executorExecutions: 'mapek_executions',
+  /**
+   * The executor's safety state, shared by its replicas: a lease per target (`lease.<target>`), the
+   * targets acted on in the last minute (`blast`) and each effector's actions in the last hour
+   * (`effector.<kind>`).
+   */
+  executorLeases: 'mapek_leases',
   /** The gateway's shared state: rate-limit counters every replica reads and writes. */
   gatewayState: 'mapek_gateway',
 } as const;

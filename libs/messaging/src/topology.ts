@@ -124,6 +124,8 @@ export const bucketSettings: Readonly<Record<BucketName, BucketSettings>> = {
   [BucketName.plannerPlans]: { history: 1, entryTtl: true },
   // execution records expire; circuit breakers do not.
   [BucketName.executorExecutions]: { history: 1, entryTtl: true },
+  // leases expire (a replica that dies frees its target), as do the sliding-window counters.
+  [BucketName.executorLeases]: { history: 1, entryTtl: true },
   // rate-limit counters expire once their client's allowance is full again.
   [BucketName.gatewayState]: { history: 1, entryTtl: true },
 };

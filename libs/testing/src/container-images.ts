@@ -31,16 +31,17 @@ export async function containerEngine(): Promise<{ readonly available: true } | 
 }
 
 /**
- * The local base images of scripts/docker-engine.sh (PostgreSQL 15 and the pinned nats-server on a
- * debootstrapped Debian), loaded from ~/.cache/mapek or made once.
+ * The local base images of scripts/docker-engine.sh (the debootstrapped Debian, and PostgreSQL 15
+ * and the pinned nats-server on it), loaded from ~/.cache/mapek or made once.
  */
-export async function localImages(): Promise<{ readonly postgres: string; readonly natsServer: string }> {
+export async function localImages(): Promise<{ readonly postgres: string; readonly natsServer: string; readonly debian: string }> {
   const script = join(root, 'scripts', 'docker-engine.sh');
   await run('bash', [script, 'images'], { cwd: root, timeout: 15 * 60_000 });
   const { stdout } = await run('bash', [script, 'env'], { cwd: root });
   const values = new Map(stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const));
   const postgres = values.get('MAPEK_POSTGRES_IMAGE');
   const natsServer = values.get('MAPEK_NATS_SERVER_IMAGE');
-  if (!postgres || !natsServer) throw new Error(`scripts/docker-engine.sh env printed no image names:\n${stdout}`);
-  return { postgres, natsServer };
+  const debian = values.get('MAPEK_DEBIAN_IMAGE');
+  if (!postgres || !natsServer || !debian) throw new Error(`scripts/docker-engine.sh env printed no image names:\n${stdout}`);
+  return { postgres, natsServer, debian };
 }

@@ -1,10 +1,16 @@
 import { BucketName, ServiceName } from '@mapek/contracts';
+import { watchConfigurationFile, type LiveConfiguration } from '@mapek/config';
+import type { Logger } from '@mapek/observability';
 import { createRequestSealer } from '@mapek/pqc';
 import { startService, type ServiceSecurity } from '@mapek/service-kit';
 import { AgentEffector } from './adapters/agent.effector.js';
 import { CommandOpener } from './adapters/command-opener.js';
+import { EffectorRegistry } from './adapters/effector.registry.js';
 import { EscalationEffector } from './adapters/escalation.effector.js';
+import { SafetyStore } from './adapters/safety.store.js';
 import { SymptomHistory } from './adapters/symptom-history.js';
+import { webhookSignerOf } from './adapters/webhook.effector.js';
+import type { SafetyLimits } from './domain/execution.service.js';
 import { executorConfig } from './executor.config.js';
 import { executorConsumers } from './executor.consumers.js';
 import { ExecutorModule } from './executor.module.js';
@@ -12,6 +18,17 @@ import { ExecutorModule } from './executor.module.js';
 /** Commands must come sealed to this identity when there is one, in clear only without. */
 function commandOpenerOf(security: ServiceSecurity | undefined): CommandOpener {
   return new CommandOpener(security && { identity: security.identity, sealer: security.sealer });
+}
+
+/** Without a configuration file: a lease per target as always, and no caps (as before the file existed). */
+const noFileLimits: SafetyLimits = { leaseTtlMs: 120_000 };
+
+async function configurationOf(file: string | undefined, logger: Logger): Promise<LiveConfiguration | undefined> {
+  if (!file) return undefined;
+  return watchConfigurationFile(file, {
+    onChange: (next) => logger.info({ file, targets: next.targets.length }, 'configuration file reloaded'),
+    onRejected: (error) => logger.error({ file, problems: error.problems }, 'configuration file refused; the last good one stays in force'),
+  });
 }
 
 export async function bootstrap(): Promise<void> {
@@ -27,8 +44,9 @@ export async function bootstrap(): Promise<void> {
         verifier: runtime.verifier,
         commands: commandOpenerOf(security),
       }),
-    module: async ({ config, runtime, logger, security }) =>
-      ExecutorModule.forRoot(
+    module: async ({ config, runtime, logger, security }) => {
+      const configuration = await configurationOf(config.MAPEK_CONFIG_FILE, logger);
+      return ExecutorModule.forRoot(
         {
           verificationWindowMs: config.MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS,
           verificationGraceMs: config.MAPEK_EXECUTOR_VERIFICATION_GRACE_MS,
@@ -36,18 +54,28 @@ export async function bootstrap(): Promise<void> {
           breakerFailures: config.MAPEK_EXECUTOR_BREAKER_FAILURES,
           breakerResetMs: config.MAPEK_EXECUTOR_BREAKER_RESET_MS,
           commandStepTimeoutMs: config.MAPEK_EXECUTOR_COMMAND_TIMEOUT_MS,
+          symptomStaleMs: config.MAPEK_EXECUTOR_SYMPTOM_STALE_MS,
         },
         await runtime.openBucket(BucketName.executorExecutions),
-        {
-          agent: new AgentEffector(
-            runtime.nc,
-            runtime.prefix,
-            security && createRequestSealer({ backend: security.backend, identity: security.identity, trust: security.trust, sealer: security.sealer }),
-          ),
-          escalation: new EscalationEffector(logger),
-        },
+        new EffectorRegistry(
+          {
+            agent: new AgentEffector(
+              runtime.nc,
+              runtime.prefix,
+              security && createRequestSealer({ backend: security.backend, identity: security.identity, trust: security.trust, sealer: security.sealer }),
+            ),
+            escalation: new EscalationEffector(logger),
+          },
+          configuration,
+          security && webhookSignerOf({ backend: security.backend, identity: security.identity }),
+        ),
         new SymptomHistory(runtime.js, runtime.prefix, runtime.verifier),
         commandOpenerOf(security),
-      ),
+        {
+          store: new SafetyStore(await runtime.openBucket(BucketName.executorLeases)),
+          limits: () => configuration?.current().limits ?? noFileLimits,
+        },
+      );
+    },
   });
 }

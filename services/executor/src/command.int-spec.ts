@@ -31,7 +31,9 @@ import { createPayloadSealer, type PayloadSealer } from '@mapek/pqc';
 import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
 import { AgentEffector } from './adapters/agent.effector.js';
 import { CommandOpener } from './adapters/command-opener.js';
+import { EffectorRegistry } from './adapters/effector.registry.js';
 import { EscalationEffector } from './adapters/escalation.effector.js';
+import { SafetyStore } from './adapters/safety.store.js';
 import { SymptomHistory } from './adapters/symptom-history.js';
 import { commandExecutionId } from './domain/manual-command.js';
 import { executorConsumers } from './executor.consumers.js';
@@ -93,7 +95,7 @@ describe('manual commands in the executor', () => {
     const runtime = await MessagingRuntime.connect(runtimeOptions('executor', metrics));
     const kv = await runtime.openBucket(BucketName.executorExecutions);
     const commands = new CommandOpener({ identity, sealer: createPayloadSealer(keys.backend) });
-    const settings = { verificationWindowMs: 500, verificationGraceMs: 0, stepRetries: 0, breakerFailures: 5, breakerResetMs: 1000, commandStepTimeoutMs: 2000 };
+    const settings = { verificationWindowMs: 500, verificationGraceMs: 0, stepRetries: 0, breakerFailures: 5, breakerResetMs: 1000, commandStepTimeoutMs: 2000, symptomStaleMs: 2000 };
     @Module({
       imports: [
         ObservabilityModule.forRoot({ service: 'executor', logger, metrics, health: new HealthRegistry('executor'), controllers: false }),
@@ -101,9 +103,10 @@ describe('manual commands in the executor', () => {
         ExecutorModule.forRoot(
           settings,
           kv,
-          { agent: new AgentEffector(runtime.nc, PREFIX), escalation: new EscalationEffector(logger) },
+          new EffectorRegistry({ agent: new AgentEffector(runtime.nc, PREFIX), escalation: new EscalationEffector(logger) }),
           new SymptomHistory(runtime.js, PREFIX, runtime.verifier),
           commands,
+          { store: new SafetyStore(await runtime.openBucket(BucketName.executorLeases)), limits: () => ({ leaseTtlMs: 10_000 }) },
         ),
       ],
     })

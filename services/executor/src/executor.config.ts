@@ -8,5 +8,10 @@ export const executorConfig = {
   MAPEK_EXECUTOR_BREAKER_FAILURES: { schema: env.integer(5, 1), description: 'consecutive effector failures that open its circuit breaker' },
   MAPEK_EXECUTOR_BREAKER_RESET_MS: { schema: env.integer(30_000, 100), description: 'how long an open breaker waits before a half-open trial' },
   MAPEK_EXECUTOR_COMMAND_TIMEOUT_MS: { schema: env.integer(10_000, 100, 600_000), description: 'timeout of the one step of a manual command' },
+  MAPEK_EXECUTOR_SYMPTOM_STALE_MS: {
+    schema: env.integer(10_000, 100, 3_600_000),
+    description: 'before each step the target is re-read: a scraped or probed symptom not reported again for this long is gone and the step is skipped (not_needed); keep it above the scrape interval',
+  },
+  MAPEK_CONFIG_FILE: { schema: env.optionalString(), description: 'the configuration file (mapek.yaml): each target\'s effector and capabilities, and the limits; without it every target has the embedded agent and there are no caps' },
   MAPEK_ACK_WAIT_MS: { schema: env.integer(30_000, 1000), description: 'JetStream ack wait of the executor consumers' },
 } satisfies ConfigSpec;

@@ -2,14 +2,15 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { KvBucket } from '@mapek/messaging';
 import type { CommandOpener } from './adapters/command-opener.js';
 import { ResolvedSignals } from './adapters/resolved-signals.js';
+import type { EffectorRegistry } from './adapters/effector.registry.js';
 import type { SymptomHistory } from './adapters/symptom-history.js';
-import { EFFECTORS, EXECUTOR_KV, EXECUTOR_SETTINGS, ExecutionService, SYMPTOM_HISTORY, type EffectorSet, type ExecutorSettings } from './domain/execution.service.js';
+import { EFFECTORS, EXECUTOR_KV, EXECUTOR_SETTINGS, ExecutionService, SAFETY, SYMPTOM_HISTORY, type ExecutorSettings, type SafetyPorts } from './domain/execution.service.js';
 import { COMMAND_OPENER, CommandHandler } from './handlers/command.handler.js';
 import { ExecutionHandler, RESOLVED_SIGNALS } from './handlers/execution.handler.js';
 
 @Module({})
 export class ExecutorModule {
-  static forRoot(settings: ExecutorSettings, kv: KvBucket, effectors: EffectorSet, history: SymptomHistory, commands: CommandOpener): DynamicModule {
+  static forRoot(settings: ExecutorSettings, kv: KvBucket, effectors: EffectorRegistry, history: SymptomHistory, commands: CommandOpener, safety: SafetyPorts): DynamicModule {
     return {
       module: ExecutorModule,
       providers: [
@@ -19,6 +20,7 @@ export class ExecutorModule {
         { provide: SYMPTOM_HISTORY, useValue: history },
         { provide: COMMAND_OPENER, useValue: commands },
         { provide: RESOLVED_SIGNALS, useValue: new ResolvedSignals(kv) },
+        { provide: SAFETY, useValue: safety },
         ExecutionService,
         ExecutionHandler,
         CommandHandler,

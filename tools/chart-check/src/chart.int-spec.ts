@@ -47,8 +47,13 @@ const everything: TemplateOptions = {
   },
 };
 const development: TemplateOptions = { setJson: { environment: 'development', 'identity.enabled': false, 'gateway.apiKeys.enabled': false } };
+/** The executor's Kubernetes effector granted in two namespaces, its API server reachable on 6443. */
+const kubernetesEffector: TemplateOptions = {
+  setJson: { 'executor.kubernetesEffector.namespaces': ['shop', 'payments'], 'executor.kubernetesEffector.apiServer.ports': [{ port: 6443, protocol: 'TCP' }] },
+};
 const scenarios: Record<string, TemplateOptions> = {
   'the default values': {},
+  'the Kubernetes effector': kubernetesEffector,
   'values-production.yaml': { valuesFiles: [productionValues] },
   'every option on': everything,
   'development without identities': development,
@@ -283,6 +288,28 @@ describe('charts/mapek', () => {
     for (const service of ['analyzer', 'planner', 'executor', 'gateway']) expect(egressPorts(`mapek-${service}`)).toEqual([53, 53, 4222]);
     const demoIngress = recordsAt(find(objects, 'NetworkPolicy', 'mapek-demo-app'), 'spec', 'ingress')[0];
     expect(recordsAt(demoIngress, 'from')).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'monitor', 'app.kubernetes.io/instance': 'mapek', 'app.kubernetes.io/name': 'mapek' } } }]);
+  });
+
+  it('grants the executor’s Kubernetes effector only its verbs, in its namespaces, and a token to no other service', () => {
+    const objects = objectsOf('the Kubernetes effector');
+    const roles = objects.filter((object) => object.kind === 'Role');
+    expect(roles.map((role) => role.metadata.namespace).sort()).toEqual(['payments', 'shop']);
+    for (const role of roles) {
+      expect(recordsAt(role, 'rules')).toEqual([
+        { apiGroups: ['apps'], resources: ['deployments', 'deployments/scale'], verbs: ['get', 'patch'] },
+        { apiGroups: [''], resources: ['pods'], verbs: ['list', 'delete'] },
+      ]);
+    }
+    const bindings = objects.filter((object) => object.kind === 'RoleBinding');
+    expect(bindings.flatMap((binding) => recordsAt(binding, 'subjects'))).toEqual([
+      { kind: 'ServiceAccount', name: 'mapek-executor', namespace: 'mapek' },
+      { kind: 'ServiceAccount', name: 'mapek-executor', namespace: 'mapek' },
+    ]);
+    expect(podSpec(find(objects, 'Deployment', 'mapek-executor'))).toMatchObject({ serviceAccountName: 'mapek-executor', automountServiceAccountToken: true });
+    for (const service of services.filter((name) => name !== 'executor')) expect(podSpec(find(objects, 'Deployment', `mapek-${service}`))['automountServiceAccountToken']).toBe(false);
+    const egressPorts = recordsAt(find(objects, 'NetworkPolicy', 'mapek-executor'), 'spec', 'egress').flatMap((rule) => recordsAt(rule, 'ports').map((port) => port['port']));
+    expect(egressPorts).toEqual([53, 53, 4222, 6443]);
+    expect(names(objectsOf('the default values'), 'Role')).toEqual([]);
   });
 
   describe('values.schema.json', () => {

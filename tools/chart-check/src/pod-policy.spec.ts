@@ -65,6 +65,16 @@ describe('podPolicyViolations', () => {
     expect(violations).toEqual(expect.arrayContaining([expect.stringContaining(`Deployment/mapek-monitor container monitor: ${expected}`)]));
   });
 
+  it('lets a pod mount a token only when its service account is bound to a Role the chart renders', () => {
+    const deployment = compliantDeployment();
+    const pod = deployment.spec.template.spec;
+    pod['automountServiceAccountToken'] = true;
+    pod['serviceAccountName'] = 'mapek-executor';
+    expect(podPolicyViolations([deployment])).toEqual(['Deployment/mapek-monitor: mounts a service account token']);
+    const binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'b', namespace: 'shop' }, subjects: [{ kind: 'ServiceAccount', name: 'mapek-executor', namespace: 'mapek' }] };
+    expect(podPolicyViolations([deployment, binding])).toEqual([]);
+  });
+
   it('reports pods that mount a token, keep service links or have no seccomp profile', () => {
     const deployment = compliantDeployment();
     const pod = deployment.spec.template.spec;

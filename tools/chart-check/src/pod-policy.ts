@@ -76,12 +76,22 @@ function containerProblems(container: Json, pod: Json, volumes: readonly Json[],
 /** Every breach of the pod policy in these objects, as "Kind/name container c: problem". */
 export function podPolicyViolations(objects: readonly KubernetesObject[]): string[] {
   const violations: string[] = [];
+  // Accounts the chart grants something (RoleBinding subjects): only their pods may hold a token.
+  const granted = new Set(
+    objects
+      .filter((object) => object.kind === 'RoleBinding')
+      .flatMap((binding) => recordsAt(binding, 'subjects'))
+      .filter((subject) => subject['kind'] === 'ServiceAccount')
+      .map((subject) => String(subject['name'])),
+  );
   for (const object of workloads(objects)) {
     const pod = podSpecOf(object) ?? {};
     const where = describeObject(object);
-    // The services never call the Kubernetes API; service links would add <SERVICE>_PORT
+    // The services do not call the Kubernetes API (the executor's Kubernetes effector, whose
+    // account the chart binds to a Role, excepted); service links would add <SERVICE>_PORT
     // variables under the services' own prefixes, which they refuse.
-    if (pod['automountServiceAccountToken'] !== false) violations.push(`${where}: mounts a service account token`);
+    const mayHoldToken = pod['automountServiceAccountToken'] === true && granted.has(String(pod['serviceAccountName']));
+    if (pod['automountServiceAccountToken'] !== false && !mayHoldToken) violations.push(`${where}: mounts a service account token`);
     if (pod['enableServiceLinks'] !== false) violations.push(`${where}: enableServiceLinks is not false`);
     if (pod['hostNetwork'] === true || pod['hostPID'] === true || pod['hostIPC'] === true) violations.push(`${where}: shares a host namespace`);
     const volumes = recordsAt(pod, 'volumes');

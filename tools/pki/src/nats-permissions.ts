@@ -24,6 +24,7 @@ const bucketOwners: Readonly<Record<BucketName, IdentityName>> = {
   [BucketName.analyzerState]: IdentityName.analyzer,
   [BucketName.plannerPlans]: IdentityName.planner,
   [BucketName.executorExecutions]: IdentityName.executor,
+  [BucketName.executorLeases]: IdentityName.executor,
   [BucketName.gatewayState]: IdentityName.gateway,
 };
 

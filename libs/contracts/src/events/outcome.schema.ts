@@ -7,6 +7,8 @@ export const OutcomeKind = {
   ineffective: 'ineffective',
   degradation: 'degradation',
   unknown: 'unknown',
+  /** Nothing was done: the symptom was gone when the executor re-read the target before acting (added after version 1). */
+  notNeeded: 'not_needed',
 } as const;
 export type OutcomeKind = (typeof OutcomeKind)[keyof typeof OutcomeKind];
 
@@ -22,6 +24,7 @@ export const outcomeV1Schema = z.object({
     OutcomeKind.ineffective,
     OutcomeKind.degradation,
     OutcomeKind.unknown,
+    OutcomeKind.notNeeded,
   ]),
   violationsBefore: z.number().int().nonnegative(),
   violationsAfter: z.number().int().nonnegative(),

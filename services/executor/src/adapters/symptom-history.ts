@@ -1,6 +1,7 @@
 import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
-import { StreamName, parseEnvelope, subjects } from '@mapek/contracts';
+import { StreamName, parseEnvelope, subjects, type SymptomV1 } from '@mapek/contracts';
 import { verifyInputOf, type EnvelopeVerifier } from '@mapek/messaging';
+import type { SeenSymptom } from '../domain/symptom-state.js';
 
 /** Reads a target's symptoms between two instants back from the event stream. */
 export class SymptomHistory {
@@ -13,12 +14,17 @@ export class SymptomHistory {
 
   /** Stream arrival times (ms) of the target's symptoms in [fromMs, toMs) whose metric passes the filter. */
   async between(target: string, fromMs: number, toMs: number, metricFilter: (metric: string) => boolean = () => true): Promise<number[]> {
+    return (await this.symptoms(target, fromMs, toMs, metricFilter)).map((symptom) => symptom.at);
+  }
+
+  /** The target's symptoms in [fromMs, toMs) whose metric passes the filter: arrival time, source and metric, oldest first. */
+  async symptoms(target: string, fromMs: number, toMs: number, metricFilter: (metric: string) => boolean = () => true): Promise<SeenSymptom[]> {
     const consumer = await this.js.consumers.get(StreamName.events, {
       filter_subjects: subjects.symptoms(target, this.prefix),
       deliver_policy: DeliverPolicy.StartTime,
       opt_start_time: new Date(fromMs).toISOString(),
     });
-    const times: number[] = [];
+    const seen: SeenSymptom[] = [];
     for (;;) {
       const batch = await consumer.fetch({ max_messages: 500, expires: 1000 });
       let received = 0;
@@ -30,13 +36,14 @@ export class SymptomHistory {
         else if (at >= fromMs) {
           const parsed = parseEnvelope(msg.data);
           const trusted = parsed.ok && (this.verifier === undefined || this.verifier(verifyInputOf(msg, parsed.envelope, StreamName.events)).ok);
-          if (trusted && parsed.envelope.type === 'symptom' && metricFilter((parsed.envelope.data as { metric: string }).metric)) times.push(at);
+          const data = parsed.ok && parsed.envelope.type === 'symptom' ? (parsed.envelope.data as SymptomV1) : undefined;
+          if (trusted && data && metricFilter(data.metric)) seen.push({ at, source: data.source, metric: data.metric });
         }
         if (msg.info.pending === 0) done = true;
       }
       if (done || received === 0) break;
     }
     await consumer.delete().catch(() => undefined);
-    return times;
+    return seen;
   }
 }

@@ -1,4 +1,4 @@
-import type { ExecutionStatus, OutcomeV1, PlanV1, StepResult } from '@mapek/contracts';
+import type { ExecutionStatus, OutcomeV1, PlanV1, SafetyCheck, StepResult } from '@mapek/contracts';
 
 /**
  * What the executor runs: the part of a plan that matters once it is cleared. An approved plan
@@ -29,4 +29,6 @@ export interface ExecutionRecord {
   readonly finishedAt?: string;
   readonly error?: string;
   readonly outcome?: OutcomeV1;
+  /** The safety checks before each step (the execution's decision record). */
+  readonly checks?: readonly SafetyCheck[];
 }

@@ -2,21 +2,25 @@ import { setImmediate } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { causeKindForMetric } from '@mapek/anomaly';
-import { ActionType, ExecutionStatus, deriveEventId, eventIdTime, type OutcomeV1, type PlanStep } from '@mapek/contracts';
+import { ActionType, ExecutionStatus, OutcomeKind, SafetyVerdict, StepStatus, deriveEventId, eventIdTime, type OutcomeV1, type PlanStep, type SafetyCheck } from '@mapek/contracts';
 import { EVENT_PUBLISHER, getJson, kvKey, recordRetentionMs, type EventPublisherPort, type HandlerContext, type KvBucket } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
-import { EffectorUnavailableError, type Effector } from '../adapters/effector.js';
+import { EffectorUnavailableError } from '../adapters/effector.js';
+import { stepWithCapability, type EffectorChoice, type EffectorRegistry } from '../adapters/effector.registry.js';
+import { LeaseHeldError, type SafetyStore } from '../adapters/safety.store.js';
 import type { SymptomHistory } from '../adapters/symptom-history.js';
 import { admits, closedBreaker, recordResult, type BreakerState } from './circuit-breaker.js';
 import type { CommandOrigin, ExecutablePlan, ExecutionRecord } from './execution-record.js';
 import { classifyOutcome } from './outcome-classifier.js';
 import { initialSteps, runPlan, type StepOutcome } from './plan-runner.js';
+import { symptomState } from './symptom-state.js';
 import { violationsBeforeSpan } from './verification-window.js';
 
 export const EXECUTOR_SETTINGS = Symbol.for('mapek.executor.settings');
 export const EXECUTOR_KV = Symbol.for('mapek.executor.kv');
 export const EFFECTORS = Symbol.for('mapek.executor.effectors');
 export const SYMPTOM_HISTORY = Symbol.for('mapek.executor.symptom-history');
+export const SAFETY = Symbol.for('mapek.executor.safety');
 
 export interface ExecutorSettings {
   readonly verificationWindowMs: number;
@@ -26,11 +30,21 @@ export interface ExecutorSettings {
   readonly breakerResetMs: number;
   /** Timeout of the one step of a manual command. */
   readonly commandStepTimeoutMs: number;
+  /** A scraped or probed symptom not reported again for this long is gone (the re-read before each step). */
+  readonly symptomStaleMs: number;
 }
 
-export interface EffectorSet {
-  readonly agent: Effector;
-  readonly escalation: Effector;
+/** The limits in force (the configuration file's `limits`; without a file, no caps). */
+export interface SafetyLimits {
+  readonly targetsPerMinute?: number;
+  readonly actionsPerEffectorPerHour?: number;
+  readonly leaseTtlMs: number;
+}
+
+/** The executor's safety machinery: where the leases and windows are kept, and the limits now. */
+export interface SafetyPorts {
+  readonly store: SafetyStore;
+  limits(): SafetyLimits;
 }
 
 /** One execution to run: from an approved plan or a manual command. */
@@ -95,8 +109,9 @@ export class ExecutionService {
   constructor(
     @Inject(EXECUTOR_SETTINGS) private readonly settings: ExecutorSettings,
     @Inject(EXECUTOR_KV) private readonly kv: KvBucket,
-    @Inject(EFFECTORS) private readonly effectors: EffectorSet,
+    @Inject(EFFECTORS) private readonly effectors: EffectorRegistry,
     @Inject(SYMPTOM_HISTORY) private readonly history: SymptomHistory,
+    @Inject(SAFETY) private readonly safety: SafetyPorts,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: ServiceMetrics,
@@ -159,11 +174,18 @@ export class ExecutionService {
       if (record.incidentId) this.remedyLatency.observe((Date.now() - eventIdTime(record.incidentId)) / 1000);
       const planId = record.plan.planId;
       const checkpoints = new KvCheckpoints(this.kv, execKey(executionId));
-      record = await runPlan(record, {
-        runStep: (step, index, requestId, rollback) => this.runStep(step, index, requestId, rollback, planId, context, { breakers, dispatched: announce }),
-        checkpoint: (next) => checkpoints.write(next),
-        now: () => new Date(),
-      });
+      const guard: RunGuard = { executionId, incidentId: record.incidentId, cause: record.plan.cause, manual: record.command !== undefined, leased: false };
+      try {
+        record = await runPlan(record, {
+          runStep: (step, index, requestId, rollback) => this.runStep(step, index, requestId, rollback, planId, context, { breakers, dispatched: announce, guard }),
+          inverseOf: (step) => step.rollback ?? this.inverseOf(step),
+          checkpoint: (next) => checkpoints.write(next),
+          now: () => new Date(),
+        });
+      } finally {
+        // The lease covers the acting, not the verification window: another incident may act meanwhile.
+        if (guard.leased) await this.safety.store.release(record.target, executionId).catch((error: unknown) => this.logger.warn({ err: error, target: record.target }, 'lease not released; it expires on its own'));
+      }
       announce();
       await checkpoints.settled();
       await announced;
@@ -200,16 +222,76 @@ export class ExecutionService {
         ...(record.finishedAt && status === record.status ? { finishedAt: record.finishedAt } : {}),
         dryRun: record.plan.dryRun,
         ...(record.error ? { error: record.error } : {}),
+        ...(record.checks && record.checks.length > 0 ? { checks: [...record.checks] } : {}),
       },
     });
   }
 
-  private effectorOf(step: PlanStep): Effector {
-    return step.action === ActionType.escalate ? this.effectors.escalation : this.effectors.agent;
+  private breakerKey(step: PlanStep): string {
+    return `breaker.${this.effectors.choose(step).kind}.${kvKey(step.target)}`;
   }
 
-  private breakerKey(step: PlanStep): string {
-    return `breaker.${this.effectorOf(step).name}.${kvKey(step.target)}`;
+  private inverseOf(step: PlanStep): PlanStep['rollback'] {
+    const choice = this.effectors.choose(step);
+    return choice.offered ? choice.capability?.inverse : undefined;
+  }
+
+  /**
+   * The checks before a step acts, each recorded: the target's lease (waiting while another
+   * execution holds it), whether the symptom is still there (re-read from the stream after the
+   * lease, so a remedy that another incident's execution made unnecessary is skipped), the
+   * blast radius and the effector's hourly cap. Returns the outcome that ends the step early, if any.
+   */
+  private async guardStep(step: PlanStep, index: number, choice: Extract<EffectorChoice, { offered: true }>, guard: RunGuard, context: HandlerContext, checks: SafetyCheck[]): Promise<StepOutcome | undefined> {
+    const limits = this.safety.limits();
+    const check = (name: string, verdict: SafetyCheck['verdict'], detail: string) => checks.push({ check: name, step: index, verdict, detail: detail.slice(0, 500) });
+    try {
+      const taken = await this.safety.store.acquireWaiting(step.target, guard.executionId, limits.leaseTtlMs, limits.leaseTtlMs, () => context.working());
+      const renewed = guard.leased;
+      guard.leased = true;
+      check('lease', SafetyVerdict.pass, `${renewed ? 'renewed' : 'taken'} for ${limits.leaseTtlMs} ms${taken.waitedFor ? ` after waiting ${taken.waitedMs} ms for execution ${taken.waitedFor}` : ''}`);
+    } catch (error) {
+      if (!(error instanceof LeaseHeldError)) throw error;
+      check('lease', SafetyVerdict.refuse, error.message);
+      return { ok: false, detail: error.message, errorCode: error.code, checks };
+    }
+    if (!guard.manual) {
+      const state = await this.symptomNow(step.target, guard);
+      if (!state.active) {
+        check('symptom', SafetyVerdict.skip, state.detail);
+        return { ok: true, notNeeded: true, detail: `not needed: ${state.detail}`, checks };
+      }
+      check('symptom', SafetyVerdict.pass, state.detail);
+    }
+    if (limits.targetsPerMinute !== undefined) {
+      const verdict = await this.safety.store.admitTarget(step.target, limits.targetsPerMinute);
+      const detail = `${verdict.count} of ${limits.targetsPerMinute} distinct targets acted on in the last minute`;
+      check('blast_radius', verdict.allowed ? SafetyVerdict.pass : SafetyVerdict.refuse, detail);
+      if (!verdict.allowed) return { ok: false, detail: `blast radius: ${detail}`, errorCode: 'blast_radius', checks };
+    }
+    if (limits.actionsPerEffectorPerHour !== undefined) {
+      const verdict = await this.safety.store.admitAction(choice.kind, limits.actionsPerEffectorPerHour);
+      const detail = `${verdict.count} of ${limits.actionsPerEffectorPerHour} ${choice.kind} actions in the last hour`;
+      check('effector_cap', verdict.allowed ? SafetyVerdict.pass : SafetyVerdict.refuse, detail);
+      if (!verdict.allowed) return { ok: false, detail: `effector cap: ${detail}`, errorCode: 'effector_cap', checks };
+    }
+    return undefined;
+  }
+
+  /** Is the plan's kind of trouble still reported on the target? Read back from the stream, since the incident opened. */
+  private async symptomNow(target: string, guard: RunGuard): Promise<{ active: boolean; detail: string }> {
+    const now = Date.now();
+    const opened = guard.incidentId ? eventIdTime(guard.incidentId) : now - this.settings.symptomStaleMs;
+    // At most the last hour: an alert older than that has been repeated by Alertmanager if it still fires.
+    const from = Math.max(Math.min(opened, now - this.settings.symptomStaleMs), now - 3_600_000);
+    try {
+      const seen = await this.history.symptoms(target, from, now + 1, relevantTo(guard.cause));
+      return symptomState(seen, now, this.settings.symptomStaleMs);
+    } catch (error) {
+      // The stream cannot be read (NATS failing over): act as before this check existed, and say so.
+      this.logger.warn({ err: error, target }, 'symptoms not re-read before the step; acting on the plan');
+      return { active: true, detail: `not re-read (${(error as Error).message}): acting on the plan` };
+    }
   }
 
   private async readBreaker(key: string): Promise<BreakerState> {
@@ -228,10 +310,26 @@ export class ExecutionService {
     rollback: boolean,
     planId: string,
     context: HandlerContext,
-    run: { readonly breakers: Map<string, Promise<BreakerState>>; readonly dispatched: () => void },
+    run: { readonly breakers: Map<string, Promise<BreakerState>>; readonly dispatched: () => void; readonly guard: RunGuard },
   ): Promise<StepOutcome> {
-    const effector = this.effectorOf(step);
-    const breakerKey = this.breakerKey(step);
+    const choice = this.effectors.choose(step);
+    const checks: SafetyCheck[] = [];
+    if (!choice.offered) {
+      this.steps.inc({ action: step.action, result: 'not_offered' });
+      checks.push({ check: 'effector', step: index, verdict: SafetyVerdict.refuse, detail: choice.detail.slice(0, 500) });
+      return { ok: false, detail: choice.detail, errorCode: 'not_offered', checks };
+    }
+    if (!rollback && step.action !== ActionType.escalate) {
+      checks.push({ check: 'effector', step: index, verdict: SafetyVerdict.pass, detail: `${choice.kind}${choice.capability ? `: ${choice.capability.action}, timeout ${choice.capability.timeoutMs} ms, verified by ${choice.capability.verify}${choice.capability.inverse ? `, undone by ${choice.capability.inverse.action}` : ''}` : ''}` });
+      const stopped = await this.guardStep(step, index, choice, run.guard, context, checks);
+      if (stopped) {
+        this.steps.inc({ action: step.action, result: stopped.notNeeded ? 'not_needed' : 'refused' });
+        return stopped;
+      }
+    }
+    const effector = choice.effector;
+    const shaped = stepWithCapability(step, choice.capability);
+    const breakerKey = `breaker.${choice.kind}.${kvKey(step.target)}`;
     for (let attempt = 0; ; attempt++) {
       context.working();
       const ahead = run.breakers.get(breakerKey);
@@ -240,11 +338,11 @@ export class ExecutionService {
       const gate = admits(stored, Date.now(), this.settings.breakerResetMs);
       if (!gate.allowed) {
         this.steps.inc({ action: step.action, result: 'breaker_open' });
-        return { ok: false, detail: `circuit breaker for ${effector.name} on ${step.target} is open`, errorCode: 'breaker_open' };
+        return { ok: false, detail: `circuit breaker for ${choice.kind} on ${step.target} is open`, errorCode: 'breaker_open', checks };
       }
       let result: StepOutcome;
       try {
-        const running = effector.run({ requestId, planId, index, step, rollback });
+        const running = effector.run({ requestId, planId, index, step: shaped, rollback });
         run.dispatched();
         result = await running;
       } catch (error) {
@@ -252,7 +350,7 @@ export class ExecutionService {
         await this.kv.put(breakerKey, JSON.stringify(recordResult(gate.next, false, Date.now(), this.settings.breakerFailures)));
         if (!unavailable || attempt >= this.settings.stepRetries) {
           this.steps.inc({ action: step.action, result: 'unavailable' });
-          return { ok: false, detail: (error as Error).message, errorCode: unavailable ? error.code : 'effector_error' };
+          return { ok: false, detail: (error as Error).message, errorCode: unavailable ? error.code : 'effector_error', checks };
         }
         const delay = Math.min(5000, 250 * 2 ** attempt) * (0.5 + Math.random());
         this.logger.warn({ err: error, attempt, retryInMs: Math.round(delay) }, `step ${index} (${step.action}) effector unavailable; retrying`);
@@ -264,13 +362,27 @@ export class ExecutionService {
       // its cache), not the step, which would roll back a remedy that worked.
       await this.kv.put(breakerKey, JSON.stringify(recordResult(gate.next, true, Date.now(), this.settings.breakerFailures)));
       this.steps.inc({ action: step.action, result: result.ok ? 'ok' : 'failed' });
-      return result;
+      return { ...result, checks };
     }
   }
 
   /** Watches the target for the verification window after the last step and classifies the outcome. */
   private async verify(record: ExecutionRecord, context: HandlerContext): Promise<OutcomeV1> {
     const window = this.settings.verificationWindowMs;
+    if (record.steps.some((step) => step.status === StepStatus.notNeeded) && !record.steps.some((step) => step.status === ExecutionStatus.completed || step.status === ExecutionStatus.rolledBack)) {
+      // Nothing acted: there is no effect to watch for, and nothing for knowledge to learn.
+      return {
+        executionId: record.executionId,
+        planId: record.plan.planId,
+        cause: record.plan.cause,
+        actions: record.plan.steps.map((step) => step.action),
+        outcome: OutcomeKind.notNeeded,
+        violationsBefore: 0,
+        violationsAfter: 0,
+        timeToStabilizationMs: null,
+        verificationWindowMs: window,
+      };
+    }
     const started = Date.parse(record.startedAt);
     const finished = Date.parse(record.finishedAt ?? new Date().toISOString());
     const afterFrom = finished + this.settings.verificationGraceMs;
@@ -283,9 +395,7 @@ export class ExecutionService {
     }
     // Only the kind of trouble the plan addressed counts: fixing a leak is not judged by CPU.
     // A manual command's cause is `unknown`, so every symptom of the target counts.
-    const cause = record.plan.cause;
-    const metricKinds = new Set(['memory_leak', 'cpu_overload', 'connection_exhaustion', 'error_rate', 'latency']);
-    const relevant = metricKinds.has(cause) ? (metric: string) => causeKindForMetric(metric) === cause : () => true;
+    const relevant = relevantTo(record.plan.cause);
     const beforeSpan = violationsBeforeSpan(started, window, record.incidentId ? eventIdTime(record.incidentId) : undefined);
     // One read of the stream covers all three windows: before the start, since the start, and after.
     const seen = await this.history.between(record.target, Math.min(beforeSpan.fromMs, started - window), afterTo, relevant);
@@ -306,4 +416,25 @@ export class ExecutionService {
       verificationWindowMs: window,
     };
   }
+}
+
+/** What one run of a plan knows for its safety checks; `leased` once it holds the target's lease. */
+interface RunGuard {
+  readonly executionId: string;
+  readonly incidentId: string | undefined;
+  readonly cause: string;
+  /** A manual command: an operator asked for it, so it runs whether or not a symptom is seen. */
+  readonly manual: boolean;
+  leased: boolean;
+}
+
+const metricKinds: ReadonlySet<string> = new Set(['memory_leak', 'cpu_overload', 'connection_exhaustion', 'error_rate', 'latency']);
+
+/**
+ * Which symptoms are about a plan's cause: for a metric kind of trouble only that kind (fixing a
+ * leak is not judged by CPU); for the rest (unavailable, a dependency, an anomaly, a manual
+ * command's `unknown`) every symptom of the target.
+ */
+function relevantTo(cause: string): (metric: string) => boolean {
+  return metricKinds.has(cause) ? (metric: string) => causeKindForMetric(metric) === cause : () => true;
 }

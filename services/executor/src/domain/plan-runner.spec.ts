@@ -21,12 +21,31 @@ function ports(results: Record<string, StepOutcome>, calls: string[]): RunnerPor
       calls.push(`${rollback ? 'undo' : 'do'}:${index}:${step.action}`);
       return Promise.resolve(results[`${rollback ? 'undo' : 'do'}:${index}`] ?? { ok: true, detail: 'ok' });
     },
+    inverseOf: (step) => step.rollback,
     checkpoint: () => Promise.resolve(),
     now: () => new Date(),
   };
 }
 
 describe('plan runner', () => {
+  it('marks a step whose symptom was gone not_needed, does not run the rest, and keeps the checks', async () => {
+    const calls: string[] = [];
+    const gone: StepOutcome = { ok: true, notNeeded: true, detail: 'gone', checks: [{ check: 'symptom', step: 1, verdict: 'skip', detail: 'gone' }] };
+    const done = await runPlan(record(plan([{ action: 'clear_cache' }, { action: 'collect_garbage' }, { action: 'restart_service' }])), ports({ 'do:1': gone }, calls));
+    expect(calls).toEqual(['do:0:clear_cache', 'do:1:collect_garbage']);
+    expect(done.status).toBe('completed');
+    expect(done.steps.map((step) => step.status)).toEqual(['completed', 'not_needed', 'not_needed']);
+    expect(done.checks).toEqual([{ check: 'symptom', step: 1, verdict: 'skip', detail: 'gone' }]);
+  });
+
+  it('undoes a completed step with the inverse its effector declares when the plan names no rollback', async () => {
+    const calls: string[] = [];
+    const runner = { ...ports({ 'do:1': { ok: false, detail: 'broken' } }, calls), inverseOf: () => ({ action: 'scale_down' as const, params: {} }) };
+    const done = await runPlan(record(plan([{ action: 'scale_up' }, { action: 'restart_service' }])), runner);
+    expect(calls).toEqual(['do:0:scale_up', 'do:1:restart_service', 'undo:0:scale_down']);
+    expect(done.status).toBe('rolled_back');
+  });
+
   it('runs every step in order and completes', async () => {
     const calls: string[] = [];
     const done = await runPlan(record(plan([{ action: 'clear_cache' }, { action: 'collect_garbage' }])), ports({}, calls));

@@ -1,15 +1,21 @@
-import { deriveEventId, ExecutionStatus, type PlanStep, type StepResult } from '@mapek/contracts';
+import { deriveEventId, ExecutionStatus, StepStatus, type PlanStep, type SafetyCheck, type StepResult } from '@mapek/contracts';
 import type { ExecutionRecord } from './execution-record.js';
 
 export interface StepOutcome {
   readonly ok: boolean;
   readonly detail: string;
   readonly errorCode?: string;
+  /** The symptom was gone when the target was re-read: nothing was done, and nothing after it is needed. */
+  readonly notNeeded?: boolean;
+  /** The safety checks run before the step (its decision record). */
+  readonly checks?: readonly SafetyCheck[];
 }
 
 /** What the runner needs from the outside world; the handler wires effectors, retries and KV in. */
 export interface RunnerPorts {
   runStep(step: PlanStep, index: number, requestId: string, rollback: boolean): Promise<StepOutcome>;
+  /** What undoes a completed step: the plan's rollback, or else the inverse its effector's capability declares. */
+  inverseOf(step: PlanStep): PlanStep['rollback'];
   checkpoint(record: ExecutionRecord): Promise<void>;
   now(): Date;
 }
@@ -32,7 +38,14 @@ export async function runPlan(start: ExecutionRecord, ports: RunnerPorts): Promi
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
     if (!step) continue;
-    if (record.steps[index]?.status === ExecutionStatus.completed) continue;
+    if (record.steps[index]?.status === ExecutionStatus.completed || record.steps[index]?.status === StepStatus.notNeeded) continue;
+    const skipped = record.steps.find((result) => result.status === StepStatus.notNeeded);
+    if (skipped) {
+      // The trouble was gone before an earlier step: the rest of the remedy is not needed either.
+      record = withStep(record, index, { status: StepStatus.notNeeded, detail: `not needed: the symptom was gone before step ${skipped.index}` });
+      await ports.checkpoint(record);
+      continue;
+    }
     record = withStep(record, index, { status: ExecutionStatus.inProgress, startedAt: ports.now().toISOString() });
     await ports.checkpoint(record);
     let result: StepOutcome;
@@ -42,11 +55,12 @@ export async function runPlan(start: ExecutionRecord, ports: RunnerPorts): Promi
       result = await ports.runStep(step, index, deriveEventId(record.executionId, `step-${index}`), false);
     }
     record = withStep(record, index, {
-      status: result.ok ? ExecutionStatus.completed : ExecutionStatus.failed,
+      status: result.notNeeded ? StepStatus.notNeeded : result.ok ? ExecutionStatus.completed : ExecutionStatus.failed,
       finishedAt: ports.now().toISOString(),
       detail: result.detail,
       ...(result.errorCode ? { errorCode: result.errorCode } : {}),
     });
+    if (result.checks && result.checks.length > 0) record = { ...record, checks: [...(record.checks ?? []), ...result.checks].slice(-200) };
     await ports.checkpoint(record);
     if (!result.ok) return rollBack(record, index, `step ${index} (${step.action}) failed: ${result.detail}`, ports);
   }
@@ -61,11 +75,13 @@ async function rollBack(failed: ExecutionRecord, failedIndex: number, error: str
   let rollbackFailed = false;
   for (let index = failedIndex - 1; index >= 0; index--) {
     const step = record.plan.steps[index];
-    if (!step?.rollback || record.steps[index]?.status !== ExecutionStatus.completed) continue;
-    const undo: PlanStep = { action: step.rollback.action, target: step.target, params: step.rollback.params, timeoutMs: step.timeoutMs };
+    const inverse = step && ports.inverseOf(step);
+    if (!step || !inverse || record.steps[index]?.status !== ExecutionStatus.completed) continue;
+    const undo: PlanStep = { action: inverse.action, target: step.target, params: inverse.params, timeoutMs: step.timeoutMs };
     const result = await ports.runStep(undo, index, deriveEventId(record.executionId, `rollback-${index}`), true);
     rolledBackAny = rolledBackAny || result.ok;
     rollbackFailed = rollbackFailed || !result.ok;
+    if (result.checks && result.checks.length > 0) record = { ...record, checks: [...(record.checks ?? []), ...result.checks].slice(-200) };
     record = withStep(record, index, {
       status: result.ok ? ExecutionStatus.rolledBack : ExecutionStatus.completed,
       detail: result.ok ? `rolled back: ${result.detail}` : `rollback failed: ${result.detail}`,

@@ -150,6 +150,8 @@ export class KnowledgeRepository {
       case 'outcome': {
         const data = (envelope as Envelope<'outcome'>).data;
         await touch(`outcome = $3, status = 'closed', closed_at = $2`, [data.outcome]);
+        // Not needed: the trouble was gone before anything acted, so the remedy taught nothing.
+        if (data.outcome === 'not_needed') return;
         // Statistics per single action (for insights) and per remedy, the exact action sequence
         // (`plan:a+b`), which the planner scores on so one remedy's success is not credited to another.
         for (const action of new Set([...data.actions, remedySignature(data.actions)])) {
