@@ -1,4 +1,5 @@
 import { BucketName, ConsumerName, ServiceName, StreamName } from '@mapek/contracts';
+import { watchConfigurationFile } from '@mapek/config';
 import { startService } from '@mapek/service-kit';
 import { FlagsWatcher } from './adapters/flags.watcher.js';
 import { KnowledgeClient } from './adapters/knowledge.client.js';
@@ -17,6 +18,13 @@ export async function bootstrap(): Promise<void> {
     consumers: ({ config }) => [{ stream: StreamName.events, durable: ConsumerName.planner, ackWaitMs: config.MAPEK_ACK_WAIT_MS }],
     module: async ({ config, runtime, logger }) => {
       const rules = loadRemediationRules(config.MAPEK_PLANNER_RULES_FILE);
+      const file = config.MAPEK_CONFIG_FILE;
+      const configuration = file
+        ? await watchConfigurationFile(file, {
+            onChange: (next) => logger.info({ file, targets: next.targets.length }, 'configuration file reloaded'),
+            onRejected: (error) => logger.error({ file, problems: error.problems }, 'configuration file refused; the last good one stays in force'),
+          })
+        : undefined;
       const plans = await runtime.openBucket(BucketName.plannerPlans);
       // Runtime flags (set through the gateway) are read once, then watched: no KV read per plan.
       const flags = new RuntimeFlags();
@@ -34,10 +42,11 @@ export async function bootstrap(): Promise<void> {
           effectors: config.MAPEK_PLANNER_EFFECTORS,
           cooldownMs: config.MAPEK_PLANNER_COOLDOWN_MS,
           maxActionsPerHour: config.MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR,
+          ...(configuration ? { configuration } : {}),
         },
         plans,
         new KnowledgeStatsCache(new KnowledgeClient(runtime.nc, runtime.prefix, config.MAPEK_PLANNER_KNOWLEDGE_TIMEOUT_MS), {
-          causes: rules.map((rule) => rule.cause),
+          causes: [...new Set([...rules, ...(configuration?.current().remediation ?? []), ...(configuration?.current().targets.flatMap((target) => target.remediation) ?? [])].map((rule) => rule.cause))],
           refreshMs: config.MAPEK_PLANNER_KNOWLEDGE_REFRESH_MS,
           onRefreshError: (causes, error) => logger.warn({ err: error, causes }, 'knowledge statistics not refreshed; plans use the last ones for now'),
         }),

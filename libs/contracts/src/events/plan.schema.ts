@@ -32,6 +32,8 @@ export const CandidateStatus = {
   coolingDown: 'cooling_down',
   /** An action's effector is not deployed here. */
   noEffector: 'no_effector',
+  /** The target's effector (configuration file) does not offer one of its actions (added after version 1). */
+  notOffered: 'not_offered',
 } as const;
 export type CandidateStatus = (typeof CandidateStatus)[keyof typeof CandidateStatus];
 
@@ -39,7 +41,7 @@ export type CandidateStatus = (typeof CandidateStatus)[keyof typeof CandidateSta
 export const planCandidateSchema = z.object({
   name: z.string().max(200),
   actions: z.array(actionTypeSchema).min(1).max(20),
-  status: z.enum([CandidateStatus.chosen, CandidateStatus.outranked, CandidateStatus.notWorthIt, CandidateStatus.coolingDown, CandidateStatus.noEffector]),
+  status: z.enum([CandidateStatus.chosen, CandidateStatus.outranked, CandidateStatus.notWorthIt, CandidateStatus.coolingDown, CandidateStatus.noEffector, CandidateStatus.notOffered]),
   risk: riskLevelSchema,
   score: z.number().optional(),
   benefit: z.number().optional(),
@@ -54,7 +56,7 @@ export type GuardrailVerdict = (typeof GuardrailVerdict)[keyof typeof GuardrailV
 
 /** One guardrail check of the approval decision, with the flag values it read. */
 export const guardrailCheckSchema = z.object({
-  /** `auto_healing`, `shadow_mode`, `dry_run`, `autonomy`, `risk`, `hourly_cap`, `cooldown`. */
+  /** `auto_healing`, `shadow_mode`, `dry_run`, `autonomy`, `risk`, `hourly_cap`, `cooldown`, `capabilities`. */
   check: z.string().max(100),
   verdict: z.enum([GuardrailVerdict.pass, GuardrailVerdict.hold, GuardrailVerdict.modify, GuardrailVerdict.info]),
   detail: z.string().max(500),

@@ -50,6 +50,12 @@ export interface PlanInput {
   readonly stats: ReadonlyMap<string, ActionStats>;
   /** Effectors this deployment has (an action whose effector is missing cannot be planned). */
   readonly effectors: ReadonlySet<string>;
+  /**
+   * What the target's effector offers, from the configuration file: its kind and actions. Unset
+   * (no file, a target it does not name, an agent that does not list its remedies): the deployment's
+   * effectors decide, as above. Set: only candidates whose every action is offered are planned.
+   */
+  readonly offered?: { readonly effector: string; readonly actions: ReadonlySet<ActionType> };
   /** `target:action` pairs still cooling down from a recent run. */
   readonly coolingDown: ReadonlySet<string>;
   readonly guardrails: Guardrails;
@@ -122,16 +128,23 @@ export function buildPlan(input: PlanInput): PlanDecision {
   const planId = deriveEventId(input.analysisId, 'plan');
   const rule = input.rules.find((candidate) => candidate.cause === top.cause);
   const expiresAt = new Date(input.now + input.guardrails.planTtlMs).toISOString();
-  const executable = (rule?.candidates ?? []).filter((candidate) => candidate.steps.every((step) => input.effectors.has(actionCatalog[step.action].effector)));
+  const offered = input.offered;
+  const deployable = (rule?.candidates ?? []).filter((candidate) => candidate.steps.every((step) => offered !== undefined || input.effectors.has(actionCatalog[step.action].effector)));
+  const executable = deployable.filter((candidate) => offered === undefined || candidate.steps.every((step) => step.action === ActionType.escalate || offered.actions.has(step.action)));
+  const capabilities = capabilitiesCheck(top.target, offered, deployable, executable);
   const available = executable.filter((candidate) => candidate.steps.every((step) => !input.coolingDown.has(`${top.target}:${step.action}`)));
   const ranked = rankCandidates(available.map((candidate) => scoreCandidate(candidate, top.confidence, input.stats)));
   const best = ranked.find((scored) => scored.score > 0);
-  const candidates = candidateRecord(rule?.candidates ?? [], executable, ranked, best);
+  const candidates = candidateRecord(rule?.candidates ?? [], deployable, executable, ranked, best);
 
   if (!best) {
     const reason = !rule
       ? `no remediation rule for ${top.cause}`
-      : executable.length === 0
+      : offered !== undefined && offered.actions.size === 0
+        ? `${top.target} is watched only (effector ${offered.effector}): nothing acts on it`
+        : offered !== undefined && executable.length === 0
+        ? `the ${offered.effector} effector of ${top.target} offers none of the remedies for ${top.cause}`
+        : executable.length === 0
         ? `no remedy for ${top.cause} can be carried out here (effectors: ${[...input.effectors].join(', ')})`
         : available.length === 0
         ? `every remedy for ${top.cause} on ${top.target} is cooling down`
@@ -155,7 +168,7 @@ export function buildPlan(input: PlanInput): PlanDecision {
       dryRun: input.guardrails.dryRun,
       reason,
       candidates,
-      guardrails: [{ check: 'escalation', verdict: GuardrailVerdict.info, detail: `${reason}: escalated to an operator, approved at once` }, dryRunCheck(input.guardrails)],
+      guardrails: [...(capabilities ? [capabilities] : []), { check: 'escalation', verdict: GuardrailVerdict.info, detail: `${reason}: escalated to an operator, approved at once` }, dryRunCheck(input.guardrails)],
     };
     return { plan, next: 'approve' };
   }
@@ -168,6 +181,7 @@ export function buildPlan(input: PlanInput): PlanDecision {
   const twoPerson = best.risk === RiskLevel.high || autonomy.level === AutonomyLevel.suggest;
   const remedy = actions.join('+');
   const guardrails: GuardrailCheck[] = [
+    ...(capabilities ? [capabilities] : []),
     {
       check: 'auto_healing',
       verdict: input.guardrails.autoHealing ? GuardrailVerdict.pass : GuardrailVerdict.hold,
@@ -225,8 +239,26 @@ function dryRunCheck(guardrails: Guardrails): GuardrailCheck {
     : { check: 'shadow_mode', verdict: GuardrailVerdict.pass, detail: 'off: the plan is carried out' };
 }
 
-/** Every candidate of the rule with what became of it: chosen, outranked, not worth it, cooling down, or not executable here. */
-function candidateRecord(all: readonly RemediationCandidate[], executable: readonly RemediationCandidate[], ranked: readonly ScoredCandidate[], best: ScoredCandidate | undefined): PlanCandidate[] {
+/** What the target's effector offers and which candidates that dropped, for the decision record; none without a configured effector. */
+function capabilitiesCheck(target: string, offered: PlanInput['offered'], deployable: readonly RemediationCandidate[], executable: readonly RemediationCandidate[]): GuardrailCheck | undefined {
+  if (offered === undefined) return undefined;
+  const dropped = deployable.filter((candidate) => !executable.includes(candidate)).map((candidate) => candidate.name);
+  const actions = [...offered.actions].join(', ') || 'nothing';
+  return {
+    check: 'capabilities',
+    verdict: dropped.length > 0 ? GuardrailVerdict.modify : GuardrailVerdict.pass,
+    detail: `the ${offered.effector} effector of ${target} offers ${actions}${dropped.length > 0 ? `; dropped: ${dropped.join(', ')}` : ''}`.slice(0, 500),
+  };
+}
+
+/** Every candidate of the rule with what became of it: chosen, outranked, not worth it, cooling down, not offered by the target's effector, or not executable here. */
+function candidateRecord(
+  all: readonly RemediationCandidate[],
+  deployable: readonly RemediationCandidate[],
+  executable: readonly RemediationCandidate[],
+  ranked: readonly ScoredCandidate[],
+  best: ScoredCandidate | undefined,
+): PlanCandidate[] {
   const actionsOf = (candidate: RemediationCandidate) => candidate.steps.map((step) => step.action);
   const scored: PlanCandidate[] = ranked.map((entry) => ({
     name: entry.candidate.name,
@@ -243,7 +275,7 @@ function candidateRecord(all: readonly RemediationCandidate[], executable: reado
     .map((candidate) => ({
       name: candidate.name,
       actions: actionsOf(candidate),
-      status: executable.includes(candidate) ? CandidateStatus.coolingDown : CandidateStatus.noEffector,
+      status: executable.includes(candidate) ? CandidateStatus.coolingDown : deployable.includes(candidate) ? CandidateStatus.notOffered : CandidateStatus.noEffector,
       risk: candidate.risk ?? maxRisk(candidate.steps.map((step) => actionCatalog[step.action].risk)),
     }));
   return [...scored, ...unscored].slice(0, 20);

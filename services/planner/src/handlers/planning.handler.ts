@@ -1,12 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { PlanRejectionCode, deriveEventId, type Envelope, type PlanV1 } from '@mapek/contracts';
+import { PlanRejectionCode, deriveEventId, type Envelope, type MapekConfiguration, type PlanV1 } from '@mapek/contracts';
 import { EVENT_PUBLISHER, OnEvent, getJson, isKvConflict, kvKey, recordRetentionMs, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { KnowledgeStatsCache } from '../adapters/knowledge-stats.cache.js';
 import { buildPlan, type ActionStats, type Guardrails } from '../domain/plan-builder.js';
 import { PlanStatus, approve, cancelForResolvedSignal, reject, type PlanRecord } from '../domain/plan-record.js';
 import type { RemediationRule } from '../domain/remediation-rules.js';
+import { offeredTo, rulesFor } from '../domain/target-configuration.js';
 import { hourlyCapCheck, planningFlags, type RuntimeFlags } from '../domain/runtime-flags.js';
 import { AUTONOMY_SETTINGS, RUNTIME_FLAGS, type AutonomySettings } from './runtime-flags.handler.js';
 
@@ -20,6 +21,8 @@ export interface PlannerSettings {
   readonly effectors: ReadonlySet<string>;
   readonly cooldownMs: number;
   readonly maxActionsPerHour: number;
+  /** The configuration file in force (MAPEK_CONFIG_FILE): targets' effectors and remediation rules. */
+  readonly configuration?: { current(): MapekConfiguration };
 }
 
 const planKey = (planId: string) => `plan.${planId}`;
@@ -101,7 +104,9 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     const planId = deriveEventId(event.id, 'plan');
     const now = Date.now();
     const top = event.data.rootCauses[0];
-    const rules = top ? this.settings.rules.filter((rule) => rule.cause === top.cause) : [];
+    const config = this.settings.configuration?.current();
+    const targetRules = top ? rulesFor(config, top.target, this.settings.rules) : this.settings.rules;
+    const rules = top ? targetRules.filter((rule) => rule.cause === top.cause) : [];
     // Everything a plan reads, at once rather than one round trip after another: the plan record
     // (a redelivered analysis finds it and plans nothing new), the statistics, the cooldowns and
     // this hour's approvals.
@@ -115,13 +120,15 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     let record = stored?.value;
     if (!record) {
       if (!top) return;
+      const offered = offeredTo(config, top.target);
       const decision = buildPlan({
         analysisId: event.id,
         analysis: event.data,
-        rules: this.settings.rules,
+        rules: targetRules,
         stats,
         coolingDown,
         effectors: this.settings.effectors,
+        ...(offered ? { offered } : {}),
         // The runtime flags (auto-healing, shadow mode, autonomy) over the configured guardrails.
         ...planningFlags(this.flags, this.settings.guardrails, this.autonomy, top),
         now,
