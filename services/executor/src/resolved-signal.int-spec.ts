@@ -9,7 +9,9 @@ import { HealthRegistry, ObservabilityModule, ServiceMetrics, createLogger } fro
 import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
 import { AgentEffector } from './adapters/agent.effector.js';
 import { CommandOpener } from './adapters/command-opener.js';
+import { EffectorRegistry } from './adapters/effector.registry.js';
 import { EscalationEffector } from './adapters/escalation.effector.js';
+import { SafetyStore } from './adapters/safety.store.js';
 import { SymptomHistory } from './adapters/symptom-history.js';
 import { executorConsumers } from './executor.consumers.js';
 import { ExecutorModule } from './executor.module.js';
@@ -79,12 +81,19 @@ describe('the executor and a resolved signal', () => {
     kv = await runtime.openBucket(BucketName.executorExecutions);
     publisher = new JetStreamPublisher({ js: runtime.js, prefix: PREFIX, source: 'planner' });
     const commands = new CommandOpener();
-    const settings = { verificationWindowMs: 200, verificationGraceMs: 0, stepRetries: 0, breakerFailures: 5, breakerResetMs: 1000, commandStepTimeoutMs: 2000 };
+    const settings = { verificationWindowMs: 200, verificationGraceMs: 0, stepRetries: 0, breakerFailures: 5, breakerResetMs: 1000, commandStepTimeoutMs: 2000, symptomStaleMs: 2000 };
     @Module({
       imports: [
         ObservabilityModule.forRoot({ service: 'executor', logger, metrics, health: new HealthRegistry('executor'), controllers: false }),
         MessagingModule.forRoot({ runtime, consumers: executorConsumers({ ackWaitMs: 5000, concurrency: 2, verifier: undefined, commands }) }),
-        ExecutorModule.forRoot(settings, kv, { agent: new AgentEffector(runtime.nc, PREFIX), escalation: new EscalationEffector(logger) }, new SymptomHistory(runtime.js, PREFIX, undefined), commands),
+        ExecutorModule.forRoot(
+          settings,
+          kv,
+          new EffectorRegistry({ agent: new AgentEffector(runtime.nc, PREFIX), escalation: new EscalationEffector(logger) }),
+          new SymptomHistory(runtime.js, PREFIX, undefined),
+          commands,
+          { store: new SafetyStore(await runtime.openBucket(BucketName.executorLeases)), limits: () => ({ leaseTtlMs: 10_000 }) },
+        ),
       ],
     })
     class ExecutorUnderTest {}

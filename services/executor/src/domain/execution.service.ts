@@ -7,6 +7,7 @@ import { EVENT_PUBLISHER, getJson, kvKey, recordRetentionMs, type EventPublisher
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import { EffectorUnavailableError } from '../adapters/effector.js';
 import { stepWithCapability, type EffectorChoice, type EffectorRegistry } from '../adapters/effector.registry.js';
+import { resolvedKey } from '../adapters/resolved-signals.js';
 import { LeaseHeldError, type SafetyStore } from '../adapters/safety.store.js';
 import type { SymptomHistory } from '../adapters/symptom-history.js';
 import { admits, closedBreaker, recordResult, type BreakerState } from './circuit-breaker.js';
@@ -285,7 +286,12 @@ export class ExecutionService {
     // At most the last hour: an alert older than that has been repeated by Alertmanager if it still fires.
     const from = Math.max(Math.min(opened, now - this.settings.symptomStaleMs), now - 3_600_000);
     try {
-      const seen = await this.history.symptoms(target, from, now + 1, relevantTo(guard.cause));
+      // An incident whose alerts all resolved (incident.resolved) is over, whatever was seen before.
+      const [seen, resolved] = await Promise.all([
+        this.history.symptoms(target, from, now + 1, relevantTo(guard.cause)),
+        guard.incidentId ? getJson<boolean>(this.kv, resolvedKey(guard.incidentId)) : undefined,
+      ]);
+      if (resolved?.value === true) return { active: false, detail: 'gone: the incident’s signal was resolved (incident.resolved)' };
       return symptomState(seen, now, this.settings.symptomStaleMs);
     } catch (error) {
       // The stream cannot be read (NATS failing over): act as before this check existed, and say so.
