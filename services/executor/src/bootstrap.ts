@@ -1,8 +1,6 @@
 import { BucketName, ServiceName } from '@mapek/contracts';
-import { watchConfigurationFile, type LiveConfiguration } from '@mapek/config';
-import type { Logger } from '@mapek/observability';
 import { createRequestSealer } from '@mapek/pqc';
-import { startService, type ServiceSecurity } from '@mapek/service-kit';
+import { followConfigurationFile, startService, type ServiceSecurity } from '@mapek/service-kit';
 import { AgentEffector } from './adapters/agent.effector.js';
 import { CommandOpener } from './adapters/command-opener.js';
 import { EffectorRegistry } from './adapters/effector.registry.js';
@@ -23,14 +21,6 @@ function commandOpenerOf(security: ServiceSecurity | undefined): CommandOpener {
 /** Without a configuration file: a lease per target as always, and no caps (as before the file existed). */
 const noFileLimits: SafetyLimits = { leaseTtlMs: 120_000 };
 
-async function configurationOf(file: string | undefined, logger: Logger): Promise<LiveConfiguration | undefined> {
-  if (!file) return undefined;
-  return watchConfigurationFile(file, {
-    onChange: (next) => logger.info({ file, targets: next.targets.length }, 'configuration file reloaded'),
-    onRejected: (error) => logger.error({ file, problems: error.problems }, 'configuration file refused; the last good one stays in force'),
-  });
-}
-
 export async function bootstrap(): Promise<void> {
   await startService({
     service: ServiceName.executor,
@@ -44,8 +34,12 @@ export async function bootstrap(): Promise<void> {
         verifier: runtime.verifier,
         commands: commandOpenerOf(security),
       }),
-    module: async ({ config, runtime, logger, security }) => {
-      const configuration = await configurationOf(config.MAPEK_CONFIG_FILE, logger);
+    module: async ({ config, runtime, logger, metrics, security }) => {
+      // The file is read at every step: a reloaded one takes effect at the next.
+      const configuration =
+        config.MAPEK_CONFIG_FILE === undefined
+          ? undefined
+          : await followConfigurationFile({ service: ServiceName.executor, file: config.MAPEK_CONFIG_FILE, logger, metrics, intervalMs: config.MAPEK_CONFIG_RELOAD_MS });
       return ExecutorModule.forRoot(
         {
           verificationWindowMs: config.MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS,

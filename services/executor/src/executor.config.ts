@@ -1,4 +1,4 @@
-import { env, type ConfigSpec } from '@mapek/config';
+import { configurationFileConfig, env, type ConfigSpec } from '@mapek/config';
 
 export const executorConfig = {
   MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: { schema: env.integer(10_000, 500), description: 'how long the target is watched after the last step' },
@@ -12,6 +12,8 @@ export const executorConfig = {
     schema: env.integer(10_000, 100, 3_600_000),
     description: 'before each step the target is re-read: a scraped or probed symptom not reported again for this long is gone and the step is skipped (not_needed); keep it above the scrape interval',
   },
-  MAPEK_CONFIG_FILE: { schema: env.optionalString(), description: 'the configuration file (mapek.yaml): each target\'s effector and capabilities, and the limits; without it every target has the embedded agent and there are no caps' },
+  // The configuration file: each target's effector and capabilities, and the limits; without it
+  // every target has the embedded agent and there are no caps.
+  ...configurationFileConfig,
   MAPEK_ACK_WAIT_MS: { schema: env.integer(30_000, 1000), description: 'JetStream ack wait of the executor consumers' },
 } satisfies ConfigSpec;

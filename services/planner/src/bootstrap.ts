@@ -1,6 +1,5 @@
 import { BucketName, ConsumerName, ServiceName, StreamName } from '@mapek/contracts';
-import { watchConfigurationFile } from '@mapek/config';
-import { startService } from '@mapek/service-kit';
+import { followConfigurationFile, startService } from '@mapek/service-kit';
 import { FlagsWatcher } from './adapters/flags.watcher.js';
 import { KnowledgeClient } from './adapters/knowledge.client.js';
 import { RuntimeFlags } from './domain/runtime-flags.js';
@@ -16,15 +15,10 @@ export async function bootstrap(): Promise<void> {
     config: plannerConfig,
     ownedPrefix: 'MAPEK_PLANNER_',
     consumers: ({ config }) => [{ stream: StreamName.events, durable: ConsumerName.planner, ackWaitMs: config.MAPEK_ACK_WAIT_MS }],
-    module: async ({ config, runtime, logger }) => {
+    module: async ({ config, runtime, logger, metrics }) => {
       const rules = loadRemediationRules(config.MAPEK_PLANNER_RULES_FILE);
       const file = config.MAPEK_CONFIG_FILE;
-      const configuration = file
-        ? await watchConfigurationFile(file, {
-            onChange: (next) => logger.info({ file, targets: next.targets.length }, 'configuration file reloaded'),
-            onRejected: (error) => logger.error({ file, problems: error.problems }, 'configuration file refused; the last good one stays in force'),
-          })
-        : undefined;
+      const configuration = file === undefined ? undefined : await followConfigurationFile({ service: ServiceName.planner, file, logger, metrics, intervalMs: config.MAPEK_CONFIG_RELOAD_MS });
       const plans = await runtime.openBucket(BucketName.plannerPlans);
       // Runtime flags (set through the gateway) are read once, then watched: no KV read per plan.
       const flags = new RuntimeFlags();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, type ConfigSpec } from '@mapek/config';
+import { configurationFileConfig, env, type ConfigSpec } from '@mapek/config';
 
 export const plannerConfig = {
   MAPEK_PLANNER_RULES_FILE: { schema: env.optionalString(), description: 'remediation rules JSON file (default: built-in rules)' },
@@ -35,9 +35,8 @@ export const plannerConfig = {
   MAPEK_PLANNER_AUTONOMY_MAX_LEVEL: { schema: env.oneOf(['suggest', 'approve', 'auto'] as const, 'auto'), description: 'the highest autonomy level promotion reaches' },
   MAPEK_AUTO_HEALING: { schema: env.boolean(true), description: 'approve plans up to the max risk automatically, until the runtime flag auto_healing (gateway API) says otherwise' },
   MAPEK_DRY_RUN: { schema: env.boolean(false), description: 'plans are simulated by the executor, nothing is actuated' },
-  MAPEK_CONFIG_FILE: {
-    schema: env.optionalString(),
-    description: 'the configuration file (mapek.yaml): only remedies whose actions a target\'s effector offers are planned, and its remediation rules come before the built-in ones',
-  },
+  // The configuration file: only remedies whose actions a target's effector offers are planned,
+  // and its remediation rules come before the built-in ones.
+  ...configurationFileConfig,
   MAPEK_ACK_WAIT_MS: { schema: env.integer(30_000, 1000), description: 'JetStream ack wait of the planner consumer' },
 } satisfies ConfigSpec;
