@@ -13,8 +13,8 @@ import { alertResolutionId, alertSymptomId } from './domain/alertmanager-webhook
 const gatewayMain = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
 
 /** An Alertmanager v4 webhook payload with one alert. */
-function webhook(status: 'firing' | 'resolved', alert: { fingerprint: string; startsAt: string; target?: string }): Record<string, unknown> {
-  const labels: Record<string, string> = { alertname: 'HighMemoryUsage', severity: 'critical', ...(alert.target ? { target: alert.target } : {}) };
+function webhook(status: 'firing' | 'resolved', alert: { fingerprint: string; startsAt: string; target?: string; labels?: Record<string, string> }): Record<string, unknown> {
+  const labels: Record<string, string> = { alertname: 'HighMemoryUsage', severity: 'critical', ...(alert.target ? { target: alert.target } : {}), ...alert.labels };
   return {
     version: '4',
     groupKey: '{}:{alertname="HighMemoryUsage"}',
@@ -39,6 +39,55 @@ function webhook(status: 'firing' | 'resolved', alert: { fingerprint: string; st
   };
 }
 
+/** Starts the built gateway as its own process on a free port and resolves once it listens. */
+async function startGateway(env: Record<string, string>): Promise<{ url: string; process: ChildProcess }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [gatewayMain], {
+    env: { PATH: process.env.PATH ?? '', MAPEK_HTTP_PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const append = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the gateway exited with ${child.exitCode}: ${output}`);
+        return (await fetch(`${url}/health/live`).catch(() => undefined))?.ok;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, what: 'the gateway to listen' },
+    );
+  } catch (error) {
+    await stopGateway(child);
+    throw error;
+  }
+  return { url, process: child };
+}
+
+async function stopGateway(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** An API keys file with one key of each role given; the tokens by role. */
+async function writeApiKeys(file: string, roles: readonly ApiRole[]): Promise<Partial<Record<ApiRole, string>>> {
+  const tokens: Partial<Record<ApiRole, string>> = {};
+  const keys: ApiKeysFileV1 = { version: 1, keys: [] };
+  for (const role of roles) {
+    const key = newApiKey();
+    tokens[role] = key.token;
+    keys.keys.push({ id: key.id, name: `${role}-key`, role, secretSha256: apiKeySecretDigest(key.secret), createdAt: new Date().toISOString() });
+  }
+  await writeFile(file, JSON.stringify(keys));
+  return tokens;
+}
+
 /**
  * The gateway as its own process (built dist), with an API keys file, against a real nats-server:
  * Alertmanager's webhook over real HTTP, authentication and role, validation, and one event per
@@ -47,12 +96,11 @@ function webhook(status: 'firing' | 'resolved', alert: { fingerprint: string; st
 describe('the gateway\'s Alertmanager webhook receiver', () => {
   let nats: NatsServerProcess;
   let dir: string;
-  let gateway: ChildProcess;
-  let output = '';
+  let gateway: ChildProcess | undefined;
   let url: string;
   let nc: NatsConnection;
   let jsm: JetStreamManager;
-  const tokens: Partial<Record<ApiRole, string>> = {};
+  let tokens: Partial<Record<ApiRole, string>> = {};
 
   /** `token` null: no Authorization header; undefined: the alertmanager key. */
   const post = async (body: unknown, token?: string | null): Promise<{ status: number; body: Record<string, unknown> }> => {
@@ -74,48 +122,15 @@ describe('the gateway\'s Alertmanager webhook receiver', () => {
   beforeAll(async () => {
     nats = await startNatsServer();
     dir = await mkdtemp(join(tmpdir(), 'mapek-gateway-alerts-'));
-    const keys: ApiKeysFileV1 = { version: 1, keys: [] };
-    for (const role of [ApiRole.alertmanager, ApiRole.viewer]) {
-      const key = newApiKey();
-      tokens[role] = key.token;
-      keys.keys.push({ id: key.id, name: `${role}-key`, role, secretSha256: apiKeySecretDigest(key.secret), createdAt: new Date().toISOString() });
-    }
-    await writeFile(join(dir, 'api-keys.json'), JSON.stringify(keys));
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    gateway = spawn(process.execPath, [gatewayMain], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        NATS_URL: nats.url,
-        MAPEK_HTTP_PORT: String(port),
-        MAPEK_GATEWAY_API_KEYS_FILE: join(dir, 'api-keys.json'),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const append = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
-    };
-    gateway.stdout?.on('data', append);
-    gateway.stderr?.on('data', append);
-    await waitFor(
-      async () => {
-        if (gateway.exitCode !== null) throw new Error(`the gateway exited with ${gateway.exitCode}: ${output}`);
-        return (await fetch(`${url}/health/live`).catch(() => undefined))?.ok;
-      },
-      { timeoutMs: 30_000, intervalMs: 100, what: 'the gateway to listen' },
-    );
+    tokens = await writeApiKeys(join(dir, 'api-keys.json'), [ApiRole.alertmanager, ApiRole.viewer]);
+    ({ url, process: gateway } = await startGateway({ NATS_URL: nats.url, MAPEK_GATEWAY_API_KEYS_FILE: join(dir, 'api-keys.json') }));
     nc = await connect({ servers: nats.url });
     jsm = await jetstreamManager(nc);
   }, 60_000);
 
   afterAll(async () => {
     await nc?.close();
-    if (gateway && gateway.exitCode === null) {
-      const exited = new Promise((resolve) => gateway.once('exit', resolve));
-      gateway.kill('SIGTERM');
-      await exited;
-    }
+    await stopGateway(gateway);
     await nats?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -161,5 +176,48 @@ describe('the gateway\'s Alertmanager webhook receiver', () => {
     const again = { ...alert, startsAt: new Date().toISOString() };
     expect(await post(webhook('firing', again))).toMatchObject({ status: 200, body: { taken: 1, symptomIds: [alertSymptomId(alert.fingerprint, again.startsAt)] } });
     expect(await stored()).toEqual({ 'mapek.symptoms.demo-app': 2, 'mapek.alerts.demo-app': 1 });
+  });
+});
+
+/**
+ * With a configuration file the gateway takes alerts only for the file's targets, in the label the
+ * file names, and only while the file turns the source on; a changed file is followed.
+ */
+describe('the Alertmanager webhook receiver under a configuration file', () => {
+  let nats: NatsServerProcess;
+  let dir: string;
+  let gateway: ChildProcess | undefined;
+  let url: string;
+  let tokens: Partial<Record<ApiRole, string>>;
+
+  const post = async (body: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const response = await fetch(`${url}/api/v1/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.alertmanager ?? ''}` }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const alert = (labels: Record<string, string>) => webhook('firing', { fingerprint: 'bb00000000000001', startsAt: new Date().toISOString(), labels });
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    dir = await mkdtemp(join(tmpdir(), 'mapek-gateway-alerts-config-'));
+    tokens = await writeApiKeys(join(dir, 'api-keys.json'), [ApiRole.alertmanager, ApiRole.viewer]);
+    await writeFile(join(dir, 'mapek.yaml'), ['version: 1', 'sources:', '  alertmanager:', '    targetLabel: service', 'targets:', '  - name: billing', ''].join('\n'));
+    ({ url, process: gateway } = await startGateway({ NATS_URL: nats.url, MAPEK_GATEWAY_API_KEYS_FILE: join(dir, 'api-keys.json'), MAPEK_CONFIG_FILE: join(dir, 'mapek.yaml'), MAPEK_CONFIG_RELOAD_MS: '100' }));
+  }, 60_000);
+
+  afterAll(async () => {
+    await stopGateway(gateway);
+    await nats?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('takes an alert for a configured target in the configured label, refuses another target, and stops when the file turns the source off', async () => {
+    expect(await post(alert({ service: 'billing' }))).toMatchObject({ status: 200, body: { taken: 1 } });
+    expect(await post(alert({ service: 'demo-app' }))).toMatchObject({ status: 400, body: { reason: 'alerts.0.labels.service: demo-app is not a configured target' } });
+    expect(await post(alert({ target: 'billing' }))).toMatchObject({ status: 400, body: { reason: expect.stringContaining('no service label') } });
+
+    await writeFile(join(dir, 'mapek.yaml'), ['version: 1', 'targets:', '  - name: billing', ''].join('\n'));
+    const status = async () => (await (await fetch(`${url}/status`, { headers: { authorization: `Bearer ${tokens.viewer ?? ''}` } })).json()) as { configuration?: { loads: number } };
+    await waitFor(async () => ((await status()).configuration?.loads ?? 0) >= 2, { timeoutMs: 10_000, intervalMs: 100, what: 'the gateway to reload the configuration file' });
+    expect(await post(alert({ service: 'billing' }))).toMatchObject({ status: 403, body: { error: 'alertmanager_disabled' } });
   });
 });

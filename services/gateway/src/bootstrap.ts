@@ -1,9 +1,9 @@
 import fastifyWebsocket from '@fastify/websocket';
 import { Counter } from 'prom-client';
-import { ConfigError, ConfigurationFileError, watchConfigurationFile, type LiveConfiguration } from '@mapek/config';
+import { ConfigError, type LiveConfiguration } from '@mapek/config';
 import { BucketName, KnowledgeEndpoint, ServiceName } from '@mapek/contracts';
 import type { KvBucket } from '@mapek/messaging';
-import { startService } from '@mapek/service-kit';
+import { followConfigurationFile, startService } from '@mapek/service-kit';
 import { AlertMemoryStore } from './adapters/alert-memory.js';
 import { ApiKeysFileError, ApiKeysSource } from './adapters/api-keys.file.js';
 import { CommandSealer } from './adapters/command-sealer.js';
@@ -91,21 +91,12 @@ export async function bootstrap(): Promise<void> {
       const state = await runtime.openBucket(BucketName.gatewayState);
       if (config.MAPEK_GATEWAY_RATE_LIMIT_SHARED) gatewayState = state;
       if (config.MAPEK_CONFIG_FILE !== undefined) {
-        const file = config.MAPEK_CONFIG_FILE;
-        try {
-          configuration = await watchConfigurationFile(file, {
-            onChange: () => logger.info({ file }, 'configuration file reloaded'),
-            onRejected: (error) => logger.error({ file, problems: error.problems }, 'configuration file refused; the last good version stays in force'),
-          });
-        } catch (error) {
-          if (error instanceof ConfigurationFileError) throw new ConfigError(ServiceName.gateway, [`MAPEK_CONFIG_FILE: ${error.message}`]);
-          throw error;
-        }
+        configuration = await followConfigurationFile({ service: ServiceName.gateway, file: config.MAPEK_CONFIG_FILE, logger, metrics, intervalMs: config.MAPEK_CONFIG_RELOAD_MS });
       }
       const live = configuration;
       const alerts = { source: () => alertSourceSettings(live?.current()), memory: new AlertMemoryStore(state) };
       flags = new FlagsFeed(plans, logger);
-      return GatewayModule.forRoot(knowledge, plans, feed, commands, keys, flags, new PlannerClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_PLANNER_TIMEOUT_MS), alerts, { apiKeys: keys !== undefined, signOn });
+      return GatewayModule.forRoot(knowledge, plans, feed, commands, keys, flags, new PlannerClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_PLANNER_TIMEOUT_MS), alerts, { apiKeys: keys !== undefined, signOn }, () => live?.status());
     },
     configure: async (app, { config, logger, metrics }) => {
       app.enableCors({ origin: config.MAPEK_GATEWAY_ALLOWED_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'] });

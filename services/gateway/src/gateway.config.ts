@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, type ConfigSpec } from '@mapek/config';
+import { configurationFileConfig, env, type ConfigSpec } from '@mapek/config';
 
 export const gatewayConfig = {
   MAPEK_GATEWAY_ALLOWED_ORIGINS: {
@@ -58,10 +58,9 @@ export const gatewayConfig = {
   MAPEK_GATEWAY_API_KEYS_RELOAD_MS: { schema: env.integer(5000, 200), description: 'how often the API keys file is checked; created and revoked keys take effect without a restart' },
   MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE: { schema: env.integer(600, 1), description: 'sustained requests per minute per API key (per address for unauthenticated requests)' },
   MAPEK_GATEWAY_RATE_LIMIT_BURST: { schema: env.integer(120, 1), description: 'requests a client may make at once before the per-minute rate applies' },
-  MAPEK_CONFIG_FILE: {
-    schema: env.optionalString(),
-    description: 'the configuration file (mapek.yaml); the gateway reads sources.alertmanager and the targets an alert may name. Unset: alerts on POST /api/v1/alertmanager name their target in the `target` label',
-  },
+  // MAPEK_CONFIG_FILE: the gateway reads sources.alertmanager and the targets an alert may name;
+  // unset, alerts on POST /api/v1/alertmanager may name any target in their `target` label.
+  ...configurationFileConfig,
   MAPEK_GATEWAY_RATE_LIMIT_SHARED: {
     schema: env.boolean(true),
     description: 'count the rate limit in the KV bucket mapek_gateway, shared by every gateway replica (false: each replica counts alone)',

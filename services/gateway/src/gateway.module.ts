@@ -17,7 +17,7 @@ import { IncidentsController, KNOWLEDGE, PLANNER } from './handlers/incidents.co
 import { KnowledgeController } from './handlers/knowledge.controller.js';
 import { PLANS_KV, PlansController } from './handlers/plans.controller.js';
 import { SessionController } from './handlers/session.controller.js';
-import { StatusController } from './handlers/status.controller.js';
+import { CONFIGURATION_STATUS, StatusController, type ConfigurationStatusSource } from './handlers/status.controller.js';
 
 export const EVENT_FEED = Symbol.for('mapek.gateway.feed');
 const API_KEYS = Symbol.for('mapek.gateway.api-keys');
@@ -40,6 +40,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
     planner: PlannerClient,
     alerts: { readonly source: AlertSource; readonly memory: AlertMemoryStore },
     consoleConfig: ConsoleConfig,
+    configuration: ConfigurationStatusSource,
   ): DynamicModule {
     return {
       module: GatewayModule,
@@ -56,6 +57,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
         { provide: ALERT_SOURCE, useValue: alerts.source },
         { provide: ALERT_MEMORY, useValue: alerts.memory },
         { provide: CONSOLE_CONFIG, useValue: consoleConfig },
+        { provide: CONFIGURATION_STATUS, useValue: configuration },
       ],
     };
   }

@@ -1,11 +1,20 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import type { ConfigurationStatus } from '@mapek/config';
 import { ConsumerName, StreamName } from '@mapek/contracts';
 import { MESSAGING, type MessagingRuntime } from '@mapek/messaging';
 
-/** The loop at a glance: stream depths and how far each phase's consumer is behind. */
+export const CONFIGURATION_STATUS = Symbol.for('mapek.gateway.configuration-status');
+
+/** The configuration file in force (loads, refusals, the last refusal's problems); undefined without one. */
+export type ConfigurationStatusSource = () => ConfigurationStatus | undefined;
+
+/** The loop at a glance: stream depths, how far each phase's consumer is behind, and the gateway's configuration file. */
 @Controller('status')
 export class StatusController {
-  constructor(@Inject(MESSAGING) private readonly runtime: MessagingRuntime) {}
+  constructor(
+    @Inject(MESSAGING) private readonly runtime: MessagingRuntime,
+    @Inject(CONFIGURATION_STATUS) private readonly configuration: ConfigurationStatusSource,
+  ) {}
 
   @Get()
   async status(): Promise<unknown> {
@@ -27,6 +36,7 @@ export class StatusController {
         consumers[durable] = { error: 'not running' };
       }
     }
-    return { nats: { connected: !this.runtime.nc.isClosed(), server: this.runtime.nc.getServer() }, streams, consumers, time: new Date().toISOString() };
+    const configuration = this.configuration();
+    return { nats: { connected: !this.runtime.nc.isClosed(), server: this.runtime.nc.getServer() }, streams, consumers, ...(configuration ? { configuration } : {}), time: new Date().toISOString() };
   }
 }
