@@ -19,7 +19,7 @@ export interface LoopStack {
 export async function startLoopStack(
   name: string,
   serviceEnv: StackOptions['serviceEnv'] = {},
-  options: { databaseAdminUrl?: string } = {},
+  options: { databaseAdminUrl?: string; configFile?: string } = {},
 ): Promise<LoopStack> {
   const database: TestDatabase = await createTestDatabase(`mapek_e2e_${name}`, options.databaseAdminUrl);
   const dataDir = await mkdtemp(join(tmpdir(), `mapek-e2e-${name}-`));
@@ -29,7 +29,15 @@ export async function startLoopStack(
   };
   let stack: Stack;
   try {
-    stack = await startStack({ dataDir, databaseUrl: database.url, anyFreePort: true, output: null, logLevel: 'warn', serviceEnv });
+    stack = await startStack({
+      dataDir,
+      databaseUrl: database.url,
+      anyFreePort: true,
+      output: null,
+      logLevel: 'warn',
+      serviceEnv,
+      ...(options.configFile !== undefined ? { configFile: options.configFile } : {}),
+    });
   } catch (error) {
     await cleanUp();
     throw error;
