@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { repositoryRoot, type Stack } from '@mapek/stack';
-import type { LoopClient } from './loop-client.js';
+import { webSocketOutcome, type LoopClient } from './loop-client.js';
 import { startLoopStack, type LoopStack } from './loop-stack.js';
 import { BILLING_RESOURCE, MAPEK_RESOURCE, OpenIdProvider } from './openid-provider.js';
 
@@ -84,6 +84,15 @@ describe('single sign-on with an OpenID provider', () => {
         expect({ reason, status: answer.status, error: answer.body.error }).toEqual({ reason, status: 401, error: reason });
         expect(answer.body.reason).toMatch(/token of the OpenID provider/);
       }
+    });
+
+    it('closes the live feed when the token it was opened with expires', async () => {
+      const expiresAt = Math.floor(Date.now() / 1000) + 6;
+      const token = await provider.sign({ sub: 'sre-bot', aud: 'mapek', groups: ['sre-oncall'] }, expiresAt);
+      const outcome = await webSocketOutcome(`${stack.gatewayUrl.replace(/^http/, 'ws')}/ws`, stack.caFile, { authorization: `Bearer ${token}` });
+      expect(outcome).toEqual({ opened: true, code: 1008 });
+      // Not before the token's expiry (the gateway runs with no clock skew here).
+      expect(Date.now()).toBeGreaterThanOrEqual(expiresAt * 1000 - 50);
     });
 
     it('tells the console how to sign in, publicly and without secrets, and lets it connect to the provider', async () => {

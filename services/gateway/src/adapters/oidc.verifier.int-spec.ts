@@ -87,7 +87,8 @@ describe('OIDC bearer tokens against a real OpenID provider', () => {
   });
 
   it('accepts a good token: the role from the groups claim, the name from preferred_username', async () => {
-    await expect(verifier.verify(await token(first))).resolves.toEqual({ ok: true, principal: { keyId: 'oidc:user-1', name: 'alice', role: 'operator' } });
+    const expiresAt = Math.floor(Date.now() / 1000) + 300;
+    await expect(verifier.verify(await token(first, {}, { expiresAt }))).resolves.toEqual({ ok: true, principal: { keyId: 'oidc:user-1', name: 'alice', role: 'operator', expiresAt: (expiresAt + settings.clockSkewSeconds) * 1000 } });
     await expect(verifier.verify(await token(first, { groups: ['platform-admins', 'sre-oncall'] }))).resolves.toMatchObject({ ok: true, principal: { role: 'admin' } });
   });
 

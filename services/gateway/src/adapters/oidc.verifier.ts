@@ -106,7 +106,9 @@ export class OidcVerifier {
     if (!role) return { ok: false, failure: AuthFailure.noRole, keyId: `oidc:${subject}` };
     const claimed = claimAt(payload, this.settings.nameClaim);
     const name = apiPrincipalNameSchema.safeParse(claimed).success ? (claimed as string) : subject;
-    return { ok: true, principal: { keyId: `oidc:${subject}`, name, role } };
+    // jose accepted it up to the skew past `exp` (required above), and so does the WebSocket it may open.
+    const expiresAt = (Number(payload.exp) + this.settings.clockSkewSeconds) * 1000;
+    return { ok: true, principal: { keyId: `oidc:${subject}`, name, role, expiresAt } };
   }
 }
 

@@ -6,6 +6,8 @@ export interface Principal {
   readonly keyId: string;
   readonly name: string;
   readonly role: ApiRole;
+  /** Epoch ms from which the credential is refused (a key's expiry, a token's `exp` plus the skew): a WebSocket opened with it is closed then. */
+  readonly expiresAt?: number;
 }
 
 /** Why a credential was refused; also the `reason` label of `mapek_gateway_requests_denied_total`. */
@@ -54,7 +56,7 @@ export class ApiKeyVerifier {
     if (!timingSafeEqual(presented, Buffer.from(key.secretSha256, 'hex'))) return { ok: false, failure: AuthFailure.badSecret, keyId: key.id };
     if (key.revokedAt !== undefined && Date.parse(key.revokedAt) <= now) return { ok: false, failure: AuthFailure.revoked, keyId: key.id };
     if (key.expiresAt !== undefined && Date.parse(key.expiresAt) <= now) return { ok: false, failure: AuthFailure.expired, keyId: key.id };
-    return { ok: true, principal: { keyId: key.id, name: key.name, role: key.role } };
+    return { ok: true, principal: { keyId: key.id, name: key.name, role: key.role, ...(key.expiresAt !== undefined ? { expiresAt: Date.parse(key.expiresAt) } : {}) } };
   }
 }
 

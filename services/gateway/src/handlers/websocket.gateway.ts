@@ -4,6 +4,7 @@ import type { Logger } from '@mapek/observability';
 import type { EventFeed } from '../adapters/event-feed.js';
 import type { FlagFrame } from '../adapters/flags.feed.js';
 import { WEBSOCKET_PROTOCOL } from '../domain/api-key.verifier.js';
+import { principalOf } from './access-control.js';
 
 export interface WebSocketOptions {
   readonly allowedOrigins: readonly string[];
@@ -27,7 +28,8 @@ export function selectWebSocketProtocol(offered: Set<string>): string | false {
  * `GET /ws`: streams every loop event as `{"subject": …, "event": <envelope>}`, and runtime flag
  * changes as `{"type": "flag", …}`. Browsers must come
  * from an allowed Origin (non-browser clients send none); frames from clients are capped and ignored
- * except `ping`. Access control (API key, role `read`) ran before the upgrade (access-control.ts).
+ * except `ping`. Access control (API key or token, role `read`) ran before the upgrade
+ * (access-control.ts); the socket is closed (1008) when that credential expires.
  */
 export function registerWebSocket(app: FastifyInstance, feed: EventFeed, logger: Logger, options: WebSocketOptions): void {
   app.get('/ws', { websocket: true }, (socket: WebSocket, request) => {
@@ -49,9 +51,13 @@ export function registerWebSocket(app: FastifyInstance, feed: EventFeed, logger:
       }
       socket.send(JSON.stringify(frame));
     };
+    // The key or token was checked at the upgrade only: the stream ends when it would be refused.
+    const expiresAt = principalOf(request)?.expiresAt;
+    const expiry = expiresAt === undefined ? undefined : setTimeout(() => socket.close(1008, 'credentials expired'), Math.min(Math.max(0, expiresAt - Date.now()), 2_147_000_000));
     const unsubscribeEvents = feed.subscribe(send);
     const unsubscribeFlags = options.flags?.subscribe(send);
     const unsubscribe = () => {
+      clearTimeout(expiry);
       unsubscribeEvents();
       unsubscribeFlags?.();
     };
