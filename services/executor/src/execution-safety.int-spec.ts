@@ -5,7 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DeliverPolicy } from '@nats-io/jetstream';
-import { BucketName, ConsumerName, StreamName, mapekConfigurationSchema, newEventId, parseEnvelope, subjects, type Envelope, type MapekConfiguration, type PlanV1 } from '@mapek/contracts';
+import {
+  BucketName,
+  ConsumerName,
+  StreamName,
+  mapekConfigurationSchema,
+  newEventId,
+  parseEnvelope,
+  subjects,
+  type Envelope,
+  type MapekConfiguration,
+  type PlanV1,
+} from '@mapek/contracts';
 import { JetStreamPublisher, MessagingModule, MessagingRuntime } from '@mapek/messaging';
 import { HealthRegistry, ObservabilityModule, ServiceMetrics, createLogger } from '@mapek/observability';
 import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
@@ -79,23 +90,55 @@ describe('the executor’s safety checks before acting', () => {
   }
 
   const outcomeOf = (target: string, planId: string) =>
-    waitFor(async () => (await stored(target, 'outcome')).find((event) => event.data.planId === planId), { timeoutMs: 20_000, what: `the outcome of plan ${planId}` });
-  const finalExecution = async (target: string, planId: string) => (await stored(target, 'execution')).filter((event) => event.data.planId === planId).at(-1);
+    waitFor(async () => (await stored(target, 'outcome')).find((event) => event.data.planId === planId), {
+      timeoutMs: 20_000,
+      what: `the outcome of plan ${planId}`,
+    });
+  const finalExecution = async (target: string, planId: string) =>
+    (await stored(target, 'execution')).filter((event) => event.data.planId === planId).at(-1);
 
   function plan(target: string, steps: PlanV1['steps']): PlanV1 {
     return {
-      planId: newEventId(), analysisId: newEventId(), cause: 'memory_leak', rule: 'memory-leak', priority: 'high', risk: 'low', steps,
-      score: 0.5, benefit: 0.6, cost: 0.1, expectedSuccessRate: 0.5, approval: 'automatic', requiredApprovals: 0, approvedBy: ['planner'],
-      expiresAt: new Date(Date.now() + 60_000).toISOString(), dryRun: false,
+      planId: newEventId(),
+      analysisId: newEventId(),
+      cause: 'memory_leak',
+      rule: 'memory-leak',
+      priority: 'high',
+      risk: 'low',
+      steps,
+      score: 0.5,
+      benefit: 0.6,
+      cost: 0.1,
+      expectedSuccessRate: 0.5,
+      approval: 'automatic',
+      requiredApprovals: 0,
+      approvedBy: ['planner'],
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      dryRun: false,
     };
   }
-  const step = (target: string, action: PlanV1['steps'][number]['action']): PlanV1['steps'][number] => ({ action, target, params: {}, timeoutMs: 30_000 });
+  const step = (target: string, action: PlanV1['steps'][number]['action']): PlanV1['steps'][number] => ({
+    action,
+    target,
+    params: {},
+    timeoutMs: 30_000,
+  });
 
   /** A memory symptom of the target, as the monitor publishes one on every scrape while the rule is broken. */
   const symptom = (target: string) =>
     publisher.publish('symptom', {
       target,
-      data: { source: 'threshold', rule: 'memory', severity: 'critical', metric: 'process_resident_memory_bytes', value: 5e8, threshold: 4e8, labels: {}, description: 'memory above 400 MB', observedAt: new Date().toISOString() },
+      data: {
+        source: 'threshold',
+        rule: 'memory',
+        severity: 'critical',
+        metric: 'process_resident_memory_bytes',
+        value: 5e8,
+        threshold: 4e8,
+        labels: {},
+        description: 'memory above 400 MB',
+        observedAt: new Date().toISOString(),
+      },
     });
 
   const approve = (target: string, made: PlanV1) => publisher.publish('plan.approved', { target, incidentId: newEventId(), data: made });
@@ -118,23 +161,53 @@ describe('the executor’s safety checks before acting', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/act`;
-    const targets = ['orders', 'billing', 'search', 'ledger'].map((name) => ({ ...webhookTarget(name), effector: { ...webhookTarget(name).effector, url } }));
-    config = mapekConfigurationSchema.parse({ version: 1, targets, limits: { targetsPerMinute: 2, actionsPerEffectorPerHour: 100, leaseTtlMs: 20_000 } });
+    const targets = ['orders', 'billing', 'search', 'ledger'].map((name) => ({
+      ...webhookTarget(name),
+      effector: { ...webhookTarget(name).effector, url },
+    }));
+    config = mapekConfigurationSchema.parse({
+      version: 1,
+      targets,
+      limits: { targetsPerMinute: 2, actionsPerEffectorPerHour: 100, leaseTtlMs: 20_000 },
+    });
 
     server = await startNatsServer();
-    runtime = await MessagingRuntime.connect({ servers: server.url, service: 'executor', instance: 'executor-int', prefix: PREFIX, replicas: 1, logger, metrics, provision: true });
+    runtime = await MessagingRuntime.connect({
+      servers: server.url,
+      service: 'executor',
+      instance: 'executor-int',
+      prefix: PREFIX,
+      replicas: 1,
+      logger,
+      metrics,
+      provision: true,
+    });
     publisher = new JetStreamPublisher({ js: runtime.js, prefix: PREFIX, source: 'monitor' });
     const kv = await runtime.openBucket(BucketName.executorExecutions);
     const commands = new CommandOpener(undefined);
-    const settings = { verificationWindowMs: 500, verificationGraceMs: 0, stepRetries: 0, breakerFailures: 5, breakerResetMs: 1000, commandStepTimeoutMs: 2000, symptomStaleMs: 5000 };
+    const settings = {
+      verificationWindowMs: 500,
+      verificationGraceMs: 0,
+      stepRetries: 0,
+      breakerFailures: 5,
+      breakerResetMs: 1000,
+      commandStepTimeoutMs: 2000,
+      symptomStaleMs: 5000,
+    };
     @Module({
       imports: [
         ObservabilityModule.forRoot({ service: 'executor', logger, metrics, health: new HealthRegistry('executor'), controllers: false }),
-        MessagingModule.forRoot({ runtime, consumers: executorConsumers({ ackWaitMs: 10_000, concurrency: 4, verifier: undefined, commands }) }),
+        MessagingModule.forRoot({
+          runtime,
+          consumers: executorConsumers({ ackWaitMs: 10_000, concurrency: 4, verifier: undefined, commands }),
+        }),
         ExecutorModule.forRoot(
           settings,
           kv,
-          new EffectorRegistry({ agent: new AgentEffector(runtime.nc, PREFIX), escalation: new EscalationEffector(logger) }, { current: () => config }),
+          new EffectorRegistry(
+            { agent: new AgentEffector(runtime.nc, PREFIX), escalation: new EscalationEffector(logger) },
+            { current: () => config },
+          ),
           new SymptomHistory(runtime.js, PREFIX, undefined),
           commands,
           { store: new SafetyStore(await runtime.openBucket(BucketName.executorLeases)), limits: () => config.limits },
@@ -158,7 +231,9 @@ describe('the executor’s safety checks before acting', () => {
     const made = plan('orders', [step('orders', 'scale_up')]);
     await approve('orders', made);
     await outcomeOf('orders', made.planId);
-    expect(calls.filter((call) => call.body.planId === made.planId).map((call) => [call.body.action, call.body.params, call.body.rollback])).toEqual([['scale_up', { by: 1 }, false]]);
+    expect(
+      calls.filter((call) => call.body.planId === made.planId).map((call) => [call.body.action, call.body.params, call.body.rollback]),
+    ).toEqual([['scale_up', { by: 1 }, false]]);
     const execution = await finalExecution('orders', made.planId);
     expect(execution?.data).toMatchObject({ status: 'completed', steps: [{ status: 'completed' }] });
     expect(execution?.data.checks?.map((check) => [check.check, check.verdict])).toEqual([
@@ -178,7 +253,12 @@ describe('the executor’s safety checks before acting', () => {
     expect(calls.some((call) => call.body.planId === made.planId)).toBe(false);
     const execution = await finalExecution('billing', made.planId);
     expect(execution?.data.steps.map((result) => result.status)).toEqual(['not_needed', 'not_needed']);
-    expect(execution?.data.checks).toContainEqual({ check: 'symptom', step: 0, verdict: 'skip', detail: 'gone: no symptom of this kind since the incident opened' });
+    expect(execution?.data.checks).toContainEqual({
+      check: 'symptom',
+      step: 0,
+      verdict: 'skip',
+      detail: 'gone: no symptom of this kind since the incident opened',
+    });
   });
 
   it('undoes a completed step with its capability’s inverse when a later step fails', async () => {
@@ -188,7 +268,9 @@ describe('the executor’s safety checks before acting', () => {
     await approve('search', made);
     await outcomeOf('search', made.planId);
     failAction = undefined;
-    expect(calls.filter((call) => call.body.planId === made.planId).map((call) => [call.body.action, call.body.params, call.body.rollback])).toEqual([
+    expect(
+      calls.filter((call) => call.body.planId === made.planId).map((call) => [call.body.action, call.body.params, call.body.rollback]),
+    ).toEqual([
       ['scale_up', { by: 1 }, false],
       ['restart_service', {}, false],
       ['scale_down', { by: 1 }, true],
@@ -203,7 +285,12 @@ describe('the executor’s safety checks before acting', () => {
     await outcomeOf('ledger', made.planId);
     const execution = await finalExecution('ledger', made.planId);
     expect(execution?.data).toMatchObject({ status: 'failed', steps: [{ status: 'failed', errorCode: 'blast_radius' }] });
-    expect(execution?.data.checks).toContainEqual({ check: 'blast_radius', step: 0, verdict: 'refuse', detail: '2 of 2 distinct targets acted on in the last minute' });
+    expect(execution?.data.checks).toContainEqual({
+      check: 'blast_radius',
+      step: 0,
+      verdict: 'refuse',
+      detail: '2 of 2 distinct targets acted on in the last minute',
+    });
     expect(calls.some((call) => call.body.planId === made.planId)).toBe(false);
   });
 
@@ -217,7 +304,10 @@ describe('the executor’s safety checks before acting', () => {
     await waitFor(() => calls.some((call) => call.body.planId === first.planId) || undefined, { what: 'the first plan acting' });
     await approve('orders', second);
     // Both are being handled (the second is waiting for the lease) before the first may finish.
-    await waitFor(async () => (await runtime.jsm.consumers.info(StreamName.events, ConsumerName.executor)).num_ack_pending === 2 || undefined, { what: 'both plans in hand' });
+    await waitFor(
+      async () => (await runtime.jsm.consumers.info(StreamName.events, ConsumerName.executor)).num_ack_pending === 2 || undefined,
+      { what: 'both plans in hand' },
+    );
     await symptom('orders');
     hold = undefined;
     release();

@@ -1,5 +1,11 @@
 import { ActionType, type ActionType as Action, type EffectorConfig } from '@mapek/contracts';
-import { DockerEngineClient, DockerEngineError, DockerEngineUnavailableError, dockerSocketPath, type ContainerInspection } from './docker-engine.client.js';
+import {
+  DockerEngineClient,
+  DockerEngineError,
+  DockerEngineUnavailableError,
+  dockerSocketPath,
+  type ContainerInspection,
+} from './docker-engine.client.js';
 import { EffectorUnavailableError, type Effector, type EffectorRequest, type EffectorResult } from './effector.js';
 
 type ContainerEffectorConfig = Extract<EffectorConfig, { kind: 'container' }>;
@@ -18,7 +24,8 @@ export const composeProjectLabel = 'com.docker.compose.project';
 export const composeServiceLabel = 'com.docker.compose.service';
 export const composeNumberLabel = 'com.docker.compose.container-number';
 
-const isOperation = (value: unknown): value is ContainerOperation => typeof value === 'string' && Object.values<string>(ContainerOperation).includes(value);
+const isOperation = (value: unknown): value is ContainerOperation =>
+  typeof value === 'string' && Object.values<string>(ContainerOperation).includes(value);
 
 /**
  * Acts on a container, or on every container of a compose service, through the Docker Engine API
@@ -42,7 +49,12 @@ export class ContainerEffector implements Effector {
   async run(request: EffectorRequest): Promise<EffectorResult> {
     const { step } = request;
     const operation = step.params['operation'] ?? defaultOperation[step.action];
-    if (!isOperation(operation)) return { ok: false, detail: `the container effector has no operation for ${step.action} (set params.operation: restart, stop, start or scale)`, errorCode: 'unsupported_action' };
+    if (!isOperation(operation))
+      return {
+        ok: false,
+        detail: `the container effector has no operation for ${step.action} (set params.operation: restart, stop, start or scale)`,
+        errorCode: 'unsupported_action',
+      };
     const stopTimeoutS = Number(step.params['stop_timeout_s'] ?? 10);
     const timeoutMs = step.timeoutMs;
     try {
@@ -57,13 +69,16 @@ export class ContainerEffector implements Effector {
       return { ok: true, detail: `${operation}: ${containers.map((container) => container.Name.replace(/^\//, '')).join(', ')}` };
     } catch (error) {
       if (error instanceof DockerEngineUnavailableError) throw new EffectorUnavailableError(error.code, error.message, { cause: error });
-      if (error instanceof DockerEngineError) return { ok: false, detail: error.message, errorCode: error.status === 404 ? 'not_found' : 'engine_error' };
+      if (error instanceof DockerEngineError)
+        return { ok: false, detail: error.message, errorCode: error.status === 404 ? 'not_found' : 'engine_error' };
       throw error;
     }
   }
 
   private describe(): string {
-    return this.config.compose ? `compose service ${this.config.compose.project}/${this.config.compose.service}` : `container ${this.config.container ?? ''}`;
+    return this.config.compose
+      ? `compose service ${this.config.compose.project}/${this.config.compose.service}`
+      : `container ${this.config.container ?? ''}`;
   }
 
   /** The target's containers, inspected; a compose service's in container-number order. */
@@ -76,13 +91,29 @@ export class ContainerEffector implements Effector {
     return inspected.sort((a, b) => numberOf(a) - numberOf(b));
   }
 
-  private async scale(containers: ContainerInspection[], action: Action, params: EffectorRequest['step']['params'], timeoutMs: number): Promise<EffectorResult> {
-    if (!this.config.compose) return { ok: false, detail: `${this.describe()} is not a compose service: only a compose service scales`, errorCode: 'unsupported_action' };
+  private async scale(
+    containers: ContainerInspection[],
+    action: Action,
+    params: EffectorRequest['step']['params'],
+    timeoutMs: number,
+  ): Promise<EffectorResult> {
+    if (!this.config.compose)
+      return {
+        ok: false,
+        detail: `${this.describe()} is not a compose service: only a compose service scales`,
+        errorCode: 'unsupported_action',
+      };
     const template = containers[0];
     if (!template) return { ok: false, detail: `no container found for ${this.describe()}: nothing to scale from`, errorCode: 'not_found' };
     const by = Number(params['by'] ?? 1);
-    const wanted = params['replicas'] !== undefined ? Number(params['replicas']) : action === ActionType.scaleDown ? containers.length - by : containers.length + by;
-    if (!Number.isInteger(wanted) || wanted < 1 || wanted > 100) return { ok: false, detail: `cannot scale ${this.describe()} to ${wanted} containers (1–100)`, errorCode: 'invalid_params' };
+    const wanted =
+      params['replicas'] !== undefined
+        ? Number(params['replicas'])
+        : action === ActionType.scaleDown
+          ? containers.length - by
+          : containers.length + by;
+    if (!Number.isInteger(wanted) || wanted < 1 || wanted > 100)
+      return { ok: false, detail: `cannot scale ${this.describe()} to ${wanted} containers (1–100)`, errorCode: 'invalid_params' };
     const before = containers.length;
     let highest = Math.max(...containers.map(numberOf));
     for (let count = before; count < wanted; count++) {
@@ -112,7 +143,10 @@ function cloneBody(template: ContainerInspection, number: number): Record<string
   const config: Record<string, unknown> = { ...template.Config };
   delete config['Hostname'];
   const networks = Object.fromEntries(
-    Object.entries(template.NetworkSettings.Networks ?? {}).map(([network, settings]) => [network, { Aliases: (settings.Aliases ?? []).filter((alias) => !template.Id.startsWith(alias)) }]),
+    Object.entries(template.NetworkSettings.Networks ?? {}).map(([network, settings]) => [
+      network,
+      { Aliases: (settings.Aliases ?? []).filter((alias) => !template.Id.startsWith(alias)) },
+    ]),
   );
   return {
     ...config,

@@ -110,7 +110,12 @@ export class DockerEngineClient {
               try {
                 return resolve(JSON.parse(text) as T);
               } catch (error) {
-                return reject(new DockerEngineError(status, `the Docker engine answered ${method} ${path} with text that is not JSON: ${(error as Error).message}`));
+                return reject(
+                  new DockerEngineError(
+                    status,
+                    `the Docker engine answered ${method} ${path} with text that is not JSON: ${(error as Error).message}`,
+                  ),
+                );
               }
             }
             let message = text;
@@ -124,8 +129,21 @@ export class DockerEngineClient {
           res.on('error', (error) => reject(new DockerEngineUnavailableError('transport', error.message, { cause: error })));
         },
       );
-      req.on('timeout', () => req.destroy(new DockerEngineUnavailableError('timeout', `the Docker engine did not answer ${method} ${path.split('?')[0] ?? path} in ${timeoutMs} ms`)));
-      req.on('error', (error) => reject(error instanceof DockerEngineUnavailableError ? error : new DockerEngineUnavailableError('transport', `Docker engine at ${this.socketPath}: ${error.message}`, { cause: error })));
+      req.on('timeout', () =>
+        req.destroy(
+          new DockerEngineUnavailableError(
+            'timeout',
+            `the Docker engine did not answer ${method} ${path.split('?')[0] ?? path} in ${timeoutMs} ms`,
+          ),
+        ),
+      );
+      req.on('error', (error) =>
+        reject(
+          error instanceof DockerEngineUnavailableError
+            ? error
+            : new DockerEngineUnavailableError('transport', `Docker engine at ${this.socketPath}: ${error.message}`, { cause: error }),
+        ),
+      );
       req.end(payload);
     });
   }

@@ -45,7 +45,11 @@ export class EffectorRegistry {
       case 'agent':
         return config.actions === undefined || config.actions.includes(step.action)
           ? { offered: true, effector: this.base.agent, kind: 'agent' }
-          : { offered: false, kind: 'agent', detail: `the agent of ${step.target} offers ${config.actions.join(', ')}, not ${step.action}` };
+          : {
+              offered: false,
+              kind: 'agent',
+              detail: `the agent of ${step.target} offers ${config.actions.join(', ')}, not ${step.action}`,
+            };
       case 'none':
         return { offered: false, kind: 'none', detail: `${step.target} is watched only (effector none): nothing acts on it` };
       case 'webhook':
@@ -53,7 +57,12 @@ export class EffectorRegistry {
       case 'process':
       case 'kubernetes': {
         const capability = config.capabilities.find((offered) => offered.action === step.action);
-        if (!capability) return { offered: false, kind: config.kind, detail: `the ${config.kind} effector of ${step.target} offers ${config.capabilities.map((offered) => offered.action).join(', ')}, not ${step.action}` };
+        if (!capability)
+          return {
+            offered: false,
+            kind: config.kind,
+            detail: `the ${config.kind} effector of ${step.target} offers ${config.capabilities.map((offered) => offered.action).join(', ')}, not ${step.action}`,
+          };
         return { offered: true, effector: this.effectorFor(step.target, config), kind: config.kind, capability };
       }
     }

@@ -35,7 +35,25 @@ describe('kubernetes effector against a recording HTTPS API server (not a real c
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mapek-k8s-'));
-    await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'ca.crt')]);
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'tls.key'),
+      '-out',
+      join(dir, 'ca.crt'),
+    ]);
     await writeFile(join(dir, 'token'), 'service-account-token\n');
     server = createServer({ key: await readFile(join(dir, 'tls.key')), cert: await readFile(join(dir, 'ca.crt')) }, (req, res) => {
       const chunks: Buffer[] = [];
@@ -43,11 +61,19 @@ describe('kubernetes effector against a recording HTTPS API server (not a real c
       req.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const path = req.url ?? '';
-        recorded.push({ method: req.method ?? '', path, authorization: req.headers.authorization, contentType: req.headers['content-type'], body: text ? JSON.parse(text) : undefined });
-        const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        recorded.push({
+          method: req.method ?? '',
+          path,
+          authorization: req.headers.authorization,
+          contentType: req.headers['content-type'],
+          body: text ? JSON.parse(text) : undefined,
+        });
+        const json = (status: number, body: unknown) =>
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         if (forbidden) return json(403, { kind: 'Status', message: 'deployments.apps "orders" is forbidden', code: 403 });
         const deployment = '/apis/apps/v1/namespaces/shop/deployments/orders';
-        if (path === deployment && req.method === 'GET') return json(200, { spec: { selector: { matchLabels: { app: 'orders', tier: 'api' } } } });
+        if (path === deployment && req.method === 'GET')
+          return json(200, { spec: { selector: { matchLabels: { app: 'orders', tier: 'api' } } } });
         if (path === deployment && req.method === 'PATCH') return json(200, {});
         if (path === `${deployment}/scale` && req.method === 'GET') return json(200, { spec: { replicas: 2 } });
         if (path === `${deployment}/scale` && req.method === 'PATCH') return json(200, {});
@@ -112,7 +138,10 @@ describe('kubernetes effector against a recording HTTPS API server (not a real c
 
   it('scales through the scale subresource, relative to the current replicas or to a number', async () => {
     expect(await effector().run(step('scale_up'))).toEqual({ ok: true, detail: 'scaled deployment shop/orders from 2 to 3 replicas' });
-    expect(await effector().run(step('scale_down', { replicas: 1 }))).toEqual({ ok: true, detail: 'scaled deployment shop/orders from 2 to 1 replicas' });
+    expect(await effector().run(step('scale_down', { replicas: 1 }))).toEqual({
+      ok: true,
+      detail: 'scaled deployment shop/orders from 2 to 1 replicas',
+    });
     expect(recorded.map((request) => [request.method, request.path, request.contentType, request.body])).toEqual([
       ['GET', '/apis/apps/v1/namespaces/shop/deployments/orders/scale', undefined, undefined],
       ['PATCH', '/apis/apps/v1/namespaces/shop/deployments/orders/scale', 'application/merge-patch+json', { spec: { replicas: 3 } }],
@@ -122,7 +151,10 @@ describe('kubernetes effector against a recording HTTPS API server (not a real c
   });
 
   it('deletes the oldest pod of the deployment that is not already going, found by its selector', async () => {
-    expect(await effector().run(step('restart_service', { operation: 'delete_pod' }))).toEqual({ ok: true, detail: 'deleted pod orders-a of deployment shop/orders' });
+    expect(await effector().run(step('restart_service', { operation: 'delete_pod' }))).toEqual({
+      ok: true,
+      detail: 'deleted pod orders-a of deployment shop/orders',
+    });
     expect(recorded.map((request) => `${request.method} ${request.path}`)).toEqual([
       'GET /apis/apps/v1/namespaces/shop/deployments/orders',
       `GET /api/v1/namespaces/shop/pods?labelSelector=${encodeURIComponent('app=orders,tier=api')}`,
@@ -132,13 +164,41 @@ describe('kubernetes effector against a recording HTTPS API server (not a real c
 
   it('reports a verb the service account is not granted as a failed step (forbidden), not a retry', async () => {
     forbidden = true;
-    expect(await effector().run(step('restart_service'))).toEqual({ ok: false, detail: 'PATCH /apis/apps/v1/namespaces/shop/deployments/orders: 403 deployments.apps "orders" is forbidden', errorCode: 'forbidden' });
+    expect(await effector().run(step('restart_service'))).toEqual({
+      ok: false,
+      detail: 'PATCH /apis/apps/v1/namespaces/shop/deployments/orders: 403 deployments.apps "orders" is forbidden',
+      errorCode: 'forbidden',
+    });
   });
 
   it('refuses an API server whose certificate the CA file does not vouch for', async () => {
     const other = await mkdtemp(join(tmpdir(), 'mapek-k8s-other-'));
-    await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=other', '-keyout', join(other, 'k'), '-out', join(other, 'ca.crt')]);
-    const untrusting = new KubernetesEffector({ kind: 'kubernetes', apiServer, namespace: 'shop', deployment: 'orders', tokenFile: join(dir, 'token'), caFile: join(other, 'ca.crt'), capabilities: [{ action: 'restart_service', params: {}, verify: 'symptom_cleared', timeoutMs: 5000 }] });
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=other',
+      '-keyout',
+      join(other, 'k'),
+      '-out',
+      join(other, 'ca.crt'),
+    ]);
+    const untrusting = new KubernetesEffector({
+      kind: 'kubernetes',
+      apiServer,
+      namespace: 'shop',
+      deployment: 'orders',
+      tokenFile: join(dir, 'token'),
+      caFile: join(other, 'ca.crt'),
+      capabilities: [{ action: 'restart_service', params: {}, verify: 'symptom_cleared', timeoutMs: 5000 }],
+    });
     await expect(untrusting.run(step('restart_service'))).rejects.toMatchObject({ name: 'EffectorUnavailableError', code: 'transport' });
     expect(recorded).toEqual([]);
     await rm(other, { recursive: true, force: true });

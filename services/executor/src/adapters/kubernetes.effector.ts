@@ -50,7 +50,14 @@ export class KubernetesEffector implements Effector {
 
   async run(request: EffectorRequest): Promise<EffectorResult> {
     const { step } = request;
-    const operation = String(step.params['operation'] ?? (step.action === ActionType.restartService ? KubernetesOperation.rolloutRestart : step.action === ActionType.scaleUp || step.action === ActionType.scaleDown ? KubernetesOperation.scale : 'none'));
+    const operation = String(
+      step.params['operation'] ??
+        (step.action === ActionType.restartService
+          ? KubernetesOperation.rolloutRestart
+          : step.action === ActionType.scaleUp || step.action === ActionType.scaleDown
+            ? KubernetesOperation.scale
+            : 'none'),
+    );
     const deployment = `/apis/apps/v1/namespaces/${encodeURIComponent(this.config.namespace)}/deployments/${encodeURIComponent(this.config.deployment)}`;
     const name = `${this.config.namespace}/${this.config.deployment}`;
     try {
@@ -64,32 +71,63 @@ export class KubernetesEffector implements Effector {
           const scale = (await this.call('GET', `${deployment}/scale`, step.timeoutMs)).body as { spec?: { replicas?: number } };
           const current = scale.spec?.replicas ?? 0;
           const by = Number(step.params['by'] ?? 1);
-          const wanted = step.params['replicas'] !== undefined ? Number(step.params['replicas']) : step.action === ActionType.scaleDown ? current - by : current + by;
-          if (!Number.isInteger(wanted) || wanted < 0 || wanted > 1000) return { ok: false, detail: `cannot scale ${name} to ${wanted} replicas`, errorCode: 'invalid_params' };
+          const wanted =
+            step.params['replicas'] !== undefined
+              ? Number(step.params['replicas'])
+              : step.action === ActionType.scaleDown
+                ? current - by
+                : current + by;
+          if (!Number.isInteger(wanted) || wanted < 0 || wanted > 1000)
+            return { ok: false, detail: `cannot scale ${name} to ${wanted} replicas`, errorCode: 'invalid_params' };
           await this.call('PATCH', `${deployment}/scale`, step.timeoutMs, { spec: { replicas: wanted } }, 'application/merge-patch+json');
           return { ok: true, detail: `scaled deployment ${name} from ${current} to ${wanted} replicas` };
         }
         case KubernetesOperation.deletePod: {
-          const spec = (await this.call('GET', deployment, step.timeoutMs)).body as { spec?: { selector?: { matchLabels?: Record<string, string> } } };
+          const spec = (await this.call('GET', deployment, step.timeoutMs)).body as {
+            spec?: { selector?: { matchLabels?: Record<string, string> } };
+          };
           const labels = spec.spec?.selector?.matchLabels ?? {};
-          if (Object.keys(labels).length === 0) return { ok: false, detail: `deployment ${name} has no matchLabels selector`, errorCode: 'not_found' };
-          const selector = Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(',');
-          const list = (await this.call('GET', `/api/v1/namespaces/${encodeURIComponent(this.config.namespace)}/pods?labelSelector=${encodeURIComponent(selector)}`, step.timeoutMs)).body as {
+          if (Object.keys(labels).length === 0)
+            return { ok: false, detail: `deployment ${name} has no matchLabels selector`, errorCode: 'not_found' };
+          const selector = Object.entries(labels)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(',');
+          const list = (
+            await this.call(
+              'GET',
+              `/api/v1/namespaces/${encodeURIComponent(this.config.namespace)}/pods?labelSelector=${encodeURIComponent(selector)}`,
+              step.timeoutMs,
+            )
+          ).body as {
             items?: Array<{ metadata: { name: string; creationTimestamp?: string; deletionTimestamp?: string } }>;
           };
           // The oldest pod that is not already going away.
-          const pod = (list.items ?? []).filter((item) => !item.metadata.deletionTimestamp).sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''))[0];
+          const pod = (list.items ?? [])
+            .filter((item) => !item.metadata.deletionTimestamp)
+            .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''))[0];
           if (!pod) return { ok: false, detail: `no pod of deployment ${name} to delete`, errorCode: 'not_found' };
-          await this.call('DELETE', `/api/v1/namespaces/${encodeURIComponent(this.config.namespace)}/pods/${encodeURIComponent(pod.metadata.name)}`, step.timeoutMs);
+          await this.call(
+            'DELETE',
+            `/api/v1/namespaces/${encodeURIComponent(this.config.namespace)}/pods/${encodeURIComponent(pod.metadata.name)}`,
+            step.timeoutMs,
+          );
           return { ok: true, detail: `deleted pod ${pod.metadata.name} of deployment ${name}` };
         }
         default:
-          return { ok: false, detail: `the Kubernetes effector has no operation for ${step.action} (set params.operation: rollout_restart, scale or delete_pod)`, errorCode: 'unsupported_action' };
+          return {
+            ok: false,
+            detail: `the Kubernetes effector has no operation for ${step.action} (set params.operation: rollout_restart, scale or delete_pod)`,
+            errorCode: 'unsupported_action',
+          };
       }
     } catch (error) {
       if (error instanceof KubernetesApiError) {
         if (error.retryable) throw new EffectorUnavailableError('transport', error.message, { cause: error });
-        return { ok: false, detail: error.message, errorCode: error.status === 404 ? 'not_found' : error.status === 403 ? 'forbidden' : `http_${error.status}` };
+        return {
+          ok: false,
+          detail: error.message,
+          errorCode: error.status === 404 ? 'not_found' : error.status === 403 ? 'forbidden' : `http_${error.status}`,
+        };
       }
       throw error;
     }
@@ -99,14 +137,19 @@ export class KubernetesEffector implements Effector {
     if (this.config.apiServer) return this.config.apiServer.replace(/\/$/, '');
     const host = this.environment['KUBERNETES_SERVICE_HOST'];
     const port = this.environment['KUBERNETES_SERVICE_PORT'] ?? '443';
-    if (!host) throw new EffectorUnavailableError('transport', 'no apiServer configured and KUBERNETES_SERVICE_HOST is not set (not in a cluster)');
+    if (!host)
+      throw new EffectorUnavailableError('transport', 'no apiServer configured and KUBERNETES_SERVICE_HOST is not set (not in a cluster)');
     return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
   private async call(method: string, path: string, timeoutMs: number, body?: unknown, contentType?: string): Promise<ApiAnswer> {
-    const [token, ca] = await Promise.all([readFile(this.config.tokenFile, 'utf8'), readFile(this.config.caFile, 'utf8')]).catch((error: unknown) => {
-      throw new EffectorUnavailableError('transport', `service account credentials not readable: ${(error as Error).message}`, { cause: error });
-    });
+    const [token, ca] = await Promise.all([readFile(this.config.tokenFile, 'utf8'), readFile(this.config.caFile, 'utf8')]).catch(
+      (error: unknown) => {
+        throw new EffectorUnavailableError('transport', `service account credentials not readable: ${(error as Error).message}`, {
+          cause: error,
+        });
+      },
+    );
     const url = new URL(`${this.apiServer()}${path}`);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     return new Promise<ApiAnswer>((resolve, reject) => {
@@ -116,7 +159,11 @@ export class KubernetesEffector implements Effector {
           method,
           ca,
           timeout: timeoutMs,
-          headers: { authorization: `Bearer ${token.trim()}`, accept: 'application/json', ...(payload ? { 'content-type': contentType ?? 'application/json', 'content-length': payload.length } : {}) },
+          headers: {
+            authorization: `Bearer ${token.trim()}`,
+            accept: 'application/json',
+            ...(payload ? { 'content-type': contentType ?? 'application/json', 'content-length': payload.length } : {}),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -131,13 +178,22 @@ export class KubernetesEffector implements Effector {
               // a non-JSON answer (a proxy's error page) stays text
             }
             if (status >= 200 && status < 300) return resolve({ status, body: parsed });
-            const message = typeof parsed === 'object' && parsed !== null && 'message' in parsed ? String(parsed.message) : text.slice(0, 300);
+            const message =
+              typeof parsed === 'object' && parsed !== null && 'message' in parsed ? String(parsed.message) : text.slice(0, 300);
             reject(new KubernetesApiError(status, `${method} ${url.pathname}: ${status} ${message}`));
           });
         },
       );
-      req.on('timeout', () => req.destroy(new EffectorUnavailableError('timeout', `the API server did not answer ${method} ${url.pathname} in ${timeoutMs} ms`)));
-      req.on('error', (error) => reject(error instanceof EffectorUnavailableError ? error : new EffectorUnavailableError('transport', `API server ${url.host}: ${error.message}`, { cause: error })));
+      req.on('timeout', () =>
+        req.destroy(new EffectorUnavailableError('timeout', `the API server did not answer ${method} ${url.pathname} in ${timeoutMs} ms`)),
+      );
+      req.on('error', (error) =>
+        reject(
+          error instanceof EffectorUnavailableError
+            ? error
+            : new EffectorUnavailableError('transport', `API server ${url.host}: ${error.message}`, { cause: error }),
+        ),
+      );
       req.end(payload);
     });
   }

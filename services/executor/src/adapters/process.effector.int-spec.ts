@@ -19,9 +19,16 @@ function alive(pid: number): boolean {
 }
 
 /** A long-lived Node process; `ignoreTerm` makes it survive SIGTERM, so only SIGKILL ends it. */
-const service = (ignoreTerm: boolean) => [process.execPath, '-e', `${ignoreTerm ? "process.on('SIGTERM', () => {});" : ''} setInterval(() => {}, 1000); process.stdout.write('ready')`];
+const service = (ignoreTerm: boolean) => [
+  process.execPath,
+  '-e',
+  `${ignoreTerm ? "process.on('SIGTERM', () => {});" : ''} setInterval(() => {}, 1000); process.stdout.write('ready')`,
+];
 
-const step = (params: EffectorRequest['step']['params'] = {}, action: EffectorRequest['step']['action'] = 'restart_service'): EffectorRequest => ({
+const step = (
+  params: EffectorRequest['step']['params'] = {},
+  action: EffectorRequest['step']['action'] = 'restart_service',
+): EffectorRequest => ({
   requestId: randomUUID(),
   planId: randomUUID(),
   index: 0,
@@ -104,14 +111,25 @@ describe('process effector on real processes', () => {
       new ProcessEffector({
         kind: 'process',
         commands: {
-          note: { argv: [process.execPath, '-e', 'require("node:fs").writeFileSync(process.argv[1], process.argv[2])', join(dir, '{name}.txt'), '{text}'], allow: { name: '[a-z]+', text: pattern } },
+          note: {
+            argv: [
+              process.execPath,
+              '-e',
+              'require("node:fs").writeFileSync(process.argv[1], process.argv[2])',
+              join(dir, '{name}.txt'),
+              '{text}',
+            ],
+            allow: { name: '[a-z]+', text: pattern },
+          },
           fail: { argv: [process.execPath, '-e', 'process.stderr.write("no space left"); process.exit(3)'], allow: {} },
         },
         capabilities: [{ action: 'clear_cache', params: { command: 'note' }, verify: 'symptom_cleared', timeoutMs: 5000 }],
       });
 
     it('runs a command with its params in their own argv slots', async () => {
-      expect(await write('[a-z ]+').run(step({ command: 'note', name: 'flush', text: 'cache flushed' }, 'clear_cache'))).toMatchObject({ ok: true });
+      expect(await write('[a-z ]+').run(step({ command: 'note', name: 'flush', text: 'cache flushed' }, 'clear_cache'))).toMatchObject({
+        ok: true,
+      });
       expect(await readFile(join(dir, 'flush.txt'), 'utf8')).toBe('cache flushed');
     });
 
@@ -129,8 +147,16 @@ describe('process effector on real processes', () => {
     });
 
     it('refuses a command that is not on the list, and reports a failing one with its exit code and output', async () => {
-      expect(await write('.+').run(step({ command: 'rm' }, 'clear_cache'))).toEqual({ ok: false, detail: 'no allow-listed command rm', errorCode: 'not_allowed' });
-      expect(await write('.+').run(step({ command: 'fail' }, 'clear_cache'))).toEqual({ ok: false, detail: 'fail: exit 3: no space left', errorCode: 'command_failed' });
+      expect(await write('.+').run(step({ command: 'rm' }, 'clear_cache'))).toEqual({
+        ok: false,
+        detail: 'no allow-listed command rm',
+        errorCode: 'not_allowed',
+      });
+      expect(await write('.+').run(step({ command: 'fail' }, 'clear_cache'))).toEqual({
+        ok: false,
+        detail: 'fail: exit 3: no space left',
+        errorCode: 'command_failed',
+      });
     });
   });
 });

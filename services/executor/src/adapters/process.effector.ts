@@ -30,19 +30,28 @@ async function exited(pid: number, withinMs: number): Promise<boolean> {
   return true;
 }
 
-function run(file: string, args: readonly string[], options: { cwd?: string; timeoutMs: number }): Promise<{ code: number | null; signal: string | null; output: string; timedOut: boolean }> {
+function run(
+  file: string,
+  args: readonly string[],
+  options: { cwd?: string; timeoutMs: number },
+): Promise<{ code: number | null; signal: string | null; output: string; timedOut: boolean }> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: options.cwd, timeout: options.timeoutMs, shell: false, maxBuffer: 1 << 20, windowsHide: true }, (error, stdout, stderr) => {
-      const output = `${stdout}${stderr}`.trim().slice(-500);
-      if (!error) return resolve({ code: 0, signal: null, output, timedOut: false });
-      const failure = error as NodeJS.ErrnoException & { code?: number | string; signal?: string | null; killed?: boolean };
-      resolve({
-        code: typeof failure.code === 'number' ? failure.code : null,
-        signal: failure.signal ?? null,
-        output: output || failure.message,
-        timedOut: failure.killed === true && failure.signal === 'SIGTERM',
-      });
-    });
+    execFile(
+      file,
+      args,
+      { cwd: options.cwd, timeout: options.timeoutMs, shell: false, maxBuffer: 1 << 20, windowsHide: true },
+      (error, stdout, stderr) => {
+        const output = `${stdout}${stderr}`.trim().slice(-500);
+        if (!error) return resolve({ code: 0, signal: null, output, timedOut: false });
+        const failure = error as NodeJS.ErrnoException & { code?: number | string; signal?: string | null; killed?: boolean };
+        resolve({
+          code: typeof failure.code === 'number' ? failure.code : null,
+          signal: failure.signal ?? null,
+          output: output || failure.message,
+          timedOut: failure.killed === true && failure.signal === 'SIGTERM',
+        });
+      },
+    );
   });
 }
 
@@ -62,12 +71,28 @@ export class ProcessEffector implements Effector {
     const { step } = request;
     const command = step.params['command'];
     if (command !== undefined) return this.runCommand(String(command), step);
-    if (step.action !== ActionType.restartService) return { ok: false, detail: `the process effector runs ${step.action} only as an allow-listed command (params.command)`, errorCode: 'unsupported_action' };
+    if (step.action !== ActionType.restartService)
+      return {
+        ok: false,
+        detail: `the process effector runs ${step.action} only as an allow-listed command (params.command)`,
+        errorCode: 'unsupported_action',
+      };
     const supervisor = this.config.supervisor;
-    if (!supervisor) return { ok: false, detail: 'no supervisor configured: the process effector cannot restart this target', errorCode: 'unsupported_action' };
+    if (!supervisor)
+      return {
+        ok: false,
+        detail: 'no supervisor configured: the process effector cannot restart this target',
+        errorCode: 'unsupported_action',
+      };
     if (supervisor.kind === 'systemd') {
       const result = await run('systemctl', ['restart', supervisor.unit], { timeoutMs: step.timeoutMs });
-      return result.code === 0 ? { ok: true, detail: `systemctl restart ${supervisor.unit}` } : { ok: false, detail: `systemctl restart ${supervisor.unit} failed: ${result.output}`, errorCode: result.timedOut ? 'timeout' : 'command_failed' };
+      return result.code === 0
+        ? { ok: true, detail: `systemctl restart ${supervisor.unit}` }
+        : {
+            ok: false,
+            detail: `systemctl restart ${supervisor.unit} failed: ${result.output}`,
+            errorCode: result.timedOut ? 'timeout' : 'command_failed',
+          };
     }
     return this.restartPidFile(supervisor, step);
   }
@@ -81,7 +106,11 @@ export class ProcessEffector implements Effector {
     if (!file) return { ok: false, detail: `command ${name} is empty`, errorCode: 'not_allowed' };
     const result = await run(file, args, { timeoutMs: step.timeoutMs, ...(template.cwd ? { cwd: template.cwd } : {}) });
     if (result.code === 0) return { ok: true, detail: `${name}: exit 0${result.output ? `: ${result.output}` : ''}` };
-    return { ok: false, detail: `${name}: ${result.timedOut ? `timed out after ${step.timeoutMs} ms` : `exit ${result.code ?? result.signal ?? '?'}`}: ${result.output}`, errorCode: result.timedOut ? 'timeout' : 'command_failed' };
+    return {
+      ok: false,
+      detail: `${name}: ${result.timedOut ? `timed out after ${step.timeoutMs} ms` : `exit ${result.code ?? result.signal ?? '?'}`}: ${result.output}`,
+      errorCode: result.timedOut ? 'timeout' : 'command_failed',
+    };
   }
 
   private async restartPidFile(supervisor: PidFileSupervisor, step: EffectorRequest['step']): Promise<EffectorResult> {
@@ -102,7 +131,12 @@ export class ProcessEffector implements Effector {
     const [file, ...args] = expanded.argv;
     if (!file) return { ok: false, detail: 'the start command is empty', errorCode: 'not_allowed' };
     const started = await new Promise<{ pid: number } | { error: Error }>((resolve) => {
-      const child = spawn(file, args, { detached: true, stdio: 'ignore', shell: false, ...(supervisor.start.cwd ? { cwd: supervisor.start.cwd } : {}) });
+      const child = spawn(file, args, {
+        detached: true,
+        stdio: 'ignore',
+        shell: false,
+        ...(supervisor.start.cwd ? { cwd: supervisor.start.cwd } : {}),
+      });
       child.once('error', (error) => resolve({ error }));
       child.once('spawn', () => {
         child.unref();

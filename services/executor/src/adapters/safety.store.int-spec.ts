@@ -55,7 +55,9 @@ describe('executor safety store on a real nats-server', () => {
   });
 
   it('lets only one of many executions racing for a free target take it', async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, (_, index) => (index % 2 === 0 ? first : second).acquire('payments', `execution-${index}`, 30_000)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, index) => (index % 2 === 0 ? first : second).acquire('payments', `execution-${index}`, 30_000)),
+    );
     expect(results.filter((result) => result.acquired)).toHaveLength(1);
   });
 
@@ -90,7 +92,9 @@ describe('executor safety store on a real nats-server', () => {
   });
 
   it('admits exactly the hourly cap of actions per effector when both replicas race for it', async () => {
-    const verdicts = await Promise.all(Array.from({ length: 12 }, (_, index) => (index % 2 === 0 ? first : second).admitAction('container', 5)));
+    const verdicts = await Promise.all(
+      Array.from({ length: 12 }, (_, index) => (index % 2 === 0 ? first : second).admitAction('container', 5)),
+    );
     expect(verdicts.filter((verdict) => verdict.allowed)).toHaveLength(5);
     expect((await first.admitAction('webhook', 5)).allowed).toBe(true);
   });

@@ -8,7 +8,8 @@ export interface Lease {
   readonly expiresAt: number;
 }
 
-export type LeaseResult = { readonly acquired: true; readonly lease: Lease; readonly revision: number } | { readonly acquired: false; readonly heldBy: Lease };
+export type LeaseResult =
+  { readonly acquired: true; readonly lease: Lease; readonly revision: number } | { readonly acquired: false; readonly heldBy: Lease };
 
 const leaseKey = (target: string) => `lease.${kvKey(target)}`;
 const blastKey = 'blast';
@@ -68,7 +69,13 @@ export class SafetyStore {
    * Takes the lease, waiting while another execution holds it: woken by the key's deletion (its
    * holder released it) or its expiry, until `waitMs` has passed. `onWait` is called while it waits.
    */
-  async acquireWaiting(target: string, holder: string, ttlMs: number, waitMs: number, onWait: () => void): Promise<{ readonly lease: Lease; readonly waitedMs: number; readonly waitedFor?: string }> {
+  async acquireWaiting(
+    target: string,
+    holder: string,
+    ttlMs: number,
+    waitMs: number,
+    onWait: () => void,
+  ): Promise<{ readonly lease: Lease; readonly waitedMs: number; readonly waitedFor?: string }> {
     const started = Date.now();
     let result = await this.acquire(target, holder, ttlMs);
     if (result.acquired) return { lease: result.lease, waitedMs: 0 };
@@ -119,7 +126,11 @@ export class SafetyStore {
     return this.admit<number[]>(effectorKey(kind), hour, (times, now) => admitAction(times ?? [], now, hour, limit));
   }
 
-  private async admit<T>(key: string, windowMs: number, decide: (stored: T | undefined, now: number) => WindowVerdict<T>): Promise<WindowVerdict<T>> {
+  private async admit<T>(
+    key: string,
+    windowMs: number,
+    decide: (stored: T | undefined, now: number) => WindowVerdict<T>,
+  ): Promise<WindowVerdict<T>> {
     for (;;) {
       const stored = await getJson<T>(this.kv, key);
       const verdict = decide(stored?.value, Date.now());
@@ -135,4 +146,3 @@ export class SafetyStore {
     }
   }
 }
-

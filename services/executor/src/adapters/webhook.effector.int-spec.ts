@@ -65,10 +65,25 @@ describe('webhook effector against a real HTTP receiver', () => {
   function effector(headersFromEnv: Record<string, string> = {}, environment: NodeJS.ProcessEnv = {}): WebhookEffector {
     const identity = keys.identities['executor'];
     if (!identity) throw new Error('no executor identity');
-    return new WebhookEffector({ kind: 'webhook', url, headersFromEnv, capabilities: [{ action: 'restart_service', params: {}, verify: 'symptom_cleared', timeoutMs: 5000 }] }, webhookSignerOf({ backend: keys.backend, identity }), environment);
+    return new WebhookEffector(
+      {
+        kind: 'webhook',
+        url,
+        headersFromEnv,
+        capabilities: [{ action: 'restart_service', params: {}, verify: 'symptom_cleared', timeoutMs: 5000 }],
+      },
+      webhookSignerOf({ backend: keys.backend, identity }),
+      environment,
+    );
   }
 
-  const request = (requestId = randomUUID()): EffectorRequest => ({ requestId, planId: randomUUID(), index: 1, rollback: false, step: { action: 'restart_service', target: 'orders', params: { drain: true }, timeoutMs: 5000 } });
+  const request = (requestId = randomUUID()): EffectorRequest => ({
+    requestId,
+    planId: randomUUID(),
+    index: 1,
+    rollback: false,
+    step: { action: 'restart_service', target: 'orders', params: { drain: true }, timeoutMs: 5000 },
+  });
 
   it('posts the step signed by the executor, with the step id as Idempotency-Key, and the receiver verifies it', async () => {
     const sent = request();
@@ -78,7 +93,15 @@ describe('webhook effector against a real HTTP receiver', () => {
     expect(only?.verdict).toEqual({ ok: true, signer: 'executor' });
     expect(only?.headers['idempotency-key']).toBe(sent.requestId);
     expect(only?.headers['mapek-sig-alg']).toBe('ML-DSA-65');
-    expect(JSON.parse(only?.body ?? '{}') as WebhookRequestBody).toEqual({ requestId: sent.requestId, planId: sent.planId, step: 1, target: 'orders', action: 'restart_service', params: { drain: true }, rollback: false });
+    expect(JSON.parse(only?.body ?? '{}') as WebhookRequestBody).toEqual({
+      requestId: sent.requestId,
+      planId: sent.planId,
+      step: 1,
+      target: 'orders',
+      action: 'restart_service',
+      params: { drain: true },
+      rollback: false,
+    });
   });
 
   it('lets the receiver refuse a body changed after signing', async () => {
@@ -87,8 +110,14 @@ describe('webhook effector against a real HTTP receiver', () => {
     if (!signed) throw new Error('nothing received');
     const header = (name: string) => signed.headers[name.toLowerCase()] as string | undefined;
     const tampered = signed.body.replace('"drain":true', '"drain":false');
-    expect(verifyWebhookRequest({ backend: keys.backend, trust: keys.trust, url, header, body: tampered })).toEqual({ ok: false, reason: 'bad_signature' });
-    expect(verifyWebhookRequest({ backend: keys.backend, trust: keys.trust, url: `${url}/elsewhere`, header, body: signed.body })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyWebhookRequest({ backend: keys.backend, trust: keys.trust, url, header, body: tampered })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(verifyWebhookRequest({ backend: keys.backend, trust: keys.trust, url: `${url}/elsewhere`, header, body: signed.body })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('throws a retryable error on a 5xx, and the retry carries the same Idempotency-Key so the receiver acts once', async () => {
@@ -108,6 +137,10 @@ describe('webhook effector against a real HTTP receiver', () => {
   it('adds headers from the environment, and refuses to send without them', async () => {
     expect(await effector({ Authorization: 'ORDERS_TOKEN' }, { ORDERS_TOKEN: 'Bearer s3cret' }).run(request())).toMatchObject({ ok: true });
     expect(received[0]?.headers['authorization']).toBe('Bearer s3cret');
-    expect(await effector({ Authorization: 'ORDERS_TOKEN' }, {}).run(request())).toEqual({ ok: false, detail: 'header Authorization needs ORDERS_TOKEN, which is not set', errorCode: 'missing_credential' });
+    expect(await effector({ Authorization: 'ORDERS_TOKEN' }, {}).run(request())).toEqual({
+      ok: false,
+      detail: 'header Authorization needs ORDERS_TOKEN, which is not set',
+      errorCode: 'missing_credential',
+    });
   });
 });

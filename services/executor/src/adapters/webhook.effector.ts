@@ -1,4 +1,12 @@
-import { Algorithm, SignatureHeader, fromBase64Url, toBase64Url, type DetachedSignature, type PqcBackend, type TrustStore } from '@mapek/pqc';
+import {
+  Algorithm,
+  SignatureHeader,
+  fromBase64Url,
+  toBase64Url,
+  type DetachedSignature,
+  type PqcBackend,
+  type TrustStore,
+} from '@mapek/pqc';
 import type { EffectorConfig } from '@mapek/contracts';
 import { EffectorUnavailableError, type Effector, type EffectorRequest, type EffectorResult } from './effector.js';
 
@@ -60,7 +68,8 @@ export function verifyWebhookRequest(options: {
   const sig = header(SignatureHeader.sig);
   const time = header(WebhookHeader.time);
   const key = header(WebhookHeader.idempotencyKey);
-  if (header(SignatureHeader.alg) !== Algorithm.mlDsa65 || !signer || !kid || !sig || !time || !key) return { ok: false, reason: 'missing_signature' };
+  if (header(SignatureHeader.alg) !== Algorithm.mlDsa65 || !signer || !kid || !sig || !time || !key)
+    return { ok: false, reason: 'missing_signature' };
   const now = options.now ?? Date.now();
   const signedAt = Date.parse(time);
   if (!Number.isFinite(signedAt) || Math.abs(now - signedAt) > (options.maxAgeMs ?? 300_000)) return { ok: false, reason: 'stale' };
@@ -111,24 +120,46 @@ export class WebhookEffector implements Effector {
     if (this.signer) {
       const time = new Date().toISOString();
       const signature = this.signer.sign(webhookSigningInput(this.config.url, request.requestId, time, text));
-      Object.assign(headers, { [SignatureHeader.alg]: signature.alg, [SignatureHeader.kid]: signature.kid, [SignatureHeader.sig]: signature.sig, [WebhookHeader.signer]: this.signer.identity, [WebhookHeader.time]: time });
+      Object.assign(headers, {
+        [SignatureHeader.alg]: signature.alg,
+        [SignatureHeader.kid]: signature.kid,
+        [SignatureHeader.sig]: signature.sig,
+        [WebhookHeader.signer]: this.signer.identity,
+        [WebhookHeader.time]: time,
+      });
     }
     let response: Response;
     try {
-      response = await fetch(this.config.url, { method: 'POST', headers, body: text, signal: AbortSignal.timeout(request.step.timeoutMs), redirect: 'error' });
+      response = await fetch(this.config.url, {
+        method: 'POST',
+        headers,
+        body: text,
+        signal: AbortSignal.timeout(request.step.timeoutMs),
+        redirect: 'error',
+      });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
-      throw new EffectorUnavailableError(timedOut ? 'timeout' : 'transport', timedOut ? `webhook ${this.config.url} did not answer in ${request.step.timeoutMs} ms` : `webhook ${this.config.url}: ${(error as Error).message}`, { cause: error });
+      throw new EffectorUnavailableError(
+        timedOut ? 'timeout' : 'transport',
+        timedOut
+          ? `webhook ${this.config.url} did not answer in ${request.step.timeoutMs} ms`
+          : `webhook ${this.config.url}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     const answer = (await response.text()).slice(0, 1000);
-    if (response.status >= 500 || response.status === 429) throw new EffectorUnavailableError('transport', `webhook ${this.config.url} answered ${response.status}: ${answer}`);
+    if (response.status >= 500 || response.status === 429)
+      throw new EffectorUnavailableError('transport', `webhook ${this.config.url} answered ${response.status}: ${answer}`);
     if (!response.ok) return { ok: false, detail: `webhook answered ${response.status}: ${answer}`, errorCode: `http_${response.status}` };
     return { ok: true, detail: `webhook answered ${response.status}${answer ? `: ${answer}` : ''}` };
   }
 }
 
 /** A webhook signer from the executor's identity and PQC backend. */
-export function webhookSignerOf(options: { readonly backend: PqcBackend; readonly identity: { readonly name: string; signingKey(at?: number): { kid: string; secretKey: Uint8Array } } }): WebhookSigner {
+export function webhookSignerOf(options: {
+  readonly backend: PqcBackend;
+  readonly identity: { readonly name: string; signingKey(at?: number): { kid: string; secretKey: Uint8Array } };
+}): WebhookSigner {
   return {
     identity: options.identity.name,
     sign: (input) => {

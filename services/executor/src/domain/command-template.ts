@@ -23,7 +23,8 @@ export function expandCommand(template: CommandTemplate, params: Readonly<Record
       const value = params[name];
       if (pattern === undefined) problem ??= `placeholder {${name}} has no allow pattern`;
       else if (value === undefined) problem ??= `param ${name} is missing`;
-      else if (!new RegExp(`^(?:${pattern})$`, 'u').test(String(value)) || String(value).includes('\0')) problem ??= `param ${name}=${JSON.stringify(String(value))} does not match ${pattern}`;
+      else if (!new RegExp(`^(?:${pattern})$`, 'u').test(String(value)) || String(value).includes('\0'))
+        problem ??= `param ${name}=${JSON.stringify(String(value))} does not match ${pattern}`;
       return value === undefined ? '' : String(value);
     });
     if (problem) return { ok: false, problem };

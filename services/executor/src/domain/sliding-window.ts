@@ -22,7 +22,13 @@ export interface WindowVerdict<T> {
  * Distinct targets acted on in the last `windowMs`: a target already in the window costs nothing
  * more (its time is refreshed); a new one is allowed while fewer than `limit` are there.
  */
-export function admitTarget(entries: readonly TargetAction[], target: string, now: number, windowMs: number, limit: number): WindowVerdict<TargetAction[]> {
+export function admitTarget(
+  entries: readonly TargetAction[],
+  target: string,
+  now: number,
+  windowMs: number,
+  limit: number,
+): WindowVerdict<TargetAction[]> {
   const live = entries.filter((entry) => entry.at > now - windowMs && entry.at <= now);
   const known = live.some((entry) => entry.target === target);
   if (!known && live.length >= limit) return { allowed: false, next: live, count: live.length };

@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { symptomState, type SeenSymptom } from './symptom-state.js';
 
-const memory = (at: number, source: SeenSymptom['source'] = 'threshold'): SeenSymptom => ({ at, source, metric: 'process_resident_memory_bytes' });
+const memory = (at: number, source: SeenSymptom['source'] = 'threshold'): SeenSymptom => ({
+  at,
+  source,
+  metric: 'process_resident_memory_bytes',
+});
 
 describe('whether a symptom is still active before a step', () => {
   it('is active while a scraped rule keeps reporting it', () => {

@@ -30,9 +30,14 @@ const repeating: ReadonlySet<SymptomSource> = new Set([SymptomSource.threshold, 
 export function symptomState(seen: readonly SeenSymptom[], now: number, staleAfterMs: number): SymptomState {
   const fresh = seen.filter((symptom) => repeating.has(symptom.source) && symptom.at >= now - staleAfterMs);
   const latestFresh = fresh.at(-1);
-  if (latestFresh) return { active: true, detail: `active: ${fresh.length} ${latestFresh.metric} symptom(s) in the last ${staleAfterMs} ms, the latest ${Math.max(0, now - latestFresh.at)} ms ago` };
+  if (latestFresh)
+    return {
+      active: true,
+      detail: `active: ${fresh.length} ${latestFresh.metric} symptom(s) in the last ${staleAfterMs} ms, the latest ${Math.max(0, now - latestFresh.at)} ms ago`,
+    };
   const alert = seen.filter((symptom) => symptom.source === SymptomSource.alert).at(-1);
-  if (alert) return { active: true, detail: `active: alert ${alert.metric} fired ${Math.max(0, now - alert.at)} ms ago and is not resolved` };
+  if (alert)
+    return { active: true, detail: `active: alert ${alert.metric} fired ${Math.max(0, now - alert.at)} ms ago and is not resolved` };
   const latest = seen.at(-1);
   return {
     active: false,

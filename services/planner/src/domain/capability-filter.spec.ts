@@ -7,20 +7,43 @@ import { offeredTo, rulesFor } from './target-configuration.js';
 const config = mapekConfigurationSchema.parse({
   version: 1,
   targets: [
-    { name: 'orders', effector: { kind: 'container', compose: { project: 'shop', service: 'orders' }, capabilities: [{ action: 'restart_service' }, { action: 'scale_up', inverse: { action: 'scale_down' } }] } },
+    {
+      name: 'orders',
+      effector: {
+        kind: 'container',
+        compose: { project: 'shop', service: 'orders' },
+        capabilities: [{ action: 'restart_service' }, { action: 'scale_up', inverse: { action: 'scale_down' } }],
+      },
+    },
     { name: 'ledger', effector: { kind: 'none' } },
     { name: 'demo-app', effector: { kind: 'agent' } },
     {
       name: 'search',
-      effector: { kind: 'process', capabilities: [{ action: 'clear_cache', params: { command: 'flush' } }], commands: { flush: { argv: ['/bin/true'] } } },
-      remediation: [{ name: 'search-memory', cause: 'memory_leak', priority: 'high', candidates: [{ name: 'flush', prior: 0.9, steps: [{ action: 'clear_cache' }] }] }],
+      effector: {
+        kind: 'process',
+        capabilities: [{ action: 'clear_cache', params: { command: 'flush' } }],
+        commands: { flush: { argv: ['/bin/true'] } },
+      },
+      remediation: [
+        {
+          name: 'search-memory',
+          cause: 'memory_leak',
+          priority: 'high',
+          candidates: [{ name: 'flush', prior: 0.9, steps: [{ action: 'clear_cache' }] }],
+        },
+      ],
     },
   ],
 });
 
 function plan(target: string, cause: CauseKind = 'memory_leak') {
   const symptom = newEventId();
-  const analysis: AnalysisV1 = { symptomIds: [symptom], patterns: [], rootCauses: [{ target, cause, confidence: 0.9, explains: [symptom], reasoning: 'test' }], confidence: 0.9 };
+  const analysis: AnalysisV1 = {
+    symptomIds: [symptom],
+    patterns: [],
+    rootCauses: [{ target, cause, confidence: 0.9, explains: [symptom], reasoning: 'test' }],
+    confidence: 0.9,
+  };
   const offered = offeredTo(config, target);
   const input: PlanInput = {
     analysisId: newEventId(),
@@ -45,12 +68,18 @@ describe('planning only what the target’s effector offers', () => {
       ['free-memory', 'not_offered'],
       ['collect-garbage', 'not_offered'],
     ]);
-    expect(made.guardrails).toContainEqual({ check: 'capabilities', verdict: 'modify', detail: 'the container effector of orders offers restart_service, scale_up; dropped: free-memory, collect-garbage' });
+    expect(made.guardrails).toContainEqual({
+      check: 'capabilities',
+      verdict: 'modify',
+      detail: 'the container effector of orders offers restart_service, scale_up; dropped: free-memory, collect-garbage',
+    });
   });
 
   it('escalates a watch-only target (effector none) and says why', () => {
     const made = plan('ledger');
-    expect(made.steps).toMatchObject([{ action: 'escalate', params: { reason: 'ledger is watched only (effector none): nothing acts on it' } }]);
+    expect(made.steps).toMatchObject([
+      { action: 'escalate', params: { reason: 'ledger is watched only (effector none): nothing acts on it' } },
+    ]);
     expect(made.candidates?.every((candidate) => candidate.status === 'not_offered')).toBe(true);
   });
 
