@@ -97,7 +97,7 @@ describe('an Alertmanager alert resolved while its plan waits for approval', () 
     const resolved = await frame('the incident resolved', (f) => f.event.type === 'incident.resolved' && f.event.incidentId === incidentId);
     expect(resolved.event.data).toMatchObject({ reason: 'signal_resolved', symptomIds: [symptom.event.id] });
     const cancelled = await frame('the plan cancelled', (f) => f.event.type === 'plan.rejected' && f.event.data['planId'] === planId);
-    expect(cancelled.event.data).toMatchObject({ rejectionCode: 'signal_resolved' });
+    expect(cancelled.event.data).toMatchObject({ rejectionCode: 'signal_resolved', guardrails: expect.arrayContaining([expect.objectContaining({ check: 'signal', verdict: 'hold' })]) });
 
     const approve = await loop.json<{ error: string; reason: string }>(`${stack.gatewayUrl}/api/v1/plans/${planId}/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(approve).toEqual({ status: 409, body: expect.objectContaining({ error: 'signal_resolved', reason: expect.stringContaining('resolved') }) });

@@ -56,7 +56,7 @@ export type GuardrailVerdict = (typeof GuardrailVerdict)[keyof typeof GuardrailV
 
 /** One guardrail check of the approval decision, with the flag values it read. */
 export const guardrailCheckSchema = z.object({
-  /** `auto_healing`, `shadow_mode`, `dry_run`, `autonomy`, `risk`, `hourly_cap`, `cooldown`, `capabilities`. */
+  /** `auto_healing`, `shadow_mode`, `dry_run`, `autonomy`, `risk`, `hourly_cap`, `cooldown`, `capabilities`, `signal` (cancelled: resolved at its source). */
   check: z.string().max(100),
   verdict: z.enum([GuardrailVerdict.pass, GuardrailVerdict.hold, GuardrailVerdict.modify, GuardrailVerdict.info]),
   detail: z.string().max(500),

@@ -1,4 +1,4 @@
-import { PlanRejectionCode, PlanStatus, type PlanRecordV1 } from '@mapek/contracts';
+import { GuardrailVerdict, PlanRejectionCode, PlanStatus, type PlanRecordV1 } from '@mapek/contracts';
 
 export { PlanStatus } from '@mapek/contracts';
 export type PlanRecord = PlanRecordV1;
@@ -31,6 +31,12 @@ export function cancelForResolvedSignal(record: PlanRecord, now: string): PlanRe
     status: PlanStatus.rejected,
     rejectedBy: PLANNER_ACTOR,
     decidedAt: now,
-    plan: { ...record.plan, reason: 'cancelled: the signal was resolved at its source before the plan started', rejectionCode: PlanRejectionCode.signalResolved },
+    plan: {
+      ...record.plan,
+      reason: 'cancelled: the signal was resolved at its source before the plan started',
+      rejectionCode: PlanRejectionCode.signalResolved,
+      // The decision record shows the check that stopped it, after the ones that let it wait.
+      guardrails: [...(record.plan.guardrails ?? []).slice(0, 19), { check: 'signal', verdict: GuardrailVerdict.hold, detail: 'resolved at its source (Alertmanager) before the plan started: cancelled, never run' }],
+    },
   };
 }
