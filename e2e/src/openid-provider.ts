@@ -32,7 +32,11 @@ export class OpenIdProvider {
   private constructor(
     readonly issuer: string,
     private readonly server: Server,
-    private readonly key: { readonly kid: string; readonly privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']; readonly jwk: JWK },
+    private readonly key: {
+      readonly kid: string;
+      readonly privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+      readonly jwk: JWK;
+    },
     private readonly options: OpenIdProviderOptions,
   ) {
     this.handler = this.provider([]).callback();
@@ -52,26 +56,45 @@ export class OpenIdProvider {
   /** Registers the console as a public client: authorization code with PKCE, back to `<gatewayUrl>/`. */
   registerConsole(clientId: string, gatewayUrl: string): void {
     const redirect = `${gatewayUrl}/`;
-    this.handler = this.provider([{ client_id: clientId, token_endpoint_auth_method: 'none', redirect_uris: [redirect], post_logout_redirect_uris: [redirect], response_types: ['code'], grant_types: ['authorization_code'] }]).callback();
+    this.handler = this.provider([
+      {
+        client_id: clientId,
+        token_endpoint_auth_method: 'none',
+        redirect_uris: [redirect],
+        post_logout_redirect_uris: [redirect],
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+      },
+    ]).callback();
   }
 
   /** A client-credentials access token (a JWT) for a resource, as the token endpoint issues it. */
   async clientCredentialsToken(clientId: string, resource: string): Promise<string> {
     const response = await fetch(`${this.issuer}/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientId}-secret`).toString('base64')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientId}-secret`).toString('base64')}`,
+      },
       body: new URLSearchParams({ grant_type: 'client_credentials', resource }),
     });
     const body = (await response.json()) as { access_token?: string; error?: string; error_description?: string };
     if (!response.ok || !body.access_token) {
-      throw new Error(`the provider refused client credentials for ${clientId}: ${body.error ?? response.status} ${body.error_description ?? ''} ${this.serverErrors.map((error) => error.stack ?? error.message).join('; ')}`);
+      throw new Error(
+        `the provider refused client credentials for ${clientId}: ${body.error ?? response.status} ${body.error_description ?? ''} ${this.serverErrors.map((error) => error.stack ?? error.message).join('; ')}`,
+      );
     }
     return body.access_token;
   }
 
   /** A token as this provider would sign it (its published key), with the claims given: for cases the endpoints do not produce on demand, like an expired token. */
   sign(claims: Record<string, unknown>, expiresAt: number): Promise<string> {
-    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: this.key.kid }).setIssuer(this.issuer).setIssuedAt(expiresAt - 300).setExpirationTime(expiresAt).sign(this.key.privateKey);
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: this.key.kid })
+      .setIssuer(this.issuer)
+      .setIssuedAt(expiresAt - 300)
+      .setExpirationTime(expiresAt)
+      .sign(this.key.privateKey);
   }
 
   async stop(): Promise<void> {
@@ -81,7 +104,13 @@ export class OpenIdProvider {
 
   private provider(consoleClients: readonly Record<string, unknown>[]): Provider {
     const { people, machines = {} } = this.options;
-    const machineClients = Object.keys(machines).map((id) => ({ client_id: id, client_secret: `${id}-secret`, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }));
+    const machineClients = Object.keys(machines).map((id) => ({
+      client_id: id,
+      client_secret: `${id}-secret`,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+    }));
     const provider = new Provider(this.issuer, {
       jwks: { keys: [this.key.jwk] },
       clients: [...consoleClients, ...machineClients],
@@ -89,7 +118,10 @@ export class OpenIdProvider {
       claims: { openid: ['sub'], profile: ['preferred_username', 'name'], groups: ['groups'] },
       scopes: ['openid', 'profile', 'groups'],
       conformIdTokenClaims: false,
-      findAccount: (_context: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub, preferred_username: sub, name: sub, groups: [...(people[sub] ?? [])] }) }),
+      findAccount: (_context: unknown, sub: string) => ({
+        accountId: sub,
+        claims: () => ({ sub, preferred_username: sub, name: sub, groups: [...(people[sub] ?? [])] }),
+      }),
       features: {
         devInteractions: { enabled: true },
         clientCredentials: { enabled: true },
@@ -99,14 +131,25 @@ export class OpenIdProvider {
           defaultResource: () => undefined,
           useGrantedResource: () => false,
           getResourceServerInfo: (_context: unknown, indicator: string) => {
-            if (indicator === MAPEK_RESOURCE) return { audience: 'mapek', scope: 'api', accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } }, accessTokenTTL: 300 };
-            if (indicator === BILLING_RESOURCE) return { audience: 'billing', scope: 'api', accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } }, accessTokenTTL: 300 };
+            if (indicator === MAPEK_RESOURCE)
+              return { audience: 'mapek', scope: 'api', accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } }, accessTokenTTL: 300 };
+            if (indicator === BILLING_RESOURCE)
+              return { audience: 'billing', scope: 'api', accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } }, accessTokenTTL: 300 };
             throw new Error(`unknown resource ${indicator}`);
           },
         },
       },
-      extraTokenClaims: (_context: unknown, token: { clientId?: string }) => (token.clientId && token.clientId in machines ? { groups: [...(machines[token.clientId] ?? [])] } : undefined),
-      ttl: { IdToken: () => this.idTokenTtlSeconds, AccessToken: 300, AuthorizationCode: 60, Interaction: 600, Session: 3600, Grant: 3600, ClientCredentials: 300 },
+      extraTokenClaims: (_context: unknown, token: { clientId?: string }) =>
+        token.clientId && token.clientId in machines ? { groups: [...(machines[token.clientId] ?? [])] } : undefined,
+      ttl: {
+        IdToken: () => this.idTokenTtlSeconds,
+        AccessToken: 300,
+        AuthorizationCode: 60,
+        Interaction: 600,
+        Session: 3600,
+        Grant: 3600,
+        ClientCredentials: 300,
+      },
       // The login and consent pages post back to the provider over plain HTTP on loopback.
       cookies: { keys: ['mapek-e2e-cookie-key'] },
     });

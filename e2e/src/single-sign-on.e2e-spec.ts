@@ -28,7 +28,10 @@ describe('single sign-on with an OpenID provider', () => {
     loop.json<{ error?: string; reason?: string; name?: string; role?: string; authenticated?: boolean }>(`${stack.gatewayUrl}${path}`, {
       method: init.method ?? 'GET',
       // An explicit header, so the LoopClient's admin key is not sent instead.
-      headers: { authorization: token === undefined ? '' : `Bearer ${token}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: token === undefined ? '' : `Bearer ${token}`,
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     });
 
@@ -65,7 +68,10 @@ describe('single sign-on with an OpenID provider', () => {
   describe('the API over HTTPS', () => {
     it('accepts a token the provider issued, with the role its groups claim maps to, and refuses what that role may not do with 403', async () => {
       const token = await provider.clientCredentialsToken('sre-bot', MAPEK_RESOURCE);
-      await expect(call('/api/v1/session', token)).resolves.toMatchObject({ status: 200, body: { authenticated: true, name: 'sre-bot', role: 'operator' } });
+      await expect(call('/api/v1/session', token)).resolves.toMatchObject({
+        status: 200,
+        body: { authenticated: true, name: 'sre-bot', role: 'operator' },
+      });
       await expect(call('/api/v1/incidents', token)).resolves.toMatchObject({ status: 200 });
       const decide = await call('/api/v1/plans/0193a0f0-0000-7000-8000-000000000000/approve', token, { method: 'POST', body: {} });
       expect(decide).toMatchObject({ status: 403, body: { error: 'forbidden', reason: 'role operator of sre-bot may not decide here' } });
@@ -89,7 +95,9 @@ describe('single sign-on with an OpenID provider', () => {
     it('closes the live feed when the token it was opened with expires', async () => {
       const expiresAt = Math.floor(Date.now() / 1000) + 6;
       const token = await provider.sign({ sub: 'sre-bot', aud: 'mapek', groups: ['sre-oncall'] }, expiresAt);
-      const outcome = await webSocketOutcome(`${stack.gatewayUrl.replace(/^http/, 'ws')}/ws`, stack.caFile, { authorization: `Bearer ${token}` });
+      const outcome = await webSocketOutcome(`${stack.gatewayUrl.replace(/^http/, 'ws')}/ws`, stack.caFile, {
+        authorization: `Bearer ${token}`,
+      });
       expect(outcome).toEqual({ opened: true, code: 1008 });
       // Not before the token's expiry (the gateway runs with no clock skew here).
       expect(Date.now()).toBeGreaterThanOrEqual(expiresAt * 1000 - 50);
@@ -139,7 +147,15 @@ describe('single sign-on with an OpenID provider', () => {
         headless: true,
         ignoreHTTPSErrors: true,
         viewport: { width: 1440, height: 900 },
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
       });
       page = context.pages()[0] ?? (await context.newPage());
       page.on('console', (message) => {
@@ -164,7 +180,7 @@ describe('single sign-on with an OpenID provider', () => {
       await page.waitForURL((url) => url.origin === new URL(stack.gatewayUrl).origin, { timeout: 15_000 });
     }
 
-    it('signs a person in through the provider\'s login and consent pages and loads the incidents with the token', async () => {
+    it("signs a person in through the provider's login and consent pages and loads the incidents with the token", async () => {
       // An incident to see: the demo's memory leak (every plan waits for a person).
       const since = Date.now();
       await loop.fault('/demo/memory-leak?size_mb=100&count=5');
@@ -185,7 +201,11 @@ describe('single sign-on with an OpenID provider', () => {
       await page.screenshot({ path: join(ARTIFACTS, 'console-sso.png'), fullPage: true });
       const bearer = await page.evaluate(() => sessionStorage.getItem('mapek.apiKey') ?? '');
       // The token the console holds is the provider's ID token for the console client, and the API takes it.
-      expect(JSON.parse(Buffer.from(bearer.split('.')[1] ?? '', 'base64url').toString())).toMatchObject({ iss: provider.issuer, aud: CONSOLE_CLIENT, groups: ['platform-admins'] });
+      expect(JSON.parse(Buffer.from(bearer.split('.')[1] ?? '', 'base64url').toString())).toMatchObject({
+        iss: provider.issuer,
+        aud: CONSOLE_CLIENT,
+        groups: ['platform-admins'],
+      });
       await expect(call('/api/v1/session', bearer)).resolves.toMatchObject({ status: 200, body: { name: 'alice', role: 'admin' } });
     });
 

@@ -40,7 +40,11 @@ const PENDING = 'mapek.signOn.pending';
 const SESSION = 'mapek.signOn.session';
 
 export async function loadConsoleConfig(): Promise<ConsoleConfig> {
-  const response = await fetch('/api/v1/console/config', { headers: { accept: 'application/json' }, credentials: 'omit', cache: 'no-store' });
+  const response = await fetch('/api/v1/console/config', {
+    headers: { accept: 'application/json' },
+    credentials: 'omit',
+    cache: 'no-store',
+  });
   if (!response.ok) throw new SignOnError(`the gateway's console settings could not be read (${response.status})`);
   return (await response.json()) as ConsoleConfig;
 }
@@ -94,7 +98,12 @@ function claimsOf(token: unknown): Record<string, unknown> | undefined {
   const [, payload] = token.split('.');
   if (token.split('.').length !== 3 || !payload) return undefined;
   try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
+    const json = atob(
+      payload
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(payload.length / 4) * 4, '='),
+    );
     const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (char) => char.charCodeAt(0)))) as unknown;
     return claims !== null && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
   } catch {
@@ -120,32 +129,56 @@ export async function completeSignOn(settings: SignOnSettings): Promise<SignOnSe
   const raw = sessionStorage.getItem(PENDING);
   sessionStorage.removeItem(PENDING);
   const error = params.get('error');
-  if (error) throw new SignOnError(`the provider did not sign you in: ${error}${params.get('error_description') ? ` (${params.get('error_description') ?? ''})` : ''}`);
+  if (error)
+    throw new SignOnError(
+      `the provider did not sign you in: ${error}${params.get('error_description') ? ` (${params.get('error_description') ?? ''})` : ''}`,
+    );
   const pending = raw ? (JSON.parse(raw) as { state: string; nonce: string; verifier: string }) : undefined;
-  if (!pending || params.get('state') !== pending.state) throw new SignOnError('this sign-in was not started by this tab (state mismatch); sign in again');
-  if (params.get('iss') !== null && params.get('iss') !== settings.issuer) throw new SignOnError('the sign-in came back from another provider than the configured one');
+  if (!pending || params.get('state') !== pending.state)
+    throw new SignOnError('this sign-in was not started by this tab (state mismatch); sign in again');
+  if (params.get('iss') !== null && params.get('iss') !== settings.issuer)
+    throw new SignOnError('the sign-in came back from another provider than the configured one');
 
   let response: Response;
   try {
     response = await fetch(settings.tokenEndpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code') ?? '', redirect_uri: redirectUri(), client_id: settings.clientId, code_verifier: pending.verifier }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: params.get('code') ?? '',
+        redirect_uri: redirectUri(),
+        client_id: settings.clientId,
+        code_verifier: pending.verifier,
+      }),
       credentials: 'omit',
       cache: 'no-store',
     });
   } catch (cause) {
     throw new SignOnError(`the provider's token endpoint could not be reached (${(cause as Error).message})`);
   }
-  const body = (await response.json().catch(() => ({}))) as { id_token?: unknown; access_token?: unknown; error?: string; error_description?: string };
-  if (!response.ok) throw new SignOnError(`the provider refused the code: ${body.error ?? response.status}${body.error_description ? ` (${body.error_description})` : ''}`);
+  const body = (await response.json().catch(() => ({}))) as {
+    id_token?: unknown;
+    access_token?: unknown;
+    error?: string;
+    error_description?: string;
+  };
+  if (!response.ok)
+    throw new SignOnError(
+      `the provider refused the code: ${body.error ?? response.status}${body.error_description ? ` (${body.error_description})` : ''}`,
+    );
 
   const id = claimsOf(body.id_token);
-  if (!id || typeof body.id_token !== 'string') throw new SignOnError('the provider returned no ID token (is the openid scope allowed for this client?)');
+  if (!id || typeof body.id_token !== 'string')
+    throw new SignOnError('the provider returned no ID token (is the openid scope allowed for this client?)');
   if (id['nonce'] !== pending.nonce) throw new SignOnError('the ID token does not answer this sign-in (nonce mismatch)');
-  if (id['iss'] !== settings.issuer || !audiencesOf(id).includes(settings.clientId)) throw new SignOnError('the ID token was issued by another provider or for another client');
+  if (id['iss'] !== settings.issuer || !audiencesOf(id).includes(settings.clientId))
+    throw new SignOnError('the ID token was issued by another provider or for another client');
   const access = claimsOf(body.access_token);
-  const bearer = access && access['iss'] === settings.issuer && audiencesOf(access).some((aud) => settings.audiences.includes(aud)) ? (body.access_token as string) : body.id_token;
+  const bearer =
+    access && access['iss'] === settings.issuer && audiencesOf(access).some((aud) => settings.audiences.includes(aud))
+      ? (body.access_token as string)
+      : body.id_token;
   const expiry = (bearer === body.id_token ? id : access)?.['exp'];
   if (typeof expiry !== 'number') throw new SignOnError('the token carries no expiry');
   const session: SignOnSession = { bearer, idToken: body.id_token, expiresAt: expiry * 1000 };
@@ -157,8 +190,12 @@ export async function completeSignOn(settings: SignOnSettings): Promise<SignOnSe
 export function storedSignOn(bearer: string): SignOnSession | undefined {
   const raw = sessionStorage.getItem(SESSION);
   if (!raw) return undefined;
-  const session = JSON.parse(raw) as SignOnSession;
-  return session.bearer === bearer ? session : undefined;
+  try {
+    const session = JSON.parse(raw) as SignOnSession;
+    return session.bearer === bearer ? session : undefined;
+  } catch {
+    return undefined; // not ours: treated as no single sign-on session
+  }
 }
 
 export function forgetSignOn(): void {

@@ -25,7 +25,12 @@ export interface ConsoleSignOn {
 export const CONSOLE_CONFIG = Symbol.for('mapek.gateway.console-config');
 
 export function consoleSignOn(
-  metadata: { readonly issuer: string; readonly authorizationEndpoint: string; readonly tokenEndpoint: string; readonly endSessionEndpoint?: string | undefined },
+  metadata: {
+    readonly issuer: string;
+    readonly authorizationEndpoint: string;
+    readonly tokenEndpoint: string;
+    readonly endSessionEndpoint?: string | undefined;
+  },
   client: { readonly clientId: string; readonly scopes: readonly string[]; readonly audiences: readonly string[] },
 ): ConsoleSignOn {
   return {

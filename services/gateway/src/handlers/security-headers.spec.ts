@@ -8,8 +8,12 @@ describe('the security headers', () => {
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:|wss?:/);
   });
 
-  it('add the OpenID provider\'s origins (not paths) to connect-src once each, and nothing to scripts or styles', () => {
-    const csp = securityHeaders(['https://login.example.org/realms/ops', 'https://login.example.org/realms/ops/protocol/openid-connect/token', 'https://tokens.example.net:8443/oauth/token'])['content-security-policy'];
+  it("add the OpenID provider's origins (not paths) to connect-src once each, and nothing to scripts or styles", () => {
+    const csp = securityHeaders([
+      'https://login.example.org/realms/ops',
+      'https://login.example.org/realms/ops/protocol/openid-connect/token',
+      'https://tokens.example.net:8443/oauth/token',
+    ])['content-security-policy'];
     expect(csp).toContain("connect-src 'self' https://login.example.org https://tokens.example.net:8443;");
     expect(csp).toContain("script-src 'self';");
     expect(csp).toContain("style-src 'self';");
