@@ -14,7 +14,7 @@ import { admits, closedBreaker, recordResult, type BreakerState } from './circui
 import type { CommandOrigin, ExecutablePlan, ExecutionRecord } from './execution-record.js';
 import { classifyOutcome } from './outcome-classifier.js';
 import { initialSteps, runPlan, type StepOutcome } from './plan-runner.js';
-import { symptomState } from './symptom-state.js';
+import { symptomState, verifiedBy } from './symptom-state.js';
 import { violationsBeforeSpan } from './verification-window.js';
 
 export const EXECUTOR_SETTINGS = Symbol.for('mapek.executor.settings');
@@ -402,9 +402,15 @@ export class ExecutionService {
     // Only the kind of trouble the plan addressed counts: fixing a leak is not judged by CPU.
     // A manual command's cause is `unknown`, so every symptom of the target counts.
     const relevant = relevantTo(record.plan.cause);
+    // The capabilities of the steps that acted say how their effect shows: in the probes, or in the symptom clearing.
+    const acted = record.plan.steps.filter((step, index) => step.action !== ActionType.escalate && record.steps[index]?.status === ExecutionStatus.completed);
+    const counts = verifiedBy(acted.map((step) => {
+      const choice = this.effectors.choose(step);
+      return choice.offered ? choice.capability?.verify : undefined;
+    }));
     const beforeSpan = violationsBeforeSpan(started, window, record.incidentId ? eventIdTime(record.incidentId) : undefined);
     // One read of the stream covers all three windows: before the start, since the start, and after.
-    const seen = await this.history.between(record.target, Math.min(beforeSpan.fromMs, started - window), afterTo, relevant);
+    const seen = (await this.history.symptoms(record.target, Math.min(beforeSpan.fromMs, started - window), afterTo, relevant)).filter(counts).map((symptom) => symptom.at);
     const before = seen.filter((at) => at >= beforeSpan.fromMs && at < beforeSpan.toMs);
     const after = seen.filter((at) => at >= afterFrom);
     const sinceStart = seen.filter((at) => at >= started);

@@ -46,3 +46,13 @@ export function symptomState(seen: readonly SeenSymptom[], now: number, staleAft
       : 'gone: no symptom of this kind since the incident opened',
   };
 }
+
+/**
+ * Which symptoms judge a remedy in the verification window: with `verify: probe` on every step that
+ * acted (their capabilities say the effect shows in the target's probes), only the failing probes
+ * (`health` symptoms); otherwise every symptom of the plan's kind.
+ */
+export function verifiedBy(verifications: readonly ('symptom_cleared' | 'probe' | undefined)[]): (symptom: SeenSymptom) => boolean {
+  const probeOnly = verifications.length > 0 && verifications.every((verify) => verify === 'probe');
+  return probeOnly ? (symptom) => symptom.source === SymptomSource.health : () => true;
+}
