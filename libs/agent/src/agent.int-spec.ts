@@ -146,3 +146,42 @@ describe('agent push over a real nats-server', () => {
   });
 });
 
+
+describe('agent heartbeats over a real nats-server', () => {
+  beforeAll(async () => {
+    // The telemetry stream as provisioning creates it (samples and heartbeats), for this test's prefix.
+    const created = await client.request(
+      `$JS.API.STREAM.CREATE.${StreamName.telemetry}`,
+      JSON.stringify({ name: StreamName.telemetry, subjects: [`${PREFIX}.samples.>`, `${PREFIX}.heartbeats.>`], storage: 'memory', duplicate_window: 60_000_000_000 }),
+      { timeout: 5000 },
+    );
+    expect(created.json<{ error?: unknown }>().error).toBeUndefined();
+  });
+
+  it('reports its target alive at once and every interval, each heartbeat stored once on the telemetry stream', async () => {
+    const received: Msg[] = [];
+    const subscription = client.subscribe(subjects.heartbeats(TARGET, PREFIX), { callback: (_error, msg) => { received.push(msg); } });
+    await client.flush();
+    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX, push: false, heartbeat: { intervalMs: 50 } });
+    expect(agent.heartbeating).toBe(true);
+    await waitFor(() => received.length >= 3, { what: 'three heartbeats' });
+    subscription.unsubscribe();
+    const beats = received.slice(0, 3).map((msg) => {
+      const parsed = parseEnvelope(msg.data);
+      if (!parsed.ok) throw new Error(parsed.detail);
+      expect(msg.headers?.get('Nats-Msg-Id')).toBe(parsed.envelope.id);
+      return parsed.envelope;
+    });
+    expect(beats[0]).toMatchObject({ type: 'heartbeat', source: 'agent', target: TARGET, data: { via: 'agent' } });
+    expect(new Set(beats.map((beat) => beat.id)).size).toBe(3);
+    const uptimes = beats.map((beat) => (beat.data as { uptimeSeconds: number }).uptimeSeconds);
+    expect([...uptimes].sort((a, b) => a - b)).toEqual(uptimes);
+    const stored = await client.request(`$JS.API.STREAM.INFO.${StreamName.telemetry}`, '', { timeout: 5000 });
+    expect(stored.json<{ state: { messages: number } }>().state.messages).toBeGreaterThanOrEqual(3);
+  });
+
+  it('sends none when heartbeats are off', async () => {
+    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX, push: false, heartbeat: false });
+    expect(agent.heartbeating).toBe(false);
+  });
+});

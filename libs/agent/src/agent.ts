@@ -8,6 +8,7 @@ import {
   subjects,
   targetSchema,
 } from '@mapek/contracts';
+import { hostname } from 'node:os';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Registry } from 'prom-client';
 import { ActuationHandler, type InboundMessage, type OpenRequest, type VerifyRequest } from './actuation.handler.js';
@@ -22,6 +23,7 @@ import type { RemedyHandler } from './remedy.js';
 import { RemedyRegistry } from './remedy.registry.js';
 import { ReplyCache } from './reply-cache.js';
 import { RequestWindow } from './request-window.js';
+import { HeartbeatSender, type AgentHeartbeatOptions } from './heartbeat.sender.js';
 import { SymptomPusher } from './symptom.pusher.js';
 import { ThresholdWatcher } from './threshold.watcher.js';
 
@@ -65,6 +67,12 @@ export interface AgentOptions {
    * `false` leaves detection to the monitor's scrapes.
    */
   readonly push?: AgentPushOptions | false;
+  /**
+   * Report that the service is alive (a `heartbeat` on `<prefix>.heartbeats.<target>`) at once and
+   * every interval; the monitor raises a symptom for a target whose `heartbeat.timeoutMs`
+   * (configuration file) passes without one. On by default when the agent has NATS; `false`: none.
+   */
+  readonly heartbeat?: AgentHeartbeatOptions | false;
   /** Called with errors that have no caller to go to (a reply that could not be sent, a push that failed). Default: stderr. */
   readonly onError?: (error: unknown, context: string) => void;
 }
@@ -86,6 +94,8 @@ export interface Agent {
   setActiveConnections(count: number): void;
   /** True when the agent pushes threshold crossings of its own gauges as symptoms. */
   readonly pushing: boolean;
+  /** True when the agent sends heartbeats. */
+  readonly heartbeating: boolean;
   /** Registers (or replaces) the handler of an action. */
   registerRemedy(action: ActionType, handler: RemedyHandler): void;
   remedies(): ActionType[];
@@ -205,12 +215,28 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     watcher.start();
   }
 
+  let heartbeats: HeartbeatSender | undefined;
+  if (connection && options.heartbeat !== false) {
+    heartbeats = new HeartbeatSender({
+      ...options.heartbeat,
+      connection,
+      prefix,
+      target: target.data,
+      source: security?.identity ?? ServiceName.agent,
+      reporter: `${hostname()}/${process.pid}`,
+      ...(security ? { sign: security.signEnvelope } : {}),
+      onError,
+    });
+    heartbeats.start();
+  }
+
   let closing: Promise<void> | undefined;
   return {
     target: target.data,
     subject,
     actuating: responder !== undefined,
     pushing: watcher !== undefined && watcher.rules.length > 0,
+    heartbeating: heartbeats !== undefined,
     registry,
     metricsContentType: registry.contentType,
     metricsText: () => registry.metrics(),
@@ -228,6 +254,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     close() {
       closing ??= (async () => {
         watcher?.stop();
+        heartbeats?.stop();
         cpu.stop();
         await responder?.close();
         if (ownsConnection && connection && !connection.isClosed()) await connection.drain();

@@ -11,3 +11,4 @@ export { agentSecurityFromEnv, type AgentSecurityOptions } from './agent.securit
 export { agentGaugeReaders, agentPushFromEnv, type AgentPushOptions } from './agent.push.js';
 export { ThresholdWatcher, type Crossing, type GaugeReader, type ThresholdWatcherOptions } from './threshold.watcher.js';
 export { SymptomPusher, SymptomPushError, type SignEnvelope, type SymptomPusherOptions } from './symptom.pusher.js';
+export { HeartbeatSender, HeartbeatPushError, type AgentHeartbeatOptions, type HeartbeatSenderOptions } from './heartbeat.sender.js';

@@ -1,18 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { MapekError, Header, StreamName, encodeEnvelope, eventRegistry, newEventId, subjects, type Envelope, type SymptomV1 } from '@mapek/contracts';
-import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { MapekError, StreamName, eventRegistry, newEventId, subjects, type Envelope, type SymptomV1 } from '@mapek/contracts';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { pushToStream, type SignEnvelope } from './stream-push.js';
 import type { Crossing } from './threshold.watcher.js';
 
-/** Signs an envelope for a subject: the detached signature headers (libs/pqc), as the services sign theirs. */
-export type SignEnvelope = (envelope: Envelope, subject: string) => Readonly<Record<string, string>>;
-
-/** JetStream answers a publish to a stream's subject with this (nats-server's PubAck). */
-interface PubAck {
-  readonly stream?: string;
-  readonly seq?: number;
-  readonly duplicate?: boolean;
-  readonly error?: { readonly code?: number; readonly err_code?: number; readonly description?: string };
-}
+export type { SignEnvelope } from './stream-push.js';
 
 /** JetStream refused a pushed symptom (or did not answer); the watcher tries again. */
 export class SymptomPushError extends MapekError {
@@ -35,13 +26,9 @@ export interface SymptomPusherOptions {
   readonly timeoutMs?: number;
 }
 
-const decoder = new TextDecoder();
-
 /**
  * Publishes a crossing as a `symptom` event, exactly as the monitor publishes its own: a signed
- * envelope on `<prefix>.symptoms.<target>`, stored once by the event stream (`Nats-Msg-Id` = the
- * event id, the stream named in `Nats-Expected-Stream`), with a new trace. It is a plain core
- * request to the event subject (no JetStream API), and resolves once the stream acknowledged it.
+ * envelope on `<prefix>.symptoms.<target>`, stored once by the event stream ({@link pushToStream}).
  */
 export class SymptomPusher {
   constructor(private readonly options: SymptomPusherOptions) {}
@@ -72,27 +59,15 @@ export class SymptomPusher {
       target: this.options.target,
       data,
     };
-    const subject = subjects.symptoms(this.options.target, this.options.prefix);
-    const headers = natsHeaders();
-    headers.set(Header.msgId, envelope.id);
-    headers.set('Nats-Expected-Stream', StreamName.events);
-    headers.set(Header.traceparent, `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`);
-    for (const [name, value] of Object.entries(this.options.sign?.(envelope, subject) ?? {})) headers.set(name, value);
-    let reply;
-    try {
-      reply = await this.options.connection.request(subject, encodeEnvelope(envelope), { headers, timeout: this.options.timeoutMs ?? 2000 });
-    } catch (error) {
-      throw new SymptomPushError(`symptom ${envelope.id} on ${subject} was not stored: ${(error as Error).message}`, { cause: error });
-    }
-    let ack: PubAck;
-    try {
-      ack = JSON.parse(decoder.decode(reply.data)) as PubAck;
-    } catch (error) {
-      throw new SymptomPushError(`symptom ${envelope.id}: the stream's answer is not JSON`, { cause: error });
-    }
-    if (ack.error || ack.stream !== StreamName.events) {
-      throw new SymptomPushError(`symptom ${envelope.id} refused by JetStream: ${ack.error?.description ?? `stored in ${ack.stream ?? 'no stream'}`}`);
-    }
+    await pushToStream({
+      connection: this.options.connection,
+      subject: subjects.symptoms(this.options.target, this.options.prefix),
+      envelope,
+      stream: StreamName.events,
+      ...(this.options.sign ? { sign: this.options.sign } : {}),
+      timeoutMs: this.options.timeoutMs ?? 2000,
+      failure: (message, cause) => new SymptomPushError(message, { cause }),
+    });
     return envelope;
   }
 }

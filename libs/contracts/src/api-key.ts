@@ -20,6 +20,8 @@ export const ApiRole = {
   admin: 'admin',
   /** Alertmanager's webhook: may post alerts to `/api/v1/alertmanager` and nothing else, not even read. */
   alertmanager: 'alertmanager',
+  /** A service, job or cron that reports in: may post to `/api/v1/heartbeats/<target>` and nothing else, not even read. */
+  heartbeat: 'heartbeat',
 } as const;
 export type ApiRole = (typeof ApiRole)[keyof typeof ApiRole];
 

@@ -96,7 +96,12 @@ export async function bootstrap(): Promise<void> {
       const live = configuration;
       const alerts = { source: () => alertSourceSettings(live?.current()), memory: new AlertMemoryStore(state) };
       flags = new FlagsFeed(plans, logger);
-      return GatewayModule.forRoot(knowledge, plans, feed, commands, keys, flags, new PlannerClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_PLANNER_TIMEOUT_MS), alerts, { apiKeys: keys !== undefined, signOn }, () => live?.status());
+      // Heartbeats for the file's targets only, once there is a file (any valid target name without one).
+      const heartbeatTargets = () => {
+        const current = live?.current();
+        return current === undefined ? undefined : new Set(current.targets.map((target) => target.name));
+      };
+      return GatewayModule.forRoot(knowledge, plans, feed, commands, keys, flags, new PlannerClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_PLANNER_TIMEOUT_MS), alerts, { apiKeys: keys !== undefined, signOn }, () => live?.status(), heartbeatTargets);
     },
     configure: async (app, { config, logger, metrics }) => {
       app.enableCors({ origin: config.MAPEK_GATEWAY_ALLOWED_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'] });

@@ -13,6 +13,7 @@ import { CONSOLE_CONFIG, ConsoleConfigController, type ConsoleConfig } from './h
 import { ConsoleController } from './handlers/console.controller.js';
 import { DocsController } from './handlers/docs.controller.js';
 import { FLAGS_FEED, FlagsController } from './handlers/flags.controller.js';
+import { HEARTBEAT_TARGETS, HeartbeatsController, type HeartbeatTargets } from './handlers/heartbeats.controller.js';
 import { IncidentsController, KNOWLEDGE, PLANNER } from './handlers/incidents.controller.js';
 import { KnowledgeController } from './handlers/knowledge.controller.js';
 import { PLANS_KV, PlansController } from './handlers/plans.controller.js';
@@ -41,10 +42,11 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
     alerts: { readonly source: AlertSource; readonly memory: AlertMemoryStore },
     consoleConfig: ConsoleConfig,
     configuration: ConfigurationStatusSource,
+    heartbeatTargets: HeartbeatTargets = () => undefined,
   ): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [IncidentsController, PlansController, CommandsController, FlagsController, KnowledgeController, SessionController, StatusController, DocsController, ConsoleController, ConsoleConfigController, AlertmanagerController],
+      controllers: [IncidentsController, PlansController, CommandsController, FlagsController, KnowledgeController, SessionController, StatusController, DocsController, ConsoleController, ConsoleConfigController, AlertmanagerController, HeartbeatsController],
       providers: [
         { provide: KNOWLEDGE, useValue: knowledge },
         { provide: PLANS_KV, useValue: plans },
@@ -58,6 +60,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
         { provide: ALERT_MEMORY, useValue: alerts.memory },
         { provide: CONSOLE_CONFIG, useValue: consoleConfig },
         { provide: CONFIGURATION_STATUS, useValue: configuration },
+        { provide: HEARTBEAT_TARGETS, useValue: heartbeatTargets },
       ],
     };
   }

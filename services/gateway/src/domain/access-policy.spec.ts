@@ -45,6 +45,16 @@ describe('the gateway access policy', () => {
     }
   });
 
+  it('lets the heartbeat role post heartbeats and nothing else, not even read; admins may post them too', () => {
+    const beat = requiredAccess('POST', '/api/v1/heartbeats/nightly-report');
+    expect(beat).toEqual({ public: false, permission: Permission.heartbeat });
+    expect([ApiRole.heartbeat, ApiRole.admin].map((role) => mayAccess(role, beat))).toEqual([true, true]);
+    for (const role of [ApiRole.viewer, ApiRole.operator, ApiRole.approver, ApiRole.alertmanager]) expect([role, mayAccess(role, beat)]).toEqual([role, false]);
+    for (const [method, path] of [['GET', '/api/v1/incidents'], ['POST', '/api/v1/alertmanager'], ['POST', '/api/v1/commands'], ['GET', '/api/v1/heartbeats/nightly-report'], ['POST', '/api/v1/heartbeats/a/b']] as const) {
+      expect([method, path, mayAccess(ApiRole.heartbeat, requiredAccess(method, path))]).toEqual([method, path, false]);
+    }
+  });
+
   it('records the key name as the actor and refuses a body that claims someone else', () => {
     expect(actorOf({ name: 'alice' }, undefined)).toEqual({ ok: true, actor: 'alice' });
     expect(actorOf({ name: 'alice' }, 'alice')).toEqual({ ok: true, actor: 'alice' });

@@ -12,6 +12,8 @@ export const Permission = {
   configure: 'configure',
   /** POST /api/v1/alertmanager: hand alerts to the loop (Alertmanager's webhook). */
   alert: 'alert',
+  /** POST /api/v1/heartbeats/<target>: say a target is alive. */
+  heartbeat: 'heartbeat',
 } as const;
 export type Permission = (typeof Permission)[keyof typeof Permission];
 
@@ -23,9 +25,11 @@ export const rolePermissions: Readonly<Record<ApiRole, readonly Permission[]>> =
   [ApiRole.viewer]: [Permission.read],
   [ApiRole.operator]: [Permission.read, Permission.command, Permission.configure],
   [ApiRole.approver]: [Permission.read, Permission.decide],
-  [ApiRole.admin]: [Permission.read, Permission.command, Permission.decide, Permission.configure, Permission.alert],
+  [ApiRole.admin]: [Permission.read, Permission.command, Permission.decide, Permission.configure, Permission.alert, Permission.heartbeat],
   // Alertmanager's key lives in its configuration file: whoever reads that file may post alerts, no more.
   [ApiRole.alertmanager]: [Permission.alert],
+  // The key sits in a job's or a host's environment: whoever reads it may keep a target looking alive, no more.
+  [ApiRole.heartbeat]: [Permission.heartbeat],
 };
 
 export type Access = { readonly public: true } | { readonly public: false; readonly permission: Permission };
@@ -42,6 +46,7 @@ const needs = (permission: Permission): Access => ({ public: false, permission }
 const PUBLIC_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics', '/docs', '/docs/openapi.json', '/', '/api/v1/console/config']);
 const CONSOLE_ASSET = /^\/console\/[a-z][a-z-]*\.(js|css)$/;
 const DECISION_PATH = /^\/api\/v1\/plans\/[^/]+\/(approve|reject)$/;
+const HEARTBEAT_PATH = /^\/api\/v1\/heartbeats\/[^/]+$/;
 
 /**
  * What a request needs: everything not listed as public needs at least `read`, so a new route is
@@ -55,6 +60,7 @@ export function requiredAccess(method: string, url: string): Access {
   if (method === 'POST' && path === '/api/v1/flags') return needs(Permission.configure);
   if (method === 'POST' && DECISION_PATH.test(path)) return needs(Permission.decide);
   if (method === 'POST' && path === '/api/v1/alertmanager') return needs(Permission.alert);
+  if (method === 'POST' && HEARTBEAT_PATH.test(path)) return needs(Permission.heartbeat);
   return needs(Permission.read);
 }
 

@@ -1,5 +1,6 @@
 import { SchemaSide, planRecordV1Schema, toJsonSchema } from '@mapek/contracts';
 import { alertmanagerWebhookSchema } from '../domain/alertmanager-webhook.js';
+import { heartbeatRequestSchema } from '../domain/heartbeat-request.js';
 import { commandRequestSchema } from '../domain/command-request.js';
 import { decisionRequestSchema } from '../domain/decision-request.js';
 import { flagRequestSchema } from '../domain/flag-request.js';
@@ -26,7 +27,7 @@ export const openApiDocument = {
     title: 'mapek gateway',
     version: '0.1.0',
     description:
-      'Incidents, plans and the live event stream of the mapek self-healing loop. With API keys configured (always in production) every route but /health*, /metrics and /docs needs `Authorization: Bearer mapek_<id>_<secret>` (browsers on /ws: subprotocols `mapek.v1, mapek.bearer.<token>`). Roles: viewer reads; operator also sends commands; approver also approves and rejects plans; admin does all; alertmanager only posts alerts to /api/v1/alertmanager. Refusals: 401 (no or bad key), 403 (role), 429 (rate limit, with Retry-After). The key\'s name is the actor of its decisions and commands.',
+      'Incidents, plans and the live event stream of the mapek self-healing loop. With API keys configured (always in production) every route but /health*, /metrics and /docs needs `Authorization: Bearer mapek_<id>_<secret>` (browsers on /ws: subprotocols `mapek.v1, mapek.bearer.<token>`). Roles: viewer reads; operator also sends commands; approver also approves and rejects plans; admin does all; alertmanager only posts alerts to /api/v1/alertmanager; heartbeat only posts to /api/v1/heartbeats/<target>. Refusals: 401 (no or bad key), 403 (role), 429 (rate limit, with Retry-After). The key\'s name is the actor of its decisions and commands.',
   },
   security: [{ apiKey: [] }],
   paths: {
@@ -118,6 +119,21 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/v1/heartbeats/{target}': {
+      post: {
+        summary:
+          'Say a target is alive (role heartbeat): a service, job or cron that does not embed the agent reports in. Published as a heartbeat on the telemetry stream; the monitor raises an unavailable symptom for a target silent longer than its heartbeat.timeoutMs (configuration file)',
+        parameters: [{ name: 'target', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: 128 } }],
+        requestBody: { required: false, content: { 'application/json': { schema: { $ref: '#/components/schemas/HeartbeatRequest' } } } },
+        responses: {
+          '202': { description: 'stored: { target, eventId }', content: { 'application/json': { schema: { type: 'object', properties: { target: { type: 'string' }, eventId: { type: 'string', format: 'uuid' } } } } } },
+          '400': { description: 'not a target name, or a body with unknown fields', content: { 'application/json': { schema: error } } },
+          '403': { description: 'the key\'s role may not post heartbeats', content: { 'application/json': { schema: error } } },
+          '404': { description: 'not a target of the configuration file', content: { 'application/json': { schema: error } } },
+          '503': { description: 'the heartbeat could not be stored; send it again', content: { 'application/json': { schema: error } } },
+        },
+      },
+    },
     '/api/v1/insights': {
       get: { summary: 'What the outcomes say: which remedy works against which cause, with confidence and time to recovery', responses: { '200': { description: 'insights' }, '503': { description: 'knowledge unavailable' } } },
     },
@@ -150,6 +166,7 @@ export const openApiDocument = {
       CommandRequest: toJsonSchema(commandRequestSchema, SchemaSide.input),
       DecisionRequest: toJsonSchema(decisionRequestSchema, SchemaSide.input),
       FlagRequest: toJsonSchema(flagRequestSchema, SchemaSide.input),
+      HeartbeatRequest: toJsonSchema(heartbeatRequestSchema, SchemaSide.input),
       PlanList: { type: 'object', required: ['plans'], properties: { plans: { type: 'array', items: { $ref: '#/components/schemas/PlanRecordV1' } } } },
       PlanRecordV1: toJsonSchema(planRecordV1Schema, SchemaSide.output),
       Error: { type: 'object', required: ['statusCode', 'error', 'reason'], properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, reason: { type: 'string' } } },
