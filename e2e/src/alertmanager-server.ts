@@ -29,7 +29,10 @@ export interface AlertmanagerServer {
 export function findAlertmanager(): string {
   const candidates = [process.env.ALERTMANAGER, '/usr/bin/prometheus-alertmanager'].filter((path): path is string => path !== undefined);
   const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error('prometheus-alertmanager not found: apt-get install prometheus-alertmanager (./mapek test does), or set ALERTMANAGER to its binary');
+  if (!found)
+    throw new Error(
+      'prometheus-alertmanager not found: apt-get install prometheus-alertmanager (./mapek test does), or set ALERTMANAGER to its binary',
+    );
   return found;
 }
 
@@ -46,7 +49,13 @@ export async function startAlertmanager(config: string): Promise<AlertmanagerSer
   let log = '';
   const child: ChildProcess = spawn(
     findAlertmanager(),
-    [`--config.file=${configFile}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'],
+    [
+      `--config.file=${configFile}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const append = (chunk: Buffer) => {
@@ -77,7 +86,11 @@ export async function startAlertmanager(config: string): Promise<AlertmanagerSer
   return {
     url,
     async post(alerts) {
-      const response = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+      const response = await fetch(`${url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(alerts),
+      });
       if (!response.ok) throw new Error(`alertmanager refused the alerts: ${response.status} ${await response.text()}`);
     },
     output: () => log,

@@ -39,7 +39,14 @@ describe('an Alertmanager alert resolved while its plan waits for approval', () 
     const { token } = await createApiKey({ file: keysFile, name: 'alertmanager', role: ApiRole.alertmanager });
     // The gateway reloads its keys file: wait until the key is taken (a 400 for an empty payload, not a 401).
     await waitFor(
-      async () => (await loop.json(`${stack.gatewayUrl}/api/v1/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })).status === 400,
+      async () =>
+        (
+          await loop.json(`${stack.gatewayUrl}/api/v1/alertmanager`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: '{}',
+          })
+        ).status === 400,
       { timeoutMs: 15_000, intervalMs: 200, what: 'the gateway to take the alertmanager key' },
     );
     socket = await EventSocket.open(`${stack.gatewayUrl.replace('http', 'ws')}/ws`, stack.caFile, stack.apiKeys?.adminToken);
@@ -84,12 +91,19 @@ describe('an Alertmanager alert resolved while its plan waits for approval', () 
 
     // Alertmanager calls the gateway; the alert becomes a symptom signed by the gateway, and the loop plans.
     const symptom = await frame('the alert as a symptom', (f) => f.event.type === 'symptom' && f.event.data['source'] === 'alert');
-    expect(symptom.event.data).toMatchObject({ rule: 'DemoAppMemoryHigh', metric: 'process_resident_memory_bytes', severity: 'critical', labels: expect.objectContaining({ target: 'demo-app' }) });
+    expect(symptom.event.data).toMatchObject({
+      rule: 'DemoAppMemoryHigh',
+      metric: 'process_resident_memory_bytes',
+      severity: 'critical',
+      labels: expect.objectContaining({ target: 'demo-app' }),
+    });
     const proposed = await frame('the plan for the alert', (f) => f.event.type === 'plan.proposed');
     const planId = String(proposed.event.data['planId']);
     const incidentId = proposed.event.incidentId;
     expect(proposed.event.data).toMatchObject({ cause: 'memory_leak', approval: 'manual' });
-    const pending = await loop.json<{ plans: Array<{ plan: { planId: string }; status: string }> }>(`${stack.gatewayUrl}/api/v1/plans?status=pending`);
+    const pending = await loop.json<{ plans: Array<{ plan: { planId: string }; status: string }> }>(
+      `${stack.gatewayUrl}/api/v1/plans?status=pending`,
+    );
     expect(pending.body.plans.map((record) => record.plan.planId)).toContain(planId);
 
     // Alertmanager resolves the alert (the same labels, ended in the past) and sends the resolution.
@@ -97,10 +111,20 @@ describe('an Alertmanager alert resolved while its plan waits for approval', () 
     const resolved = await frame('the incident resolved', (f) => f.event.type === 'incident.resolved' && f.event.incidentId === incidentId);
     expect(resolved.event.data).toMatchObject({ reason: 'signal_resolved', symptomIds: [symptom.event.id] });
     const cancelled = await frame('the plan cancelled', (f) => f.event.type === 'plan.rejected' && f.event.data['planId'] === planId);
-    expect(cancelled.event.data).toMatchObject({ rejectionCode: 'signal_resolved', guardrails: expect.arrayContaining([expect.objectContaining({ check: 'signal', verdict: 'hold' })]) });
+    expect(cancelled.event.data).toMatchObject({
+      rejectionCode: 'signal_resolved',
+      guardrails: expect.arrayContaining([expect.objectContaining({ check: 'signal', verdict: 'hold' })]),
+    });
 
-    const approve = await loop.json<{ error: string; reason: string }>(`${stack.gatewayUrl}/api/v1/plans/${planId}/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    expect(approve).toEqual({ status: 409, body: expect.objectContaining({ error: 'signal_resolved', reason: expect.stringContaining('resolved') }) });
+    const approve = await loop.json<{ error: string; reason: string }>(`${stack.gatewayUrl}/api/v1/plans/${planId}/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(approve).toEqual({
+      status: 409,
+      body: expect.objectContaining({ error: 'signal_resolved', reason: expect.stringContaining('resolved') }),
+    });
 
     // Knowledge has the whole incident, up to the cancellation: closed, and not one execution.
     const incident = await waitFor(
@@ -113,6 +137,8 @@ describe('an Alertmanager alert resolved while its plan waits for approval', () 
     expect(incident).toMatchObject({ status: 'closed', planStatus: 'rejected', executionStatus: null, outcome: null });
     expect(incident.events.plans.map((event) => event.type).sort()).toEqual(['plan.proposed', 'plan.rejected']);
     expect(incident.events.executions).toEqual([]);
-    expect(socket.frames.filter((f) => f.event.type === 'plan.approved' || f.event.type === 'execution' || f.event.type === 'decision')).toEqual([]);
+    expect(
+      socket.frames.filter((f) => f.event.type === 'plan.approved' || f.event.type === 'execution' || f.event.type === 'decision'),
+    ).toEqual([]);
   });
 });

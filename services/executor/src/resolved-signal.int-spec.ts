@@ -61,7 +61,10 @@ describe('the executor and a resolved signal', () => {
   const logger = createLogger('executor', 'silent');
 
   const storedExecutions = async (): Promise<string[]> => {
-    const consumer = await runtime.js.consumers.get(StreamName.events, { filter_subjects: subjects.executions(TARGET, PREFIX), deliver_policy: DeliverPolicy.All });
+    const consumer = await runtime.js.consumers.get(StreamName.events, {
+      filter_subjects: subjects.executions(TARGET, PREFIX),
+      deliver_policy: DeliverPolicy.All,
+    });
     const pending = (await consumer.info()).num_pending;
     const plans: string[] = [];
     if (pending > 0) {
@@ -77,15 +80,35 @@ describe('the executor and a resolved signal', () => {
 
   beforeAll(async () => {
     server = await startNatsServer();
-    runtime = await MessagingRuntime.connect({ servers: server.url, service: 'executor', instance: 'executor-int', prefix: PREFIX, replicas: 1, logger, metrics, provision: true });
+    runtime = await MessagingRuntime.connect({
+      servers: server.url,
+      service: 'executor',
+      instance: 'executor-int',
+      prefix: PREFIX,
+      replicas: 1,
+      logger,
+      metrics,
+      provision: true,
+    });
     kv = await runtime.openBucket(BucketName.executorExecutions);
     publisher = new JetStreamPublisher({ js: runtime.js, prefix: PREFIX, source: 'planner' });
     const commands = new CommandOpener();
-    const settings = { verificationWindowMs: 200, verificationGraceMs: 0, stepRetries: 0, breakerFailures: 5, breakerResetMs: 1000, commandStepTimeoutMs: 2000, symptomStaleMs: 2000 };
+    const settings = {
+      verificationWindowMs: 200,
+      verificationGraceMs: 0,
+      stepRetries: 0,
+      breakerFailures: 5,
+      breakerResetMs: 1000,
+      commandStepTimeoutMs: 2000,
+      symptomStaleMs: 2000,
+    };
     @Module({
       imports: [
         ObservabilityModule.forRoot({ service: 'executor', logger, metrics, health: new HealthRegistry('executor'), controllers: false }),
-        MessagingModule.forRoot({ runtime, consumers: executorConsumers({ ackWaitMs: 5000, concurrency: 2, verifier: undefined, commands }) }),
+        MessagingModule.forRoot({
+          runtime,
+          consumers: executorConsumers({ ackWaitMs: 5000, concurrency: 2, verifier: undefined, commands }),
+        }),
         ExecutorModule.forRoot(
           settings,
           kv,
@@ -115,15 +138,30 @@ describe('the executor and a resolved signal', () => {
       incidentId: resolvedIncident,
       data: { reason: 'signal_resolved', symptomIds: [newEventId()], resolvedAt: new Date().toISOString() },
     });
-    await waitFor(async () => (await kv.get(`resolved.${resolvedIncident}`)) ?? undefined, { timeoutMs: 10_000, what: 'the executor recording the resolution' });
+    await waitFor(async () => (await kv.get(`resolved.${resolvedIncident}`)) ?? undefined, {
+      timeoutMs: 10_000,
+      what: 'the executor recording the resolution',
+    });
 
     const refused = escalationPlan();
-    await publisher.publish('plan.approved', { id: newEventId(), target: TARGET, incidentId: resolvedIncident, causationId: resolution.id, data: refused });
+    await publisher.publish('plan.approved', {
+      id: newEventId(),
+      target: TARGET,
+      incidentId: resolvedIncident,
+      causationId: resolution.id,
+      data: refused,
+    });
     const live = escalationPlan();
     await publisher.publish('plan.approved', { id: newEventId(), target: TARGET, incidentId: newEventId(), data: live });
 
-    await waitFor(async () => (await metricValue(metrics, 'mapek_executor_plans_refused_total', { reason: 'signal_resolved' })) === 1 || undefined, { timeoutMs: 10_000, what: 'the refusal counted' });
-    await waitFor(async () => (await storedExecutions()).filter((planId) => planId === live.planId).length === 2 || undefined, { timeoutMs: 15_000, what: 'the other plan running to its end' });
+    await waitFor(
+      async () => (await metricValue(metrics, 'mapek_executor_plans_refused_total', { reason: 'signal_resolved' })) === 1 || undefined,
+      { timeoutMs: 10_000, what: 'the refusal counted' },
+    );
+    await waitFor(async () => (await storedExecutions()).filter((planId) => planId === live.planId).length === 2 || undefined, {
+      timeoutMs: 15_000,
+      what: 'the other plan running to its end',
+    });
     expect(await storedExecutions()).not.toContain(refused.planId);
     expect(await kv.get(`exec.${deriveEventId(refused.planId, 'execution')}`)).toBeNull();
   });

@@ -20,7 +20,10 @@ export class ResolvedSignals {
    * no record yet. One that has started runs on (the executor re-reads the target before each step).
    */
   async refusesToStart(incidentId: string, executionId: string): Promise<boolean> {
-    const [resolved, started] = await Promise.all([getJson<boolean>(this.kv, resolvedKey(incidentId)), getJson<unknown>(this.kv, `exec.${executionId}`)]);
+    const [resolved, started] = await Promise.all([
+      getJson<boolean>(this.kv, resolvedKey(incidentId)),
+      getJson<unknown>(this.kv, `exec.${executionId}`),
+    ]);
     return resolved?.value === true && started === undefined;
   }
 }

@@ -23,7 +23,12 @@ export class ExecutionHandler {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: ServiceMetrics,
   ) {
-    this.refused = new Counter({ name: 'mapek_executor_plans_refused_total', help: 'Approved plans not started, by reason (signal_resolved)', labelNames: ['reason'], registers: [metrics.registry] });
+    this.refused = new Counter({
+      name: 'mapek_executor_plans_refused_total',
+      help: 'Approved plans not started, by reason (signal_resolved)',
+      labelNames: ['reason'],
+      registers: [metrics.registry],
+    });
   }
 
   @OnEvent('plan.approved')

@@ -1,10 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import { eventIdTime } from '@mapek/contracts';
-import { alertSymptomId, alertmanagerWebhookSchema, alreadyTaken, defaultAlertSourceSettings, readAlerts, type AlertmanagerWebhook } from './alertmanager-webhook.js';
+import {
+  alertSymptomId,
+  alertmanagerWebhookSchema,
+  alreadyTaken,
+  defaultAlertSourceSettings,
+  readAlerts,
+  type AlertmanagerWebhook,
+} from './alertmanager-webhook.js';
 
 const startsAt = '2026-12-04T21:00:00.123456789Z';
 
-function payload(overrides: Partial<AlertmanagerWebhook['alerts'][number]> = {}, status: 'firing' | 'resolved' = 'firing'): AlertmanagerWebhook {
+function payload(
+  overrides: Partial<AlertmanagerWebhook['alerts'][number]> = {},
+  status: 'firing' | 'resolved' = 'firing',
+): AlertmanagerWebhook {
   return alertmanagerWebhookSchema.parse({
     version: '4',
     groupKey: '{}:{alertname="HighMemoryUsage"}',
@@ -69,19 +79,38 @@ describe('the Alertmanager webhook payload', () => {
     expect(read.ok && read.signals[0]).toMatchObject({
       status: 'resolved',
       symptomId: alertSymptomId('c0ffee0123456789', startsAt),
-      resolution: { fingerprint: 'c0ffee0123456789', alertname: 'HighMemoryUsage', metric: 'process_resident_memory_bytes', startsAt, endsAt: '2026-12-04T21:05:00Z' },
+      resolution: {
+        fingerprint: 'c0ffee0123456789',
+        alertname: 'HighMemoryUsage',
+        metric: 'process_resident_memory_bytes',
+        startsAt,
+        endsAt: '2026-12-04T21:05:00Z',
+      },
     });
   });
 
   it('names the metric after the alert when it has no metric label, and takes the target from the configured label', () => {
-    const read = readAlerts(payload({ labels: { alertname: 'HighMemoryUsage', service: 'billing' } }), { enabled: true, targetLabel: 'service', targets: new Set(['billing']) }, new Date());
+    const read = readAlerts(
+      payload({ labels: { alertname: 'HighMemoryUsage', service: 'billing' } }),
+      { enabled: true, targetLabel: 'service', targets: new Set(['billing']) },
+      new Date(),
+    );
     expect(read.ok && read.signals[0]).toMatchObject({ target: 'billing', symptom: { metric: 'HighMemoryUsage', severity: 'warning' } });
   });
 
   it('refuses the whole payload when an alert names no target, an invalid one, or one that is not configured', () => {
-    expect(readAlerts(payload({ labels: { alertname: 'X' } }), defaultAlertSourceSettings, new Date())).toEqual({ ok: false, reason: 'alerts.0.labels: no target label naming the target (sources.alertmanager.targetLabel)' });
-    expect(readAlerts(payload({ labels: { alertname: 'X', target: 'a.b' } }), defaultAlertSourceSettings, new Date())).toMatchObject({ ok: false, reason: expect.stringContaining('is not a target name') });
-    expect(readAlerts(payload(), { ...defaultAlertSourceSettings, targets: new Set(['billing']) }, new Date())).toEqual({ ok: false, reason: 'alerts.0.labels.target: demo-app is not a configured target' });
+    expect(readAlerts(payload({ labels: { alertname: 'X' } }), defaultAlertSourceSettings, new Date())).toEqual({
+      ok: false,
+      reason: 'alerts.0.labels: no target label naming the target (sources.alertmanager.targetLabel)',
+    });
+    expect(readAlerts(payload({ labels: { alertname: 'X', target: 'a.b' } }), defaultAlertSourceSettings, new Date())).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('is not a target name'),
+    });
+    expect(readAlerts(payload(), { ...defaultAlertSourceSettings, targets: new Set(['billing']) }, new Date())).toEqual({
+      ok: false,
+      reason: 'alerts.0.labels.target: demo-app is not a configured target',
+    });
   });
 
   it('refuses another payload version, a missing field and a bad fingerprint', () => {

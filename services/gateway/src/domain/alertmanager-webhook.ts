@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  Severity,
-  SymptomSource,
-  deriveEventIdAt,
-  targetSchema,
-  type AlertResolvedV1,
-  type SymptomV1,
-} from '@mapek/contracts';
+import { Severity, SymptomSource, deriveEventIdAt, targetSchema, type AlertResolvedV1, type SymptomV1 } from '@mapek/contracts';
 
 /**
  * Alertmanager's webhook payload, version 4 (prometheus/alertmanager notify/webhook). Fields mapek
@@ -58,8 +51,21 @@ export const defaultAlertSourceSettings: AlertSourceSettings = { enabled: true, 
 
 /** One alert, read: the symptom it becomes while firing, or the resolution of that symptom. */
 export type AlertSignal =
-  | { readonly status: typeof AlertStatus.firing; readonly fingerprint: string; readonly target: string; readonly symptomId: string; readonly symptom: SymptomV1 }
-  | { readonly status: typeof AlertStatus.resolved; readonly fingerprint: string; readonly target: string; readonly symptomId: string; readonly eventId: string; readonly resolution: AlertResolvedV1 };
+  | {
+      readonly status: typeof AlertStatus.firing;
+      readonly fingerprint: string;
+      readonly target: string;
+      readonly symptomId: string;
+      readonly symptom: SymptomV1;
+    }
+  | {
+      readonly status: typeof AlertStatus.resolved;
+      readonly fingerprint: string;
+      readonly target: string;
+      readonly symptomId: string;
+      readonly eventId: string;
+      readonly resolution: AlertResolvedV1;
+    };
 
 export type ReadAlerts = { readonly ok: true; readonly signals: readonly AlertSignal[] } | { readonly ok: false; readonly reason: string };
 
@@ -100,11 +106,24 @@ function metricOf(alert: AlertmanagerAlert, alertname: string): string {
   return alert.labels['metric'] ?? alertname;
 }
 
-function targetOf(alert: AlertmanagerAlert, index: number, settings: AlertSourceSettings): { ok: true; target: string } | { ok: false; reason: string } {
+function targetOf(
+  alert: AlertmanagerAlert,
+  index: number,
+  settings: AlertSourceSettings,
+): { ok: true; target: string } | { ok: false; reason: string } {
   const value = alert.labels[settings.targetLabel];
-  if (value === undefined) return { ok: false, reason: `alerts.${index}.labels: no ${settings.targetLabel} label naming the target (sources.alertmanager.targetLabel)` };
-  if (!targetSchema.safeParse(value).success) return { ok: false, reason: `alerts.${index}.labels.${settings.targetLabel}: ${JSON.stringify(value)} is not a target name ([A-Za-z0-9_-]+)` };
-  if (settings.targets !== undefined && !settings.targets.has(value)) return { ok: false, reason: `alerts.${index}.labels.${settings.targetLabel}: ${value} is not a configured target` };
+  if (value === undefined)
+    return {
+      ok: false,
+      reason: `alerts.${index}.labels: no ${settings.targetLabel} label naming the target (sources.alertmanager.targetLabel)`,
+    };
+  if (!targetSchema.safeParse(value).success)
+    return {
+      ok: false,
+      reason: `alerts.${index}.labels.${settings.targetLabel}: ${JSON.stringify(value)} is not a target name ([A-Za-z0-9_-]+)`,
+    };
+  if (settings.targets !== undefined && !settings.targets.has(value))
+    return { ok: false, reason: `alerts.${index}.labels.${settings.targetLabel}: ${value} is not a configured target` };
   return { ok: true, target: value };
 }
 

@@ -3,7 +3,14 @@ import { Counter } from 'prom-client';
 import { EVENT_PUBLISHER, type EventPublisherPort } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { AlertMemoryStore } from '../adapters/alert-memory.js';
-import { AlertStatus, alertmanagerWebhookSchema, alreadyTaken, readAlerts, type AlertSignal, type AlertSourceSettings } from '../domain/alertmanager-webhook.js';
+import {
+  AlertStatus,
+  alertmanagerWebhookSchema,
+  alreadyTaken,
+  readAlerts,
+  type AlertSignal,
+  type AlertSourceSettings,
+} from '../domain/alertmanager-webhook.js';
 import { badRequest, httpError } from './http-errors.js';
 
 export const ALERT_SOURCE = Symbol.for('mapek.gateway.alert-source');
@@ -51,7 +58,12 @@ export class AlertmanagerController {
   @HttpCode(HttpStatus.OK)
   async receive(@Body() body: unknown): Promise<AlertmanagerReceipt> {
     const settings = this.source();
-    if (!settings.enabled) throw httpError(HttpStatus.FORBIDDEN, 'alertmanager_disabled', 'the Alertmanager source is disabled (sources.alertmanager.enabled: false)');
+    if (!settings.enabled)
+      throw httpError(
+        HttpStatus.FORBIDDEN,
+        'alertmanager_disabled',
+        'the Alertmanager source is disabled (sources.alertmanager.enabled: false)',
+      );
     const parsed = alertmanagerWebhookSchema.safeParse(body ?? undefined);
     if (!parsed.success) throw badRequest(parsed.error);
     const read = readAlerts(parsed.data, settings, new Date());
@@ -72,13 +84,20 @@ export class AlertmanagerController {
         await this.memory.remember(signal.fingerprint, { symptomId: signal.symptomId, status: signal.status });
       } catch (error) {
         this.logger.error({ err: error, fingerprint: signal.fingerprint, target: signal.target }, 'could not take an Alertmanager alert');
-        throw httpError(HttpStatus.SERVICE_UNAVAILABLE, 'publish_failed', 'the alert could not be stored on the event stream; Alertmanager will send it again');
+        throw httpError(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          'publish_failed',
+          'the alert could not be stored on the event stream; Alertmanager will send it again',
+        );
       }
       receipt.taken++;
       this.alerts.inc({ status: signal.status, result: 'taken' });
       if (signal.status === AlertStatus.firing) receipt.symptomIds.push(signal.symptomId);
       else receipt.resolutionIds.push(signal.eventId);
-      this.logger.info({ fingerprint: signal.fingerprint, target: signal.target, status: signal.status, symptomId: signal.symptomId }, `Alertmanager alert ${signal.status}`);
+      this.logger.info(
+        { fingerprint: signal.fingerprint, target: signal.target, status: signal.status, symptomId: signal.symptomId },
+        `Alertmanager alert ${signal.status}`,
+      );
     }
     return receipt;
   }
@@ -87,7 +106,12 @@ export class AlertmanagerController {
     if (signal.status === AlertStatus.firing) {
       await this.publisher.publish('symptom', { id: signal.symptomId, target: signal.target, data: signal.symptom });
     } else {
-      await this.publisher.publish('alert.resolved', { id: signal.eventId, target: signal.target, causationId: signal.symptomId, data: signal.resolution });
+      await this.publisher.publish('alert.resolved', {
+        id: signal.eventId,
+        target: signal.target,
+        causationId: signal.symptomId,
+        data: signal.resolution,
+      });
     }
   }
 }

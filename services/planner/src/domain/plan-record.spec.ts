@@ -21,14 +21,30 @@ function pending(): PlanRecord {
     expiresAt: '2026-12-04T22:00:00.000Z',
     dryRun: false,
   };
-  return { plan, status: PlanStatus.pending, target: 'demo-app', incidentId: newEventId(), analysisEventId: plan.analysisId, createdAt: '2026-12-04T21:00:00.000Z' };
+  return {
+    plan,
+    status: PlanStatus.pending,
+    target: 'demo-app',
+    incidentId: newEventId(),
+    analysisEventId: plan.analysisId,
+    createdAt: '2026-12-04T21:00:00.000Z',
+  };
 }
 
 describe('a plan whose signal was resolved', () => {
   it('is cancelled while it waits for approval, with signal_resolved for machines and a reason for people', () => {
     const cancelled = cancelForResolvedSignal(pending(), '2026-12-04T21:01:00.000Z');
-    expect(cancelled).toMatchObject({ status: 'rejected', rejectedBy: 'planner', decidedAt: '2026-12-04T21:01:00.000Z', plan: { rejectionCode: 'signal_resolved', reason: expect.stringContaining('resolved') } });
-    expect(cancelled.plan.guardrails?.at(-1)).toEqual({ check: 'signal', verdict: 'hold', detail: expect.stringContaining('resolved at its source') });
+    expect(cancelled).toMatchObject({
+      status: 'rejected',
+      rejectedBy: 'planner',
+      decidedAt: '2026-12-04T21:01:00.000Z',
+      plan: { rejectionCode: 'signal_resolved', reason: expect.stringContaining('resolved') },
+    });
+    expect(cancelled.plan.guardrails?.at(-1)).toEqual({
+      check: 'signal',
+      verdict: 'hold',
+      detail: expect.stringContaining('resolved at its source'),
+    });
     // An approval arriving afterwards changes nothing.
     expect(approve(cancelled, 'alice', '2026-12-04T21:02:00.000Z')).toBe(cancelled);
   });
