@@ -97,6 +97,20 @@ describe('process effector on real processes', () => {
     expect(alive(pid)).toBe(false);
   });
 
+  it('counts a stopped process whose parent never reaps it (a zombie) as stopped', async () => {
+    // sh starts `sleep` in the background, says its pid, and becomes a `sleep` itself: a parent that never waits.
+    const parent = spawn('sh', ['-c', 'sleep 300 & echo $!; exec sleep 300'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const pid = await new Promise<number>((resolve) =>
+      parent.stdout.once('data', (data: Buffer) => resolve(Number(data.toString().trim()))),
+    );
+    started.push(parent.pid ?? 0);
+    const pidFile = join(dir, 'orphan.pid');
+    await writeFile(pidFile, `${pid}\n`);
+    const result = await pidFileEffector(pidFile, false, 5000).run(step());
+    started.push(Number((await readFile(pidFile, 'utf8')).trim()));
+    expect(result.detail).toMatch(new RegExp(`^pid ${pid} stopped on SIGTERM; started pid \\d+$`));
+  });
+
   it('starts the process when its pid file names none that runs', async () => {
     const pidFile = join(dir, 'missing.pid');
     const result = await pidFileEffector(pidFile, false, 1000).run(step());
