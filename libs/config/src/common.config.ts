@@ -42,5 +42,39 @@ export function commonConfig(defaultPort: number) {
       schema: env.integer(30_000, 1000, maxEventClockSkewMs),
       description: `accepted difference between an event's time and when JetStream stored it (at most ${maxEventClockSkewMs}: the shortest stream duplicate window)`,
     },
+    ...tracingConfig(),
+  } satisfies ConfigSpec;
+}
+
+/**
+ * OpenTelemetry tracing, through the standard `OTEL_*` variables (the subset mapek honours).
+ * Spans are exported only when an OTLP endpoint is set; without one the trace context still
+ * travels with every event and into the logs, and nothing is recorded.
+ */
+export function tracingConfig() {
+  const otlpUrl = () => env.url(undefined, ['http:', 'https:']).optional();
+  const protocols = ['http/protobuf', 'http/json'] as const;
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: {
+      schema: otlpUrl(),
+      description: 'OTLP/HTTP base URL of a trace backend (e.g. http://127.0.0.1:4318 for Jaeger or an OpenTelemetry Collector); spans go to <url>/v1/traces. Unset: no spans are exported',
+    },
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: { schema: otlpUrl(), description: 'full OTLP/HTTP traces URL; overrides OTEL_EXPORTER_OTLP_ENDPOINT for traces' },
+    OTEL_EXPORTER_OTLP_PROTOCOL: { schema: env.oneOf(protocols, 'http/protobuf'), description: 'OTLP encoding: http/protobuf or http/json (gRPC is not offered)' },
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: { schema: z.enum(protocols).optional(), description: 'OTLP encoding for traces; overrides OTEL_EXPORTER_OTLP_PROTOCOL' },
+    OTEL_EXPORTER_OTLP_HEADERS: {
+      schema: env.optionalString(),
+      description: 'headers sent with every export, key=value pairs separated by commas (e.g. a backend token)',
+      sensitive: true,
+    },
+    OTEL_TRACES_EXPORTER: { schema: env.oneOf(['otlp', 'none'] as const, 'otlp'), description: 'none turns the exporter off even when an endpoint is set' },
+    OTEL_SDK_DISABLED: { schema: env.boolean(false), description: 'true turns the exporter off even when an endpoint is set' },
+    OTEL_TRACES_SAMPLER: {
+      schema: env.oneOf(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const, 'parentbased_always_on'),
+      description: 'which traces are recorded; parentbased_* follow the sampling decision that arrives with an event',
+    },
+    OTEL_TRACES_SAMPLER_ARG: { schema: env.number(1, 0, 1), description: 'the ratio of the *traceidratio samplers, 0..1' },
+    OTEL_SERVICE_NAME: { schema: env.optionalString(), description: 'service.name of the spans (default: the service, e.g. planner)' },
+    OTEL_BSP_SCHEDULE_DELAY: { schema: env.integer(5000, 0), description: 'ms between two exports of buffered spans' },
   } satisfies ConfigSpec;
 }

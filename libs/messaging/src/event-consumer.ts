@@ -20,10 +20,10 @@ import {
   type Envelope,
   type EventType,
 } from '@mapek/contracts';
-import { logContext, type ServiceMetrics } from '@mapek/observability';
+import { SpanKind, endSpan, extractTraceContext, logContext, startSpan, withSpan, type ServiceMetrics } from '@mapek/observability';
 import { TopologyError, errorCode, isRetryable } from './messaging.errors.js';
 import { RecentIds } from './recent-ids.js';
-import { parseTraceparent } from './trace-context.js';
+import { MessagingAttribute, MessagingOperation, messagingAttributes } from './messaging-spans.js';
 
 export interface HandlerContext {
   readonly subject: string;
@@ -289,7 +289,19 @@ export class JetStreamEventConsumer {
       await msg.ackAck().catch(() => undefined);
       return;
     }
-    const trace = parseTraceparent(msg.headers?.get(Header.traceparent));
+    // The handler runs inside a consumer span, a child of the publisher's span in the message's
+    // `traceparent`: what it publishes or logs belongs to the trace that brought the event.
+    const span = startSpan(`${MessagingOperation.process} ${envelope.type}`, {
+      kind: SpanKind.CONSUMER,
+      parent: extractTraceContext({ get: (name) => msg.headers?.get(name) || undefined }),
+      attributes: {
+        ...messagingAttributes(MessagingOperation.process, msg.subject, envelope, msg.data.length),
+        [MessagingAttribute.consumerGroup]: consumer,
+        [MessagingAttribute.deliveryCount]: msg.info.deliveryCount,
+      },
+    });
+    let failure: unknown;
+    let result = 'ok';
     const context: HandlerContext = {
       subject: msg.subject,
       deliveryCount: msg.info.deliveryCount,
@@ -299,14 +311,15 @@ export class JetStreamEventConsumer {
     const heartbeat = setInterval(() => msg.working(), Math.max(250, Math.floor(this.ackWaitMs / 3)));
     const started = performance.now();
     try {
-      await logContext.run(
-        {
-          eventId: envelope.id,
-          target: envelope.target,
-          ...(envelope.incidentId ? { incidentId: envelope.incidentId } : {}),
-          ...(trace ? { traceId: trace.traceId } : {}),
-        },
-        () => handler(envelope, context),
+      await withSpan(span, () =>
+        logContext.run(
+          {
+            eventId: envelope.id,
+            target: envelope.target,
+            ...(envelope.incidentId ? { incidentId: envelope.incidentId } : {}),
+          },
+          () => handler(envelope, context),
+        ),
       );
       clearInterval(heartbeat);
       await msg.ackAck();
@@ -314,6 +327,7 @@ export class JetStreamEventConsumer {
       this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'ok' });
     } catch (error) {
       clearInterval(heartbeat);
+      failure = error;
       const retryable = isRetryable(error);
       const delivery = msg.info.deliveryCount;
       if (retryable && delivery < this.maxDeliver && !this.stopping) {
@@ -321,12 +335,15 @@ export class JetStreamEventConsumer {
         const jittered = Math.round(delay * (0.8 + Math.random() * 0.4));
         this.options.logger.warn({ err: error, delivery, retryInMs: jittered }, `handler for ${envelope.type} failed; will retry`);
         this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'retry' });
+        result = 'retry';
         msg.nak(jittered);
       } else if (retryable && this.stopping) {
+        result = 'retry';
         msg.nak();
       } else {
         this.options.logger.error({ err: error, delivery }, `handler for ${envelope.type} failed for good; dead-lettering`);
         this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'failed' });
+        result = 'failed';
         await this.reject(msg, {
           reason: retryable ? 'max_deliveries' : errorCode(error),
           detail: (error as Error).message ?? String(error),
@@ -334,6 +351,7 @@ export class JetStreamEventConsumer {
       }
     } finally {
       this.options.metrics.handleDuration.observe({ type: envelope.type, consumer }, (performance.now() - started) / 1000);
+      endSpan(span, failure, { [MessagingAttribute.result]: result });
     }
   }
 

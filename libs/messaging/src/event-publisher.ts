@@ -11,9 +11,9 @@ import {
   type EventData,
   type EventType,
 } from '@mapek/contracts';
-import { logContext, type ServiceMetrics } from '@mapek/observability';
+import { SpanKind, endSpan, injectTraceContext, startSpan, type ServiceMetrics } from '@mapek/observability';
 import { ContractViolationError } from './messaging.errors.js';
-import { childTraceparent, formatTraceparent } from './trace-context.js';
+import { messagingAttributes, MessagingOperation } from './messaging-spans.js';
 
 export interface PublishInput<T extends EventType> {
   readonly target: string;
@@ -93,16 +93,28 @@ export class JetStreamPublisher implements EventPublisherPort {
     const subject = this.subject(envelope, subjectKey);
     const headers = natsHeaders();
     headers.set(Header.msgId, envelope.id);
-    headers.set(Header.traceparent, formatTraceparent(childTraceparent(logContext.current().traceId)));
+    const body = encodeEnvelope(envelope);
+    // A child of whatever is active (the handler's consumer span), or the root of a new trace.
+    const span = startSpan(`${MessagingOperation.send} ${envelope.type}`, {
+      kind: SpanKind.PRODUCER,
+      attributes: messagingAttributes(MessagingOperation.send, subject, envelope, body.length),
+    });
+    injectTraceContext({ set: (name, value) => headers.set(name, value) }, span);
     if (this.options.signer) {
       for (const [name, value] of Object.entries(this.options.signer(envelope, subject))) headers.set(name, value);
     }
     const started = performance.now();
-    await this.options.js.publish(subject, encodeEnvelope(envelope), {
-      msgID: envelope.id,
-      headers,
-      expect: { streamName: eventRegistry[envelope.type].stream },
-    });
+    try {
+      await this.options.js.publish(subject, body, {
+        msgID: envelope.id,
+        headers,
+        expect: { streamName: eventRegistry[envelope.type].stream },
+      });
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
+    endSpan(span);
     this.options.metrics?.publishDuration.observe({ type: envelope.type }, (performance.now() - started) / 1000);
     this.options.metrics?.eventsPublished.inc({ type: envelope.type });
   }

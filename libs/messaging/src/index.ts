@@ -1,6 +1,7 @@
 export * from './messaging.errors.js';
 export * from './recent-ids.js';
 export * from './trace-context.js';
+export * from './messaging-spans.js';
 export * from './nats-connection.js';
 export * from './topology.js';
 export * from './event-publisher.js';

@@ -4,3 +4,4 @@ export * from './metrics.js';
 export * from './health.js';
 export * from './observability.module.js';
 export * from './configuration.metrics.js';
+export * from './tracing.js';

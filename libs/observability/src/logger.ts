@@ -1,5 +1,6 @@
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 import { logContext } from './log-context.js';
+import { activeTraceIds } from './tracing.js';
 
 export type { Logger } from 'pino';
 
@@ -13,7 +14,8 @@ export function createLogger(service: string, level: LevelWithSilent = 'info', i
     timestamp: pino.stdTimeFunctions.isoTime,
     messageKey: 'msg',
     formatters: { level: (label) => ({ level: label }) },
-    mixin: () => ({ ...logContext.current() }),
+    // The active span's ids win over a trace id set by hand: they name the span the line belongs to.
+    mixin: () => ({ ...logContext.current(), ...activeTraceIds() }),
     redact: { paths: [...SECRET_KEYS, ...SECRET_KEYS.map((key) => `*.${key}`), ...SECRET_KEYS.map((key) => `*.*.${key}`)], censor: '[redacted]' },
   });
 }

@@ -6,7 +6,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { ConfigError, commonConfig, loadConfig, type ConfigSpec, type ConfigValues } from '@mapek/config';
 import { inboxPrefixOf, type ServiceName } from '@mapek/contracts';
 import { MessagingModule, MessagingRuntime, TopologyError, type ConsumerSettings, type EnvelopeSigner } from '@mapek/messaging';
-import { HealthRegistry, ObservabilityModule, ServiceMetrics, createLogger, type Logger } from '@mapek/observability';
+import { HealthRegistry, ObservabilityModule, ServiceMetrics, createLogger, otlpTracesUrl, parseOtlpHeaders, startTracing, type Logger, type Tracing } from '@mapek/observability';
+import { traceHttpRequests } from './http-tracing.js';
 import { SecurityNotReadyError, loadServiceSecurity, type ServiceSecurity } from './service-security.js';
 
 type CommonSpec = ReturnType<typeof commonConfig>;
@@ -73,6 +74,8 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
   const instance = config.MAPEK_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
   const logger = createLogger(options.service, config.LOG_LEVEL, instance);
   logger.info({ config: redacted }, `${options.service} starting`);
+  const tracing = startServiceTracing(options.service, instance, config);
+  if (tracing.exporting) logger.info('exporting trace spans over OTLP');
   const metrics = new ServiceMetrics(options.service);
   const health = new HealthRegistry(options.service);
   let security: ServiceSecurity | undefined;
@@ -141,6 +144,8 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
   }
 
   @Module({
+    // Spans still buffered are exported when the app closes (after the consumers stopped).
+    providers: [{ provide: 'mapek.tracing.shutdown', useValue: { onApplicationShutdown: () => tracing.shutdown().catch(() => undefined) } }],
     imports: [
       ObservabilityModule.forRoot({ service: options.service, logger, metrics, health, controllers: options.healthControllers !== false }),
       MessagingModule.forRoot({ runtime, consumers: options.consumers?.(context) ?? [] }),
@@ -159,9 +164,25 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
     { logger: ['error', 'warn'], bufferLogs: false },
   );
   app.enableShutdownHooks();
+  const scheme = security?.https ? 'https' : 'http';
+  traceHttpRequests(app, scheme);
   await options.configure?.(app, context);
   await app.listen(config.MAPEK_HTTP_PORT, config.MAPEK_HTTP_HOST);
-  const scheme = security?.https ? 'https' : 'http';
   logger.info({ port: config.MAPEK_HTTP_PORT }, `${options.service} ready on ${scheme}://${config.MAPEK_HTTP_HOST}:${config.MAPEK_HTTP_PORT}`);
   return app;
+}
+
+/** Tracing from the standard OTEL_* settings (commonConfig): exported only with an endpoint. */
+function startServiceTracing(service: ServiceName, instance: string, config: ConfigValues<CommonSpec>): Tracing {
+  const off = config.OTEL_SDK_DISABLED || config.OTEL_TRACES_EXPORTER === 'none';
+  return startTracing({
+    service,
+    instance,
+    tracesUrl: off ? undefined : otlpTracesUrl(config.OTEL_EXPORTER_OTLP_ENDPOINT, config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
+    protocol: config.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? config.OTEL_EXPORTER_OTLP_PROTOCOL,
+    sampler: config.OTEL_TRACES_SAMPLER,
+    samplerRatio: config.OTEL_TRACES_SAMPLER_ARG,
+    headers: parseOtlpHeaders(config.OTEL_EXPORTER_OTLP_HEADERS),
+    exportDelayMs: config.OTEL_BSP_SCHEDULE_DELAY,
+  });
 }

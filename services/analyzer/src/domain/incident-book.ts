@@ -27,6 +27,8 @@ export interface IncidentState {
   readonly resolvedSymptomIds?: readonly string[];
   /** Set when the incident was closed because every one of its symptoms was resolved before a remedy. */
   readonly resolvedBeforeRemedy?: boolean;
+  /** W3C `traceparent` of the symptom that opened it: its analysis continues that trace, whenever it is published. */
+  readonly traceparent?: string;
 }
 
 export type SymptomVerdict =

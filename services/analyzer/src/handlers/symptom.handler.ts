@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DependencyGraph, causeKindForMetric, type CauseKind, type DependencyGraphState, type Symptom } from '@mapek/anomaly';
 import { ResolutionReason, SymptomSource, deriveEventId, type Envelope } from '@mapek/contracts';
-import { EVENT_PUBLISHER, JsonKv, OnEvent, kvKey, recordRetentionMs, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
+import { EVENT_PUBLISHER, JsonKv, OnEvent, currentTraceparent, kvKey, recordRetentionMs, withTraceparent, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { LOGGER, type Logger } from '@mapek/observability';
 import type { ThresholdStore } from '../adapters/threshold.store.js';
 import { analyzeIncident } from '../domain/incident-analysis.js';
-import { analysisDue, analysisIdOf, analysisPublished, isLive, onOutcome, onSymptom, onSymptomResolved, takesKind, type IncidentBookSettings, type IncidentState } from '../domain/incident-book.js';
+import { analysisDue, analysisIdOf, analysisPublished, isLive, onOutcome, onSymptom, onSymptomResolved, takesKind, type IncidentBookSettings, type IncidentState, type SymptomVerdict } from '../domain/incident-book.js';
 
 export const ANALYZER_SETTINGS = Symbol.for('mapek.analyzer.settings');
 export const ANALYZER_KV = Symbol.for('mapek.analyzer.kv');
@@ -37,6 +37,13 @@ function kindIncidentKey(target: string, kind: string): string {
 /** The KV key marking a symptom its source resolved (a resolved alert), whatever became of its incident. */
 function resolvedKey(symptomId: string): string {
   return `resolved.${symptomId}`;
+}
+
+/** A newly opened incident remembers the trace of its first symptom (the one being handled). */
+function withOpeningTrace(verdict: SymptomVerdict): SymptomVerdict {
+  if (verdict.kind !== 'open') return verdict;
+  const traceparent = currentTraceparent();
+  return traceparent ? { ...verdict, incident: { ...verdict.incident, traceparent } } : verdict;
 }
 
 /** Turns symptoms into incidents and analyses; closes incidents when their outcome arrives or their signal is resolved. */
@@ -123,7 +130,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
       // The dependency graph is read beside the incident, in case this symptom is to be analyzed
       // now: the analysis then waits for one KV round trip, not two in a row.
       const [stored, graph] = await Promise.all([this.incidents.get(key), this.graph()]);
-      const verdict = onSymptom(stored?.value, { ...symptom, ...(anomalySeries ? { anomalySeries } : {}) }, this.bookSettings);
+      const verdict = withOpeningTrace(onSymptom(stored?.value, { ...symptom, ...(anomalySeries ? { anomalySeries } : {}) }, this.bookSettings));
       if (verdict.kind === 'stale') return;
       if (verdict.kind === 'attach' && verdict.incident === stored?.value) return;
       const previous = stored?.value;
@@ -192,13 +199,16 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
   ): Promise<IncidentState> {
     const own = incident.symptoms ?? [];
     const analysis = analyzeIncident(own, others, graph);
-    await this.publisher.publish('analysis', {
-      id: analysisIdOf(incident),
-      target: incident.target,
-      incidentId: incident.incidentId,
-      causationId,
-      data: analysis,
-    });
+    // In the trace of the symptom that opened the incident, also when a timer or a later symptom releases it.
+    await withTraceparent(incident.traceparent, () =>
+      this.publisher.publish('analysis', {
+        id: analysisIdOf(incident),
+        target: incident.target,
+        incidentId: incident.incidentId,
+        causationId,
+        data: analysis,
+      }),
+    );
     await this.learnDependencies(graph, revision, [...others, ...own]);
     this.logger.info(
       { incidentId: incident.incidentId, cause: analysis.rootCauses[0]?.cause, confidence: analysis.confidence, symptoms: own.length },

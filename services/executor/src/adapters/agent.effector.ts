@@ -1,6 +1,8 @@
 import { errors, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { SealedRequestType, type SealedRequest, type SealRequestInput } from '@mapek/pqc';
 import { actuationReplyV1Schema, subjects } from '@mapek/contracts';
+import { MESSAGING_SYSTEM, MessagingAttribute } from '@mapek/messaging';
+import { SpanKind, endSpan, injectTraceContext, startSpan } from '@mapek/observability';
 import { EffectorUnavailableError, type Effector, type EffectorRequest, type EffectorResult } from './effector.js';
 
 /** Signs a request as the executor and seals it to the receiving agent (libs/pqc createRequestSealer). */
@@ -38,10 +40,25 @@ export class AgentEffector implements Effector {
       payload = sealed.body;
       for (const [name, value] of Object.entries(sealed.headers)) headers.set(name, value);
     }
+    // A client span per actuation; its context travels in `traceparent` beside the sealed body.
+    const span = startSpan(`actuate ${request.step.action}`, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        [MessagingAttribute.system]: MESSAGING_SYSTEM,
+        [MessagingAttribute.destination]: subject,
+        [MessagingAttribute.operationName]: 'request',
+        [MessagingAttribute.target]: request.step.target,
+        'mapek.actuation.action': request.step.action,
+        'mapek.actuation.rollback': request.rollback,
+        'mapek.plan.id': request.planId,
+      },
+    });
+    injectTraceContext({ set: (name, value) => headers.set(name, value) }, span);
     let reply;
     try {
-      reply = await this.nc.request(subject, payload, { timeout: request.step.timeoutMs, ...(this.sealer ? { headers } : {}) });
+      reply = await this.nc.request(subject, payload, { timeout: request.step.timeoutMs, headers });
     } catch (error) {
+      endSpan(span, error);
       if (error instanceof errors.NoRespondersError) {
         throw new EffectorUnavailableError('no_responders', `no agent answers for ${request.step.target}`, { cause: error });
       }
@@ -51,7 +68,11 @@ export class AgentEffector implements Effector {
       throw new EffectorUnavailableError('transport', (error as Error).message, { cause: error });
     }
     const parsed = actuationReplyV1Schema.safeParse(reply.json());
-    if (!parsed.success) return { ok: false, detail: 'agent sent a reply that does not match the contract', errorCode: 'invalid_reply' };
+    if (!parsed.success) {
+      endSpan(span, new Error('invalid_reply'));
+      return { ok: false, detail: 'agent sent a reply that does not match the contract', errorCode: 'invalid_reply' };
+    }
+    endSpan(span, parsed.data.ok ? undefined : new Error(parsed.data.errorCode ?? 'actuation failed'));
     return { ok: parsed.data.ok, detail: parsed.data.detail, ...(parsed.data.errorCode ? { errorCode: parsed.data.errorCode } : {}) };
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { Gauge, Counter, Histogram } from 'prom-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Probe, PrometheusRule, Sample, SymptomV1 } from '@mapek/contracts';
-import { EVENT_PUBLISHER, childTraceparent, type EventPublisherPort } from '@mapek/messaging';
+import { EVENT_PUBLISHER, inNewTrace, type EventPublisherPort } from '@mapek/messaging';
 import { LOGGER, METRICS, logContext, type Logger, type ServiceMetrics } from '@mapek/observability';
 import { scrapeMetrics } from '../adapters/http-scraper.js';
 import { runProbe } from '../adapters/health-probes.js';
@@ -280,9 +280,7 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     // Each symptom starts a trace that follows its incident through the loop.
     return Promise.all(
       symptoms.map((data) =>
-        logContext.run({ traceId: childTraceparent(undefined).traceId, target: target.name }, () =>
-          this.publisher.publish('symptom', { target: target.name, data }),
-        ),
+        logContext.run({ target: target.name }, () => inNewTrace(() => this.publisher.publish('symptom', { target: target.name, data }))),
       ),
     );
   }

@@ -1,0 +1,251 @@
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  propagation,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type TextMapGetter,
+  type TextMapSetter,
+  type Tracer,
+} from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+  type Sampler,
+} from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+
+export { SpanKind } from '@opentelemetry/api';
+export type { Span, Attributes } from '@opentelemetry/api';
+
+/** The OTLP encodings the exporter speaks (OTEL_EXPORTER_OTLP_PROTOCOL); gRPC is not offered. */
+export const OtlpProtocol = { protobuf: 'http/protobuf', json: 'http/json' } as const;
+export type OtlpProtocol = (typeof OtlpProtocol)[keyof typeof OtlpProtocol];
+
+/** The standard OTEL_TRACES_SAMPLER values mapek accepts. */
+export const TraceSamplerName = {
+  alwaysOn: 'always_on',
+  alwaysOff: 'always_off',
+  ratio: 'traceidratio',
+  parentAlwaysOn: 'parentbased_always_on',
+  parentAlwaysOff: 'parentbased_always_off',
+  parentRatio: 'parentbased_traceidratio',
+} as const;
+export type TraceSamplerName = (typeof TraceSamplerName)[keyof typeof TraceSamplerName];
+
+export interface TracingSettings {
+  /** `service.name` of every span (OTEL_SERVICE_NAME overrides it). */
+  readonly service: string;
+  readonly instance: string;
+  readonly version?: string;
+  /**
+   * Where spans go: the full OTLP/HTTP traces URL (`…/v1/traces`). Unset: no exporter, no span is
+   * recorded, and trace context is still propagated (so log lines keep their trace ids).
+   */
+  readonly tracesUrl: string | undefined;
+  readonly protocol: OtlpProtocol;
+  readonly sampler: TraceSamplerName;
+  /** The ratio of the `*traceidratio` samplers, 0..1. */
+  readonly samplerRatio: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** How long spans wait in the batch before export (ms). */
+  readonly exportDelayMs?: number;
+}
+
+export interface Tracing {
+  /** True when spans are exported. */
+  readonly exporting: boolean;
+  /** Exports what is buffered (at shutdown; tests). */
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** The traces URL from the standard variables: the signal-specific one as is, else the base endpoint + `/v1/traces`. */
+export function otlpTracesUrl(endpoint: string | undefined, tracesEndpoint: string | undefined): string | undefined {
+  if (tracesEndpoint) return tracesEndpoint;
+  if (!endpoint) return undefined;
+  return `${endpoint.replace(/\/+$/, '')}/v1/traces`;
+}
+
+/** `OTEL_EXPORTER_OTLP_HEADERS`: `key=value` pairs, comma separated, values URL-encoded. */
+export function parseOtlpHeaders(value: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of (value ?? '').split(',')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) continue;
+    headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return headers;
+}
+
+function samplerOf(name: TraceSamplerName, ratio: number): Sampler {
+  switch (name) {
+    case TraceSamplerName.alwaysOn:
+      return new AlwaysOnSampler();
+    case TraceSamplerName.alwaysOff:
+      return new AlwaysOffSampler();
+    case TraceSamplerName.ratio:
+      return new TraceIdRatioBasedSampler(ratio);
+    case TraceSamplerName.parentAlwaysOn:
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    case TraceSamplerName.parentAlwaysOff:
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case TraceSamplerName.parentRatio:
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+  }
+}
+
+let active: Tracing | undefined;
+
+/**
+ * Sets up tracing for the process, once, before anything publishes: the AsyncLocalStorage context
+ * manager, the W3C `traceparent` propagator and a tracer provider whose `service.name` is the
+ * service. With a traces URL, spans are batched and exported over OTLP/HTTP (protobuf or JSON).
+ * Without one no span is recorded: roots are not sampled (their trace ids still reach the logs
+ * and the next hop) and nothing is exported, so tracing costs a few random ids per message.
+ */
+export function startTracing(settings: TracingSettings): Tracing {
+  if (active) return active;
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  const resource = resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: process.env['OTEL_SERVICE_NAME'] || settings.service,
+    'service.namespace': 'mapek',
+    'service.instance.id': settings.instance,
+    ...(settings.version ? { [ATTR_SERVICE_VERSION]: settings.version } : {}),
+  });
+  const exporting = settings.tracesUrl !== undefined;
+  let provider: TracerProvider;
+  if (settings.tracesUrl !== undefined) {
+    const exporterConfig = { url: settings.tracesUrl, headers: { ...settings.headers } };
+    const exporter = settings.protocol === OtlpProtocol.json ? new OtlpJsonExporter(exporterConfig) : new OtlpProtobufExporter(exporterConfig);
+    provider = new TracerProvider({
+      resource,
+      sampler: samplerOf(settings.sampler, settings.samplerRatio),
+      spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: settings.exportDelayMs ?? 1000 })],
+    });
+  } else {
+    // A sampled parent from another service is honoured (its children carry the sampled flag on),
+    // but nothing here starts a recorded trace and nothing is exported.
+    provider = new TracerProvider({ resource, sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }) });
+  }
+  trace.setGlobalTracerProvider(provider);
+  active = {
+    exporting,
+    forceFlush: () => provider.forceFlush(),
+    shutdown: () => provider.shutdown(),
+  };
+  return active;
+}
+
+const TRACER_NAME = '@mapek/observability';
+
+function tracer(): Tracer {
+  return trace.getTracer(TRACER_NAME);
+}
+
+/** The trace and span ids of the active span, for log lines. */
+export function activeTraceIds(): { traceId?: string; spanId?: string } {
+  const span = trace.getActiveSpan();
+  if (!span) return {};
+  const { traceId, spanId } = span.spanContext();
+  return trace.isSpanContextValid(span.spanContext()) ? { traceId, spanId } : {};
+}
+
+/** Reads and writes a carrier of string headers (NATS or HTTP) by name. */
+export interface HeaderCarrier {
+  get(name: string): string | undefined;
+  set(name: string, value: string): void;
+}
+
+const carrierGetter: TextMapGetter<HeaderCarrier> = {
+  get: (carrier, key) => carrier.get(key),
+  keys: () => ['traceparent', 'tracestate'],
+};
+
+const carrierSetter: TextMapSetter<HeaderCarrier> = {
+  set: (carrier, key, value) => carrier.set(key, value),
+};
+
+/** The context a message's or request's headers carry (their `traceparent`), under `base` (default: none). */
+export function extractTraceContext(carrier: Pick<HeaderCarrier, 'get'>, base: Context = ROOT_CONTEXT): Context {
+  return propagation.extract(base, { get: carrier.get, set: () => undefined }, carrierGetter);
+}
+
+/** Writes the span's context (or the active one) as `traceparent` into outgoing headers. */
+export function injectTraceContext(carrier: Pick<HeaderCarrier, 'set'>, span?: Span): void {
+  const into = span ? trace.setSpan(context.active(), span) : context.active();
+  propagation.inject(into, { get: () => undefined, set: carrier.set }, carrierSetter);
+}
+
+/** The active context as a W3C `traceparent` value, to keep beside state that outlives the handler. */
+export function currentTraceparent(): string | undefined {
+  let value: string | undefined;
+  injectTraceContext({ set: (name, header) => (name === 'traceparent' ? (value = header) : undefined) });
+  return value;
+}
+
+/** Runs `fn` as part of the trace a stored `traceparent` names (or the active one when there is none). */
+export function withTraceparent<T>(traceparent: string | undefined, fn: () => T): T {
+  if (!traceparent) return fn();
+  return context.with(extractTraceContext({ get: (name) => (name === 'traceparent' ? traceparent : undefined) }), fn);
+}
+
+export interface SpanOptions {
+  readonly kind: SpanKind;
+  readonly attributes?: Attributes;
+  /** The parent; default: the active context. */
+  readonly parent?: Context;
+}
+
+/** Starts a span that the caller ends (`endSpan`); it is not made active. */
+export function startSpan(name: string, options: SpanOptions): Span {
+  return tracer().startSpan(name, { kind: options.kind, ...(options.attributes ? { attributes: options.attributes } : {}) }, options.parent ?? context.active());
+}
+
+/** Ends a span, marking it failed when `error` is given. */
+export function endSpan(span: Span, error?: unknown, attributes?: Attributes): void {
+  if (attributes) span.setAttributes(attributes);
+  if (error !== undefined) {
+    const failure = error instanceof Error ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error));
+    span.recordException(failure);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+  }
+  span.end();
+}
+
+/** Runs `fn` with `span` active, so what it publishes or logs belongs to the span. */
+export function withSpan<T>(span: Span, fn: () => T): T {
+  return context.with(trace.setSpan(context.active(), span), fn);
+}
+
+/** Runs `fn` inside a new active span, ended (and marked failed on a throw) when its promise settles. */
+export async function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
+  const span = startSpan(name, options);
+  try {
+    const result = await withSpan(span, () => fn(span));
+    endSpan(span);
+    return result;
+  } catch (error) {
+    endSpan(span, error);
+    throw error;
+  }
+}
+
+/** Runs `fn` outside any trace: what it publishes starts traces of its own. */
+export function withoutTrace<T>(fn: () => T): T {
+  return context.with(ROOT_CONTEXT, fn);
+}
