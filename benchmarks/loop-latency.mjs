@@ -19,7 +19,10 @@
 // Then a table: measure, mapek, peer, target, met?
 //
 // BENCH_SECURITY=on (default) | both: `both` adds a scrape run with security off and prints what
-// signing and sealing cost. BENCH_PEER=off skips the peer. BENCH_RUNS=scrape,push picks the runs;
+// signing and sealing cost. BENCH_TRACES=off (default) | both: `both` adds a scrape run with every
+// service exporting its spans to Jaeger (the stack's `traces`, needs `ensure_jaeger` of
+// scripts/toolchain.sh or MAPEK_JAEGER_BIN) and prints what the exporter costs against the run
+// without it. BENCH_PEER=off skips the peer. BENCH_RUNS=scrape,push picks the runs;
 // BENCH_WARMUP (default 1) incidents run first, printed but not counted. BENCH_SERVICE_ENV
 // ({"<service>": {"VAR": "value"}}) adds variables to the services, for ablations. Prometheus and Alertmanager are Debian's
 // packages, installed with apt-get when missing (as root; see peer-prometheus.mjs).
@@ -177,7 +180,7 @@ async function peerRound(peer) {
   };
 }
 
-async function runMode({ security, push, peer }) {
+async function runMode({ security, push, peer, traces = false }) {
   const dataDir = await mkdtemp(join(tmpdir(), 'mapek-bench-'));
   let database;
   let databaseUrl = process.env.DATABASE_URL;
@@ -197,6 +200,7 @@ async function runMode({ security, push, peer }) {
     output: null,
     logLevel: 'warn',
     scrapeIntervalMs: 1000,
+    traces,
     serviceEnv: mergeEnv(
       {
         'demo-app': { MAPEK_AGENT_PUSH: push ? 'true' : 'false' },
@@ -208,7 +212,7 @@ async function runMode({ security, push, peer }) {
   });
   trustedCa = stack.caFile ? await readFile(stack.caFile, 'utf8') : undefined;
   apiToken = stack.apiKeys?.adminToken;
-  const label = `security ${security}, ${push ? 'agent push' : 'scrape only (agent push off)'}`;
+  const label = `security ${security}, ${push ? 'agent push' : 'scrape only (agent push off)'}${traces ? ', traces exported to Jaeger' : ''}`;
   try {
     console.log(`\n== ${label}: stack up (database: ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'embedded PGlite'}); idling ${idleSeconds} s before measuring memory`);
     await sleep(idleSeconds * 1000);
@@ -303,6 +307,7 @@ async function runMode({ security, push, peer }) {
 }
 
 const securityMode = process.env.BENCH_SECURITY ?? 'on';
+const tracesMode = process.env.BENCH_TRACES ?? 'off';
 const runs = new Set((process.env.BENCH_RUNS ?? 'scrape,push').split(',').map((run) => run.trim()));
 let peer;
 if (process.env.BENCH_PEER !== 'off') {
@@ -321,6 +326,7 @@ try {
   if (securityMode === 'both') results.off = await runMode({ security: 'off', push: false });
   if (runs.has('scrape')) results.scrape = await runMode({ security: 'on', push: false, peer });
   if (runs.has('push')) results.push = await runMode({ security: 'on', push: true, peer });
+  if (tracesMode === 'both') results.traced = await runMode({ security: 'on', push: false, traces: true });
 } finally {
   await peer?.stop();
   await peer?.app.stop();
@@ -333,6 +339,17 @@ if (results.off && results.scrape) {
   const pqc = results.scrape.pqc;
   if (pqc) console.log(`  per event, measured in the services: sign ${Math.round(pqc.signUs)} µs + verify ${Math.round(pqc.verifyUs)} µs`);
   console.log('  idle memory, on − off:', services.map((name) => `${name} ${(results.scrape.memory[name].rss - results.off.memory[name].rss).toFixed(1)} MB`).join(', '));
+}
+
+if (results.traced && results.scrape) {
+  const of = (run, key) => run.rounds.map((r) => r[key]);
+  console.log('\ntraces: exporter off vs on (scrape only, security on, same machine, same run)');
+  for (const [name, key] of [['first violating sample → remedy', 'violationToRemedy'], ['fault in place → remedy', 'faultToRemedy']]) {
+    const off = of(results.scrape, key);
+    const on = of(results.traced, key);
+    console.log(`  ${name.padEnd(32)} off p50 ${ms(p50(off))} p99 ${ms(p99(off))}; on p50 ${ms(p50(on))} p99 ${ms(p99(on))}; p50 ${p50(on) - p50(off) >= 0 ? '+' : ''}${Math.round(p50(on) - p50(off))} ms`);
+  }
+  console.log('  idle memory (RSS), on − off:', services.map((name) => `${name} ${(results.traced.memory[name].rss - results.scrape.memory[name].rss).toFixed(1)} MB`).join(', '));
 }
 
 // The targets of issue 13, item 5, each with the peer's figure from the same run.

@@ -5,6 +5,8 @@
 #   pnpm     npm package pnpm@$PNPM_VERSION
 #   nats     go install github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION   (needs Go >= 1.25)
 #   helm     go install helm.sh/helm/v4/cmd/helm@$HELM_VERSION   (only when ensure_helm is called)
+#   jaeger   go build of github.com/jaegertracing/jaeger/cmd/jaeger@$JAEGER_VERSION from tools/jaeger
+#            (only when ensure_jaeger is called: ./mapek test, ./mapek start --traces)
 #
 # Each tool lives in a cache outside the clone, keyed by its version
 # ($MAPEK_CACHE, default ~/.cache/mapek/<tool>-<version>), so a second clone or a CI run on the same
@@ -116,6 +118,37 @@ ensure_helm() {
     toolchain_go_install helm.sh/helm/v4/cmd/helm "$HELM_VERSION" "$dir" helm || return 1
   fi
   export PATH="$dir:$PATH"
+}
+
+# Jaeger is needed only for traces (the tracing e2e test, `./mapek start --traces`). Its module has
+# replace directives, so `go install …@version` refuses it: it is built from the tools module
+# tools/jaeger, whose go.mod and go.sum pin it (`go get -tool …@$JAEGER_VERSION` there to upgrade).
+ensure_jaeger() {
+  local dir="$MAPEK_CACHE/jaeger-$JAEGER_VERSION"
+  local module="$MAPEK_ROOT/tools/jaeger"
+  if ! grep -qE "^[[:space:]]*github.com/jaegertracing/jaeger $JAEGER_VERSION( |$)" "$module/go.mod"; then
+    toolchain_say "tools/jaeger/go.mod does not pin github.com/jaegertracing/jaeger $JAEGER_VERSION (scripts/versions.env): change both together"
+    return 1
+  fi
+  if [ ! -x "$dir/jaeger" ]; then
+    if ! command -v go >/dev/null 2>&1; then
+      toolchain_say "need Go >= 1.25 to build jaeger $JAEGER_VERSION (tools/jaeger), or put its binary at $dir/jaeger"
+      return 1
+    fi
+    local staging="$dir.partial.$$"
+    rm -rf "$staging" && mkdir -p "$staging"
+    toolchain_say "building jaeger $JAEGER_VERSION (go build in tools/jaeger, several minutes once) into $dir"
+    if ! (cd "$module" && GOFLAGS="-mod=mod -buildvcs=false" go build -o "$staging/jaeger" github.com/jaegertracing/jaeger/cmd/jaeger) >"$staging.log" 2>&1; then
+      cat "$staging.log" >&2
+      rm -rf "$staging" "$staging.log"
+      toolchain_say "building jaeger $JAEGER_VERSION failed"
+      return 1
+    fi
+    rm -f "$staging.log"
+    rm -rf "$dir" && mv "$staging" "$dir"
+  fi
+  export PATH="$dir:$PATH"
+  export MAPEK_JAEGER_BIN="$dir/jaeger"
 }
 
 toolchain_node && toolchain_pnpm && toolchain_nats_server || return 1 2>/dev/null || exit 1

@@ -19,7 +19,7 @@ export interface LoopStack {
 export async function startLoopStack(
   name: string,
   serviceEnv: StackOptions['serviceEnv'] = {},
-  options: { databaseAdminUrl?: string; configFile?: string } = {},
+  options: { databaseAdminUrl?: string; configFile?: string; stack?: Pick<StackOptions, 'traces'> } = {},
 ): Promise<LoopStack> {
   const database: TestDatabase = await createTestDatabase(`mapek_e2e_${name}`, options.databaseAdminUrl);
   const dataDir = await mkdtemp(join(tmpdir(), `mapek-e2e-${name}-`));
@@ -36,6 +36,7 @@ export async function startLoopStack(
       output: null,
       logLevel: 'warn',
       serviceEnv,
+      ...options.stack,
       ...(options.configFile !== undefined ? { configFile: options.configFile } : {}),
     });
   } catch (error) {

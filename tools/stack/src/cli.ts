@@ -9,6 +9,7 @@
  *   --any-free-port           skip the usual ports (4222, 5432, 8080, …): a second stack beside the first
  *   --config <file>           the configuration file (mapek.yaml): every service reads it and follows its changes
  *   --no-demo                 without the demo app (with --config: only the file's targets are watched)
+ *   --traces                  also run Jaeger all-in-one (in memory); every service exports its spans to it
  *
  * Environment: NATS_URL and DATABASE_URL use existing servers instead of spawning nats-server and
  * PGlite; MAPEK_SUBJECT_PREFIX, MAPEK_STREAM_REPLICAS, LOG_LEVEL and MAPEK_SCRAPE_INTERVAL_MS are passed on.
@@ -27,7 +28,7 @@ import { formatStackSummary } from './stack-summary.js';
 import { StackSecurity, type StackOptions } from './stack.options.js';
 import { isNatsSyncInterval } from './nats-server-config.js';
 
-const USAGE = 'usage: node tools/stack/dist/cli.js [--data-dir ./data] [--services demo-app,monitor,...] [--ready-timeout-ms 60000] [--any-free-port] [--config mapek.yaml] [--no-demo]';
+const USAGE = 'usage: node tools/stack/dist/cli.js [--data-dir ./data] [--services demo-app,monitor,...] [--ready-timeout-ms 60000] [--any-free-port] [--config mapek.yaml] [--no-demo] [--traces]';
 
 function positiveInteger(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -53,6 +54,7 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, signal: A
         services: { type: 'string' },
         'ready-timeout-ms': { type: 'string' },
         'any-free-port': { type: 'boolean', default: false },
+        traces: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -92,6 +94,7 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, signal: A
     signal,
     anyFreePort: values['any-free-port'],
     ...(values.config !== undefined ? { configFile: resolve(values.config) } : {}),
+    traces: values.traces,
     ...(natsUrl ? { natsUrl } : {}),
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(subjectPrefix ? { subjectPrefix } : {}),

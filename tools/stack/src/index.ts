@@ -26,10 +26,12 @@ export {
 export { jetStreamNotReady, provisionNats, type ProvisionOptions } from './nats-provisioner.js';
 export { isNatsSyncInterval, renderStackNatsConfig, type NatsSyncInterval } from './nats-server-config.js';
 export { answersQuery } from './embedded-postgres.js';
+export { createJaeger, findJaeger, renderJaegerConfig, type JaegerComponent } from './jaeger.js';
 export { PGLITE_MAX_CONNECTIONS } from './pglite-ipc.js';
 export { isPortFree } from './port-allocator.js';
 export type { ProcessExit } from './managed-process.js';
 export {
+  JaegerNotFoundError,
   NatsServerNotFoundError,
   NatsServerTooOldError,
   ProcessNotReadyError,

@@ -20,6 +20,7 @@ export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
 export const InfrastructureName = {
   natsServer: 'nats-server',
   pglite: 'pglite',
+  jaeger: 'jaeger',
 } as const;
 export type InfrastructureName = (typeof InfrastructureName)[keyof typeof InfrastructureName];
 
@@ -95,4 +96,8 @@ export const INFRASTRUCTURE_PORTS = {
   nats: 4222,
   natsMonitor: 8222,
   postgres: 5432,
+  /** Jaeger's usual ports: OTLP/HTTP receiver, UI and query API, query gRPC API (`--traces` only). */
+  jaegerOtlp: 4318,
+  jaeger: 16686,
+  jaegerGrpc: 16685,
 } as const;

@@ -46,6 +46,8 @@ export function formatStackSummary(stack: Stack): string {
     if (stack.apiKeys !== undefined) lines.push(`  more keys: ./mapek pki api-key create --out ${stack.certsDir ?? '<certs>'} --name <who> --role viewer|operator|approver|admin|alertmanager`);
   }
   if (stack.certsDir !== undefined) lines.push(`  identities, trust bundle and nats-server config: ${stack.certsDir}`);
+  const jaeger = optional(() => stack.jaegerUrl);
+  if (jaeger !== undefined) lines.push('', 'traces (Jaeger, in memory): one trace per incident, from the symptom to the outcome', `  ${jaeger}/search?service=monitor`);
   if (demo !== undefined) lines.push('', 'break the demo app (the loop should heal it):', `  ${memoryLeakCurl(demo)}`);
   lines.push('', `logs: ${stack.dataDir}/logs — Ctrl-C stops everything`, '');
   return lines.join('\n');

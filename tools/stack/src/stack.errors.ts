@@ -2,6 +2,7 @@
 export const StackErrorCode = {
   natsServerNotFound: 'STACK_NATS_SERVER_NOT_FOUND',
   natsServerTooOld: 'STACK_NATS_SERVER_TOO_OLD',
+  jaegerNotFound: 'STACK_JAEGER_NOT_FOUND',
   serviceNotBuilt: 'STACK_SERVICE_NOT_BUILT',
   processNotReady: 'STACK_PROCESS_NOT_READY',
   unknownProcess: 'STACK_UNKNOWN_PROCESS',
@@ -23,6 +24,16 @@ export class NatsServerNotFoundError extends Error {
   readonly retryable = false;
   constructor(searched: readonly string[]) {
     super(`nats-server was not found (looked in PATH and ${searched.join(', ')}). ${NATS_SERVER_ADVICE}`);
+  }
+}
+
+/** `--traces` without a Jaeger binary. */
+export class JaegerNotFoundError extends Error {
+  override readonly name = 'JaegerNotFoundError';
+  readonly code: StackErrorCode = StackErrorCode.jaegerNotFound;
+  readonly retryable = false;
+  constructor() {
+    super('jaeger was not found (MAPEK_JAEGER_BIN, PATH): `source scripts/toolchain.sh && ensure_jaeger` builds the pinned version with Go (./mapek start --traces and ./mapek test do)');
   }
 }
 

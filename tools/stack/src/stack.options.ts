@@ -74,6 +74,13 @@ export interface StackOptions {
   readonly supervise?: boolean;
   /** Backoff of those restarts. */
   readonly restartPolicy?: RestartPolicy;
+  /**
+   * Start Jaeger all-in-one (in-memory) and have every service export its spans to it over OTLP
+   * (`./mapek start --traces`). Default false: no exporter, tracing costs nothing.
+   */
+  readonly traces?: boolean;
+  /** Jaeger binary. Default: MAPEK_JAEGER_BIN (scripts/toolchain.sh ensure_jaeger), else PATH. */
+  readonly jaegerBinary?: string;
 }
 
 export const StackSecurity = { on: 'on', off: 'off' } as const;

@@ -15,6 +15,7 @@ import { caFileOf, ensureStackApiKeys, ensureStackCredentials, identityConnectOp
 import type { NatsClientTls } from './nats-server.js';
 import { DEFAULT_SERVICES, INFRASTRUCTURE_PORTS, InfrastructureName, READINESS_PATH, ServiceName, ServiceRole, type ServiceDefinition } from './service-catalog.js';
 import { serviceEnvironment } from './service-environment.js';
+import { createJaeger, findJaeger, type JaegerComponent } from './jaeger.js';
 import type { StackComponent } from './stack-component.js';
 import { StackComponentMissingError, ServiceNotBuiltError, StackStateError, UnknownProcessError } from './stack.errors.js';
 import { STACK_DEFAULTS, StackSecurity, type StackOptions } from './stack.options.js';
@@ -34,6 +35,8 @@ export interface StackProcess {
 /** A running mapek stack. */
 export interface Stack {
   readonly natsUrl: string;
+  /** Jaeger's UI and query API; throws {@link StackComponentMissingError} unless started with `traces`. */
+  readonly jaegerUrl: string;
   /** Throws {@link StackComponentMissingError} when started `withoutDatabase`. */
   readonly databaseUrl: string;
   /** Connections the database accepts at once: 1 for the embedded PGlite, undefined for a real PostgreSQL. */
@@ -102,7 +105,7 @@ interface Member {
   readonly stage: number;
 }
 
-const Stage = { service: 0, demo: 1, database: 2, nats: 3 } as const;
+const Stage = { service: 0, demo: 1, database: 2, nats: 3, traces: 4 } as const;
 
 function stdoutSink(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -276,6 +279,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       databaseMaxConnections = database.maxConnections;
     }
 
+    // Trace backend: stopped last, so the services' last spans still reach it.
+    let jaeger: JaegerComponent | undefined;
+    if (options.traces) {
+      const binary = options.jaegerBinary ?? findJaeger();
+      jaeger = await createJaeger({
+        binary,
+        dataDir,
+        otlpHttpPort: await allocate('jaegerOtlp', INFRASTRUCTURE_PORTS.jaegerOtlp, 'the Jaeger OTLP receiver'),
+        queryPort: await allocate('jaeger', INFRASTRUCTURE_PORTS.jaeger, 'the Jaeger UI'),
+        queryGrpcPort: await allocate('jaegerGrpc', INFRASTRUCTURE_PORTS.jaegerGrpc, 'the Jaeger query gRPC API'),
+        name: InfrastructureName.jaeger,
+        prefix: prefixOf(InfrastructureName.jaeger),
+        output,
+        cwd: rootDir,
+        ...logFileOf(InfrastructureName.jaeger),
+      });
+      notice(`--traces: starting ${binary} (OTLP/HTTP on ${jaeger.otlpEndpoint}, UI on ${jaeger.queryUrl}, in-memory)`);
+      await startMember(InfrastructureName.jaeger, { component: jaeger, stage: Stage.traces });
+    }
+    const tracingEnv: Record<string, string> = jaeger ? { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '500' } : {};
+
     // Services: ports first (the monitor needs the demo app's), then all at once.
     const servicePorts = new Map<string, number>();
     for (const service of services) servicePorts.set(service.name, await allocate(service.name, service.port, service.name));
@@ -299,7 +323,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await Promise.all(
       services.map((service) => {
         const port = servicePorts.get(service.name) ?? 0;
-        const env = { ...process.env, ...serviceEnvironment(service, port, context), ...options.serviceEnv?.[service.name] };
+        const env = { ...process.env, ...tracingEnv, ...serviceEnvironment(service, port, context), ...options.serviceEnv?.[service.name] };
         const serviceProcess = new ManagedProcess({
           name: service.name,
           command: process.execPath,
@@ -328,7 +352,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (options.supervise ?? true) {
       for (const [name, member] of members) supervisor.watch(name, member.component, readyTimeoutMs);
     }
-    return buildStack({ supervisor, supervise: options.supervise ?? true, natsUrl, databaseUrl, databaseMaxConnections, dataDir, configFile, ports, servicePorts, members, readyTimeoutMs, stopTimeoutMs, stopAll, killLeftovers, security, certsDir, apiKeys, httpsServices });
+    return buildStack({ jaegerUrl: jaeger?.queryUrl, supervisor, supervise: options.supervise ?? true, natsUrl, databaseUrl, databaseMaxConnections, dataDir, configFile, ports, servicePorts, members, readyTimeoutMs, stopTimeoutMs, stopAll, killLeftovers, security, certsDir, apiKeys, httpsServices });
   } catch (error: unknown) {
     await stopAll();
     process.off('exit', killLeftovers);
@@ -338,6 +362,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
 interface StackParts {
   readonly configFile: string | undefined;
+  readonly jaegerUrl: string | undefined;
   readonly supervisor: ProcessSupervisor;
   readonly supervise: boolean;
   readonly natsUrl: string;
@@ -375,6 +400,10 @@ function buildStack(parts: StackParts): Stack {
 
   return {
     natsUrl: parts.natsUrl,
+    get jaegerUrl(): string {
+      if (parts.jaegerUrl === undefined) throw new StackComponentMissingError('traces (Jaeger)');
+      return parts.jaegerUrl;
+    },
     get databaseUrl(): string {
       if (parts.databaseUrl === undefined) throw new StackComponentMissingError('a database');
       return parts.databaseUrl;
