@@ -44,16 +44,23 @@ describe('heartbeats of a target declared only in the configuration file', () =>
         (response) => {
           let text = '';
           response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) }));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) }),
+          );
         },
       );
       outgoing.on('error', reject);
       outgoing.end(payload);
     });
 
-  const of = (target: string, rule: string, after = 0) => symptoms.filter((event) => event.target === target && event.data.rule === rule && Date.parse(event.data.observedAt) > after);
+  const of = (target: string, rule: string, after = 0) =>
+    symptoms.filter((event) => event.target === target && event.data.rule === rule && Date.parse(event.data.observedAt) > after);
   /** The ticker's probe fails at every tick: its symptoms mark the monitor's ticks. */
-  const ticksAfter = (after: number, ticks: number) => waitFor(() => of('ticker', 'health-tcp', after).length >= ticks && of('ticker', 'health-tcp', after), { timeoutMs: 15_000, what: `${ticks} ticks` });
+  const ticksAfter = (after: number, ticks: number) =>
+    waitFor(() => of('ticker', 'health-tcp', after).length >= ticks && of('ticker', 'health-tcp', after), {
+      timeoutMs: 15_000,
+      what: `${ticks} ticks`,
+    });
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'mapek-heartbeats-'));
@@ -76,7 +83,10 @@ describe('heartbeats of a target declared only in the configuration file', () =>
       },
     });
     nc = await connect(stack.natsConnectOptions('cli'));
-    const reader = await jetstream(nc).consumers.get(StreamName.events, { filter_subjects: subjectWildcard(SubjectKind.symptoms, 'mapek'), deliver_policy: DeliverPolicy.All });
+    const reader = await jetstream(nc).consumers.get(StreamName.events, {
+      filter_subjects: subjectWildcard(SubjectKind.symptoms, 'mapek'),
+      deliver_policy: DeliverPolicy.All,
+    });
     feed = await reader.consume();
     void (async () => {
       for await (const msg of feed) {
@@ -96,17 +106,30 @@ describe('heartbeats of a target declared only in the configuration file', () =>
   });
 
   it('raises a heartbeat symptom while the target is silent, none while it reports in, and one again when it stops', async () => {
-    const [silent] = await waitFor(() => of('nightly-report', 'heartbeat').length > 0 && of('nightly-report', 'heartbeat'), { timeoutMs: 20_000, what: 'a heartbeat symptom' });
-    expect(silent).toMatchObject({ source: 'monitor', data: { source: 'health', metric: 'heartbeat_silence_seconds', threshold: 1.5, severity: 'critical' } });
+    const [silent] = await waitFor(() => of('nightly-report', 'heartbeat').length > 0 && of('nightly-report', 'heartbeat'), {
+      timeoutMs: 20_000,
+      what: 'a heartbeat symptom',
+    });
+    expect(silent).toMatchObject({
+      source: 'monitor',
+      data: { source: 'health', metric: 'heartbeat_silence_seconds', threshold: 1.5, severity: 'critical' },
+    });
 
     // The gateway takes the new key once it reloads its keys file.
-    const first = await waitFor(async () => {
-      const answer = await call('POST', '/api/v1/heartbeats/nightly-report', heartbeatToken, { uptimeSeconds: 5 });
-      return answer.status !== 401 && answer;
-    }, { what: 'the gateway to take the heartbeat key' });
+    const first = await waitFor(
+      async () => {
+        const answer = await call('POST', '/api/v1/heartbeats/nightly-report', heartbeatToken, { uptimeSeconds: 5 });
+        return answer.status !== 401 && answer;
+      },
+      { what: 'the gateway to take the heartbeat key' },
+    );
     expect(first).toMatchObject({ status: 202, body: { target: 'nightly-report' } });
     const monitorStatus = `${stack.serviceUrl(ServiceName.monitor)}/status`;
-    await waitFor(async () => ((await (await fetch(monitorStatus)).json()) as { heartbeats: Record<string, string | null> }).heartbeats['nightly-report'], { what: 'the monitor to see the heartbeat' });
+    await waitFor(
+      async () =>
+        ((await (await fetch(monitorStatus)).json()) as { heartbeats: Record<string, string | null> }).heartbeats['nightly-report'],
+      { what: 'the monitor to see the heartbeat' },
+    );
     // Keep reporting, well within the timeout, for two ticks of the monitor after the first heartbeat was seen.
     const seen = Date.now();
     const ticks = await ticksAfter(seen, 2);
@@ -114,13 +137,19 @@ describe('heartbeats of a target declared only in the configuration file', () =>
     expect(of('nightly-report', 'heartbeat', Date.parse(ticks[0]!.data.observedAt))).toEqual([]);
 
     const stopped = Date.now();
-    await waitFor(() => of('nightly-report', 'heartbeat', stopped).length > 0, { timeoutMs: 20_000, what: 'the silence to be reported again' });
+    await waitFor(() => of('nightly-report', 'heartbeat', stopped).length > 0, {
+      timeoutMs: 20_000,
+      what: 'the silence to be reported again',
+    });
   });
 
   it('lets the heartbeat key post heartbeats and nothing else, and refuses a target the file does not declare', async () => {
     expect((await call('GET', '/api/v1/incidents', heartbeatToken)).status).toBe(403);
     expect((await call('POST', '/api/v1/heartbeats/billing', heartbeatToken)).status).toBe(404);
     expect((await call('POST', '/api/v1/heartbeats/nightly-report', heartbeatToken, { status: 'fine' })).status).toBe(400);
-    expect((await call('POST', '/api/v1/heartbeats/nightly-report', 'mapek_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(401);
+    expect(
+      (await call('POST', '/api/v1/heartbeats/nightly-report', 'mapek_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'))
+        .status,
+    ).toBe(401);
   });
 });

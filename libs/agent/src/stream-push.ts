@@ -53,6 +53,8 @@ export async function pushToStream(push: StreamPush): Promise<void> {
     throw push.failure(`${envelope.type} ${envelope.id}: the stream's answer is not JSON`, error);
   }
   if (ack.error || ack.stream !== push.stream) {
-    throw push.failure(`${envelope.type} ${envelope.id} refused by JetStream: ${ack.error?.description ?? `stored in ${ack.stream ?? 'no stream'}`}`);
+    throw push.failure(
+      `${envelope.type} ${envelope.id} refused by JetStream: ${ack.error?.description ?? `stored in ${ack.stream ?? 'no stream'}`}`,
+    );
   }
 }

@@ -16,7 +16,9 @@ describe('the example configuration file', () => {
       ['nightly-report', 'webhook'],
       ['checkout', 'kubernetes'],
     ]);
-    expect(new Set(config.targets.flatMap((target) => target.probes.map((probe) => probe.kind)))).toEqual(new Set(['http', 'postgres', 'tcp', 'nats']));
+    expect(new Set(config.targets.flatMap((target) => target.probes.map((probe) => probe.kind)))).toEqual(
+      new Set(['http', 'postgres', 'tcp', 'nats']),
+    );
     expect(config.targets.find((target) => target.name === 'nightly-report')?.heartbeat).toEqual({ timeoutMs: 900_000 });
     expect(capabilitiesOf(config.targets[4]!)).toEqual(['restart_service', 'scale_up']);
   });

@@ -9,7 +9,11 @@ import { env } from './env.schemas.js';
 export const configurationFileConfig = {
   MAPEK_CONFIG_FILE: {
     schema: env.optionalString(),
-    description: 'the configuration file (mapek.yaml: targets, sources, effectors, limits), reloaded when it changes; unset: the service’s own variables only',
+    description:
+      'the configuration file (mapek.yaml: targets, sources, effectors, limits), reloaded when it changes; unset: the service’s own variables only',
   },
-  MAPEK_CONFIG_RELOAD_MS: { schema: env.integer(2000, 100, 600_000), description: 'how often the configuration file is checked for a change' },
+  MAPEK_CONFIG_RELOAD_MS: {
+    schema: env.integer(2000, 100, 600_000),
+    description: 'how often the configuration file is checked for a change',
+  },
 } satisfies ConfigSpec;

@@ -13,9 +13,21 @@ export class ConfigurationMetrics {
 
   constructor(metrics: ServiceMetrics) {
     const registers = [metrics.registry];
-    this.loads = new Counter({ name: 'mapek_configuration_loads_total', help: 'Versions of the configuration file taken into force, the first one included', registers });
-    this.rejections = new Counter({ name: 'mapek_configuration_rejections_total', help: 'Versions of the configuration file refused (the last good one stayed in force)', registers });
-    this.lastLoadSuccess = new Gauge({ name: 'mapek_configuration_last_load_success', help: '1 when the last version of the configuration file read was taken, 0 when it was refused', registers });
+    this.loads = new Counter({
+      name: 'mapek_configuration_loads_total',
+      help: 'Versions of the configuration file taken into force, the first one included',
+      registers,
+    });
+    this.rejections = new Counter({
+      name: 'mapek_configuration_rejections_total',
+      help: 'Versions of the configuration file refused (the last good one stayed in force)',
+      registers,
+    });
+    this.lastLoadSuccess = new Gauge({
+      name: 'mapek_configuration_last_load_success',
+      help: '1 when the last version of the configuration file read was taken, 0 when it was refused',
+      registers,
+    });
   }
 
   loaded(): void {

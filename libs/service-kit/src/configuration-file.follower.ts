@@ -32,11 +32,18 @@ export async function followConfigurationFile(options: FollowConfigurationOption
   };
   const onRejected = (error: ConfigurationFileError): void => {
     metrics.rejected();
-    options.logger.error({ file: options.file, problems: error.problems, code: error.code }, 'configuration file refused; the last good version stays in force');
+    options.logger.error(
+      { file: options.file, problems: error.problems, code: error.code },
+      'configuration file refused; the last good version stays in force',
+    );
   };
   let live: LiveConfiguration;
   try {
-    live = await watchConfigurationFile(options.file, { ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}), onChange, onRejected });
+    live = await watchConfigurationFile(options.file, {
+      ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
+      onChange,
+      onRejected,
+    });
   } catch (error) {
     if (error instanceof ConfigurationFileError) throw new ConfigError(options.service, [`MAPEK_CONFIG_FILE: ${error.message}`]);
     throw error;

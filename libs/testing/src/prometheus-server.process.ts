@@ -66,7 +66,12 @@ export async function startPrometheus(config: string): Promise<PrometheusServer>
   let log = '';
   const child: ChildProcess = spawn(
     findPrometheus(),
-    [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const append = (chunk: Buffer) => {
@@ -96,10 +101,13 @@ export async function startPrometheus(config: string): Promise<PrometheusServer>
   }
   return {
     url,
-    query: async (expr) => (await api<{ resultType: string; result: PromSample[] }>(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`)).result,
-    labelValues: (label, match) => api<string[]>(`${url}/api/v1/label/${encodeURIComponent(label)}/values?match[]=${encodeURIComponent(match)}`),
+    query: async (expr) =>
+      (await api<{ resultType: string; result: PromSample[] }>(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`)).result,
+    labelValues: (label, match) =>
+      api<string[]>(`${url}/api/v1/label/${encodeURIComponent(label)}/values?match[]=${encodeURIComponent(match)}`),
     targets: async () => (await api<{ activeTargets: PrometheusTarget[] }>(`${url}/api/v1/targets?state=active`)).activeTargets,
-    rules: async () => (await api<{ groups: Array<{ rules: PrometheusRuleState[] }> }>(`${url}/api/v1/rules`)).groups.flatMap((group) => group.rules),
+    rules: async () =>
+      (await api<{ groups: Array<{ rules: PrometheusRuleState[] }> }>(`${url}/api/v1/rules`)).groups.flatMap((group) => group.rules),
     output: () => log,
     stop,
   };

@@ -18,7 +18,13 @@ export async function bootstrap(): Promise<void> {
       const live =
         config.MAPEK_CONFIG_FILE === undefined
           ? undefined
-          : await followConfigurationFile({ service: ServiceName.monitor, file: config.MAPEK_CONFIG_FILE, logger, metrics, intervalMs: config.MAPEK_CONFIG_RELOAD_MS });
+          : await followConfigurationFile({
+              service: ServiceName.monitor,
+              file: config.MAPEK_CONFIG_FILE,
+              logger,
+              metrics,
+              intervalMs: config.MAPEK_CONFIG_RELOAD_MS,
+            });
       let sourcesOf = live?.current();
       let sources = monitorSources(config.MAPEK_MONITOR_TARGETS, sourcesOf, rules);
       return MonitorModule.forRoot(

@@ -29,7 +29,10 @@ const targetsSchema = z
 
 export const monitorConfig = {
   ...configurationFileConfig,
-  MAPEK_MONITOR_TARGETS: { schema: targetsSchema, description: 'targets to scrape and probe: JSON array or @file (beside the configuration file’s, which win on a name both declare)' },
+  MAPEK_MONITOR_TARGETS: {
+    schema: targetsSchema,
+    description: 'targets to scrape and probe: JSON array or @file (beside the configuration file’s, which win on a name both declare)',
+  },
   MAPEK_MONITOR_RULES_FILE: { schema: env.optionalString(), description: 'threshold rules JSON file (default: built-in rules)' },
   MAPEK_SCRAPE_INTERVAL_MS: { schema: env.integer(1000, 100, 3_600_000), description: 'scrape and probe interval' },
   MAPEK_MONITOR_SCRAPE_TIMEOUT_MS: { schema: env.integer(2000, 50, 60_000), description: 'timeout of one scrape or probe' },

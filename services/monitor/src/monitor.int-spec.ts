@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
 import type { LiveConfiguration } from '@mapek/config';
-import { HeartbeatVia, StreamName, SubjectKind, parseEnvelope, subjectWildcard, type Envelope, type MapekConfiguration } from '@mapek/contracts';
+import {
+  HeartbeatVia,
+  StreamName,
+  SubjectKind,
+  parseEnvelope,
+  subjectWildcard,
+  type Envelope,
+  type MapekConfiguration,
+} from '@mapek/contracts';
 import { MessagingRuntime } from '@mapek/messaging';
 import { ServiceMetrics, createLogger } from '@mapek/observability';
 import { followConfigurationFile } from '@mapek/service-kit';
@@ -59,7 +67,10 @@ describe('the monitor watching targets from the configuration file', () => {
 
   /** Resolves once the ticker's symptoms show `ticks` more ticks after `after`. */
   const ticksAfter = (after: number, ticks: number) =>
-    waitFor(() => symptomsOf('ticker', 'health-tcp', after).length >= ticks && symptomsOf('ticker', 'health-tcp', after), { timeoutMs: 10_000, what: `${ticks} ticks` });
+    waitFor(() => symptomsOf('ticker', 'health-tcp', after).length >= ticks && symptomsOf('ticker', 'health-tcp', after), {
+      timeoutMs: 10_000,
+      what: `${ticks} ticks`,
+    });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mapek-monitor-'));
@@ -76,11 +87,28 @@ describe('the monitor watching targets from the configuration file', () => {
     [nats, postgres, prometheus] = await Promise.all([
       startNatsServer(),
       startPostgresServer(),
-      startPrometheus(`global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: queues\n    static_configs: [{ targets: ['127.0.0.1:${exporterPort}'] }]\n`),
+      startPrometheus(
+        `global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: queues\n    static_configs: [{ targets: ['127.0.0.1:${exporterPort}'] }]\n`,
+      ),
     ]);
-    await waitFor(async () => (await prometheus.query('queue_depth')).length === 2, { timeoutMs: 30_000, what: 'Prometheus to scrape the exporter' });
-    runtime = await MessagingRuntime.connect({ servers: nats.url, service: 'monitor', instance: 'monitor-int', prefix: PREFIX, replicas: 1, logger, metrics, provision: true });
-    const reader = await runtime.js.consumers.get(StreamName.events, { filter_subjects: [subjectWildcard(SubjectKind.symptoms, PREFIX)], deliver_policy: DeliverPolicy.New });
+    await waitFor(async () => (await prometheus.query('queue_depth')).length === 2, {
+      timeoutMs: 30_000,
+      what: 'Prometheus to scrape the exporter',
+    });
+    runtime = await MessagingRuntime.connect({
+      servers: nats.url,
+      service: 'monitor',
+      instance: 'monitor-int',
+      prefix: PREFIX,
+      replicas: 1,
+      logger,
+      metrics,
+      provision: true,
+    });
+    const reader = await runtime.js.consumers.get(StreamName.events, {
+      filter_subjects: [subjectWildcard(SubjectKind.symptoms, PREFIX)],
+      deliver_policy: DeliverPolicy.New,
+    });
     feed = await reader.consume();
     void (async () => {
       for await (const msg of feed) {
@@ -93,8 +121,26 @@ describe('the monitor watching targets from the configuration file', () => {
       version: 1,
       targets: [
         ticker,
-        { name: 'orders', prometheus: [{ name: 'queue-depth', query: 'queue_depth', threshold: 100, severity: 'warning', description: 'queue deeper than 100', metric: 'queue_depth' }] },
-        { name: 'orders-db', probes: [{ kind: 'postgres', url: postgres.adminUrl }, { kind: 'tcp', host: pgUrl.hostname, port: Number(pgUrl.port) }] },
+        {
+          name: 'orders',
+          prometheus: [
+            {
+              name: 'queue-depth',
+              query: 'queue_depth',
+              threshold: 100,
+              severity: 'warning',
+              description: 'queue deeper than 100',
+              metric: 'queue_depth',
+            },
+          ],
+        },
+        {
+          name: 'orders-db',
+          probes: [
+            { kind: 'postgres', url: postgres.adminUrl },
+            { kind: 'tcp', host: pgUrl.hostname, port: Number(pgUrl.port) },
+          ],
+        },
         { name: 'bus', probes: [{ kind: 'nats', url: nats.url }] },
         { name: 'batch-job', heartbeat: { timeoutMs: 400 } },
       ],
@@ -133,8 +179,17 @@ describe('the monitor watching targets from the configuration file', () => {
   });
 
   it('turns each series of a PromQL answer that breaks the rule into a threshold symptom named by the rule metric', async () => {
-    const [symptom] = await waitFor(() => symptomsOf('orders', 'queue-depth').length > 0 && symptomsOf('orders', 'queue-depth'), { what: 'a PromQL symptom' });
-    expect(symptom?.data).toMatchObject({ source: 'threshold', metric: 'queue_depth', value: 150, threshold: 100, severity: 'warning', labels: { queue: 'orders', job: 'queues' } });
+    const [symptom] = await waitFor(() => symptomsOf('orders', 'queue-depth').length > 0 && symptomsOf('orders', 'queue-depth'), {
+      what: 'a PromQL symptom',
+    });
+    expect(symptom?.data).toMatchObject({
+      source: 'threshold',
+      metric: 'queue_depth',
+      value: 150,
+      threshold: 100,
+      severity: 'warning',
+      labels: { queue: 'orders', job: 'queues' },
+    });
     await ticksAfter(Date.parse(symptom!.data.observedAt), 2);
     expect(symptomsOf('orders', 'queue-depth').every((event) => event.data.labels['queue'] === 'orders')).toBe(true);
   });
@@ -149,18 +204,31 @@ describe('the monitor watching targets from the configuration file', () => {
 
     await postgres.kill();
     const down = Date.now();
-    await waitFor(() => symptomsOf('orders-db', 'health-postgres', down).length > 0 && symptomsOf('orders-db', 'health-tcp', down).length > 0, { what: 'PostgreSQL health symptoms' });
-    expect(symptomsOf('orders-db', 'health-postgres', down)[0]?.data).toMatchObject({ source: 'health', metric: 'probe_success', value: 0, labels: { probe: 'postgres' } });
+    await waitFor(
+      () => symptomsOf('orders-db', 'health-postgres', down).length > 0 && symptomsOf('orders-db', 'health-tcp', down).length > 0,
+      { what: 'PostgreSQL health symptoms' },
+    );
+    expect(symptomsOf('orders-db', 'health-postgres', down)[0]?.data).toMatchObject({
+      source: 'health',
+      metric: 'probe_success',
+      value: 0,
+      labels: { probe: 'postgres' },
+    });
     expect(symptomsOf('bus', 'health-nats')).toEqual([]);
     await postgres.restart();
   });
 
   it('raises a heartbeat symptom for a silent target until it reports in again', async () => {
-    const [silent] = await waitFor(() => symptomsOf('batch-job', 'heartbeat').length > 0 && symptomsOf('batch-job', 'heartbeat'), { what: 'a heartbeat symptom' });
+    const [silent] = await waitFor(() => symptomsOf('batch-job', 'heartbeat').length > 0 && symptomsOf('batch-job', 'heartbeat'), {
+      what: 'a heartbeat symptom',
+    });
     expect(silent?.data).toMatchObject({ source: 'health', metric: 'heartbeat_silence_seconds', threshold: 0.4 });
     expect(silent?.data.value).toBeGreaterThan(0.4);
 
-    await runtime.publisher.publish('heartbeat', { target: 'batch-job', data: { via: HeartbeatVia.gateway, reporter: 'cron', sentAt: new Date().toISOString() } });
+    await runtime.publisher.publish('heartbeat', {
+      target: 'batch-job',
+      data: { via: HeartbeatVia.gateway, reporter: 'cron', sentAt: new Date().toISOString() },
+    });
     await waitFor(() => scheduler.heartbeatsSeen()['batch-job'], { what: 'the monitor to see the heartbeat' });
     // A tick that was already running may still report the silence; two ticks on none may.
     const ticks = await ticksAfter(Date.now(), 2);

@@ -8,7 +8,11 @@ export class MonitorModule {
     return {
       module: MonitorModule,
       controllers: [StatusController],
-      providers: [{ provide: MONITOR_SETTINGS, useValue: settings }, { provide: CONFIGURATION_STATUS, useValue: configuration }, ScrapeScheduler],
+      providers: [
+        { provide: MONITOR_SETTINGS, useValue: settings },
+        { provide: CONFIGURATION_STATUS, useValue: configuration },
+        ScrapeScheduler,
+      ],
     };
   }
 }

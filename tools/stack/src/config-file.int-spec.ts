@@ -29,7 +29,8 @@ describe('the stack with a configuration file', () => {
   const config = (targets: string[]) =>
     `version: 1\ntargets:\n${targets.map((name) => `  - { name: ${name}, probes: [{ kind: tcp, host: 127.0.0.1, port: ${closedPort} }] }`).join('\n')}\n`;
 
-  const status = async (): Promise<MonitorStatus> => (await (await fetch(`${stack?.serviceUrl(ServiceName.monitor)}/status`)).json()) as MonitorStatus;
+  const status = async (): Promise<MonitorStatus> =>
+    (await (await fetch(`${stack?.serviceUrl(ServiceName.monitor)}/status`)).json()) as MonitorStatus;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'mapek-config-stack-'));
@@ -45,7 +46,9 @@ describe('the stack with a configuration file', () => {
   it('refuses to start with a bad file, naming the problem, before anything runs', async () => {
     const bad = join(dataDir, 'bad.yaml');
     await writeFile(bad, 'version: 1\ntargets: [{ name: orders, colour: blue }]\n');
-    const child = spawn(process.execPath, [cli, '--data-dir', join(dataDir, 'cli'), '--services', '', '--any-free-port', '--config', bad], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, '--data-dir', join(dataDir, 'cli'), '--services', '', '--any-free-port', '--config', bad], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -68,7 +71,12 @@ describe('the stack with a configuration file', () => {
       withoutDatabase: true,
       anyFreePort: true,
       output: null,
-      serviceEnv: { [ServiceName.monitor]: { MAPEK_CONFIG_RELOAD_MS: '100', MAPEK_MONITOR_TARGETS: JSON.stringify([{ name: 'demo-app', healthUrl: `http://127.0.0.1:${closedPort}/health` }]) } },
+      serviceEnv: {
+        [ServiceName.monitor]: {
+          MAPEK_CONFIG_RELOAD_MS: '100',
+          MAPEK_MONITOR_TARGETS: JSON.stringify([{ name: 'demo-app', healthUrl: `http://127.0.0.1:${closedPort}/health` }]),
+        },
+      },
     });
     expect(stack.configFile).toBe(file);
     const first = await status();
@@ -76,13 +84,18 @@ describe('the stack with a configuration file', () => {
     expect(first.targets.map((target) => target.name)).toEqual(['demo-app', 'orders']);
 
     await writeFile(file, config(['orders', 'payments']));
-    await waitFor(async () => (await status()).targets.some((target) => target.name === 'payments'), { what: 'the monitor to take the changed file' });
+    await waitFor(async () => (await status()).targets.some((target) => target.name === 'payments'), {
+      what: 'the monitor to take the changed file',
+    });
 
     await writeFile(file, 'version: 1\ntargets: [{ name: "not a name" }]\n');
-    const refused = await waitFor(async () => {
-      const now = await status();
-      return now.configuration?.rejections === 1 && now;
-    }, { what: 'the monitor to refuse the bad file' });
+    const refused = await waitFor(
+      async () => {
+        const now = await status();
+        return now.configuration?.rejections === 1 && now;
+      },
+      { what: 'the monitor to refuse the bad file' },
+    );
     expect(refused.configuration?.lastError?.problems.join('\n')).toContain('targets.0.name');
     expect(refused.targets.map((target) => target.name)).toEqual(['demo-app', 'orders', 'payments']);
     const metrics = await (await fetch(`${stack.serviceUrl(ServiceName.monitor)}/metrics`)).text();

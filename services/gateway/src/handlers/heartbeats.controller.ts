@@ -28,12 +28,21 @@ export class HeartbeatsController {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: ServiceMetrics,
   ) {
-    this.heartbeats = new Counter({ name: 'mapek_gateway_heartbeats_total', help: 'Heartbeats posted to the gateway, by result (taken, refused, failed)', labelNames: ['result'], registers: [metrics.registry] });
+    this.heartbeats = new Counter({
+      name: 'mapek_gateway_heartbeats_total',
+      help: 'Heartbeats posted to the gateway, by result (taken, refused, failed)',
+      labelNames: ['result'],
+      registers: [metrics.registry],
+    });
   }
 
   @Post(':target')
   @HttpCode(HttpStatus.ACCEPTED)
-  async beat(@Param('target') target: string, @Body() body: unknown, @Caller() caller: Principal | undefined): Promise<{ target: string; eventId: string }> {
+  async beat(
+    @Param('target') target: string,
+    @Body() body: unknown,
+    @Caller() caller: Principal | undefined,
+  ): Promise<{ target: string; eventId: string }> {
     const checked = heartbeatTarget(target, this.targets());
     if (!checked.ok) {
       this.heartbeats.inc({ result: 'refused' });
@@ -54,7 +63,11 @@ export class HeartbeatsController {
     } catch (error) {
       this.heartbeats.inc({ result: 'failed' });
       this.logger.error({ err: error, target: checked.target }, 'could not store a heartbeat');
-      throw httpError(HttpStatus.SERVICE_UNAVAILABLE, 'publish_failed', 'the heartbeat could not be stored on the telemetry stream; send it again');
+      throw httpError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'publish_failed',
+        'the heartbeat could not be stored on the telemetry stream; send it again',
+      );
     }
   }
 }

@@ -52,7 +52,13 @@ export async function probePostgres(url: string, password: string | undefined, t
 export async function probeNats(url: string, timeoutMs: number): Promise<ProbeResult> {
   let connection: Awaited<ReturnType<typeof connectNats>> | undefined;
   try {
-    connection = await connectNats({ servers: url, timeout: timeoutMs, reconnect: false, name: 'mapek-monitor-probe', ...(url.startsWith('tls://') ? { tls: {} } : {}) });
+    connection = await connectNats({
+      servers: url,
+      timeout: timeoutMs,
+      reconnect: false,
+      name: 'mapek-monitor-probe',
+      ...(url.startsWith('tls://') ? { tls: {} } : {}),
+    });
     await Promise.race([
       connection.flush(),
       new Promise((_, reject) => setTimeout(() => reject(new Error(`no PONG within ${timeoutMs} ms`)), timeoutMs).unref()),

@@ -38,18 +38,29 @@ export async function queryPrometheus(baseUrl: string, query: string, timeoutMs:
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
   } catch (error) {
     const timedOut = (error as Error).name === 'TimeoutError';
-    throw new PrometheusQueryError(timedOut ? 'timeout' : 'unreachable', `${url.origin}: ${(error as Error).message}`, true, { cause: error });
+    throw new PrometheusQueryError(timedOut ? 'timeout' : 'unreachable', `${url.origin}: ${(error as Error).message}`, true, {
+      cause: error,
+    });
   }
   let answer: QueryAnswer;
   try {
     answer = (await response.json()) as QueryAnswer;
   } catch (error) {
-    throw new PrometheusQueryError('http_status', `${url.origin}: HTTP ${response.status}, not a Prometheus answer`, response.status >= 500, { cause: error });
+    throw new PrometheusQueryError(
+      'http_status',
+      `${url.origin}: HTTP ${response.status}, not a Prometheus answer`,
+      response.status >= 500,
+      { cause: error },
+    );
   }
   if (answer.status !== 'success' || answer.data === undefined) {
     // 400 and 422 are the query's fault (bad_data, execution): asking again will not help.
     const badQuery = response.status === 400 || response.status === 422;
-    throw new PrometheusQueryError(badQuery ? 'bad_query' : 'http_status', `${query}: ${answer.errorType ?? response.status}: ${answer.error ?? 'no data'}`, !badQuery);
+    throw new PrometheusQueryError(
+      badQuery ? 'bad_query' : 'http_status',
+      `${query}: ${answer.errorType ?? response.status}: ${answer.error ?? 'no data'}`,
+      !badQuery,
+    );
   }
   switch (answer.data.resultType) {
     case 'vector':
@@ -60,6 +71,10 @@ export async function queryPrometheus(baseUrl: string, query: string, timeoutMs:
     case 'scalar':
       return [{ labels: {}, value: valueOf(answer.data.result as Sample) }];
     default:
-      throw new PrometheusQueryError('unexpected_answer', `${query}: a ${answer.data.resultType} answer, not an instant vector or scalar`, false);
+      throw new PrometheusQueryError(
+        'unexpected_answer',
+        `${query}: a ${answer.data.resultType} answer, not an instant vector or scalar`,
+        false,
+      );
   }
 }

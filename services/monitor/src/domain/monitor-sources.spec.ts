@@ -9,8 +9,16 @@ const configuration = mapekConfigurationSchema.parse({
   version: 1,
   sources: { prometheus: { url: 'http://127.0.0.1:9090' } },
   targets: [
-    { name: 'orders', metricsUrl: 'http://127.0.0.1:3000/metrics', rules: [{ name: 'queue', metric: 'queue_depth', threshold: 100, severity: 'warning', description: 'queue too deep' }] },
-    { name: 'orders-db', probes: [{ kind: 'postgres', url: 'postgres://monitor:secret@127.0.0.1:5432/orders' }], heartbeat: { timeoutMs: 30_000 } },
+    {
+      name: 'orders',
+      metricsUrl: 'http://127.0.0.1:3000/metrics',
+      rules: [{ name: 'queue', metric: 'queue_depth', threshold: 100, severity: 'warning', description: 'queue too deep' }],
+    },
+    {
+      name: 'orders-db',
+      probes: [{ kind: 'postgres', url: 'postgres://monitor:secret@127.0.0.1:5432/orders' }],
+      heartbeat: { timeoutMs: 30_000 },
+    },
   ],
 });
 
@@ -44,7 +52,14 @@ describe('the targets the monitor watches', () => {
 });
 
 describe('PromQL rules', () => {
-  const rule = prometheusRuleSchema.parse({ name: 'errors', query: 'sum by (instance) (rate(http_errors_total[1m]))', threshold: 5, severity: 'critical', description: 'errors', metric: 'http_error_rate' });
+  const rule = prometheusRuleSchema.parse({
+    name: 'errors',
+    query: 'sum by (instance) (rate(http_errors_total[1m]))',
+    threshold: 5,
+    severity: 'critical',
+    description: 'errors',
+    metric: 'http_error_rate',
+  });
 
   it('make one violation per series that breaks the threshold, named by the rule metric', () => {
     const violations = evaluatePromqlRule(rule, [
@@ -57,7 +72,14 @@ describe('PromQL rules', () => {
   });
 
   it('name the symptom metric after the rule when it names none, and compare with its operator', () => {
-    const below = prometheusRuleSchema.parse({ name: 'replicas_available', query: 'kube_deployment_status_replicas_available', op: '<', threshold: 2, severity: 'warning', description: 'd' });
+    const below = prometheusRuleSchema.parse({
+      name: 'replicas_available',
+      query: 'kube_deployment_status_replicas_available',
+      op: '<',
+      threshold: 2,
+      severity: 'warning',
+      description: 'd',
+    });
     expect(evaluatePromqlRule(below, [{ labels: {}, value: 1 }])).toMatchObject([{ metric: 'replicas_available' }]);
     expect(evaluatePromqlRule(below, [{ labels: {}, value: 2 }])).toEqual([]);
     expect(evaluatePromqlRule(below, [])).toEqual([]);

@@ -39,7 +39,11 @@ export function targetOfEnvironment(target: ScrapeTarget, rules: readonly Thresh
  * The targets to watch: those of `MAPEK_MONITOR_TARGETS` (the stack's demo app) and those of the
  * configuration file, the file's declaration winning when both name one target.
  */
-export function monitorSources(environment: readonly ScrapeTarget[], configuration: MapekConfiguration | undefined, rules: readonly ThresholdRule[]): MonitorSources {
+export function monitorSources(
+  environment: readonly ScrapeTarget[],
+  configuration: MapekConfiguration | undefined,
+  rules: readonly ThresholdRule[],
+): MonitorSources {
   const declared = new Map<string, MonitoredTarget>(environment.map((target) => [target.name, targetOfEnvironment(target, rules)]));
   for (const target of configuration?.targets ?? []) {
     declared.set(target.name, {

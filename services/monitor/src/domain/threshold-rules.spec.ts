@@ -12,7 +12,9 @@ describe('threshold rules', () => {
     expect(violations).toHaveLength(1);
     expect(violations[0]?.rule.name).toBe('memory');
     expect(violations[0]?.severity).toBe('critical');
-    expect(evaluateRules(defaultRules, [{ metric: 'process_resident_memory_bytes', labels: {}, value: 399 * 1024 * 1024 }])).toHaveLength(0);
+    expect(evaluateRules(defaultRules, [{ metric: 'process_resident_memory_bytes', labels: {}, value: 399 * 1024 * 1024 }])).toHaveLength(
+      0,
+    );
   });
 
   it('use the seeds defaults: CPU 75 %, 80 connections, 3 s latency, 0.1 error rate', () => {
@@ -28,7 +30,9 @@ describe('threshold rules', () => {
   });
 
   it('reject a rules file with unknown keys', () => {
-    const result = ruleFileSchema.safeParse({ rules: [{ name: 'x', metric: 'm', threshold: 1, severity: 'info', description: 'd', thresold: 2 }] });
+    const result = ruleFileSchema.safeParse({
+      rules: [{ name: 'x', metric: 'm', threshold: 1, severity: 'info', description: 'd', thresold: 2 }],
+    });
     expect(result.success).toBe(false);
   });
 });

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { breaksThreshold, defaultThresholdRules, matchesRuleLabels, ruleFileSchema, type Sample, type Severity, type ThresholdRule } from '@mapek/contracts';
+import {
+  breaksThreshold,
+  defaultThresholdRules,
+  matchesRuleLabels,
+  ruleFileSchema,
+  type Sample,
+  type Severity,
+  type ThresholdRule,
+} from '@mapek/contracts';
 
 // The rules themselves live in libs/contracts: an embedded agent applies the same ones to its own gauges.
 export { comparisonSchema, ruleFileSchema, thresholdRuleSchema, type ThresholdRule } from '@mapek/contracts';

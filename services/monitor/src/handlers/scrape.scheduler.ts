@@ -61,12 +61,43 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
   ) {
     this.probes = new ProbeTracker(settings.probeFailures);
     const registers = [metrics.registry];
-    this.scrapes = new Counter({ name: 'mapek_monitor_scrapes_total', help: 'Scrapes by target and result', labelNames: ['target', 'result'], registers });
-    this.scrapeSeconds = new Histogram({ name: 'mapek_monitor_scrape_duration_seconds', help: 'Scrape duration', labelNames: ['target'], registers, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
-    this.probeFailuresGauge = new Gauge({ name: 'mapek_monitor_probe_consecutive_failures', help: 'Consecutive failed health probes, by target and probe kind', labelNames: ['target', 'probe'], registers });
-    this.violations = new Counter({ name: 'mapek_monitor_violations_total', help: 'Threshold violations found', labelNames: ['target', 'rule'], registers });
-    this.queries = new Counter({ name: 'mapek_monitor_promql_queries_total', help: 'PromQL rule queries by target, rule and result (ok, error)', labelNames: ['target', 'rule', 'result'], registers });
-    this.heartbeatAge = new Gauge({ name: 'mapek_monitor_heartbeat_age_seconds', help: 'Time since the target last reported in (targets with a heartbeat timeout)', labelNames: ['target'], registers });
+    this.scrapes = new Counter({
+      name: 'mapek_monitor_scrapes_total',
+      help: 'Scrapes by target and result',
+      labelNames: ['target', 'result'],
+      registers,
+    });
+    this.scrapeSeconds = new Histogram({
+      name: 'mapek_monitor_scrape_duration_seconds',
+      help: 'Scrape duration',
+      labelNames: ['target'],
+      registers,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    });
+    this.probeFailuresGauge = new Gauge({
+      name: 'mapek_monitor_probe_consecutive_failures',
+      help: 'Consecutive failed health probes, by target and probe kind',
+      labelNames: ['target', 'probe'],
+      registers,
+    });
+    this.violations = new Counter({
+      name: 'mapek_monitor_violations_total',
+      help: 'Threshold violations found',
+      labelNames: ['target', 'rule'],
+      registers,
+    });
+    this.queries = new Counter({
+      name: 'mapek_monitor_promql_queries_total',
+      help: 'PromQL rule queries by target, rule and result (ok, error)',
+      labelNames: ['target', 'rule', 'result'],
+      registers,
+    });
+    this.heartbeatAge = new Gauge({
+      name: 'mapek_monitor_heartbeat_age_seconds',
+      help: 'Time since the target last reported in (targets with a heartbeat timeout)',
+      labelNames: ['target'],
+      registers,
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -74,7 +105,10 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
       await this.settings.heartbeats?.start((heartbeat) => this.heartbeats.record(heartbeat.target, heartbeat.storedAtMs));
     } catch (error) {
       // Scrapes and probes do not need the heartbeats; a target that expects them shows as silent.
-      this.logger.error({ err: error }, 'cannot follow heartbeats (a telemetry stream provisioned by an earlier version? run `./mapek provision`)');
+      this.logger.error(
+        { err: error },
+        'cannot follow heartbeats (a telemetry stream provisioned by an earlier version? run `./mapek provision`)',
+      );
     }
     this.timer = setInterval(() => this.tick(), this.settings.intervalMs);
     this.tick();
@@ -117,8 +151,13 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     const previous = new Set(this.watched === '' ? [] : (JSON.parse(this.watched) as string[]));
     this.watched = watched;
     this.logger.info({ targets: sources.targets.map((target) => target.name), prometheus: sources.prometheus?.url }, 'monitoring');
-    this.heartbeats.watch(sources.targets.filter((target) => target.heartbeat !== undefined).map((target) => target.name), Date.now());
-    this.probes.retain(new Set(sources.targets.flatMap((target) => target.probes.map((probe, index) => probeKey(target.name, probe, index)))));
+    this.heartbeats.watch(
+      sources.targets.filter((target) => target.heartbeat !== undefined).map((target) => target.name),
+      Date.now(),
+    );
+    this.probes.retain(
+      new Set(sources.targets.flatMap((target) => target.probes.map((probe, index) => probeKey(target.name, probe, index)))),
+    );
     const names = new Set(sources.targets.map((target) => target.name));
     for (const name of previous) {
       if (names.has(name)) continue;
@@ -207,7 +246,10 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
         threshold: 1,
         labels: { ...target.labels, probe: probe.kind },
         ...(target.component ? { component: target.component } : {}),
-        description: `${probe.kind} health probe ${probeEndpoint(probe)} failed ${failures} times in a row (${result.detail})`.slice(0, 2000),
+        description: `${probe.kind} health probe ${probeEndpoint(probe)} failed ${failures} times in a row (${result.detail})`.slice(
+          0,
+          2000,
+        ),
         observedAt,
       },
     ]);
