@@ -43,7 +43,7 @@ export function formatStackSummary(stack: Stack): string {
         ? `  curl --cacert ${stack.caFile} ${gateway}/api/v1/incidents`
         : `  curl --cacert ${stack.caFile} -H "Authorization: Bearer $(cat ${stack.apiKeys.adminTokenFile})" ${gateway}/api/v1/incidents`,
     );
-    if (stack.apiKeys !== undefined) lines.push(`  more keys: ./mapek pki api-key create --out ${stack.certsDir ?? '<certs>'} --name <who> --role viewer|operator|approver|admin|alertmanager`);
+    if (stack.apiKeys !== undefined) lines.push(`  more keys: ./mapek pki api-key create --out ${stack.certsDir ?? '<certs>'} --name <who> --role viewer|operator|approver|admin|alertmanager|heartbeat`);
   }
   if (stack.certsDir !== undefined) lines.push(`  identities, trust bundle and nats-server config: ${stack.certsDir}`);
   const jaeger = optional(() => stack.jaegerUrl);
