@@ -1,5 +1,6 @@
 // Lint rules that keep the architecture and the async code honest:
-// module boundaries (contracts <- libs <- services/tools; no service imports another),
+// module boundaries (contracts <- libs <- services/tools; no service imports another; domain
+// code imports no framework, client library or adapter),
 // no floating promises, exhaustive switches, no import cycles, no `any`.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -31,6 +32,23 @@ export default tseslint.config(
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:lib'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:contracts', 'type:lib', 'type:tool'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:lib', 'type:tool'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Domain code decides; it does no I/O and knows no framework (STYLE.md, Layout). Ports it
+    // needs are interfaces in domain/, implemented under adapters/.
+    files: ['services/*/src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@mapek/*/*'], message: 'import a lib through its public entry only' },
+            { group: ['@nestjs/*', '@nats-io/*', 'prom-client', '@mapek/messaging', 'pg', 'undici'], message: 'domain code does no I/O and knows no framework: put it in adapters/ or application/' },
+            { group: ['../adapters/*', '../handlers/*', '../application/*'], message: 'domain code depends on nothing outside domain/: declare a port here instead' },
           ],
         },
       ],

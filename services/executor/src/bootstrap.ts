@@ -6,9 +6,9 @@ import { CommandOpener } from './adapters/command-opener.js';
 import { EffectorRegistry } from './adapters/effector.registry.js';
 import { EscalationEffector } from './adapters/escalation.effector.js';
 import { SafetyStore } from './adapters/safety.store.js';
-import { SymptomHistory } from './adapters/symptom-history.js';
+import { StreamSymptomHistory } from './adapters/symptom-history.js';
 import { webhookSignerOf } from './adapters/webhook.effector.js';
-import type { SafetyLimits } from './domain/execution.service.js';
+import type { SafetyLimits } from './application/execution.service.js';
 import { executorConfig } from './executor.config.js';
 import { executorConsumers } from './executor.consumers.js';
 import { ExecutorModule } from './executor.module.js';
@@ -63,7 +63,7 @@ export async function bootstrap(): Promise<void> {
           configuration,
           security && webhookSignerOf({ backend: security.backend, identity: security.identity }),
         ),
-        new SymptomHistory(runtime.js, runtime.prefix, runtime.verifier),
+        new StreamSymptomHistory(runtime.js, runtime.prefix, runtime.verifier),
         commandOpenerOf(security),
         {
           store: new SafetyStore(await runtime.openBucket(BucketName.executorLeases)),

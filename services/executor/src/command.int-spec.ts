@@ -34,7 +34,7 @@ import { CommandOpener } from './adapters/command-opener.js';
 import { EffectorRegistry } from './adapters/effector.registry.js';
 import { EscalationEffector } from './adapters/escalation.effector.js';
 import { SafetyStore } from './adapters/safety.store.js';
-import { SymptomHistory } from './adapters/symptom-history.js';
+import { StreamSymptomHistory } from './adapters/symptom-history.js';
 import { commandExecutionId } from './domain/manual-command.js';
 import { executorConsumers } from './executor.consumers.js';
 import { ExecutorModule } from './executor.module.js';
@@ -104,7 +104,7 @@ describe('manual commands in the executor', () => {
           settings,
           kv,
           new EffectorRegistry({ agent: new AgentEffector(runtime.nc, PREFIX), escalation: new EscalationEffector(logger) }),
-          new SymptomHistory(runtime.js, PREFIX, runtime.verifier),
+          new StreamSymptomHistory(runtime.js, PREFIX, runtime.verifier),
           commands,
           { store: new SafetyStore(await runtime.openBucket(BucketName.executorLeases)), limits: () => ({ leaseTtlMs: 10_000 }) },
         ),

@@ -25,7 +25,7 @@ import { CommandOpener } from './adapters/command-opener.js';
 import { EffectorRegistry } from './adapters/effector.registry.js';
 import { EscalationEffector } from './adapters/escalation.effector.js';
 import { SafetyStore } from './adapters/safety.store.js';
-import { SymptomHistory } from './adapters/symptom-history.js';
+import { StreamSymptomHistory } from './adapters/symptom-history.js';
 import type { WebhookRequestBody } from './adapters/webhook.effector.js';
 import { executorConsumers } from './executor.consumers.js';
 import { ExecutorModule } from './executor.module.js';
@@ -208,7 +208,7 @@ describe('the executor’s safety checks before acting', () => {
             { agent: new AgentEffector(runtime.nc, PREFIX), escalation: new EscalationEffector(logger) },
             { current: () => config },
           ),
-          new SymptomHistory(runtime.js, PREFIX, undefined),
+          new StreamSymptomHistory(runtime.js, PREFIX, undefined),
           commands,
           { store: new SafetyStore(await runtime.openBucket(BucketName.executorLeases)), limits: () => config.limits },
         ),

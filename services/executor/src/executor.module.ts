@@ -3,8 +3,8 @@ import type { KvBucket } from '@mapek/messaging';
 import type { CommandOpener } from './adapters/command-opener.js';
 import { ResolvedSignals } from './adapters/resolved-signals.js';
 import type { EffectorRegistry } from './adapters/effector.registry.js';
-import type { SymptomHistory } from './adapters/symptom-history.js';
-import { EFFECTORS, EXECUTOR_KV, EXECUTOR_SETTINGS, ExecutionService, SAFETY, SYMPTOM_HISTORY, type ExecutorSettings, type SafetyPorts } from './domain/execution.service.js';
+import type { SymptomHistory } from './domain/symptom-history.port.js';
+import { EFFECTORS, EXECUTOR_KV, EXECUTOR_SETTINGS, ExecutionService, SAFETY, SYMPTOM_HISTORY, type ExecutorSettings, type SafetyPorts } from './application/execution.service.js';
 import { COMMAND_OPENER, CommandHandler } from './handlers/command.handler.js';
 import { ExecutionHandler, RESOLVED_SIGNALS } from './handlers/execution.handler.js';
 

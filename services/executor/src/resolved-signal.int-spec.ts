@@ -12,7 +12,7 @@ import { CommandOpener } from './adapters/command-opener.js';
 import { EffectorRegistry } from './adapters/effector.registry.js';
 import { EscalationEffector } from './adapters/escalation.effector.js';
 import { SafetyStore } from './adapters/safety.store.js';
-import { SymptomHistory } from './adapters/symptom-history.js';
+import { StreamSymptomHistory } from './adapters/symptom-history.js';
 import { executorConsumers } from './executor.consumers.js';
 import { ExecutorModule } from './executor.module.js';
 
@@ -113,7 +113,7 @@ describe('the executor and a resolved signal', () => {
           settings,
           kv,
           new EffectorRegistry({ agent: new AgentEffector(runtime.nc, PREFIX), escalation: new EscalationEffector(logger) }),
-          new SymptomHistory(runtime.js, PREFIX, undefined),
+          new StreamSymptomHistory(runtime.js, PREFIX, undefined),
           commands,
           { store: new SafetyStore(await runtime.openBucket(BucketName.executorLeases)), limits: () => ({ leaseTtlMs: 10_000 }) },
         ),

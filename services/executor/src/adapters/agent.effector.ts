@@ -3,7 +3,7 @@ import { SealedRequestType, type SealedRequest, type SealRequestInput } from '@m
 import { actuationReplyV1Schema, subjects } from '@mapek/contracts';
 import { MESSAGING_SYSTEM, MessagingAttribute } from '@mapek/messaging';
 import { SpanKind, endSpan, injectTraceContext, startSpan } from '@mapek/observability';
-import { EffectorUnavailableError, type Effector, type EffectorRequest, type EffectorResult } from './effector.js';
+import { EffectorUnavailableError, type Effector, type EffectorRequest, type EffectorResult } from '../domain/effector.port.js';
 
 /** Signs a request as the executor and seals it to the receiving agent (libs/pqc createRequestSealer). */
 export type RequestSealer = (input: SealRequestInput) => SealedRequest;

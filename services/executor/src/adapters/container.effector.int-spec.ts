@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { containerEngine, localImages } from '@mapek/testing';
 import { ContainerEffector, composeNumberLabel, composeProjectLabel, composeServiceLabel } from './container.effector.js';
 import { DockerEngineClient, dockerSocketPath } from './docker-engine.client.js';
-import type { EffectorRequest } from './effector.js';
+import type { EffectorRequest } from '../domain/effector.port.js';
 
 /**
  * The container effector against a real Docker engine (scripts/docker-engine.sh; `./mapek test`

@@ -6,7 +6,7 @@ import {
   dockerSocketPath,
   type ContainerInspection,
 } from './docker-engine.client.js';
-import { EffectorUnavailableError, type Effector, type EffectorRequest, type EffectorResult } from './effector.js';
+import { EffectorUnavailableError, type Effector, type EffectorRequest, type EffectorResult } from '../domain/effector.port.js';
 
 type ContainerEffectorConfig = Extract<EffectorConfig, { kind: 'container' }>;
 

@@ -1,6 +1,6 @@
 import { ActionType, type Capability, type EffectorConfig, type MapekConfiguration, type PlanStep } from '@mapek/contracts';
 import { ContainerEffector } from './container.effector.js';
-import type { Effector } from './effector.js';
+import type { Effector } from '../domain/effector.port.js';
 import { KubernetesEffector } from './kubernetes.effector.js';
 import { ProcessEffector } from './process.effector.js';
 import { WebhookEffector, type WebhookSigner } from './webhook.effector.js';

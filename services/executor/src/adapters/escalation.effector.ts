@@ -1,5 +1,5 @@
 import type { Logger } from '@mapek/observability';
-import type { Effector, EffectorRequest, EffectorResult } from './effector.js';
+import type { Effector, EffectorRequest, EffectorResult } from '../domain/effector.port.js';
 
 /** Escalation hands the incident to people: it is logged and visible as a completed step. */
 export class EscalationEffector implements Effector {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { EffectorRequest } from './effector.js';
+import type { EffectorRequest } from '../domain/effector.port.js';
 import { KubernetesEffector } from './kubernetes.effector.js';
 
 const run = promisify(execFile);

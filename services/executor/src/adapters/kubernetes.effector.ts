@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { ActionType, type EffectorConfig } from '@mapek/contracts';
-import { EffectorUnavailableError, type Effector, type EffectorRequest, type EffectorResult } from './effector.js';
+import { EffectorUnavailableError, type Effector, type EffectorRequest, type EffectorResult } from '../domain/effector.port.js';
 
 type KubernetesEffectorConfig = Extract<EffectorConfig, { kind: 'kubernetes' }>;
 

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EffectorRequest } from './effector.js';
+import type { EffectorRequest } from '../domain/effector.port.js';
 import { ProcessEffector } from './process.effector.js';
 
 /** Whether a pid is a live process (signal 0 checks without sending anything). */

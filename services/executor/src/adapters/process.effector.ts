@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ActionType, type EffectorConfig } from '@mapek/contracts';
 import { expandCommand } from '../domain/command-template.js';
-import type { Effector, EffectorRequest, EffectorResult } from './effector.js';
+import type { Effector, EffectorRequest, EffectorResult } from '../domain/effector.port.js';
 
 type ProcessEffectorConfig = Extract<EffectorConfig, { kind: 'process' }>;
 type PidFileSupervisor = Extract<NonNullable<ProcessEffectorConfig['supervisor']>, { kind: 'pidfile' }>;

@@ -1,10 +1,11 @@
 import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import { StreamName, parseEnvelope, subjects, type SymptomV1 } from '@mapek/contracts';
 import { verifyInputOf, type EnvelopeVerifier } from '@mapek/messaging';
+import type { SymptomHistory } from '../domain/symptom-history.port.js';
 import type { SeenSymptom } from '../domain/symptom-state.js';
 
 /** Reads a target's symptoms between two instants back from the event stream. */
-export class SymptomHistory {
+export class StreamSymptomHistory implements SymptomHistory {
   constructor(
     private readonly js: JetStreamClient,
     private readonly prefix: string,

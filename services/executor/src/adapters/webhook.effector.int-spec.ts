@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createTestIdentities, type TestIdentities } from '../testing/pqc-identities.fixture.js';
-import { EffectorUnavailableError, type EffectorRequest } from './effector.js';
+import { EffectorUnavailableError, type EffectorRequest } from '../domain/effector.port.js';
 import { WebhookEffector, verifyWebhookRequest, webhookSignerOf, type WebhookRequestBody } from './webhook.effector.js';
 
 interface Received {

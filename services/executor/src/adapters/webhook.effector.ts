@@ -8,7 +8,7 @@ import {
   type TrustStore,
 } from '@mapek/pqc';
 import type { EffectorConfig } from '@mapek/contracts';
-import { EffectorUnavailableError, type Effector, type EffectorRequest, type EffectorResult } from './effector.js';
+import { EffectorUnavailableError, type Effector, type EffectorRequest, type EffectorResult } from '../domain/effector.port.js';
 
 type WebhookEffectorConfig = Extract<EffectorConfig, { kind: 'webhook' }>;
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Envelope } from '@mapek/contracts';
 import { OnEvent, PermanentHandlerError, type HandlerContext } from '@mapek/messaging';
 import type { CommandOpener } from '../adapters/command-opener.js';
-import { EXECUTOR_SETTINGS, ExecutionService, type ExecutorSettings } from '../domain/execution.service.js';
+import { EXECUTOR_SETTINGS, ExecutionService, type ExecutorSettings } from '../application/execution.service.js';
 import { CommandRejectedError, commandExecutionId, commandPlan } from '../domain/manual-command.js';
 
 export const COMMAND_OPENER = Symbol.for('mapek.executor.command-opener');

@@ -4,7 +4,7 @@ import { deriveEventId, type Envelope } from '@mapek/contracts';
 import { OnEvent, type HandlerContext } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { ResolvedSignals } from '../adapters/resolved-signals.js';
-import { ExecutionService } from '../domain/execution.service.js';
+import { ExecutionService } from '../application/execution.service.js';
 
 export const RESOLVED_SIGNALS = Symbol.for('mapek.executor.resolved-signals');
 

@@ -5,17 +5,18 @@ import { causeKindForMetric } from '@mapek/anomaly';
 import { ActionType, ExecutionStatus, OutcomeKind, SafetyVerdict, StepStatus, deriveEventId, eventIdTime, type OutcomeV1, type PlanStep, type SafetyCheck } from '@mapek/contracts';
 import { EVENT_PUBLISHER, getJson, kvKey, recordRetentionMs, type EventPublisherPort, type HandlerContext, type KvBucket } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
-import { EffectorUnavailableError } from '../adapters/effector.js';
+import { EffectorUnavailableError } from '../domain/effector.port.js';
 import { stepWithCapability, type EffectorChoice, type EffectorRegistry } from '../adapters/effector.registry.js';
 import { resolvedKey } from '../adapters/resolved-signals.js';
 import { LeaseHeldError, type SafetyStore } from '../adapters/safety.store.js';
-import type { SymptomHistory } from '../adapters/symptom-history.js';
-import { admits, closedBreaker, recordResult, type BreakerState } from './circuit-breaker.js';
-import type { CommandOrigin, ExecutablePlan, ExecutionRecord } from './execution-record.js';
-import { classifyOutcome } from './outcome-classifier.js';
-import { initialSteps, runPlan, type StepOutcome } from './plan-runner.js';
-import { symptomState, verifiedBy } from './symptom-state.js';
-import { violationsBeforeSpan } from './verification-window.js';
+import type { SymptomHistory } from '../domain/symptom-history.port.js';
+import { admits, closedBreaker, recordResult, type BreakerState } from '../domain/circuit-breaker.js';
+import type { CommandOrigin, ExecutablePlan, ExecutionRecord } from '../domain/execution-record.js';
+import { classifyOutcome } from '../domain/outcome-classifier.js';
+import { initialSteps, runPlan, type StepOutcome } from '../domain/plan-runner.js';
+import { symptomState, verifiedBy } from '../domain/symptom-state.js';
+import { retryAfterMs } from '../domain/step-retry.js';
+import { violationsBeforeSpan } from '../domain/verification-window.js';
 
 export const EXECUTOR_SETTINGS = Symbol.for('mapek.executor.settings');
 export const EXECUTOR_KV = Symbol.for('mapek.executor.kv');
@@ -354,12 +355,12 @@ export class ExecutionService {
       } catch (error) {
         const unavailable = error instanceof EffectorUnavailableError;
         await this.kv.put(breakerKey, JSON.stringify(recordResult(gate.next, false, Date.now(), this.settings.breakerFailures)));
-        if (!unavailable || attempt >= this.settings.stepRetries) {
+        const delay = retryAfterMs({ unavailable, attempt, retries: this.settings.stepRetries });
+        if (delay === undefined) {
           this.steps.inc({ action: step.action, result: 'unavailable' });
           return { ok: false, detail: (error as Error).message, errorCode: unavailable ? error.code : 'effector_error', checks };
         }
-        const delay = Math.min(5000, 250 * 2 ** attempt) * (0.5 + Math.random());
-        this.logger.warn({ err: error, attempt, retryInMs: Math.round(delay) }, `step ${index} (${step.action}) effector unavailable; retrying`);
+        this.logger.warn({ err: error, attempt, retryInMs: delay }, `step ${index} (${step.action}) effector unavailable; retrying`);
         await new Promise((resolve) => setTimeout(resolve, delay));
         continue;
       }

@@ -1,4 +1,4 @@
-import type { PlanStep } from '@mapek/contracts';
+import { MapekError, type PlanStep } from '@mapek/contracts';
 
 export interface EffectorRequest {
   readonly requestId: string;
@@ -22,8 +22,7 @@ export interface Effector {
 }
 
 /** The effector could not be reached or did not answer in time: worth a retry, counts against its breaker. */
-export class EffectorUnavailableError extends Error {
-  override readonly name = 'EffectorUnavailableError';
+export class EffectorUnavailableError extends MapekError {
   readonly retryable = true;
   constructor(
     readonly code: 'timeout' | 'no_responders' | 'breaker_open' | 'transport',
