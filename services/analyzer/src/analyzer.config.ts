@@ -30,6 +30,10 @@ export const analyzerConfig = {
   MAPEK_ANALYZER_CORRELATION_WINDOW_MS: { schema: env.integer(300_000, 1000), description: 'how far back symptoms are considered for patterns and root cause' },
   MAPEK_ANALYZER_WATCHED_SERIES_FILE: { schema: env.optionalString(), description: 'series scored for anomalies, JSON file (default: the agent gauges)' },
   MAPEK_ANALYZER_WARMUP_SAMPLES: { schema: env.integer(150, 1, 100_000), description: 'samples a series is learned before it can alarm' },
+  MAPEK_ANALYZER_SAMPLE_CONCURRENCY: {
+    schema: env.integer(128, 1, 1000),
+    description: 'sample batches scored at once; their detector checkpoints are written together, one per target, before they are acknowledged',
+  },
   MAPEK_ANALYZER_ANOMALY_DETECTION: { schema: env.boolean(true), description: 'score the sample stream and raise anomaly symptoms' },
   MAPEK_ACK_WAIT_MS: { schema: env.integer(30_000, 1000), description: 'JetStream ack wait of the analyzer consumer' },
 } satisfies ConfigSpec;

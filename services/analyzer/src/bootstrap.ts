@@ -14,7 +14,15 @@ export async function bootstrap(): Promise<void> {
     consumers: ({ config }) => [
       { stream: StreamName.events, durable: ConsumerName.analyzer, ackWaitMs: config.MAPEK_ACK_WAIT_MS, types: ['symptom', 'outcome', 'alert.resolved'] },
       ...(config.MAPEK_ANALYZER_ANOMALY_DETECTION
-        ? [{ stream: StreamName.telemetry, durable: ConsumerName.analyzerSamples, ackWaitMs: config.MAPEK_ACK_WAIT_MS, types: ['sample.batch' as const] }]
+        ? [
+            {
+              stream: StreamName.telemetry,
+              durable: ConsumerName.analyzerSamples,
+              ackWaitMs: config.MAPEK_ACK_WAIT_MS,
+              concurrency: config.MAPEK_ANALYZER_SAMPLE_CONCURRENCY,
+              types: ['sample.batch' as const],
+            },
+          ]
         : []),
     ],
     module: async ({ config, runtime }) =>

@@ -9,18 +9,34 @@ interface StoredLearner {
 
 const KEY = 'learner';
 
-/** Learned per-series sensitivities, shared by every analyzer replica through KV. */
+/**
+ * Learned per-series sensitivities, shared by every analyzer replica through KV. Reads are cached
+ * for `maxAgeMs` (one KV read per second instead of one per sample batch: at 1,000 targets that
+ * read was most of a batch's cost); this replica's own changes are seen at once, another
+ * replica's within `maxAgeMs`.
+ */
 export class ThresholdStore {
   private readonly learners: JsonKv<StoredLearner>;
+  private cached: { readonly at: number; readonly learner: Promise<ThresholdLearner> } | undefined;
 
-  constructor(kv: KvBucket) {
+  constructor(
+    kv: KvBucket,
+    private readonly maxAgeMs = 1000,
+  ) {
     this.learners = new JsonKv(kv);
   }
 
-  /** The learned thresholds as they are now (one KV read), to look up every series of a batch. */
-  async current(): Promise<ThresholdLearner> {
-    const stored = await this.learners.get(KEY);
-    return new ThresholdLearner(undefined, stored?.value.state);
+  /** The learned thresholds, at most `maxAgeMs` old, to look up every series of a batch. */
+  current(): Promise<ThresholdLearner> {
+    const now = Date.now();
+    if (this.cached && now - this.cached.at < this.maxAgeMs) return this.cached.learner;
+    const learner = this.learners.get(KEY).then((stored) => new ThresholdLearner(undefined, stored?.value.state));
+    const cached = { at: now, learner };
+    this.cached = cached;
+    learner.catch(() => {
+      if (this.cached === cached) this.cached = undefined;
+    });
+    return learner;
   }
 
   /** Applies an alarm's outcome; re-reads and re-applies on a concurrent update; returns the change, if any. */
@@ -31,6 +47,7 @@ export class ThresholdStore {
       change = learner.recordOutcome(outcome);
       return change ? { state: learner.snapshot(), changes: [...(stored?.value.changes ?? []), change].slice(-100) } : undefined;
     });
+    if (written) this.cached = undefined;
     return written ? change : undefined;
   }
 

@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { StreamingDetector, type DetectorConfig, type DetectorState } from '@mapek/anomaly';
 import { deriveEventId, type Envelope } from '@mapek/contracts';
-import { EVENT_PUBLISHER, OnEvent, getJson, kvKey, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
+import { EVENT_PUBLISHER, OnEvent, getJson, isKvConflict, kvKey, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { ThresholdStore } from '../adapters/threshold.store.js';
+import { CheckpointBatch } from '../domain/checkpoint-batch.js';
 import { isAlarm, pickValues, type WatchedSeries } from '../domain/watched-series.js';
 import { ANALYZER_KV } from './symptom.handler.js';
 
@@ -16,23 +17,44 @@ export interface DetectionSettings {
   readonly detector: DetectorConfig;
 }
 
-/** Every watched series of one target, checkpointed together after each batch. */
+/** Every watched series of one target, as checkpointed in KV (`detectors.<target>`). */
 interface TargetDetectors {
   /** Scrape time of the last batch scored: a redelivered batch is not scored twice. */
   readonly lastScrapedAt: number;
   readonly series: Record<string, DetectorState>;
 }
 
+/** A target's detectors, live in memory between batches, and the KV revision they were stored at. */
+interface LiveTarget {
+  /** undefined: not in KV yet (the first checkpoint creates it). */
+  revision: number | undefined;
+  lastScrapedAt: number;
+  readonly detectors: Map<string, StreamingDetector>;
+}
+
+/** How often a batch is scored again from the stored checkpoint after another replica wrote it first. */
+const CONFLICT_RETRIES = 3;
+
 /**
  * Scores each sample batch with a streaming detector per watched series, and raises an anomaly
  * symptom when a series turns anomalous beyond its floor — so a slow leak or a latency creep is
- * caught before its static threshold. Detector state is checkpointed in KV per target with an
- * optimistic revision check, so any replica continues where another stopped.
+ * caught before its static threshold.
+ *
+ * The detectors stay live in memory between batches (no restore from JSON per batch), and their
+ * checkpoints are group-committed ({@link CheckpointBatch}): a batch is acknowledged only after a
+ * checkpoint that includes it is stored in KV, but one checkpoint per target covers every batch
+ * scored since the last flush, and one flush writes every target at once. The write is a
+ * compare-and-set on the revision this replica last stored or read: when another replica wrote
+ * the target meanwhile, the batch is scored again from that checkpoint.
  */
 @Injectable()
 export class SampleHandler {
   private readonly scored: Counter<'metric'>;
   private readonly alarms: Counter<'metric'>;
+  private readonly live = new Map<string, LiveTarget>();
+  /** Batches of one target are scored one after the other (their checkpoint is awaited apart). */
+  private readonly lanes = new Map<string, Promise<unknown>>();
+  private readonly checkpoints: CheckpointBatch<LiveTarget>;
 
   constructor(
     @Inject(DETECTION_SETTINGS) private readonly settings: DetectionSettings,
@@ -44,60 +66,114 @@ export class SampleHandler {
   ) {
     this.scored = new Counter({ name: 'mapek_analyzer_samples_scored_total', help: 'Samples scored by the streaming detector', labelNames: ['metric'], registers: [metrics.registry] });
     this.alarms = new Counter({ name: 'mapek_analyzer_anomalies_total', help: 'Anomaly symptoms raised', labelNames: ['metric'], registers: [metrics.registry] });
+    const flushed = new Counter({ name: 'mapek_analyzer_checkpoints_written_total', help: 'Detector checkpoints written (one per target per flush)', registers: [metrics.registry] });
+    this.checkpoints = new CheckpointBatch<LiveTarget>({
+      serialize: (_target, state) => {
+        const series: Record<string, DetectorState> = {};
+        for (const [metric, detector] of state.detectors) series[metric] = detector.snapshot();
+        return JSON.stringify({ lastScrapedAt: state.lastScrapedAt, series } satisfies TargetDetectors);
+      },
+      persist: async (target, state, serialized) => {
+        const key = detectorsKey(target);
+        state.revision = state.revision === undefined ? await this.kv.create(key, serialized) : await this.kv.update(key, serialized, state.revision);
+        flushed.inc();
+      },
+    });
   }
 
   @OnEvent('sample.batch')
   async onBatch(event: Envelope<'sample.batch'>): Promise<void> {
-    const key = `detectors.${kvKey(event.target)}`;
+    for (let attempt = 0; ; attempt++) {
+      const state = await this.inLane(event.target, () => this.score(event));
+      if (state === undefined) return; // already scored
+      try {
+        await this.checkpoints.commit(event.target, state);
+        return;
+      } catch (error) {
+        // Scored again from the stored checkpoint: another replica's (a conflict), or the last one
+        // this replica stored (a failed write, retried by redelivery).
+        if (this.live.get(event.target) === state) this.live.delete(event.target);
+        if (!isKvConflict(error)) throw error;
+        if (attempt >= CONFLICT_RETRIES) {
+          this.logger.debug({ err: error, target: event.target }, 'detector checkpoint lost a race; the other replica\'s stands');
+          return;
+        }
+      }
+    }
+  }
+
+  private inLane<T>(target: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.lanes.get(target) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const tail = next.catch(() => undefined);
+    this.lanes.set(target, tail);
+    void tail.then(() => {
+      if (this.lanes.get(target) === tail) this.lanes.delete(target);
+    });
+    return next;
+  }
+
+  /** Scores the batch into the target's live detectors; undefined when it was scored before. */
+  private async score(event: Envelope<'sample.batch'>): Promise<LiveTarget | undefined> {
     const scrapedAt = Date.parse(event.data.scrapedAt);
-    const stored = await getJson<TargetDetectors>(this.kv, key);
-    if (stored && scrapedAt <= stored.value.lastScrapedAt) return;
+    const state = this.live.get(event.target) ?? (await this.load(event.target));
+    if (scrapedAt <= state.lastScrapedAt) return undefined;
     const values = pickValues(this.settings.series, event.data.samples);
-    const next: Record<string, DetectorState> = { ...(stored?.value.series ?? {}) };
     const alarms: Array<{ watched: WatchedSeries; value: number; score: number }> = [];
     const learned = await this.thresholds.current();
     for (const watched of this.settings.series) {
       const value = values.get(watched.metric);
       if (value === undefined) continue;
-      const previous = next[watched.metric];
-      const detector = previous
-        ? StreamingDetector.restore(this.settings.detector, previous)
-        : new StreamingDetector(this.settings.detector, { min: watched.min, max: watched.max });
+      let detector = state.detectors.get(watched.metric);
+      if (!detector) {
+        detector = new StreamingDetector(this.settings.detector, { min: watched.min, max: watched.max });
+        state.detectors.set(watched.metric, detector);
+      }
       const score = detector.score(value, scrapedAt);
-      next[watched.metric] = detector.snapshot();
       this.scored.inc({ metric: watched.metric });
       const sigma = learned.thresholdFor(`${event.target}/${watched.metric}`);
       if (isAlarm(watched, value, score, this.settings.detector.alarmLevel, sigma)) alarms.push({ watched, value, score });
     }
-    for (const alarm of alarms) {
-      this.alarms.inc({ metric: alarm.watched.metric });
-      this.logger.info({ metric: alarm.watched.metric, value: alarm.value, score: alarm.score }, 'anomaly');
-      await this.publisher.publish('symptom', {
-        id: deriveEventId(event.id, `anomaly:${alarm.watched.metric}`),
-        target: event.target,
-        causationId: event.id,
-        data: {
-          source: 'anomaly',
-          rule: `anomaly:${alarm.watched.metric}`,
-          severity: 'warning',
-          metric: alarm.watched.metric,
-          value: alarm.value,
-          threshold: alarm.watched.floor,
-          labels: { score: alarm.score.toFixed(3) },
-          description: `${alarm.watched.metric}=${alarm.value} is anomalous for ${event.target} (score ${alarm.score.toFixed(2)}), before any static threshold`,
-          observedAt: event.data.scrapedAt,
-        },
-      });
-    }
-    const checkpoint: TargetDetectors = { lastScrapedAt: scrapedAt, series: next };
+    state.lastScrapedAt = scrapedAt;
     try {
-      if (stored) await this.kv.update(key, JSON.stringify(checkpoint), stored.revision);
-      else await this.kv.create(key, JSON.stringify(checkpoint));
+      for (const alarm of alarms) {
+        this.alarms.inc({ metric: alarm.watched.metric });
+        this.logger.info({ metric: alarm.watched.metric, value: alarm.value, score: alarm.score }, 'anomaly');
+        await this.publisher.publish('symptom', {
+          id: deriveEventId(event.id, `anomaly:${alarm.watched.metric}`),
+          target: event.target,
+          causationId: event.id,
+          data: {
+            source: 'anomaly',
+            rule: `anomaly:${alarm.watched.metric}`,
+            severity: 'warning',
+            metric: alarm.watched.metric,
+            value: alarm.value,
+            threshold: alarm.watched.floor,
+            labels: { score: alarm.score.toFixed(3) },
+            description: `${alarm.watched.metric}=${alarm.value} is anomalous for ${event.target} (score ${alarm.score.toFixed(2)}), before any static threshold`,
+            observedAt: event.data.scrapedAt,
+          },
+        });
+      }
     } catch (error) {
-      // Another replica scored a batch of this target meanwhile; its checkpoint stands.
-      this.logger.debug({ err: error, target: event.target }, 'detector checkpoint lost a race');
+      // The batch is redelivered and scored again from the last stored checkpoint.
+      this.live.delete(event.target);
+      throw error;
     }
+    return state;
+  }
+
+  private async load(target: string): Promise<LiveTarget> {
+    const stored = await getJson<TargetDetectors>(this.kv, detectorsKey(target));
+    const detectors = new Map<string, StreamingDetector>();
+    for (const [metric, snapshot] of Object.entries(stored?.value.series ?? {})) detectors.set(metric, StreamingDetector.restore(this.settings.detector, snapshot));
+    const state: LiveTarget = { revision: stored?.revision, lastScrapedAt: stored?.value.lastScrapedAt ?? -Infinity, detectors };
+    this.live.set(target, state);
+    return state;
   }
 }
 
-
+function detectorsKey(target: string): string {
+  return `detectors.${kvKey(target)}`;
+}

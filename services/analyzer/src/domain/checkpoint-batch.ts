@@ -1,0 +1,84 @@
+/**
+ * How one flush writes: `serialize` runs synchronously when the flush starts, for every target in
+ * it (so a batch scored while the flush is writing belongs to the next one); `persist` stores one
+ * target's serialized state and throws when it cannot.
+ */
+export interface CheckpointStore<S> {
+  serialize(target: string, state: S): string;
+  persist(target: string, state: S, serialized: string): Promise<void>;
+}
+
+interface Pending<S> {
+  state: S;
+  readonly waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
+}
+
+/**
+ * Group commit for the analyzer's per-target detector checkpoints. A handler that has scored a
+ * batch hands its target's state in and waits; one flush at a time writes every target handed in
+ * since the last one, once each, however many batches of it were scored, and only then are those
+ * handlers released, so their messages are acknowledged after the state that includes them is
+ * stored. While a flush writes, the next one gathers: the busier the analyzer, the more batches
+ * share a checkpoint, and an idle one writes at once.
+ */
+export class CheckpointBatch<S> {
+  private pending = new Map<string, Pending<S>>();
+  private flushing: Promise<void> | undefined;
+  private scheduled = false;
+
+  constructor(private readonly store: CheckpointStore<S>) {}
+
+  /** Resolves once a checkpoint of `state` taken after this call is stored; rejects with the store's error. */
+  commit(target: string, state: S): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const entry = this.pending.get(target);
+      if (entry) {
+        entry.state = state;
+        entry.waiters.push({ resolve, reject });
+      } else {
+        this.pending.set(target, { state, waiters: [{ resolve, reject }] });
+      }
+      this.schedule();
+    });
+  }
+
+  /** Targets waiting for the next flush. */
+  get waiting(): number {
+    return this.pending.size;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    // After the current turn of the event loop, so that handlers finishing together share a flush.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flushing = this.flush().finally(() => {
+        this.flushing = undefined;
+        if (this.pending.size > 0) this.schedule();
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = new Map();
+    const writes: Array<Promise<void>> = [];
+    for (const [target, entry] of batch) {
+      let serialized: string;
+      try {
+        serialized = this.store.serialize(target, entry.state);
+      } catch (error) {
+        for (const waiter of entry.waiters) waiter.reject(error);
+        continue;
+      }
+      writes.push(
+        this.store.persist(target, entry.state, serialized).then(
+          () => entry.waiters.forEach((waiter) => waiter.resolve()),
+          (error: unknown) => entry.waiters.forEach((waiter) => waiter.reject(error)),
+        ),
+      );
+    }
+    await Promise.all(writes);
+  }
+}
