@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// The analyzer's sample throughput in the live loop (issue 13, item 6: ≥ 50,000 samples/s per
+// replica): real signed sample batches from the real monitor scraping BENCH_TARGETS fake targets
+// (default 1,000; 39 samples per batch, 5 of them watched series the detector scores), security on.
+//
+//   pnpm build && node benchmarks/analyzer-throughput.mjs
+//
+// Per round and analyzer build: every analyzer stopped, the monitor publishes for
+// BENCH_BACKLOG_SECONDS (default 10), the monitor is stopped, one analyzer started; from its
+// first acknowledgement until nothing is pending on `analyzer-samples`, the batches it acknowledged
+// per second, and its CPU (start-up included). BENCH_ANALYZERS compares builds in the same run, `name:entry` comma separated
+// (default `current:services/analyzer/dist/main.js`), e.g. the tree before a change built into
+// services/analyzer/.before/dist. BENCH_ROUNDS (default 2) rounds, builds alternating.
+// BENCH_NODE_ARGS picks the V8 flags (a variant of load-common.mjs, default jit).
+// Only NATS, the monitor and the analyzers run (no database).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { serviceReplica, startStack } from '../tools/stack/dist/index.js';
+import { startFakeTargets } from './fake-targets.mjs';
+import { cpuSeconds, fmt, loadNote, measureDrain, metricSum, natsJetStream, nats, rssMb, servicesWithNodeArgs } from './load-common.mjs';
+
+const targetCount = Number(process.env.BENCH_TARGETS ?? 1000);
+const backlogSeconds = Number(process.env.BENCH_BACKLOG_SECONDS ?? 10);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const variant = process.env.BENCH_NODE_ARGS ?? 'jit';
+const builds = (process.env.BENCH_ANALYZERS ?? 'current:services/analyzer/dist/main.js').split(',').map((pair) => {
+  const [name, entry] = pair.split(':');
+  return { name, entry };
+});
+const SAMPLES_PER_BATCH = 39;
+const SCORED_PER_BATCH = 5;
+
+const fake = await startFakeTargets({ count: targetCount, prefix: 'tput' });
+const dataDir = await mkdtemp(join(tmpdir(), 'mapek-analyzer-tput-'));
+const targetsFile = join(dataDir, 'targets.json');
+await writeFile(targetsFile, JSON.stringify(fake.targets.map((t) => ({ name: t.name, metricsUrl: `http://127.0.0.1:${t.port}/metrics` }))));
+const all = servicesWithNodeArgs(variant);
+const monitor = all.find((s) => s.name === 'monitor');
+const analyzer = all.find((s) => s.name === 'analyzer');
+const analyzers = builds.map((build) => ({ ...serviceReplica(analyzer, `analyzer-${build.name}`), entry: build.entry }));
+console.log(`${targetCount} targets, V8 ${variant} (${monitor.nodeArgs.join(' ') || 'no flags'}), builds ${builds.map((b) => `${b.name}=${b.entry}`).join(', ')}; Node ${process.version}; ${loadNote()}`);
+const stack = await startStack({
+  dataDir,
+  services: [monitor, ...analyzers],
+  withoutDatabase: true,
+  anyFreePort: true,
+  security: 'on',
+  output: null,
+  logLevel: 'warn',
+  readyTimeoutMs: 180_000,
+  serviceEnv: { monitor: { MAPEK_MONITOR_TARGETS: `@${targetsFile}` } },
+});
+const nc = await nats.connect(stack.natsConnectOptions('cli'));
+const jsm = await natsJetStream.jetstreamManager(nc);
+const results = [];
+try {
+  for (const a of analyzers) await stack.stopService(a.name);
+  for (let round = 1; round <= rounds; round++) {
+    for (const a of analyzers) {
+      await sleep(backlogSeconds * 1000);
+      await stack.stopService('monitor');
+      const drain = await measureDrain(jsm, 'MAPEK_TELEMETRY', 'analyzer-samples', () => stack.startService(a.name), {
+        cpu: () => cpuSeconds(stack.processes[a.name].pid),
+      });
+      const cpu = drain.cores;
+      const rss = await rssMb(stack.processes[a.name].pid);
+      const { backlog, drained, seconds } = drain;
+      const metrics = await (await fetch(`${stack.serviceUrl(a.name)}/metrics`)).text();
+      const result = {
+        build: a.name.replace('analyzer-', ''),
+        round,
+        backlog,
+        drained,
+        seconds,
+        batchesPerS: drain.perSecond,
+        samplesPerS: drain.perSecond * SAMPLES_PER_BATCH,
+        scoredPerS: drain.perSecond * SCORED_PER_BATCH,
+        cpu,
+        rss,
+        checkpoints: metricSum(metrics, 'mapek_analyzer_checkpoints_written_total'),
+        rejected: metricSum(metrics, 'mapek_events_rejected_total'),
+        load: loadNote(),
+      };
+      results.push(result);
+      console.log(
+        `  round ${round}, ${result.build}: ${drained} of ${backlog} batches in ${fmt(seconds, 1)} s = ${fmt(result.batchesPerS)} batches/s = ${fmt(result.samplesPerS)} samples/s ` +
+          `(${fmt(result.scoredPerS)} scored/s); ${fmt(cpu, 2)} cores, RSS at the end ${fmt(rss, 1)} MB; checkpoints written ${result.checkpoints || 'n/a'}; rejected ${result.rejected} (${result.load})`,
+      );
+      await stack.stopService(a.name);
+      await stack.startService('monitor');
+    }
+  }
+} finally {
+  await nc.close();
+  await stack.stop();
+  await fake.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
+console.log(`\nanalyzer throughput, one replica draining a backlog (${targetCount} targets, security on, target ≥ 50,000 samples/s)`);
+console.log('| build | round | batches/s | samples/s | scored/s | cores | met? |');
+console.log('|---|---:|---:|---:|---:|---:|---|');
+for (const r of results) console.log(`| ${r.build} | ${r.round} | ${fmt(r.batchesPerS)} | ${fmt(r.samplesPerS)} | ${fmt(r.scoredPerS)} | ${fmt(r.cpu, 2)} | ${r.samplesPerS >= 50_000 ? 'yes' : 'no'} |`);

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// The gateway at a fixed request rate (issue 13, item 6: p95 < 10 ms at 2,000 requests/s), with
+// HTTPS and API-key authentication as they run for real, once per V8 flag variant in the same run.
+//
+//   pnpm build && node benchmarks/gateway-load.mjs
+//
+// An open-loop generator (not wrk's closed loop, which slows down with the server and hides the
+// queueing): BENCH_RATE requests/s (default 2,000) for BENCH_SECONDS (default 20) per endpoint,
+// over BENCH_CONNECTIONS keep-alive TLS connections (default 32); each latency counts from the
+// moment its request was due, so a stalled server is charged for the requests waiting behind it.
+// Endpoints (BENCH_PATHS, comma separated):
+//   /api/v1/session           authentication (SHA-256 of the key against the keys file), the
+//                             shared rate limit (a KV read and compare-and-set per request), no backend
+//   /api/v1/incidents?limit=20 the same, then a NATS request to knowledge and a PostgreSQL query
+// The admin key's allowance is raised (MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE) so the limit is
+// counted for every request but refuses none. Variants: BENCH_VARIANTS (default interpreter,jit,
+// node-default; load-common.mjs). The stack runs without the demo app; the generator runs in
+// this process, on the same cores.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startStack } from '../tools/stack/dist/index.js';
+import { createTestDatabase } from '../libs/testing/dist/index.js';
+import { cpuSeconds, fmt, loadNote, quantile, rssMb, servicesWithNodeArgs } from './load-common.mjs';
+
+const rate = Number(process.env.BENCH_RATE ?? 2000);
+const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const paths = (process.env.BENCH_PATHS ?? '/api/v1/session,/api/v1/incidents?limit=20').split(',');
+const variants = (process.env.BENCH_VARIANTS ?? 'interpreter,jit,node-default').split(',').map((v) => v.trim()).filter(Boolean);
+
+/** Sends `rate` requests/s for `seconds`, each latency from when it was due. */
+async function openLoop({ url, ca, token, rate: perSecond, seconds: duration }) {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections, ca });
+  const total = Math.round(perSecond * duration);
+  const latencies = [];
+  const statuses = new Map();
+  let errors = 0;
+  let done = 0;
+  let resolveAll;
+  const all = new Promise((resolve) => (resolveAll = resolve));
+  const finish = () => {
+    done += 1;
+    if (done === total) resolveAll();
+  };
+  const send = (dueAt) => {
+    const req = request(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        latencies.push(performance.now() - dueAt);
+        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+        finish();
+      });
+    });
+    req.on('error', () => {
+      errors += 1;
+      finish();
+    });
+    req.end();
+  };
+  const started = performance.now();
+  let sent = 0;
+  await new Promise((resolve) => {
+    const timer = setInterval(() => {
+      const now = performance.now();
+      const due = Math.min(total, Math.floor(((now - started) / 1000) * perSecond));
+      while (sent < due) {
+        send(started + (sent * 1000) / perSecond);
+        sent += 1;
+      }
+      if (sent >= total) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 1);
+  });
+  await Promise.race([all, sleep(30_000)]);
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  const ok = statuses.get(200) ?? 0;
+  return {
+    total,
+    completed: latencies.length,
+    achieved: latencies.length / elapsed,
+    ok,
+    statuses: Object.fromEntries(statuses),
+    errors: errors + (total - done),
+    p50: quantile(latencies, 0.5),
+    p95: quantile(latencies, 0.95),
+    p99: quantile(latencies, 0.99),
+    max: Math.max(...latencies),
+  };
+}
+
+async function runVariant(variant) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'mapek-gateway-load-'));
+  let database;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    try {
+      database = await createTestDatabase('mapek_gateway_load');
+      databaseUrl = database.url;
+    } catch {
+      databaseUrl = undefined;
+    }
+  }
+  const services = servicesWithNodeArgs(variant);
+  const stack = await startStack({
+    dataDir,
+    ...(databaseUrl ? { databaseUrl } : {}),
+    services,
+    anyFreePort: true,
+    security: 'on',
+    output: null,
+    logLevel: 'warn',
+    serviceEnv: { gateway: { MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE: String(rate * 60 * 100), MAPEK_GATEWAY_RATE_LIMIT_BURST: String(rate * 10) } },
+  });
+  const ca = await readFile(stack.caFile, 'utf8');
+  const token = stack.apiKeys.adminToken;
+  const gatewayPid = stack.processes.gateway.pid;
+  const results = [];
+  try {
+    console.log(`\n== ${variant}: ${services[0].nodeArgs.join(' ') || '(no flags)'}; database ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'PGlite'}`);
+    for (const path of paths) {
+      const url = `${stack.gatewayUrl}${path}`;
+      await openLoop({ url, ca, token, rate: Math.min(rate, 200), seconds: 3 }); // warm-up: connections, JIT
+      const cpu0 = { gateway: await cpuSeconds(gatewayPid), knowledge: await cpuSeconds(stack.processes.knowledge.pid), nats: await cpuSeconds(stack.processes['nats-server'].pid) };
+      const result = await openLoop({ url, ca, token, rate, seconds });
+      const cpu = {
+        gateway: ((await cpuSeconds(gatewayPid)) - cpu0.gateway) / seconds,
+        knowledge: ((await cpuSeconds(stack.processes.knowledge.pid)) - cpu0.knowledge) / seconds,
+        nats: ((await cpuSeconds(stack.processes['nats-server'].pid)) - cpu0.nats) / seconds,
+      };
+      const rss = await rssMb(gatewayPid);
+      const row = { variant, path, ...result, cpu, rss, load: loadNote() };
+      results.push(row);
+      console.log(
+        `  GET ${path} at ${rate}/s for ${seconds} s: achieved ${fmt(result.achieved)}/s, p50 ${fmt(result.p50, 1)} ms, p95 ${fmt(result.p95, 1)} ms, p99 ${fmt(result.p99, 1)} ms, max ${fmt(result.max)} ms; ` +
+          `statuses ${JSON.stringify(result.statuses)}, errors ${result.errors}; CPU gateway ${fmt(cpu.gateway, 2)}, knowledge ${fmt(cpu.knowledge, 2)}, nats ${fmt(cpu.nats, 2)} cores; gateway RSS ${fmt(rss, 1)} MB (${row.load})`,
+      );
+      await sleep(3000);
+    }
+    return results;
+  } finally {
+    await stack.stop();
+    await database?.drop().catch(() => undefined);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+console.log(`gateway load: ${rate} requests/s, ${seconds} s per endpoint, ${connections} connections, HTTPS + API key; Node ${process.version}; ${loadNote()}`);
+const all = [];
+for (const variant of variants) all.push(...(await runVariant(variant)));
+console.log(`\ntarget of issue 13, item 6: gateway p95 < 10 ms at ${rate} requests/s`);
+console.log('| variant | endpoint | achieved/s | p50 ms | p95 ms | p99 ms | non-200 + errors | gateway CPU | met? |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---|');
+for (const r of all) {
+  const bad = r.total - r.ok;
+  console.log(`| ${r.variant} | ${r.path} | ${fmt(r.achieved)} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.p99, 1)} | ${bad} | ${fmt(r.cpu.gateway, 2)} | ${r.p95 < 10 && bad === 0 ? 'yes' : 'no'} |`);
+}

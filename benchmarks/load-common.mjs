@@ -1,0 +1,158 @@
+// What the load benchmarks (load-scale.mjs, gateway-load.mjs, soak.mjs) share: the V8 flag
+// variants they compare, process CPU and memory from /proc, Prometheus text sums, an HTTPS client
+// that trusts the stack's CA and sends its API key, quantiles, and a tap on the loop's events.
+import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { Agent, request as httpsRequest } from 'node:https';
+import { DEFAULT_SERVICES } from '../tools/stack/dist/index.js';
+
+// nats.js as libs/messaging depends on it (the repository root has no dependency of its own on it).
+const fromMessaging = createRequire(new URL('../libs/messaging/package.json', import.meta.url));
+export const nats = await import(fromMessaging.resolve('@nats-io/transport-node'));
+export const natsJetStream = await import(fromMessaging.resolve('@nats-io/jetstream'));
+
+export const LOOP_SERVICES = ['monitor', 'analyzer', 'planner', 'executor', 'knowledge', 'gateway'];
+
+/**
+ * The V8 flags compared: `interpreter` is what the services ran with before ADR 0013 (Ignition
+ * only, 1 MB semi-space), `jit` every compiler on with the 1 MB semi-space, `node-default` Node's
+ * own defaults (every compiler, 16 MB semi-spaces on 64-bit).
+ */
+export const NODE_ARGS_VARIANTS = {
+  interpreter: ['--max-semi-space-size=1', '--no-opt', '--no-maglev', '--no-sparkplug'],
+  jit: ['--max-semi-space-size=1'],
+  'node-default': [],
+};
+
+/** DEFAULT_SERVICES with the loop services' V8 flags replaced (the demo app keeps its own). */
+export function servicesWithNodeArgs(variant, { withDemo = false } = {}) {
+  const nodeArgs = NODE_ARGS_VARIANTS[variant];
+  if (!nodeArgs) throw new Error(`unknown V8 flag variant ${variant}: one of ${Object.keys(NODE_ARGS_VARIANTS).join(', ')}`);
+  return DEFAULT_SERVICES.filter((service) => withDemo || service.role !== 'demo').map((service) => (service.role === 'demo' ? service : { ...service, nodeArgs }));
+}
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** User + system CPU seconds a process used so far. */
+export async function cpuSeconds(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+export async function rssMb(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/** The machine's load while a figure was taken: the 1-minute load average on `cores` cores. */
+export function loadNote() {
+  const [one, five] = loadavg();
+  return `load average ${one.toFixed(1)} (1 min), ${five.toFixed(1)} (5 min)`;
+}
+
+export function quantile(values, q) {
+  const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+export const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+
+export function summary(values, unit = 'ms') {
+  const finite = values.filter((value) => Number.isFinite(value));
+  if (finite.length === 0) return 'n/a';
+  return `p50 ${fmt(quantile(finite, 0.5))} ${unit}, p95 ${fmt(quantile(finite, 0.95))} ${unit}, p99 ${fmt(quantile(finite, 0.99))} ${unit}, max ${fmt(Math.max(...finite))} ${unit} (n=${finite.length})`;
+}
+
+/** Sum of every sample line of a metric whose labels contain all of `labels` (`key="value"`). */
+export function metricSum(text, name, labels = []) {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!(line.startsWith(`${name}{`) || line.startsWith(`${name} `))) continue;
+    if (!labels.every((label) => line.includes(label))) continue;
+    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+/** GET over HTTP, or HTTPS trusting `ca` and sending `token` as a bearer key. */
+export function httpClient({ ca, token } = {}) {
+  const agent = new Agent({ keepAlive: true, ca, maxSockets: 64 });
+  async function getText(url) {
+    if (!url.startsWith('https:')) {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`${url}: ${response.status}`);
+      return response.text();
+    }
+    return new Promise((resolve, reject) => {
+      const request = httpsRequest(url, { agent, headers: token ? { authorization: `Bearer ${token}` } : {} }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => (response.statusCode === 200 ? resolve(body) : reject(new Error(`${url}: ${response.statusCode}`))));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+  }
+  return { getText, getJson: async (url) => JSON.parse(await getText(url)), close: () => agent.destroy() };
+}
+
+/**
+ * Every loop event (symptoms, analyses, plans, executions, outcomes) as it is published, seen by a
+ * core subscription of the `cli` identity, with the time it arrived.
+ */
+export async function tapLoop(stack, prefix = 'mapek') {
+  const nc = await nats.connect({ ...stack.natsConnectOptions('cli'), name: 'load benchmark tap' });
+  const events = [];
+  const decoder = new TextDecoder();
+  for (const kind of ['symptoms', 'analyses', 'plans', 'executions', 'outcomes']) {
+    nc.subscribe(`${prefix}.${kind}.>`, {
+      callback: (error, msg) => {
+        if (error) return;
+        try {
+          events.push({ subject: msg.subject, kind, at: Date.now(), envelope: JSON.parse(decoder.decode(msg.data)) });
+        } catch {
+          // not an envelope
+        }
+      },
+    });
+  }
+  await nc.flush();
+  const jsm = await natsJetStream.jetstreamManager(nc);
+  return { nc, jsm, events, close: () => nc.close() };
+}
+
+/**
+ * Runs `start` (which starts a consumer's service) while polling the durable every 100 ms, and
+ * measures the drain from the first acknowledgement to nothing outstanding: a service starts
+ * consuming before it reports ready, so timing from its readiness would miss the start. `cpu`
+ * reads the consuming process's CPU seconds (its start-up is then left out of the figure).
+ */
+export async function measureDrain(jsm, stream, durable, start, { timeoutMs = 180_000, cpu = async () => NaN } = {}) {
+  const read = async () => {
+    const info = await jsm.consumers.info(stream, durable);
+    return { t: performance.now(), acked: info.ack_floor.stream_seq, outstanding: info.num_pending + info.num_ack_pending, cpu: await cpu().catch(() => NaN) };
+  };
+  const initial = await read();
+  const points = [initial];
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      points.push(await read());
+      if (points.at(-1).outstanding === 0 || performance.now() - initial.t > timeoutMs) polling = false;
+    }
+  })();
+  await start();
+  await poller;
+  const firstAck = points.findIndex((p) => p.acked > initial.acked);
+  const first = points[Math.max(0, firstAck - 1)];
+  const last = points.at(-1);
+  const seconds = (last.t - first.t) / 1000;
+  // CPU (cores) of the consuming process over the same span, when `cpu` reads its CPU seconds.
+  const cores = (last.cpu - first.cpu) / seconds;
+  return { backlog: initial.outstanding, drained: last.acked - initial.acked, seconds, perSecond: (last.acked - first.acked) / seconds, cores, finished: last.outstanding === 0 };
+}

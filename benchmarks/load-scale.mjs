@@ -1,0 +1,303 @@
+#!/usr/bin/env node
+// The loop at scale: BENCH_TARGETS (default 1,000) real HTTP targets scraped every second by one
+// monitor replica, the whole stack as OS processes, security on (mTLS, ML-DSA-65 on every event
+// and sample batch), once per V8 flag variant, in the same run (issue 13, items 4 and 6).
+//
+//   pnpm build && node benchmarks/load-scale.mjs
+//
+// The targets are fake-targets.mjs: one child process, one loopback port per target, 39 samples
+// per scrape (the agent gauges, process metrics, a request histogram). Per variant
+// (BENCH_VARIANTS, default interpreter,jit,node-default; see NODE_ARGS_VARIANTS in load-common.mjs):
+//   1. warm-up (BENCH_WARMUP_SECONDS, default 30);
+//   2. a measured window (BENCH_SECONDS, default 60) with a memory fault every BENCH_FAULT_EVERY_MS
+//      (default 4000) on the next target, held 3 s: scrape round span (first to last request of a
+//      round of every target, at the targets), scrapes/s, sample batches and samples/s through the
+//      analyzer (and its consumer lag), CPU (cores) and RSS (max of samples every 2 s) per service,
+//      and per fault: first violating sample (the symptom's observedAt) → analysis, symptom
+//      published → analysis, and → the executor starting the first remedy step;
+//   3. a burst: BENCH_BURST targets (default 100) faulted at once; the time until each has an
+//      analysis and an outcome gives incidents per minute through the loop (the fake targets have
+//      no agent, so the remedy step fails at once: this measures the loop, not the remedy);
+//   4. the analyzer's capacity: analyzer stopped for BENCH_BACKLOG_SECONDS (default 8) while the
+//      monitor keeps publishing, then the monitor stopped and the analyzer started: sample batches
+//      drained per second, from ready until nothing is pending.
+// Then a table against the issue's targets.
+//
+// PostgreSQL: DATABASE_URL if set, else a fresh database on TEST_DATABASE_ADMIN_URL, else PGlite.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startStack } from '../tools/stack/dist/index.js';
+import { createTestDatabase } from '../libs/testing/dist/index.js';
+import { startFakeTargets } from './fake-targets.mjs';
+import { LOOP_SERVICES, cpuSeconds, fmt, httpClient, loadNote, measureDrain, metricSum, quantile, rssMb, servicesWithNodeArgs, summary, tapLoop } from './load-common.mjs';
+
+const targetCount = Number(process.env.BENCH_TARGETS ?? 1000);
+const variants = (process.env.BENCH_VARIANTS ?? 'interpreter,jit,node-default').split(',').map((v) => v.trim()).filter(Boolean);
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 30);
+const windowSeconds = Number(process.env.BENCH_SECONDS ?? 60);
+const faultEveryMs = Number(process.env.BENCH_FAULT_EVERY_MS ?? 4000);
+const burstSize = Number(process.env.BENCH_BURST ?? 100);
+const backlogSeconds = Number(process.env.BENCH_BACKLOG_SECONDS ?? 8);
+const SAMPLES_PER_BATCH = 39;
+
+async function processCpu(stack, fakePid) {
+  const cpu = {};
+  for (const [name, proc] of Object.entries(stack.processes)) if (proc.pid && proc.running !== false) cpu[name] = await cpuSeconds(proc.pid).catch(() => NaN);
+  cpu['fake-targets'] = await cpuSeconds(fakePid);
+  return cpu;
+}
+
+async function metricsOf(stack, client) {
+  const out = {};
+  for (const name of LOOP_SERVICES) out[name] = await client.getText(`${stack.serviceUrl(name)}/metrics`).catch(() => '');
+  return out;
+}
+
+/** For one fault: the first events of its target after it was set. */
+function faultFigures(events, target, setAt) {
+  const after = events.filter((event) => event.envelope.target === target && event.at >= setAt - 50);
+  const symptom = after.find((event) => event.kind === 'symptoms' && event.envelope.data?.rule === 'memory');
+  const analysis = after.find((event) => event.kind === 'analyses');
+  const execution = after.find((event) => event.kind === 'executions' && event.envelope.data?.steps?.[0]?.startedAt);
+  const outcome = after.find((event) => event.kind === 'outcomes');
+  const observed = symptom ? Date.parse(symptom.envelope.data.observedAt) : NaN;
+  const analysisAt = analysis ? Date.parse(analysis.envelope.time) : NaN;
+  const stepAt = execution ? Date.parse(execution.envelope.data.steps[0].startedAt) : NaN;
+  return {
+    violationToAnalysis: analysisAt - observed,
+    symptomToAnalysis: analysisAt - (symptom ? Date.parse(symptom.envelope.time) : NaN),
+    violationToStep: stepAt - observed,
+    faultToAnalysis: analysisAt - setAt,
+    analysisSeenAt: analysis?.at,
+    outcomeSeenAt: outcome?.at,
+  };
+}
+
+async function consumerInfo(jsm) {
+  const info = await jsm.consumers.info('MAPEK_TELEMETRY', 'analyzer-samples');
+  return { pending: info.num_pending, ackPending: info.num_ack_pending, acked: info.ack_floor.stream_seq };
+}
+
+async function runVariant(variant, fake, targetsFile) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'mapek-load-'));
+  let database;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    try {
+      database = await createTestDatabase('mapek_load');
+      databaseUrl = database.url;
+    } catch {
+      databaseUrl = undefined;
+    }
+  }
+  const services = servicesWithNodeArgs(variant);
+  console.log(`\n== ${variant}: ${services[0].nodeArgs.join(' ') || '(no flags)'}; ${targetCount} targets; database ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'PGlite'}`);
+  const starting = Date.now();
+  let stack;
+  try {
+    stack = await startStack({
+    dataDir,
+    ...(databaseUrl ? { databaseUrl } : {}),
+    services,
+    anyFreePort: true,
+    security: 'on',
+    output: null,
+    logLevel: 'warn',
+    scrapeIntervalMs: 1000,
+    readyTimeoutMs: 120_000,
+    serviceEnv: {
+      monitor: { MAPEK_MONITOR_TARGETS: `@${targetsFile}` },
+      executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '2000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '500' },
+      // The fake targets have no agent: every remedy fails, which must not demote the remedy to manual approval.
+      planner: { MAPEK_PLANNER_COOLDOWN_MS: '0', MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: '100000', MAPEK_PLANNER_AUTONOMY_DEMOTE_ON: '' },
+    },
+  });
+  } catch (error) {
+    // A service that cannot keep up with the targets may not even answer its readiness probe.
+    const reason = `${error.message.split('\n')[0]}`;
+    console.log(`  the stack did not come up (${reason}; ${loadNote()})`);
+    await database?.drop().catch(() => undefined);
+    await rm(dataDir, { recursive: true, force: true });
+    return { variant, failed: reason, cpu: {}, rssMax: {}, faults: [], startMs: Date.now() - starting };
+  }
+  console.log(`  stack ready after ${fmt((Date.now() - starting) / 1000, 1)} s`);
+  const client = httpClient({ ca: stack.caFile ? await readFile(stack.caFile, 'utf8') : undefined, token: stack.apiKeys?.adminToken });
+  const tap = await tapLoop(stack);
+  const result = { variant };
+  try {
+    await sleep(warmupSeconds * 1000);
+    console.log(`  warm-up done (${loadNote()})`);
+
+    // 2. The measured window.
+    const cpuBefore = await processCpu(stack, fake.pid);
+    const metricsBefore = await metricsOf(stack, client);
+    const statsBefore = await fake.stats();
+    const consumerBefore = await consumerInfo(tap.jsm);
+    const windowStart = Date.now();
+    const rssMax = {};
+    const sampleRss = async () => {
+      for (const name of LOOP_SERVICES) rssMax[name] = Math.max(rssMax[name] ?? 0, await rssMb(stack.processes[name].pid).catch(() => 0));
+    };
+    const faults = [];
+    let next = 0;
+    const rssTimer = setInterval(() => void sampleRss(), 2000);
+    const faultTimer = setInterval(() => {
+      const target = fake.targets[next++ % fake.targets.length].name;
+      const setAt = Date.now();
+      faults.push({ target, setAt });
+      void fake.fault(target, 'memory').then(() => sleep(3000)).then(() => fake.fault(target, 'off'));
+    }, faultEveryMs);
+    await sleep(windowSeconds * 1000);
+    clearInterval(faultTimer);
+    clearInterval(rssTimer);
+    await sampleRss();
+    const windowS = (Date.now() - windowStart) / 1000;
+    const cpuAfter = await processCpu(stack, fake.pid);
+    const metricsAfter = await metricsOf(stack, client);
+    const statsAfter = await fake.stats();
+    const consumerAfter = await consumerInfo(tap.jsm);
+    const load = loadNote();
+    await sleep(4000); // the last fault's events
+    const firstRound = statsBefore.rounds.at(-1)?.startedAt ?? 0;
+    const rounds = statsAfter.rounds.filter((round) => round.startedAt > firstRound);
+    const delta = (service, name, labels) => metricSum(metricsAfter[service], name, labels) - metricSum(metricsBefore[service], name, labels);
+    const batches = delta('analyzer', 'mapek_events_consumed_total', ['type="sample.batch"', 'result="ok"']);
+    const published = delta('monitor', 'mapek_events_published_total', ['type="sample.batch"']);
+    const figures = faults.map((fault) => faultFigures(tap.events, fault.target, fault.setAt));
+    Object.assign(result, {
+      windowS,
+      load,
+      cpu: Object.fromEntries(Object.keys(cpuAfter).map((name) => [name, (cpuAfter[name] - cpuBefore[name]) / windowS])),
+      rssMax,
+      roundSpanP50: quantile(rounds.map((r) => r.spanMs), 0.5),
+      roundSpanP99: quantile(rounds.map((r) => r.spanMs), 0.99),
+      rounds: rounds.length,
+      scrapesPerS: delta('monitor', 'mapek_monitor_scrapes_total', ['result="ok"']) / windowS,
+      scrapeErrorsPerS: delta('monitor', 'mapek_monitor_scrapes_total', ['result="error"']) / windowS,
+      batchesPublishedPerS: published / windowS,
+      batchesPerS: batches / windowS,
+      samplesPerS: (batches * SAMPLES_PER_BATCH) / windowS,
+      scoredPerS: delta('analyzer', 'mapek_analyzer_samples_scored_total') / windowS,
+      lagBefore: consumerBefore.pending + consumerBefore.ackPending,
+      lagAfter: consumerAfter.pending + consumerAfter.ackPending,
+      rejected: LOOP_SERVICES.reduce((sum, name) => sum + delta(name, 'mapek_events_rejected_total'), 0),
+      faults: figures,
+    });
+    // CPU per unit of work does not depend on how many cores the machine had free; wall-clock rates do.
+    result.monitorCpuMsPerScrape = (result.cpu.monitor * 1000) / result.scrapesPerS;
+    result.analyzerCpuMsPerBatch = (result.cpu.analyzer * 1000) / result.batchesPerS;
+    console.log(`  window ${fmt(windowS, 1)} s (${load}); ${faults.length} faults`);
+    console.log(
+      `  CPU per unit of work: monitor ${fmt(result.monitorCpuMsPerScrape, 2)} ms per target scraped (→ ${fmt(result.monitorCpuMsPerScrape, 2)} cores for 1,000 targets at 1 s), ` +
+        `analyzer ${fmt(result.analyzerCpuMsPerBatch, 2)} ms per batch (→ ${fmt((SAMPLES_PER_BATCH * 1000) / result.analyzerCpuMsPerBatch)} samples/s per core)`,
+    );
+    console.log(`  scrape: ${fmt(result.scrapesPerS)} scrapes/s ok, ${fmt(result.scrapeErrorsPerS, 1)} errors/s; round of ${targetCount} targets spans p50 ${fmt(result.roundSpanP50)} ms, p99 ${fmt(result.roundSpanP99)} ms (${rounds.length} rounds)`);
+    console.log(`  analyzer: ${fmt(result.batchesPerS)} batches/s of ${fmt(result.batchesPublishedPerS)} published = ${fmt(result.samplesPerS)} samples/s (${fmt(result.scoredPerS)} scored/s); lag ${result.lagBefore} → ${result.lagAfter} batches; rejected events ${result.rejected}`);
+    console.log(`  violation → analysis:  ${summary(figures.map((f) => f.violationToAnalysis))}`);
+    console.log(`  symptom → analysis:    ${summary(figures.map((f) => f.symptomToAnalysis))}`);
+    console.log(`  violation → remedy step: ${summary(figures.map((f) => f.violationToStep))}`);
+    console.log(`  fault set → analysis:  ${summary(figures.map((f) => f.faultToAnalysis))}`);
+    console.log('  service     CPU (cores)  RSS max');
+    for (const name of [...LOOP_SERVICES, 'nats-server', 'pglite', 'fake-targets']) {
+      if (result.cpu[name] === undefined) continue;
+      console.log(`    ${name.padEnd(12)} ${fmt(result.cpu[name], 3).padStart(8)}  ${rssMax[name] ? `${fmt(rssMax[name], 1)} MB` : ''}`);
+    }
+
+    // 3. A burst of faults at once.
+    if (burstSize > 0) {
+      const burst = fake.targets.slice(targetCount - burstSize).map((target) => target.name);
+      const setAt = Date.now();
+      await Promise.all(burst.map((name) => fake.fault(name, 'memory')));
+      const deadline = Date.now() + 60_000;
+      let figuresBurst = [];
+      while (Date.now() < deadline) {
+        await sleep(500);
+        figuresBurst = burst.map((name) => faultFigures(tap.events, name, setAt));
+        if (figuresBurst.every((f) => f.analysisSeenAt !== undefined)) break;
+      }
+      await Promise.all(burst.map((name) => fake.fault(name, 'off')));
+      if (process.env.BENCH_EVENTS_FILE) await writeFile(process.env.BENCH_EVENTS_FILE, JSON.stringify(tap.events.filter((event) => burst.includes(event.envelope.target))));
+      const analysed = figuresBurst.filter((f) => f.analysisSeenAt !== undefined);
+      const outcomes = figuresBurst.filter((f) => f.outcomeSeenAt !== undefined);
+      const lastAnalysis = Math.max(...analysed.map((f) => f.analysisSeenAt)) - setAt;
+      const lastOutcome = Math.max(...outcomes.map((f) => f.outcomeSeenAt)) - setAt;
+      result.burst = { size: burstSize, analysed: analysed.length, outcomes: outcomes.length, lastAnalysisMs: lastAnalysis, lastOutcomeMs: lastOutcome };
+      // The fake targets have no agent to carry a remedy out, so the loop's rate is counted to the analysis.
+      result.burst.incidentsPerMinute = (analysed.length / (lastAnalysis / 1000)) * 60;
+      console.log(
+        `  burst of ${burstSize} faults at once: ${analysed.length} analysed (last after ${fmt(lastAnalysis)} ms), ${outcomes.length} outcomes (last after ${fmt(lastOutcome)} ms) ` +
+          `= ${fmt(result.burst.incidentsPerMinute)} incidents/min analysed; violation → analysis ${summary(analysed.map((f) => f.violationToAnalysis))}`,
+      );
+      await sleep(5000);
+    }
+
+    // 4. The analyzer's capacity: drain a backlog.
+    if (backlogSeconds > 0) {
+      await stack.stopService('analyzer');
+      await sleep(backlogSeconds * 1000);
+      await stack.stopService('monitor');
+      const drain = await measureDrain(tap.jsm, 'MAPEK_TELEMETRY', 'analyzer-samples', () => stack.startService('analyzer'), {
+        cpu: () => cpuSeconds(stack.processes.analyzer.pid),
+      });
+      const { drained, seconds: drainS } = drain;
+      result.capacity = {
+        backlog: drain.backlog,
+        drained,
+        drainS,
+        batchesPerS: drain.perSecond,
+        samplesPerS: drain.perSecond * SAMPLES_PER_BATCH,
+        scoredPerS: drain.perSecond * 5,
+        cpu: drain.cores,
+        rejected: metricSum(await client.getText(`${stack.serviceUrl('analyzer')}/metrics`).catch(() => ''), 'mapek_events_rejected_total'),
+      };
+      console.log(
+        `  analyzer capacity: ${drained} of ${result.capacity.backlog} backlogged batches drained in ${fmt(drainS, 1)} s = ${fmt(result.capacity.batchesPerS)} batches/s = ` +
+          `${fmt(result.capacity.samplesPerS)} samples/s (${fmt(result.capacity.scoredPerS)} scored/s), ${fmt(result.capacity.cpu, 2)} cores; rejected ${result.capacity.rejected} (${loadNote()})`,
+      );
+      await stack.startService('monitor');
+    }
+    return result;
+  } finally {
+    await tap.close().catch(() => undefined);
+    client.close();
+    await stack.stop();
+    await database?.drop().catch(() => undefined);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+const fake = await startFakeTargets({ count: targetCount });
+const targetsDir = await mkdtemp(join(tmpdir(), 'mapek-load-targets-'));
+const targetsFile = join(targetsDir, 'targets.json');
+await writeFile(
+  targetsFile,
+  JSON.stringify(fake.targets.map((target) => ({ name: target.name, metricsUrl: `http://127.0.0.1:${target.port}/metrics`, healthUrl: `http://127.0.0.1:${target.port}/health` }))),
+);
+console.log(`${targetCount} targets on ports ${fake.targets[0].port}…${fake.targets.at(-1).port} (pid ${fake.pid}); Node ${process.version}; ${loadNote()}`);
+const results = [];
+try {
+  for (const variant of variants) results.push(await runVariant(variant, fake, targetsFile));
+} finally {
+  await fake.stop();
+  await rm(targetsDir, { recursive: true, force: true });
+}
+
+const widths = [60, 24];
+const row = (cells) => `| ${cells.map((cell, index) => String(cell).padEnd(widths[Math.min(index, 1)])).join(' | ')} |`;
+console.log(`\ntargets of issue 13, item 6 (${targetCount} targets at a 1 s scrape, security on; one column per V8 flag variant)`);
+console.log(row(['measure', ...results.map((r) => r.variant), 'target']));
+console.log(row(['stack came up', ...results.map((r) => (r.failed ? 'no (monitor not ready)' : 'yes')), '']));
+console.log(row(['monitor CPU (cores)', ...results.map((r) => fmt(r.cpu.monitor, 2)), '≤ 0.5']));
+console.log(row(['monitor CPU ms per target scrape (= cores at 1,000 targets)', ...results.map((r) => fmt(r.monitorCpuMsPerScrape, 2)), '≤ 0.5']));
+console.log(row(['analyzer samples/s per core (live)', ...results.map((r) => fmt((SAMPLES_PER_BATCH * 1000) / r.analyzerCpuMsPerBatch)), '≥ 50,000']));
+console.log(row(['scrape round span p50 / p99', ...results.map((r) => `${fmt(r.roundSpanP50)} / ${fmt(r.roundSpanP99)} ms`), 'within the 1 s interval']));
+console.log(row(['analyzer samples/s in the live loop', ...results.map((r) => `${fmt(r.samplesPerS)} (lag ${r.lagBefore}→${r.lagAfter})`), 'keeps up']));
+console.log(row(['analyzer capacity, samples/s', ...results.map((r) => (r.capacity ? `${fmt(r.capacity.samplesPerS)} (${fmt(r.capacity.scoredPerS)} scored)` : 'n/a')), '≥ 50,000 per replica']));
+console.log(row(['violation → analysis p99', ...results.map((r) => `${fmt(quantile(r.faults.map((f) => f.violationToAnalysis), 0.99))} ms`), '< 100 ms']));
+console.log(row(['violation → remedy step p99', ...results.map((r) => `${fmt(quantile(r.faults.map((f) => f.violationToStep), 0.99))} ms`), '< 100 ms']));
+console.log(row(['incidents per minute (burst)', ...results.map((r) => (r.burst ? fmt(r.burst.incidentsPerMinute) : 'n/a')), 'measure']));
+for (const name of LOOP_SERVICES) console.log(row([`${name} RSS max`, ...results.map((r) => `${fmt(r.rssMax[name], 1)} MB`), '< 150 MB (JIT on)']));
+for (const name of LOOP_SERVICES) console.log(row([`${name} CPU (cores)`, ...results.map((r) => fmt(r.cpu[name], 3)), '']));
+console.log(row(['nats-server CPU (cores)', ...results.map((r) => fmt(r.cpu['nats-server'], 3)), '']));
