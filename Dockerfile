@@ -117,7 +117,13 @@ COPY docker/healthcheck.mjs /usr/local/lib/mapek/healthcheck.mjs
 WORKDIR /app
 USER 10001:10001
 
-FROM runtime AS monitor
+# The six loop services run with the V8 flags of ADR 0013, as `./mapek start` runs them
+# (tools/stack LOOP_NODE_ARGS; a spec there checks that this line says the same): every compiler
+# on, the young generation capped at 1 MB semi-spaces. Compose and the chart take it from here.
+FROM runtime AS loop-service
+ENV NODE_OPTIONS="--max-semi-space-size=1"
+
+FROM loop-service AS monitor
 COPY --from=build /out/monitor /app
 WORKDIR /app/services/monitor
 ENV MAPEK_HTTP_PORT=9101
@@ -125,7 +131,7 @@ EXPOSE 9101
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/usr/local/lib/mapek/healthcheck.mjs", "/health/live"]
 CMD ["node", "dist/main.js"]
 
-FROM runtime AS analyzer
+FROM loop-service AS analyzer
 COPY --from=build /out/analyzer /app
 WORKDIR /app/services/analyzer
 ENV MAPEK_HTTP_PORT=9102
@@ -133,7 +139,7 @@ EXPOSE 9102
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/usr/local/lib/mapek/healthcheck.mjs", "/health/live"]
 CMD ["node", "dist/main.js"]
 
-FROM runtime AS planner
+FROM loop-service AS planner
 COPY --from=build /out/planner /app
 WORKDIR /app/services/planner
 ENV MAPEK_HTTP_PORT=9103
@@ -141,7 +147,7 @@ EXPOSE 9103
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/usr/local/lib/mapek/healthcheck.mjs", "/health/live"]
 CMD ["node", "dist/main.js"]
 
-FROM runtime AS executor
+FROM loop-service AS executor
 COPY --from=build /out/executor /app
 WORKDIR /app/services/executor
 ENV MAPEK_HTTP_PORT=9104
@@ -149,7 +155,7 @@ EXPOSE 9104
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/usr/local/lib/mapek/healthcheck.mjs", "/health/live"]
 CMD ["node", "dist/main.js"]
 
-FROM runtime AS knowledge
+FROM loop-service AS knowledge
 COPY --from=build /out/knowledge /app
 WORKDIR /app/services/knowledge
 ENV MAPEK_HTTP_PORT=9105
@@ -158,7 +164,7 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["nod
 CMD ["node", "dist/main.js"]
 
 # HTTPS with an identity (always in production), HTTP without one.
-FROM runtime AS gateway
+FROM loop-service AS gateway
 COPY --from=build /out/gateway /app
 WORKDIR /app/services/gateway
 ENV MAPEK_HTTP_PORT=8080

@@ -66,21 +66,21 @@ export const READINESS_PATH = {
   [ServiceRole.demo]: '/health',
 } as const satisfies Record<ServiceRole, string>;
 
-/** The whole mapek stack: the six MAPE-K services and the demo app they manage. */
 /**
- * V8 flags for the loop services, which are I/O-bound: a 1 MB young-generation semi-space and no
- * optimizing or baseline compilers (interpreter only; WebAssembly is unaffected) keep an idle
- * service near 100 MB resident. Measured with `./mapek bench`, security on: ~110–122 MB with the
- * semi-space flag alone, ~98–114 MB with these; loop latency p50 was 42 ms vs 41 ms. JavaScript
- * itself is ~4x slower (an envelope parse ~15 µs instead of ~4 µs), which matters only at
- * hundreds of targets per replica. `MAPEK_SERVICE_NODE_ARGS` (space separated; empty for none)
- * overrides them. (`--lite-mode` saves as much but breaks the WebAssembly PQC backend.)
+ * V8 flags for the loop services (ADR 0013): every compiler on, and the young generation capped
+ * at 1 MB semi-spaces. The interpreter-only flags used before (`--no-opt --no-maglev
+ * --no-sparkplug`) saved ~10–30 MB per service but made JavaScript several times slower: at a
+ * few hundred targets the monitor could not answer its own health probe (docs/reports/load.md).
+ * The container images set the same flags in NODE_OPTIONS (the Dockerfile's `loop-service`
+ * stage; a spec checks both agree). `MAPEK_SERVICE_NODE_ARGS` (space separated; empty for none)
+ * overrides them for `./mapek start`.
  */
-export const LOOP_NODE_ARGS: readonly string[] =
-  process.env['MAPEK_SERVICE_NODE_ARGS'] === undefined
-    ? ['--max-semi-space-size=1', '--no-opt', '--no-maglev', '--no-sparkplug']
-    : process.env['MAPEK_SERVICE_NODE_ARGS'].split(' ').filter(Boolean);
+export const DEFAULT_LOOP_NODE_ARGS: readonly string[] = ['--max-semi-space-size=1'];
 
+export const LOOP_NODE_ARGS: readonly string[] =
+  process.env['MAPEK_SERVICE_NODE_ARGS'] === undefined ? DEFAULT_LOOP_NODE_ARGS : process.env['MAPEK_SERVICE_NODE_ARGS'].split(' ').filter(Boolean);
+
+/** The whole mapek stack: the six MAPE-K services and the demo app they manage. */
 export const DEFAULT_SERVICES: readonly ServiceDefinition[] = [
   { name: ServiceName.demoApp, entry: 'examples/demo-app/dist/main.js', nodeArgs: ['--expose-gc'], port: 8000, role: ServiceRole.demo },
   { name: ServiceName.knowledge, entry: 'services/knowledge/dist/main.js', nodeArgs: LOOP_NODE_ARGS, port: 9105, role: ServiceRole.loop },
