@@ -40,7 +40,9 @@ const all = servicesWithNodeArgs(variant);
 const monitor = all.find((s) => s.name === 'monitor');
 const analyzer = all.find((s) => s.name === 'analyzer');
 const analyzers = builds.map((build) => ({ ...serviceReplica(analyzer, `analyzer-${build.name}`), entry: build.entry }));
-console.log(`${targetCount} targets, V8 ${variant} (${monitor.nodeArgs.join(' ') || 'no flags'}), builds ${builds.map((b) => `${b.name}=${b.entry}`).join(', ')}; Node ${process.version}; ${loadNote()}`);
+console.log(
+  `${targetCount} targets, V8 ${variant} (${monitor.nodeArgs.join(' ') || 'no flags'}), builds ${builds.map((b) => `${b.name}=${b.entry}`).join(', ')}; Node ${process.version}; ${loadNote()}`,
+);
 const stack = await startStack({
   dataDir,
   services: [monitor, ...analyzers],
@@ -101,4 +103,7 @@ try {
 console.log(`\nanalyzer throughput, one replica draining a backlog (${targetCount} targets, security on, target ≥ 50,000 samples/s)`);
 console.log('| build | round | batches/s | samples/s | scored/s | cores | met? |');
 console.log('|---|---:|---:|---:|---:|---:|---|');
-for (const r of results) console.log(`| ${r.build} | ${r.round} | ${fmt(r.batchesPerS)} | ${fmt(r.samplesPerS)} | ${fmt(r.scoredPerS)} | ${fmt(r.cpu, 2)} | ${r.samplesPerS >= 50_000 ? 'yes' : 'no'} |`);
+for (const r of results)
+  console.log(
+    `| ${r.build} | ${r.round} | ${fmt(r.batchesPerS)} | ${fmt(r.samplesPerS)} | ${fmt(r.scoredPerS)} | ${fmt(r.cpu, 2)} | ${r.samplesPerS >= 50_000 ? 'yes' : 'no'} |`,
+  );

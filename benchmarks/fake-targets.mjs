@@ -85,12 +85,16 @@ function serve(count, prefix) {
       '# TYPE http_requests_total counter',
     ];
     for (const route of ['/', '/api/orders', '/api/users']) {
-      for (const status of ['200', '500']) lines.push(`http_requests_total{route="${route}",status="${status}"} ${status === '200' ? now % 100000 : 3}`);
+      for (const status of ['200', '500'])
+        lines.push(`http_requests_total{route="${route}",status="${status}"} ${status === '200' ? now % 100000 : 3}`);
     }
     lines.push('# TYPE http_request_duration_seconds histogram');
     const buckets = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '+Inf'];
     buckets.forEach((le, b) => lines.push(`http_request_duration_seconds_bucket{route="/api/orders",le="${le}"} ${100 * (b + 1)}`));
-    lines.push('http_request_duration_seconds_sum{route="/api/orders"} 55.5', 'http_request_duration_seconds_count{route="/api/orders"} 1100');
+    lines.push(
+      'http_request_duration_seconds_sum{route="/api/orders"} 55.5',
+      'http_request_duration_seconds_count{route="/api/orders"} 1100',
+    );
     for (let extra = 0; extra < 8; extra++) lines.push(`app_queue_depth{queue="q${extra}"} ${index % 13}`);
     return `${lines.join('\n')}\n`;
   }

@@ -29,7 +29,10 @@ const rate = Number(process.env.BENCH_RATE ?? 2000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const paths = (process.env.BENCH_PATHS ?? '/api/v1/session,/api/v1/incidents?limit=20').split(',');
-const variants = (process.env.BENCH_VARIANTS ?? 'interpreter,jit,node-default').split(',').map((v) => v.trim()).filter(Boolean);
+const variants = (process.env.BENCH_VARIANTS ?? 'interpreter,jit,node-default')
+  .split(',')
+  .map((v) => v.trim())
+  .filter(Boolean);
 
 /** Sends `rate` requests/s for `seconds`, each latency from when it was due. */
 async function openLoop({ url, ca, token, rate: perSecond, seconds: duration }) {
@@ -115,18 +118,26 @@ async function runVariant(variant) {
     security: 'on',
     output: null,
     logLevel: 'warn',
-    serviceEnv: { gateway: { MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE: String(rate * 60 * 100), MAPEK_GATEWAY_RATE_LIMIT_BURST: String(rate * 10) } },
+    serviceEnv: {
+      gateway: { MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE: String(rate * 60 * 100), MAPEK_GATEWAY_RATE_LIMIT_BURST: String(rate * 10) },
+    },
   });
   const ca = await readFile(stack.caFile, 'utf8');
   const token = stack.apiKeys.adminToken;
   const gatewayPid = stack.processes.gateway.pid;
   const results = [];
   try {
-    console.log(`\n== ${variant}: ${services[0].nodeArgs.join(' ') || '(no flags)'}; database ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'PGlite'}`);
+    console.log(
+      `\n== ${variant}: ${services[0].nodeArgs.join(' ') || '(no flags)'}; database ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'PGlite'}`,
+    );
     for (const path of paths) {
       const url = `${stack.gatewayUrl}${path}`;
       await openLoop({ url, ca, token, rate: Math.min(rate, 200), seconds: 3 }); // warm-up: connections, JIT
-      const cpu0 = { gateway: await cpuSeconds(gatewayPid), knowledge: await cpuSeconds(stack.processes.knowledge.pid), nats: await cpuSeconds(stack.processes['nats-server'].pid) };
+      const cpu0 = {
+        gateway: await cpuSeconds(gatewayPid),
+        knowledge: await cpuSeconds(stack.processes.knowledge.pid),
+        nats: await cpuSeconds(stack.processes['nats-server'].pid),
+      };
       const result = await openLoop({ url, ca, token, rate, seconds });
       // CPU seconds per request: a figure that does not depend on how much of the machine the
       // gateway got (the run lasts longer than `seconds` when it falls behind).
@@ -153,7 +164,9 @@ async function runVariant(variant) {
   }
 }
 
-console.log(`gateway load: ${rate} requests/s, ${seconds} s per endpoint, ${connections} connections, HTTPS + API key; Node ${process.version}; ${loadNote()}`);
+console.log(
+  `gateway load: ${rate} requests/s, ${seconds} s per endpoint, ${connections} connections, HTTPS + API key; Node ${process.version}; ${loadNote()}`,
+);
 const all = [];
 for (const variant of variants) all.push(...(await runVariant(variant)));
 console.log(`\ntarget of issue 13, item 6: gateway p95 < 10 ms at ${rate} requests/s`);
@@ -161,5 +174,7 @@ console.log('| variant | endpoint | achieved/s | p50 ms | p95 ms | p99 ms | non-
 console.log('|---|---|---:|---:|---:|---:|---:|---:|---|');
 for (const r of all) {
   const bad = r.total - r.ok;
-  console.log(`| ${r.variant} | ${r.path} | ${fmt(r.achieved)} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.p99, 1)} | ${bad} | ${fmt(r.cpuMsPerRequest, 3)} | ${r.p95 < 10 && bad === 0 ? 'yes' : 'no'} |`);
+  console.log(
+    `| ${r.variant} | ${r.path} | ${fmt(r.achieved)} | ${fmt(r.p50, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.p99, 1)} | ${bad} | ${fmt(r.cpuMsPerRequest, 3)} | ${r.p95 < 10 && bad === 0 ? 'yes' : 'no'} |`,
+  );
 }

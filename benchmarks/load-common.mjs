@@ -29,7 +29,9 @@ export const NODE_ARGS_VARIANTS = {
 export function servicesWithNodeArgs(variant, { withDemo = false } = {}) {
   const nodeArgs = NODE_ARGS_VARIANTS[variant];
   if (!nodeArgs) throw new Error(`unknown V8 flag variant ${variant}: one of ${Object.keys(NODE_ARGS_VARIANTS).join(', ')}`);
-  return DEFAULT_SERVICES.filter((service) => withDemo || service.role !== 'demo').map((service) => (service.role === 'demo' ? service : { ...service, nodeArgs }));
+  return DEFAULT_SERVICES.filter((service) => withDemo || service.role !== 'demo').map((service) =>
+    service.role === 'demo' ? service : { ...service, nodeArgs },
+  );
 }
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -58,7 +60,8 @@ export function quantile(values, q) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
-export const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+export const fmt = (value, digits = 0) =>
+  Number.isFinite(value) ? value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
 
 export function summary(values, unit = 'ms') {
   const finite = values.filter((value) => Number.isFinite(value));
@@ -134,7 +137,12 @@ export async function tapLoop(stack, prefix = 'mapek') {
 export async function measureDrain(jsm, stream, durable, start, { timeoutMs = 180_000, cpu = async () => NaN } = {}) {
   const read = async () => {
     const info = await jsm.consumers.info(stream, durable);
-    return { t: performance.now(), acked: info.ack_floor.stream_seq, outstanding: info.num_pending + info.num_ack_pending, cpu: await cpu().catch(() => NaN) };
+    return {
+      t: performance.now(),
+      acked: info.ack_floor.stream_seq,
+      outstanding: info.num_pending + info.num_ack_pending,
+      cpu: await cpu().catch(() => NaN),
+    };
   };
   const initial = await read();
   const points = [initial];
@@ -154,5 +162,12 @@ export async function measureDrain(jsm, stream, durable, start, { timeoutMs = 18
   const seconds = (last.t - first.t) / 1000;
   // CPU (cores) of the consuming process over the same span, when `cpu` reads its CPU seconds.
   const cores = (last.cpu - first.cpu) / seconds;
-  return { backlog: initial.outstanding, drained: last.acked - initial.acked, seconds, perSecond: (last.acked - first.acked) / seconds, cores, finished: last.outstanding === 0 };
+  return {
+    backlog: initial.outstanding,
+    drained: last.acked - initial.acked,
+    seconds,
+    perSecond: (last.acked - first.acked) / seconds,
+    cores,
+    finished: last.outstanding === 0,
+  };
 }

@@ -31,10 +31,26 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startStack } from '../tools/stack/dist/index.js';
 import { createTestDatabase } from '../libs/testing/dist/index.js';
 import { startFakeTargets } from './fake-targets.mjs';
-import { LOOP_SERVICES, cpuSeconds, fmt, httpClient, loadNote, measureDrain, metricSum, quantile, rssMb, servicesWithNodeArgs, summary, tapLoop } from './load-common.mjs';
+import {
+  LOOP_SERVICES,
+  cpuSeconds,
+  fmt,
+  httpClient,
+  loadNote,
+  measureDrain,
+  metricSum,
+  quantile,
+  rssMb,
+  servicesWithNodeArgs,
+  summary,
+  tapLoop,
+} from './load-common.mjs';
 
 const targetCount = Number(process.env.BENCH_TARGETS ?? 1000);
-const variants = (process.env.BENCH_VARIANTS ?? 'interpreter,jit,node-default').split(',').map((v) => v.trim()).filter(Boolean);
+const variants = (process.env.BENCH_VARIANTS ?? 'interpreter,jit,node-default')
+  .split(',')
+  .map((v) => v.trim())
+  .filter(Boolean);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 30);
 const windowSeconds = Number(process.env.BENCH_SECONDS ?? 60);
 const faultEveryMs = Number(process.env.BENCH_FAULT_EVERY_MS ?? 4000);
@@ -44,7 +60,8 @@ const SAMPLES_PER_BATCH = 39;
 
 async function processCpu(stack, fakePid) {
   const cpu = {};
-  for (const [name, proc] of Object.entries(stack.processes)) if (proc.pid && proc.running !== false) cpu[name] = await cpuSeconds(proc.pid).catch(() => NaN);
+  for (const [name, proc] of Object.entries(stack.processes))
+    if (proc.pid && proc.running !== false) cpu[name] = await cpuSeconds(proc.pid).catch(() => NaN);
   cpu['fake-targets'] = await cpuSeconds(fakePid);
   return cpu;
 }
@@ -93,27 +110,29 @@ async function runVariant(variant, fake, targetsFile) {
     }
   }
   const services = servicesWithNodeArgs(variant);
-  console.log(`\n== ${variant}: ${services[0].nodeArgs.join(' ') || '(no flags)'}; ${targetCount} targets; database ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'PGlite'}`);
+  console.log(
+    `\n== ${variant}: ${services[0].nodeArgs.join(' ') || '(no flags)'}; ${targetCount} targets; database ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'PGlite'}`,
+  );
   const starting = Date.now();
   let stack;
   try {
     stack = await startStack({
-    dataDir,
-    ...(databaseUrl ? { databaseUrl } : {}),
-    services,
-    anyFreePort: true,
-    security: 'on',
-    output: null,
-    logLevel: 'warn',
-    scrapeIntervalMs: 1000,
-    readyTimeoutMs: 120_000,
-    serviceEnv: {
-      monitor: { MAPEK_MONITOR_TARGETS: `@${targetsFile}` },
-      executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '2000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '500' },
-      // The fake targets have no agent: every remedy fails, which must not demote the remedy to manual approval.
-      planner: { MAPEK_PLANNER_COOLDOWN_MS: '0', MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: '100000', MAPEK_PLANNER_AUTONOMY_DEMOTE_ON: '' },
-    },
-  });
+      dataDir,
+      ...(databaseUrl ? { databaseUrl } : {}),
+      services,
+      anyFreePort: true,
+      security: 'on',
+      output: null,
+      logLevel: 'warn',
+      scrapeIntervalMs: 1000,
+      readyTimeoutMs: 120_000,
+      serviceEnv: {
+        monitor: { MAPEK_MONITOR_TARGETS: `@${targetsFile}` },
+        executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '2000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '500' },
+        // The fake targets have no agent: every remedy fails, which must not demote the remedy to manual approval.
+        planner: { MAPEK_PLANNER_COOLDOWN_MS: '0', MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: '100000', MAPEK_PLANNER_AUTONOMY_DEMOTE_ON: '' },
+      },
+    });
   } catch (error) {
     // A service that cannot keep up with the targets may not even answer its readiness probe.
     const reason = `${error.message.split('\n')[0]}`;
@@ -147,7 +166,10 @@ async function runVariant(variant, fake, targetsFile) {
       const target = fake.targets[next++ % fake.targets.length].name;
       const setAt = Date.now();
       faults.push({ target, setAt });
-      void fake.fault(target, 'memory').then(() => sleep(3000)).then(() => fake.fault(target, 'off'));
+      void fake
+        .fault(target, 'memory')
+        .then(() => sleep(3000))
+        .then(() => fake.fault(target, 'off'));
     }, faultEveryMs);
     await sleep(windowSeconds * 1000);
     clearInterval(faultTimer);
@@ -162,7 +184,8 @@ async function runVariant(variant, fake, targetsFile) {
     await sleep(4000); // the last fault's events
     const firstRound = statsBefore.rounds.at(-1)?.startedAt ?? 0;
     const rounds = statsAfter.rounds.filter((round) => round.startedAt > firstRound);
-    const delta = (service, name, labels) => metricSum(metricsAfter[service], name, labels) - metricSum(metricsBefore[service], name, labels);
+    const delta = (service, name, labels) =>
+      metricSum(metricsAfter[service], name, labels) - metricSum(metricsBefore[service], name, labels);
     const batches = delta('analyzer', 'mapek_events_consumed_total', ['type="sample.batch"', 'result="ok"']);
     const published = delta('monitor', 'mapek_events_published_total', ['type="sample.batch"']);
     const figures = faults.map((fault) => faultFigures(tap.events, fault.target, fault.setAt));
@@ -171,8 +194,14 @@ async function runVariant(variant, fake, targetsFile) {
       load,
       cpu: Object.fromEntries(Object.keys(cpuAfter).map((name) => [name, (cpuAfter[name] - cpuBefore[name]) / windowS])),
       rssMax,
-      roundSpanP50: quantile(rounds.map((r) => r.spanMs), 0.5),
-      roundSpanP99: quantile(rounds.map((r) => r.spanMs), 0.99),
+      roundSpanP50: quantile(
+        rounds.map((r) => r.spanMs),
+        0.5,
+      ),
+      roundSpanP99: quantile(
+        rounds.map((r) => r.spanMs),
+        0.99,
+      ),
       rounds: rounds.length,
       scrapesPerS: delta('monitor', 'mapek_monitor_scrapes_total', ['result="ok"']) / windowS,
       scrapeErrorsPerS: delta('monitor', 'mapek_monitor_scrapes_total', ['result="error"']) / windowS,
@@ -193,8 +222,12 @@ async function runVariant(variant, fake, targetsFile) {
       `  CPU per unit of work: monitor ${fmt(result.monitorCpuMsPerScrape, 2)} ms per target scraped (→ ${fmt(result.monitorCpuMsPerScrape, 2)} cores for 1,000 targets at 1 s), ` +
         `analyzer ${fmt(result.analyzerCpuMsPerBatch, 2)} ms per batch (→ ${fmt((SAMPLES_PER_BATCH * 1000) / result.analyzerCpuMsPerBatch)} samples/s per core)`,
     );
-    console.log(`  scrape: ${fmt(result.scrapesPerS)} scrapes/s ok, ${fmt(result.scrapeErrorsPerS, 1)} errors/s; round of ${targetCount} targets spans p50 ${fmt(result.roundSpanP50)} ms, p99 ${fmt(result.roundSpanP99)} ms (${rounds.length} rounds)`);
-    console.log(`  analyzer: ${fmt(result.batchesPerS)} batches/s of ${fmt(result.batchesPublishedPerS)} published = ${fmt(result.samplesPerS)} samples/s (${fmt(result.scoredPerS)} scored/s); lag ${result.lagBefore} → ${result.lagAfter} batches; rejected events ${result.rejected}`);
+    console.log(
+      `  scrape: ${fmt(result.scrapesPerS)} scrapes/s ok, ${fmt(result.scrapeErrorsPerS, 1)} errors/s; round of ${targetCount} targets spans p50 ${fmt(result.roundSpanP50)} ms, p99 ${fmt(result.roundSpanP99)} ms (${rounds.length} rounds)`,
+    );
+    console.log(
+      `  analyzer: ${fmt(result.batchesPerS)} batches/s of ${fmt(result.batchesPublishedPerS)} published = ${fmt(result.samplesPerS)} samples/s (${fmt(result.scoredPerS)} scored/s); lag ${result.lagBefore} → ${result.lagAfter} batches; rejected events ${result.rejected}`,
+    );
     console.log(`  violation → analysis:  ${summary(figures.map((f) => f.violationToAnalysis))}`);
     console.log(`  symptom → analysis:    ${summary(figures.map((f) => f.symptomToAnalysis))}`);
     console.log(`  violation → remedy step: ${summary(figures.map((f) => f.violationToStep))}`);
@@ -218,12 +251,19 @@ async function runVariant(variant, fake, targetsFile) {
         if (figuresBurst.every((f) => f.analysisSeenAt !== undefined)) break;
       }
       await Promise.all(burst.map((name) => fake.fault(name, 'off')));
-      if (process.env.BENCH_EVENTS_FILE) await writeFile(process.env.BENCH_EVENTS_FILE, JSON.stringify(tap.events.filter((event) => burst.includes(event.envelope.target))));
+      if (process.env.BENCH_EVENTS_FILE)
+        await writeFile(process.env.BENCH_EVENTS_FILE, JSON.stringify(tap.events.filter((event) => burst.includes(event.envelope.target))));
       const analysed = figuresBurst.filter((f) => f.analysisSeenAt !== undefined);
       const outcomes = figuresBurst.filter((f) => f.outcomeSeenAt !== undefined);
       const lastAnalysis = Math.max(...analysed.map((f) => f.analysisSeenAt)) - setAt;
       const lastOutcome = Math.max(...outcomes.map((f) => f.outcomeSeenAt)) - setAt;
-      result.burst = { size: burstSize, analysed: analysed.length, outcomes: outcomes.length, lastAnalysisMs: lastAnalysis, lastOutcomeMs: lastOutcome };
+      result.burst = {
+        size: burstSize,
+        analysed: analysed.length,
+        outcomes: outcomes.length,
+        lastAnalysisMs: lastAnalysis,
+        lastOutcomeMs: lastOutcome,
+      };
       // The fake targets have no agent to carry a remedy out, so the loop's rate is counted to the analysis.
       result.burst.incidentsPerMinute = (analysed.length / (lastAnalysis / 1000)) * 60;
       console.log(
@@ -273,9 +313,17 @@ const targetsDir = await mkdtemp(join(tmpdir(), 'mapek-load-targets-'));
 const targetsFile = join(targetsDir, 'targets.json');
 await writeFile(
   targetsFile,
-  JSON.stringify(fake.targets.map((target) => ({ name: target.name, metricsUrl: `http://127.0.0.1:${target.port}/metrics`, healthUrl: `http://127.0.0.1:${target.port}/health` }))),
+  JSON.stringify(
+    fake.targets.map((target) => ({
+      name: target.name,
+      metricsUrl: `http://127.0.0.1:${target.port}/metrics`,
+      healthUrl: `http://127.0.0.1:${target.port}/health`,
+    })),
+  ),
 );
-console.log(`${targetCount} targets on ports ${fake.targets[0].port}…${fake.targets.at(-1).port} (pid ${fake.pid}); Node ${process.version}; ${loadNote()}`);
+console.log(
+  `${targetCount} targets on ports ${fake.targets[0].port}…${fake.targets.at(-1).port} (pid ${fake.pid}); Node ${process.version}; ${loadNote()}`,
+);
 const results = [];
 try {
   for (const variant of variants) results.push(await runVariant(variant, fake, targetsFile));
@@ -290,14 +338,65 @@ console.log(`\ntargets of issue 13, item 6 (${targetCount} targets at a 1 s scra
 console.log(row(['measure', ...results.map((r) => r.variant), 'target']));
 console.log(row(['stack came up', ...results.map((r) => (r.failed ? 'no (monitor not ready)' : 'yes')), '']));
 console.log(row(['monitor CPU (cores)', ...results.map((r) => fmt(r.cpu.monitor, 2)), '≤ 0.5']));
-console.log(row(['monitor CPU ms per target scrape (= cores at 1,000 targets)', ...results.map((r) => fmt(r.monitorCpuMsPerScrape, 2)), '≤ 0.5']));
-console.log(row(['analyzer samples/s per core (live)', ...results.map((r) => fmt((SAMPLES_PER_BATCH * 1000) / r.analyzerCpuMsPerBatch)), '≥ 50,000']));
-console.log(row(['scrape round span p50 / p99', ...results.map((r) => `${fmt(r.roundSpanP50)} / ${fmt(r.roundSpanP99)} ms`), 'within the 1 s interval']));
-console.log(row(['analyzer samples/s in the live loop', ...results.map((r) => `${fmt(r.samplesPerS)} (lag ${r.lagBefore}→${r.lagAfter})`), 'keeps up']));
-console.log(row(['analyzer capacity, samples/s', ...results.map((r) => (r.capacity ? `${fmt(r.capacity.samplesPerS)} (${fmt(r.capacity.scoredPerS)} scored)` : 'n/a')), '≥ 50,000 per replica']));
-console.log(row(['violation → analysis p99', ...results.map((r) => `${fmt(quantile(r.faults.map((f) => f.violationToAnalysis), 0.99))} ms`), '< 100 ms']));
-console.log(row(['violation → remedy step p99', ...results.map((r) => `${fmt(quantile(r.faults.map((f) => f.violationToStep), 0.99))} ms`), '< 100 ms']));
+console.log(
+  row(['monitor CPU ms per target scrape (= cores at 1,000 targets)', ...results.map((r) => fmt(r.monitorCpuMsPerScrape, 2)), '≤ 0.5']),
+);
+console.log(
+  row(['analyzer samples/s per core (live)', ...results.map((r) => fmt((SAMPLES_PER_BATCH * 1000) / r.analyzerCpuMsPerBatch)), '≥ 50,000']),
+);
+console.log(
+  row([
+    'scrape round span p50 / p99',
+    ...results.map((r) => `${fmt(r.roundSpanP50)} / ${fmt(r.roundSpanP99)} ms`),
+    'within the 1 s interval',
+  ]),
+);
+console.log(
+  row([
+    'analyzer samples/s in the live loop',
+    ...results.map((r) => `${fmt(r.samplesPerS)} (lag ${r.lagBefore}→${r.lagAfter})`),
+    'keeps up',
+  ]),
+);
+console.log(
+  row([
+    'analyzer capacity, samples/s',
+    ...results.map((r) => (r.capacity ? `${fmt(r.capacity.samplesPerS)} (${fmt(r.capacity.scoredPerS)} scored)` : 'n/a')),
+    '≥ 50,000 per replica',
+  ]),
+);
+console.log(
+  row([
+    'violation → analysis p99',
+    ...results.map(
+      (r) =>
+        `${fmt(
+          quantile(
+            r.faults.map((f) => f.violationToAnalysis),
+            0.99,
+          ),
+        )} ms`,
+    ),
+    '< 100 ms',
+  ]),
+);
+console.log(
+  row([
+    'violation → remedy step p99',
+    ...results.map(
+      (r) =>
+        `${fmt(
+          quantile(
+            r.faults.map((f) => f.violationToStep),
+            0.99,
+          ),
+        )} ms`,
+    ),
+    '< 100 ms',
+  ]),
+);
 console.log(row(['incidents per minute (burst)', ...results.map((r) => (r.burst ? fmt(r.burst.incidentsPerMinute) : 'n/a')), 'measure']));
-for (const name of LOOP_SERVICES) console.log(row([`${name} RSS max`, ...results.map((r) => `${fmt(r.rssMax[name], 1)} MB`), '< 150 MB (JIT on)']));
+for (const name of LOOP_SERVICES)
+  console.log(row([`${name} RSS max`, ...results.map((r) => `${fmt(r.rssMax[name], 1)} MB`), '< 150 MB (JIT on)']));
 for (const name of LOOP_SERVICES) console.log(row([`${name} CPU (cores)`, ...results.map((r) => fmt(r.cpu[name], 3)), '']));
 console.log(row(['nats-server CPU (cores)', ...results.map((r) => fmt(r.cpu['nats-server'], 3)), '']));

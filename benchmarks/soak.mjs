@@ -108,7 +108,9 @@ async function sample() {
   const maxLag = Math.max(0, ...Object.values(lag));
   console.log(
     `  ${new Date(at).toISOString().slice(11, 19)} RSS ${LOOP_SERVICES.map((n) => `${n} ${fmt(rss[n], 0)}`).join(', ')} MB; max lag ${maxLag}; ` +
-      `KV ${Object.entries(streams).filter(([n]) => n.startsWith('KV_')).reduce((s, [, v]) => s + v.messages, 0)} entries; db ${fmt(dbBytes / 1048576, 1)} MB; ${row.load}`,
+      `KV ${Object.entries(streams)
+        .filter(([n]) => n.startsWith('KV_'))
+        .reduce((s, [, v]) => s + v.messages, 0)} entries; db ${fmt(dbBytes / 1048576, 1)} MB; ${row.load}`,
   );
 }
 
@@ -128,7 +130,9 @@ try {
     }
     if (now >= nextFault) {
       const fault = FAULTS[faultIndex++ % FAULTS.length];
-      await fetch(`${stack.demoUrl}/demo/reset`, { method: 'POST' }).then((r) => r.body?.cancel()).catch(() => undefined);
+      await fetch(`${stack.demoUrl}/demo/reset`, { method: 'POST' })
+        .then((r) => r.body?.cancel())
+        .catch(() => undefined);
       await sleep(1500); // the reset is seen by a scrape before the next fault
       const at = Date.now();
       const response = await fetch(`${stack.demoUrl}${fault.path}`, { method: 'POST' });
@@ -167,7 +171,11 @@ for (const incidentId of incidentIds) {
     lostExamples.push(`${incidentId}: ${error.message}`);
     continue;
   }
-  const stored = new Set(Object.values(detail.events ?? {}).flat().map((event) => event.id));
+  const stored = new Set(
+    Object.values(detail.events ?? {})
+      .flat()
+      .map((event) => event.id),
+  );
   for (const event of tap.events.filter((e) => e.envelope.incidentId === incidentId)) {
     checked += 1;
     if (!stored.has(event.envelope.id)) {
@@ -188,10 +196,13 @@ console.log(`\nsoak summary: ${fmt((last.at - first.at) / 60_000, 1)} min measur
 console.log('memory (RSS, MB): first → last, slope');
 for (const name of LOOP_SERVICES) {
   const points = samples.map((s) => ({ t: s.at, v: s.rss[name] })).filter((p) => Number.isFinite(p.v));
-  console.log(`  ${name.padEnd(10)} ${fmt(first.rss[name], 1)} → ${fmt(last.rss[name], 1)}  (${fmt(slopePerHour(points), 1)} MB/h, max ${fmt(Math.max(...points.map((p) => p.v)), 1)})`);
+  console.log(
+    `  ${name.padEnd(10)} ${fmt(first.rss[name], 1)} → ${fmt(last.rss[name], 1)}  (${fmt(slopePerHour(points), 1)} MB/h, max ${fmt(Math.max(...points.map((p) => p.v)), 1)})`,
+  );
 }
 console.log('consumer lag (pending + unacknowledged): max seen, at the end');
-for (const key of Object.keys(last.lag)) console.log(`  ${key.padEnd(34)} ${Math.max(...samples.map((s) => s.lag[key] ?? 0))}, ${last.lag[key]}`);
+for (const key of Object.keys(last.lag))
+  console.log(`  ${key.padEnd(34)} ${Math.max(...samples.map((s) => s.lag[key] ?? 0))}, ${last.lag[key]}`);
 console.log('streams and KV buckets (messages, MB): first → last');
 for (const name of Object.keys(last.streams)) {
   const a = first.streams[name] ?? { messages: 0, bytes: 0 };
@@ -199,7 +210,11 @@ for (const name of Object.keys(last.streams)) {
   console.log(`  ${name.padEnd(22)} ${a.messages} → ${b.messages} msgs, ${fmt(a.bytes / 1048576, 2)} → ${fmt(b.bytes / 1048576, 2)} MB`);
 }
 console.log(`database: ${fmt(first.dbBytes / 1048576, 1)} → ${fmt(last.dbBytes / 1048576, 1)} MB`);
-console.log(`faults injected: ${faults.length} (${FAULTS.map((f) => `${f.kind} ${faults.filter((x) => x.kind === f.kind).length}`).join(', ')}); refused: ${faults.filter((f) => f.status !== 200).length}`);
+console.log(
+  `faults injected: ${faults.length} (${FAULTS.map((f) => `${f.kind} ${faults.filter((x) => x.kind === f.kind).length}`).join(', ')}); refused: ${faults.filter((f) => f.status !== 200).length}`,
+);
 console.log(`incidents opened (analyses): ${analyses.length}; per fault: ${perFault.join(' ')}; outcomes: ${JSON.stringify(byOutcome)}`);
-console.log(`events lost: ${lost} of ${checked} loop events of ${incidentIds.length} incidents${lostExamples.length ? ` (${lostExamples.join('; ')})` : ''}`);
+console.log(
+  `events lost: ${lost} of ${checked} loop events of ${incidentIds.length} incidents${lostExamples.length ? ` (${lostExamples.join('; ')})` : ''}`,
+);
 console.log(`restarts by the supervisor: ${JSON.stringify(restarts)}`);

@@ -17,22 +17,36 @@ const dependenciesSchema = z
   .pipe(z.array(z.tuple([z.string().min(1), z.string().min(1)])));
 
 export const analyzerConfig = {
-  MAPEK_ANALYZER_DEPENDENCIES: { schema: dependenciesSchema, description: 'declared dependency edges [dependent, dependency]: JSON or @file' },
-  MAPEK_ANALYZER_INCIDENT_QUIET_MS: { schema: env.integer(60_000, 1000), description: 'an incident with no new symptom for this long is closed' },
+  MAPEK_ANALYZER_DEPENDENCIES: {
+    schema: dependenciesSchema,
+    description: 'declared dependency edges [dependent, dependency]: JSON or @file',
+  },
+  MAPEK_ANALYZER_INCIDENT_QUIET_MS: {
+    schema: env.integer(60_000, 1000),
+    description: 'an incident with no new symptom for this long is closed',
+  },
   MAPEK_ANALYZER_SETTLE_MS: {
     schema: env.integer(1500, 0, 60_000),
-    description: 'an incident opened by CPU, latency or errors waits this long for its likely cause (a leak, a full pool) before it is analyzed; 0 analyzes at once',
+    description:
+      'an incident opened by CPU, latency or errors waits this long for its likely cause (a leak, a full pool) before it is analyzed; 0 analyzes at once',
   },
   MAPEK_ANALYZER_JOIN_WINDOW_MS: {
     schema: env.integer(5000, 0, 300_000),
     description: "a kind of trouble that starts this long after a target's incident opened is another fault, with its own incident",
   },
-  MAPEK_ANALYZER_CORRELATION_WINDOW_MS: { schema: env.integer(300_000, 1000), description: 'how far back symptoms are considered for patterns and root cause' },
-  MAPEK_ANALYZER_WATCHED_SERIES_FILE: { schema: env.optionalString(), description: 'series scored for anomalies, JSON file (default: the agent gauges)' },
+  MAPEK_ANALYZER_CORRELATION_WINDOW_MS: {
+    schema: env.integer(300_000, 1000),
+    description: 'how far back symptoms are considered for patterns and root cause',
+  },
+  MAPEK_ANALYZER_WATCHED_SERIES_FILE: {
+    schema: env.optionalString(),
+    description: 'series scored for anomalies, JSON file (default: the agent gauges)',
+  },
   MAPEK_ANALYZER_WARMUP_SAMPLES: { schema: env.integer(150, 1, 100_000), description: 'samples a series is learned before it can alarm' },
   MAPEK_ANALYZER_SAMPLE_CONCURRENCY: {
     schema: env.integer(128, 1, 1000),
-    description: 'sample batches scored at once; their detector checkpoints are written together, one per target, before they are acknowledged',
+    description:
+      'sample batches scored at once; their detector checkpoints are written together, one per target, before they are acknowledged',
   },
   MAPEK_ANALYZER_ANOMALY_DETECTION: { schema: env.boolean(true), description: 'score the sample stream and raise anomaly symptoms' },
   MAPEK_ACK_WAIT_MS: { schema: env.integer(30_000, 1000), description: 'JetStream ack wait of the analyzer consumer' },

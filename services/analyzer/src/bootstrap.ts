@@ -12,7 +12,12 @@ export async function bootstrap(): Promise<void> {
     config: analyzerConfig,
     ownedPrefix: 'MAPEK_ANALYZER_',
     consumers: ({ config }) => [
-      { stream: StreamName.events, durable: ConsumerName.analyzer, ackWaitMs: config.MAPEK_ACK_WAIT_MS, types: ['symptom', 'outcome', 'alert.resolved'] },
+      {
+        stream: StreamName.events,
+        durable: ConsumerName.analyzer,
+        ackWaitMs: config.MAPEK_ACK_WAIT_MS,
+        types: ['symptom', 'outcome', 'alert.resolved'],
+      },
       ...(config.MAPEK_ANALYZER_ANOMALY_DETECTION
         ? [
             {

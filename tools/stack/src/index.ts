@@ -1,6 +1,16 @@
 export { startStack, repositoryRoot, type Stack, type StackProcess } from './stack.js';
 export { STACK_DEFAULTS, StackSecurity, type StackOptions } from './stack.options.js';
-export { caFileOf, certsDirOf, clusterMemberNatsConfig, ensureStackCredentials, identityConnectOptions, natsClientTls, natsServerList, type ClusterMemberAddress, type StackCredentials } from './stack-credentials.js';
+export {
+  caFileOf,
+  certsDirOf,
+  clusterMemberNatsConfig,
+  ensureStackCredentials,
+  identityConnectOptions,
+  natsClientTls,
+  natsServerList,
+  type ClusterMemberAddress,
+  type StackCredentials,
+} from './stack-credentials.js';
 export {
   DEFAULT_LOOP_NODE_ARGS,
   DEFAULT_SERVICES,

@@ -18,7 +18,8 @@ describe('the V8 flags of the loop services (ADR 0013)', () => {
 
   it('are not changed by the compose stack or the chart, which run the images as they are', () => {
     expect(read('docker-compose.yml')).not.toContain('NODE_OPTIONS');
-    for (const template of ['deployments.yaml', '_helpers.tpl']) expect(read(join('charts/mapek/templates', template))).not.toContain('NODE_OPTIONS');
+    for (const template of ['deployments.yaml', '_helpers.tpl'])
+      expect(read(join('charts/mapek/templates', template))).not.toContain('NODE_OPTIONS');
     expect(read('charts/mapek/values.yaml')).not.toContain('NODE_OPTIONS');
   });
 

@@ -78,7 +78,9 @@ export const READINESS_PATH = {
 export const DEFAULT_LOOP_NODE_ARGS: readonly string[] = ['--max-semi-space-size=1'];
 
 export const LOOP_NODE_ARGS: readonly string[] =
-  process.env['MAPEK_SERVICE_NODE_ARGS'] === undefined ? DEFAULT_LOOP_NODE_ARGS : process.env['MAPEK_SERVICE_NODE_ARGS'].split(' ').filter(Boolean);
+  process.env['MAPEK_SERVICE_NODE_ARGS'] === undefined
+    ? DEFAULT_LOOP_NODE_ARGS
+    : process.env['MAPEK_SERVICE_NODE_ARGS'].split(' ').filter(Boolean);
 
 /** The whole mapek stack: the six MAPE-K services and the demo app they manage. */
 export const DEFAULT_SERVICES: readonly ServiceDefinition[] = [
@@ -88,7 +90,14 @@ export const DEFAULT_SERVICES: readonly ServiceDefinition[] = [
   { name: ServiceName.analyzer, entry: 'services/analyzer/dist/main.js', nodeArgs: LOOP_NODE_ARGS, port: 9102, role: ServiceRole.loop },
   { name: ServiceName.planner, entry: 'services/planner/dist/main.js', nodeArgs: LOOP_NODE_ARGS, port: 9103, role: ServiceRole.loop },
   { name: ServiceName.executor, entry: 'services/executor/dist/main.js', nodeArgs: LOOP_NODE_ARGS, port: 9104, role: ServiceRole.loop },
-  { name: ServiceName.gateway, entry: 'services/gateway/dist/main.js', nodeArgs: LOOP_NODE_ARGS, port: 8080, role: ServiceRole.loop, https: true },
+  {
+    name: ServiceName.gateway,
+    entry: 'services/gateway/dist/main.js',
+    nodeArgs: LOOP_NODE_ARGS,
+    port: 8080,
+    role: ServiceRole.loop,
+    https: true,
+  },
 ];
 
 /** Usual ports of the infrastructure the stack spawns. */

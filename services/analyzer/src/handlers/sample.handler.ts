@@ -64,9 +64,23 @@ export class SampleHandler {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: ServiceMetrics,
   ) {
-    this.scored = new Counter({ name: 'mapek_analyzer_samples_scored_total', help: 'Samples scored by the streaming detector', labelNames: ['metric'], registers: [metrics.registry] });
-    this.alarms = new Counter({ name: 'mapek_analyzer_anomalies_total', help: 'Anomaly symptoms raised', labelNames: ['metric'], registers: [metrics.registry] });
-    const flushed = new Counter({ name: 'mapek_analyzer_checkpoints_written_total', help: 'Detector checkpoints written (one per target per flush)', registers: [metrics.registry] });
+    this.scored = new Counter({
+      name: 'mapek_analyzer_samples_scored_total',
+      help: 'Samples scored by the streaming detector',
+      labelNames: ['metric'],
+      registers: [metrics.registry],
+    });
+    this.alarms = new Counter({
+      name: 'mapek_analyzer_anomalies_total',
+      help: 'Anomaly symptoms raised',
+      labelNames: ['metric'],
+      registers: [metrics.registry],
+    });
+    const flushed = new Counter({
+      name: 'mapek_analyzer_checkpoints_written_total',
+      help: 'Detector checkpoints written (one per target per flush)',
+      registers: [metrics.registry],
+    });
     this.checkpoints = new CheckpointBatch<LiveTarget>({
       serialize: (_target, state) => {
         const series: Record<string, DetectorState> = {};
@@ -75,7 +89,8 @@ export class SampleHandler {
       },
       persist: async (target, state, serialized) => {
         const key = detectorsKey(target);
-        state.revision = state.revision === undefined ? await this.kv.create(key, serialized) : await this.kv.update(key, serialized, state.revision);
+        state.revision =
+          state.revision === undefined ? await this.kv.create(key, serialized) : await this.kv.update(key, serialized, state.revision);
         flushed.inc();
       },
     });
@@ -95,7 +110,7 @@ export class SampleHandler {
         if (this.live.get(event.target) === state) this.live.delete(event.target);
         if (!isKvConflict(error)) throw error;
         if (attempt >= CONFLICT_RETRIES) {
-          this.logger.debug({ err: error, target: event.target }, 'detector checkpoint lost a race; the other replica\'s stands');
+          this.logger.debug({ err: error, target: event.target }, "detector checkpoint lost a race; the other replica's stands");
           return;
         }
       }
@@ -167,7 +182,8 @@ export class SampleHandler {
   private async load(target: string): Promise<LiveTarget> {
     const stored = await getJson<TargetDetectors>(this.kv, detectorsKey(target));
     const detectors = new Map<string, StreamingDetector>();
-    for (const [metric, snapshot] of Object.entries(stored?.value.series ?? {})) detectors.set(metric, StreamingDetector.restore(this.settings.detector, snapshot));
+    for (const [metric, snapshot] of Object.entries(stored?.value.series ?? {}))
+      detectors.set(metric, StreamingDetector.restore(this.settings.detector, snapshot));
     const state: LiveTarget = { revision: stored?.revision, lastScrapedAt: stored?.value.lastScrapedAt ?? -Infinity, detectors };
     this.live.set(target, state);
     return state;

@@ -63,7 +63,12 @@ describe('SharedRateLimiter', () => {
     const { bucket } = memoryBucket();
     const limit = { perMinute: 60, burst: 2 };
     const limiter = new SharedRateLimiter(bucket, limit, new RateLimiter(limit), logger);
-    const [a1, a2, a3, b1] = await Promise.all([limiter.take('key:a'), limiter.take('key:a'), limiter.take('key:a'), limiter.take('key:b')]);
+    const [a1, a2, a3, b1] = await Promise.all([
+      limiter.take('key:a'),
+      limiter.take('key:a'),
+      limiter.take('key:a'),
+      limiter.take('key:b'),
+    ]);
     expect([a1?.allowed, a2?.allowed, a3?.allowed, b1?.allowed]).toEqual([true, true, false, true]);
   });
 });
