@@ -16,6 +16,7 @@ const fixedByImage = ['MAPEK_HTTP_HOST', 'MAPEK_HTTP_PORT', 'HOST', 'PORT'];
 const notStackSettings: Record<string, string> = {
   MAPEK_INSTANCE_ID: 'names one replica; each container defaults to its hostname and pid',
   PQC_REQUIRED: 'implied by ENVIRONMENT=production, which the compose stack always sets',
+  OTEL_SERVICE_NAME: 'names one service; each container defaults to its own service name',
 };
 
 async function declaredSettings(): Promise<Map<string, string>> {
