@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { env, type ConfigSpec } from '@mapek/config';
+import { configurationFileConfig, env, type ConfigSpec } from '@mapek/config';
 
 /** `[["orders","postgres"], ...]`: the first depends on the second. Inline JSON or @file. */
 const dependenciesSchema = z
@@ -17,6 +17,7 @@ const dependenciesSchema = z
   .pipe(z.array(z.tuple([z.string().min(1), z.string().min(1)])));
 
 export const analyzerConfig = {
+  ...configurationFileConfig,
   MAPEK_ANALYZER_DEPENDENCIES: {
     schema: dependenciesSchema,
     description: 'declared dependency edges [dependent, dependency]: JSON or @file',

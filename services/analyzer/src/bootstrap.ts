@@ -1,8 +1,9 @@
 import { detectorConfig } from '@mapek/anomaly';
 import { BucketName, ConsumerName, ServiceName, StreamName } from '@mapek/contracts';
-import { startService } from '@mapek/service-kit';
+import { followConfigurationFile, startService } from '@mapek/service-kit';
 import { analyzerConfig } from './analyzer.config.js';
 import { AnalyzerModule } from './analyzer.module.js';
+import { declaredDependencies } from './domain/declared-dependencies.js';
 import { loadWatchedSeries } from './domain/watched-series.js';
 
 export async function bootstrap(): Promise<void> {
@@ -30,10 +31,29 @@ export async function bootstrap(): Promise<void> {
           ]
         : []),
     ],
-    module: async ({ config, runtime }) =>
-      AnalyzerModule.forRoot(
+    module: async ({ config, runtime, logger, metrics }) => {
+      // The file's `dependsOn` edges join the declared graph, and follow the file while it runs.
+      const live =
+        config.MAPEK_CONFIG_FILE === undefined
+          ? undefined
+          : await followConfigurationFile({
+              service: ServiceName.analyzer,
+              file: config.MAPEK_CONFIG_FILE,
+              logger,
+              metrics,
+              intervalMs: config.MAPEK_CONFIG_RELOAD_MS,
+            });
+      let seen = live?.current();
+      let dependencies = declaredDependencies(config.MAPEK_ANALYZER_DEPENDENCIES, seen);
+      return AnalyzerModule.forRoot(
         {
-          dependencies: config.MAPEK_ANALYZER_DEPENDENCIES,
+          get dependencies() {
+            if (live?.current() !== seen) {
+              seen = live?.current();
+              dependencies = declaredDependencies(config.MAPEK_ANALYZER_DEPENDENCIES, seen);
+            }
+            return dependencies;
+          },
           quietMs: config.MAPEK_ANALYZER_INCIDENT_QUIET_MS,
           correlationWindowMs: config.MAPEK_ANALYZER_CORRELATION_WINDOW_MS,
           settleMs: config.MAPEK_ANALYZER_SETTLE_MS,
@@ -44,6 +64,7 @@ export async function bootstrap(): Promise<void> {
           detector: { ...detectorConfig, warmupSamples: config.MAPEK_ANALYZER_WARMUP_SAMPLES },
         },
         await runtime.openBucket(BucketName.analyzerState),
-      ),
+      );
+    },
   });
 }

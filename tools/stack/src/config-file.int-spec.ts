@@ -61,12 +61,11 @@ describe('the stack with a configuration file', () => {
 
   it('gives the monitor the file beside the demo app, and the monitor follows the file while it runs', async () => {
     await writeFile(file, config(['orders']));
-    const monitor = DEFAULT_SERVICES.find((service) => service.name === ServiceName.monitor);
-    if (!monitor) throw new Error('no monitor in the catalogue');
+    const services = DEFAULT_SERVICES.filter((service) => service.name === ServiceName.monitor || service.name === ServiceName.analyzer);
     stack = await startStack({
       dataDir,
       configFile: file,
-      services: [monitor],
+      services,
       security: 'off',
       withoutDatabase: true,
       anyFreePort: true,
@@ -76,6 +75,7 @@ describe('the stack with a configuration file', () => {
           MAPEK_CONFIG_RELOAD_MS: '100',
           MAPEK_MONITOR_TARGETS: JSON.stringify([{ name: 'demo-app', healthUrl: `http://127.0.0.1:${closedPort}/health` }]),
         },
+        [ServiceName.analyzer]: { MAPEK_CONFIG_RELOAD_MS: '100' },
       },
     });
     expect(stack.configFile).toBe(file);
@@ -101,5 +101,14 @@ describe('the stack with a configuration file', () => {
     const metrics = await (await fetch(`${stack.serviceUrl(ServiceName.monitor)}/metrics`)).text();
     expect(metrics).toMatch(/^mapek_configuration_last_load_success\{service="monitor"\} 0$/m);
     expect(metrics).toMatch(/^mapek_configuration_rejections_total\{service="monitor"\} 1$/m);
+    // The analyzer reads the same file (its dependsOn edges) and refuses the same bad version.
+    const analyzerMetrics = await waitFor(
+      async () => {
+        const text = await (await fetch(`${stack?.serviceUrl(ServiceName.analyzer)}/metrics`)).text();
+        return /^mapek_configuration_last_load_success\{service="analyzer"\} 0$/m.test(text) && text;
+      },
+      { what: 'the analyzer to refuse the bad file' },
+    );
+    expect(analyzerMetrics).toMatch(/^mapek_configuration_loads_total\{service="analyzer"\} 2$/m);
   });
 });
