@@ -1,7 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
-import { causeKindForMetric } from '@mapek/anomaly';
+import { causeKindForMetric, metricCauseKinds } from '@mapek/anomaly';
 import { ActionType, ExecutionStatus, OutcomeKind, SafetyVerdict, StepStatus, deriveEventId, eventIdTime, type OutcomeV1, type PlanStep, type SafetyCheck } from '@mapek/contracts';
 import { EVENT_PUBLISHER, getJson, kvKey, recordRetentionMs, type EventPublisherPort, type HandlerContext, type KvBucket } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
@@ -441,13 +441,11 @@ interface RunGuard {
   leased: boolean;
 }
 
-const metricKinds: ReadonlySet<string> = new Set(['memory_leak', 'cpu_overload', 'connection_exhaustion', 'error_rate', 'latency']);
-
 /**
  * Which symptoms are about a plan's cause: for a metric kind of trouble only that kind (fixing a
  * leak is not judged by CPU); for the rest (unavailable, a dependency, an anomaly, a manual
  * command's `unknown`) every symptom of the target.
  */
 function relevantTo(cause: string): (metric: string) => boolean {
-  return metricKinds.has(cause) ? (metric: string) => causeKindForMetric(metric) === cause : () => true;
+  return (metricCauseKinds as ReadonlySet<string>).has(cause) ? (metric: string) => causeKindForMetric(metric) === cause : () => true;
 }
