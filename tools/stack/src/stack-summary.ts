@@ -47,7 +47,7 @@ export function formatStackSummary(stack: Stack): string {
   }
   if (stack.certsDir !== undefined) lines.push(`  identities, trust bundle and nats-server config: ${stack.certsDir}`);
   const jaeger = optional(() => stack.jaegerUrl);
-  if (jaeger !== undefined) lines.push('', 'traces (Jaeger, in memory): one trace per incident, from the symptom to the outcome', `  ${jaeger}/search?service=monitor`);
+  if (jaeger !== undefined) lines.push('', 'traces (Jaeger query API, in memory): one trace per incident, from the symptom to the outcome', `  curl -s '${jaeger}/api/traces?service=executor&operation=send%20outcome&limit=5'`);
   if (demo !== undefined) lines.push('', 'break the demo app (the loop should heal it):', `  ${memoryLeakCurl(demo)}`);
   lines.push('', `logs: ${stack.dataDir}/logs — Ctrl-C stops everything`, '');
   return lines.join('\n');
