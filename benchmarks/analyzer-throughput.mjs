@@ -19,7 +19,18 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceReplica, startStack } from '../tools/stack/dist/index.js';
 import { startFakeTargets } from './fake-targets.mjs';
-import { cpuSeconds, fmt, loadNote, measureDrain, metricSum, natsJetStream, nats, rssMb, servicesWithNodeArgs } from './load-common.mjs';
+import {
+  onInterrupt,
+  cpuSeconds,
+  fmt,
+  loadNote,
+  measureDrain,
+  metricSum,
+  natsJetStream,
+  nats,
+  rssMb,
+  servicesWithNodeArgs,
+} from './load-common.mjs';
 
 const targetCount = Number(process.env.BENCH_TARGETS ?? 1000);
 const backlogSeconds = Number(process.env.BENCH_BACKLOG_SECONDS ?? 10);
@@ -33,6 +44,7 @@ const SAMPLES_PER_BATCH = 39;
 const SCORED_PER_BATCH = 5;
 
 const fake = await startFakeTargets({ count: targetCount, prefix: 'tput' });
+onInterrupt(() => fake.stop());
 const dataDir = await mkdtemp(join(tmpdir(), 'mapek-analyzer-tput-'));
 const targetsFile = join(dataDir, 'targets.json');
 await writeFile(targetsFile, JSON.stringify(fake.targets.map((t) => ({ name: t.name, metricsUrl: `http://127.0.0.1:${t.port}/metrics` }))));
@@ -54,6 +66,7 @@ const stack = await startStack({
   readyTimeoutMs: 180_000,
   serviceEnv: { monitor: { MAPEK_MONITOR_TARGETS: `@${targetsFile}` } },
 });
+onInterrupt(() => stack.stop());
 const nc = await nats.connect(stack.natsConnectOptions('cli'));
 const jsm = await natsJetStream.jetstreamManager(nc);
 const results = [];

@@ -170,5 +170,7 @@ if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
   const ready = await serve(count, prefix);
   if (process.send) process.send(ready);
   else console.log(JSON.stringify(ready));
+  // A benchmark that dies without stopping its targets must not leave them serving.
+  process.on('disconnect', () => process.exit(0));
   process.on('SIGTERM', () => process.exit(0));
 }

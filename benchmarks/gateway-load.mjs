@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStack } from '../tools/stack/dist/index.js';
 import { createTestDatabase } from '../libs/testing/dist/index.js';
-import { cpuSeconds, fmt, loadNote, quantile, rssMb, servicesWithNodeArgs } from './load-common.mjs';
+import { onInterrupt, cpuSeconds, fmt, loadNote, quantile, rssMb, servicesWithNodeArgs } from './load-common.mjs';
 
 const rate = Number(process.env.BENCH_RATE ?? 2000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
@@ -122,6 +122,7 @@ async function runVariant(variant) {
       gateway: { MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE: String(rate * 60 * 100), MAPEK_GATEWAY_RATE_LIMIT_BURST: String(rate * 10) },
     },
   });
+  const forget = onInterrupt(() => stack.stop());
   const ca = await readFile(stack.caFile, 'utf8');
   const token = stack.apiKeys.adminToken;
   const gatewayPid = stack.processes.gateway.pid;
@@ -159,6 +160,7 @@ async function runVariant(variant) {
     return results;
   } finally {
     await stack.stop();
+    forget();
     await database?.drop().catch(() => undefined);
     await rm(dataDir, { recursive: true, force: true });
   }

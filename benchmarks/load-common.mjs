@@ -171,3 +171,22 @@ export async function measureDrain(jsm, stream, durable, start, { timeoutMs = 18
     finished: last.outstanding === 0,
   };
 }
+
+const cleanups = new Set();
+let exiting = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (exiting) return;
+    exiting = true;
+    void Promise.allSettled([...cleanups].map((cleanup) => cleanup())).then(() => process.exit(130));
+  });
+}
+
+/**
+ * Stops what a benchmark started when it is interrupted (Ctrl-C, kill): a stack left running
+ * keeps its services and nats-server busy beside the next run. Returns the unregistration.
+ */
+export function onInterrupt(cleanup) {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}

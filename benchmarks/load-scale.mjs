@@ -33,6 +33,7 @@ import { createTestDatabase } from '../libs/testing/dist/index.js';
 import { startFakeTargets } from './fake-targets.mjs';
 import {
   LOOP_SERVICES,
+  onInterrupt,
   cpuSeconds,
   fmt,
   httpClient,
@@ -142,6 +143,7 @@ async function runVariant(variant, fake, targetsFile) {
     return { variant, failed: reason, cpu: {}, rssMax: {}, faults: [], startMs: Date.now() - starting };
   }
   console.log(`  stack ready after ${fmt((Date.now() - starting) / 1000, 1)} s`);
+  const forget = onInterrupt(() => stack.stop());
   const client = httpClient({ ca: stack.caFile ? await readFile(stack.caFile, 'utf8') : undefined, token: stack.apiKeys?.adminToken });
   const tap = await tapLoop(stack);
   const result = { variant };
@@ -303,12 +305,14 @@ async function runVariant(variant, fake, targetsFile) {
     await tap.close().catch(() => undefined);
     client.close();
     await stack.stop();
+    forget();
     await database?.drop().catch(() => undefined);
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
 const fake = await startFakeTargets({ count: targetCount });
+onInterrupt(() => fake.stop());
 const targetsDir = await mkdtemp(join(tmpdir(), 'mapek-load-targets-'));
 const targetsFile = join(targetsDir, 'targets.json');
 await writeFile(

@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStack } from '../tools/stack/dist/index.js';
 import { createTestDatabase } from '../libs/testing/dist/index.js';
-import { LOOP_SERVICES, fmt, httpClient, loadNote, rssMb, servicesWithNodeArgs, tapLoop } from './load-common.mjs';
+import { LOOP_SERVICES, onInterrupt, fmt, httpClient, loadNote, rssMb, servicesWithNodeArgs, tapLoop } from './load-common.mjs';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 60);
 const faultEveryS = Number(process.env.SOAK_FAULT_EVERY_S ?? 60);
@@ -84,6 +84,7 @@ const stack = await startStack({
     planner: { MAPEK_PLANNER_COOLDOWN_MS: '0', MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: '10000' },
   },
 });
+onInterrupt(() => stack.stop());
 const client = httpClient({ ca: stack.caFile ? await readFile(stack.caFile, 'utf8') : undefined, token: stack.apiKeys?.adminToken });
 const tap = await tapLoop(stack);
 console.log(
