@@ -47,8 +47,14 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@mapek/*/*'], message: 'import a lib through its public entry only' },
-            { group: ['@nestjs/*', '@nats-io/*', 'prom-client', '@mapek/messaging', 'pg', 'undici'], message: 'domain code does no I/O and knows no framework: put it in adapters/ or application/' },
-            { group: ['../adapters/*', '../handlers/*', '../application/*'], message: 'domain code depends on nothing outside domain/: declare a port here instead' },
+            {
+              group: ['@nestjs/*', '@nats-io/*', 'prom-client', '@mapek/messaging', 'pg', 'undici'],
+              message: 'domain code does no I/O and knows no framework: put it in adapters/ or application/',
+            },
+            {
+              group: ['../adapters/*', '../handlers/*', '../application/*'],
+              message: 'domain code depends on nothing outside domain/: declare a port here instead',
+            },
           ],
         },
       ],

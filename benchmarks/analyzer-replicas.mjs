@@ -88,8 +88,17 @@ async function run(replicas, targets) {
     const writes = new Map();
     const count = (map, key) => map.set(family(key), (map.get(family(key)) ?? 0) + 1);
     taps.push(nc.subscribe(`$KV.${BUCKET}.>`, { callback: (_error, msg) => count(writes, msg.subject.slice(`$KV.${BUCKET}.`.length)) }));
-    taps.push(nc.subscribe(`$JS.API.DIRECT.GET.KV_${BUCKET}.>`, { callback: (_error, msg) => count(reads, msg.subject.slice(`$JS.API.DIRECT.GET.KV_${BUCKET}.$KV.${BUCKET}.`.length)) }));
-    taps.push(nc.subscribe(`$JS.API.STREAM.MSG.GET.KV_${BUCKET}`, { callback: (_error, msg) => count(reads, JSON.parse(new TextDecoder().decode(msg.data)).last_by_subj?.slice(`$KV.${BUCKET}.`.length) ?? 'by-seq') }));
+    taps.push(
+      nc.subscribe(`$JS.API.DIRECT.GET.KV_${BUCKET}.>`, {
+        callback: (_error, msg) => count(reads, msg.subject.slice(`$JS.API.DIRECT.GET.KV_${BUCKET}.$KV.${BUCKET}.`.length)),
+      }),
+    );
+    taps.push(
+      nc.subscribe(`$JS.API.STREAM.MSG.GET.KV_${BUCKET}`, {
+        callback: (_error, msg) =>
+          count(reads, JSON.parse(new TextDecoder().decode(msg.data)).last_by_subj?.slice(`$KV.${BUCKET}.`.length) ?? 'by-seq'),
+      }),
+    );
     const firstSymptom = new Map();
     const analysisLatency = [];
     taps.push(
@@ -103,7 +112,9 @@ async function run(replicas, targets) {
     );
     await nc.flush();
     const seqBefore = (await jsm.streams.info(`KV_${BUCKET}`)).state.last_seq;
-    const handledBefore = await Promise.all(services.map((service) => histogramSum(stack.serviceUrl(service.name), 'mapek_event_handle_duration_seconds', ['type="symptom"'])));
+    const handledBefore = await Promise.all(
+      services.map((service) => histogramSum(stack.serviceUrl(service.name), 'mapek_event_handle_duration_seconds', ['type="symptom"'])),
+    );
 
     const publisher = new JetStreamPublisher({ js, prefix: 'mapek', source: 'monitor' });
     const total = rate * seconds;
@@ -140,8 +151,16 @@ async function run(replicas, targets) {
     const drainedS = (performance.now() - started) / 1000;
     await nc.flush();
     const stored = (await jsm.streams.info(`KV_${BUCKET}`)).state.last_seq - seqBefore;
-    const handledAfter = await Promise.all(services.map((service) => histogramSum(stack.serviceUrl(service.name), 'mapek_event_handle_duration_seconds', ['type="symptom"'])));
-    const handled = handledAfter.reduce((acc, after, index) => ({ sum: acc.sum + after.sum - handledBefore[index].sum, count: acc.count + after.count - handledBefore[index].count }), { sum: 0, count: 0 });
+    const handledAfter = await Promise.all(
+      services.map((service) => histogramSum(stack.serviceUrl(service.name), 'mapek_event_handle_duration_seconds', ['type="symptom"'])),
+    );
+    const handled = handledAfter.reduce(
+      (acc, after, index) => ({
+        sum: acc.sum + after.sum - handledBefore[index].sum,
+        count: acc.count + after.count - handledBefore[index].count,
+      }),
+      { sum: 0, count: 0 },
+    );
     const sum = (map) => [...map.values()].reduce((a, b) => a + b, 0);
     const sorted = [...analysisLatency].sort((a, b) => a - b);
     await nc.close();
@@ -186,7 +205,8 @@ for (const r of results) {
   );
 }
 console.log('\nby key (per symptom):');
-for (const r of results) console.log(`  ×${r.replicas}, ${r.targets} target(s): reads ${JSON.stringify(r.readsByKey)} writes ${JSON.stringify(r.writesByKey)}`);
+for (const r of results)
+  console.log(`  ×${r.replicas}, ${r.targets} target(s): reads ${JSON.stringify(r.readsByKey)} writes ${JSON.stringify(r.writesByKey)}`);
 for (const targets of targetCounts) {
   const one = results.find((r) => r.targets === targets && r.replicas === 1);
   const two = results.find((r) => r.targets === targets && r.replicas === 2);

@@ -42,7 +42,9 @@ const rates = [];
 for (let round = 0; round < rounds; round++) rates.push(samples / pass());
 rates.sort((a, b) => a - b);
 const median = rates[Math.floor(rates.length / 2)];
-console.log(`detector alone: ${samples} samples x ${rounds} rounds, median ${Math.round(median).toLocaleString('en')} samples/s, best ${Math.round(rates.at(-1)).toLocaleString('en')} samples/s (one core, Node ${process.version})`);
+console.log(
+  `detector alone: ${samples} samples x ${rounds} rounds, median ${Math.round(median).toLocaleString('en')} samples/s, best ${Math.round(rates.at(-1)).toLocaleString('en')} samples/s (one core, Node ${process.version})`,
+);
 
 // The analyzer's pattern: restore the series' checkpoint, score one sample, snapshot and serialise.
 const file = files[0];
@@ -54,5 +56,7 @@ for (let i = 0; i < checkpointSamples; i++) {
   checkpoint = JSON.stringify(detector.snapshot());
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-console.log(`with a JSON checkpoint per sample: ${Math.round(checkpointSamples / seconds).toLocaleString('en')} samples/s; one checkpoint is ${checkpoint.length} bytes`);
+console.log(
+  `with a JSON checkpoint per sample: ${Math.round(checkpointSamples / seconds).toLocaleString('en')} samples/s; one checkpoint is ${checkpoint.length} bytes`,
+);
 if (Number.isNaN(sink)) console.log('unexpected NaN score');

@@ -55,7 +55,9 @@ const p99 = (values) => quantile(sortedOf(values), 0.99);
 const ms = (value) => (Number.isFinite(value) ? `${Math.round(value)} ms` : 'n/a');
 const summary = (values) => {
   const sorted = sortedOf(values);
-  return sorted.length === 0 ? 'n/a' : `p50 ${ms(quantile(sorted, 0.5))}, p99 ${ms(quantile(sorted, 0.99))}, max ${ms(sorted.at(-1))} (n=${sorted.length})`;
+  return sorted.length === 0
+    ? 'n/a'
+    : `p50 ${ms(quantile(sorted, 0.5))}, p99 ${ms(quantile(sorted, 0.99))}, max ${ms(sorted.at(-1))} (n=${sorted.length})`;
 };
 
 async function rssMb(pid) {
@@ -128,7 +130,9 @@ function figuresOf(detail, times) {
   const t = (event) => (event ? Date.parse(event.time) : NaN);
   const analysis = detail.events.analyses[0];
   const symptomIds = new Set(analysis.data.symptomIds);
-  const symptom = detail.events.symptoms.find((event) => event.id === analysis.data.symptomIds[0]) ?? detail.events.symptoms.find((event) => symptomIds.has(event.id));
+  const symptom =
+    detail.events.symptoms.find((event) => event.id === analysis.data.symptomIds[0]) ??
+    detail.events.symptoms.find((event) => symptomIds.has(event.id));
   const firstViolation = Date.parse(symptom.data.observedAt);
   const proposed = detail.events.plans.find((event) => event.type === 'plan.proposed');
   const approved = detail.events.plans.find((event) => event.type === 'plan.approved');
@@ -214,7 +218,9 @@ async function runMode({ security, push, peer, traces = false }) {
   apiToken = stack.apiKeys?.adminToken;
   const label = `security ${security}, ${push ? 'agent push' : 'scrape only (agent push off)'}${traces ? ', traces exported to Jaeger' : ''}`;
   try {
-    console.log(`\n== ${label}: stack up (database: ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'embedded PGlite'}); idling ${idleSeconds} s before measuring memory`);
+    console.log(
+      `\n== ${label}: stack up (database: ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'embedded PGlite'}); idling ${idleSeconds} s before measuring memory`,
+    );
     await sleep(idleSeconds * 1000);
     const memory = {};
     for (const name of services) memory[name] = await memoryOf(stack.processes[name].pid);
@@ -227,25 +233,37 @@ async function runMode({ security, push, peer, traces = false }) {
       const inPlace = Date.now();
       if (!response.ok) throw new Error(`memory-leak answered ${response.status}`);
       await response.body?.cancel();
-      const incident = await waitFor(async () => {
-        const { incidents: list } = await getJson(`${stack.gatewayUrl}/api/v1/incidents?limit=500`);
-        // The incident this fault opened: the first one opened after the injection.
-        const fresh = list.filter((candidate) => !seen.has(candidate.id) && Date.parse(candidate.openedAt) >= sent - 200);
-        const first = fresh.sort((a, b) => a.openedAt.localeCompare(b.openedAt))[0];
-        return first && first.outcome !== null ? first : undefined;
-      }, 60_000, `incident ${round}`);
+      const incident = await waitFor(
+        async () => {
+          const { incidents: list } = await getJson(`${stack.gatewayUrl}/api/v1/incidents?limit=500`);
+          // The incident this fault opened: the first one opened after the injection.
+          const fresh = list.filter((candidate) => !seen.has(candidate.id) && Date.parse(candidate.openedAt) >= sent - 200);
+          const first = fresh.sort((a, b) => a.openedAt.localeCompare(b.openedAt))[0];
+          return first && first.outcome !== null ? first : undefined;
+        },
+        60_000,
+        `incident ${round}`,
+      );
       seen.add(incident.id);
       const detail = await getJson(`${stack.gatewayUrl}/api/v1/incidents/${incident.id}`);
       const figures = figuresOf(detail, { sent, inPlace });
       // When the agent started the first remedy (its clock; the same machine): the actuation hop.
-      const started = gauge(await getText(`${stack.demoUrl}/metrics`), 'mapek_agent_last_remedy_start_timestamp_seconds', [`action="${figures.firstAction}"`]);
+      const started = gauge(await getText(`${stack.demoUrl}/metrics`), 'mapek_agent_last_remedy_start_timestamp_seconds', [
+        `action="${figures.firstAction}"`,
+      ]);
       figures.agentRemedy = started !== undefined && started * 1000 >= sent ? started * 1000 : NaN;
       figures.hops['step→agent remedy'] = figures.agentRemedy - figures.remedy;
       // Let every open incident close (quiet memory) before the peer's round and the next one.
-      await waitFor(async () => (await getJson(`${stack.demoUrl}/demo/status`)).memory.rssBytes < 300 * 1024 * 1024, 30_000, 'memory back to normal');
+      await waitFor(
+        async () => (await getJson(`${stack.demoUrl}/demo/status`)).memory.rssBytes < 300 * 1024 * 1024,
+        30_000,
+        'memory back to normal',
+      );
       // The same fault on the peer's own copy of the demo app, in the same run, one after the other.
       if (peer) figures.peer = await peerRound(peer);
-      const hopText = Object.entries(figures.hops).map(([name, value]) => `${name} ${Number.isFinite(value) ? Math.round(value) : 'n/a'}`).join(', ');
+      const hopText = Object.entries(figures.hops)
+        .map(([name, value]) => `${name} ${Number.isFinite(value) ? Math.round(value) : 'n/a'}`)
+        .join(', ');
       console.log(
         `  ${round <= 0 ? 'warm-up    ' : `incident ${String(round).padStart(2)}`}: ${incident.outcome}, first symptom from ${figures.from}; injection took ${figures.injectionMs} ms; ` +
           `fault → remedy ${figures.faultToRemedy} ms, violation → remedy ${figures.violationToRemedy} ms` +
@@ -260,7 +278,9 @@ async function runMode({ security, push, peer, traces = false }) {
     console.log(`  fault in place          → remedy starts: ${summary(rounds.map((r) => r.faultToRemedy))}`);
     console.log(`  fault request sent      → remedy starts: ${summary(rounds.map((r) => r.sentToRemedy))}`);
     console.log(`  first violating sample  → remedy starts: ${summary(rounds.map((r) => r.violationToRemedy))}`);
-    console.log(`  fault in place          → the agent starts the remedy: ${summary(rounds.map((r) => r.agentRemedy - (r.remedy - r.faultToRemedy)))}`);
+    console.log(
+      `  fault in place          → the agent starts the remedy: ${summary(rounds.map((r) => r.agentRemedy - (r.remedy - r.faultToRemedy)))}`,
+    );
     console.log(`  injection (request sent → answered):     ${summary(rounds.map((r) => r.injectionMs))}`);
     console.log('  hops, p50 / p99:');
     for (const name of Object.keys(rounds[0]?.hops ?? {})) {
@@ -276,7 +296,9 @@ async function runMode({ security, push, peer, traces = false }) {
     console.log('\nmemory at idle           RSS       PSS   private');
     for (const name of services) {
       const m = memory[name];
-      console.log(`  ${name.padEnd(10)} ${m.rss.toFixed(1).padStart(9)} MB ${m.pss.toFixed(1).padStart(6)} MB ${m.uss.toFixed(1).padStart(6)} MB`);
+      console.log(
+        `  ${name.padEnd(10)} ${m.rss.toFixed(1).padStart(9)} MB ${m.pss.toFixed(1).padStart(6)} MB ${m.uss.toFixed(1).padStart(6)} MB`,
+      );
     }
     let pqc;
     if (security === 'on') {
@@ -285,14 +307,24 @@ async function runMode({ security, push, peer, traces = false }) {
       const totals = { sign: { sum: 0, count: 0 }, verify: { sum: 0, count: 0 }, seal: { sum: 0, count: 0 } };
       for (const url of services.map((service) => stack.serviceUrl(service))) {
         const text = await getText(`${url}/metrics`);
-        for (const [op, alg] of [['sign', 'ML-DSA-65'], ['verify', 'ML-DSA-65'], ['seal', 'X-Wing']]) {
+        for (const [op, alg] of [
+          ['sign', 'ML-DSA-65'],
+          ['verify', 'ML-DSA-65'],
+          ['seal', 'X-Wing'],
+        ]) {
           const h = histogram(text, name, [`op="${op}"`, `alg="${alg}"`]);
           totals[op].sum += h.sum;
           totals[op].count += h.count;
         }
       }
       const mean = (t) => (t.count === 0 ? NaN : (t.sum / t.count) * 1e6);
-      pqc = { signUs: mean(totals.sign), verifyUs: mean(totals.verify), sealUs: mean(totals.seal), signs: totals.sign.count, verifies: totals.verify.count };
+      pqc = {
+        signUs: mean(totals.sign),
+        verifyUs: mean(totals.verify),
+        sealUs: mean(totals.seal),
+        signs: totals.sign.count,
+        verifies: totals.verify.count,
+      };
       console.log('\nML-DSA-65 inside the services (mapek_pqc_operation_duration_seconds, all services)');
       console.log('  sign   mean %d µs over %d signatures (events, sample batches, actuation requests)', Math.round(pqc.signUs), pqc.signs);
       console.log('  verify mean %d µs over %d checks (every consumer of every event)', Math.round(pqc.verifyUs), pqc.verifies);
@@ -335,21 +367,34 @@ try {
 if (results.off && results.scrape) {
   const added = p50(results.scrape.rounds.map((r) => r.violationToRemedy)) - p50(results.off.rounds.map((r) => r.violationToRemedy));
   console.log('\nsecurity on vs off (p50 of first violating sample → remedy starts, scrape only)');
-  console.log(`  off ${ms(p50(results.off.rounds.map((r) => r.violationToRemedy)))}, on ${ms(p50(results.scrape.rounds.map((r) => r.violationToRemedy)))}: ${added >= 0 ? '+' : ''}${Math.round(added)} ms over the loop (4 signed events + 1 sealed request)`);
+  console.log(
+    `  off ${ms(p50(results.off.rounds.map((r) => r.violationToRemedy)))}, on ${ms(p50(results.scrape.rounds.map((r) => r.violationToRemedy)))}: ${added >= 0 ? '+' : ''}${Math.round(added)} ms over the loop (4 signed events + 1 sealed request)`,
+  );
   const pqc = results.scrape.pqc;
   if (pqc) console.log(`  per event, measured in the services: sign ${Math.round(pqc.signUs)} µs + verify ${Math.round(pqc.verifyUs)} µs`);
-  console.log('  idle memory, on − off:', services.map((name) => `${name} ${(results.scrape.memory[name].rss - results.off.memory[name].rss).toFixed(1)} MB`).join(', '));
+  console.log(
+    '  idle memory, on − off:',
+    services.map((name) => `${name} ${(results.scrape.memory[name].rss - results.off.memory[name].rss).toFixed(1)} MB`).join(', '),
+  );
 }
 
 if (results.traced && results.scrape) {
   const of = (run, key) => run.rounds.map((r) => r[key]);
   console.log('\ntraces: exporter off vs on (scrape only, security on, same machine, same run)');
-  for (const [name, key] of [['first violating sample → remedy', 'violationToRemedy'], ['fault in place → remedy', 'faultToRemedy']]) {
+  for (const [name, key] of [
+    ['first violating sample → remedy', 'violationToRemedy'],
+    ['fault in place → remedy', 'faultToRemedy'],
+  ]) {
     const off = of(results.scrape, key);
     const on = of(results.traced, key);
-    console.log(`  ${name.padEnd(32)} off p50 ${ms(p50(off))} p99 ${ms(p99(off))}; on p50 ${ms(p50(on))} p99 ${ms(p99(on))}; p50 ${p50(on) - p50(off) >= 0 ? '+' : ''}${Math.round(p50(on) - p50(off))} ms`);
+    console.log(
+      `  ${name.padEnd(32)} off p50 ${ms(p50(off))} p99 ${ms(p99(off))}; on p50 ${ms(p50(on))} p99 ${ms(p99(on))}; p50 ${p50(on) - p50(off) >= 0 ? '+' : ''}${Math.round(p50(on) - p50(off))} ms`,
+    );
   }
-  console.log('  idle memory (RSS), on − off:', services.map((name) => `${name} ${(results.traced.memory[name].rss - results.scrape.memory[name].rss).toFixed(1)} MB`).join(', '));
+  console.log(
+    '  idle memory (RSS), on − off:',
+    services.map((name) => `${name} ${(results.traced.memory[name].rss - results.scrape.memory[name].rss).toFixed(1)} MB`).join(', '),
+  );
 }
 
 // The targets of issue 13, item 5, each with the peer's figure from the same run.
@@ -386,7 +431,9 @@ const rows = [
     met: (value) => Number.isFinite(value) && value < 100,
   },
 ];
-console.log(`\ntargets (security on, ${incidents} incidents per run after ${warmups} warm-up; "fault" = the fault in place; peer = Prometheus + Alertmanager, the same fault on its own copy of the demo app, in the same run)`);
+console.log(
+  `\ntargets (security on, ${incidents} incidents per run after ${warmups} warm-up; "fault" = the fault in place; peer = Prometheus + Alertmanager, the same fault on its own copy of the demo app, in the same run)`,
+);
 const widths = [52, 10, 10, 38, 5];
 const line = (cells) => `| ${cells.map((cell, index) => String(cell).padEnd(widths[index])).join(' | ')} |`;
 console.log(line(['measure', 'mapek', 'peer', 'target', 'met?']));

@@ -135,7 +135,12 @@ export async function startPeerTarget({ rootDir }) {
 export async function startPeer({ scrapeTarget, thresholdBytes, log = (line) => console.log(line) }) {
   const prometheus = await ensureBinary(['prometheus'], 'prometheus', log);
   const alertmanager = await ensureBinary(['prometheus-alertmanager', 'alertmanager'], 'prometheus-alertmanager', log);
-  const versions = await Promise.all([prometheus, alertmanager].map(async (binary) => (await run(binary, ['--version'])).stdout.split('\n')[0] || (await run(binary, ['--version'])).stderr.split('\n')[0]));
+  const versions = await Promise.all(
+    [prometheus, alertmanager].map(
+      async (binary) =>
+        (await run(binary, ['--version'])).stdout.split('\n')[0] || (await run(binary, ['--version'])).stderr.split('\n')[0],
+    ),
+  );
   const dir = await mkdtemp(join(tmpdir(), 'mapek-peer-'));
 
   // The webhook the alerts arrive at: every firing notification is kept with its arrival time.

@@ -66,7 +66,12 @@ function bench(group, name, fn, n = N) {
   report(group, name, samples, cpuSince(cpuStart));
 }
 
-console.log(`node ${process.versions.node}, OpenSSL ${process.versions.openssl}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, N=${N}, TLS handshakes=${TLS_N}\n`);
+console.log(
+  `node ${process.versions.node}, OpenSSL ${process.versions.openssl}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), load ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}, N=${N}, TLS handshakes=${TLS_N}\n`,
+);
 
 const backends = [createNodeCryptoBackend(), await createLiboqsBackend()];
 const message = new Uint8Array(1024).fill(7);
@@ -104,14 +109,55 @@ for (const backend of backends) {
   const kid = keyIdFor(Algorithm.mlDsa65, signer.publicKey);
   const iso = (ms) => new Date(ms).toISOString();
   const bundle = {
-    v: 1, trustDomain: 'bench', issuedAt: iso(now), notBefore: iso(now - 60_000), notAfter: iso(now + 3_600_000),
-    identities: [{ name: 'planner', spiffeId: 'spiffe://bench/planner', keys: [{ kid, use: 'sig', alg: 'ML-DSA-65', publicKey: toBase64Url(signer.publicKey), notBefore: iso(now - 60_000), notAfter: iso(now + 3_600_000) }] }],
+    v: 1,
+    trustDomain: 'bench',
+    issuedAt: iso(now),
+    notBefore: iso(now - 60_000),
+    notAfter: iso(now + 3_600_000),
+    identities: [
+      {
+        name: 'planner',
+        spiffeId: 'spiffe://bench/planner',
+        keys: [
+          {
+            kid,
+            use: 'sig',
+            alg: 'ML-DSA-65',
+            publicKey: toBase64Url(signer.publicKey),
+            notBefore: iso(now - 60_000),
+            notAfter: iso(now + 3_600_000),
+          },
+        ],
+      },
+    ],
   };
-  const trust = openTrustBundle(backend, signTrustBundle(backend, bundle, { kid: caKid, secretKey: ca.secretKey }), { kid: caKid, publicKey: ca.publicKey });
+  const trust = openTrustBundle(backend, signTrustBundle(backend, bundle, { kid: caKid, secretKey: ca.secretKey }), {
+    kid: caKid,
+    publicKey: ca.publicKey,
+  });
   const eventSigner = createEventSigner({ backend, key: { kid, secretKey: signer.secretKey } });
   const verifier = createEventVerifier({ backend, trust, policy: { 'plan.*': ['planner'] } });
-  const data = { planId: 'p-1', risk: 'low', actions: Array.from({ length: 6 }, (_, i) => ({ kind: 'scale', target: `svc-${i}`, replicas: i + 2, reason: 'latency p99 above objective for 5 minutes' })) };
-  const envelopeFor = (i) => ({ id: `0193aaaa-0000-7000-8000-${String(i).padStart(12, '0')}`, type: 'plan.approved', version: 1, source: 'planner', time: new Date().toISOString(), target: 'checkout', incidentId: 'inc-42', causationId: 'an-7', data });
+  const data = {
+    planId: 'p-1',
+    risk: 'low',
+    actions: Array.from({ length: 6 }, (_, i) => ({
+      kind: 'scale',
+      target: `svc-${i}`,
+      replicas: i + 2,
+      reason: 'latency p99 above objective for 5 minutes',
+    })),
+  };
+  const envelopeFor = (i) => ({
+    id: `0193aaaa-0000-7000-8000-${String(i).padStart(12, '0')}`,
+    type: 'plan.approved',
+    version: 1,
+    source: 'planner',
+    time: new Date().toISOString(),
+    target: 'checkout',
+    incidentId: 'inc-42',
+    causationId: 'an-7',
+    data,
+  });
   const subject = 'mapek.plans.approved.checkout';
   const size = JSON.stringify(envelopeFor(0)).length;
   let counter = 0;
@@ -121,14 +167,24 @@ for (const backend of backends) {
     if (!result.ok) throw new Error(result.detail);
   });
   // Telemetry: one signature per batch, whatever the batch size.
-  const samples = Array.from({ length: 1000 }, (_, i) => ({ target: `svc-${i % 20}`, metric: 'latency_ms', value: 100 + (i % 37), at: now - i }));
+  const samples = Array.from({ length: 1000 }, (_, i) => ({
+    target: `svc-${i % 20}`,
+    metric: 'latency_ms',
+    value: 100 + (i % 37),
+    at: now - i,
+  }));
   const batchFor = (i) => ({ ...envelopeFor(i), type: 'plan.batch', data: { samples } });
   const batchSize = JSON.stringify(batchFor(0)).length;
-  bench(backend.name, `batch sign+verify (1000 samples, ${Math.round(batchSize / 1024)} KiB)`, () => {
-    counter += 1;
-    const result = verifier.verify(subject, eventSigner.sign(subject, batchFor(counter)));
-    if (!result.ok) throw new Error(result.detail);
-  }, Math.max(50, Math.floor(N / 5)));
+  bench(
+    backend.name,
+    `batch sign+verify (1000 samples, ${Math.round(batchSize / 1024)} KiB)`,
+    () => {
+      counter += 1;
+      const result = verifier.verify(subject, eventSigner.sign(subject, batchFor(counter)));
+      if (!result.ok) throw new Error(result.detail);
+    },
+    Math.max(50, Math.floor(N / 5)),
+  );
   console.log('');
 }
 
@@ -138,16 +194,56 @@ const dir = await mkdtemp(path.join(tmpdir(), 'pqc-bench-'));
 try {
   const file = (name) => path.join(dir, name);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  await run('openssl', ['req', '-x509', ...ec, '-keyout', file('ca.key'), '-out', file('ca.crt'), '-subj', '/CN=bench ca', '-days', '1', '-addext', 'basicConstraints=critical,CA:TRUE']);
-  for (const [name, san] of [['server', 'DNS:localhost'], ['client', 'URI:spiffe://bench/planner']]) {
-    await run('openssl', ['req', '-x509', ...ec, '-keyout', file(`${name}.key`), '-out', file(`${name}.crt`), '-subj', `/CN=${name}`, '-days', '1', '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-addext', `subjectAltName=${san}`]);
+  await run('openssl', [
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.crt'),
+    '-subj',
+    '/CN=bench ca',
+    '-days',
+    '1',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+  ]);
+  for (const [name, san] of [
+    ['server', 'DNS:localhost'],
+    ['client', 'URI:spiffe://bench/planner'],
+  ]) {
+    await run('openssl', [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      file(`${name}.key`),
+      '-out',
+      file(`${name}.crt`),
+      '-subj',
+      `/CN=${name}`,
+      '-days',
+      '1',
+      '-CA',
+      file('ca.crt'),
+      '-CAkey',
+      file('ca.key'),
+      '-addext',
+      `subjectAltName=${san}`,
+    ]);
   }
   const read = (name) => readFile(file(name), 'utf8');
   const ca = await read('ca.crt');
-  const server = tls.createServer(pqcTlsServerOptions({ cert: await read('server.crt'), key: await read('server.key'), ca }), (socket) => socket.end());
+  const server = tls.createServer(pqcTlsServerOptions({ cert: await read('server.crt'), key: await read('server.key'), ca }), (socket) =>
+    socket.end(),
+  );
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = server.address().port;
-  const clientOptions = pqcTlsClientOptions({ cert: await read('client.crt'), key: await read('client.key'), ca }, { servername: 'localhost' });
+  const clientOptions = pqcTlsClientOptions(
+    { cert: await read('client.crt'), key: await read('client.key'), ca },
+    { servername: 'localhost' },
+  );
   const handshake = (ecdhCurve) =>
     new Promise((resolve, reject) => {
       const start = process.hrtime.bigint();
@@ -159,7 +255,10 @@ try {
       });
       socket.on('error', reject);
     });
-  for (const [label, curve] of [['X25519MLKEM768 (hybrid)', 'X25519MLKEM768:X25519:P-256'], ['X25519 (classical)', 'X25519:P-256']]) {
+  for (const [label, curve] of [
+    ['X25519MLKEM768 (hybrid)', 'X25519MLKEM768:X25519:P-256'],
+    ['X25519 (classical)', 'X25519:P-256'],
+  ]) {
     for (let i = 0; i < WARMUP; i += 1) await handshake(curve);
     const samples = [];
     let group;

@@ -32,7 +32,10 @@ const volumes = {
   gateway: { uid: serviceUid, files: [...trust, ...identity('gateway'), 'gateway/https.crt', 'gateway/https.key', 'api-keys.json'] },
   agent: { uid: serviceUid, files: [...trust, ...identity('agent')] },
   cli: { uid: serviceUid, files: [...trust, ...identity('cli')] },
-  nats: { uid: serviceUid, files: ['ca.crt', 'nats/nats-server.conf', 'nats/server.crt', 'nats/server.key', 'nats/route.crt', 'nats/route.key'] },
+  nats: {
+    uid: serviceUid,
+    files: ['ca.crt', 'nats/nats-server.conf', 'nats/server.crt', 'nats/server.key', 'nats/route.crt', 'nats/route.key'],
+  },
   postgres: { uid: 0, files: ['ca.crt', 'postgres/server.crt', 'postgres/server.key'] },
   prometheus: { uid: prometheusUid, files: ['ca.crt'] },
   // Only with the `observability` profile; Grafana refuses to start without it.
@@ -79,9 +82,11 @@ function checkCertificate(file, { hosts = [], clientAuth = false }) {
     problems.push(`${file}: valid only from ${certificate.validFrom} to ${certificate.validTo}`);
   }
   for (const host of hosts) {
-    if (certificate.checkHost(host) === undefined) problems.push(`${file}: has no DNS name ${host}; ${initCommand} issues it with the names the stack uses`);
+    if (certificate.checkHost(host) === undefined)
+      problems.push(`${file}: has no DNS name ${host}; ${initCommand} issues it with the names the stack uses`);
   }
-  if (clientAuth && !(certificate.keyUsage ?? []).includes('1.3.6.1.5.5.7.3.2')) problems.push(`${file}: cannot be used as a client certificate (extended key usage)`);
+  if (clientAuth && !(certificate.keyUsage ?? []).includes('1.3.6.1.5.5.7.3.2'))
+    problems.push(`${file}: cannot be used as a client certificate (extended key usage)`);
 }
 
 checkCertificate('nats/server.crt', { hosts: natsHosts });
@@ -92,8 +97,13 @@ checkCertificate('gateway/https.crt', { hosts: ['localhost'] });
 if (readable('api-keys.json')) {
   try {
     const keys = JSON.parse(readFileSync(join(source, 'api-keys.json'), 'utf8')).keys ?? [];
-    const active = keys.filter((key) => key.revokedAt === undefined && (key.expiresAt === undefined || Date.parse(key.expiresAt) > Date.now()));
-    if (active.length === 0) console.warn('credentials: api-keys.json has no active key: nobody can call the gateway (./mapek pki api-key create --out <MAPEK_CERTS_DIR> --name … --role admin)');
+    const active = keys.filter(
+      (key) => key.revokedAt === undefined && (key.expiresAt === undefined || Date.parse(key.expiresAt) > Date.now()),
+    );
+    if (active.length === 0)
+      console.warn(
+        'credentials: api-keys.json has no active key: nobody can call the gateway (./mapek pki api-key create --out <MAPEK_CERTS_DIR> --name … --role admin)',
+      );
   } catch (error) {
     problems.push(`api-keys.json: not a keys file of \`mapek pki api-key\` (${error.message})`);
   }
@@ -133,8 +143,15 @@ for (const [name, volume] of Object.entries(volumes)) {
 // Routes accept only the route certificate, not any certificate of the CA (every service has one):
 // nats-server pins the SHA-256 of its public key.
 const route = new X509Certificate(readFileSync(join(source, 'nats/route.crt')));
-const pin = createHash('sha256').update(route.publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
-install(join(target, 'nats', 'nats', 'route-pin.conf'), `# Written by docker/credentials.mjs from nats/route.crt.\npinned_certs: ["${pin}"]\n`, serviceUid, 0o444);
+const pin = createHash('sha256')
+  .update(route.publicKey.export({ type: 'spki', format: 'der' }))
+  .digest('hex');
+install(
+  join(target, 'nats', 'nats', 'route-pin.conf'),
+  `# Written by docker/credentials.mjs from nats/route.crt.\npinned_certs: ["${pin}"]\n`,
+  serviceUid,
+  0o444,
+);
 
 if (problems.length > 0) {
   console.error(`credentials: ${problems.join('; ')}`);

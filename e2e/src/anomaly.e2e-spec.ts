@@ -27,20 +27,28 @@ describe('anomaly detection in the live loop', () => {
   it('catches a latency creep as an anomaly before the 3000 ms threshold and heals it', async () => {
     const analyzerUrl = stack.serviceUrl('analyzer');
     // The detector learns the series first: wait for the real signal, its scored-samples counter.
-    await waitFor(async () => (await loop.metric(analyzerUrl, new RegExp(`^mapek_analyzer_samples_scored_total\\{metric="${LATENCY}"`))) > WARMUP_SAMPLES + 5, {
-      timeoutMs: 90_000,
-      intervalMs: 500,
-      what: 'the analyzer to learn the latency series',
-    });
+    await waitFor(
+      async () =>
+        (await loop.metric(analyzerUrl, new RegExp(`^mapek_analyzer_samples_scored_total\\{metric="${LATENCY}"`))) > WARMUP_SAMPLES + 5,
+      {
+        timeoutMs: 90_000,
+        intervalMs: 500,
+        what: 'the analyzer to learn the latency series',
+      },
+    );
     expect(await loop.incidents()).toEqual([]);
 
     const since = Date.now();
     await loop.fault('/demo/latency-creep?step_ms=100&every_ms=1000&max_ms=5000');
-    const healed = await loop.waitForIncident(since, (incident) => incident.cause === 'latency' && incident.outcome !== null, 60_000, 'the latency incident to reach an outcome');
+    const healed = await loop.waitForIncident(
+      since,
+      (incident) => incident.cause === 'latency' && incident.outcome !== null,
+      60_000,
+      'the latency incident to reach an outcome',
+    );
     const detail = await loop.incident(healed.id);
     const first = detail.events.symptoms.find((symptom) => (symptom.data as { metric: string }).metric === LATENCY) as
-      | { data: { source: string; value: number } }
-      | undefined;
+      { data: { source: string; value: number } } | undefined;
     expect(first?.data.source).toBe('anomaly');
     expect(first?.data.value).toBeLessThan(3);
     expect(detail.events.symptoms.some((symptom) => (symptom.data as { source: string }).source === 'threshold')).toBe(false);

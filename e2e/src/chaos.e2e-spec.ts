@@ -23,14 +23,22 @@ describe('a crash in the middle of an execution', () => {
   it('resumes after kill -9 of the executor during verification: the remedy ran once, one execution, one outcome', async () => {
     const since = Date.now();
     await loop.fault('/demo/memory-leak?size_mb=100&count=5');
-    const verifying = await loop.waitForIncident(since, (incident) => incident.executionStatus === 'completed' && incident.outcome === null, 30_000, 'the execution to complete and verification to start');
+    const verifying = await loop.waitForIncident(
+      since,
+      (incident) => incident.executionStatus === 'completed' && incident.outcome === null,
+      30_000,
+      'the execution to complete and verification to start',
+    );
     await stack.stopService('executor', 'SIGKILL');
     await stack.startService('executor');
-    const done = await waitFor(async () => (await loop.incidents()).find((incident) => incident.id === verifying.id && incident.outcome !== null), {
-      timeoutMs: 60_000,
-      intervalMs: 250,
-      what: 'the outcome after the executor restarted',
-    });
+    const done = await waitFor(
+      async () => (await loop.incidents()).find((incident) => incident.id === verifying.id && incident.outcome !== null),
+      {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+        what: 'the outcome after the executor restarted',
+      },
+    );
     expect(done.outcome).toBe('success');
     const detail = await loop.incident(verifying.id);
     const executions = detail.events.executions.map((event) => event.data as { executionId: string; status: string });

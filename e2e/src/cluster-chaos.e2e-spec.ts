@@ -50,7 +50,16 @@ const remediesRun = /^mapek_agent_remedies_total\{[^}]*result="(ok|failed)"/;
 
 /** Only the memory rule: a loaded CI machine can push the demo app's p95 latency over 3 s and open incidents nobody caused. */
 const MEMORY_RULE_ONLY = {
-  rules: [{ name: 'memory', metric: 'process_resident_memory_bytes', op: '>', threshold: 400 * 1024 * 1024, severity: 'critical', description: 'resident memory above 400 MB' }],
+  rules: [
+    {
+      name: 'memory',
+      metric: 'process_resident_memory_bytes',
+      op: '>',
+      threshold: 400 * 1024 * 1024,
+      severity: 'critical',
+      description: 'resident memory above 400 MB',
+    },
+  ],
 };
 
 describe('the loop on a three-member NATS cluster at R3, under kill -9 and partitions at every phase', () => {
@@ -75,7 +84,11 @@ describe('the loop on a three-member NATS cluster at R3, under kill -9 and parti
         // Anomalies are left out: this suite is about faults in the loop, not about detection.
         analyzer: { MAPEK_ACK_WAIT_MS: '3000', MAPEK_ANALYZER_ANOMALY_DETECTION: 'false' },
         planner: { MAPEK_ACK_WAIT_MS: '3000', MAPEK_PLANNER_COOLDOWN_MS: '0', MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: '1000' },
-        executor: { MAPEK_ACK_WAIT_MS: '3000', MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '3000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000' },
+        executor: {
+          MAPEK_ACK_WAIT_MS: '3000',
+          MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '3000',
+          MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000',
+        },
         knowledge: { MAPEK_ACK_WAIT_MS: '3000' },
         gateway: { MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE: '100000', MAPEK_GATEWAY_RATE_LIMIT_BURST: '10000' },
       },
@@ -108,14 +121,23 @@ describe('the loop on a three-member NATS cluster at R3, under kill -9 and parti
 
     // Knowledge answers with the outcome once it stored it (it may have been down or behind); the
     // gateway, not this test's own NATS connection, which a partition may cut, is the witness.
-    const recorded = await loop.waitForIncident(since, (incident) => incident.target === TARGET && incident.outcome !== null, 150_000, 'the outcome, recorded by knowledge');
+    const recorded = await loop.waitForIncident(
+      since,
+      (incident) => incident.target === TARGET && incident.outcome !== null,
+      150_000,
+      'the outcome, recorded by knowledge',
+    );
     expect(recorded.outcome).toBe('success');
     const healed = Date.now();
     await running.waitUntilSettled(60_000, held);
     if (process.env['MAPEK_E2E_TIMELINE']) {
-      console.info(`${phase}: phase after ${reached - since} ms, chaos ${recovered - reached} ms, outcome recorded after ${healed - recovered} ms, settled after ${Date.now() - healed} ms`);
+      console.info(
+        `${phase}: phase after ${reached - since} ms, chaos ${recovered - reached} ms, outcome recorded after ${healed - recovered} ms, settled after ${Date.now() - healed} ms`,
+      );
     }
-    const opened = (await loop.incidents()).filter((incident) => incident.target === TARGET && Date.parse(incident.openedAt) >= since - 1000);
+    const opened = (await loop.incidents()).filter(
+      (incident) => incident.target === TARGET && Date.parse(incident.openedAt) >= since - 1000,
+    );
     expect(opened.map((incident) => incident.id)).toEqual([recorded.id]);
 
     const detail = await loop.incident(recorded.id);
@@ -125,13 +147,16 @@ describe('the loop on a three-member NATS cluster at R3, under kill -9 and parti
     expect(detail.events.plans.filter((event) => event.type === 'plan.proposed')).toHaveLength(1);
     const approved = detail.events.plans.filter((event) => event.type === 'plan.approved');
     expect(approved).toHaveLength(1);
-    const executions = detail.events.executions.map((event) => event.data as { executionId: string; status: string; steps: unknown[]; error?: string });
+    const executions = detail.events.executions.map(
+      (event) => event.data as { executionId: string; status: string; steps: unknown[]; error?: string },
+    );
     expect(new Set(executions.map((execution) => execution.executionId)).size).toBe(1);
     // The steps and error say why, should an execution have failed.
-    expect(executions.map(({ status, steps, error }) => ({ status, ...(status === 'completed' ? {} : { steps, error }) })).sort((a, b) => a.status.localeCompare(b.status))).toEqual([
-      { status: 'completed' },
-      expect.objectContaining({ status: 'in_progress' }),
-    ]);
+    expect(
+      executions
+        .map(({ status, steps, error }) => ({ status, ...(status === 'completed' ? {} : { steps, error }) }))
+        .sort((a, b) => a.status.localeCompare(b.status)),
+    ).toEqual([{ status: 'completed' }, expect.objectContaining({ status: 'in_progress' })]);
     expect(detail.events.outcomes).toHaveLength(1);
 
     // The agent ran every step of the plan, once (a repeated request is answered from its cache, not run).
@@ -147,15 +172,22 @@ describe('the loop on a three-member NATS cluster at R3, under kill -9 and parti
 
   /** The member leading the events stream, which the next fault hits hardest. */
   async function eventsLeader(): Promise<NatsClusterNode> {
-    return waitFor(() => running.cluster.streamLeader(StreamName.events), { timeoutMs: 30_000, intervalMs: 200, what: `a leader of ${StreamName.events}` });
+    return waitFor(() => running.cluster.streamLeader(StreamName.events), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      what: `a leader of ${StreamName.events}`,
+    });
   }
 
   /** A leader of the events stream other than `node`, elected by the members that are left. */
   async function leaderOtherThan(node: NatsClusterNode): Promise<NatsClusterNode> {
-    return waitFor(async () => {
-      const leader = await running.cluster.streamLeader(StreamName.events);
-      return leader !== undefined && leader !== node ? leader : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 200, what: `the other members to elect a new leader of ${StreamName.events}` });
+    return waitFor(
+      async () => {
+        const leader = await running.cluster.streamLeader(StreamName.events);
+        return leader !== undefined && leader !== node ? leader : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: `the other members to elect a new leader of ${StreamName.events}` },
+    );
   }
 
   /**
@@ -167,7 +199,11 @@ describe('the loop on a three-member NATS cluster at R3, under kill -9 and parti
     await Promise.all([leader.kill(), running.database.kill()]);
     await leaderOtherThan(leader);
     const readiness = `${running.stack.serviceUrl('knowledge')}/health/ready`;
-    await waitFor(async () => (await fetch(readiness)).status === 503, { timeoutMs: 30_000, intervalMs: 100, what: 'knowledge to notice the database is gone' });
+    await waitFor(async () => (await fetch(readiness)).status === 503, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      what: 'knowledge to notice the database is gone',
+    });
     await Promise.all([leader.restart(), running.database.restart()]);
   }
 
@@ -210,11 +246,14 @@ describe('the loop on a three-member NATS cluster at R3, under kill -9 and parti
       expect(delta(4).every((value) => value > 0)).toBe(true);
     });
 
-    it.each(ROUNDS)('goes on with the other replicas after kill -9 of one replica of every loop service at the execution (round %i)', async () => {
-      await incidentSurvives('execution', async () => {
-        await Promise.all(LOOP_SERVICES.map((service) => running.stack.crashService(service)));
-      });
-    });
+    it.each(ROUNDS)(
+      'goes on with the other replicas after kill -9 of one replica of every loop service at the execution (round %i)',
+      async () => {
+        await incidentSurvives('execution', async () => {
+          await Promise.all(LOOP_SERVICES.map((service) => running.stack.crashService(service)));
+        });
+      },
+    );
 
     afterAll(async () => {
       // The chaos below takes whole services down: one replica each.

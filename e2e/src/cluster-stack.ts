@@ -1,8 +1,26 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterMemberNatsConfig, DEFAULT_SERVICES, ServiceRole, serviceOf, serviceReplica, startStack, StackSecurity, type ServiceDefinition, type Stack, type StackOptions } from '@mapek/stack';
-import { createTestDatabase, startNatsCluster, startPostgresServer, waitFor, type NatsCluster, type PostgresServerProcess } from '@mapek/testing';
+import {
+  clusterMemberNatsConfig,
+  DEFAULT_SERVICES,
+  ServiceRole,
+  serviceOf,
+  serviceReplica,
+  startStack,
+  StackSecurity,
+  type ServiceDefinition,
+  type Stack,
+  type StackOptions,
+} from '@mapek/stack';
+import {
+  createTestDatabase,
+  startNatsCluster,
+  startPostgresServer,
+  waitFor,
+  type NatsCluster,
+  type PostgresServerProcess,
+} from '@mapek/testing';
 import { LoopClient } from './loop-client.js';
 
 /** The MAPE-K services the chaos suites kill (the gateway only serves the API). */
@@ -55,7 +73,9 @@ export async function startClusterStack(name: string, options: ClusterStackOptio
     cleanUps.push(() => cluster.stop());
     const testDatabase = await createTestDatabase(`mapek_e2e_${name}`, database.adminUrl);
     const replicas = options.secondReplicas
-      ? DEFAULT_SERVICES.filter((service) => (LOOP_SERVICES as readonly string[]).includes(service.name)).map((service) => serviceReplica(service, secondReplicaOf(service.name as LoopService)))
+      ? DEFAULT_SERVICES.filter((service) => (LOOP_SERVICES as readonly string[]).includes(service.name)).map((service) =>
+          serviceReplica(service, secondReplicaOf(service.name as LoopService)),
+        )
       : [];
     const services: ServiceDefinition[] = [...DEFAULT_SERVICES, ...replicas];
     const serviceEnv: Record<string, Readonly<Record<string, string>>> = {};
@@ -94,7 +114,9 @@ export async function startClusterStack(name: string, options: ClusterStackOptio
               if (!stack.processes[service]?.running) return false;
               // The gateway serves HTTPS and needs the development CA: the loop client reaches it anyway.
               if (service === 'gateway') continue;
-              const response = await fetch(`${stack.serviceUrl(service)}/health/ready`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+              const response = await fetch(`${stack.serviceUrl(service)}/health/ready`, { signal: AbortSignal.timeout(2000) }).catch(
+                () => undefined,
+              );
               await response?.body?.cancel();
               if (!response?.ok) return false;
             }

@@ -35,14 +35,21 @@ describe('manual commands through the gateway, on the running stack', () => {
       body: JSON.stringify(body),
     });
 
-  const get = (path: string, token: string | undefined) => loop.json<{ error?: string; reason?: string }>(`${stack.gatewayUrl}${path}`, { headers: { authorization: token === undefined ? '' : `Bearer ${token}` } });
+  const get = (path: string, token: string | undefined) =>
+    loop.json<{ error?: string; reason?: string }>(`${stack.gatewayUrl}${path}`, {
+      headers: { authorization: token === undefined ? '' : `Bearer ${token}` },
+    });
 
   /** A key created with `mapek pki api-key create` while the gateway runs: usable once the gateway re-read the file. */
   async function newKey(name: string, role: ApiRole): Promise<{ id: string; token: string }> {
     const keysFile = stack.apiKeys?.keysFile;
     if (keysFile === undefined) throw new Error('the stack has no API keys file');
     const { id, token } = await createApiKey({ file: keysFile, name, role });
-    await waitFor(async () => (await get('/api/v1/plans', token)).status === 200, { timeoutMs: 15_000, intervalMs: 200, what: `the gateway accepting ${name}'s new key` });
+    await waitFor(async () => (await get('/api/v1/plans', token)).status === 200, {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+      what: `the gateway accepting ${name}'s new key`,
+    });
     return { id, token };
   }
 
@@ -81,7 +88,9 @@ describe('manual commands through the gateway, on the running stack', () => {
       () => socket.frames.find((frame) => frame.event.type === 'outcome' && frame.event.data['planId'] === commandId),
       { timeoutMs: 30_000, intervalMs: 200, what: 'the outcome of the manual command on /ws' },
     );
-    const executions = socket.frames.filter((frame) => frame.event.type === 'execution' && frame.event.data['planId'] === commandId).map((frame) => frame.event.data);
+    const executions = socket.frames
+      .filter((frame) => frame.event.type === 'execution' && frame.event.data['planId'] === commandId)
+      .map((frame) => frame.event.data);
     expect(executions.map((execution) => execution['status'])).toEqual(['in_progress', 'completed']);
     const steps = executions[1]?.['steps'] as Array<{ action: string; status: string; detail?: string }>;
     expect(steps).toHaveLength(1);
@@ -103,8 +112,16 @@ describe('manual commands through the gateway, on the running stack', () => {
       await nc.close();
     }
     const raw = new TextDecoder().decode(stored?.data);
-    const envelope = JSON.parse(raw) as { id: string; source: string; data: { commandId: string; actor: string; action: string; payload: { encoding: string; sealed?: { kid: string } } } };
-    expect(envelope).toMatchObject({ id: eventId, source: 'gateway', data: { commandId, actor: 'alice', action: 'clear_cache', payload: { encoding: 'sealed' } } });
+    const envelope = JSON.parse(raw) as {
+      id: string;
+      source: string;
+      data: { commandId: string; actor: string; action: string; payload: { encoding: string; sealed?: { kid: string } } };
+    };
+    expect(envelope).toMatchObject({
+      id: eventId,
+      source: 'gateway',
+      data: { commandId, actor: 'alice', action: 'clear_cache', payload: { encoding: 'sealed' } },
+    });
     expect(envelope.data.payload.sealed?.kid).toMatch(/^xwing:/);
     expect(raw).not.toContain(PARAM_MARKER);
     expect(raw).not.toContain('OPS-4711');
@@ -112,9 +129,13 @@ describe('manual commands through the gateway, on the running stack', () => {
     expect(stored?.header.get('Mapek-Sig-Alg')).toBe('ML-DSA-65');
 
     // Knowledge stored it in the hash-chained audit trail, which still verifies; nothing was rejected.
-    await waitFor(async () => (await loop.metric(stack.serviceUrl('knowledge'), /^mapek_knowledge_events_stored_total\{type="command",result="new"/)) >= 1, {
-      what: 'knowledge storing the command',
-    });
+    await waitFor(
+      async () =>
+        (await loop.metric(stack.serviceUrl('knowledge'), /^mapek_knowledge_events_stored_total\{type="command",result="new"/)) >= 1,
+      {
+        what: 'knowledge storing the command',
+      },
+    );
     const audit = await loop.json<{ ok: boolean }>(`${stack.gatewayUrl}/api/v1/audit/verify`);
     expect(audit.body.ok).toBe(true);
     expect(await loop.metric(stack.serviceUrl('executor'), /^mapek_events_rejected_total\{.*consumer="executor-commands"/)).toBe(0);
@@ -141,7 +162,9 @@ describe('manual commands through the gateway, on the running stack', () => {
     // Open: health and metrics. Closed: everything else, the WebSocket included.
     expect((await get('/health/ready', undefined)).status).toBe(200);
     expect((await get('/api/v1/incidents', undefined)).status).toBe(401);
-    expect((await get('/api/v1/incidents', 'mapek_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).body).toMatchObject({ error: 'unknown_key' });
+    expect((await get('/api/v1/incidents', 'mapek_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).body).toMatchObject({
+      error: 'unknown_key',
+    });
     const wsUrl = `${stack.gatewayUrl.replace(/^http/, 'ws')}/ws`;
     expect((await webSocketOutcome(wsUrl, stack.caFile, {})).code).toBe('refused');
 
@@ -151,11 +174,14 @@ describe('manual commands through the gateway, on the running stack', () => {
     const viewerCommand = await post({ target: 'demo-app', action: 'clear_cache', reason: 'viewers may not' }, viewer.token);
     expect(viewerCommand.status).toBe(403);
     expect(viewerCommand.body.reason).toMatch(/role viewer of vic may not command/);
-    const operatorDecision = await loop.json<{ error?: string }>(`${stack.gatewayUrl}/api/v1/plans/01a211f1-98a7-7763-be65-602fbd536fa4/approve`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...as(aliceToken) },
-      body: '{}',
-    });
+    const operatorDecision = await loop.json<{ error?: string }>(
+      `${stack.gatewayUrl}/api/v1/plans/01a211f1-98a7-7763-be65-602fbd536fa4/approve`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...as(aliceToken) },
+        body: '{}',
+      },
+    );
     expect(operatorDecision.status).toBe(403);
     // A key acts as its own name only.
     const impersonation = await post({ target: 'demo-app', action: 'clear_cache', reason: 'as someone else', actor: 'bob', dryRun: true });
@@ -164,7 +190,11 @@ describe('manual commands through the gateway, on the running stack', () => {
 
     // Revoked while the gateway runs: refused within the reload interval, no restart.
     await revokeApiKey({ file: stack.apiKeys?.keysFile ?? '', id: viewer.id });
-    await waitFor(async () => (await get('/status', viewer.token)).body.error === 'revoked_key' || undefined, { timeoutMs: 15_000, intervalMs: 200, what: 'the revoked key refused' });
+    await waitFor(async () => (await get('/status', viewer.token)).body.error === 'revoked_key' || undefined, {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+      what: 'the revoked key refused',
+    });
 
     // One key's burst (120 by default) is spent, the next request waits: 429 with Retry-After.
     const hasty = await newKey('hasty', ApiRole.viewer);
@@ -175,7 +205,9 @@ describe('manual commands through the gateway, on the running stack', () => {
     expect((await get('/api/v1/plans', aliceToken)).status).toBe(200);
 
     for (const reason of ['missing_credentials', 'unknown_key', 'forbidden', 'revoked_key', 'rate_limited']) {
-      expect(await loop.metric(stack.gatewayUrl, new RegExp(`^mapek_gateway_requests_denied_total\\{reason="${reason}"`))).toBeGreaterThan(0);
+      expect(await loop.metric(stack.gatewayUrl, new RegExp(`^mapek_gateway_requests_denied_total\\{reason="${reason}"`))).toBeGreaterThan(
+        0,
+      );
     }
   });
 });

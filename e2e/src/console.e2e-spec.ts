@@ -31,7 +31,15 @@ async function openBrowser(gatewayUrl: string): Promise<Browser> {
     headless: true,
     ignoreHTTPSErrors: true,
     viewport: { width: 1440, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const foreign: string[] = [];
@@ -87,7 +95,10 @@ describe('the web console in headless Chromium', () => {
     const keysFile = stack.apiKeys?.keysFile;
     if (keysFile === undefined) throw new Error('the stack has no API keys file');
     const { token } = await createApiKey({ file: keysFile, name, role });
-    await waitFor(async () => (await loop.json(`${stack.gatewayUrl}/api/v1/session`, { headers: { authorization: `Bearer ${token}` } })).status === 200, { timeoutMs: 15_000, intervalMs: 200, what: `the gateway accepting ${name}'s key` });
+    await waitFor(
+      async () => (await loop.json(`${stack.gatewayUrl}/api/v1/session`, { headers: { authorization: `Bearer ${token}` } })).status === 200,
+      { timeoutMs: 15_000, intervalMs: 200, what: `the gateway accepting ${name}'s key` },
+    );
     return token;
   }
 
@@ -119,29 +130,53 @@ describe('the web console in headless Chromium', () => {
     expect((await post('/api/v1/flags', { change: { flag: 'shadow_mode', enabled: true } }, stack.apiKeys?.adminToken)).status).toBe(400);
 
     // An operator may make the loop more careful: hold this remedy for an approver.
-    const careful = await post('/api/v1/flags', { change: { flag: 'autonomy', cause: 'memory_leak', actions: memoryRemedy, level: 'approve' }, reason: 'watch it for a while' }, operatorToken);
+    const careful = await post(
+      '/api/v1/flags',
+      { change: { flag: 'autonomy', cause: 'memory_leak', actions: memoryRemedy, level: 'approve' }, reason: 'watch it for a while' },
+      operatorToken,
+    );
     expect(careful.status).toBe(202);
     // Raising it again is an admin's call, once the planner holds the lower level.
-    await waitFor(async () => (await loop.json<{ flags: unknown[] }>(`${stack.gatewayUrl}/api/v1/flags`)).body.flags.length === 1, { timeoutMs: 15_000, intervalMs: 200, what: 'the planner storing the change' });
-    const widen = await post('/api/v1/flags', { change: { flag: 'autonomy', cause: 'memory_leak', actions: memoryRemedy, level: 'auto' } }, operatorToken);
+    await waitFor(async () => (await loop.json<{ flags: unknown[] }>(`${stack.gatewayUrl}/api/v1/flags`)).body.flags.length === 1, {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+      what: 'the planner storing the change',
+    });
+    const widen = await post(
+      '/api/v1/flags',
+      { change: { flag: 'autonomy', cause: 'memory_leak', actions: memoryRemedy, level: 'auto' } },
+      operatorToken,
+    );
     expect(widen).toMatchObject({ status: 403, body: { error: 'forbidden' } });
     // The admin sets the ladder's rule: one successful approved run promotes.
-    const policy = await post('/api/v1/flags', { change: { flag: 'autonomy_policy', policy: { promoteAfter: 1, demoteOn: ['ineffective', 'degradation'], maxLevel: 'auto' } } }, stack.apiKeys?.adminToken);
+    const policy = await post(
+      '/api/v1/flags',
+      { change: { flag: 'autonomy_policy', policy: { promoteAfter: 1, demoteOn: ['ineffective', 'degradation'], maxLevel: 'auto' } } },
+      stack.apiKeys?.adminToken,
+    );
     expect(policy.status).toBe(202);
     const flags = await waitFor(
       async () => {
-        const { body } = await loop.json<{ flags: Array<{ key: string; actor: string; change: { level?: string } }> }>(`${stack.gatewayUrl}/api/v1/flags`);
+        const { body } = await loop.json<{ flags: Array<{ key: string; actor: string; change: { level?: string } }> }>(
+          `${stack.gatewayUrl}/api/v1/flags`,
+        );
         return body.flags.length === 2 ? body.flags : undefined;
       },
       { timeoutMs: 15_000, intervalMs: 200, what: 'the planner storing both flag changes' },
     );
     expect(flags).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ key: 'flag.autonomy.memory_leak.clear_cache.collect_garbage', actor: 'otto', change: expect.objectContaining({ level: 'approve' }) }),
+        expect.objectContaining({
+          key: 'flag.autonomy.memory_leak.clear_cache.collect_garbage',
+          actor: 'otto',
+          change: expect.objectContaining({ level: 'approve' }),
+        }),
         expect.objectContaining({ key: 'flag.autonomy_policy', actor: 'admin' }),
       ]),
     );
-    expect(socket.frames.filter((frame) => frame.event.type === 'flag.changed').map((frame) => frame.event.id)).toEqual(expect.arrayContaining([careful.body.eventId, policy.body.eventId]));
+    expect(socket.frames.filter((frame) => frame.event.type === 'flag.changed').map((frame) => frame.event.id)).toEqual(
+      expect.arrayContaining([careful.body.eventId, policy.body.eventId]),
+    );
   });
 
   it('shows the demo incident live, offers its pending plan to an approver but not to a viewer, approves it with a click, and records the whole decision', async () => {
@@ -168,26 +203,52 @@ describe('the web console in headless Chromium', () => {
 
     await plan.getByRole('button', { name: 'Approve' }).click();
     await page.locator('#announcer', { hasText: 'Approval of' }).waitFor({ timeout: 10_000 });
-    const healed = await loop.waitForIncident(0, (found) => found.cause === 'memory_leak' && found.outcome !== null, 60_000, 'the approved plan to reach an outcome');
+    const healed = await loop.waitForIncident(
+      0,
+      (found) => found.cause === 'memory_leak' && found.outcome !== null,
+      60_000,
+      'the approved plan to reach an outcome',
+    );
     expect(healed).toMatchObject({ outcome: 'success', planStatus: 'approved' });
     healedId = healed.id;
 
     await page.locator(`#incident-list [data-incident-id="${healed.id}"]`).click();
     const detail = page.locator('#detail');
     await detail.getByRole('heading', { name: 'Decision record' }).waitFor();
-    for (const heading of ['Symptoms and evidence', 'Root-cause ranking', 'Candidate plans', 'Guardrail checks', 'Approvals', 'Steps', 'Verification and outcome', 'Flag changes']) {
+    for (const heading of [
+      'Symptoms and evidence',
+      'Root-cause ranking',
+      'Candidate plans',
+      'Guardrail checks',
+      'Approvals',
+      'Steps',
+      'Verification and outcome',
+      'Flag changes',
+    ]) {
       await expect(detail.getByRole('heading', { name: heading }).isVisible()).resolves.toBe(true);
     }
     await detail.getByText('approved by admin').first().waitFor({ timeout: 10_000 });
     await expect(detail.locator('td', { hasText: 'autonomy' }).first().isVisible()).resolves.toBe(true);
     // The approved success promoted the remedy (promoteAfter 1): the ladder's change is part of the incident.
-    await waitFor(async () => ((await loop.incident(healed.id)).events as unknown as { flags?: unknown[] }).flags?.length === 1, { timeoutMs: 20_000, intervalMs: 250, what: 'the promotion in the incident' });
+    await waitFor(async () => ((await loop.incident(healed.id)).events as unknown as { flags?: unknown[] }).flags?.length === 1, {
+      timeoutMs: 20_000,
+      intervalMs: 250,
+      what: 'the promotion in the incident',
+    });
     await page.locator(`#incident-list [data-incident-id="${healed.id}"]`).click();
     await detail.getByText('promoted: 1 successful approved runs').first().waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'console-decision-record.png'), fullPage: true });
 
-    const flags = await loop.json<{ flags: Array<{ key: string; actor: string; change: { level?: string } }> }>(`${stack.gatewayUrl}/api/v1/flags`);
-    expect(flags.body.flags).toContainEqual(expect.objectContaining({ key: 'flag.autonomy.memory_leak.clear_cache.collect_garbage', actor: 'planner', change: expect.objectContaining({ level: 'auto' }) }));
+    const flags = await loop.json<{ flags: Array<{ key: string; actor: string; change: { level?: string } }> }>(
+      `${stack.gatewayUrl}/api/v1/flags`,
+    );
+    expect(flags.body.flags).toContainEqual(
+      expect.objectContaining({
+        key: 'flag.autonomy.memory_leak.clear_cache.collect_garbage',
+        actor: 'planner',
+        change: expect.objectContaining({ level: 'auto' }),
+      }),
+    );
 
     await expect(page.locator('#audit').getByText('chain intact').isVisible()).resolves.toBe(true);
     expect(admin.foreign).toEqual([]);
@@ -198,7 +259,11 @@ describe('the web console in headless Chromium', () => {
   it('replays the healed incident with the current rules: after the promotion and shadow mode for the target, the same remedy would be decided differently', async () => {
     const id = healedId;
     if (id === undefined) throw new Error('the healing test did not run');
-    type Report = { then: { plan: { actions: string[]; dryRun: boolean; autonomyLevel: string | null } }; now: { rootCauses: Array<{ cause: string }>; plan: { actions: string[]; dryRun: boolean; autonomyLevel: string | null } }; differences: string[] };
+    type Report = {
+      then: { plan: { actions: string[]; dryRun: boolean; autonomyLevel: string | null } };
+      now: { rootCauses: Array<{ cause: string }>; plan: { actions: string[]; dryRun: boolean; autonomyLevel: string | null } };
+      differences: string[];
+    };
     // Read-only, so a viewer may replay; an unknown incident is a 404.
     const same = await post(`/api/v1/incidents/${id}/replay`, {}, viewerToken);
     expect(same.status).toBe(200);
@@ -211,7 +276,15 @@ describe('the web console in headless Chromium', () => {
     expect(promoted.differences).toContain('autonomy: approve then, auto now');
 
     // An operator puts the target in shadow mode: the replay now shows a dry run.
-    expect((await post('/api/v1/flags', { change: { flag: 'shadow_mode', target: 'demo-app', enabled: true }, reason: 'test a rule change' }, operatorToken)).status).toBe(202);
+    expect(
+      (
+        await post(
+          '/api/v1/flags',
+          { change: { flag: 'shadow_mode', target: 'demo-app', enabled: true }, reason: 'test a rule change' },
+          operatorToken,
+        )
+      ).status,
+    ).toBe(202);
     const shadowed = await waitFor(
       async () => {
         const { body } = await post(`/api/v1/incidents/${id}/replay`, {}, viewerToken);
@@ -233,7 +306,7 @@ describe('the web console in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'console-replay.png'), fullPage: true });
   });
 
-  it('serves the console with a policy that allows only the gateway\'s own assets', async () => {
+  it("serves the console with a policy that allows only the gateway's own assets", async () => {
     const response = await admin.page.goto(stack.gatewayUrl);
     const csp = response?.headers()['content-security-policy'] ?? '';
     expect(csp).toContain("default-src 'none'");

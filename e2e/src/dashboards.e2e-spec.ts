@@ -26,12 +26,18 @@ const SERVICES = ['monitor', 'analyzer', 'planner', 'executor', 'knowledge', 'ga
 interface DashboardJson {
   readonly title: string;
   readonly panels: ReadonlyArray<{ readonly title?: string }>;
-  readonly templating: { readonly list: ReadonlyArray<{ readonly name: string; readonly type: string; readonly allValue?: string; readonly query?: unknown }> };
+  readonly templating: {
+    readonly list: ReadonlyArray<{ readonly name: string; readonly type: string; readonly allValue?: string; readonly query?: unknown }>;
+  };
 }
 
 /** The committed dashboards, as Grafana would load them from deploy/grafana/dashboards. */
 async function committedDashboards(): Promise<DashboardJson[]> {
-  return Promise.all(mapekDashboards.map(async ({ file }) => JSON.parse(await readFile(deployPath(join(DeployPath.dashboards, file)), 'utf8')) as DashboardJson));
+  return Promise.all(
+    mapekDashboards.map(
+      async ({ file }) => JSON.parse(await readFile(deployPath(join(DeployPath.dashboards, file)), 'utf8')) as DashboardJson,
+    ),
+  );
 }
 
 /**
@@ -79,9 +85,10 @@ describe('the dashboards and rules against a real Prometheus scraping the whole 
     await running?.stop();
   });
 
-  it('validates every committed dashboard against Grafana\'s dashboard schema', async () => {
+  it("validates every committed dashboard against Grafana's dashboard schema", async () => {
     const validator = grafanaDashboardValidator();
-    for (const dashboard of await committedDashboards()) expect({ dashboard: dashboard.title, problems: validator.validate(dashboard) }).toEqual({ dashboard: dashboard.title, problems: [] });
+    for (const dashboard of await committedDashboards())
+      expect({ dashboard: dashboard.title, problems: validator.validate(dashboard) }).toEqual({ dashboard: dashboard.title, problems: [] });
   }, 120_000);
 
   it('scrapes every service, the gateway over HTTPS with the development CA and without an API key', async () => {
@@ -111,49 +118,91 @@ describe('the dashboards and rules against a real Prometheus scraping the whole 
       source: 'monitor',
       time: now,
       target: 'forged-target',
-      data: { source: 'threshold', rule: 'memory', severity: 'critical', metric: 'process_resident_memory_bytes', value: 9e9, threshold: 4e8, labels: {}, description: 'forged', observedAt: now },
+      data: {
+        source: 'threshold',
+        rule: 'memory',
+        severity: 'critical',
+        metric: 'process_resident_memory_bytes',
+        value: 9e9,
+        threshold: 4e8,
+        labels: {},
+        description: 'forged',
+        observedAt: now,
+      },
     };
     await jetstream(nc).publish('mapek.symptoms.forged-target', JSON.stringify(forged));
     await nc.close();
     // A request without an API key (401, reason missing) and one with a key that does not exist (401, unknown).
     expect((await loop.json(`${stack.gatewayUrl}/api/v1/incidents`, { headers: { authorization: 'Bearer none' } })).status).toBe(401);
-    expect((await loop.json(`${stack.gatewayUrl}/api/v1/incidents`, { headers: { authorization: 'Bearer mapek_0000000000000000_0000000000000000000000000000000000000000000' } })).status).toBe(401);
+    expect(
+      (
+        await loop.json(`${stack.gatewayUrl}/api/v1/incidents`, {
+          headers: { authorization: 'Bearer mapek_0000000000000000_0000000000000000000000000000000000000000000' },
+        })
+      ).status,
+    ).toBe(401);
 
     // Twice, so the outcome counters (created at their first increment) increase while Prometheus scrapes them.
     for (const round of [1, 2]) {
       const since = Date.now();
       await loop.fault('/demo/memory-leak?size_mb=100&count=5');
-      const healed = await loop.waitForIncident(since, (incident) => incident.cause === 'memory_leak' && incident.outcome !== null, 60_000, `memory-leak incident ${round} to reach an outcome`);
+      const healed = await loop.waitForIncident(
+        since,
+        (incident) => incident.cause === 'memory_leak' && incident.outcome !== null,
+        60_000,
+        `memory-leak incident ${round} to reach an outcome`,
+      );
       expect(healed.outcome).toBe('success');
     }
   }, 240_000);
 
-  it('answers every panel\'s query with data, its variables substituted as Grafana would', async () => {
+  it("answers every panel's query with data, its variables substituted as Grafana would", async () => {
     const queries = runnableQueries(await committedDashboards());
     expect(queries.length).toBeGreaterThan(40);
     const emptyQueries = async () => {
       const results = await Promise.all(queries.map(async (query) => ({ query, result: await prometheus.query(query.promql) })));
-      return results.filter(({ result }) => result.length === 0).map(({ query }) => `${query.dashboard} / ${query.panel} (${query.refId}): ${query.promql}`);
+      return results
+        .filter(({ result }) => result.length === 0)
+        .map(({ query }) => `${query.dashboard} / ${query.panel} (${query.refId}): ${query.promql}`);
     };
     // Rates need a few scrapes of the counters the heals created: wait for the real signal, the answers.
-    await waitFor(async () => (await emptyQueries()).length === 0, { timeoutMs: 90_000, intervalMs: 1000, what: 'every panel query to return data' }).catch(() => undefined);
+    await waitFor(async () => (await emptyQueries()).length === 0, {
+      timeoutMs: 90_000,
+      intervalMs: 1000,
+      what: 'every panel query to return data',
+    }).catch(() => undefined);
     expect(await emptyQueries()).toEqual([]);
 
     // And the figures are the ones the loop produced.
     const value = async (expr: string) => Number((await prometheus.query(expr))[0]?.value[1]);
     // Open incidents as the gateway's API lists them (other kinds of trouble on the demo app may be open too).
-    const openInApi = async () => (await loop.json<{ incidents: unknown[] }>(`${stack.gatewayUrl}/api/v1/incidents?status=open&limit=500`)).body.incidents.length;
-    await waitFor(async () => (await value('max(mapek_incidents_open)')) === (await openInApi()), { timeoutMs: 10_000, intervalMs: 500, what: 'the open-incidents gauge to match the API' }).catch(() => undefined);
+    const openInApi = async () =>
+      (await loop.json<{ incidents: unknown[] }>(`${stack.gatewayUrl}/api/v1/incidents?status=open&limit=500`)).body.incidents.length;
+    await waitFor(async () => (await value('max(mapek_incidents_open)')) === (await openInApi()), {
+      timeoutMs: 10_000,
+      intervalMs: 500,
+      what: 'the open-incidents gauge to match the API',
+    }).catch(() => undefined);
     expect(await value('max(mapek_incidents_open)')).toBe(await openInApi());
     expect(await value('max(mapek_plans_pending_approval)')).toBe(0);
-    expect(await value('sum(increase(mapek_executor_outcomes_total{outcome="success"}[15m])) / sum(increase(mapek_executor_outcomes_total[15m]))')).toBe(1);
+    expect(
+      await value(
+        'sum(increase(mapek_executor_outcomes_total{outcome="success"}[15m])) / sum(increase(mapek_executor_outcomes_total[15m]))',
+      ),
+    ).toBe(1);
     const outcomes = await prometheus.query('sum by (cause, remedy, outcome) (mapek_executor_outcomes_total)');
-    expect(outcomes.map((sample) => sample.metric)).toContainEqual({ cause: 'memory_leak', remedy: 'clear_cache+collect_garbage', outcome: 'success' });
+    expect(outcomes.map((sample) => sample.metric)).toContainEqual({
+      cause: 'memory_leak',
+      remedy: 'clear_cache+collect_garbage',
+      outcome: 'success',
+    });
     const rejected = (await prometheus.query('sum by (reason) (mapek_events_rejected_total)')).map((sample) => sample.metric.reason);
     expect(rejected).toEqual(expect.arrayContaining(['malformed', 'bad_signature']));
     const denied = (await prometheus.query('sum by (reason) (mapek_gateway_requests_denied_total)')).map((sample) => sample.metric.reason);
     expect(denied.length).toBeGreaterThan(0);
-    expect(await value('count(histogram_quantile(0.95, sum by (le) (rate(mapek_executor_incident_to_remedy_seconds_bucket[15m]))) > 0)')).toBe(1);
+    expect(
+      await value('count(histogram_quantile(0.95, sum by (le) (rate(mapek_executor_incident_to_remedy_seconds_bucket[15m]))) > 0)'),
+    ).toBe(1);
   }, 150_000);
 
   it('resolves every template variable of every dashboard to values', async () => {
@@ -162,7 +211,11 @@ describe('the dashboards and rules against a real Prometheus scraping the whole 
         const match = /^label_values\((\w+),\s*(\w+)\)$/.exec(variable.query);
         if (!match) throw new Error(`${dashboard.title}: ${variable.name} is not a label_values(metric, label) query`);
         const values = await prometheus.labelValues(match[2] as string, match[1] as string);
-        expect({ dashboard: dashboard.title, variable: variable.name, some: values.length > 0 }).toEqual({ dashboard: dashboard.title, variable: variable.name, some: true });
+        expect({ dashboard: dashboard.title, variable: variable.name, some: values.length > 0 }).toEqual({
+          dashboard: dashboard.title,
+          variable: variable.name,
+          some: true,
+        });
       }
     }
     expect(await prometheus.labelValues('service', 'mapek_service_up')).toEqual(expect.arrayContaining([...SERVICES]));
@@ -173,23 +226,39 @@ describe('the dashboards and rules against a real Prometheus scraping the whole 
     expect(rules.length).toBeGreaterThan(20);
     expect(rules.filter((rule) => rule.health !== 'ok').map((rule) => `${rule.name}: ${rule.health} ${rule.lastError ?? ''}`)).toEqual([]);
     const recorded = rules.filter((rule) => rule.type === 'recording').map((rule) => rule.name);
-    const unrecorded = async () => (await Promise.all(recorded.map(async (name) => ((await prometheus.query(name)).length === 0 ? [name] : [])))).flat();
+    const unrecorded = async () =>
+      (await Promise.all(recorded.map(async (name) => ((await prometheus.query(name)).length === 0 ? [name] : [])))).flat();
     // The recording group runs every 30 s.
-    await waitFor(async () => (await unrecorded()).length === 0, { timeoutMs: 70_000, intervalMs: 1000, what: 'every recording rule to have data' }).catch(() => undefined);
+    await waitFor(async () => (await unrecorded()).length === 0, {
+      timeoutMs: 70_000,
+      intervalMs: 1000,
+      what: 'every recording rule to have data',
+    }).catch(() => undefined);
     expect(await unrecorded()).toEqual([]);
 
     const firing = async () => (await prometheus.rules()).filter((rule) => rule.type === 'alerting' && rule.state === 'firing');
     const expected = ['MapekForgedEvents', 'MapekDeadLetters'];
-    await waitFor(async () => {
-      const names = (await firing()).map((rule) => rule.name);
-      return expected.every((name) => names.includes(name));
-    }, { timeoutMs: 30_000, intervalMs: 500, what: 'the alerts on the forged event and the dead letters to fire' }).catch(() => undefined);
+    await waitFor(
+      async () => {
+        const names = (await firing()).map((rule) => rule.name);
+        return expected.every((name) => names.includes(name));
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'the alerts on the forged event and the dead letters to fire' },
+    ).catch(() => undefined);
     const alerts = await firing();
     const forged = alerts.find((rule) => rule.name === 'MapekForgedEvents');
     expect(forged?.alerts?.map((alert) => alert.labels.reason)).toContain('bad_signature');
     expect(alerts.map((rule) => rule.name)).toContain('MapekDeadLetters');
     // A healthy, healed stack raises none of the alerts about the loop itself.
-    expect(alerts.map((rule) => rule.name).filter((name) => ['MapekServiceDown', 'MapekLoopStalled', 'MapekTelemetryStalled', 'MapekConsumerLagGrowing', 'MapekApprovalsWaiting'].includes(name))).toEqual([]);
+    expect(
+      alerts
+        .map((rule) => rule.name)
+        .filter((name) =>
+          ['MapekServiceDown', 'MapekLoopStalled', 'MapekTelemetryStalled', 'MapekConsumerLagGrowing', 'MapekApprovalsWaiting'].includes(
+            name,
+          ),
+        ),
+    ).toEqual([]);
     console.info(`dashboards e2e: ${Math.round((Date.now() - started) / 1000)} s since the suite started`);
   }, 120_000);
 });

@@ -97,11 +97,18 @@ describe('a service none of mapek runs inside, declared only in the configuratio
     const since = Date.now();
     expect((await fetch(`${serviceUrl}/fault/errors`, { method: 'POST' })).status).toBe(200);
 
-    const healed = await running.loop.waitForIncident(since, (incident) => incident.target === TARGET && incident.outcome !== null, 120_000, 'the Python service to be healed');
+    const healed = await running.loop.waitForIncident(
+      since,
+      (incident) => incident.target === TARGET && incident.outcome !== null,
+      120_000,
+      'the Python service to be healed',
+    );
     expect(healed).toMatchObject({ target: TARGET, cause: 'error_rate', executionStatus: 'completed', outcome: 'success' });
 
     const detail = await running.loop.incident(healed.id);
-    const executions = detail.events.executions.map((event) => event.data as { executionId: string; status: string; steps: Array<{ action: string; status: string }> });
+    const executions = detail.events.executions.map(
+      (event) => event.data as { executionId: string; status: string; steps: Array<{ action: string; status: string }> },
+    );
     expect(new Set(executions.map((execution) => execution.executionId)).size).toBe(1);
     expect(executions.at(-1)?.steps.map((step) => [step.action, step.status])).toEqual([['restart_service', 'completed']]);
 
@@ -113,7 +120,9 @@ describe('a service none of mapek runs inside, declared only in the configuratio
     expect(metrics).toMatch(/^foreign_error_ratio 0(\.0)?$/m);
 
     // Nothing else was done to it: one incident for the target, its plan the only one.
-    const incidents = (await running.loop.incidents()).filter((incident) => incident.target === TARGET && Date.parse(incident.openedAt) >= since - 1000);
+    const incidents = (await running.loop.incidents()).filter(
+      (incident) => incident.target === TARGET && Date.parse(incident.openedAt) >= since - 1000,
+    );
     expect(incidents).toHaveLength(1);
   });
 });

@@ -10,16 +10,23 @@ import { DEFAULT_SERVICES, ServiceName, startStack, type Stack } from '@mapek/st
 const CHROMIUM = '/usr/bin/chromium';
 
 /** GET over HTTPS; resolves with the status and the key-exchange group the client negotiated. */
-function get(url: string, options: { ca: string; ecdhCurve?: string }): Promise<{ status: number; group: string | undefined; protocol: string | null }> {
+function get(
+  url: string,
+  options: { ca: string; ecdhCurve?: string },
+): Promise<{ status: number; group: string | undefined; protocol: string | null }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { ca: options.ca, ...(options.ecdhCurve ? { ecdhCurve: options.ecdhCurve } : {}), agent: false }, (response) => {
-      const socket = response.socket as TLSSocket;
-      const info = socket.getEphemeralKeyInfo();
-      const group = info && 'name' in info && typeof info.name === 'string' ? info.name : undefined;
-      const protocol = socket.getProtocol();
-      response.resume();
-      response.once('end', () => resolve({ status: response.statusCode ?? 0, group, protocol }));
-    });
+    const req = request(
+      url,
+      { ca: options.ca, ...(options.ecdhCurve ? { ecdhCurve: options.ecdhCurve } : {}), agent: false },
+      (response) => {
+        const socket = response.socket as TLSSocket;
+        const info = socket.getEphemeralKeyInfo();
+        const group = info && 'name' in info && typeof info.name === 'string' ? info.name : undefined;
+        const protocol = socket.getProtocol();
+        response.resume();
+        response.once('end', () => resolve({ status: response.statusCode ?? 0, group, protocol }));
+      },
+    );
     req.once('error', reject);
     req.end();
   });
@@ -73,7 +80,16 @@ describe('the gateway over HTTPS with the hybrid post-quantum key exchange', () 
         executablePath: CHROMIUM,
         headless: true,
         ignoreHTTPSErrors: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
       const page = await context.newPage();
       const cdp = await context.newCDPSession(page);

@@ -36,7 +36,9 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     const before = (await jsm.streams.info(StreamName.deadLetter)).state.messages;
     await nc.request('mapek.symptoms.demo-app', '{"id":"not-a-uuid","type":"symptom"}', { timeout: 2000 }).catch(() => undefined);
     const analyzerUrl = stack.serviceUrl('analyzer');
-    await waitFor(async () => (await loop.metric(analyzerUrl, /^mapek_events_rejected_total\{reason="malformed"/)) >= 1, { what: 'the analyzer counting the malformed event' });
+    await waitFor(async () => (await loop.metric(analyzerUrl, /^mapek_events_rejected_total\{reason="malformed"/)) >= 1, {
+      what: 'the analyzer counting the malformed event',
+    });
     await waitFor(async () => (await jsm.streams.info(StreamName.deadLetter)).state.messages > before, { what: 'a dead letter' });
     await nc.close();
   });
@@ -54,25 +56,49 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
       source: 'monitor',
       time: now,
       target: 'forged-target',
-      data: { source: 'threshold', rule: 'memory', severity: 'critical', metric: 'process_resident_memory_bytes', value: 9e9, threshold: 4e8, labels: {}, description: 'forged', observedAt: now },
+      data: {
+        source: 'threshold',
+        rule: 'memory',
+        severity: 'critical',
+        metric: 'process_resident_memory_bytes',
+        value: 9e9,
+        threshold: 4e8,
+        labels: {},
+        description: 'forged',
+        observedAt: now,
+      },
     };
     await js.publish('mapek.symptoms.forged-target', JSON.stringify(forged));
     const analyzerUrl = stack.serviceUrl('analyzer');
-    await waitFor(async () => (await loop.metric(analyzerUrl, /^mapek_events_rejected_total\{reason="bad_signature",consumer="analyzer"/)) >= 1, {
-      what: 'the analyzer rejecting the unsigned symptom',
-    });
-    await waitFor(async () => (await loop.metric(stack.serviceUrl('knowledge'), /^mapek_knowledge_rejections_audited_total\{reason="bad_signature"/)) >= 1, {
-      what: 'knowledge auditing the rejection',
-    });
-    expect((await loop.incidents()).filter((incident) => incident.target === 'forged-target' && Date.parse(incident.openedAt) >= since - 1000)).toEqual([]);
+    await waitFor(
+      async () => (await loop.metric(analyzerUrl, /^mapek_events_rejected_total\{reason="bad_signature",consumer="analyzer"/)) >= 1,
+      {
+        what: 'the analyzer rejecting the unsigned symptom',
+      },
+    );
+    await waitFor(
+      async () =>
+        (await loop.metric(stack.serviceUrl('knowledge'), /^mapek_knowledge_rejections_audited_total\{reason="bad_signature"/)) >= 1,
+      {
+        what: 'knowledge auditing the rejection',
+      },
+    );
+    expect(
+      (await loop.incidents()).filter((incident) => incident.target === 'forged-target' && Date.parse(incident.openedAt) >= since - 1000),
+    ).toEqual([]);
     // The rejection rows extend the same hash chain, which still verifies.
     const gateway = await connect(stack.natsConnectOptions('gateway'));
-    const verdict = (await gateway.request('mapek.svc.knowledge.audit-verify', '{}', { timeout: 5000 })).json<{ ok: boolean; checked: number }>();
+    const verdict = (await gateway.request('mapek.svc.knowledge.audit-verify', '{}', { timeout: 5000 })).json<{
+      ok: boolean;
+      checked: number;
+    }>();
     expect(verdict).toMatchObject({ ok: true });
     expect(verdict.checked).toBeGreaterThan(0);
     await gateway.close();
     // Every signature made and checked is timed per operation, algorithm and backend.
-    expect(await loop.metric(stack.serviceUrl('monitor'), /^mapek_pqc_operation_duration_seconds_count\{.*op="sign",alg="ML-DSA-65"/)).toBeGreaterThan(0);
+    expect(
+      await loop.metric(stack.serviceUrl('monitor'), /^mapek_pqc_operation_duration_seconds_count\{.*op="sign",alg="ML-DSA-65"/),
+    ).toBeGreaterThan(0);
     expect(await loop.metric(analyzerUrl, /^mapek_pqc_operation_duration_seconds_count\{.*op="verify",alg="ML-DSA-65"/)).toBeGreaterThan(0);
     await nc.close();
   });
@@ -80,14 +106,21 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
   it('heals a memory leak end to end: incident, plan, remedy through the agent, outcome success, memory back under the threshold', async () => {
     const since = Date.now();
     await loop.fault('/demo/memory-leak?size_mb=100&count=5');
-    const healed = await loop.waitForIncident(since, (incident) => incident.cause === 'memory_leak' && incident.outcome !== null, 30_000, 'the memory-leak incident to reach an outcome');
+    const healed = await loop.waitForIncident(
+      since,
+      (incident) => incident.cause === 'memory_leak' && incident.outcome !== null,
+      30_000,
+      'the memory-leak incident to reach an outcome',
+    );
     expect(healed.outcome).toBe('success');
     expect(Date.parse(healed.openedAt) - since).toBeLessThan(30_000);
 
     const detail: IncidentDetail = await loop.incident(healed.id);
     expect(detail.events.analyses).toHaveLength(1);
     expect(detail.events.plans.map((event) => event.type)).toEqual(['plan.proposed', 'plan.approved']);
-    const executions = detail.events.executions.map((event) => event.data as { executionId: string; status: string; steps: Array<{ action: string; status: string; detail?: string }> });
+    const executions = detail.events.executions.map(
+      (event) => event.data as { executionId: string; status: string; steps: Array<{ action: string; status: string; detail?: string }> },
+    );
     expect(executions.map((execution) => execution.status)).toEqual(['in_progress', 'completed']);
     const completed = executions[1];
     expect(completed?.steps.map((step) => step.action)).toContain('clear_cache');
@@ -105,7 +138,9 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     const stored = [...detail.events.analyses, ...detail.events.plans, ...detail.events.executions, ...detail.events.outcomes]
       .sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id))
       .map((event) => event.id);
-    await waitFor(() => socket.frames.some((frame) => frame.event.type === 'outcome' && frame.event.incidentId === healed.id), { what: 'the outcome on /ws' });
+    await waitFor(() => socket.frames.some((frame) => frame.event.type === 'outcome' && frame.event.incidentId === healed.id), {
+      what: 'the outcome on /ws',
+    });
     const streamed = socket.frames.filter((frame) => frame.event.incidentId === healed.id).map((frame) => frame.event.id);
     expect(new Set(streamed)).toEqual(new Set(stored));
     expect(socket.frames.filter((frame) => frame.event.incidentId === healed.id).map((frame) => frame.event.type)).toEqual([
@@ -128,12 +163,22 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     // The analyzer also takes resolved alerts (an incident whose signal went away).
     expect([...((await filters(ConsumerName.analyzer)) ?? [])].sort()).toEqual(['mapek.alerts.>', 'mapek.outcomes.>', 'mapek.symptoms.>']);
     // The planner also takes outcomes (its autonomy ladder), flag changes (it stores them) and resolved incidents (it cancels their plans).
-    expect([...((await filters(ConsumerName.planner)) ?? [])].sort()).toEqual(['mapek.analyses.>', 'mapek.decisions.>', 'mapek.flags.>', 'mapek.incidents.>', 'mapek.outcomes.>']);
+    expect([...((await filters(ConsumerName.planner)) ?? [])].sort()).toEqual([
+      'mapek.analyses.>',
+      'mapek.decisions.>',
+      'mapek.flags.>',
+      'mapek.incidents.>',
+      'mapek.outcomes.>',
+    ]);
     await nc.close();
     const analyzerUrl = stack.serviceUrl('analyzer');
     const plannerUrl = stack.serviceUrl('planner');
-    expect(await loop.metric(analyzerUrl, /^mapek_events_consumed_total\{type="outcome",consumer="analyzer",result="ok"/)).toBeGreaterThan(0);
-    expect(await loop.metric(plannerUrl, /^mapek_events_consumed_total\{type="analysis",consumer="planner",result="ok"/)).toBeGreaterThan(0);
+    expect(await loop.metric(analyzerUrl, /^mapek_events_consumed_total\{type="outcome",consumer="analyzer",result="ok"/)).toBeGreaterThan(
+      0,
+    );
+    expect(await loop.metric(plannerUrl, /^mapek_events_consumed_total\{type="analysis",consumer="planner",result="ok"/)).toBeGreaterThan(
+      0,
+    );
     expect(await loop.metric(analyzerUrl, /^mapek_events_consumed_total\{.*result="ignored"/)).toBe(0);
     expect(await loop.metric(plannerUrl, /^mapek_events_consumed_total\{.*result="ignored"/)).toBe(0);
   });
@@ -148,7 +193,12 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     for (const [fault, cause] of faults) {
       const since = Date.now();
       await loop.fault(fault);
-      const incident = await loop.waitForIncident(since, (candidate) => candidate.outcome !== null, 60_000, `the ${cause} incident to reach an outcome`);
+      const incident = await loop.waitForIncident(
+        since,
+        (candidate) => candidate.outcome !== null,
+        60_000,
+        `the ${cause} incident to reach an outcome`,
+      );
       expect(incident).toMatchObject({ target: 'demo-app', cause });
       await loop.fault('/demo/reset');
     }
@@ -158,14 +208,22 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     await stack.stopService('planner', 'SIGKILL');
     const since = Date.now();
     await loop.fault('/demo/memory-leak?size_mb=100&count=5');
-    const waiting = await loop.waitForIncident(since, (incident) => incident.cause === 'memory_leak', 30_000, 'the analysis while the planner is down');
+    const waiting = await loop.waitForIncident(
+      since,
+      (incident) => incident.cause === 'memory_leak',
+      30_000,
+      'the analysis while the planner is down',
+    );
     expect(waiting.planId).toBeNull();
     await stack.startService('planner');
-    const done = await waitFor(async () => (await loop.incidents()).find((incident) => incident.id === waiting.id && incident.outcome !== null), {
-      timeoutMs: 45_000,
-      intervalMs: 250,
-      what: 'the outcome after the planner restarted',
-    });
+    const done = await waitFor(
+      async () => (await loop.incidents()).find((incident) => incident.id === waiting.id && incident.outcome !== null),
+      {
+        timeoutMs: 45_000,
+        intervalMs: 250,
+        what: 'the outcome after the planner restarted',
+      },
+    );
     expect(done.outcome).toBe('success');
     const detail = await loop.incident(waiting.id);
     const executionIds = new Set(detail.events.executions.map((event) => (event.data as { executionId: string }).executionId));
@@ -202,9 +260,17 @@ describe('the loop, as separate processes on real nats-server and PostgreSQL', (
     expect(bad.body.reason).toMatch(/UUID/);
     expect((await loop.json(`${stack.gatewayUrl}/api/v1/incidents/01a211f1-98a7-7763-be65-602fbd536fa4`)).status).toBe(404);
     expect((await loop.json(`${stack.gatewayUrl}/api/v1/plans?status=maybe`)).status).toBe(400);
-    const approveUnknown = await loop.json(`${stack.gatewayUrl}/api/v1/plans/01a211f1-98a7-7763-be65-602fbd536fa4/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"looks right"}' });
+    const approveUnknown = await loop.json(`${stack.gatewayUrl}/api/v1/plans/01a211f1-98a7-7763-be65-602fbd536fa4/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"reason":"looks right"}',
+    });
     expect(approveUnknown.status).toBe(404);
-    const badBody = await loop.json(`${stack.gatewayUrl}/api/v1/plans/01a211f1-98a7-7763-be65-602fbd536fa4/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"actor":"alice","extra":1}' });
+    const badBody = await loop.json(`${stack.gatewayUrl}/api/v1/plans/01a211f1-98a7-7763-be65-602fbd536fa4/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"actor":"alice","extra":1}',
+    });
     expect(badBody.status).toBe(400);
   });
 });

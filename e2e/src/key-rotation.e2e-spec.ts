@@ -44,7 +44,7 @@ describe('key rotation without restarting the fleet', () => {
     // The agent inside the demo app follows the bundle the same way.
     await waitFor(async () => (await loop.metric(stack.demoUrl, /^mapek_agent_trust_bundle_reloads_total\{result="reloaded"/)) >= 1, {
       timeoutMs: 15_000,
-      what: 'the demo app\'s agent to reload the trust bundle',
+      what: "the demo app's agent to reload the trust bundle",
     });
     // Only the rotated services restart, and sign with their new keys from now on.
     for (const name of ['monitor', 'executor']) {

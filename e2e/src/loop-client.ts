@@ -54,7 +54,8 @@ export class LoopClient {
 
   private fetch(url: string, init: RequestInit = {}) {
     const headers = new UndiciHeaders(init.headers);
-    if (this.apiToken !== undefined && url.startsWith(this.gatewayUrl) && !headers.has('authorization')) headers.set('authorization', `Bearer ${this.apiToken}`);
+    if (this.apiToken !== undefined && url.startsWith(this.gatewayUrl) && !headers.has('authorization'))
+      headers.set('authorization', `Bearer ${this.apiToken}`);
     return undiciFetch(url, { ...init, headers, ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}) });
   }
 
@@ -77,7 +78,12 @@ export class LoopClient {
   }
 
   /** Waits for an incident opened after `since` that satisfies the predicate. */
-  waitForIncident(since: number, predicate: (incident: IncidentSummary) => boolean, timeoutMs = 30_000, what = 'incident'): Promise<IncidentSummary> {
+  waitForIncident(
+    since: number,
+    predicate: (incident: IncidentSummary) => boolean,
+    timeoutMs = 30_000,
+    what = 'incident',
+  ): Promise<IncidentSummary> {
     return waitFor(
       async () => (await this.incidents()).find((incident) => Date.parse(incident.openedAt) >= since - 1000 && predicate(incident)),
       { timeoutMs, intervalMs: 250, what },
@@ -154,4 +160,3 @@ export async function webSocketOutcome(
     socket.addEventListener('close', (event) => resolve({ opened, code: opened ? event.code : 'refused' }));
   });
 }
-

@@ -85,7 +85,10 @@ export class LoopEvents {
   describe(from: number): string {
     return this.seen
       .slice(from)
-      .map(({ envelope }) => `${envelope.type}${typeof envelope.data === 'object' && envelope.data && 'status' in envelope.data ? `(${String(envelope.data.status)})` : ''}`)
+      .map(
+        ({ envelope }) =>
+          `${envelope.type}${typeof envelope.data === 'object' && envelope.data && 'status' in envelope.data ? `(${String(envelope.data.status)})` : ''}`,
+      )
       .join(', ');
   }
 

@@ -30,12 +30,19 @@ describe('one fault, one incident, one remedy', () => {
     for (let leak = 0; leak < 3; leak++) {
       const started = Date.now();
       await loop.fault('/demo/memory-leak?size_mb=100&count=5');
-      const incident = await loop.waitForIncident(started, (found) => !healed.includes(found.id) && found.outcome !== null, 40_000, `leak ${leak + 1} to be healed`);
+      const incident = await loop.waitForIncident(
+        started,
+        (found) => !healed.includes(found.id) && found.outcome !== null,
+        40_000,
+        `leak ${leak + 1} to be healed`,
+      );
       expect(incident).toMatchObject({ target: 'demo-app', cause: 'memory_leak', outcome: 'success' });
       healed.push(incident.id);
     }
 
-    const incidents = (await loop.incidents()).filter((incident) => incident.target === 'demo-app' && Date.parse(incident.openedAt) >= since - 1000);
+    const incidents = (await loop.incidents()).filter(
+      (incident) => incident.target === 'demo-app' && Date.parse(incident.openedAt) >= since - 1000,
+    );
     expect(incidents.map((incident) => incident.id).sort()).toEqual([...healed].sort());
     for (const id of healed) {
       const detail = await loop.incident(id);

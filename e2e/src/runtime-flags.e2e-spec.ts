@@ -27,7 +27,10 @@ describe('runtime flags change what the planner does, without a restart', () => 
   };
   const flagStored = (key: string, matches: (change: Record<string, unknown>) => boolean) =>
     waitFor(
-      async () => (await loop.json<{ flags: Array<{ key: string; change: Record<string, unknown> }> }>(`${stack.gatewayUrl}/api/v1/flags`)).body.flags.some((flag) => flag.key === key && matches(flag.change)),
+      async () =>
+        (
+          await loop.json<{ flags: Array<{ key: string; change: Record<string, unknown> }> }>(`${stack.gatewayUrl}/api/v1/flags`)
+        ).body.flags.some((flag) => flag.key === key && matches(flag.change)),
       { timeoutMs: 15_000, intervalMs: 200, what: `the planner storing ${key}` },
     );
 
@@ -50,19 +53,34 @@ describe('runtime flags change what the planner does, without a restart', () => 
 
     const first = Date.now();
     await loop.fault('/demo/memory-leak?size_mb=100&count=5');
-    const simulated = await loop.waitForIncident(first, (incident) => incident.outcome !== null, 45_000, 'the shadow-mode incident to reach an outcome');
+    const simulated = await loop.waitForIncident(
+      first,
+      (incident) => incident.outcome !== null,
+      45_000,
+      'the shadow-mode incident to reach an outcome',
+    );
     // Nothing was actuated: the executor simulated the plan, so nothing can be said about its effect.
     expect(simulated.outcome).toBe('unknown');
     const detail = await loop.incident(simulated.id);
     const approved = detail.events.plans.find((event) => event.type === 'plan.approved')?.data as unknown as PlanData;
     expect(approved).toMatchObject({ dryRun: true, approval: 'automatic' });
-    expect(approved.guardrails).toContainEqual(expect.objectContaining({ check: 'shadow_mode', verdict: 'modify', detail: expect.stringContaining('flag.shadow_mode.demo-app by admin') }));
+    expect(approved.guardrails).toContainEqual(
+      expect.objectContaining({
+        check: 'shadow_mode',
+        verdict: 'modify',
+        detail: expect.stringContaining('flag.shadow_mode.demo-app by admin'),
+      }),
+    );
     expect(detail.events.executions.every((event) => event.data['dryRun'] === true)).toBe(true);
 
     await loop.fault('/demo/reset');
     // The leak outlived the simulated remedy, so more incidents may have opened meanwhile, each
     // simulated too: let every one reach its outcome, so the next fault opens an incident of its own.
-    await waitFor(async () => (await loop.incidents()).every((incident) => incident.outcome !== null), { timeoutMs: 30_000, intervalMs: 250, what: 'every shadow-mode incident to reach its outcome' });
+    await waitFor(async () => (await loop.incidents()).every((incident) => incident.outcome !== null), {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      what: 'every shadow-mode incident to reach its outcome',
+    });
     const off = await setFlag({ flag: 'auto_healing', target: 'demo-app', enabled: false });
     await setFlag({ flag: 'shadow_mode', target: 'demo-app', enabled: false });
     await flagStored(off, (change) => change['enabled'] === false);
@@ -71,14 +89,32 @@ describe('runtime flags change what the planner does, without a restart', () => 
     const second = Date.now();
     await loop.fault('/demo/memory-leak?size_mb=100&count=5');
     // Proposed and not approved: the plan waits for an operator.
-    const held = await loop.waitForIncident(second, (incident) => incident.planStatus === 'proposed', 45_000, 'the next incident to be planned and held');
+    const held = await loop.waitForIncident(
+      second,
+      (incident) => incident.planStatus === 'proposed',
+      45_000,
+      'the next incident to be planned and held',
+    );
     const pending = await waitFor(
-      async () => (await loop.json<{ plans: Array<{ incidentId?: string; status: string; plan: PlanData }> }>(`${stack.gatewayUrl}/api/v1/plans?status=pending`)).body.plans.find((record) => record.incidentId === held.id),
+      async () =>
+        (
+          await loop.json<{ plans: Array<{ incidentId?: string; status: string; plan: PlanData }> }>(
+            `${stack.gatewayUrl}/api/v1/plans?status=pending`,
+          )
+        ).body.plans.find((record) => record.incidentId === held.id),
       { timeoutMs: 10_000, intervalMs: 200, what: 'the held plan' },
     );
     expect(pending.plan).toMatchObject({ approval: 'manual', dryRun: false });
-    expect(pending.plan.guardrails).toContainEqual({ check: 'auto_healing', verdict: 'hold', detail: 'off: every plan waits for an operator (runtime flag flag.auto_healing.demo-app by admin)' });
-    const rejected = await loop.json(`${stack.gatewayUrl}/api/v1/plans/${pending.plan.planId}/reject`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'e2e: done' }) });
+    expect(pending.plan.guardrails).toContainEqual({
+      check: 'auto_healing',
+      verdict: 'hold',
+      detail: 'off: every plan waits for an operator (runtime flag flag.auto_healing.demo-app by admin)',
+    });
+    const rejected = await loop.json(`${stack.gatewayUrl}/api/v1/plans/${pending.plan.planId}/reject`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'e2e: done' }),
+    });
     expect(rejected.status).toBe(202);
     await loop.fault('/demo/reset');
   });

@@ -57,6 +57,7 @@ describe('the rate limit shared by two gateway replicas', () => {
     const refused = await second.json<{ error: string }>(`${second.gatewayUrl}/api/v1/session`);
     expect(refused).toMatchObject({ status: 429, body: { error: 'rate_limited' } });
     // Both replicas counted in KV the whole time: neither fell back to its own count.
-    for (const client of [first, second]) expect(await client.metric(client.gatewayUrl, /^mapek_gateway_rate_limit_fallbacks_total/)).toBe(0);
+    for (const client of [first, second])
+      expect(await client.metric(client.gatewayUrl, /^mapek_gateway_rate_limit_fallbacks_total/)).toBe(0);
   });
 });

@@ -107,7 +107,8 @@ class SubscriberProcess {
 /** `<certs>` with everything a subscriber reads, the trust bundle replaced by one whose CA signature no longer covers it. */
 async function certsWithTamperedBundle(certsDir: string, into: string): Promise<string> {
   await mkdir(join(into, IDENTITY), { recursive: true });
-  for (const file of ['ca.crt', 'ca.ml-dsa-65.pub.json', join(IDENTITY, 'tls.crt'), join(IDENTITY, 'tls.key')]) await copyFile(join(certsDir, file), join(into, file));
+  for (const file of ['ca.crt', 'ca.ml-dsa-65.pub.json', join(IDENTITY, 'tls.crt'), join(IDENTITY, 'tls.key')])
+    await copyFile(join(certsDir, file), join(into, file));
   const signed = JSON.parse(await readFile(join(certsDir, 'trust-bundle.json'), 'utf8')) as { bundle: { notAfter: string } };
   signed.bundle.notAfter = '2199-01-01T00:00:00.000Z';
   await writeFile(join(into, 'trust-bundle.json'), JSON.stringify(signed));
@@ -129,9 +130,19 @@ describe('the Python and Go subscribers, on the running stack', () => {
   let subscribers: SubscriberProcess[] = [];
   const connections: NatsConnection[] = [];
 
-  const subscriberArgs = (certsDir: string) => ['--nats-url', stack.natsUrl, '--certs', certsDir, '--identity', IDENTITY, '--contracts', CONTRACTS];
+  const subscriberArgs = (certsDir: string) => [
+    '--nats-url',
+    stack.natsUrl,
+    '--certs',
+    certsDir,
+    '--identity',
+    IDENTITY,
+    '--contracts',
+    CONTRACTS,
+  ];
   const startGo = (certsDir: string) => SubscriberProcess.start('go', goBinary, subscriberArgs(certsDir), GO_DIR);
-  const startPython = (certsDir: string) => SubscriberProcess.start('python', python, ['-m', 'mapek_subscriber', ...subscriberArgs(certsDir)], PYTHON_DIR);
+  const startPython = (certsDir: string) =>
+    SubscriberProcess.start('python', python, ['-m', 'mapek_subscriber', ...subscriberArgs(certsDir)], PYTHON_DIR);
   const connectAs = async (identity: string) => {
     const nc = await connect({ ...stack.natsConnectOptions(identity), reconnect: false, name: `subscribers-e2e-${identity}` });
     connections.push(nc);
@@ -181,7 +192,19 @@ describe('the Python and Go subscribers, on the running stack', () => {
       const log = await subscriber.subscribed();
       expect([subscriber.name, (log['subjects'] as string[]).sort()]).toEqual([
         subscriber.name,
-        ['analyses', 'commands', 'decisions', 'executions', 'flags', 'outcomes', 'plans.approved', 'plans.proposed', 'plans.rejected', 'samples', 'symptoms'].map((kind) => `mapek.${kind}.*`),
+        [
+          'analyses',
+          'commands',
+          'decisions',
+          'executions',
+          'flags',
+          'outcomes',
+          'plans.approved',
+          'plans.proposed',
+          'plans.rejected',
+          'samples',
+          'symptoms',
+        ].map((kind) => `mapek.${kind}.*`),
       ]);
     }
     expect(await subscribers[0]?.subscribed()).toMatchObject({ tlsVersion: 'TLS 1.3', tlsGroup: 'X25519MLKEM768' });
@@ -204,13 +227,31 @@ describe('the Python and Go subscribers, on the running stack', () => {
   it('see the memory-leak incident from its first symptom to its outcome, every event valid and its signature verified', async () => {
     const since = Date.now();
     await loop.fault('/demo/memory-leak?size_mb=100&count=5');
-    const healed = await loop.waitForIncident(since, (incident) => incident.cause === 'memory_leak' && incident.outcome !== null, 60_000, 'the memory-leak incident to reach an outcome');
+    const healed = await loop.waitForIncident(
+      since,
+      (incident) => incident.cause === 'memory_leak' && incident.outcome !== null,
+      60_000,
+      'the memory-leak incident to reach an outcome',
+    );
     expect(healed.outcome).toBe('success');
     const detail: IncidentDetail = await loop.incident(healed.id);
     const firstSymptoms = (detail.events.analyses[0]?.data as { symptomIds: string[] }).symptomIds;
-    const incidentEvents = [...detail.events.analyses, ...detail.events.plans, ...detail.events.decisions, ...detail.events.executions, ...detail.events.outcomes];
+    const incidentEvents = [
+      ...detail.events.analyses,
+      ...detail.events.plans,
+      ...detail.events.decisions,
+      ...detail.events.executions,
+      ...detail.events.outcomes,
+    ];
     expect(firstSymptoms.length).toBeGreaterThan(0);
-    expect(incidentEvents.map((event) => event.type).sort()).toEqual(['analysis', 'execution', 'execution', 'outcome', 'plan.approved', 'plan.proposed']);
+    expect(incidentEvents.map((event) => event.type).sort()).toEqual([
+      'analysis',
+      'execution',
+      'execution',
+      'outcome',
+      'plan.approved',
+      'plan.proposed',
+    ]);
 
     for (const subscriber of subscribers) {
       await waitFor(() => [...firstSymptoms, ...incidentEvents.map((event) => event.id)].every((id) => subscriber.line(id)), {
@@ -218,18 +259,29 @@ describe('the Python and Go subscribers, on the running stack', () => {
         what: `the ${subscriber.name} subscriber to print every event of the incident`,
       });
       for (const id of firstSymptoms) {
-        expect([subscriber.name, subscriber.line(id)]).toEqual([subscriber.name, expect.objectContaining({ type: 'symptom', valid: true, signatureVerified: true })]);
+        expect([subscriber.name, subscriber.line(id)]).toEqual([
+          subscriber.name,
+          expect.objectContaining({ type: 'symptom', valid: true, signatureVerified: true }),
+        ]);
       }
       const lines = subscriber.events.filter((event) => event.incidentId === healed.id);
-      expect([subscriber.name, new Set(lines.map((event) => event.id))]).toEqual([subscriber.name, new Set(incidentEvents.map((event) => event.id))]);
+      expect([subscriber.name, new Set(lines.map((event) => event.id))]).toEqual([
+        subscriber.name,
+        new Set(incidentEvents.map((event) => event.id)),
+      ]);
       for (const line of lines) {
-        expect([subscriber.name, line]).toEqual([subscriber.name, expect.objectContaining({ valid: true, signatureVerified: true, signer: EMITTER[line.type ?? ''] })]);
+        expect([subscriber.name, line]).toEqual([
+          subscriber.name,
+          expect.objectContaining({ valid: true, signatureVerified: true, signer: EMITTER[line.type ?? ''] }),
+        ]);
       }
       // Everything the stack published while they listened (samples, symptoms of both the monitor
       // and the demo app's agent, the loop's events) passed both checks.
       const failed = subscriber.events.filter((event) => !event.valid || !event.signatureVerified);
       expect([subscriber.name, failed]).toEqual([subscriber.name, []]);
-      expect([...new Set(subscriber.events.map((event) => event.type))]).toEqual(expect.arrayContaining(['sample.batch', 'symptom', 'analysis', 'plan.proposed', 'execution', 'outcome']));
+      expect([...new Set(subscriber.events.map((event) => event.type))]).toEqual(
+        expect.arrayContaining(['sample.batch', 'symptom', 'analysis', 'plan.proposed', 'execution', 'outcome']),
+      );
     }
   });
 
@@ -258,8 +310,19 @@ describe('the Python and Go subscribers, on the running stack', () => {
 
     for (const subscriber of subscribers) {
       for (const id of [moved.id, forged.id]) {
-        const line = await waitFor(() => subscriber.line(id), { timeoutMs: 30_000, what: `the ${subscriber.name} subscriber to print ${id}` });
-        expect([subscriber.name, line]).toEqual([subscriber.name, expect.objectContaining({ type: 'symptom', valid: true, signatureVerified: false, signatureError: expect.stringMatching(/^bad_signature: /) })]);
+        const line = await waitFor(() => subscriber.line(id), {
+          timeoutMs: 30_000,
+          what: `the ${subscriber.name} subscriber to print ${id}`,
+        });
+        expect([subscriber.name, line]).toEqual([
+          subscriber.name,
+          expect.objectContaining({
+            type: 'symptom',
+            valid: true,
+            signatureVerified: false,
+            signatureError: expect.stringMatching(/^bad_signature: /),
+          }),
+        ]);
       }
     }
   });

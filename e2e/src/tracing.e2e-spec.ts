@@ -58,16 +58,24 @@ describe('one trace per incident, exported to a real Jaeger', () => {
   it('follows the memory-leak incident from the monitor’s symptom to the executor’s outcome in one trace holding spans of all five loop services', async () => {
     const since = Date.now();
     await loop.fault('/demo/memory-leak?size_mb=100&count=5');
-    const healed = await loop.waitForIncident(since, (incident) => incident.cause === 'memory_leak' && incident.outcome !== null, 60_000, 'the memory-leak incident to reach an outcome');
+    const healed = await loop.waitForIncident(
+      since,
+      (incident) => incident.cause === 'memory_leak' && incident.outcome !== null,
+      60_000,
+      'the memory-leak incident to reach an outcome',
+    );
     expect(healed.outcome).toBe('success');
 
     // The outcome's send span names the incident; its trace is the incident's.
     const tags = encodeURIComponent(JSON.stringify({ 'mapek.incident.id': healed.id }));
     const search = `${stack.jaegerUrl}/api/traces?service=executor&operation=${encodeURIComponent('send outcome')}&tags=${tags}&lookback=1h&limit=5`;
-    const [found] = await waitFor(async () => {
-      const traces = await jaeger<JaegerTrace>(search);
-      return traces.length > 0 ? traces : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 500, what: 'the outcome span in Jaeger' });
+    const [found] = await waitFor(
+      async () => {
+        const traces = await jaeger<JaegerTrace>(search);
+        return traces.length > 0 ? traces : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 500, what: 'the outcome span in Jaeger' },
+    );
     if (!found) throw new Error('no trace');
 
     // symptom → analysis → plan → execution → outcome, each hop a send and a process span.
@@ -80,19 +88,29 @@ describe('one trace per incident, exported to a real Jaeger', () => {
     };
     const operations = (trace: JaegerTrace, service: string) =>
       trace.spans.filter((span) => trace.processes[span.processID]?.serviceName === service).map((span) => span.operationName);
-    const complete = (trace: JaegerTrace) => Object.entries(expected).every(([service, names]) => names.every((name) => operations(trace, service).includes(name)));
+    const complete = (trace: JaegerTrace) =>
+      Object.entries(expected).every(([service, names]) => names.every((name) => operations(trace, service).includes(name)));
     // Spans arrive in batches from six processes: wait until the trace holds every expected one.
     let latest: JaegerTrace | undefined;
-    const trace = await waitFor(async () => {
-      [latest] = await jaeger<JaegerTrace>(`${stack.jaegerUrl}/api/traces/${found.traceID}`);
-      return latest && complete(latest) ? latest : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 500, what: `the spans of ${LOOP_SERVICES.join(', ')} in trace ${found.traceID} (has: ${latest ? LOOP_SERVICES.map((service) => `${service}: ${operations(latest as JaegerTrace, service).join(', ')}`).join('; ') : 'nothing'})` });
+    const trace = await waitFor(
+      async () => {
+        [latest] = await jaeger<JaegerTrace>(`${stack.jaegerUrl}/api/traces/${found.traceID}`);
+        return latest && complete(latest) ? latest : undefined;
+      },
+      {
+        timeoutMs: 20_000,
+        intervalMs: 500,
+        what: `the spans of ${LOOP_SERVICES.join(', ')} in trace ${found.traceID} (has: ${latest ? LOOP_SERVICES.map((service) => `${service}: ${operations(latest as JaegerTrace, service).join(', ')}`).join('; ') : 'nothing'})`,
+      },
+    );
 
     expect(servicesOf(trace)).toEqual(expect.arrayContaining(LOOP_SERVICES));
     for (const [service, names] of Object.entries(expected)) expect(operations(trace, service)).toEqual(expect.arrayContaining(names));
     // One root: the monitor's symptom; every other span has its parent in this trace.
     const ids = new Set(trace.spans.map((span) => span.spanID));
-    const roots = trace.spans.filter((span) => !span.references.some((reference) => reference.refType === 'CHILD_OF' && ids.has(reference.spanID)));
+    const roots = trace.spans.filter(
+      (span) => !span.references.some((reference) => reference.refType === 'CHILD_OF' && ids.has(reference.spanID)),
+    );
     expect(roots.map((span) => `${trace.processes[span.processID]?.serviceName} ${span.operationName}`)).toEqual(['monitor send symptom']);
     // Messaging semantic conventions on a consumer span.
     const consumer = trace.spans.find((span) => span.operationName === 'process plan.approved');

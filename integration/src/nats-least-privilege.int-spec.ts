@@ -28,7 +28,9 @@ describe('NATS least privilege per identity', () => {
 
   /** Connects as one identity; `sharedInbox` uses nats.js's default `_INBOX` instead of the identity's own. */
   const connectAs = async (identity: string, sharedInbox = false) => {
-    const options = sharedInbox ? { servers: server.url, tls: natsClientTls(certsDir, identity) } : identityConnectOptions(server.url, certsDir, identity);
+    const options = sharedInbox
+      ? { servers: server.url, tls: natsClientTls(certsDir, identity) }
+      : identityConnectOptions(server.url, certsDir, identity);
     const nc = await connect({ ...options, reconnect: false, name: identity });
     connections.push(nc);
     return nc;
@@ -111,7 +113,9 @@ describe('NATS least privilege per identity', () => {
     await expect(planner.consumers.info(StreamName.events, ConsumerName.planner)).resolves.toMatchObject({ name: ConsumerName.planner });
 
     const analyzer = await managerOf('analyzer');
-    await expect(analyzer.consumers.add(StreamName.events, { durable_name: ConsumerName.planner, ack_policy: AckPolicy.None })).rejects.toThrow(permissionDenied);
+    await expect(
+      analyzer.consumers.add(StreamName.events, { durable_name: ConsumerName.planner, ack_policy: AckPolicy.None }),
+    ).rejects.toThrow(permissionDenied);
     await expect(analyzer.consumers.info(StreamName.events, ConsumerName.planner)).rejects.toThrow(permissionDenied);
     await expect(analyzer.consumers.delete(StreamName.events, ConsumerName.planner)).rejects.toThrow(permissionDenied);
 
@@ -119,10 +123,16 @@ describe('NATS least privilege per identity', () => {
     const gatewayConnection = await connectAs('gateway');
     const gateway = await jetstreamManager(gatewayConnection, { timeout: 2000 });
     await expect(gateway.consumers.delete(StreamName.events, ConsumerName.planner)).rejects.toThrow(permissionDenied);
-    await expect(gateway.consumers.add(StreamName.events, { durable_name: ConsumerName.planner, ack_policy: AckPolicy.None })).rejects.toThrow(permissionDenied);
+    await expect(
+      gateway.consumers.add(StreamName.events, { durable_name: ConsumerName.planner, ack_policy: AckPolicy.None }),
+    ).rejects.toThrow(permissionDenied);
     const plannerDurable = await jetstream(await connectAs('planner')).consumers.get(StreamName.events, ConsumerName.planner);
     expect(plannerDurable).toBeDefined();
-    const stolen = gatewayConnection.request(`$JS.API.CONSUMER.MSG.NEXT.${StreamName.events}.${ConsumerName.planner}`, JSON.stringify({ batch: 1, no_wait: true }), { timeout: 2000 });
+    const stolen = gatewayConnection.request(
+      `$JS.API.CONSUMER.MSG.NEXT.${StreamName.events}.${ConsumerName.planner}`,
+      JSON.stringify({ batch: 1, no_wait: true }),
+      { timeout: 2000 },
+    );
     await expect(stolen).rejects.toThrow(permissionDenied);
     await expect(planner.consumers.info(StreamName.events, ConsumerName.planner)).resolves.toMatchObject({ name: ConsumerName.planner });
   });
@@ -131,7 +141,11 @@ describe('NATS least privilege per identity', () => {
     const nc = await connectAs('analyzer');
     const analyzer = await jetstreamManager(nc, { timeout: 2000 });
     // As an earlier analyzer created it (ADR 0003): one durable, no filter.
-    await analyzer.consumers.add(StreamName.events, { durable_name: ConsumerName.analyzer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All });
+    await analyzer.consumers.add(StreamName.events, {
+      durable_name: ConsumerName.analyzer,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+    });
     const consumer = new JetStreamEventConsumer({
       nc,
       js: jetstream(nc),
@@ -179,8 +193,13 @@ describe('NATS least privilege per identity', () => {
     const ordered = await monitor.consumers.get(StreamName.telemetry, heartbeats);
     const first = await ordered.next({ expires: 5000 });
     const second = await ordered.next({ expires: 5000 });
-    expect([first?.subject, second?.subject]).toEqual([subjects.heartbeats('least-privilege', prefix), subjects.heartbeats('least-privilege-2', prefix)]);
-    await expect(jetstream(await connectAs('analyzer')).publish(subjects.heartbeats('least-privilege', prefix), '{}', { timeout: 2000 })).rejects.toThrow(permissionDenied);
+    expect([first?.subject, second?.subject]).toEqual([
+      subjects.heartbeats('least-privilege', prefix),
+      subjects.heartbeats('least-privilege-2', prefix),
+    ]);
+    await expect(
+      jetstream(await connectAs('analyzer')).publish(subjects.heartbeats('least-privilege', prefix), '{}', { timeout: 2000 }),
+    ).rejects.toThrow(permissionDenied);
   });
 
   it("does not let a service write another's bucket", async () => {

@@ -17,7 +17,13 @@ interface ServerInfo {
 
 /** What one TLS upgrade of a NATS client connection negotiated, or how it failed. */
 type Handshake =
-  | { readonly ok: true; readonly info: ServerInfo; readonly protocol: string | null; readonly group: object | undefined; readonly pong: boolean }
+  | {
+      readonly ok: true;
+      readonly info: ServerInfo;
+      readonly protocol: string | null;
+      readonly group: object | undefined;
+      readonly pong: boolean;
+    }
   | { readonly ok: false; readonly info: ServerInfo; readonly error: string };
 
 /** Reads one CRLF-terminated line from a socket, keeping nothing past it (the TLS handshake starts there). */

@@ -36,7 +36,11 @@ async function startTlsPostgres(certsDir: string): Promise<{ port: number; socke
   await chown(dir, uid, gid);
   const data = join(dir, 'data');
   asPostgres(join(bin!, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
-  for (const [from, to] of [[join(certsDir, 'nats', 'server.crt'), 'server.crt'], [join(certsDir, 'nats', 'server.key'), 'server.key'], [caFileOf(certsDir), 'ca.crt']] as const) {
+  for (const [from, to] of [
+    [join(certsDir, 'nats', 'server.crt'), 'server.crt'],
+    [join(certsDir, 'nats', 'server.key'), 'server.key'],
+    [caFileOf(certsDir), 'ca.crt'],
+  ] as const) {
     await copyFile(from, join(dir, to));
     await chown(join(dir, to), uid, gid);
   }
@@ -49,7 +53,8 @@ async function startTlsPostgres(certsDir: string): Promise<{ port: number; socke
   await writeFile(join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 cert\n');
   const child = spawn('runuser', ['-u', 'postgres', '--', join(bin!, 'postgres'), '-D', data], { stdio: 'ignore' });
   await waitForPort(port, 20_000);
-  const psql = (sql: string) => asPostgres(join(bin!, 'psql'), ['-h', dir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', sql]);
+  const psql = (sql: string) =>
+    asPostgres(join(bin!, 'psql'), ['-h', dir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', sql]);
   for (let attempt = 0; ; attempt++) {
     try {
       psql('SELECT 1');
@@ -69,7 +74,18 @@ async function startTlsPostgres(certsDir: string): Promise<{ port: number; socke
   let postgres: Awaited<ReturnType<typeof startTlsPostgres>>;
   let stack: Stack;
   const admin = (sql: string) =>
-    asPostgres(join(bin!, 'psql'), ['-h', postgres.socketDir, '-p', String(postgres.port), '-U', 'postgres', '-d', 'knowledge', '-tAc', sql]).trim();
+    asPostgres(join(bin!, 'psql'), [
+      '-h',
+      postgres.socketDir,
+      '-p',
+      String(postgres.port),
+      '-U',
+      'postgres',
+      '-d',
+      'knowledge',
+      '-tAc',
+      sql,
+    ]).trim();
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'mapek-stack-pg-tls-'));

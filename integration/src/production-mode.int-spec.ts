@@ -9,7 +9,8 @@ import { repositoryRoot } from '@mapek/stack';
 /** Runs a built service with this environment and resolves with its exit code and stderr once it exits. */
 function runService(entry: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   const base = { ...process.env };
-  for (const key of ['ENVIRONMENT', 'PQC_REQUIRED', 'MAPEK_IDENTITY_DIR', 'MAPEK_IDENTITY', 'NATS_URL', 'MAPEK_GATEWAY_API_KEYS_FILE']) delete base[key];
+  for (const key of ['ENVIRONMENT', 'PQC_REQUIRED', 'MAPEK_IDENTITY_DIR', 'MAPEK_IDENTITY', 'NATS_URL', 'MAPEK_GATEWAY_API_KEYS_FILE'])
+    delete base[key];
   const child = spawn(process.execPath, [join(repositoryRoot(), entry)], {
     env: { ...base, MAPEK_HTTP_PORT: '0', LOG_LEVEL: 'silent', NATS_URL: 'nats://127.0.0.1:1', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -80,7 +81,10 @@ crypto.createPrivateKey = (key, ...rest) => {
   });
 
   it('starts the same service with that identity once PQC works (it then fails only on the unreachable NATS)', async () => {
-    const { code, stderr } = await runService('services/analyzer/dist/main.js', { ENVIRONMENT: 'production', MAPEK_IDENTITY_DIR: certsDir });
+    const { code, stderr } = await runService('services/analyzer/dist/main.js', {
+      ENVIRONMENT: 'production',
+      MAPEK_IDENTITY_DIR: certsDir,
+    });
     expect(code).toBe(69);
     expect(stderr).toContain('cannot reach NATS');
   });

@@ -34,7 +34,8 @@ describe('sealed actuation between the executor and an agent', () => {
   let sealAs: (identity: 'executor' | 'gateway') => (payload: string) => SealedRequest;
   let remedyRuns = 0;
 
-  const actuation = () => JSON.stringify({ requestId: randomUUID(), planId: randomUUID(), step: 0, action: ActionType.clearCache, params: {}, rollback: false });
+  const actuation = () =>
+    JSON.stringify({ requestId: randomUUID(), planId: randomUUID(), step: 0, action: ActionType.clearCache, params: {}, rollback: false });
 
   const send = async (body: Uint8Array | string, signature?: Record<string, string>): Promise<ActuationReplyV1> => {
     const headers = natsHeaders();
@@ -51,11 +52,19 @@ describe('sealed actuation between the executor and an agent', () => {
       remedyRuns += 1;
       return { detail: 'cleared' };
     });
-    executor = await connect({ servers: server.url, tls: natsClientTls(certsDir, 'executor'), reconnect: false, inboxPrefix: inboxPrefixOf('executor') });
+    executor = await connect({
+      servers: server.url,
+      tls: natsClientTls(certsDir, 'executor'),
+      reconnect: false,
+      inboxPrefix: inboxPrefixOf('executor'),
+    });
     const backend = await loadPqcBackend();
     const trust = await loadTrustStore(backend, certsDir);
     const sealer = createPayloadSealer(backend);
-    const identities = { executor: await loadServiceIdentity(certsDir, 'executor'), gateway: await loadServiceIdentity(certsDir, 'gateway') };
+    const identities = {
+      executor: await loadServiceIdentity(certsDir, 'executor'),
+      gateway: await loadServiceIdentity(certsDir, 'gateway'),
+    };
     sealAs = (identity) => {
       const seal = createRequestSealer({ backend, identity: identities[identity], trust, sealer });
       return (payload) => seal({ subject, recipient: 'agent', target, type: SealedRequestType.actuation, payload });
@@ -104,7 +113,9 @@ describe('sealed actuation between the executor and an agent', () => {
   it('refuses a sealed request whose ciphertext was tampered with', async () => {
     const sealed = sealAs('executor')(actuation());
     const envelope = JSON.parse(new TextDecoder().decode(sealed.body)) as { data: { ciphertext: string } };
-    const flipped = envelope.data.ciphertext.startsWith('A') ? `B${envelope.data.ciphertext.slice(1)}` : `A${envelope.data.ciphertext.slice(1)}`;
+    const flipped = envelope.data.ciphertext.startsWith('A')
+      ? `B${envelope.data.ciphertext.slice(1)}`
+      : `A${envelope.data.ciphertext.slice(1)}`;
     const tampered = JSON.stringify({ ...envelope, data: { ...envelope.data, ciphertext: flipped } });
     const before = remedyRuns;
     await expect(send(tampered, sealed.headers)).resolves.toMatchObject({ ok: false, errorCode: ActuationErrorCode.invalidRequest });

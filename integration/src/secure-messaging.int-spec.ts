@@ -13,7 +13,15 @@ import {
   createEnvelopeVerifier,
 } from '@mapek/messaging';
 import { ServiceMetrics, createLogger } from '@mapek/observability';
-import { loadPqcBackend, loadServiceIdentity, loadTrustStore, signatureToHeaders, createEventSigner, type PqcBackend, type ServiceIdentity } from '@mapek/pqc';
+import {
+  loadPqcBackend,
+  loadServiceIdentity,
+  loadTrustStore,
+  signatureToHeaders,
+  createEventSigner,
+  type PqcBackend,
+  type ServiceIdentity,
+} from '@mapek/pqc';
 import { waitFor } from '@mapek/testing';
 import { type NatsServer, identityConnectOptions, natsClientTls, provisionNats } from '@mapek/stack';
 import { startSecureNatsServer } from './secure-nats.fixture.js';
@@ -64,7 +72,9 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
   };
 
   const rejectedCount = async (reason: string) => {
-    const line = (await metrics.text()).split('\n').find((l) => l.startsWith(`mapek_events_rejected_total{reason="${reason}",consumer="secure-test"`));
+    const line = (await metrics.text())
+      .split('\n')
+      .find((l) => l.startsWith(`mapek_events_rejected_total{reason="${reason}",consumer="secure-test"`));
     return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
   };
 
@@ -84,7 +94,9 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
   };
 
   const signedBy = (identity: ServiceIdentity, envelope: Envelope) =>
-    signatureToHeaders(createEventSigner({ backend, key: identity.signingKey() }).sign(subjects.symptoms(target, prefix), envelope).signature);
+    signatureToHeaders(
+      createEventSigner({ backend, key: identity.signingKey() }).sign(subjects.symptoms(target, prefix), envelope).signature,
+    );
 
   const envelope = (overrides: Partial<Envelope> = {}): Envelope => ({
     id: newEventId(),
@@ -166,7 +178,7 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
     await expect(analyzer.publish(subjects.plansApproved('checkout', prefix), '{}', { timeout: 2000 })).rejects.toThrow();
   });
 
-  it("lets the planner write its KV bucket but not the analyzer", async () => {
+  it('lets the planner write its KV bucket but not the analyzer', async () => {
     const planner = jetstream(await connectAs('planner'));
     await expect(planner.publish('$KV.mapek_plans.plan.x', '{}', { timeout: 2000 })).resolves.toMatchObject({ stream: 'KV_mapek_plans' });
     const analyzer = jetstream(await connectAs('analyzer'));
@@ -174,12 +186,17 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
   });
 
   it('hands an event signed by its publisher (through the publisher hook) to the handler', async () => {
-    const publisher = new JetStreamPublisher({ js: monitorJs, prefix, source: 'monitor', signer: createEnvelopeSigner({ backend, identity: identities.monitor }) });
+    const publisher = new JetStreamPublisher({
+      js: monitorJs,
+      prefix,
+      source: 'monitor',
+      signer: createEnvelopeSigner({ backend, identity: identities.monitor }),
+    });
     const sent = await publisher.publish('symptom', { target, data: symptomData(600) });
     await waitFor(() => handled.includes(sent.id), { what: 'the signed event handled' });
   });
 
-  it('rejects an event signed with a key that is not its source\'s as unknown_key, dead-letters it and never handles it', async () => {
+  it("rejects an event signed with a key that is not its source's as unknown_key, dead-letters it and never handles it", async () => {
     const forged = envelope();
     await publishRaw(JSON.stringify(forged), signedBy(identities.planner, forged), forged.id);
     await genuineAfter();

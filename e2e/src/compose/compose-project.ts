@@ -14,10 +14,16 @@ import { execute, repositoryRoot } from './docker-engine.js';
 export async function snapshotWorkingTree(dir: string): Promise<string> {
   if (!existsSync(join(repositoryRoot, '.git'))) return repositoryRoot;
   await mkdir(dir, { recursive: true });
-  await execute('bash', ['-c', 'set -o pipefail; git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -c 2>/dev/null | tar -x -C "$1"', 'snapshot', dir]);
+  await execute('bash', [
+    '-c',
+    'set -o pipefail; git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -c 2>/dev/null | tar -x -C "$1"',
+    'snapshot',
+    dir,
+  ]);
   await copyFile(join(repositoryRoot, '.env'), join(dir, '.env'));
   const caDir = join(repositoryRoot, 'docker', 'build-ca');
-  for (const file of (await readdir(caDir)).filter((name) => name.endsWith('.crt'))) await copyFile(join(caDir, file), join(dir, 'docker', 'build-ca', file));
+  for (const file of (await readdir(caDir)).filter((name) => name.endsWith('.crt')))
+    await copyFile(join(caDir, file), join(dir, 'docker', 'build-ca', file));
   return dir;
 }
 
@@ -79,7 +85,9 @@ export class ComposeProject {
       await waitFor(
         async () => {
           const states = await this.states();
-          return services.every((service) => states.some((state) => state.service === service && state.status === 'running' && state.health === 'healthy'));
+          return services.every((service) =>
+            states.some((state) => state.service === service && state.status === 'running' && state.health === 'healthy'),
+          );
         },
         { timeoutMs, intervalMs: 500, what: `${services.join(', ')} to be healthy` },
       );

@@ -9,7 +9,18 @@ import { repositoryRoot } from './docker-engine.js';
  * container by docker-compose.yml, or fixed by docker-compose.yml itself. Reads the declarations
  * (`NAME: { schema: …` in each config spec, and the demo app's list) as text: no Docker needed.
  */
-const fixedByCompose = ['NATS_URL', 'MAPEK_CONFIG_FILE', 'ENVIRONMENT', 'MAPEK_IDENTITY_DIR', 'MAPEK_IDENTITY', 'MAPEK_NATS_PROVISION', 'DATABASE_URL', 'MAPEK_DATABASE_TLS', 'MAPEK_GATEWAY_API_KEYS_FILE', 'MAPEK_TARGET'];
+const fixedByCompose = [
+  'NATS_URL',
+  'MAPEK_CONFIG_FILE',
+  'ENVIRONMENT',
+  'MAPEK_IDENTITY_DIR',
+  'MAPEK_IDENTITY',
+  'MAPEK_NATS_PROVISION',
+  'DATABASE_URL',
+  'MAPEK_DATABASE_TLS',
+  'MAPEK_GATEWAY_API_KEYS_FILE',
+  'MAPEK_TARGET',
+];
 /** Set by the images (`ENV` in the Dockerfile): the address and port each process listens on. */
 const fixedByImage = ['MAPEK_HTTP_HOST', 'MAPEK_HTTP_PORT', 'HOST', 'PORT'];
 /** Not settings of the whole stack, with why. */
@@ -20,7 +31,11 @@ const notStackSettings: Record<string, string> = {
 };
 
 async function declaredSettings(): Promise<Map<string, string>> {
-  const files = [join('libs', 'config', 'src', 'common.config.ts'), join('libs', 'config', 'src', 'configuration-file.config.ts'), join('examples', 'demo-app', 'src', 'demo.config.ts')];
+  const files = [
+    join('libs', 'config', 'src', 'common.config.ts'),
+    join('libs', 'config', 'src', 'configuration-file.config.ts'),
+    join('examples', 'demo-app', 'src', 'demo.config.ts'),
+  ];
   for (const service of await readdir(join(repositoryRoot, 'services'))) {
     const dir = join('services', service, 'src');
     files.push(...(await readdir(join(repositoryRoot, dir))).filter((name) => name.endsWith('.config.ts')).map((name) => join(dir, name)));
@@ -46,9 +61,14 @@ describe('the settings of the compose stack', () => {
     const problems = [...settings]
       .filter(([name]) => !(name in notStackSettings))
       .flatMap(([name, file]) => {
-        if (fixedByCompose.includes(name)) return inCompose(name) ? [] : [`${name} (${file}) is fixed by the stack but docker-compose.yml does not set it`];
-        if (fixedByImage.includes(name)) return inImage(name) ? [] : [`${name} (${file}) is fixed by the images but no ENV in the Dockerfile sets it`];
-        return [...(inDotEnv(name) ? [] : [`${name} (${file}) is not documented in .env`]), ...(inCompose(name) ? [] : [`${name} (${file}) is not passed on by docker-compose.yml`])];
+        if (fixedByCompose.includes(name))
+          return inCompose(name) ? [] : [`${name} (${file}) is fixed by the stack but docker-compose.yml does not set it`];
+        if (fixedByImage.includes(name))
+          return inImage(name) ? [] : [`${name} (${file}) is fixed by the images but no ENV in the Dockerfile sets it`];
+        return [
+          ...(inDotEnv(name) ? [] : [`${name} (${file}) is not documented in .env`]),
+          ...(inCompose(name) ? [] : [`${name} (${file}) is not passed on by docker-compose.yml`]),
+        ];
       });
     expect(problems).toEqual([]);
   });

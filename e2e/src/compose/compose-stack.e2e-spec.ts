@@ -20,7 +20,20 @@ if (!engine.available && engine.impossible) console.warn(`compose stack test ski
 const describeWithDocker = engine.available || !engine.impossible ? describe : describe.skip;
 
 /** The services that keep running (the one-shot `credentials` and `provision` end once done). */
-const longRunning = ['nats-1', 'nats-2', 'nats-3', 'postgres', 'monitor', 'analyzer', 'planner', 'executor', 'knowledge', 'gateway', 'demo-app', 'prometheus'];
+const longRunning = [
+  'nats-1',
+  'nats-2',
+  'nats-3',
+  'postgres',
+  'monitor',
+  'analyzer',
+  'planner',
+  'executor',
+  'knowledge',
+  'gateway',
+  'demo-app',
+  'prometheus',
+];
 const nodeImages = ['monitor', 'analyzer', 'planner', 'executor', 'knowledge', 'gateway', 'demo-app', 'provision'];
 
 describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', () => {
@@ -34,7 +47,8 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
   let started = false;
 
   /** Messages stored on one subject of the event stream. */
-  const stored = async (subject: string): Promise<number> => (await jsm.streams.info(StreamName.events, { subjects_filter: subject })).state.subjects?.[subject] ?? 0;
+  const stored = async (subject: string): Promise<number> =>
+    (await jsm.streams.info(StreamName.events, { subjects_filter: subject })).state.subjects?.[subject] ?? 0;
 
   beforeAll(async () => {
     if (!engine.available) throw new Error(engine.reason);
@@ -96,14 +110,19 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
 
   afterAll(async () => {
     await nc?.close().catch(() => undefined);
-    if (started) await project.run(['down', '-v', '--remove-orphans'], 180_000).catch((error: unknown) => console.error(`docker-compose down -v failed: ${String(error)}`));
+    if (started)
+      await project
+        .run(['down', '-v', '--remove-orphans'], 180_000)
+        .catch((error: unknown) => console.error(`docker-compose down -v failed: ${String(error)}`));
     if (work) await rm(work, { recursive: true, force: true });
   }, 240_000);
 
   it('runs every image as a non-root user with a read-only root filesystem', async () => {
     for (const service of nodeImages.filter((name) => name !== 'provision')) {
       const id = await project.containerId(service);
-      const [user, readOnly] = (await execute('docker', ['inspect', '--format', '{{.Config.User}} {{.HostConfig.ReadonlyRootfs}}', id])).trim().split(' ');
+      const [user, readOnly] = (await execute('docker', ['inspect', '--format', '{{.Config.User}} {{.HostConfig.ReadonlyRootfs}}', id]))
+        .trim()
+        .split(' ');
       expect({ service, user, readOnly }).toEqual({ service, user: '10001:10001', readOnly: 'true' });
     }
     const node = (await execute('docker', ['inspect', '--format', '{{.Config.User}}', await project.containerId('nats-1')])).trim();
@@ -144,14 +163,26 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
   });
 
   it('runs the streams and KV buckets at three replicas across the three NATS nodes', async () => {
-    for (const stream of [StreamName.events, StreamName.telemetry, StreamName.deadLetter, `KV_${BucketName.plannerPlans}`, `KV_${BucketName.executorExecutions}`]) {
+    for (const stream of [
+      StreamName.events,
+      StreamName.telemetry,
+      StreamName.deadLetter,
+      `KV_${BucketName.plannerPlans}`,
+      `KV_${BucketName.executorExecutions}`,
+    ]) {
       const info = await jsm.streams.info(stream);
-      expect({ stream, replicas: info.config.num_replicas, peers: (info.cluster?.replicas?.length ?? 0) + 1 }).toEqual({ stream, replicas: 3, peers: 3 });
+      expect({ stream, replicas: info.config.num_replicas, peers: (info.cluster?.replicas?.length ?? 0) + 1 }).toEqual({
+        stream,
+        replicas: 3,
+        peers: 3,
+      });
     }
   });
 
   it('refuses callers without an API key and heals the demo memory leak through the gateway over HTTPS', async () => {
-    const anonymous = await new LoopClient(loop.gatewayUrl, loop.demoUrl, join(certs, 'ca.crt')).json(`${loop.gatewayUrl}/api/v1/incidents`);
+    const anonymous = await new LoopClient(loop.gatewayUrl, loop.demoUrl, join(certs, 'ca.crt')).json(
+      `${loop.gatewayUrl}/api/v1/incidents`,
+    );
     expect(anonymous.status).toBe(401);
     const since = Date.now();
     await loop.fault('/demo/memory-leak?size_mb=100&count=5');
@@ -168,26 +199,39 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
     const opened = await loop.waitForIncident(since, () => true, 60_000, 'the incident to open');
 
     await project.kill('nats-2');
-    await waitFor(async () => (await stored(executions)) > before.executions, { timeoutMs: 90_000, intervalMs: 200, what: 'the execution to start with nats-2 down' });
+    await waitFor(async () => (await stored(executions)) > before.executions, {
+      timeoutMs: 90_000,
+      intervalMs: 200,
+      what: 'the execution to start with nats-2 down',
+    });
     await project.kill('knowledge');
     const outcomesWhenKnowledgeDied = await stored(outcomes);
-    await waitFor(async () => (await stored(outcomes)) > before.outcomes, { timeoutMs: 90_000, intervalMs: 250, what: 'the outcome to be published while knowledge is down' });
+    await waitFor(async () => (await stored(outcomes)) > before.outcomes, {
+      timeoutMs: 90_000,
+      intervalMs: 250,
+      what: 'the outcome to be published while knowledge is down',
+    });
 
     // `docker kill` is a manual stop for Docker (restart: unless-stopped leaves it down): bring both back.
     await project.start('knowledge');
     await project.start('nats-2');
     await project.waitHealthy(['knowledge', 'nats-2'], 120_000);
-    const done = await waitFor(async () => (await loop.incidents()).find((incident) => incident.id === opened.id && incident.outcome !== null), {
-      timeoutMs: 120_000,
-      intervalMs: 500,
-      what: 'knowledge to record the outcome after its restart',
-    });
+    const done = await waitFor(
+      async () => (await loop.incidents()).find((incident) => incident.id === opened.id && incident.outcome !== null),
+      {
+        timeoutMs: 120_000,
+        intervalMs: 500,
+        what: 'knowledge to record the outcome after its restart',
+      },
+    );
 
     expect(outcomesWhenKnowledgeDied).toBe(before.outcomes);
     expect(done.outcome).toBe('success');
     expect(await stored(outcomes)).toBe(before.outcomes + 1);
     const detail = await loop.incident(opened.id);
-    const ids = Object.values(detail.events).flat().map((event) => event.id);
+    const ids = Object.values(detail.events)
+      .flat()
+      .map((event) => event.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(detail.events.plans.filter((event) => event.type === 'plan.approved')).toHaveLength(1);
     expect(new Set(detail.events.executions.map((event) => (event.data as { executionId: string }).executionId)).size).toBe(1);

@@ -29,7 +29,12 @@ export function execute(command: string, args: readonly string[], options: Execu
     const child = execFile(
       command,
       [...args],
-      { cwd: options.cwd ?? repositoryRoot, env: options.env ?? process.env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
+      {
+        cwd: options.cwd ?? repositoryRoot,
+        env: options.env ?? process.env,
+        timeout: options.timeoutMs ?? 120_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         if (error) {
           const exitCode = typeof error.code === 'number' || typeof error.code === 'string' ? error.code : (error.signal ?? null);
@@ -49,7 +54,9 @@ export function execute(command: string, args: readonly string[], options: Execu
  * run at all (not Linux: dockerd is a Linux program and these tests start Linux containers);
  * anywhere else a missing engine is a failure that says what to run, never a silent skip.
  */
-export type DockerEngineStatus = { readonly available: true; readonly version: string } | { readonly available: false; readonly impossible: boolean; readonly reason: string };
+export type DockerEngineStatus =
+  | { readonly available: true; readonly version: string }
+  | { readonly available: false; readonly impossible: boolean; readonly reason: string };
 
 const howToGetOne = [
   'Run the tests with ./mapek test as root on Debian 12 (it installs docker.io, docker-compose and debootstrap and starts a dockerd of its own),',
@@ -60,14 +67,22 @@ const howToGetOne = [
 
 export async function dockerEngineStatus(): Promise<DockerEngineStatus> {
   if (process.platform !== 'linux') {
-    return { available: false, impossible: true, reason: `no Docker engine can run on ${process.platform} here (dockerd and these Linux containers need Linux)` };
+    return {
+      available: false,
+      impossible: true,
+      reason: `no Docker engine can run on ${process.platform} here (dockerd and these Linux containers need Linux)`,
+    };
   }
   let version: string;
   try {
     version = (await execute('docker', ['version', '--format', '{{.Server.Version}}'], { timeoutMs: 15_000 })).trim();
   } catch (error) {
     const detail = error instanceof CommandFailedError ? error.output.trim().split('\n').slice(-2).join(' ') : (error as Error).message;
-    return { available: false, impossible: false, reason: `no Docker engine answers at ${process.env['DOCKER_HOST'] ?? 'the default socket'} (${detail}).\n${howToGetOne}` };
+    return {
+      available: false,
+      impossible: false,
+      reason: `no Docker engine answers at ${process.env['DOCKER_HOST'] ?? 'the default socket'} (${detail}).\n${howToGetOne}`,
+    };
   }
   try {
     await execute('docker-compose', ['version', '--short'], { timeoutMs: 15_000 });
@@ -112,7 +127,14 @@ export async function ensureLocalImages(): Promise<LocalImages> {
 
 /** Image name -> size in MB, as `docker image ls` reports it. */
 export async function imageSizes(reference: string): Promise<Record<string, number>> {
-  const out = await execute('docker', ['image', 'ls', '--filter', `reference=${reference}`, '--format', '{{.Repository}}:{{.Tag}} {{.ID}}']);
+  const out = await execute('docker', [
+    'image',
+    'ls',
+    '--filter',
+    `reference=${reference}`,
+    '--format',
+    '{{.Repository}}:{{.Tag}} {{.ID}}',
+  ]);
   const sizes: Record<string, number> = {};
   for (const line of out.trim().split('\n').filter(Boolean)) {
     const [name = '', id = ''] = line.split(' ');

@@ -39,12 +39,28 @@ export async function bootstrap(env: NodeJS.ProcessEnv = process.env): Promise<R
     throw error;
   }
   const { port } = server.address() as AddressInfo;
-  const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host === '::' ? '[::1]' : config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+  const host =
+    config.http.host === '0.0.0.0'
+      ? '127.0.0.1'
+      : config.http.host === '::'
+        ? '[::1]'
+        : config.http.host.includes(':')
+          ? `[${config.http.host}]`
+          : config.http.host;
   url = `http://${host}:${port}`;
   faults.startTraffic(`${url}/api/work`);
   if (!agent.actuating) log('NATS_URL is not set: serving metrics only, remedies cannot be requested over NATS');
-  if (!canCollectGarbage()) log('global.gc is not exposed: run with node --expose-gc for collect_garbage and clear_cache to free memory at once');
-  log('listening', { url, target: agent.target, subject: agent.subject, actuating: agent.actuating, pushing: agent.pushing, remedies: agent.remedies(), config: redactedConfig(config) });
+  if (!canCollectGarbage())
+    log('global.gc is not exposed: run with node --expose-gc for collect_garbage and clear_cache to free memory at once');
+  log('listening', {
+    url,
+    target: agent.target,
+    subject: agent.subject,
+    actuating: agent.actuating,
+    pushing: agent.pushing,
+    remedies: agent.remedies(),
+    config: redactedConfig(config),
+  });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -77,18 +77,30 @@ describe('demo app healed through a real NATS actuation', () => {
 
   it('pushes process CPU over 75 % on cpu-overload, and throttle_requests stops the workers', async () => {
     expect((await post('/demo/cpu-overload?duration=60&num_threads=4')).status).toBe(200);
-    await eventually(() => gauge('mapek_agent_cpu_percent'), (cpu) => cpu > 75, { what: 'CPU above 75 %' });
+    await eventually(
+      () => gauge('mapek_agent_cpu_percent'),
+      (cpu) => cpu > 75,
+      { what: 'CPU above 75 %' },
+    );
 
     const reply = await actuate(ActionType.throttleRequests);
     expect(reply).toMatchObject({ ok: true, effects: { workersStopped: 2 } });
-    await eventually(() => gauge('mapek_agent_cpu_percent'), (cpu) => cpu < 75, { what: 'CPU below 75 %' });
+    await eventually(
+      () => gauge('mapek_agent_cpu_percent'),
+      (cpu) => cpu < 75,
+      { what: 'CPU below 75 %' },
+    );
     expect((await post('/demo/cpu-overload?duration=5&num_threads=1')).status).toBe(429);
   });
 
   it('raises the error ratio on request-failures; enable_degraded_mode and reset_circuit_breaker make /api/work succeed again', async () => {
     expect((await post('/demo/request-failures?failure_rate=1')).status).toBe(200);
     // The app's own traffic fails: no external load is needed for the gauge to move.
-    await eventually(() => gauge('mapek_agent_error_ratio'), (ratio) => ratio > 0.1, { what: 'error ratio above 0.1' });
+    await eventually(
+      () => gauge('mapek_agent_error_ratio'),
+      (ratio) => ratio > 0.1,
+      { what: 'error ratio above 0.1' },
+    );
     for (let i = 0; i < 10; i += 1) await fetch(`${demo.url}/api/work`); // enough consecutive failures to open the breaker
     expect((await fetch(`${demo.url}/api/work`)).status).toBe(503);
 
@@ -100,7 +112,11 @@ describe('demo app healed through a real NATS actuation', () => {
 
   it('grows p95 latency on latency-creep, and enable_degraded_mode removes the delay', async () => {
     expect((await post('/demo/latency-creep?step_ms=200&every_ms=50&max_ms=600')).status).toBe(200);
-    await eventually(() => gauge('mapek_agent_request_latency_p95_seconds'), (p95) => p95 > 0.5, { what: 'p95 above 0.5 s', timeoutMs: 20_000 });
+    await eventually(
+      () => gauge('mapek_agent_request_latency_p95_seconds'),
+      (p95) => p95 > 0.5,
+      { what: 'p95 above 0.5 s', timeoutMs: 20_000 },
+    );
     const reply = await actuate(ActionType.enableDegradedMode);
     expect(reply.ok).toBe(true);
     expect(reply.effects?.['latencyMsBefore']).toBe(600);

@@ -13,8 +13,20 @@ describe('parseDemoConfig', () => {
   });
 
   it('reads every variable', () => {
-    const config = parseDemoConfig({ HOST: '0.0.0.0', PORT: '0', NATS_URL: 'nats://u:p@h:4222', MAPEK_SUBJECT_PREFIX: 'stage.mapek', MAPEK_TARGET: 'shop', DEMO_SELF_TRAFFIC_RPS: '0' });
-    expect(config).toEqual({ http: { host: '0.0.0.0', port: 0 }, mapek: { target: 'shop', subjectPrefix: 'stage.mapek', natsUrl: 'nats://u:p@h:4222' }, selfTrafficRps: 0, requestWindowMs: 5000 });
+    const config = parseDemoConfig({
+      HOST: '0.0.0.0',
+      PORT: '0',
+      NATS_URL: 'nats://u:p@h:4222',
+      MAPEK_SUBJECT_PREFIX: 'stage.mapek',
+      MAPEK_TARGET: 'shop',
+      DEMO_SELF_TRAFFIC_RPS: '0',
+    });
+    expect(config).toEqual({
+      http: { host: '0.0.0.0', port: 0 },
+      mapek: { target: 'shop', subjectPrefix: 'stage.mapek', natsUrl: 'nats://u:p@h:4222' },
+      selfTrafficRps: 0,
+      requestWindowMs: 5000,
+    });
     expect(redactedConfig(config).mapek.natsUrl).toBe('<redacted>');
   });
 

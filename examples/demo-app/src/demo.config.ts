@@ -25,15 +25,24 @@ export const DEMO_ENVIRONMENT: Readonly<Record<string, Variable>> = {
   MAPEK_TARGET: { description: 'target name the loop uses for this app (default demo-app)', sensitive: false },
   DEMO_SELF_TRAFFIC_RPS: { description: 'self-requests per second to /api/work (default 4, 0 = off)', sensitive: false },
   DEMO_REQUEST_WINDOW_MS: { description: 'sliding window of the error-ratio and latency gauges (default 5000)', sensitive: false },
-  MAPEK_AGENT_PUSH: { description: 'push threshold crossings of the agent gauges as signed symptoms at once (default true; libs/agent agentPushFromEnv)', sensitive: false },
-  MAPEK_AGENT_RULES_FILE: { description: "the monitor's threshold rules file, when it runs with one (default: the built-in rules)", sensitive: false },
+  MAPEK_AGENT_PUSH: {
+    description: 'push threshold crossings of the agent gauges as signed symptoms at once (default true; libs/agent agentPushFromEnv)',
+    sensitive: false,
+  },
+  MAPEK_AGENT_RULES_FILE: {
+    description: "the monitor's threshold rules file, when it runs with one (default: the built-in rules)",
+    sensitive: false,
+  },
 };
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) throw new DemoConfigError(`${name} must be a whole number in [${min}, ${max}], got "${raw}" (${DEMO_ENVIRONMENT[name]?.description ?? ''})`);
+  if (!/^\d+$/.test(raw) || value < min || value > max)
+    throw new DemoConfigError(
+      `${name} must be a whole number in [${min}, ${max}], got "${raw}" (${DEMO_ENVIRONMENT[name]?.description ?? ''})`,
+    );
   return value;
 }
 
@@ -42,7 +51,8 @@ export function parseDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfi
   const target = env['MAPEK_TARGET'] || 'demo-app';
   if (!targetSchema.safeParse(target).success) throw new DemoConfigError(`MAPEK_TARGET must match [A-Za-z0-9_-]+, got "${target}"`);
   const subjectPrefix = env['MAPEK_SUBJECT_PREFIX'] || DEFAULT_SUBJECT_PREFIX;
-  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(subjectPrefix)) throw new DemoConfigError(`MAPEK_SUBJECT_PREFIX must be dot-separated subject tokens, got "${subjectPrefix}"`);
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(subjectPrefix))
+    throw new DemoConfigError(`MAPEK_SUBJECT_PREFIX must be dot-separated subject tokens, got "${subjectPrefix}"`);
   const natsUrl = env['NATS_URL'] || undefined;
   return {
     http: { host: env['HOST'] || '127.0.0.1', port: integer(env, 'PORT', 8000, 0, 65535) },

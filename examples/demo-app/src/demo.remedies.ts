@@ -12,10 +12,16 @@ export function registerDemoRemedies(agent: Agent, faults: DemoFaults): void {
   agent.registerRemedy(ActionType.clearCache, () => {
     const dropped = faults.leak.clear();
     const gc = collectGarbage();
-    const freed = gc ? `; GC freed ${(gc.rssFreedBytes / MB).toFixed(1)} MB of RSS` : '; GC not exposed, memory returns at the next collection';
+    const freed = gc
+      ? `; GC freed ${(gc.rssFreedBytes / MB).toFixed(1)} MB of RSS`
+      : '; GC not exposed, memory returns at the next collection';
     return {
       detail: `dropped ${dropped.buffers} cached buffers (${(dropped.bytes / MB).toFixed(1)} MB)${freed}`,
-      effects: { buffersDropped: dropped.buffers, bytesDropped: dropped.bytes, ...(gc ? { rssFreedBytes: gc.rssFreedBytes, rssBytes: gc.rssBytes } : {}) },
+      effects: {
+        buffersDropped: dropped.buffers,
+        bytesDropped: dropped.bytes,
+        ...(gc ? { rssFreedBytes: gc.rssFreedBytes, rssBytes: gc.rssBytes } : {}),
+      },
     };
   });
 
@@ -35,7 +41,10 @@ export function registerDemoRemedies(agent: Agent, faults: DemoFaults): void {
     const workersStopped = await faults.cpu.stop();
     faults.throttled = true;
     const rps = traffic?.limit(maxRps) ?? 0;
-    return { detail: `stopped ${workersStopped} CPU workers, self-traffic limited to ${rps} rps`, effects: { workersStopped, selfTrafficRps: rps } };
+    return {
+      detail: `stopped ${workersStopped} CPU workers, self-traffic limited to ${rps} rps`,
+      effects: { workersStopped, selfTrafficRps: rps },
+    };
   });
 
   agent.registerRemedy(ActionType.enableDegradedMode, (_params, context) => {

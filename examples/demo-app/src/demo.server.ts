@@ -20,7 +20,9 @@ const MB = 1024 * 1024;
 export function createDemoServer(agent: Agent, faults: DemoFaults, baseUrl: () => string): Server {
   const routes: Record<string, Partial<Record<string, Handler>>> = {
     '/': { GET: () => ({ status: 200, body: renderStatusPage(faults.status(), baseUrl()), contentType: 'text/html; charset=utf-8' }) },
-    '/health': { GET: () => json({ status: faults.failures.degraded ? 'degraded' : 'ok', target: agent.target, actuating: agent.actuating }) },
+    '/health': {
+      GET: () => json({ status: faults.failures.degraded ? 'degraded' : 'ok', target: agent.target, actuating: agent.actuating }),
+    },
     '/metrics': { GET: async () => ({ status: 200, body: await agent.metricsText(), contentType: agent.metricsContentType }) },
     '/api/work': { GET: () => work(faults) },
     '/demo': { GET: () => json({ endpoints: Object.keys(routes).filter((path) => path.startsWith('/demo/')) }) },

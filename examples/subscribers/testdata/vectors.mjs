@@ -12,7 +12,17 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pqc = await import(join(here, '..', '..', '..', 'libs', 'pqc', 'dist', 'index.js'));
-const { canonicalJson, createEventSigner, createEventVerifier, createNodeCryptoBackend, keyIdFor, openTrustBundle, signTrustBundle, signatureToHeaders, toBase64Url } = pqc;
+const {
+  canonicalJson,
+  createEventSigner,
+  createEventVerifier,
+  createNodeCryptoBackend,
+  keyIdFor,
+  openTrustBundle,
+  signTrustBundle,
+  signatureToHeaders,
+  toBase64Url,
+} = pqc;
 const vectorsFile = join(here, 'vectors.json');
 const backend = createNodeCryptoBackend();
 
@@ -20,8 +30,12 @@ const backend = createNodeCryptoBackend();
 const documents = {
   'keys sort by UTF-16 code units, not code points': String.raw`{"b":1,"a":2,"é":3,"\uff5e":4,"😀":5,"A":6,"":7,"aa":8,"a\u0000":9}`,
   'numbers as ECMAScript writes them': String.raw`[0,-0,1.0,1e21,1e20,123e-20,1e-6,1e-7,0.000001234,1.5e300,-2.5,100,1E2,0.1,5e-324,1.7976931348623157e308,12345678901234567890,9007199254740993,123456789012345680000,1.23456789e-7,4.194304e8,-0.0,1e-400]`,
-  'strings escaped as JSON.stringify does': String.raw`["quote\" backslash\\ slash\/ nl\n tab\t cr\r bs\b ff\f ctrl\u0001\u001f del` + '\u007f' + String.raw` ls\u2028 ps\u2029 é😀 \u00e9 \ud83d\ude00 lone\ud800 lone\udc00x <script>&"]`,
-  'literals, nesting, empty containers and whitespace': ' { "z" : [ true , false , null , { } , [ ] , [ [ { "b" : { "a" : [ ] } } ] ] ] ,\n\t"y":"" } ',
+  'strings escaped as JSON.stringify does':
+    String.raw`["quote\" backslash\\ slash\/ nl\n tab\t cr\r bs\b ff\f ctrl\u0001\u001f del` +
+    '\u007f' +
+    String.raw` ls\u2028 ps\u2029 é😀 \u00e9 \ud83d\ude00 lone\ud800 lone\udc00x <script>&"]`,
+  'literals, nesting, empty containers and whitespace':
+    ' { "z" : [ true , false , null , { } , [ ] , [ [ { "b" : { "a" : [ ] } } ] ] ] ,\n\t"y":"" } ',
   'a duplicate key keeps the last value': '{"a":1,"b":2,"a":{"c":3}}',
 };
 
@@ -43,8 +57,22 @@ const bundle = {
       name: 'monitor',
       spiffeId: 'spiffe://mapek.local/monitor',
       keys: [
-        { kid: kid(monitorKey), use: 'sig', alg: 'ML-DSA-65', publicKey: toBase64Url(monitorKey.publicKey), notBefore: '2025-01-01T00:00:00.000Z', notAfter: '2099-01-01T00:00:00.000Z' },
-        { kid: kid(expiredKey), use: 'sig', alg: 'ML-DSA-65', publicKey: toBase64Url(expiredKey.publicKey), notBefore: '2025-01-01T00:00:00.000Z', notAfter: '2026-01-01T00:00:00.000Z' },
+        {
+          kid: kid(monitorKey),
+          use: 'sig',
+          alg: 'ML-DSA-65',
+          publicKey: toBase64Url(monitorKey.publicKey),
+          notBefore: '2025-01-01T00:00:00.000Z',
+          notAfter: '2099-01-01T00:00:00.000Z',
+        },
+        {
+          kid: kid(expiredKey),
+          use: 'sig',
+          alg: 'ML-DSA-65',
+          publicKey: toBase64Url(expiredKey.publicKey),
+          notBefore: '2025-01-01T00:00:00.000Z',
+          notAfter: '2026-01-01T00:00:00.000Z',
+        },
       ],
     },
   ],
@@ -75,11 +103,20 @@ function signedEvents() {
     },
   };
   const subject = 'mapek.symptoms.demo-app';
-  const sign = (env, on = subject, key = monitorKey) => signatureToHeaders(createEventSigner({ backend, key: { kid: kid(key), secretKey: key.secretKey } }).sign(on, env).signature);
+  const sign = (env, on = subject, key = monitorKey) =>
+    signatureToHeaders(createEventSigner({ backend, key: { kid: kid(key), secretKey: key.secretKey } }).sign(on, env).signature);
   const headers = sign(envelope);
   const body = JSON.stringify(envelope);
   const reordered = (value) =>
-    Array.isArray(value) ? value.map(reordered) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)])) : value;
+    Array.isArray(value)
+      ? value.map(reordered)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .reverse()
+              .map(([k, v]) => [k, reordered(v)]),
+          )
+        : value;
   const flipped = { ...headers, 'Mapek-Sig': flipFirst(headers['Mapek-Sig']) };
   const bySpiffe = { ...envelope, source: 'spiffe://mapek.local/monitor' };
   const stranger = { ...envelope, source: 'intruder' };
@@ -88,7 +125,9 @@ function signedEvents() {
     {
       name: 'genuine, serialised otherwise (key order, whitespace, number forms)',
       subject,
-      body: JSON.stringify(reordered(envelope), null, 2).replace('419430400', '4.194304E8').replace('"huge": 1e+21', '"huge": 1000000000000000000000.0'),
+      body: JSON.stringify(reordered(envelope), null, 2)
+        .replace('419430400', '4.194304E8')
+        .replace('"huge": 1e+21', '"huge": 1000000000000000000000.0'),
       headers,
       expect: 'ok',
     },
@@ -111,7 +150,11 @@ function flipFirst(base64url) {
 /** libs/pqc's verdict on a signed event: 'ok' or its rejection reason. */
 function verdict(vector, trust) {
   const verifier = createEventVerifier({ backend, trust, policy: { symptom: ['monitor'] }, clockSkewMs: 60_000 });
-  const signature = vector.headers['Mapek-Sig'] && { alg: vector.headers['Mapek-Sig-Alg'], kid: vector.headers['Mapek-Sig-Kid'], sig: vector.headers['Mapek-Sig'] };
+  const signature = vector.headers['Mapek-Sig'] && {
+    alg: vector.headers['Mapek-Sig-Alg'],
+    kid: vector.headers['Mapek-Sig-Kid'],
+    sig: vector.headers['Mapek-Sig'],
+  };
   const result = verifier.verify(vector.subject, { envelope: JSON.parse(vector.body), signature }, { at: Date.parse(verifyAt) });
   return result.ok ? 'ok' : result.reason;
 }
@@ -128,13 +171,23 @@ if (process.argv.includes('--check')) {
     }
     if (actual !== canonical) problems.push(`canonical JSON "${name}": libs/pqc gives ${actual}`);
   }
-  const trust = openTrustBundle(backend, vectors.trustBundle, { kid: vectors.caPublicKey.kid, publicKey: Buffer.from(vectors.caPublicKey.publicKey, 'base64url') }, Date.parse(vectors.verifyAt));
+  const trust = openTrustBundle(
+    backend,
+    vectors.trustBundle,
+    { kid: vectors.caPublicKey.kid, publicKey: Buffer.from(vectors.caPublicKey.publicKey, 'base64url') },
+    Date.parse(vectors.verifyAt),
+  );
   for (const vector of vectors.signedEvents) {
     const actual = verdict(vector, trust);
     if (actual !== vector.expect) problems.push(`signed event "${vector.name}": libs/pqc says ${actual}, the vectors ${vector.expect}`);
   }
   try {
-    openTrustBundle(backend, vectors.tamperedTrustBundle, { kid: vectors.caPublicKey.kid, publicKey: Buffer.from(vectors.caPublicKey.publicKey, 'base64url') }, Date.parse(vectors.verifyAt));
+    openTrustBundle(
+      backend,
+      vectors.tamperedTrustBundle,
+      { kid: vectors.caPublicKey.kid, publicKey: Buffer.from(vectors.caPublicKey.publicKey, 'base64url') },
+      Date.parse(vectors.verifyAt),
+    );
     problems.push('the tampered trust bundle opens');
   } catch {
     // expected: bundle_bad_signature
@@ -143,7 +196,9 @@ if (process.argv.includes('--check')) {
     console.error(problems.join('\n'));
     process.exit(1);
   }
-  console.log(`vectors.json agrees with libs/pqc (${vectors.canonicalJson.length} documents, ${vectors.signedEvents.length} signed events)`);
+  console.log(
+    `vectors.json agrees with libs/pqc (${vectors.canonicalJson.length} documents, ${vectors.signedEvents.length} signed events)`,
+  );
 } else {
   const trustBundle = signTrustBundle(backend, bundle, { kid: caPublicKey.kid, secretKey: caKey.secretKey });
   const tamperedTrustBundle = { ...trustBundle, bundle: { ...trustBundle.bundle, notAfter: '2199-01-01T00:00:00.000Z' } };

@@ -10,7 +10,15 @@ const REQUEST_ID = '0190a6e2-7c1d-7b3e-8f00-0000000000aa';
 const PLAN_ID = '0190a6e2-7c1d-7b3e-8f00-0000000000bb';
 
 function request(overrides: Partial<Record<keyof ActuationRequestV1, unknown>> = {}): Record<string, unknown> {
-  return { requestId: REQUEST_ID, planId: PLAN_ID, step: 0, action: ActionType.clearCache, params: { size: 3 }, rollback: false, ...overrides };
+  return {
+    requestId: REQUEST_ID,
+    planId: PLAN_ID,
+    step: 0,
+    action: ActionType.clearCache,
+    params: { size: 3 },
+    rollback: false,
+    ...overrides,
+  };
 }
 
 function message(body: unknown): InboundMessage {
@@ -18,7 +26,11 @@ function message(body: unknown): InboundMessage {
   return { subject: 'mapek.actuate.demo', data, header: () => undefined };
 }
 
-function setup(extra: Partial<ActuationHandlerDependencies> = {}): { handler: ActuationHandler; remedies: RemedyRegistry; counted: [string, RemedyOutcome][] } {
+function setup(extra: Partial<ActuationHandlerDependencies> = {}): {
+  handler: ActuationHandler;
+  remedies: RemedyRegistry;
+  counted: [string, RemedyOutcome][];
+} {
   const remedies = new RemedyRegistry();
   const counted: [string, RemedyOutcome][] = [];
   const handler = new ActuationHandler({ remedies, cache: new ReplyCache(8), countRemedy: (a, o) => counted.push([a, o]), ...extra });
@@ -44,7 +56,9 @@ describe('ActuationHandler', () => {
     const { handler, remedies, counted } = setup();
     let runs = 0;
     let finish: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => { finish = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
     remedies.register(ActionType.clearCache, async () => {
       runs += 1;
       await gate;
@@ -61,13 +75,23 @@ describe('ActuationHandler', () => {
 
   it('replies unknown_action for a known action without a remedy and for an action the contracts do not define', async () => {
     const { handler } = setup();
-    await expect(handler.handle(message(request({ action: ActionType.scaleUp })))).resolves.toMatchObject({ requestId: REQUEST_ID, ok: false, errorCode: ActuationErrorCode.unknownAction });
-    await expect(handler.handle(message(request({ action: 'summon_dragon' })))).resolves.toMatchObject({ requestId: REQUEST_ID, ok: false, errorCode: ActuationErrorCode.unknownAction });
+    await expect(handler.handle(message(request({ action: ActionType.scaleUp })))).resolves.toMatchObject({
+      requestId: REQUEST_ID,
+      ok: false,
+      errorCode: ActuationErrorCode.unknownAction,
+    });
+    await expect(handler.handle(message(request({ action: 'summon_dragon' })))).resolves.toMatchObject({
+      requestId: REQUEST_ID,
+      ok: false,
+      errorCode: ActuationErrorCode.unknownAction,
+    });
   });
 
   it('replies remedy_failed with the error message when the remedy throws', async () => {
     const { handler, remedies } = setup();
-    remedies.register(ActionType.clearCache, () => { throw new RemedyFailedError('cache is locked'); });
+    remedies.register(ActionType.clearCache, () => {
+      throw new RemedyFailedError('cache is locked');
+    });
     const reply = await handler.handle(message(request()));
     expect(reply).toMatchObject({ ok: false, errorCode: ActuationErrorCode.remedyFailed });
     expect(reply.detail).toContain('cache is locked');
@@ -88,8 +112,15 @@ describe('ActuationHandler', () => {
 
   it('replies invalid_request when the verify hook refuses the request, without running the remedy', async () => {
     let runs = 0;
-    const { handler, remedies } = setup({ verifyRequest: () => { throw new ActuationRejectedError('bad signature'); } });
-    remedies.register(ActionType.clearCache, () => { runs += 1; return { detail: 'x' }; });
+    const { handler, remedies } = setup({
+      verifyRequest: () => {
+        throw new ActuationRejectedError('bad signature');
+      },
+    });
+    remedies.register(ActionType.clearCache, () => {
+      runs += 1;
+      return { detail: 'x' };
+    });
     const reply = await handler.handle(message(request()));
     expect(reply).toMatchObject({ ok: false, errorCode: ActuationErrorCode.invalidRequest });
     expect(reply.detail).toContain('bad signature');
@@ -97,7 +128,9 @@ describe('ActuationHandler', () => {
   });
 
   it('reads the request through the open hook', async () => {
-    const { handler, remedies } = setup({ openRequest: (m) => new TextEncoder().encode(new TextDecoder().decode(m.data).replace('SEALED:', '')) });
+    const { handler, remedies } = setup({
+      openRequest: (m) => new TextEncoder().encode(new TextDecoder().decode(m.data).replace('SEALED:', '')),
+    });
     remedies.register(ActionType.clearCache, () => ({ detail: 'opened' }));
     await expect(handler.handle(message(`SEALED:${JSON.stringify(request())}`))).resolves.toMatchObject({ ok: true, detail: 'opened' });
   });

@@ -39,7 +39,13 @@ export class ActuationResponder {
   /** Subscribes and waits until the server has the subscription, so requests sent next reach it. */
   static async start(
     connection: NatsConnection,
-    options: { subject: string; queue: string; handler: ActuationHandler; seal: SealReply; onError: (error: unknown, context: string) => void },
+    options: {
+      subject: string;
+      queue: string;
+      handler: ActuationHandler;
+      seal: SealReply;
+      onError: (error: unknown, context: string) => void;
+    },
   ): Promise<ActuationResponder> {
     const responder = new ActuationResponder(connection, options.subject, options.queue, options.handler, options.seal, options.onError);
     await connection.flush();

@@ -1,5 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { ActionType, ActuationErrorCode, type ActuationReplyV1, actuationReplyV1Schema, defaultThresholdRules, parseEnvelope, StreamName, subjects } from '@mapek/contracts';
+import {
+  ActionType,
+  ActuationErrorCode,
+  type ActuationReplyV1,
+  actuationReplyV1Schema,
+  defaultThresholdRules,
+  parseEnvelope,
+  StreamName,
+  subjects,
+} from '@mapek/contracts';
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
@@ -43,7 +52,9 @@ async function portNobodyListensOn(): Promise<number> {
 }
 
 async function send(body: unknown): Promise<ActuationReplyV1> {
-  const msg = await client.request(subjects.actuate(TARGET, PREFIX), typeof body === 'string' ? body : JSON.stringify(body), { timeout: 5000 });
+  const msg = await client.request(subjects.actuate(TARGET, PREFIX), typeof body === 'string' ? body : JSON.stringify(body), {
+    timeout: 5000,
+  });
   return actuationReplyV1Schema.parse(msg.json());
 }
 
@@ -80,14 +91,22 @@ describe('agent actuation over a real nats-server', () => {
   it('replies unknown_action for an action without a remedy', async () => {
     agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX, push: false });
     const request = actuationRequest(ActionType.scaleUp);
-    await expect(send(request)).resolves.toMatchObject({ requestId: request['requestId'], ok: false, errorCode: ActuationErrorCode.unknownAction });
+    await expect(send(request)).resolves.toMatchObject({
+      requestId: request['requestId'],
+      ok: false,
+      errorCode: ActuationErrorCode.unknownAction,
+    });
   });
 
   it('replies invalid_request to a malformed request', async () => {
     agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX, push: false });
     await expect(send('{"requestId": 12')).resolves.toMatchObject({ ok: false, errorCode: ActuationErrorCode.invalidRequest });
     const negativeStep: Record<string, unknown> = { ...actuationRequest(ActionType.clearCache), step: -1 };
-    await expect(send(negativeStep)).resolves.toMatchObject({ requestId: negativeStep['requestId'], ok: false, errorCode: ActuationErrorCode.invalidRequest });
+    await expect(send(negativeStep)).resolves.toMatchObject({
+      requestId: negativeStep['requestId'],
+      ok: false,
+      errorCode: ActuationErrorCode.invalidRequest,
+    });
   });
 
   it('uses a connection it is given and leaves it open on close', async () => {
@@ -103,7 +122,10 @@ describe('agent actuation over a real nats-server', () => {
 
   it('fails with a retryable AgentConnectError when NATS is unreachable', async () => {
     const closedPort = await portNobodyListensOn();
-    await expect(createAgent({ target: TARGET, natsUrl: `nats://127.0.0.1:${closedPort}` })).rejects.toMatchObject({ name: 'AgentConnectError', retryable: true });
+    await expect(createAgent({ target: TARGET, natsUrl: `nats://127.0.0.1:${closedPort}` })).rejects.toMatchObject({
+      name: 'AgentConnectError',
+      retryable: true,
+    });
   });
 });
 
@@ -123,17 +145,33 @@ describe('agent push over a real nats-server', () => {
 
   it('publishes a crossing of its own gauge as a symptom the event stream stores', async () => {
     const received: Msg[] = [];
-    const subscription = client.subscribe(subjects.symptoms(TARGET, PREFIX), { callback: (_error, msg) => { received.push(msg); } });
+    const subscription = client.subscribe(subjects.symptoms(TARGET, PREFIX), {
+      callback: (_error, msg) => {
+        received.push(msg);
+      },
+    });
     await client.flush();
     const before = Date.now();
-    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX, push: { rules: [lowMemoryRule], intervalMs: 10 } });
+    agent = await createAgent({
+      target: TARGET,
+      natsUrl: server.url,
+      subjectPrefix: PREFIX,
+      push: { rules: [lowMemoryRule], intervalMs: 10 },
+    });
     expect(agent.pushing).toBe(true);
-    await waitFor(async () => (await agent?.metricsText())?.includes(`${AgentMetricName.symptomsPushed}{rule="memory",result="ok"} 1`), { what: 'the push acknowledged' });
+    await waitFor(async () => (await agent?.metricsText())?.includes(`${AgentMetricName.symptomsPushed}{rule="memory",result="ok"} 1`), {
+      what: 'the push acknowledged',
+    });
     await waitFor(() => received.length > 0, { what: 'the symptom on its subject' });
     subscription.unsubscribe();
     const parsed = parseEnvelope(received[0]!.data);
     if (!parsed.ok) throw new Error(parsed.detail);
-    expect(parsed.envelope).toMatchObject({ type: 'symptom', source: 'agent', target: TARGET, data: { source: 'threshold', rule: 'memory', metric: 'process_resident_memory_bytes', severity: 'critical', threshold: 1 } });
+    expect(parsed.envelope).toMatchObject({
+      type: 'symptom',
+      source: 'agent',
+      target: TARGET,
+      data: { source: 'threshold', rule: 'memory', metric: 'process_resident_memory_bytes', severity: 'critical', threshold: 1 },
+    });
     expect(Date.parse((parsed.envelope.data as { observedAt: string }).observedAt)).toBeGreaterThanOrEqual(before);
     expect(received[0]!.headers?.get('Nats-Msg-Id')).toBe(parsed.envelope.id);
     const stored = await client.request(`$JS.API.STREAM.INFO.${StreamName.events}`, '', { timeout: 5000 });
@@ -146,13 +184,17 @@ describe('agent push over a real nats-server', () => {
   });
 });
 
-
 describe('agent heartbeats over a real nats-server', () => {
   beforeAll(async () => {
     // The telemetry stream as provisioning creates it (samples and heartbeats), for this test's prefix.
     const created = await client.request(
       `$JS.API.STREAM.CREATE.${StreamName.telemetry}`,
-      JSON.stringify({ name: StreamName.telemetry, subjects: [`${PREFIX}.samples.>`, `${PREFIX}.heartbeats.>`], storage: 'memory', duplicate_window: 60_000_000_000 }),
+      JSON.stringify({
+        name: StreamName.telemetry,
+        subjects: [`${PREFIX}.samples.>`, `${PREFIX}.heartbeats.>`],
+        storage: 'memory',
+        duplicate_window: 60_000_000_000,
+      }),
       { timeout: 5000 },
     );
     expect(created.json<{ error?: unknown }>().error).toBeUndefined();
@@ -160,7 +202,11 @@ describe('agent heartbeats over a real nats-server', () => {
 
   it('reports its target alive at once and every interval, each heartbeat stored once on the telemetry stream', async () => {
     const received: Msg[] = [];
-    const subscription = client.subscribe(subjects.heartbeats(TARGET, PREFIX), { callback: (_error, msg) => { received.push(msg); } });
+    const subscription = client.subscribe(subjects.heartbeats(TARGET, PREFIX), {
+      callback: (_error, msg) => {
+        received.push(msg);
+      },
+    });
     await client.flush();
     agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX, push: false, heartbeat: { intervalMs: 50 } });
     expect(agent.heartbeating).toBe(true);

@@ -51,7 +51,10 @@ export interface AgentMetrics {
  * Registers the agent gauges on `registry`; default process metrics too unless the registry
  * already has them. Gauges are computed at scrape time from the window and the sampler.
  */
-export function registerAgentMetrics(registry: Registry, sources: { window: RequestWindow; cpu: CpuUsageSampler; defaultMetrics: boolean }): AgentMetrics {
+export function registerAgentMetrics(
+  registry: Registry,
+  sources: { window: RequestWindow; cpu: CpuUsageSampler; defaultMetrics: boolean },
+): AgentMetrics {
   if (sources.defaultMetrics && registry.getSingleMetric(AgentMetricName.residentMemory) === undefined) {
     collectDefaultMetrics({ register: registry });
   }
@@ -106,7 +109,7 @@ export function registerAgentMetrics(registry: Registry, sources: { window: Requ
   });
   const pushed = new Counter({
     name: AgentMetricName.symptomsPushed,
-    help: 'Threshold crossings of the agent\'s own gauges pushed as symptoms, by rule and result',
+    help: "Threshold crossings of the agent's own gauges pushed as symptoms, by rule and result",
     labelNames: ['rule', 'result'] as const,
     registers,
   });

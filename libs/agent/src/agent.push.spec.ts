@@ -20,9 +20,26 @@ describe('agentPushFromEnv', () => {
   it("reads the monitor's rules file and the interval", () => {
     const dir = mkdtempSync(join(tmpdir(), 'agent-push-'));
     const file = join(dir, 'rules.json');
-    writeFileSync(file, JSON.stringify({ rules: [{ name: 'memory', metric: 'process_resident_memory_bytes', threshold: 1e9, severity: 'critical', description: 'above 1 GB' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        rules: [
+          { name: 'memory', metric: 'process_resident_memory_bytes', threshold: 1e9, severity: 'critical', description: 'above 1 GB' },
+        ],
+      }),
+    );
     expect(agentPushFromEnv({ MAPEK_AGENT_RULES_FILE: file, MAPEK_AGENT_PUSH_INTERVAL_MS: '50' })).toEqual({
-      rules: [{ name: 'memory', metric: 'process_resident_memory_bytes', match: {}, op: '>', threshold: 1e9, severity: 'critical', description: 'above 1 GB' }],
+      rules: [
+        {
+          name: 'memory',
+          metric: 'process_resident_memory_bytes',
+          match: {},
+          op: '>',
+          threshold: 1e9,
+          severity: 'critical',
+          description: 'above 1 GB',
+        },
+      ],
       intervalMs: 50,
     });
     writeFileSync(file, JSON.stringify({ rules: [{ name: 'memory' }] }));
@@ -38,7 +55,12 @@ describe('agent gauge readers', () => {
     window.record(4000, false);
     const readers = agentGaugeReaders({ window, cpu: new CpuUsageSampler(), activeConnections: () => 85, windowIntervalMs: 250 });
     const read = Object.fromEntries(readers.map((reader) => [reader.metric, reader.read()]));
-    expect(read).toMatchObject({ mapek_agent_connections_active: 85, mapek_agent_error_ratio: 0.5, mapek_agent_request_latency_p95_seconds: 4, mapek_agent_requests_in_window: 2 });
+    expect(read).toMatchObject({
+      mapek_agent_connections_active: 85,
+      mapek_agent_error_ratio: 0.5,
+      mapek_agent_request_latency_p95_seconds: 4,
+      mapek_agent_requests_in_window: 2,
+    });
     expect(read['process_resident_memory_bytes']).toBeGreaterThan(10 * 1024 * 1024);
     expect(readers.find((reader) => reader.metric === 'mapek_agent_error_ratio')?.everyMs).toBe(250);
   });

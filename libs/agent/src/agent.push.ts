@@ -58,7 +58,8 @@ export function agentPushFromEnv(env: NodeJS.ProcessEnv = process.env): AgentPus
     } catch (error) {
       throw new AgentConfigError(`MAPEK_AGENT_RULES_FILE ${file} is not readable JSON: ${(error as Error).message}`, { cause: error });
     }
-    if (!parsed.success) throw new AgentConfigError(`MAPEK_AGENT_RULES_FILE ${file} is not a rules file: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    if (!parsed.success)
+      throw new AgentConfigError(`MAPEK_AGENT_RULES_FILE ${file} is not a rules file: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     rules = parsed.data.rules;
   }
   return { ...(rules ? { rules } : {}), ...(intervalMs !== undefined ? { intervalMs } : {}) };

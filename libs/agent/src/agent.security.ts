@@ -56,7 +56,10 @@ export interface LoadedAgentSecurity {
 }
 
 /** Loads the identity (after a PQC self-test) and builds the NATS TLS options and the request opener. */
-export async function loadAgentSecurity(options: AgentSecurityOptions, onTrustReload?: (event: TrustReloadEvent) => void): Promise<LoadedAgentSecurity> {
+export async function loadAgentSecurity(
+  options: AgentSecurityOptions,
+  onTrustReload?: (event: TrustReloadEvent) => void,
+): Promise<LoadedAgentSecurity> {
   const name = options.identity ?? ServiceName.agent;
   const dir = path.resolve(options.identityDir);
   let readiness;
@@ -102,6 +105,7 @@ export async function loadAgentSecurity(options: AgentSecurityOptions, onTrustRe
       }
     },
     // The current key each time: a rotated key is used without a restart.
-    signEnvelope: (envelope, subject) => signatureToHeaders(createEventSigner({ backend, key: identity.signingKey() }).sign(subject, envelope).signature),
+    signEnvelope: (envelope, subject) =>
+      signatureToHeaders(createEventSigner({ backend, key: identity.signingKey() }).sign(subject, envelope).signature),
   };
 }

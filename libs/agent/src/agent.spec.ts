@@ -48,8 +48,19 @@ describe('createAgent without NATS', () => {
 
   it('answers collect_garbage with remedy_failed when gc is not exposed', async () => {
     agent = await createAgent({ target: 'orders-api' });
-    const request = { requestId: '0190a6e2-7c1d-7b3e-8f00-0000000000aa', planId: '0190a6e2-7c1d-7b3e-8f00-0000000000bb', step: 0, action: 'collect_garbage', params: {}, rollback: false };
-    const reply = await agent.handleActuation({ subject: agent.subject, data: new TextEncoder().encode(JSON.stringify(request)), header: () => undefined });
+    const request = {
+      requestId: '0190a6e2-7c1d-7b3e-8f00-0000000000aa',
+      planId: '0190a6e2-7c1d-7b3e-8f00-0000000000bb',
+      step: 0,
+      action: 'collect_garbage',
+      params: {},
+      rollback: false,
+    };
+    const reply = await agent.handleActuation({
+      subject: agent.subject,
+      data: new TextEncoder().encode(JSON.stringify(request)),
+      header: () => undefined,
+    });
     if (typeof globalThis.gc === 'function') expect(reply).toMatchObject({ ok: true });
     else expect(reply).toMatchObject({ ok: false, errorCode: 'remedy_failed' });
   });

@@ -118,14 +118,17 @@ const writeToStderr = (error: unknown, context: string): void => {
 export async function createAgent(options: AgentOptions): Promise<Agent> {
   const target = targetSchema.safeParse(options.target);
   if (!target.success) throw new AgentConfigError(`invalid target "${options.target}": ${target.error.issues[0]?.message ?? 'bad value'}`);
-  if (options.natsUrl !== undefined && options.natsConnection !== undefined) throw new AgentConfigError('give natsUrl or natsConnection, not both');
-  if (options.security !== undefined && options.openRequest !== undefined) throw new AgentConfigError('give security or openRequest, not both');
+  if (options.natsUrl !== undefined && options.natsConnection !== undefined)
+    throw new AgentConfigError('give natsUrl or natsConnection, not both');
+  if (options.security !== undefined && options.openRequest !== undefined)
+    throw new AgentConfigError('give security or openRequest, not both');
   // Trust bundle reloads are counted once the metrics exist (security loads first: it can refuse the start).
   let countTrustReload: (result: 'reloaded' | 'rejected') => void = () => undefined;
   const security: LoadedAgentSecurity | undefined = options.security
     ? await loadAgentSecurity(options.security, (event) => {
         countTrustReload(event.result);
-        if (event.result === 'rejected') (options.onError ?? writeToStderr)(event.error, 'the trust bundle changed but was refused; the previous bundle stays in force');
+        if (event.result === 'rejected')
+          (options.onError ?? writeToStderr)(event.error, 'the trust bundle changed but was refused; the previous bundle stays in force');
       })
     : undefined;
   const openRequest = security?.openRequest ?? options.openRequest;
@@ -156,7 +159,8 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   try {
     if (options.natsUrl !== undefined) {
       // A string may list a cluster's servers separated by commas, as NATS_URL does for the services.
-      const servers = typeof options.natsUrl === 'string' ? options.natsUrl.split(',').map((server) => server.trim()) : [...options.natsUrl];
+      const servers =
+        typeof options.natsUrl === 'string' ? options.natsUrl.split(',').map((server) => server.trim()) : [...options.natsUrl];
       try {
         // With an identity, replies (the stream's acknowledgements of pushed symptoms) arrive on its own inbox, which only it may read.
         connection = await connect({
@@ -198,7 +202,12 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     });
     watcher = new ThresholdWatcher({
       rules: push.rules ?? defaultThresholdRules,
-      readers: agentGaugeReaders({ window, cpu, activeConnections: () => metrics.activeConnections(), windowIntervalMs: push.windowIntervalMs ?? 250 }),
+      readers: agentGaugeReaders({
+        window,
+        cpu,
+        activeConnections: () => metrics.activeConnections(),
+        windowIntervalMs: push.windowIntervalMs ?? 250,
+      }),
       ...(push.intervalMs !== undefined ? { intervalMs: push.intervalMs } : {}),
       ...(push.minIntervalMs !== undefined ? { minIntervalMs: push.minIntervalMs } : {}),
       onCrossing: async (crossing) => {

@@ -3,7 +3,12 @@ import { RequestWindow } from './request-window.js';
 
 function clock(start = 0): { now: () => number; advance: (ms: number) => void } {
   let t = start;
-  return { now: () => t, advance: (ms) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 describe('RequestWindow', () => {

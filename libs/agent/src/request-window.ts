@@ -34,7 +34,8 @@ export class RequestWindow {
     this.windowMs = options.windowMs ?? 30_000;
     this.now = options.now ?? (() => performance.now());
     const capacity = options.maxSamples ?? 50_000;
-    if (!(this.windowMs > 0) || !Number.isInteger(capacity) || capacity < 1) throw new RangeError('windowMs and maxSamples must be positive');
+    if (!(this.windowMs > 0) || !Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError('windowMs and maxSamples must be positive');
     this.times = new Float64Array(capacity);
     this.durations = new Float64Array(capacity);
     this.failed = new Uint8Array(capacity);

@@ -4,7 +4,13 @@ import { type Crossing, ThresholdWatcher } from './threshold.watcher.js';
 
 const MB = 1024 * 1024;
 
-function watcher(options: { rules?: readonly ThresholdRule[]; memory: () => number; cpu?: () => number; now?: () => number; push?: (crossing: Crossing) => Promise<void> }) {
+function watcher(options: {
+  rules?: readonly ThresholdRule[];
+  memory: () => number;
+  cpu?: () => number;
+  now?: () => number;
+  push?: (crossing: Crossing) => Promise<void>;
+}) {
   const pushed: Crossing[] = [];
   const instance = new ThresholdWatcher({
     rules: options.rules ?? defaultThresholdRules,
@@ -54,7 +60,12 @@ describe('threshold watcher', () => {
     let memory = 500 * MB;
     const { instance, pushed } = watcher({ memory: () => memory, now: () => now });
     instance.check();
-    for (const [at, value] of [[100, 100], [200, 500], [300, 100], [400, 500]] as const) {
+    for (const [at, value] of [
+      [100, 100],
+      [200, 500],
+      [300, 100],
+      [400, 500],
+    ] as const) {
       now = at;
       memory = value * MB;
       instance.check();
@@ -73,7 +84,11 @@ describe('threshold watcher', () => {
   it('tries again after the minimum interval when a push failed, if the rule is still broken', async () => {
     let now = 0;
     let fail = true;
-    const { instance, pushed } = watcher({ memory: () => 450 * MB, now: () => now, push: async () => (fail ? Promise.reject(new Error('no stream')) : undefined) });
+    const { instance, pushed } = watcher({
+      memory: () => 450 * MB,
+      now: () => now,
+      push: async () => (fail ? Promise.reject(new Error('no stream')) : undefined),
+    });
     instance.check();
     await new Promise((resolve) => setImmediate(resolve));
     now = 500;
@@ -120,7 +135,12 @@ describe('threshold watcher', () => {
   });
 
   it('never reports NaN or a reading that threw', () => {
-    const { instance } = watcher({ memory: () => Number.NaN, cpu: () => { throw new Error('unavailable'); } });
+    const { instance } = watcher({
+      memory: () => Number.NaN,
+      cpu: () => {
+        throw new Error('unavailable');
+      },
+    });
     expect(instance.check()).toEqual([]);
   });
 

@@ -19,12 +19,34 @@ describe('causeKindForMetric', () => {
 
 describe('rootKindOf and isSecondaryKind', () => {
   it('picks the kind that explains the others, whatever their weights', () => {
-    expect(rootKindOf(new Map([[CauseKind.cpuOverload, 3], [CauseKind.memoryLeak, 0.6]]))).toBe(CauseKind.memoryLeak);
-    expect(rootKindOf(new Map([[CauseKind.latency, 1], [CauseKind.errorRate, 1], [CauseKind.cpuOverload, 0.25]]))).toBe(CauseKind.cpuOverload);
+    expect(
+      rootKindOf(
+        new Map([
+          [CauseKind.cpuOverload, 3],
+          [CauseKind.memoryLeak, 0.6],
+        ]),
+      ),
+    ).toBe(CauseKind.memoryLeak);
+    expect(
+      rootKindOf(
+        new Map([
+          [CauseKind.latency, 1],
+          [CauseKind.errorRate, 1],
+          [CauseKind.cpuOverload, 0.25],
+        ]),
+      ),
+    ).toBe(CauseKind.cpuOverload);
   });
 
   it('falls back to the heaviest kind when none explains the others', () => {
-    expect(rootKindOf(new Map([[CauseKind.memoryLeak, 0.6], [CauseKind.connectionExhaustion, 1]]))).toBe(CauseKind.connectionExhaustion);
+    expect(
+      rootKindOf(
+        new Map([
+          [CauseKind.memoryLeak, 0.6],
+          [CauseKind.connectionExhaustion, 1],
+        ]),
+      ),
+    ).toBe(CauseKind.connectionExhaustion);
   });
 
   it('calls CPU, latency and errors secondary, and a leak, a full pool or an outage primary', () => {

@@ -19,7 +19,9 @@ const rules: readonly (readonly [RegExp, CauseKind])[] = [
  * health probe → unavailable; anything else is a plain anomaly.
  */
 /** The kinds a metric's name can point at (the rest come from probes' absence, dependencies or the detector alone). */
-export const metricCauseKinds: ReadonlySet<CauseKind> = new Set(rules.map(([, kind]) => kind).filter((kind) => kind !== CauseKind.unavailable));
+export const metricCauseKinds: ReadonlySet<CauseKind> = new Set(
+  rules.map(([, kind]) => kind).filter((kind) => kind !== CauseKind.unavailable),
+);
 
 export const causeKindForMetric = (metric: string): CauseKind => {
   const name = metric.toLowerCase().replace(/[_.-]+/g, ' ');

@@ -20,7 +20,11 @@ export interface IncidentAnalysis {
  *
  * Pure, so the analyzer (live) and the planner's replay of a stored incident decide alike.
  */
-export function analyzeIncident(incidentSymptoms: readonly Symptom[], recent: readonly Symptom[], graph: DependencyGraph): IncidentAnalysis {
+export function analyzeIncident(
+  incidentSymptoms: readonly Symptom[],
+  recent: readonly Symptom[],
+  graph: DependencyGraph,
+): IncidentAnalysis {
   const ownIds = new Set(incidentSymptoms.map((symptom) => symptom.id));
   const window = [...recent.filter((symptom) => !ownIds.has(symptom.id)), ...incidentSymptoms];
   const patterns = analyzePatterns(window).map((pattern) => ({

@@ -29,7 +29,11 @@ describe('analyzePatterns', () => {
   });
 
   it('finds no temporal burst when three symptoms spread over more than 60 s', () => {
-    const spread = [symptom({ target: 'a', time: t0 }), symptom({ target: 'b', time: t0 + 40_000 }), symptom({ target: 'c', time: t0 + 61_000 })];
+    const spread = [
+      symptom({ target: 'a', time: t0 }),
+      symptom({ target: 'b', time: t0 + 40_000 }),
+      symptom({ target: 'c', time: t0 + 61_000 }),
+    ];
     expect(analyzePatterns(spread).some((pattern) => pattern.kind === PatternKind.temporal)).toBe(false);
   });
 

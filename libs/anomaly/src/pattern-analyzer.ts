@@ -40,8 +40,7 @@ export const patternConfidence: Readonly<Record<PatternKind, number>> = {
   frequency: 0.7,
 };
 
-const byTime = (symptoms: readonly Symptom[]): Symptom[] =>
-  [...symptoms].sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
+const byTime = (symptoms: readonly Symptom[]): Symptom[] => [...symptoms].sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
 
 /** Targets ordered by how many of the symptoms they carry. */
 const rankTargets = (symptoms: readonly Symptom[]): string[] => {
@@ -124,10 +123,7 @@ const causal = (sorted: readonly Symptom[], config: PatternConfig): Pattern[] =>
       }
       if (pairs.length < config.causalMinCoOccurrences || pairs.length < config.causalMinShare * rare.length) continue;
       // The series whose symptoms come first on average is the likely cause.
-      const leadOfLeft = pairs.reduce(
-        (sum, [r, c]) => sum + (rare === left ? c.time - r.time : r.time - c.time),
-        0,
-      );
+      const leadOfLeft = pairs.reduce((sum, [r, c]) => sum + (rare === left ? c.time - r.time : r.time - c.time), 0);
       const [cause, effect] = leadOfLeft >= 0 ? [keyA, keyB] : [keyB, keyA];
       const evidence = [...new Set(pairs.flatMap(([r, c]) => [r.id, c.id]))];
       patterns.push({
@@ -161,15 +157,9 @@ const frequency = (sorted: readonly Symptom[], config: PatternConfig): Pattern[]
  * spatial concentration on a component (misconfiguration), causal correlation between series,
  * and high frequency (overload). Highest confidence first.
  */
-export const analyzePatterns = (
-  symptoms: readonly Symptom[],
-  config: PatternConfig = defaultPatternConfig,
-): Pattern[] => {
+export const analyzePatterns = (symptoms: readonly Symptom[], config: PatternConfig = defaultPatternConfig): Pattern[] => {
   const sorted = byTime(symptoms);
-  return [
-    ...temporal(sorted, config),
-    ...spatial(sorted, config),
-    ...causal(sorted, config),
-    ...frequency(sorted, config),
-  ].sort((a, b) => b.confidence - a.confidence);
+  return [...temporal(sorted, config), ...spatial(sorted, config), ...causal(sorted, config), ...frequency(sorted, config)].sort(
+    (a, b) => b.confidence - a.confidence,
+  );
 };

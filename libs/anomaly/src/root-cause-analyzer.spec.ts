@@ -31,7 +31,11 @@ describe('rankRootCauses', () => {
     expect(top?.cause).toBe(CauseKind.unavailable);
     expect(top?.confidence).toBeLessThanOrEqual(maxRootCauseConfidence);
     expect(top?.confidence).toBeGreaterThan(ranked[1]?.confidence ?? 1);
-    expect([...(top?.explains ?? [])].sort()).toEqual(postgresOutage().map((s) => s.id).sort());
+    expect([...(top?.explains ?? [])].sort()).toEqual(
+      postgresOutage()
+        .map((s) => s.id)
+        .sort(),
+    );
     expect(top?.reasoning).toContain('explains 3');
   });
 
@@ -55,7 +59,12 @@ describe('rankRootCauses', () => {
   it('infers a silent upstream that several troubled services share', () => {
     const graph = new DependencyGraph().dependsOn('orders', 'nats').dependsOn('billing', 'nats');
     const symptoms: Symptom[] = ['orders', 'billing'].map((target, i) => ({
-      id: `${target}-lat`, target, metric: 'latency_p99', severity: 'warning', value: 2, time: t0 + i,
+      id: `${target}-lat`,
+      target,
+      metric: 'latency_p99',
+      severity: 'warning',
+      value: 2,
+      time: t0 + i,
     }));
     const nats = rankRootCauses(symptoms, graph).find((cause) => cause.target === 'nats');
     expect(nats?.cause).toBe(CauseKind.dependencyFailure);
@@ -94,7 +103,15 @@ describe('rankRootCauses on one target with several kinds of trouble', () => {
     // The allocation burst shows first and weighs more: it must still not be taken for the cause.
     { id: 'cpu-1', target: 'shop', metric: 'mapek_agent_cpu_percent', severity: 'critical', value: 97, threshold: 75, time: t0 },
     { id: 'cpu-2', target: 'shop', metric: 'mapek_agent_cpu_percent', severity: 'critical', value: 95, threshold: 75, time: t0 + 1000 },
-    { id: 'mem-1', target: 'shop', metric: 'process_resident_memory_bytes', severity: 'warning', value: 5e8, threshold: 4e8, time: t0 + 1000 },
+    {
+      id: 'mem-1',
+      target: 'shop',
+      metric: 'process_resident_memory_bytes',
+      severity: 'warning',
+      value: 5e8,
+      threshold: 4e8,
+      time: t0 + 1000,
+    },
   ];
 
   it('takes the memory leak, not the CPU it causes, as the cause, and explains every symptom with it', () => {

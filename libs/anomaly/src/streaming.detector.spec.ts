@@ -77,7 +77,20 @@ describe('StreamingDetector', () => {
     series(500).forEach((value, i) => detector.score(value, i * 5 * minute));
     const current = detector.snapshot();
     const version1: Record<string, unknown> = { ...current, version: 1 };
-    for (const key of ['runValue', 'runLength', 'longestRun', 'runsCompleted', 'runAlarmed', 'shiftLevel', 'shiftOffsets', 'shiftScale', 'shiftUp', 'shiftDown', 'shiftedHistogram', 'relearnUntil']) {
+    for (const key of [
+      'runValue',
+      'runLength',
+      'longestRun',
+      'runsCompleted',
+      'runAlarmed',
+      'shiftLevel',
+      'shiftOffsets',
+      'shiftScale',
+      'shiftUp',
+      'shiftDown',
+      'shiftedHistogram',
+      'relearnUntil',
+    ]) {
       delete version1[key];
     }
     const resumed = StreamingDetector.restore(detectorConfig, version1 as unknown as DetectorState).snapshot();
@@ -86,7 +99,10 @@ describe('StreamingDetector', () => {
     expect(resumed.shiftOffsets).toHaveLength(detectorConfig.seasonSlots);
     expect(resumed.shiftedHistogram).toHaveLength(detectorConfig.histogramBins + 1);
     // The shifted grid is rebuilt from the first one, so every sample seen is still counted once.
-    expect(resumed.shiftedHistogram.reduce((sum, count) => sum + count, 0)).toBeCloseTo(current.histogram.reduce((sum, count) => sum + count, 0), 9);
+    expect(resumed.shiftedHistogram.reduce((sum, count) => sum + count, 0)).toBeCloseTo(
+      current.histogram.reduce((sum, count) => sum + count, 0),
+      9,
+    );
     expect(resumed.relearnUntil).toBe(current.count + 300);
     expect(resumed.count).toBe(current.count);
     expect(JSON.parse(JSON.stringify(resumed))).toEqual(resumed);

@@ -105,9 +105,11 @@ export class StreamingDetector {
 
   /** Resumes a detector from a checkpoint taken with `snapshot()`. */
   static restore(config: DetectorConfig, state: DetectorState): StreamingDetector {
-    if (state.version !== 1 && state.version !== 2) throw new InvalidDetectorStateError(`unknown detector state version ${String(state.version)}`);
+    if (state.version !== 1 && state.version !== 2)
+      throw new InvalidDetectorStateError(`unknown detector state version ${String(state.version)}`);
     if (
-      (state.version === 2 && (state.shiftOffsets.length !== config.seasonSlots || state.shiftedHistogram.length !== config.histogramBins + 1)) ||
+      (state.version === 2 &&
+        (state.shiftOffsets.length !== config.seasonSlots || state.shiftedHistogram.length !== config.histogramBins + 1)) ||
       state.histogram.length !== config.histogramBins ||
       state.transitions.length !== config.transitionBins * config.transitionBins ||
       state.seasonMean.length !== config.seasonSlots ||
@@ -171,10 +173,7 @@ export class StreamingDetector {
     const relearnt = s.count >= s.relearnUntil;
     const flat = this.flatline(value) && v > s.seenMin && relearnt;
     const shifted = c.shiftThreshold > 0 && this.levelShift(v, slot) && relearnt;
-    const raw = Math.min(
-      c.rawCap,
-      Math.max(deviationScore, c.noveltyWeight * novelty, c.transitionWeight * transitionNovelty),
-    );
+    const raw = Math.min(c.rawCap, Math.max(deviationScore, c.noveltyWeight * novelty, c.transitionWeight * transitionNovelty));
 
     // Anomaly likelihood: is the average of the last few raw scores unusually high compared with
     // the distribution of such averages over a longer history of this series?

@@ -14,14 +14,18 @@ describe('ThresholdLearner', () => {
 
   it('lowers the threshold when the problem recurred or was missed', () => {
     const learner = new ThresholdLearner(config);
-    expect(learner.recordOutcome({ series: 's', time: 1, remedyEffective: true, recurred: true })?.reason).toBe(ThresholdChangeReason.recurred);
+    expect(learner.recordOutcome({ series: 's', time: 1, remedyEffective: true, recurred: true })?.reason).toBe(
+      ThresholdChangeReason.recurred,
+    );
     expect(learner.thresholdFor('s')).toBe(1.5);
     expect(learner.recordMissed('t', 2)).toMatchObject({ old: 2, new: 1.5, reason: ThresholdChangeReason.missed });
   });
 
   it('stays within its bounds and records nothing when a change would cross them', () => {
     const learner = new ThresholdLearner(config);
-    const changes = Array.from({ length: 5 }, (_, i) => learner.recordOutcome({ series: 's', time: i, remedyEffective: false, recurred: false }));
+    const changes = Array.from({ length: 5 }, (_, i) =>
+      learner.recordOutcome({ series: 's', time: i, remedyEffective: false, recurred: false }),
+    );
     expect(changes.filter((change) => change !== undefined)).toHaveLength(2);
     expect(learner.thresholdFor('s')).toBe(3);
   });
@@ -35,7 +39,10 @@ describe('ThresholdLearner', () => {
   it('resumes from a checkpoint with the learned thresholds', () => {
     const learner = new ThresholdLearner(config);
     learner.recordOutcome({ series: 's', time: 1, remedyEffective: false, recurred: false });
-    const restored = new ThresholdLearner(config, JSON.parse(JSON.stringify(learner.snapshot())) as ReturnType<ThresholdLearner['snapshot']>);
+    const restored = new ThresholdLearner(
+      config,
+      JSON.parse(JSON.stringify(learner.snapshot())) as ReturnType<ThresholdLearner['snapshot']>,
+    );
     expect(restored.thresholdFor('s')).toBe(2.5);
   });
 });

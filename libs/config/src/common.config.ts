@@ -8,7 +8,10 @@ export function commonConfig(defaultPort: number) {
   return {
     NATS_URL: { schema: env.url('nats://127.0.0.1:4222', ['nats:', 'tls:']), description: 'NATS server URL(s), comma separated' },
     MAPEK_SUBJECT_PREFIX: {
-      schema: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be one subject token').default('mapek'),
+      schema: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/, 'must be one subject token')
+        .default('mapek'),
       description: 'first token of every subject',
     },
     MAPEK_HTTP_HOST: { schema: env.string('127.0.0.1'), description: 'address the /health and /metrics server binds' },
@@ -25,13 +28,20 @@ export function commonConfig(defaultPort: number) {
       schema: env.oneOf(['development', 'production'] as const, 'development'),
       description: 'production makes PQC, an identity and TLS mandatory',
     },
-    PQC_REQUIRED: { schema: env.boolean(false), description: 'refuse to start without a PQC backend, an identity and TLS (implied by ENVIRONMENT=production)' },
+    PQC_REQUIRED: {
+      schema: env.boolean(false),
+      description: 'refuse to start without a PQC backend, an identity and TLS (implied by ENVIRONMENT=production)',
+    },
     MAPEK_IDENTITY_DIR: {
       schema: env.optionalString(),
-      description: 'directory written by `mapek pki` (CA, trust bundle, <identity>/ credentials); unset: no signing, no TLS (development only)',
+      description:
+        'directory written by `mapek pki` (CA, trust bundle, <identity>/ credentials); unset: no signing, no TLS (development only)',
     },
     MAPEK_IDENTITY: { schema: env.optionalString(), description: 'identity name under MAPEK_IDENTITY_DIR (default: the service name)' },
-    MAPEK_PQC_BACKEND: { schema: env.oneOf(['auto', 'node', 'liboqs'] as const, 'auto'), description: 'PQC implementation: Node crypto (OpenSSL 3.5) or liboqs' },
+    MAPEK_PQC_BACKEND: {
+      schema: env.oneOf(['auto', 'node', 'liboqs'] as const, 'auto'),
+      description: 'PQC implementation: Node crypto (OpenSSL 3.5) or liboqs',
+    },
     MAPEK_TRUST_BUNDLE_RELOAD_MS: {
       schema: env.integer(5000, 500),
       description: 'how often the trust bundle file is checked for a key rotation; a new CA-signed bundle is taken without a restart',
@@ -57,20 +67,36 @@ export function tracingConfig() {
   return {
     OTEL_EXPORTER_OTLP_ENDPOINT: {
       schema: otlpUrl(),
-      description: 'OTLP/HTTP base URL of a trace backend (e.g. http://127.0.0.1:4318 for Jaeger or an OpenTelemetry Collector); spans go to <url>/v1/traces. Unset: no spans are exported',
+      description:
+        'OTLP/HTTP base URL of a trace backend (e.g. http://127.0.0.1:4318 for Jaeger or an OpenTelemetry Collector); spans go to <url>/v1/traces. Unset: no spans are exported',
     },
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: { schema: otlpUrl(), description: 'full OTLP/HTTP traces URL; overrides OTEL_EXPORTER_OTLP_ENDPOINT for traces' },
-    OTEL_EXPORTER_OTLP_PROTOCOL: { schema: env.oneOf(protocols, 'http/protobuf'), description: 'OTLP encoding: http/protobuf or http/json (gRPC is not offered)' },
-    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: { schema: z.enum(protocols).optional(), description: 'OTLP encoding for traces; overrides OTEL_EXPORTER_OTLP_PROTOCOL' },
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+      schema: otlpUrl(),
+      description: 'full OTLP/HTTP traces URL; overrides OTEL_EXPORTER_OTLP_ENDPOINT for traces',
+    },
+    OTEL_EXPORTER_OTLP_PROTOCOL: {
+      schema: env.oneOf(protocols, 'http/protobuf'),
+      description: 'OTLP encoding: http/protobuf or http/json (gRPC is not offered)',
+    },
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: {
+      schema: z.enum(protocols).optional(),
+      description: 'OTLP encoding for traces; overrides OTEL_EXPORTER_OTLP_PROTOCOL',
+    },
     OTEL_EXPORTER_OTLP_HEADERS: {
       schema: env.optionalString(),
       description: 'headers sent with every export, key=value pairs separated by commas (e.g. a backend token)',
       sensitive: true,
     },
-    OTEL_TRACES_EXPORTER: { schema: env.oneOf(['otlp', 'none'] as const, 'otlp'), description: 'none turns the exporter off even when an endpoint is set' },
+    OTEL_TRACES_EXPORTER: {
+      schema: env.oneOf(['otlp', 'none'] as const, 'otlp'),
+      description: 'none turns the exporter off even when an endpoint is set',
+    },
     OTEL_SDK_DISABLED: { schema: env.boolean(false), description: 'true turns the exporter off even when an endpoint is set' },
     OTEL_TRACES_SAMPLER: {
-      schema: env.oneOf(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const, 'parentbased_always_on'),
+      schema: env.oneOf(
+        ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const,
+        'parentbased_always_on',
+      ),
       description: 'which traces are recorded; parentbased_* follow the sampling decision that arrives with an event',
     },
     OTEL_TRACES_SAMPLER_ARG: { schema: env.number(1, 0, 1), description: 'the ratio of the *traceidratio samplers, 0..1' },

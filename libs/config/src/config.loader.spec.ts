@@ -34,13 +34,22 @@ describe('loadConfig', () => {
   it('refuses a clock skew longer than the shortest stream duplicate window, so a re-published copy is stale or de-duplicated', () => {
     expect(maxEventClockSkewMs).toBe(Math.min(...Object.values(DuplicateWindowMs)));
     const base = { DATABASE_URL: 'postgres://h/db' };
-    expect(loadConfig(spec, { service: 'demo', env: { ...base, MAPEK_EVENT_CLOCK_SKEW_MS: String(maxEventClockSkewMs) } }).values.MAPEK_EVENT_CLOCK_SKEW_MS).toBe(maxEventClockSkewMs);
-    expect(() => loadConfig(spec, { service: 'demo', env: { ...base, MAPEK_EVENT_CLOCK_SKEW_MS: String(maxEventClockSkewMs + 1) } })).toThrow(/MAPEK_EVENT_CLOCK_SKEW_MS/);
+    expect(
+      loadConfig(spec, { service: 'demo', env: { ...base, MAPEK_EVENT_CLOCK_SKEW_MS: String(maxEventClockSkewMs) } }).values
+        .MAPEK_EVENT_CLOCK_SKEW_MS,
+    ).toBe(maxEventClockSkewMs);
+    expect(() =>
+      loadConfig(spec, { service: 'demo', env: { ...base, MAPEK_EVENT_CLOCK_SKEW_MS: String(maxEventClockSkewMs + 1) } }),
+    ).toThrow(/MAPEK_EVENT_CLOCK_SKEW_MS/);
   });
 
   it('rejects unknown variables under the service prefix', () => {
     expect(() =>
-      loadConfig(spec, { service: 'demo', env: { DATABASE_URL: 'postgres://h/db', MAPEK_DEMO_WINDOW_MSS: '5' }, ownedPrefix: 'MAPEK_DEMO_' }),
+      loadConfig(spec, {
+        service: 'demo',
+        env: { DATABASE_URL: 'postgres://h/db', MAPEK_DEMO_WINDOW_MSS: '5' },
+        ownedPrefix: 'MAPEK_DEMO_',
+      }),
     ).toThrow(/MAPEK_DEMO_WINDOW_MSS is not a setting of demo/);
   });
 

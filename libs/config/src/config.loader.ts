@@ -55,7 +55,13 @@ export function loadConfig<T extends ConfigSpec>(spec: T, options: LoadOptions):
   if (options.ownedPrefix) {
     for (const key of Object.keys(env)) {
       if (key.startsWith(options.ownedPrefix) && !Object.hasOwn(spec, key)) {
-        problems.push(`${key} is not a setting of ${options.service} (known: ${Object.keys(spec).filter((k) => k.startsWith(options.ownedPrefix ?? '')).join(', ') || 'none'})`);
+        problems.push(
+          `${key} is not a setting of ${options.service} (known: ${
+            Object.keys(spec)
+              .filter((k) => k.startsWith(options.ownedPrefix ?? ''))
+              .join(', ') || 'none'
+          })`,
+        );
       }
     }
   }
@@ -65,5 +71,9 @@ export function loadConfig<T extends ConfigSpec>(spec: T, options: LoadOptions):
 
 /** Describes a spec as rows for documentation (README configuration tables). */
 export function describeConfig(spec: ConfigSpec): Array<{ key: string; description: string; sensitive: boolean }> {
-  return Object.entries(spec).map(([key, variable]) => ({ key, description: variable.description, sensitive: variable.sensitive ?? false }));
+  return Object.entries(spec).map(([key, variable]) => ({
+    key,
+    description: variable.description,
+    sensitive: variable.sensitive ?? false,
+  }));
 }

@@ -36,7 +36,11 @@ describe('the configuration file', () => {
     const config = parseConfiguration(good);
     expect(config.targets.map((target) => target.name)).toEqual(['orders-db', 'inventory']);
     expect(config.targets[0]?.effector).toEqual({ kind: 'none' });
-    expect(config.targets[1]?.effector).toMatchObject({ kind: 'container', socket: '/var/run/docker.sock', capabilities: [{ action: 'restart_service', verify: 'symptom_cleared', timeoutMs: 60_000 }] });
+    expect(config.targets[1]?.effector).toMatchObject({
+      kind: 'container',
+      socket: '/var/run/docker.sock',
+      capabilities: [{ action: 'restart_service', verify: 'symptom_cleared', timeoutMs: 60_000 }],
+    });
     expect(config.limits).toEqual({ targetsPerMinute: 5, actionsPerEffectorPerHour: 30, leaseTtlMs: 120_000 });
   });
 
@@ -58,7 +62,8 @@ targets:
     }
     const unknownDependency = 'version: 1\ntargets: [{ name: a, dependsOn: [b] }]\n';
     expect(() => parseConfiguration(unknownDependency)).toThrow(/targets.0.dependsOn.0: unknown target b/);
-    const promqlAlone = 'version: 1\ntargets: [{ name: a, prometheus: [{ name: q, query: up, threshold: 1, severity: info, description: d }] }]\n';
+    const promqlAlone =
+      'version: 1\ntargets: [{ name: a, prometheus: [{ name: q, query: up, threshold: 1, severity: info, description: d }] }]\n';
     expect(() => parseConfiguration(promqlAlone)).toThrow(/PromQL rules need sources.prometheus.url/);
     expect(() => parseConfiguration('version: 1\ntargets: [ {')).toThrow(/not readable YAML/);
   });
@@ -67,7 +72,10 @@ targets:
     const file = join(dir, 'mapek.yaml');
     await writeFile(file, good);
     const seen: string[][] = [];
-    const live = await watchConfigurationFile(file, { intervalMs: 60_000, onChange: (next) => void seen.push(next.targets.map((target) => target.name)) });
+    const live = await watchConfigurationFile(file, {
+      intervalMs: 60_000,
+      onChange: (next) => void seen.push(next.targets.map((target) => target.name)),
+    });
     try {
       await writeFile(file, `${good}  - name: billing\n`);
       await live.check();

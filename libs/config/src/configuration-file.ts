@@ -91,7 +91,8 @@ export async function watchConfigurationFile(
         status = { file, loads: status.loads + 1, rejections: status.rejections, loadedAt: new Date().toISOString() };
         await options.onChange?.(next, previous);
       } catch (error) {
-        const refused = error instanceof ConfigurationFileError ? error : new ConfigurationFileError(file, [String(error)], { cause: error });
+        const refused =
+          error instanceof ConfigurationFileError ? error : new ConfigurationFileError(file, [String(error)], { cause: error });
         status = { ...status, rejections: status.rejections + 1, lastError: { at: new Date().toISOString(), problems: refused.problems } };
         options.onRejected?.(refused);
       }
@@ -104,4 +105,3 @@ export async function watchConfigurationFile(
     stop: () => poller.stop(),
   };
 }
-

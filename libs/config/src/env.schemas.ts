@@ -5,13 +5,16 @@ export const env = {
   string: (fallback?: string) => (fallback === undefined ? z.string().min(1) : z.string().min(1).default(fallback)),
   optionalString: () => z.string().min(1).optional(),
   url: (fallback?: string, protocols: readonly string[] = ['nats:', 'tls:', 'http:', 'https:', 'postgres:', 'postgresql:']) => {
-    const base = z.string().refine((value) => {
-      try {
-        return value.split(',').every((part) => protocols.includes(new URL(part.trim()).protocol));
-      } catch {
-        return false;
-      }
-    }, `must be a URL (${protocols.join(' ')})`);
+    const base = z.string().refine(
+      (value) => {
+        try {
+          return value.split(',').every((part) => protocols.includes(new URL(part.trim()).protocol));
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL (${protocols.join(' ')})`,
+    );
     return fallback === undefined ? base : base.default(fallback);
   },
   integer: (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>

@@ -15,7 +15,10 @@ export interface FilePoller {
  * force. The baseline is the file as it is when polling starts: read the first version after.
  * `onChange` handles its own errors (it keeps the last good version and reports the bad one).
  */
-export async function pollFile(file: string, options: { readonly intervalMs: number; readonly onChange: () => Promise<void> }): Promise<FilePoller> {
+export async function pollFile(
+  file: string,
+  options: { readonly intervalMs: number; readonly onChange: () => Promise<void> },
+): Promise<FilePoller> {
   const fingerprint = async (): Promise<string | undefined> => {
     try {
       const info = await stat(file);

@@ -28,7 +28,11 @@ export type ApiRole = (typeof ApiRole)[keyof typeof ApiRole];
 const API_KEY_TOKEN = /^mapek_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
 /** The principal's name: becomes the `actor` of its decisions and commands. */
-export const apiPrincipalNameSchema = z.string().min(1).max(100).regex(/^[\w.@:-]+$/, 'letters, digits and . _ @ : - only');
+export const apiPrincipalNameSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[\w.@:-]+$/, 'letters, digits and . _ @ : - only');
 
 export const apiKeyRecordV1Schema = z.strictObject({
   /** 16 hex characters, public: it appears in logs and in the token. */
@@ -51,7 +55,9 @@ export const apiKeysFileV1Schema = z
 export type ApiKeysFileV1 = z.infer<typeof apiKeysFileV1Schema>;
 
 /** Reads the keys file's text: the file, or what is wrong with it (every schema problem, by path). */
-export function parseApiKeysFile(text: string): { readonly ok: true; readonly file: ApiKeysFileV1 } | { readonly ok: false; readonly problem: string } {
+export function parseApiKeysFile(
+  text: string,
+): { readonly ok: true; readonly file: ApiKeysFileV1 } | { readonly ok: false; readonly problem: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -59,7 +65,8 @@ export function parseApiKeysFile(text: string): { readonly ok: true; readonly fi
     return { ok: false, problem: 'not JSON' };
   }
   const parsed = apiKeysFileV1Schema.safeParse(json);
-  if (!parsed.success) return { ok: false, problem: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message}`).join('; ') };
+  if (!parsed.success)
+    return { ok: false, problem: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message}`).join('; ') };
   return { ok: true, file: parsed.data };
 }
 

@@ -56,7 +56,11 @@ export const probeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('http'), url: z.url(), expectStatus: z.number().int().min(100).max(599).optional() }),
   z.strictObject({ kind: z.literal('tcp'), host: z.string().min(1), port: z.number().int().min(1).max(65_535) }),
   /** Runs `select 1`; the password, if any, comes from `passwordEnv`, never from the file. */
-  z.strictObject({ kind: z.literal('postgres'), url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'), passwordEnv: envNameSchema.optional() }),
+  z.strictObject({
+    kind: z.literal('postgres'),
+    url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
+    passwordEnv: envNameSchema.optional(),
+  }),
   /** Connects and flushes (a PING round trip). */
   z.strictObject({ kind: z.literal('nats'), url: z.string().regex(/^(nats|tls):\/\//, 'a nats:// or tls:// URL') }),
 ]);
@@ -129,10 +133,17 @@ export const effectorSchema = z.discriminatedUnion('kind', [
   /** A process: one the executor supervises by pid file, or a systemd unit, plus allow-listed commands. */
   z.strictObject({
     kind: z.literal('process'),
-    supervisor: z.discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('pidfile'), pidFile: z.string().min(1), start: allowedCommandSchema, stopTimeoutMs: durationMsSchema(120_000).default(10_000) }),
-      z.strictObject({ kind: z.literal('systemd'), unit: z.string().regex(/^[\w@.:-]+\.service$/, 'a systemd service unit') }),
-    ]).optional(),
+    supervisor: z
+      .discriminatedUnion('kind', [
+        z.strictObject({
+          kind: z.literal('pidfile'),
+          pidFile: z.string().min(1),
+          start: allowedCommandSchema,
+          stopTimeoutMs: durationMsSchema(120_000).default(10_000),
+        }),
+        z.strictObject({ kind: z.literal('systemd'), unit: z.string().regex(/^[\w@.:-]+\.service$/, 'a systemd service unit') }),
+      ])
+      .optional(),
     /** Named commands an action may run (`params.command` picks one). */
     commands: z.record(z.string().regex(/^[\w-]+$/), allowedCommandSchema).default({}),
     capabilities: capabilitiesSchema,
@@ -210,19 +221,25 @@ export const mapekConfigurationSchema = z
   .superRefine((config, context) => {
     const names = new Set<string>();
     config.targets.forEach((target, index) => {
-      if (names.has(target.name)) context.addIssue({ code: 'custom', path: ['targets', index, 'name'], message: `target ${target.name} is declared twice` });
+      if (names.has(target.name))
+        context.addIssue({ code: 'custom', path: ['targets', index, 'name'], message: `target ${target.name} is declared twice` });
       names.add(target.name);
     });
     config.targets.forEach((target, index) => {
       target.dependsOn.forEach((dependency, at) => {
-        if (!names.has(dependency)) context.addIssue({ code: 'custom', path: ['targets', index, 'dependsOn', at], message: `unknown target ${dependency}` });
+        if (!names.has(dependency))
+          context.addIssue({ code: 'custom', path: ['targets', index, 'dependsOn', at], message: `unknown target ${dependency}` });
       });
       if (target.prometheus.length > 0 && config.sources.prometheus === undefined) {
         context.addIssue({ code: 'custom', path: ['targets', index, 'prometheus'], message: 'PromQL rules need sources.prometheus.url' });
       }
       const effector = target.effector;
       if (effector.kind === 'container' && (effector.container === undefined) === (effector.compose === undefined)) {
-        context.addIssue({ code: 'custom', path: ['targets', index, 'effector'], message: 'a container effector names exactly one of container or compose' });
+        context.addIssue({
+          code: 'custom',
+          path: ['targets', index, 'effector'],
+          message: 'a container effector names exactly one of container or compose',
+        });
       }
     });
   });

@@ -35,7 +35,10 @@ describe('envelope parsing', () => {
     expect(parseEnvelope(new TextEncoder().encode('{'))).toMatchObject({ ok: false, reason: 'malformed' });
     expect(parseEnvelope(bytes({ ...symptom, type: 'nonsense' }))).toMatchObject({ ok: false, reason: 'unknown_type' });
     expect(parseEnvelope(bytes({ ...symptom, version: 2 }))).toMatchObject({ ok: false, reason: 'unsupported_version' });
-    expect(parseEnvelope(bytes({ ...symptom, data: { ...symptom.data, severity: 'bad' } }))).toMatchObject({ ok: false, reason: 'invalid_data' });
+    expect(parseEnvelope(bytes({ ...symptom, data: { ...symptom.data, severity: 'bad' } }))).toMatchObject({
+      ok: false,
+      reason: 'invalid_data',
+    });
     expect(parseEnvelope(bytes({ ...symptom, target: 'has space' }))).toMatchObject({ ok: false, reason: 'malformed' });
   });
 });

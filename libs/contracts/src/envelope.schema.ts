@@ -37,9 +37,7 @@ export const EnvelopeRejectReason = {
 } as const;
 export type EnvelopeRejectReason = (typeof EnvelopeRejectReason)[keyof typeof EnvelopeRejectReason];
 
-export type EnvelopeParseResult =
-  | { ok: true; envelope: Envelope }
-  | { ok: false; reason: EnvelopeRejectReason; detail: string };
+export type EnvelopeParseResult = { ok: true; envelope: Envelope } | { ok: false; reason: EnvelopeRejectReason; detail: string };
 
 /** Validates raw bytes against the envelope and the registry's schema for its type, without throwing. */
 export function parseEnvelope(bytes: Uint8Array): EnvelopeParseResult {

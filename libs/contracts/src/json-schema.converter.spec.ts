@@ -19,7 +19,7 @@ describe('toJsonSchema', () => {
     expect(toJsonSchema(z.strictObject({ a: z.string() }), SchemaSide.input)).toMatchObject({ additionalProperties: false });
   });
 
-  it('describes a date-time by its format alone, without zod\'s regex', () => {
+  it("describes a date-time by its format alone, without zod's regex", () => {
     expect(toJsonSchema(isoTimeSchema, SchemaSide.input)).toEqual({ type: 'string', format: 'date-time' });
   });
 
@@ -35,7 +35,7 @@ describe('toJsonSchema', () => {
 });
 
 describe('eventJsonSchema', () => {
-  it('fixes the envelope\'s type and version and carries the registered data schema', () => {
+  it("fixes the envelope's type and version and carries the registered data schema", () => {
     for (const type of eventTypes) {
       const schema = eventJsonSchema(type);
       expect(schema).toMatchObject({

@@ -31,11 +31,43 @@ const MB = 1024 * 1024;
  * request latency 3000 ms, error rate 0.1 — on the gauges libs/agent exposes.
  */
 export const defaultThresholdRules: readonly ThresholdRule[] = [
-  { name: 'memory', metric: 'process_resident_memory_bytes', match: {}, op: '>', threshold: 400 * MB, severity: 'critical', description: 'resident memory above 400 MB' },
+  {
+    name: 'memory',
+    metric: 'process_resident_memory_bytes',
+    match: {},
+    op: '>',
+    threshold: 400 * MB,
+    severity: 'critical',
+    description: 'resident memory above 400 MB',
+  },
   { name: 'cpu', metric: 'mapek_agent_cpu_percent', match: {}, op: '>', threshold: 75, severity: 'warning', description: 'CPU above 75 %' },
-  { name: 'connections', metric: 'mapek_agent_connections_active', match: {}, op: '>', threshold: 80, severity: 'warning', description: 'more than 80 active connections' },
-  { name: 'latency', metric: 'mapek_agent_request_latency_p95_seconds', match: {}, op: '>', threshold: 3, severity: 'warning', description: 'p95 request latency above 3000 ms' },
-  { name: 'error-rate', metric: 'mapek_agent_error_ratio', match: {}, op: '>', threshold: 0.1, severity: 'critical', description: 'error rate above 0.1' },
+  {
+    name: 'connections',
+    metric: 'mapek_agent_connections_active',
+    match: {},
+    op: '>',
+    threshold: 80,
+    severity: 'warning',
+    description: 'more than 80 active connections',
+  },
+  {
+    name: 'latency',
+    metric: 'mapek_agent_request_latency_p95_seconds',
+    match: {},
+    op: '>',
+    threshold: 3,
+    severity: 'warning',
+    description: 'p95 request latency above 3000 ms',
+  },
+  {
+    name: 'error-rate',
+    metric: 'mapek_agent_error_ratio',
+    match: {},
+    op: '>',
+    threshold: 0.1,
+    severity: 'critical',
+    description: 'error rate above 0.1',
+  },
 ];
 
 /** True when `value` breaks the rule's comparison. NaN never does. */

@@ -73,9 +73,28 @@ describe('durable consumers filtered on the handled types', () => {
   const running: JetStreamEventConsumer[] = [];
 
   /** A consumer handing the given types to a recorder, as MessagingModule wires a service's `@OnEvent` methods. */
-  const startConsumer = async (durable: string, types: readonly EventType[], seen: string[], metrics = new ServiceMetrics('test'), deliverPolicy: 'all' | 'new' = 'all') => {
-    const handlers: HandlerMap = Object.fromEntries(types.map((type) => [type, (event: { id: string }) => Promise.resolve(void seen.push(`${type}:${event.id}`))]));
-    const consumer = new JetStreamEventConsumer({ nc, js, jsm, prefix, metrics, logger, stream: StreamName.events, durable, handlers, deliverPolicy });
+  const startConsumer = async (
+    durable: string,
+    types: readonly EventType[],
+    seen: string[],
+    metrics = new ServiceMetrics('test'),
+    deliverPolicy: 'all' | 'new' = 'all',
+  ) => {
+    const handlers: HandlerMap = Object.fromEntries(
+      types.map((type) => [type, (event: { id: string }) => Promise.resolve(void seen.push(`${type}:${event.id}`))]),
+    );
+    const consumer = new JetStreamEventConsumer({
+      nc,
+      js,
+      jsm,
+      prefix,
+      metrics,
+      logger,
+      stream: StreamName.events,
+      durable,
+      handlers,
+      deliverPolicy,
+    });
     await consumer.start();
     running.push(consumer);
     return consumer;
@@ -88,10 +107,22 @@ describe('durable consumers filtered on the handled types', () => {
     const published = {
       symptom: (await publisher.publish('symptom', { target, data: symptomData(value) })).id,
       analysis: (await publisher.publish('analysis', { target, data: analysisData() })).id,
-      decision: (await publisher.publish('decision', { target, subjectKey: newEventId(), data: { planId: newEventId(), verdict: 'approve', actor: 'alice' } })).id,
+      decision: (
+        await publisher.publish('decision', {
+          target,
+          subjectKey: newEventId(),
+          data: { planId: newEventId(), verdict: 'approve', actor: 'alice' },
+        })
+      ).id,
       outcome: (await publisher.publish('outcome', { target, data: outcomeData() })).id,
     };
-    for (const kind of [SubjectKind.plansProposed, SubjectKind.plansApproved, SubjectKind.plansRejected, SubjectKind.executions, SubjectKind.commands]) {
+    for (const kind of [
+      SubjectKind.plansProposed,
+      SubjectKind.plansApproved,
+      SubjectKind.plansRejected,
+      SubjectKind.executions,
+      SubjectKind.commands,
+    ]) {
       await js.publish(subjectFor(kind, target, prefix), garbage);
     }
     stored.push(published);
@@ -99,7 +130,9 @@ describe('durable consumers filtered on the handled types', () => {
   };
 
   const consumed = async (metrics: ServiceMetrics, result: string) =>
-    (await metrics.text()).split('\n').filter((line) => line.startsWith('mapek_events_consumed_total{') && line.includes(`result="${result}"`)).length;
+    (await metrics.text())
+      .split('\n')
+      .filter((line) => line.startsWith('mapek_events_consumed_total{') && line.includes(`result="${result}"`)).length;
 
   beforeAll(async () => {
     server = await startNatsServer();
@@ -173,12 +206,19 @@ describe('durable consumers filtered on the handled types', () => {
     // A replica of the earlier version restarting mid-rollout sends its unfiltered settings as an
     // update; nats.js merges them into the current configuration, so the filter stays.
     await jsm.consumers.update(StreamName.events, durable, unfilteredDurable(durable));
-    expect((await jsm.consumers.info(StreamName.events, durable)).config.filter_subjects).toEqual([`${prefix}.symptoms.>`, `${prefix}.outcomes.>`]);
+    expect((await jsm.consumers.info(StreamName.events, durable)).config.filter_subjects).toEqual([
+      `${prefix}.symptoms.>`,
+      `${prefix}.outcomes.>`,
+    ]);
   });
 
   it('moves a durable between one filter and several, both ways, clearing the form it no longer uses', async () => {
     const durable = 'refiltered';
-    await jsm.consumers.add(StreamName.events, { ...unfilteredDurable(durable), deliver_policy: DeliverPolicy.New, filter_subject: `${prefix}.symptoms.>` });
+    await jsm.consumers.add(StreamName.events, {
+      ...unfilteredDurable(durable),
+      deliver_policy: DeliverPolicy.New,
+      filter_subject: `${prefix}.symptoms.>`,
+    });
 
     const widened: string[] = [];
     const wide = await startConsumer(durable, analyzerTypes, widened, undefined, 'new');
@@ -194,7 +234,9 @@ describe('durable consumers filtered on the handled types', () => {
     await startConsumer(durable, ['symptom'], narrowed, undefined, 'new');
     const afterNarrowing = await publishEveryKind(5);
     await waitFor(() => narrowed.length === 1, { what: 'the symptom through the narrowed filter' });
-    await waitFor(async () => (await jsm.consumers.info(StreamName.events, durable)).num_pending === 0, { what: 'nothing left for the durable' });
+    await waitFor(async () => (await jsm.consumers.info(StreamName.events, durable)).num_pending === 0, {
+      what: 'nothing left for the durable',
+    });
     expect(narrowed).toEqual([`symptom:${afterNarrowing.symptom}`]);
     info = await jsm.consumers.info(StreamName.events, durable);
     expect(info.config.filter_subject).toBe(`${prefix}.symptoms.>`);
@@ -206,7 +248,9 @@ describe('durable consumers filtered on the handled types', () => {
     await jsm.consumers.add(StreamName.events, { ...unfilteredDurable(durable), deliver_policy: DeliverPolicy.New });
     const attempt = startConsumer(durable, analyzerTypes, []);
     await expect(attempt).rejects.toThrow(TopologyError);
-    await expect(attempt).rejects.toThrow(/durable other-deliver-policy on MAPEK_EVENTS cannot be updated .*deliver policy.*: delete it \(`nats consumer rm MAPEK_EVENTS other-deliver-policy`\)/);
+    await expect(attempt).rejects.toThrow(
+      /durable other-deliver-policy on MAPEK_EVENTS cannot be updated .*deliver policy.*: delete it \(`nats consumer rm MAPEK_EVENTS other-deliver-policy`\)/,
+    );
     // Nothing was changed: the durable is as it was.
     expect((await jsm.consumers.info(StreamName.events, durable)).config).toMatchObject({ deliver_policy: DeliverPolicy.New });
   });

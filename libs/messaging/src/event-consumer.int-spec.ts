@@ -63,7 +63,12 @@ describe('JetStream event consumer against a real nats-server', () => {
     const metrics = new ServiceMetrics('test');
     const seen: Envelope<'symptom'>[] = [];
     const consumer = new JetStreamEventConsumer({
-      nc, js, jsm, prefix, metrics, logger,
+      nc,
+      js,
+      jsm,
+      prefix,
+      metrics,
+      logger,
       stream: StreamName.events,
       durable: 'malformed-test',
       filterSubjects: [subjects.symptoms('malformed')],
@@ -72,7 +77,20 @@ describe('JetStream event consumer against a real nats-server', () => {
     await consumer.start();
     const before = await dlqCount(jsm);
     await js.publish(subjects.symptoms('malformed'), new TextEncoder().encode('{"not":"an envelope"'));
-    await js.publish(subjects.symptoms('malformed'), new TextEncoder().encode(JSON.stringify({ id: newEventId(), type: 'symptom', version: 1, source: 'x', time: new Date().toISOString(), target: 'malformed', data: { severity: 'bogus' } })));
+    await js.publish(
+      subjects.symptoms('malformed'),
+      new TextEncoder().encode(
+        JSON.stringify({
+          id: newEventId(),
+          type: 'symptom',
+          version: 1,
+          source: 'x',
+          time: new Date().toISOString(),
+          target: 'malformed',
+          data: { severity: 'bogus' },
+        }),
+      ),
+    );
     await publisher.publish('symptom', { target: 'malformed', data: symptomData(1) });
     await waitFor(() => seen.length === 1, { what: 'the valid event after two bad ones' });
     await waitFor(async () => (await dlqCount(jsm)) === before + 2, { what: 'two dead letters' });
@@ -87,7 +105,12 @@ describe('JetStream event consumer against a real nats-server', () => {
   it('rejects an event published on the subject of another type', async () => {
     const metrics = new ServiceMetrics('test');
     const consumer = new JetStreamEventConsumer({
-      nc, js, jsm, prefix, metrics, logger,
+      nc,
+      js,
+      jsm,
+      prefix,
+      metrics,
+      logger,
       stream: StreamName.events,
       durable: 'mismatch-test',
       filterSubjects: [subjects.analyses('mismatch')],
@@ -105,7 +128,12 @@ describe('JetStream event consumer against a real nats-server', () => {
     let attempts = 0;
     const handled: string[] = [];
     const consumer = new JetStreamEventConsumer({
-      nc, js, jsm, prefix, metrics, logger,
+      nc,
+      js,
+      jsm,
+      prefix,
+      metrics,
+      logger,
       stream: StreamName.events,
       durable: 'retry-test',
       filterSubjects: [subjects.symptoms('retry')],
@@ -136,7 +164,12 @@ describe('JetStream event consumer against a real nats-server', () => {
     const metrics = new ServiceMetrics('test');
     const handled: string[] = [];
     const consumer = new JetStreamEventConsumer({
-      nc, js, jsm, prefix, metrics, logger,
+      nc,
+      js,
+      jsm,
+      prefix,
+      metrics,
+      logger,
       stream: StreamName.events,
       durable: 'idempotent-test',
       filterSubjects: [subjects.symptoms('idem')],

@@ -24,9 +24,13 @@ function consumerOf(handlers: HandlerMap, filterSubjects?: string[]): JetStreamE
 
 describe('a durable consumer configuration', () => {
   it('filters on the subject kinds of the handled types, several of them in filter_subjects', () => {
-    expect(consumerOf({ symptom: ignore, outcome: ignore }).consumerConfig()).toMatchObject({ filter_subjects: ['mapek.symptoms.>', 'mapek.outcomes.>'] });
+    expect(consumerOf({ symptom: ignore, outcome: ignore }).consumerConfig()).toMatchObject({
+      filter_subjects: ['mapek.symptoms.>', 'mapek.outcomes.>'],
+    });
     expect(consumerOf({ symptom: ignore, outcome: ignore }).consumerConfig()).not.toHaveProperty('filter_subject');
-    expect(consumerOf({ analysis: ignore, decision: ignore }).consumerConfig()).toMatchObject({ filter_subjects: ['mapek.analyses.>', 'mapek.decisions.>'] });
+    expect(consumerOf({ analysis: ignore, decision: ignore }).consumerConfig()).toMatchObject({
+      filter_subjects: ['mapek.analyses.>', 'mapek.decisions.>'],
+    });
   });
 
   it('keeps a single subject in filter_subject, as earlier versions created it', () => {
@@ -47,7 +51,10 @@ describe('the update of an existing durable', () => {
       filter_subjects: ['mapek.symptoms.>', 'mapek.outcomes.>'],
       filter_subject: '',
     });
-    expect(consumerUpdate({ filter_subjects: ['a.>', 'b.>'] }, { filter_subject: 'a.>' })).toEqual({ filter_subject: 'a.>', filter_subjects: [] });
+    expect(consumerUpdate({ filter_subjects: ['a.>', 'b.>'] }, { filter_subject: 'a.>' })).toEqual({
+      filter_subject: 'a.>',
+      filter_subjects: [],
+    });
   });
 
   it('changes nothing else when the current durable has no filter or the same form', () => {

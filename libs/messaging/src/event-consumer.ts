@@ -344,10 +344,14 @@ export class JetStreamEventConsumer {
         this.options.logger.error({ err: error, delivery }, `handler for ${envelope.type} failed for good; dead-lettering`);
         this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'failed' });
         result = 'failed';
-        await this.reject(msg, {
-          reason: retryable ? 'max_deliveries' : errorCode(error),
-          detail: (error as Error).message ?? String(error),
-        }, false);
+        await this.reject(
+          msg,
+          {
+            reason: retryable ? 'max_deliveries' : errorCode(error),
+            detail: (error as Error).message ?? String(error),
+          },
+          false,
+        );
       }
     } finally {
       this.options.metrics.handleDuration.observe({ type: envelope.type, consumer }, (performance.now() - started) / 1000);

@@ -70,10 +70,14 @@ export function createEnvelopeVerifier(options: EnvelopeVerifierOptions): Envelo
     } catch {
       return { ok: false, reason: 'bad_signature', detail: 'body is not JSON' };
     }
-    const result = verifier.verify(input.subject, { envelope: sent, signature }, {
-      at: input.storedAtMs,
-      tag: `${input.stream}:${input.streamSequence}`,
-    });
+    const result = verifier.verify(
+      input.subject,
+      { envelope: sent, signature },
+      {
+        at: input.storedAtMs,
+        tag: `${input.stream}:${input.streamSequence}`,
+      },
+    );
     if (!result.ok) return { ok: false, reason: result.reason, detail: result.detail };
     // Replay protection shared by every replica and surviving restarts, with no state of ours:
     // an event is stored under Nats-Msg-Id = its id, so JetStream drops a copy re-published within
@@ -86,4 +90,3 @@ export function createEnvelopeVerifier(options: EnvelopeVerifierOptions): Envelo
     return { ok: true };
   };
 }
-

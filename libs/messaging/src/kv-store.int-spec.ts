@@ -32,7 +32,8 @@ describe('KV entries that expire', () => {
   });
 
   /** Polls the key until the server has removed it. */
-  const gone = (bucket: KvBucket, key: string) => waitFor(async () => (await bucket.get(key)) === null, { timeoutMs: 10_000, what: `${key} to expire` });
+  const gone = (bucket: KvBucket, key: string) =>
+    waitFor(async () => (await bucket.get(key)) === null, { timeoutMs: 10_000, what: `${key} to expire` });
 
   it('provisions every bucket with per-entry TTLs allowed', async () => {
     for (const bucket of Object.values(BucketName)) {
@@ -63,7 +64,10 @@ describe('KV entries that expire', () => {
     const withHistory = new KvBucket(await new Kvm(js).create('ttl_with_history', { history: 2, markerTTL: 1000 }), js, 'ttl_with_history');
     const first = await withHistory.put('plan.mixed', '"pending"');
     await withHistory.update('plan.mixed', '"approved"', first, { ttlMs: 1000 });
-    await waitFor(async () => (await getJson<string>(withHistory, 'plan.mixed'))?.value === 'pending', { timeoutMs: 10_000, what: 'the older revision to show again' });
+    await waitFor(async () => (await getJson<string>(withHistory, 'plan.mixed'))?.value === 'pending', {
+      timeoutMs: 10_000,
+      what: 'the older revision to show again',
+    });
 
     const plans = await ensureBucket(js, BucketName.plannerPlans, 1);
     const kept = await plans.put('plan.mixed', '"pending"');

@@ -172,7 +172,12 @@ export class JsonKv<T> {
    * undefined to leave the value as it is. Resolves to what was written, or undefined when
    * nothing was (no change, or every attempt lost to another writer).
    */
-  async update(key: string, change: (current: Versioned<T> | undefined) => T | undefined, attempts = 5, options: KvWriteOptions = {}): Promise<T | undefined> {
+  async update(
+    key: string,
+    change: (current: Versioned<T> | undefined) => T | undefined,
+    attempts = 5,
+    options: KvWriteOptions = {},
+  ): Promise<T | undefined> {
     for (let attempt = 0; attempt < attempts; attempt++) {
       const current = await this.get(key);
       const next = change(current);

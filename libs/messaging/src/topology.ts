@@ -227,7 +227,11 @@ export async function verifyStreams(jsm: JetStreamManager, topology: StreamTopol
 function topologyError(what: string, error: unknown): TopologyError {
   const missing = error instanceof JetStreamApiError && error.status === 404;
   const denied = error instanceof Error && /permission/i.test(error.name + error.message);
-  const reason = missing ? 'does not exist' : denied ? 'may not be read by this NATS user' : `cannot be read (${error instanceof Error ? error.message : String(error)})`;
+  const reason = missing
+    ? 'does not exist'
+    : denied
+      ? 'may not be read by this NATS user'
+      : `cannot be read (${error instanceof Error ? error.message : String(error)})`;
   return new TopologyError(
     missing ? 'topology_missing' : denied ? 'topology_denied' : 'topology_unreadable',
     `${what} ${reason}: provision the NATS topology first (\`./mapek provision\`, or MAPEK_NATS_PROVISION=true for a NATS user that may manage streams)`,

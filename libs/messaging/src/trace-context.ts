@@ -4,8 +4,4 @@
  * beside state (an incident) and continue it later, or start a trace of its own, without
  * importing a telemetry library.
  */
-export {
-  currentTraceparent,
-  withTraceparent,
-  withoutTrace as inNewTrace,
-} from '@mapek/observability';
+export { currentTraceparent, withTraceparent, withoutTrace as inNewTrace } from '@mapek/observability';

@@ -41,7 +41,9 @@ async function startOtlpReceiver(): Promise<{ url: string; spans: OtlpSpan[]; se
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }> };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }>;
+      };
       for (const resource of body.resourceSpans) for (const scope of resource.scopeSpans) spans.push(...scope.spans);
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
@@ -52,7 +54,17 @@ async function startOtlpReceiver(): Promise<{ url: string; spans: OtlpSpan[]; se
 
 function symptomData() {
   const now = new Date().toISOString();
-  return { source: 'threshold' as const, rule: 'memory', severity: 'critical' as const, metric: 'process_resident_memory_bytes', value: 500, threshold: 400, labels: {}, description: 'memory above threshold', observedAt: now };
+  return {
+    source: 'threshold' as const,
+    rule: 'memory',
+    severity: 'critical' as const,
+    metric: 'process_resident_memory_bytes',
+    value: 500,
+    threshold: 400,
+    labels: {},
+    description: 'memory above threshold',
+    observedAt: now,
+  };
 }
 
 describe('trace context across NATS hops (OpenTelemetry, W3C traceparent)', () => {
@@ -65,7 +77,15 @@ describe('trace context across NATS hops (OpenTelemetry, W3C traceparent)', () =
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    tracing = startTracing({ service: 'test', instance: 'test-1', tracesUrl: receiver.url, protocol: 'http/json', sampler: 'parentbased_always_on', samplerRatio: 1, exportDelayMs: 50 });
+    tracing = startTracing({
+      service: 'test',
+      instance: 'test-1',
+      tracesUrl: receiver.url,
+      protocol: 'http/json',
+      sampler: 'parentbased_always_on',
+      samplerRatio: 1,
+      exportDelayMs: 50,
+    });
     server = await startNatsServer();
     nc = await connect({ servers: server.url });
     jsm = await jetstreamManager(nc);
@@ -87,7 +107,12 @@ describe('trace context across NATS hops (OpenTelemetry, W3C traceparent)', () =
     let downstream: Envelope<'symptom'> | undefined;
     // The first hop's handler publishes an event of its own, as the analyzer publishes an analysis.
     const first = new JetStreamEventConsumer({
-      nc, js, jsm, prefix, logger, metrics: new ServiceMetrics('test'),
+      nc,
+      js,
+      jsm,
+      prefix,
+      logger,
+      metrics: new ServiceMetrics('test'),
       stream: StreamName.events,
       durable: 'trace-first',
       filterSubjects: [subjects.symptoms('traced')],
@@ -99,7 +124,12 @@ describe('trace context across NATS hops (OpenTelemetry, W3C traceparent)', () =
       },
     });
     const second = new JetStreamEventConsumer({
-      nc, js, jsm, prefix, logger, metrics: new ServiceMetrics('test'),
+      nc,
+      js,
+      jsm,
+      prefix,
+      logger,
+      metrics: new ServiceMetrics('test'),
       stream: StreamName.events,
       durable: 'trace-second',
       filterSubjects: [subjects.symptoms('traced-next')],
@@ -113,8 +143,11 @@ describe('trace context across NATS hops (OpenTelemetry, W3C traceparent)', () =
     await second.stop();
     await tracing.forceFlush();
 
-    const spans = await waitFor(() => (receiver.spans.length >= 4 ? receiver.spans : undefined), { what: 'four spans at the OTLP receiver' });
-    const find = (name: string, subject: string) => spans.find((span) => span.name === name && attribute(span, 'messaging.destination.name') === subject);
+    const spans = await waitFor(() => (receiver.spans.length >= 4 ? receiver.spans : undefined), {
+      what: 'four spans at the OTLP receiver',
+    });
+    const find = (name: string, subject: string) =>
+      spans.find((span) => span.name === name && attribute(span, 'messaging.destination.name') === subject);
     const sendSymptom = find('send symptom', subjects.symptoms('traced'));
     const processSymptom = find('process symptom', subjects.symptoms('traced'));
     const sendNext = find('send symptom', subjects.symptoms('traced-next'));
@@ -124,7 +157,9 @@ describe('trace context across NATS hops (OpenTelemetry, W3C traceparent)', () =
     expect(processSymptom).toMatchObject({ kind: SPAN_KIND_CONSUMER, parentSpanId: sendSymptom?.spanId });
     expect(sendNext).toMatchObject({ kind: SPAN_KIND_PRODUCER, parentSpanId: processSymptom?.spanId });
     expect(processNext).toMatchObject({ kind: SPAN_KIND_CONSUMER, parentSpanId: sendNext?.spanId });
-    expect(new Set([sendSymptom, processSymptom, sendNext, processNext].map((span) => span?.traceId))).toEqual(new Set([sendSymptom?.traceId]));
+    expect(new Set([sendSymptom, processSymptom, sendNext, processNext].map((span) => span?.traceId))).toEqual(
+      new Set([sendSymptom?.traceId]),
+    );
     // Messaging semantic conventions on the consumer span.
     if (!processSymptom) throw new Error('no consumer span');
     expect(attribute(processSymptom, 'messaging.system')).toBe('nats');

@@ -16,6 +16,9 @@ export function createLogger(service: string, level: LevelWithSilent = 'info', i
     formatters: { level: (label) => ({ level: label }) },
     // The active span's ids win over a trace id set by hand: they name the span the line belongs to.
     mixin: () => ({ ...logContext.current(), ...activeTraceIds() }),
-    redact: { paths: [...SECRET_KEYS, ...SECRET_KEYS.map((key) => `*.${key}`), ...SECRET_KEYS.map((key) => `*.*.${key}`)], censor: '[redacted]' },
+    redact: {
+      paths: [...SECRET_KEYS, ...SECRET_KEYS.map((key) => `*.${key}`), ...SECRET_KEYS.map((key) => `*.*.${key}`)],
+      censor: '[redacted]',
+    },
   });
 }

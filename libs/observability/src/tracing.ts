@@ -131,7 +131,8 @@ export function startTracing(settings: TracingSettings): Tracing {
   let provider: TracerProvider;
   if (settings.tracesUrl !== undefined) {
     const exporterConfig = { url: settings.tracesUrl, headers: { ...settings.headers } };
-    const exporter = settings.protocol === OtlpProtocol.json ? new OtlpJsonExporter(exporterConfig) : new OtlpProtobufExporter(exporterConfig);
+    const exporter =
+      settings.protocol === OtlpProtocol.json ? new OtlpJsonExporter(exporterConfig) : new OtlpProtobufExporter(exporterConfig);
     provider = new TracerProvider({
       resource,
       sampler: samplerOf(settings.sampler, settings.samplerRatio),
@@ -213,7 +214,11 @@ export interface SpanOptions {
 
 /** Starts a span that the caller ends (`endSpan`); it is not made active. */
 export function startSpan(name: string, options: SpanOptions): Span {
-  return tracer().startSpan(name, { kind: options.kind, ...(options.attributes ? { attributes: options.attributes } : {}) }, options.parent ?? context.active());
+  return tracer().startSpan(
+    name,
+    { kind: options.kind, ...(options.attributes ? { attributes: options.attributes } : {}) },
+    options.parent ?? context.active(),
+  );
 }
 
 /** Ends a span, marking it failed when `error` is given. */

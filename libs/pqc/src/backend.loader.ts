@@ -45,9 +45,7 @@ async function create(name: BackendName): Promise<PqcBackend> {
  * Loads and self-tests a backend. `auto` prefers Node's crypto (native OpenSSL) and falls back to
  * liboqs. Pass `observer` to time every operation.
  */
-export async function loadPqcBackend(
-  options: { backend?: BackendChoice; observer?: PqcOperationObserver } = {},
-): Promise<PqcBackend> {
+export async function loadPqcBackend(options: { backend?: BackendChoice; observer?: PqcOperationObserver } = {}): Promise<PqcBackend> {
   const choice = options.backend ?? BackendChoice.auto;
   const order: readonly BackendName[] = choice === BackendChoice.auto ? [BackendName.node, BackendName.liboqs] : [choice];
   const failures: unknown[] = [];

@@ -19,9 +19,12 @@ describe('canonical JSON', () => {
     expect(canonicalJson([1e21, 0.1, -0, 'é\n"'])).toBe('[1e+21,0.1,0,"é\\n\\""]');
   });
 
-  it.each([[Number.NaN], [Infinity], [[undefined]], [10n], [new Uint8Array(1)], [() => 1]])('rejects a value JSON cannot carry faithfully (%p)', (value) => {
-    expect(() => canonicalJson(value)).toThrow(CanonicalJsonError);
-  });
+  it.each([[Number.NaN], [Infinity], [[undefined]], [10n], [new Uint8Array(1)], [() => 1]])(
+    'rejects a value JSON cannot carry faithfully (%p)',
+    (value) => {
+      expect(() => canonicalJson(value)).toThrow(CanonicalJsonError);
+    },
+  );
 
   it('names the path of the offending value', () => {
     expect(() => canonicalJson({ data: { samples: [1, { value: Number.NaN }] } })).toThrow('$.data.samples[1].value: non-finite number');
@@ -38,18 +41,23 @@ describe('canonical JSON', () => {
       if (Array.isArray(value)) return `[${value.map(naive).join(',')}]`;
       if (value !== null && typeof value === 'object') {
         const record = value as Record<string, unknown>;
-        return `{${Object.keys(record).sort().map((k) => `${JSON.stringify(k)}:${naive(record[k])}`).join(',')}}`;
+        return `{${Object.keys(record)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${naive(record[k])}`)
+          .join(',')}}`;
       }
       return JSON.stringify(value);
     };
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const atoms = ['', 'a"b', 'tab\t', 'é', '\u0000', 0, -1.5, 1e-7, 2 ** 53, true, false, null];
     const build = (depth: number): unknown => {
       const pick = random();
       if (depth === 0 || pick < 0.4) return atoms[Math.floor(random() * atoms.length)];
       if (pick < 0.7) return Array.from({ length: Math.floor(random() * 4) }, () => build(depth - 1));
-      return Object.fromEntries(Array.from({ length: Math.floor(random() * 5) }, (_, i) => [`k${Math.floor(random() * 20)}${i}`, build(depth - 1)]));
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(random() * 5) }, (_, i) => [`k${Math.floor(random() * 20)}${i}`, build(depth - 1)]),
+      );
     };
     for (let i = 0; i < 200; i += 1) {
       const document = build(4);

@@ -69,35 +69,53 @@ describe('event verifier', () => {
   });
 
   it('rejects a valid event replayed on another subject as bad_signature', () => {
-    expect(verifier.verify('mapek.plans.approved.payments', signAs('planner', envelope()))).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(verifier.verify('mapek.plans.approved.payments', signAs('planner', envelope()))).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('rejects a flipped signature byte as bad_signature', () => {
     const signed = signAs('planner', envelope());
     const sig = Buffer.from(signed.signature.sig, 'base64url');
     sig[10] = (sig[10] ?? 0) ^ 1;
-    expect(verifier.verify(subject, { ...signed, signature: { ...signed.signature, sig: sig.toString('base64url') } })).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(verifier.verify(subject, { ...signed, signature: { ...signed.signature, sig: sig.toString('base64url') } })).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('rejects an unsigned or malformed event as bad_signature', () => {
     const signed = signAs('planner', envelope());
-    expect(verifier.verify(subject, { envelope: signed.envelope } as unknown as SignedEvent)).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(verifier.verify(subject, { envelope: signed.envelope } as unknown as SignedEvent)).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
     const noId = signAs('planner', { ...envelope(), id: undefined } as unknown as EventEnvelope);
     expect(verifier.verify(subject, noId)).toMatchObject({ ok: false, reason: 'bad_signature' });
   });
 
   it('rejects a key missing from the trust bundle as unknown_key', () => {
     const stranger = backend.mlDsa65.generateKeyPair();
-    const signed = createEventSigner({ backend, key: { kid: 'mldsa65:stranger', secretKey: stranger.secretKey } }).sign(subject, envelope());
+    const signed = createEventSigner({ backend, key: { kid: 'mldsa65:stranger', secretKey: stranger.secretKey } }).sign(
+      subject,
+      envelope(),
+    );
     expect(verifier.verify(subject, signed)).toMatchObject({ ok: false, reason: 'unknown_key' });
   });
 
   it("rejects another identity's key claiming to be the planner as unknown_key", () => {
-    expect(verifier.verify(subject, signAs('analyzer', envelope({ source: 'planner' })))).toMatchObject({ ok: false, reason: 'unknown_key' });
+    expect(verifier.verify(subject, signAs('analyzer', envelope({ source: 'planner' })))).toMatchObject({
+      ok: false,
+      reason: 'unknown_key',
+    });
   });
 
   it('rejects an event from an unknown source as unknown_key', () => {
-    expect(verifier.verify(subject, signAs('planner', envelope({ source: 'intruder' })))).toMatchObject({ ok: false, reason: 'unknown_key' });
+    expect(verifier.verify(subject, signAs('planner', envelope({ source: 'intruder' })))).toMatchObject({
+      ok: false,
+      reason: 'unknown_key',
+    });
   });
 
   it('rejects a key outside its validity window as unknown_key', () => {
@@ -109,21 +127,39 @@ describe('event verifier', () => {
   });
 
   it('rejects an analyzer approving a plan as not_authorized', () => {
-    expect(verifier.verify(subject, signAs('analyzer', envelope({ source: 'analyzer' })))).toMatchObject({ ok: false, reason: 'not_authorized' });
+    expect(verifier.verify(subject, signAs('analyzer', envelope({ source: 'analyzer' })))).toMatchObject({
+      ok: false,
+      reason: 'not_authorized',
+    });
   });
 
   it('rejects a planner actuating and a planner sending decisions as not_authorized', () => {
-    expect(verifier.verify(subject, signAs('planner', envelope({ type: 'actuation' })))).toMatchObject({ ok: false, reason: 'not_authorized' });
-    expect(verifier.verify(subject, signAs('planner', envelope({ type: 'decision' })))).toMatchObject({ ok: false, reason: 'not_authorized' });
+    expect(verifier.verify(subject, signAs('planner', envelope({ type: 'actuation' })))).toMatchObject({
+      ok: false,
+      reason: 'not_authorized',
+    });
+    expect(verifier.verify(subject, signAs('planner', envelope({ type: 'decision' })))).toMatchObject({
+      ok: false,
+      reason: 'not_authorized',
+    });
   });
 
   it('rejects a type missing from the policy as not_authorized (default deny)', () => {
-    expect(verifier.verify(subject, signAs('planner', envelope({ type: 'unlisted' })))).toMatchObject({ ok: false, reason: 'not_authorized' });
+    expect(verifier.verify(subject, signAs('planner', envelope({ type: 'unlisted' })))).toMatchObject({
+      ok: false,
+      reason: 'not_authorized',
+    });
   });
 
   it('rejects events older or newer than the 30 s skew window as stale', () => {
-    expect(verifier.verify(subject, signAs('planner', envelope({ time: new Date(now - 30_001).toISOString() })))).toMatchObject({ ok: false, reason: 'stale' });
-    expect(verifier.verify(subject, signAs('planner', envelope({ time: new Date(now + 30_001).toISOString() })))).toMatchObject({ ok: false, reason: 'stale' });
+    expect(verifier.verify(subject, signAs('planner', envelope({ time: new Date(now - 30_001).toISOString() })))).toMatchObject({
+      ok: false,
+      reason: 'stale',
+    });
+    expect(verifier.verify(subject, signAs('planner', envelope({ time: new Date(now + 30_001).toISOString() })))).toMatchObject({
+      ok: false,
+      reason: 'stale',
+    });
     expect(verifier.verify(subject, signAs('planner', envelope({ time: 'yesterday' })))).toMatchObject({ ok: false, reason: 'stale' });
     expect(verifier.verify(subject, signAs('planner', envelope({ time: new Date(now - 29_000).toISOString() }))).ok).toBe(true);
   });
@@ -166,10 +202,28 @@ describe('event verifier', () => {
       identities: fixture.bundle.identities.map((i) =>
         i.name !== 'planner'
           ? i
-          : { ...i, keys: [...i.keys, { kid: 'mldsa65:next', use: 'sig' as const, alg: Algorithm.mlDsa65, publicKey: toBase64Url(next.publicKey), notBefore: iso(now), notAfter: iso(now + 3_600_000) }] },
+          : {
+              ...i,
+              keys: [
+                ...i.keys,
+                {
+                  kid: 'mldsa65:next',
+                  use: 'sig' as const,
+                  alg: Algorithm.mlDsa65,
+                  publicKey: toBase64Url(next.publicKey),
+                  notBefore: iso(now),
+                  notAfter: iso(now + 3_600_000),
+                },
+              ],
+            },
       ),
     };
-    const trust = openTrustBundle(backend, signTrustBundle(backend, rotated, { kid: fixture.ca.kid, secretKey: fixture.ca.secretKey }), { kid: fixture.ca.kid, publicKey: fixture.ca.publicKey }, now);
+    const trust = openTrustBundle(
+      backend,
+      signTrustBundle(backend, rotated, { kid: fixture.ca.kid, secretKey: fixture.ca.secretKey }),
+      { kid: fixture.ca.kid, publicKey: fixture.ca.publicKey },
+      now,
+    );
     const rotating = createEventVerifier({ backend, trust, policy, now: () => now });
     expect(rotating.verify(subject, signAs('planner', envelope())).ok).toBe(true);
     const withNext = createEventSigner({ backend, key: { kid: 'mldsa65:next', secretKey: next.secretKey } }).sign(subject, envelope());

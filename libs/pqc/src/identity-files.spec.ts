@@ -120,7 +120,10 @@ describe('identity key files (pqc-keys.json)', () => {
     await write(keyFile(2, [signing], [kemEntry(seedOf(9), 'v2')]));
     const failure = loadServiceIdentity(dir, 'planner');
     await expect(failure).rejects.toBeInstanceOf(PqcNotReadyError);
-    await expect(failure).rejects.toMatchObject({ code: 'pqc_identity_missing', message: expect.stringMatching(/pqc-keys\.json: key mldsa65:.* does not belong/) });
+    await expect(failure).rejects.toMatchObject({
+      code: 'pqc_identity_missing',
+      message: expect.stringMatching(/pqc-keys\.json: key mldsa65:.* does not belong/),
+    });
   });
 
   it('refuses a file of an unknown version or shape', () => {
@@ -135,7 +138,11 @@ describe('identity key files (pqc-keys.json)', () => {
       const upgrade = upgradeIdentityKeyFile(v1);
 
       expect(upgrade).toMatchObject({ from: 1, changed: true, file: { v: 2 } });
-      expect(upgrade.keys.map((key) => key.outcome)).toEqual([KeyUpgradeOutcome.keptExpanded, KeyUpgradeOutcome.seedOnly, KeyUpgradeOutcome.keptExpanded]);
+      expect(upgrade.keys.map((key) => key.outcome)).toEqual([
+        KeyUpgradeOutcome.keptExpanded,
+        KeyUpgradeOutcome.seedOnly,
+        KeyUpgradeOutcome.keptExpanded,
+      ]);
       expect(upgrade.file.kem[0]).toEqual(kemEntry(seedOf(11), 'v2'));
       expect(upgrade.file.signing).toEqual(v1.signing);
       await expectWorkingIdentity(upgrade.file);

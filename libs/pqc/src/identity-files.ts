@@ -5,7 +5,13 @@ import { fromBase64Url, toBase64Url } from './bytes.codec.js';
 import { mlDsa65KeyGen } from './ml-dsa-65.keygen.js';
 import { InvalidInputError, PqcNotReadyError, PqcReadinessCode, PrivateKeyError, PrivateKeyErrorCode } from './pqc.errors.js';
 import type { PqcBackend } from './pqc-backend.types.js';
-import { bytesEqual, expandedKeyMatchesPublicKey, mlKemExpandedKeyIsWellFormed, SecretKeyForm, secretKeyForm } from './private-key.forms.js';
+import {
+  bytesEqual,
+  expandedKeyMatchesPublicKey,
+  mlKemExpandedKeyIsWellFormed,
+  SecretKeyForm,
+  secretKeyForm,
+} from './private-key.forms.js';
 import { openTrustBundle, type SignedTrustBundle, type SigningKey, type TrustStore, type VerificationKey } from './trust-bundle.js';
 import { expandXWingSeed, type XWingSecretKey } from './x-wing.kem.js';
 
@@ -93,10 +99,13 @@ export interface StoredPublicKey {
 
 /** The stored fields for an ML-DSA-65 secret key: `seed` (32 bytes) or, expanded, `secretKey`. */
 export function encodeSigningSecretKey(secretKey: Uint8Array): Pick<StoredSigningKey, 'seed' | 'secretKey'> {
-  return secretKeyForm('mlDsa65', secretKey) === SecretKeyForm.seed ? { seed: toBase64Url(secretKey) } : { secretKey: toBase64Url(secretKey) };
+  return secretKeyForm('mlDsa65', secretKey) === SecretKeyForm.seed
+    ? { seed: toBase64Url(secretKey) }
+    : { secretKey: toBase64Url(secretKey) };
 }
 
-const mismatch = (kid: string) => new PrivateKeyError(PrivateKeyErrorCode.inconsistent, `key ${kid}: the secret key does not belong to the stored public key`);
+const mismatch = (kid: string) =>
+  new PrivateKeyError(PrivateKeyErrorCode.inconsistent, `key ${kid}: the secret key does not belong to the stored public key`);
 
 /**
  * The secret key of a stored signing key (the seed, or a v1 expanded key), after checking that it
@@ -116,7 +125,9 @@ export function decodeSigningSecretKey(stored: StoredSigningKey): Uint8Array {
 }
 
 /** The stored fields for an X-Wing secret key: `seed`, or the expanded fields of a v1 key. */
-export function encodeXWingSecretKey(secretKey: XWingSecretKey): Pick<StoredKemKey, 'seed' | 'mlKemSecretKey' | 'x25519SecretKey' | 'x25519PublicKey'> {
+export function encodeXWingSecretKey(
+  secretKey: XWingSecretKey,
+): Pick<StoredKemKey, 'seed' | 'mlKemSecretKey' | 'x25519SecretKey' | 'x25519PublicKey'> {
   if (secretKey.seed !== undefined) return { seed: toBase64Url(secretKey.seed) };
   return {
     mlKemSecretKey: toBase64Url(secretKey.mlKemSecretKey),
@@ -155,7 +166,8 @@ export function decodeXWingSecretKey(stored: StoredKemKey): XWingSecretKey {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const stringFields = (value: Record<string, unknown>, fields: readonly string[], optional: readonly string[]) =>
-  fields.every((field) => typeof value[field] === 'string') && optional.every((field) => value[field] === undefined || typeof value[field] === 'string');
+  fields.every((field) => typeof value[field] === 'string') &&
+  optional.every((field) => value[field] === undefined || typeof value[field] === 'string');
 const keyFields = ['kid', 'alg', 'notBefore', 'notAfter', 'publicKey'] as const;
 
 /** Parses `pqc-keys.json` of either version; throws InvalidInputError saying what is wrong. */
@@ -167,14 +179,22 @@ export function parseIdentityKeyFile(text: string): IdentityKeyFile {
     throw new InvalidInputError('not JSON', { cause });
   }
   const versions: readonly unknown[] = Object.values(IdentityKeyFileVersion);
-  if (!isRecord(value) || !versions.includes(value.v)) throw new InvalidInputError(`not an identity key file of version ${versions.join(' or ')}`);
-  if (typeof value.name !== 'string' || typeof value.spiffeId !== 'string') throw new InvalidInputError('name and spiffeId must be strings');
+  if (!isRecord(value) || !versions.includes(value.v))
+    throw new InvalidInputError(`not an identity key file of version ${versions.join(' or ')}`);
+  if (typeof value.name !== 'string' || typeof value.spiffeId !== 'string')
+    throw new InvalidInputError('name and spiffeId must be strings');
   const { signing, kem } = value;
-  if (!Array.isArray(signing) || !signing.every((key) => isRecord(key) && key.alg === Algorithm.mlDsa65 && stringFields(key, keyFields, ['seed', 'secretKey']))) {
+  if (
+    !Array.isArray(signing) ||
+    !signing.every((key) => isRecord(key) && key.alg === Algorithm.mlDsa65 && stringFields(key, keyFields, ['seed', 'secretKey']))
+  ) {
     throw new InvalidInputError('signing must be a list of ML-DSA-65 keys');
   }
   const kemOptional = ['seed', 'mlKemSecretKey', 'x25519SecretKey', 'x25519PublicKey'];
-  if (!Array.isArray(kem) || !kem.every((key) => isRecord(key) && key.alg === Algorithm.xWing && stringFields(key, keyFields, kemOptional))) {
+  if (
+    !Array.isArray(kem) ||
+    !kem.every((key) => isRecord(key) && key.alg === Algorithm.xWing && stringFields(key, keyFields, kemOptional))
+  ) {
     throw new InvalidInputError('kem must be a list of X-Wing keys');
   }
   return value as unknown as IdentityKeyFile;
@@ -229,7 +249,11 @@ export async function loadServiceIdentity(dir: string, name: string): Promise<Se
     }));
     kem = new Map(file.kem.map((stored) => [stored.kid, decodeXWingSecretKey(stored)] as const));
   } catch (cause) {
-    throw new PqcNotReadyError(PqcReadinessCode.identityMissing, `${paths.pqcKeys}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new PqcNotReadyError(
+      PqcReadinessCode.identityMissing,
+      `${paths.pqcKeys}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
   if (signing.length === 0 || kem.size === 0) {
     throw new PqcNotReadyError(PqcReadinessCode.identityMissing, `${paths.pqcKeys} holds no signing or KEM key`);
@@ -239,9 +263,7 @@ export async function loadServiceIdentity(dir: string, name: string): Promise<Se
     spiffeId: file.spiffeId,
     tls: { cert: cert ?? '', key: key ?? '', ca: ca ?? '' },
     signingKey: (at = Date.now()) => {
-      const current = signing
-        .filter((k) => at >= k.notBefore && at <= k.notAfter)
-        .sort((a, b) => b.notBefore - a.notBefore)[0];
+      const current = signing.filter((k) => at >= k.notBefore && at <= k.notAfter).sort((a, b) => b.notBefore - a.notBefore)[0];
       if (current === undefined) {
         throw new PqcNotReadyError(PqcReadinessCode.identityMissing, `identity "${name}" has no signing key valid now`);
       }

@@ -53,4 +53,9 @@ export {
   SealedRequestType,
   type SealRequestInput,
 } from './sealed-request.js';
-export { createReloadingTrustStore, type ReloadingTrustStore, type ReloadingTrustStoreOptions, type TrustReloadEvent } from './trust-store.reloader.js';
+export {
+  createReloadingTrustStore,
+  type ReloadingTrustStore,
+  type ReloadingTrustStoreOptions,
+  type TrustReloadEvent,
+} from './trust-store.reloader.js';

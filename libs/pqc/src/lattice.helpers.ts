@@ -33,11 +33,21 @@ export type Xof = 'shake128' | 'shake256';
 
 /** The first `length` bytes of SHAKE128/256 over the concatenated inputs. */
 export function shake(xof: Xof, length: number, ...input: readonly Uint8Array[]): Uint8Array {
-  return plainBytes(crypto.createHash(xof, { outputLength: length }).update(concatBytes(...input)).digest());
+  return plainBytes(
+    crypto
+      .createHash(xof, { outputLength: length })
+      .update(concatBytes(...input))
+      .digest(),
+  );
 }
 
 export function sha3(bits: 256 | 512, ...input: readonly Uint8Array[]): Uint8Array {
-  return plainBytes(crypto.createHash(`sha3-${bits}`).update(concatBytes(...input)).digest());
+  return plainBytes(
+    crypto
+      .createHash(`sha3-${bits}`)
+      .update(concatBytes(...input))
+      .digest(),
+  );
 }
 
 /**

@@ -148,8 +148,18 @@ export function mlDsa65KeyGen(seed: Uint8Array): { publicKey: Uint8Array; expand
     rho,
     key,
     tr,
-    ...[...s1, ...s2].map((p) => packBits(p.map((c) => eta - c), 4)),
-    ...t0.map((p) => packBits(p.map((c) => 2 ** (d - 1) - c), d)),
+    ...[...s1, ...s2].map((p) =>
+      packBits(
+        p.map((c) => eta - c),
+        4,
+      ),
+    ),
+    ...t0.map((p) =>
+      packBits(
+        p.map((c) => 2 ** (d - 1) - c),
+        d,
+      ),
+    ),
   );
   return { publicKey, expandedKey };
 }

@@ -24,16 +24,22 @@ describe('PKCS#8 seed, expandedKey and both keys on the node and liboqs backends
     backends = { node: createNodeCryptoBackend(), liboqs: await createLiboqsBackend() };
   });
 
-  it.each(combinations)('an ML-DSA-65 key in the %s form signs on %s, and %s verifies it under the vector public key', (form, signer, verifier) => {
-    const signature = backends[signer].mlDsa65.sign(message, dsaKey(form));
-    expect(backends[verifier].mlDsa65.verify(message, signature, mlDsa65Pkcs8Vector.publicKey)).toBe(true);
-    expect(backends[verifier].mlDsa65.verify(new TextEncoder().encode('other'), signature, mlDsa65Pkcs8Vector.publicKey)).toBe(false);
-  });
+  it.each(combinations)(
+    'an ML-DSA-65 key in the %s form signs on %s, and %s verifies it under the vector public key',
+    (form, signer, verifier) => {
+      const signature = backends[signer].mlDsa65.sign(message, dsaKey(form));
+      expect(backends[verifier].mlDsa65.verify(message, signature, mlDsa65Pkcs8Vector.publicKey)).toBe(true);
+      expect(backends[verifier].mlDsa65.verify(new TextEncoder().encode('other'), signature, mlDsa65Pkcs8Vector.publicKey)).toBe(false);
+    },
+  );
 
-  it.each(combinations)('an ML-KEM-768 key in the %s form decapsulates on %s what %s encapsulated to the vector public key', (form, decapsulator, encapsulator) => {
-    const { ciphertext, sharedSecret } = backends[encapsulator].mlKem768.encapsulate(mlKem768Pkcs8Vector.publicKey);
-    expect(backends[decapsulator].mlKem768.decapsulate(ciphertext, kemKey(form))).toEqual(sharedSecret);
-  });
+  it.each(combinations)(
+    'an ML-KEM-768 key in the %s form decapsulates on %s what %s encapsulated to the vector public key',
+    (form, decapsulator, encapsulator) => {
+      const { ciphertext, sharedSecret } = backends[encapsulator].mlKem768.encapsulate(mlKem768Pkcs8Vector.publicKey);
+      expect(backends[decapsulator].mlKem768.decapsulate(ciphertext, kemKey(form))).toEqual(sharedSecret);
+    },
+  );
 
   it('every backend and form agrees on the shared secret of one ciphertext, and on the implicit rejection of a tampered one', () => {
     const { ciphertext, sharedSecret } = backends.node.mlKem768.encapsulate(mlKem768Pkcs8Vector.publicKey);
@@ -43,7 +49,10 @@ describe('PKCS#8 seed, expandedKey and both keys on the node and liboqs backends
       forms.map((form) => {
         const key = kemKey(form);
         const kem = backends[name].mlKem768;
-        return { secret: Buffer.from(kem.decapsulate(ciphertext, key)).toString('hex'), rejection: Buffer.from(kem.decapsulate(tampered, key)).toString('hex') };
+        return {
+          secret: Buffer.from(kem.decapsulate(ciphertext, key)).toString('hex'),
+          rejection: Buffer.from(kem.decapsulate(tampered, key)).toString('hex'),
+        };
       }),
     );
     expect(new Set(results.map((r) => r.secret))).toEqual(new Set([Buffer.from(sharedSecret).toString('hex')]));

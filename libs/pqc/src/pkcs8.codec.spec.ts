@@ -21,7 +21,13 @@ const oids = {
 };
 
 /** A OneAsymmetricKey from its parts; `privateKey` is the content of the privateKey OCTET STRING. */
-function oneAsymmetricKey(options: { version?: number; oid: Uint8Array; parameters?: Uint8Array; privateKey: Uint8Array; after?: readonly Uint8Array[] }): Uint8Array {
+function oneAsymmetricKey(options: {
+  version?: number;
+  oid: Uint8Array;
+  parameters?: Uint8Array;
+  privateKey: Uint8Array;
+  after?: readonly Uint8Array[];
+}): Uint8Array {
   return der(
     0x30,
     der(0x02, Uint8Array.of(options.version ?? 0)),
@@ -101,31 +107,75 @@ describe.each(cases)('PKCS#8 $algorithm private keys', ({ algorithm, vector, see
       expectRefused(Uint8Array.from([0x31, ...vector.seed.subarray(1)]), 'private_key_malformed', /expected 0x30/);
       expectRefused(Uint8Array.from([0x30, 0x80, ...vector.seed.subarray(2), 0, 0]), 'private_key_malformed', /indefinite length/);
       expectRefused(Uint8Array.from([0x30, 0x81, ...vector.seed.subarray(1)]), 'private_key_malformed', /shortest form/);
-      expectRefused(oneAsymmetricKey({ version: 2, oid: oids[algorithm], privateKey: der(0x80, seed) }), 'private_key_malformed', /version/);
+      expectRefused(
+        oneAsymmetricKey({ version: 2, oid: oids[algorithm], privateKey: der(0x80, seed) }),
+        'private_key_malformed',
+        /version/,
+      );
     });
 
     it('a privateKey that is none of the three forms', () => {
       expectRefused(oneAsymmetricKey({ oid: oids[algorithm], privateKey: seed }), 'private_key_malformed');
-      expectRefused(oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x81, seed) }), 'private_key_malformed', /none of seed \[0\], expandedKey, both/);
-      expectRefused(oneAsymmetricKey({ oid: oids[algorithm], privateKey: concatBytes(der(0x80, seed), Uint8Array.of(0)) }), 'private_key_malformed');
+      expectRefused(
+        oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x81, seed) }),
+        'private_key_malformed',
+        /none of seed \[0\], expandedKey, both/,
+      );
+      expectRefused(
+        oneAsymmetricKey({ oid: oids[algorithm], privateKey: concatBytes(der(0x80, seed), Uint8Array.of(0)) }),
+        'private_key_malformed',
+      );
       expectRefused(oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x30, der(0x04, seed)) }), 'private_key_malformed', /missing/);
-      expectRefused(oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x30, der(0x80, seed), der(0x04, expanded)) }), 'private_key_malformed');
+      expectRefused(
+        oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x30, der(0x80, seed), der(0x04, expanded)) }),
+        'private_key_malformed',
+      );
     });
 
     it('another algorithm, or parameters in the AlgorithmIdentifier', () => {
-      expectRefused(oneAsymmetricKey({ oid: oids.mlDsa44, privateKey: der(0x80, seed) }), 'private_key_unsupported_algorithm', /2\.16\.840\.1\.101\.3\.4\.3\.17/);
-      expectRefused(oneAsymmetricKey({ oid: oids.mlKem1024, privateKey: der(0x80, seed) }), 'private_key_unsupported_algorithm', /2\.16\.840\.1\.101\.3\.4\.4\.3/);
-      expectRefused(oneAsymmetricKey({ oid: oids.rsaEncryption, privateKey: der(0x80, seed) }), 'private_key_unsupported_algorithm', /1\.2\.840\.113549\.1\.1\.1/);
-      expectRefused(oneAsymmetricKey({ oid: oids[algorithm], parameters: der(0x05, new Uint8Array(0)), privateKey: der(0x80, seed) }), 'private_key_unsupported_algorithm', /parameters/);
+      expectRefused(
+        oneAsymmetricKey({ oid: oids.mlDsa44, privateKey: der(0x80, seed) }),
+        'private_key_unsupported_algorithm',
+        /2\.16\.840\.1\.101\.3\.4\.3\.17/,
+      );
+      expectRefused(
+        oneAsymmetricKey({ oid: oids.mlKem1024, privateKey: der(0x80, seed) }),
+        'private_key_unsupported_algorithm',
+        /2\.16\.840\.1\.101\.3\.4\.4\.3/,
+      );
+      expectRefused(
+        oneAsymmetricKey({ oid: oids.rsaEncryption, privateKey: der(0x80, seed) }),
+        'private_key_unsupported_algorithm',
+        /1\.2\.840\.113549\.1\.1\.1/,
+      );
+      expectRefused(
+        oneAsymmetricKey({ oid: oids[algorithm], parameters: der(0x05, new Uint8Array(0)), privateKey: der(0x80, seed) }),
+        'private_key_unsupported_algorithm',
+        /parameters/,
+      );
     });
 
     it('a seed or expanded key of the wrong size, in every form', () => {
       const shortSeed = seed.subarray(1);
       const shortExpanded = expanded.subarray(1);
-      expectRefused(oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x80, shortSeed) }), 'private_key_wrong_size', new RegExp(`seed must be ${seedLength} bytes, got ${seedLength - 1}`));
-      expectRefused(oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x04, shortExpanded) }), 'private_key_wrong_size', new RegExp(`expandedKey must be ${expandedLength} bytes`));
-      expectRefused(oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x30, der(0x04, shortSeed), der(0x04, expanded)) }), 'private_key_wrong_size');
-      expectRefused(oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x30, der(0x04, seed), der(0x04, shortExpanded)) }), 'private_key_wrong_size');
+      expectRefused(
+        oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x80, shortSeed) }),
+        'private_key_wrong_size',
+        new RegExp(`seed must be ${seedLength} bytes, got ${seedLength - 1}`),
+      );
+      expectRefused(
+        oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x04, shortExpanded) }),
+        'private_key_wrong_size',
+        new RegExp(`expandedKey must be ${expandedLength} bytes`),
+      );
+      expectRefused(
+        oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x30, der(0x04, shortSeed), der(0x04, expanded)) }),
+        'private_key_wrong_size',
+      );
+      expectRefused(
+        oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x30, der(0x04, seed), der(0x04, shortExpanded)) }),
+        'private_key_wrong_size',
+      );
       // The other algorithm's seed under this OID.
       const otherSeed = new Uint8Array(seedLength === 32 ? 64 : 32);
       expectRefused(oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x80, otherSeed) }), 'private_key_wrong_size');
@@ -136,22 +186,38 @@ describe.each(cases)('PKCS#8 $algorithm private keys', ({ algorithm, vector, see
       flipped[flipped.length - 100] = (flipped[flipped.length - 100] ?? 0) ^ 1;
       expectRefused(flipped, 'private_key_inconsistent', /not the one its seed derives/);
       const otherSeed = Uint8Array.from(seed, (b) => b ^ 0xff);
-      expectRefused(oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x30, der(0x04, otherSeed), der(0x04, expanded)) }), 'private_key_inconsistent');
+      expectRefused(
+        oneAsymmetricKey({ oid: oids[algorithm], privateKey: der(0x30, der(0x04, otherSeed), der(0x04, expanded)) }),
+        'private_key_inconsistent',
+      );
     });
 
     it('a v2 publicKey that belongs to another key, or a publicKey in a v1 key', () => {
       const otherPublicKey = Uint8Array.from(vector.publicKey, (b, i) => (i === 40 ? b ^ 1 : b));
       for (const privateKey of [der(0x80, seed), der(0x04, expanded)]) {
-        expectRefused(oneAsymmetricKey({ version: 1, oid: oids[algorithm], privateKey, after: [der(0x81, Uint8Array.of(0), otherPublicKey)] }), 'private_key_inconsistent');
-        expectRefused(oneAsymmetricKey({ version: 0, oid: oids[algorithm], privateKey, after: [der(0x81, Uint8Array.of(0), vector.publicKey)] }), 'private_key_malformed', /v2/);
+        expectRefused(
+          oneAsymmetricKey({ version: 1, oid: oids[algorithm], privateKey, after: [der(0x81, Uint8Array.of(0), otherPublicKey)] }),
+          'private_key_inconsistent',
+        );
+        expectRefused(
+          oneAsymmetricKey({ version: 0, oid: oids[algorithm], privateKey, after: [der(0x81, Uint8Array.of(0), vector.publicKey)] }),
+          'private_key_malformed',
+          /v2/,
+        );
       }
     });
 
     it('writing a both key whose halves disagree, or a key of the wrong size', () => {
       const otherSeed = Uint8Array.from(seed, (b) => b ^ 0xff);
-      expectRefused(() => encodePkcs8PrivateKey({ algorithm, form: 'both', seed: otherSeed, expandedKey: expanded }), 'private_key_inconsistent');
+      expectRefused(
+        () => encodePkcs8PrivateKey({ algorithm, form: 'both', seed: otherSeed, expandedKey: expanded }),
+        'private_key_inconsistent',
+      );
       expectRefused(() => encodePkcs8PrivateKey({ algorithm, form: 'seed', seed: seed.subarray(1) }), 'private_key_wrong_size');
-      expectRefused(() => encodePkcs8PrivateKey({ algorithm, form: 'expandedKey', expandedKey: expanded.subarray(1) }), 'private_key_wrong_size');
+      expectRefused(
+        () => encodePkcs8PrivateKey({ algorithm, form: 'expandedKey', expandedKey: expanded.subarray(1) }),
+        'private_key_wrong_size',
+      );
     });
   });
 });

@@ -37,7 +37,12 @@ export type Pkcs8Form = (typeof Pkcs8Form)[keyof typeof Pkcs8Form];
 export type Pkcs8PrivateKey =
   | { readonly algorithm: LatticeAlgorithmId; readonly form: typeof Pkcs8Form.seed; readonly seed: Uint8Array }
   | { readonly algorithm: LatticeAlgorithmId; readonly form: typeof Pkcs8Form.expandedKey; readonly expandedKey: Uint8Array }
-  | { readonly algorithm: LatticeAlgorithmId; readonly form: typeof Pkcs8Form.both; readonly seed: Uint8Array; readonly expandedKey: Uint8Array };
+  | {
+      readonly algorithm: LatticeAlgorithmId;
+      readonly form: typeof Pkcs8Form.both;
+      readonly seed: Uint8Array;
+      readonly expandedKey: Uint8Array;
+    };
 
 const Tag = {
   integer: 0x02,
@@ -77,7 +82,8 @@ function readElement(der: Uint8Array, offset: number, what: string): Element {
     if (offset + 2 + count > der.length) throw malformed(`${what} is truncated`);
     length = 0;
     for (let i = 0; i < count; i += 1) length = length * 256 + (der[offset + 2 + i] ?? 0);
-    if (length < 0x80 || (count === 2 && length < 0x100)) throw malformed(`${what} has a length not in its shortest form, which DER forbids`);
+    if (length < 0x80 || (count === 2 && length < 0x100))
+      throw malformed(`${what} has a length not in its shortest form, which DER forbids`);
     header += count;
   }
   const next = offset + header + length;
@@ -123,10 +129,16 @@ function algorithmOf(identifier: Element): LatticeAlgorithmId {
   const { body } = expectTag(oid, Tag.oid, 'privateKeyAlgorithm OID');
   const found = (Object.keys(latticeAlgorithms) as LatticeAlgorithmId[]).find((id) => bytesEqual(latticeAlgorithms[id].oid, body));
   if (found === undefined) {
-    throw new PrivateKeyError(PrivateKeyErrorCode.unsupportedAlgorithm, `PKCS#8 private key is for algorithm ${oidText(body)}, not ML-KEM-768 (2.16.840.1.101.3.4.4.2) or ML-DSA-65 (2.16.840.1.101.3.4.3.18)`);
+    throw new PrivateKeyError(
+      PrivateKeyErrorCode.unsupportedAlgorithm,
+      `PKCS#8 private key is for algorithm ${oidText(body)}, not ML-KEM-768 (2.16.840.1.101.3.4.4.2) or ML-DSA-65 (2.16.840.1.101.3.4.3.18)`,
+    );
   }
   if (parameters.length > 0) {
-    throw new PrivateKeyError(PrivateKeyErrorCode.unsupportedAlgorithm, `PKCS#8 ${latticeAlgorithms[found].name} private key has AlgorithmIdentifier parameters, which must be absent`);
+    throw new PrivateKeyError(
+      PrivateKeyErrorCode.unsupportedAlgorithm,
+      `PKCS#8 ${latticeAlgorithms[found].name} private key has AlgorithmIdentifier parameters, which must be absent`,
+    );
   }
   return found;
 }

@@ -52,7 +52,9 @@ export function secretKeyForm(algorithm: LatticeAlgorithmId, secretKey: Uint8Arr
   if (secretKey instanceof Uint8Array && secretKey.length === seedLength) return SecretKeyForm.seed;
   if (secretKey instanceof Uint8Array && secretKey.length === expandedKeyLength) return SecretKeyForm.expandedKey;
   const got = secretKey instanceof Uint8Array ? `${secretKey.length} bytes` : typeof secretKey;
-  throw new InvalidInputError(`${name} secret key must be a ${seedLength}-byte seed or a ${expandedKeyLength}-byte expanded key, got ${got}`);
+  throw new InvalidInputError(
+    `${name} secret key must be a ${seedLength}-byte seed or a ${expandedKeyLength}-byte expanded key, got ${got}`,
+  );
 }
 
 /**
@@ -62,7 +64,10 @@ export function secretKeyForm(algorithm: LatticeAlgorithmId, secretKey: Uint8Arr
 export function expandedKeyOf(algorithm: LatticeAlgorithmId, secretKey: Uint8Array): Uint8Array {
   if (secretKeyForm(algorithm, secretKey) === SecretKeyForm.seed) return latticeAlgorithms[algorithm].keyGen(secretKey).expandedKey;
   if (algorithm === 'mlKem768' && !mlKemExpandedKeyIsWellFormed(secretKey)) {
-    throw new PrivateKeyError(PrivateKeyErrorCode.inconsistent, 'ML-KEM-768 expanded key fails the FIPS 203 hash check (H(ek) does not match ek)');
+    throw new PrivateKeyError(
+      PrivateKeyErrorCode.inconsistent,
+      'ML-KEM-768 expanded key fails the FIPS 203 hash check (H(ek) does not match ek)',
+    );
   }
   return secretKey;
 }

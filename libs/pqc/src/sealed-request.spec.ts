@@ -32,13 +32,25 @@ describe('sealed requests (executor → agent)', () => {
     fixture = buildFixture(backend, ['executor', 'gateway', 'agent']);
     const sealer = createPayloadSealer(backend);
     seal = createRequestSealer({ backend, identity: identityOf(fixture, 'executor'), trust: fixture.trust, sealer });
-    open = createRequestOpener({ backend, identity: identityOf(fixture, 'agent'), trust: fixture.trust, sealer, policy: { actuation: ['executor'] } });
+    open = createRequestOpener({
+      backend,
+      identity: identityOf(fixture, 'agent'),
+      trust: fixture.trust,
+      sealer,
+      policy: { actuation: ['executor'] },
+    });
   });
 
   const headerOf = (headers: Record<string, string>) => (name: string) => headers[name];
 
   it('opens a request the executor signed and sealed to the agent, and hides the payload on the wire', () => {
-    const request = seal({ subject, recipient: 'agent', target: 'demo-app', type: SealedRequestType.actuation, payload: '{"action":"clear_cache"}' });
+    const request = seal({
+      subject,
+      recipient: 'agent',
+      target: 'demo-app',
+      type: SealedRequestType.actuation,
+      payload: '{"action":"clear_cache"}',
+    });
     expect(new TextDecoder().decode(request.body)).not.toContain('clear_cache');
     expect(new TextDecoder().decode(open(subject, request.body, headerOf(request.headers)))).toBe('{"action":"clear_cache"}');
   });
@@ -50,7 +62,12 @@ describe('sealed requests (executor → agent)', () => {
   });
 
   it('refuses a request from an identity that may not actuate', () => {
-    const gateway = createRequestSealer({ backend, identity: identityOf(fixture, 'gateway'), trust: fixture.trust, sealer: createPayloadSealer(backend) });
+    const gateway = createRequestSealer({
+      backend,
+      identity: identityOf(fixture, 'gateway'),
+      trust: fixture.trust,
+      sealer: createPayloadSealer(backend),
+    });
     const request = gateway({ subject, recipient: 'agent', target: 'demo-app', type: SealedRequestType.actuation, payload: '{}' });
     expect(() => open(subject, request.body, headerOf(request.headers))).toThrow(expect.objectContaining({ reason: 'not_authorized' }));
   });
@@ -64,7 +81,13 @@ describe('sealed requests (executor → agent)', () => {
   it('cannot be opened by an identity it was not sealed to', () => {
     const sealer = createPayloadSealer(backend);
     const toGateway = seal({ subject, recipient: 'gateway', target: 'demo-app', type: SealedRequestType.actuation, payload: '{}' });
-    const agentOpen = createRequestOpener({ backend, identity: identityOf(fixture, 'agent'), trust: fixture.trust, sealer, policy: { actuation: ['executor'] } });
+    const agentOpen = createRequestOpener({
+      backend,
+      identity: identityOf(fixture, 'agent'),
+      trust: fixture.trust,
+      sealer,
+      policy: { actuation: ['executor'] },
+    });
     expect(() => agentOpen(subject, toGateway.body, headerOf(toGateway.headers))).toThrow(OpenFailedError);
   });
 });

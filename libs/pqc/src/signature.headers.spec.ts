@@ -10,7 +10,11 @@ describe('signature headers', () => {
 
   it('gives undefined when a header is missing or names another algorithm', () => {
     expect(signatureFromHeaders(() => undefined)).toBeUndefined();
-    const other = new Map([['Mapek-Sig-Alg', 'Ed25519'], ['Mapek-Sig-Kid', 'k'], ['Mapek-Sig', 's']]);
+    const other = new Map([
+      ['Mapek-Sig-Alg', 'Ed25519'],
+      ['Mapek-Sig-Kid', 'k'],
+      ['Mapek-Sig', 's'],
+    ]);
     expect(signatureFromHeaders((name) => other.get(name))).toBeUndefined();
   });
 });

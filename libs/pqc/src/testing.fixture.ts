@@ -46,8 +46,22 @@ export function buildFixture(backend: PqcBackend, names: readonly string[], now:
       name: identity.name,
       spiffeId: `spiffe://mapek.test/${identity.name}`,
       keys: [
-        { kid: identity.signing.kid, use: 'sig', alg: Algorithm.mlDsa65, publicKey: toBase64Url(identity.signing.publicKey), notBefore: iso(now - hour), notAfter: iso(now + 24 * hour) },
-        { kid: identity.kem.kid, use: 'kem', alg: Algorithm.xWing, publicKey: toBase64Url(identity.kem.publicKey), notBefore: iso(now - hour), notAfter: iso(now + 24 * hour) },
+        {
+          kid: identity.signing.kid,
+          use: 'sig',
+          alg: Algorithm.mlDsa65,
+          publicKey: toBase64Url(identity.signing.publicKey),
+          notBefore: iso(now - hour),
+          notAfter: iso(now + 24 * hour),
+        },
+        {
+          kid: identity.kem.kid,
+          use: 'kem',
+          alg: Algorithm.xWing,
+          publicKey: toBase64Url(identity.kem.publicKey),
+          notBefore: iso(now - hour),
+          notAfter: iso(now + 24 * hour),
+        },
       ],
     })),
   };

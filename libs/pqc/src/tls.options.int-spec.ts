@@ -14,15 +14,50 @@ const run = promisify(execFile);
 async function issueCertificates(dir: string) {
   const file = (name: string) => path.join(dir, name);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  await run('openssl', ['req', '-x509', ...ec, '-keyout', file('ca.key'), '-out', file('ca.crt'), '-subj', '/CN=test ca', '-days', '1',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
+  await run('openssl', [
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.crt'),
+    '-subj',
+    '/CN=test ca',
+    '-days',
+    '1',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+  ]);
   for (const [name, san, eku] of [
     ['server', 'DNS:localhost,IP:127.0.0.1', 'serverAuth'],
     ['client', 'URI:spiffe://mapek.test/planner', 'clientAuth'],
   ] as const) {
-    await run('openssl', ['req', '-x509', ...ec, '-keyout', file(`${name}.key`), '-out', file(`${name}.crt`), '-subj', `/CN=${name}`, '-days', '1',
-      '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-addext', `subjectAltName=${san}`, '-addext', `extendedKeyUsage=${eku}`,
-      '-addext', 'basicConstraints=critical,CA:FALSE']);
+    await run('openssl', [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      file(`${name}.key`),
+      '-out',
+      file(`${name}.crt`),
+      '-subj',
+      `/CN=${name}`,
+      '-days',
+      '1',
+      '-CA',
+      file('ca.crt'),
+      '-CAkey',
+      file('ca.key'),
+      '-addext',
+      `subjectAltName=${san}`,
+      '-addext',
+      `extendedKeyUsage=${eku}`,
+      '-addext',
+      'basicConstraints=critical,CA:FALSE',
+    ]);
   }
   const read = (name: string) => readFile(file(name), 'utf8');
   return {

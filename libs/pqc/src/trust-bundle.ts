@@ -106,12 +106,7 @@ function parseTime(text: string, field: string): number {
  * Verifies the CA signature and validity window and returns the lookups. Throws TrustBundleError
  * with code bundle_bad_signature, bundle_expired or bundle_malformed.
  */
-export function openTrustBundle(
-  backend: PqcBackend,
-  signed: SignedTrustBundle,
-  ca: VerificationKey,
-  now: number = Date.now(),
-): TrustStore {
+export function openTrustBundle(backend: PqcBackend, signed: SignedTrustBundle, ca: VerificationKey, now: number = Date.now()): TrustStore {
   const { bundle, signature } = signed;
   let sig: Uint8Array;
   try {
@@ -119,7 +114,11 @@ export function openTrustBundle(
   } catch (cause) {
     throw new TrustBundleError(TrustBundleErrorCode.malformed, 'bundle signature is not base64url', { cause });
   }
-  if (signature.alg !== Algorithm.mlDsa65 || signature.kid !== ca.kid || !backend.mlDsa65.verify(bundleSigningInput(bundle), sig, ca.publicKey)) {
+  if (
+    signature.alg !== Algorithm.mlDsa65 ||
+    signature.kid !== ca.kid ||
+    !backend.mlDsa65.verify(bundleSigningInput(bundle), sig, ca.publicKey)
+  ) {
     throw new TrustBundleError(TrustBundleErrorCode.badSignature, 'trust bundle is not signed by the CA key');
   }
   const notBefore = parseTime(bundle.notBefore, 'notBefore');
@@ -152,8 +151,7 @@ export function openTrustBundle(
   }
   const entry = (nameOrSpiffeId: string) => byName.get(bySpiffe.get(nameOrSpiffeId) ?? nameOrSpiffeId);
   // A key is usable only inside its own window and the bundle's.
-  const valid = (key: ResolvedKey, at: number) =>
-    at >= key.notBefore && at <= key.notAfter && at >= notBefore && at <= notAfter;
+  const valid = (key: ResolvedKey, at: number) => at >= key.notBefore && at <= key.notAfter && at >= notBefore && at <= notAfter;
   return {
     trustDomain: bundle.trustDomain,
     notAfter,

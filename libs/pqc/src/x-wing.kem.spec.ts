@@ -14,16 +14,19 @@ describe('X-Wing (draft-connolly-cfrg-xwing-kem) against @noble/post-quantum', (
     xWings = { node: createXWing(backends.node), liboqs: createXWing(backends.liboqs) };
   });
 
-  it.each(['node', 'liboqs'] as const)('reproduces the draft test vectors: public key from seed, shared secret from ciphertext (%s)', (name) => {
-    for (const vector of xWingDraftVectors) {
-      expect(vector.pk).toHaveLength(1216);
-      expect(vector.ct).toHaveLength(1120);
-      const keys = xWings[name].keyPairFromSeed(vector.sk);
-      expect(Buffer.from(keys.publicKey).toString('hex')).toBe(Buffer.from(vector.pk).toString('hex'));
-      expect(xWings[name].decapsulate(vector.ct, keys.secretKey)).toEqual(vector.ss);
-      expect(nobleXWing.decapsulate(vector.ct, vector.sk)).toEqual(vector.ss);
-    }
-  });
+  it.each(['node', 'liboqs'] as const)(
+    'reproduces the draft test vectors: public key from seed, shared secret from ciphertext (%s)',
+    (name) => {
+      for (const vector of xWingDraftVectors) {
+        expect(vector.pk).toHaveLength(1216);
+        expect(vector.ct).toHaveLength(1120);
+        const keys = xWings[name].keyPairFromSeed(vector.sk);
+        expect(Buffer.from(keys.publicKey).toString('hex')).toBe(Buffer.from(vector.pk).toString('hex'));
+        expect(xWings[name].decapsulate(vector.ct, keys.secretKey)).toEqual(vector.ss);
+        expect(nobleXWing.decapsulate(vector.ct, vector.sk)).toEqual(vector.ss);
+      }
+    },
+  );
 
   it.each(['node', 'liboqs'] as const)('decapsulates with a key held only in the expanded form of key files before v2 (%s)', (name) => {
     for (const vector of xWingDraftVectors) {

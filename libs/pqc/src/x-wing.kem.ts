@@ -113,7 +113,10 @@ export function createXWing(backend: PqcBackend, observer?: PqcOperationObserver
     const mlKem = backend.mlKem768.keyPairFromSeed(mlKemSeed);
     const x25519 = x25519PrivateKey(x25519SecretKey);
     const publicX = x25519PublicOf(x25519);
-    return { publicKey: concatBytes(mlKem.publicKey, publicX), expansion: { mlKemSecretKey: mlKem.secretKey, x25519, x25519PublicKey: publicX } };
+    return {
+      publicKey: concatBytes(mlKem.publicKey, publicX),
+      expansion: { mlKemSecretKey: mlKem.secretKey, x25519, x25519PublicKey: publicX },
+    };
   };
 
   const expansionOf = (secretKey: XWingSecretKey): Expansion => {
@@ -124,7 +127,11 @@ export function createXWing(backend: PqcBackend, observer?: PqcOperationObserver
       } else {
         assertLength(secretKey.mlKemSecretKey, Sizes.mlKem768SecretKey, 'X-Wing ML-KEM-768 secret key');
         assertLength(secretKey.x25519PublicKey, Sizes.x25519, 'X-Wing X25519 public key');
-        expansion = { mlKemSecretKey: secretKey.mlKemSecretKey, x25519: x25519PrivateKey(secretKey.x25519SecretKey), x25519PublicKey: secretKey.x25519PublicKey };
+        expansion = {
+          mlKemSecretKey: secretKey.mlKemSecretKey,
+          x25519: x25519PrivateKey(secretKey.x25519SecretKey),
+          x25519PublicKey: secretKey.x25519PublicKey,
+        };
       }
       expansions.set(secretKey, expansion);
     }

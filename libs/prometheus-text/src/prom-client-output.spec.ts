@@ -7,16 +7,33 @@ import { findSample, flattenFamilies } from './sample.helpers.js';
 async function exposition(): Promise<string> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const counter = new Counter({ name: 'app_requests_total', help: 'Requests with a \\ backslash\nand a newline in help', labelNames: ['route', 'code'], registers: [registry] });
+  const counter = new Counter({
+    name: 'app_requests_total',
+    help: 'Requests with a \\ backslash\nand a newline in help',
+    labelNames: ['route', 'code'],
+    registers: [registry],
+  });
   counter.inc({ route: '/a"quoted"', code: '200' }, 3);
   counter.inc({ route: 'C:\\path\nnext', code: '500' });
   const gauge = new Gauge({ name: 'app_temperature_celsius', help: 'A gauge', labelNames: ['room'], registers: [registry] });
   gauge.set({ room: 'lab' }, -12.5);
   gauge.set({ room: 'void' }, Number.NaN);
-  const histogram = new Histogram({ name: 'app_latency_seconds', help: 'A histogram', labelNames: ['route'], buckets: [0.1, 0.5, 1], registers: [registry] });
+  const histogram = new Histogram({
+    name: 'app_latency_seconds',
+    help: 'A histogram',
+    labelNames: ['route'],
+    buckets: [0.1, 0.5, 1],
+    registers: [registry],
+  });
   histogram.observe({ route: '/x' }, 0.3);
   histogram.observe({ route: '/x' }, 2);
-  const summary = new Summary({ name: 'app_payload_bytes', help: 'A summary', labelNames: ['kind'], percentiles: [0.5, 0.9], registers: [registry] });
+  const summary = new Summary({
+    name: 'app_payload_bytes',
+    help: 'A summary',
+    labelNames: ['kind'],
+    percentiles: [0.5, 0.9],
+    registers: [registry],
+  });
   for (const size of [10, 20, 30, 40]) summary.observe({ kind: 'json' }, size);
   return registry.metrics();
 }
@@ -26,10 +43,18 @@ describe('parsing real prom-client 15 output', () => {
     const text = await exposition();
     const families = parsePrometheusText(text);
     const names = families.map((f) => f.name);
-    expect(names).toEqual(expect.arrayContaining([
-      'process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_gc_duration_seconds',
-      'app_requests_total', 'app_temperature_celsius', 'app_latency_seconds', 'app_payload_bytes',
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'process_cpu_user_seconds_total',
+        'process_resident_memory_bytes',
+        'nodejs_eventloop_lag_seconds',
+        'nodejs_gc_duration_seconds',
+        'app_requests_total',
+        'app_temperature_celsius',
+        'app_latency_seconds',
+        'app_payload_bytes',
+      ]),
+    );
     // Every HELP/TYPE pair in the text is one family.
     expect(families).toHaveLength(text.split('\n').filter((l) => l.startsWith('# TYPE ')).length);
     expect(families.find((f) => f.name === 'nodejs_gc_duration_seconds')?.type).toBe(MetricType.histogram);
@@ -56,7 +81,12 @@ describe('parsing real prom-client 15 output', () => {
     const histogram = families.find((f) => f.name === 'app_latency_seconds');
     expect(histogram?.type).toBe(MetricType.histogram);
     const buckets = histogram?.samples.filter((s) => s.metric === 'app_latency_seconds_bucket').map((s) => [s.labels['le'], s.value]);
-    expect(buckets).toEqual([['0.1', 0], ['0.5', 1], ['1', 1], ['+Inf', 2]]);
+    expect(buckets).toEqual([
+      ['0.1', 0],
+      ['0.5', 1],
+      ['1', 1],
+      ['+Inf', 2],
+    ]);
     expect(findSample(families, 'app_latency_seconds_sum', { route: '/x' })?.value).toBeCloseTo(2.3);
     expect(findSample(families, 'app_latency_seconds_count', { route: '/x' })?.value).toBe(2);
   });
@@ -75,6 +105,9 @@ describe('parsing real prom-client 15 output', () => {
     const flat = flattenFamilies(parsePrometheusText(text));
     const sampleLines = text.split('\n').filter((l) => l.length > 0 && !l.startsWith('#'));
     expect(flat).toHaveLength(sampleLines.length);
-    expect(flat.find((s) => s.metric === 'app_latency_seconds_sum')).toMatchObject({ family: 'app_latency_seconds', type: MetricType.histogram });
+    expect(flat.find((s) => s.metric === 'app_latency_seconds_sum')).toMatchObject({
+      family: 'app_latency_seconds',
+      type: MetricType.histogram,
+    });
   });
 });

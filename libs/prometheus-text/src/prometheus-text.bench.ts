@@ -26,5 +26,5 @@ for (let i = 0; i < rounds; i += 1) parsePrometheusText(text);
 const msPerParse = (performance.now() - started) / rounds;
 process.stdout.write(
   `${(text.length / 1024 / 1024).toFixed(2)} MB, ${samples} samples: ${msPerParse.toFixed(2)} ms per parse, ` +
-    `${((samples / msPerParse) * 1000 / 1e6).toFixed(2)} M samples/s, ${(text.length / 1024 / 1024 / (msPerParse / 1000)).toFixed(0)} MB/s\n`,
+    `${(((samples / msPerParse) * 1000) / 1e6).toFixed(2)} M samples/s, ${(text.length / 1024 / 1024 / (msPerParse / 1000)).toFixed(0)} MB/s\n`,
 );

@@ -17,8 +17,13 @@ function parseError(text: string): PrometheusTextParseError {
 describe('parsePrometheusText', () => {
   it('reads HELP, TYPE and labelled samples into one family', () => {
     const families = parsePrometheusText(
-      ['# HELP http_requests_total The total number of HTTP requests.', '# TYPE http_requests_total counter',
-        'http_requests_total{method="post",code="200"} 1027 1395066363000', 'http_requests_total{method="post",code="400"}    3 1395066363000', ''].join('\n'),
+      [
+        '# HELP http_requests_total The total number of HTTP requests.',
+        '# TYPE http_requests_total counter',
+        'http_requests_total{method="post",code="200"} 1027 1395066363000',
+        'http_requests_total{method="post",code="400"}    3 1395066363000',
+        '',
+      ].join('\n'),
     );
     expect(families).toEqual([
       {
@@ -34,7 +39,9 @@ describe('parsePrometheusText', () => {
   });
 
   it('unescapes backslash, quote and newline in label values and backslash and newline in HELP', () => {
-    const [family] = parsePrometheusText('# HELP msdos_file_access_time_seconds Path with \\\\ and\\nnewline\nmsdos_file_access_time_seconds{path="C:\\\\DIR\\\\FILE.TXT",error="Cannot find file:\\n\\"FILE.TXT\\""} 1.458255915e9\n');
+    const [family] = parsePrometheusText(
+      '# HELP msdos_file_access_time_seconds Path with \\\\ and\\nnewline\nmsdos_file_access_time_seconds{path="C:\\\\DIR\\\\FILE.TXT",error="Cannot find file:\\n\\"FILE.TXT\\""} 1.458255915e9\n',
+    );
     expect(family?.help).toBe('Path with \\ and\nnewline');
     expect(family?.samples[0]?.labels).toEqual({ path: 'C:\\DIR\\FILE.TXT', error: 'Cannot find file:\n"FILE.TXT"' });
     expect(family?.samples[0]?.value).toBe(1458255915);
@@ -42,7 +49,13 @@ describe('parsePrometheusText', () => {
 
   it('reads NaN, +Inf and -Inf values, negative timestamps and untyped metrics without metadata', () => {
     const samples = parsePrometheusSamples('a NaN\nb +Inf\nc -Inf -1\nd{} 2.5e-3\ne Inf\n');
-    expect(samples.map((s) => s.value)).toEqual([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.0025, Number.POSITIVE_INFINITY]);
+    expect(samples.map((s) => s.value)).toEqual([
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      0.0025,
+      Number.POSITIVE_INFINITY,
+    ]);
     expect(samples[2]?.timestampMs).toBe(-1);
     expect(samples.every((s) => s.type === MetricType.untyped)).toBe(true);
   });
@@ -61,8 +74,11 @@ describe('parsePrometheusText', () => {
     expect(families).toHaveLength(1);
     expect(families[0]?.type).toBe(MetricType.histogram);
     expect(families[0]?.samples.map((s) => s.metric)).toEqual([
-      'http_request_duration_seconds_bucket', 'http_request_duration_seconds_bucket', 'http_request_duration_seconds_bucket',
-      'http_request_duration_seconds_sum', 'http_request_duration_seconds_count',
+      'http_request_duration_seconds_bucket',
+      'http_request_duration_seconds_bucket',
+      'http_request_duration_seconds_bucket',
+      'http_request_duration_seconds_sum',
+      'http_request_duration_seconds_count',
     ]);
     expect(findSample(families, 'http_request_duration_seconds_bucket', { le: '+Inf' })?.value).toBe(144320);
   });

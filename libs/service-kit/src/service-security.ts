@@ -184,7 +184,10 @@ async function followTrustBundle(
 async function httpsServerOptions(dir: string, name: string, identity: ServiceIdentity): Promise<TlsOptions> {
   const files = httpsCertificatePaths(dir, name);
   if (!(await fileExists(files.cert)) || !(await fileExists(files.key))) {
-    throw new SecurityNotReadyError('tls_missing', `HTTPS needs ${files.cert} and ${files.key} (run: node tools/pki/dist/cli.js init --out ${dir})`);
+    throw new SecurityNotReadyError(
+      'tls_missing',
+      `HTTPS needs ${files.cert} and ${files.key} (run: node tools/pki/dist/cli.js init --out ${dir})`,
+    );
   }
   const [cert, key] = await Promise.all([readFile(files.cert, 'utf8'), readFile(files.key, 'utf8')]);
   // Browsers and curl present no client certificate: the API authenticates its callers itself.

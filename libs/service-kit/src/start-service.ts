@@ -6,7 +6,17 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { ConfigError, commonConfig, loadConfig, type ConfigSpec, type ConfigValues } from '@mapek/config';
 import { inboxPrefixOf, type ServiceName } from '@mapek/contracts';
 import { MessagingModule, MessagingRuntime, TopologyError, type ConsumerSettings, type EnvelopeSigner } from '@mapek/messaging';
-import { HealthRegistry, ObservabilityModule, ServiceMetrics, createLogger, otlpTracesUrl, parseOtlpHeaders, startTracing, type Logger, type Tracing } from '@mapek/observability';
+import {
+  HealthRegistry,
+  ObservabilityModule,
+  ServiceMetrics,
+  createLogger,
+  otlpTracesUrl,
+  parseOtlpHeaders,
+  startTracing,
+  type Logger,
+  type Tracing,
+} from '@mapek/observability';
 import { traceHttpRequests } from './http-tracing.js';
 import { SecurityNotReadyError, loadServiceSecurity, type ServiceSecurity } from './service-security.js';
 
@@ -145,7 +155,9 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
 
   @Module({
     // Spans still buffered are exported when the app closes (after the consumers stopped).
-    providers: [{ provide: 'mapek.tracing.shutdown', useValue: { onApplicationShutdown: () => tracing.shutdown().catch(() => undefined) } }],
+    providers: [
+      { provide: 'mapek.tracing.shutdown', useValue: { onApplicationShutdown: () => tracing.shutdown().catch(() => undefined) } },
+    ],
     imports: [
       ObservabilityModule.forRoot({ service: options.service, logger, metrics, health, controllers: options.healthControllers !== false }),
       MessagingModule.forRoot({ runtime, consumers: options.consumers?.(context) ?? [] }),
@@ -168,7 +180,10 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
   traceHttpRequests(app, scheme);
   await options.configure?.(app, context);
   await app.listen(config.MAPEK_HTTP_PORT, config.MAPEK_HTTP_HOST);
-  logger.info({ port: config.MAPEK_HTTP_PORT }, `${options.service} ready on ${scheme}://${config.MAPEK_HTTP_HOST}:${config.MAPEK_HTTP_PORT}`);
+  logger.info(
+    { port: config.MAPEK_HTTP_PORT },
+    `${options.service} ready on ${scheme}://${config.MAPEK_HTTP_HOST}:${config.MAPEK_HTTP_PORT}`,
+  );
   return app;
 }
 

@@ -14,8 +14,11 @@ const root = join(import.meta.dirname, '..', '..', '..');
  * Whether a Docker engine answers (testcontainers' own discovery: DOCKER_HOST, the default socket).
  * Only where none can run at all (not Linux) is the suite skipped; elsewhere it fails with what to run.
  */
-export async function containerEngine(): Promise<{ readonly available: true } | { readonly available: false; readonly impossible: boolean; readonly reason: string }> {
-  if (process.platform !== 'linux') return { available: false, impossible: true, reason: `no Docker engine can run on ${process.platform} here` };
+export async function containerEngine(): Promise<
+  { readonly available: true } | { readonly available: false; readonly impossible: boolean; readonly reason: string }
+> {
+  if (process.platform !== 'linux')
+    return { available: false, impossible: true, reason: `no Docker engine can run on ${process.platform} here` };
   try {
     // Imported on demand: only the container suites need testcontainers.
     const { getContainerRuntimeClient } = await import('testcontainers');
@@ -38,7 +41,12 @@ export async function localImages(): Promise<{ readonly postgres: string; readon
   const script = join(root, 'scripts', 'docker-engine.sh');
   await run('bash', [script, 'images'], { cwd: root, timeout: 15 * 60_000 });
   const { stdout } = await run('bash', [script, 'env'], { cwd: root });
-  const values = new Map(stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const));
+  const values = new Map(
+    stdout
+      .trim()
+      .split('\n')
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const),
+  );
   const postgres = values.get('MAPEK_POSTGRES_IMAGE');
   const natsServer = values.get('MAPEK_NATS_SERVER_IMAGE');
   const debian = values.get('MAPEK_DEBIAN_IMAGE');

@@ -118,7 +118,9 @@ async function healthy(member: NatsClusterMember, query = ''): Promise<boolean> 
 
 interface JszStreams {
   readonly meta_cluster?: { readonly leader?: string };
-  readonly account_details?: ReadonlyArray<{ readonly stream_detail?: ReadonlyArray<{ readonly name: string; readonly cluster?: { readonly leader?: string } }> }>;
+  readonly account_details?: ReadonlyArray<{
+    readonly stream_detail?: ReadonlyArray<{ readonly name: string; readonly cluster?: { readonly leader?: string } }>;
+  }>;
 }
 
 /**
@@ -148,7 +150,16 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
       const name = `n${index + 1}`;
       const storeDir = join(root, name, 'jetstream');
       await mkdir(storeDir, { recursive: true });
-      members.push({ name, host, clientPort, clusterPort, monitorPort, url: `nats://${host}:${clientPort}`, routeUrl: `nats-route://${host}:${clusterPort}`, storeDir });
+      members.push({
+        name,
+        host,
+        clientPort,
+        clusterPort,
+        monitorPort,
+        url: `nats://${host}:${clientPort}`,
+        routeUrl: `nats-route://${host}:${clusterPort}`,
+        storeDir,
+      });
     }
     const layout: NatsClusterLayout = { name: options.name ?? 'mapek', members };
     for (const [index, member] of members.entries()) {
@@ -174,7 +185,9 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
     let last: unknown = new Error('no member is running');
     for (const node of nodes.filter((candidate) => candidate.running && !candidate.partitioned)) {
       try {
-        const response = await fetch(`http://${node.host}:${node.monitorPort}/jsz?accounts=true&streams=true`, { signal: AbortSignal.timeout(2000) });
+        const response = await fetch(`http://${node.host}:${node.monitorPort}/jsz?accounts=true&streams=true`, {
+          signal: AbortSignal.timeout(2000),
+        });
         if (response.ok) return (await response.json()) as JszStreams;
         last = new Error(`/jsz of ${node.name} answered ${response.status}`);
       } catch (error) {
@@ -209,13 +222,31 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
     },
   };
 
-  function clusterNode(program: string, member: NatsClusterMember, configFile: string, logFile: string, host: NamespacedHost | undefined): NatsClusterNode & { start(healthQuery: string): Promise<void> } {
+  function clusterNode(
+    program: string,
+    member: NatsClusterMember,
+    configFile: string,
+    logFile: string,
+    host: NamespacedHost | undefined,
+  ): NatsClusterNode & { start(healthQuery: string): Promise<void> } {
     let child: ChildProcess | undefined;
     let log: WriteStream | undefined;
     let output = '';
-    const args = ['-c', configFile, '-a', member.host, '-p', String(member.clientPort), '-m', String(member.monitorPort), '-n', member.name];
+    const args = [
+      '-c',
+      configFile,
+      '-a',
+      member.host,
+      '-p',
+      String(member.clientPort),
+      '-m',
+      String(member.monitorPort),
+      '-n',
+      member.name,
+    ];
     const requireNamespace = (): NamespacedHost => {
-      if (!host) throw new Error(`${member.name} runs in the test's own network namespace: start the cluster with namespaces to partition it`);
+      if (!host)
+        throw new Error(`${member.name} runs in the test's own network namespace: start the cluster with namespaces to partition it`);
       return host;
     };
     const node: NatsClusterNode & { start(healthQuery: string): Promise<void> } = {
@@ -251,14 +282,20 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
       log ??= createWriteStream(logFile, { flags: 'a' });
       output = '';
       // `ip netns exec` enters the namespace and execs the server: the pid is the server's.
-      child = host ? spawn('ip', ['netns', 'exec', host.namespace, program, ...args], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      child = host
+        ? spawn('ip', ['netns', 'exec', host.namespace, program, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+        : spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'] });
       const started = child;
       started.stderr?.on('data', (chunk: Buffer) => {
         log?.write(chunk);
         output = (output + chunk.toString()).slice(-8000);
       });
       try {
-        const ready = waitFor(() => healthy(member, healthQuery), { timeoutMs: readyTimeoutMs, intervalMs: 100, what: `${member.name} to answer /healthz${healthQuery}` });
+        const ready = waitFor(() => healthy(member, healthQuery), {
+          timeoutMs: readyTimeoutMs,
+          intervalMs: 100,
+          what: `${member.name} to answer /healthz${healthQuery}`,
+        });
         const died = exited(started).then(() => {
           throw new Error(`${member.name} exited (${started.exitCode ?? started.signalCode ?? '?'}) before it was ready`);
         });

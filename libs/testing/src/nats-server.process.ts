@@ -25,7 +25,9 @@ export function findNatsServer(): string {
     if (dir && existsSync(candidate)) return candidate;
   }
   if (existsSync('/usr/sbin/nats-server')) return '/usr/sbin/nats-server';
-  throw new Error('nats-server not found on PATH or in /usr/sbin; mapek needs 2.12 or newer: `source scripts/toolchain.sh` puts the pinned one on PATH');
+  throw new Error(
+    'nats-server not found on PATH or in /usr/sbin; mapek needs 2.12 or newer: `source scripts/toolchain.sh` puts the pinned one on PATH',
+  );
 }
 
 async function waitForHealthz(port: number, timeoutMs: number): Promise<void> {

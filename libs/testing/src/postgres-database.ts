@@ -12,7 +12,10 @@ export interface TestDatabase {
  * `./mapek test` sets to the server it starts, else postgres://postgres@127.0.0.1:5432/postgres)
  * so test runs never collide.
  */
-export async function createTestDatabase(prefix = 'mapek_test', adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'): Promise<TestDatabase> {
+export async function createTestDatabase(
+  prefix = 'mapek_test',
+  adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+): Promise<TestDatabase> {
   const name = `${prefix}_${Date.now()}_${randomBytes(3).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

@@ -25,7 +25,11 @@ export function findPostgresBinDir(): string {
   const fromEnv = process.env.POSTGRES_BIN_DIR;
   if (fromEnv && existsSync(join(fromEnv, 'postgres'))) return fromEnv;
   const root = '/usr/lib/postgresql';
-  const majors = existsSync(root) ? readdirSync(root).filter((entry) => /^\d+$/.test(entry)).sort((a, b) => Number(b) - Number(a)) : [];
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((entry) => /^\d+$/.test(entry))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   for (const major of majors) {
     const dir = join(root, major, 'bin');
     if (existsSync(join(dir, 'postgres'))) return dir;
@@ -88,7 +92,20 @@ export async function startPostgresServer(): Promise<PostgresServerProcess> {
     output = '';
     child = spawn(
       join(bin, 'postgres'),
-      ['-D', dataDir, '-c', 'listen_addresses=127.0.0.1', '-c', `port=${port}`, '-c', `unix_socket_directories=${root}`, '-c', 'fsync=off', '-c', 'max_connections=100'],
+      [
+        '-D',
+        dataDir,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `port=${port}`,
+        '-c',
+        `unix_socket_directories=${root}`,
+        '-c',
+        'fsync=off',
+        '-c',
+        'max_connections=100',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'], ...(user ?? {}) },
     );
     child.stderr?.on('data', (chunk: Buffer) => {

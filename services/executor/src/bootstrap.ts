@@ -39,7 +39,13 @@ export async function bootstrap(): Promise<void> {
       const configuration =
         config.MAPEK_CONFIG_FILE === undefined
           ? undefined
-          : await followConfigurationFile({ service: ServiceName.executor, file: config.MAPEK_CONFIG_FILE, logger, metrics, intervalMs: config.MAPEK_CONFIG_RELOAD_MS });
+          : await followConfigurationFile({
+              service: ServiceName.executor,
+              file: config.MAPEK_CONFIG_FILE,
+              logger,
+              metrics,
+              intervalMs: config.MAPEK_CONFIG_RELOAD_MS,
+            });
       return ExecutorModule.forRoot(
         {
           verificationWindowMs: config.MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS,
@@ -56,7 +62,13 @@ export async function bootstrap(): Promise<void> {
             agent: new AgentEffector(
               runtime.nc,
               runtime.prefix,
-              security && createRequestSealer({ backend: security.backend, identity: security.identity, trust: security.trust, sealer: security.sealer }),
+              security &&
+                createRequestSealer({
+                  backend: security.backend,
+                  identity: security.identity,
+                  trust: security.trust,
+                  sealer: security.sealer,
+                }),
             ),
             escalation: new EscalationEffector(logger),
           },

@@ -95,11 +95,22 @@ describe('manual commands in the executor', () => {
     const runtime = await MessagingRuntime.connect(runtimeOptions('executor', metrics));
     const kv = await runtime.openBucket(BucketName.executorExecutions);
     const commands = new CommandOpener({ identity, sealer: createPayloadSealer(keys.backend) });
-    const settings = { verificationWindowMs: 500, verificationGraceMs: 0, stepRetries: 0, breakerFailures: 5, breakerResetMs: 1000, commandStepTimeoutMs: 2000, symptomStaleMs: 2000 };
+    const settings = {
+      verificationWindowMs: 500,
+      verificationGraceMs: 0,
+      stepRetries: 0,
+      breakerFailures: 5,
+      breakerResetMs: 1000,
+      commandStepTimeoutMs: 2000,
+      symptomStaleMs: 2000,
+    };
     @Module({
       imports: [
         ObservabilityModule.forRoot({ service: 'executor', logger, metrics, health: new HealthRegistry('executor'), controllers: false }),
-        MessagingModule.forRoot({ runtime, consumers: executorConsumers({ ackWaitMs: 5000, concurrency: 2, verifier: runtime.verifier, commands }) }),
+        MessagingModule.forRoot({
+          runtime,
+          consumers: executorConsumers({ ackWaitMs: 5000, concurrency: 2, verifier: runtime.verifier, commands }),
+        }),
         ExecutorModule.forRoot(
           settings,
           kv,
@@ -116,7 +127,13 @@ describe('manual commands in the executor', () => {
     return { metrics, kv, close: () => app.close() };
   }
 
-  const spec = (action: CommandSpecV1['action'], reason: string): CommandSpecV1 => ({ action, params: { note: 'int-spec' }, reason, actor: 'alice', dryRun: false });
+  const spec = (action: CommandSpecV1['action'], reason: string): CommandSpecV1 => ({
+    action,
+    params: { note: 'int-spec' },
+    reason,
+    actor: 'alice',
+    dryRun: false,
+  });
 
   /** Publishes a command as the gateway would: signed by it, the spec sealed to `recipient` (or in clear). */
   async function sendCommand(target: string, body: CommandSpecV1, recipient: 'executor' | 'agent' | 'clear'): Promise<Envelope<'command'>> {
@@ -127,9 +144,16 @@ describe('manual commands in the executor', () => {
     } else {
       const key = keys.trust.recipientKey(recipient, Date.now());
       if (!key) throw new Error(`no key for ${recipient}`);
-      payload = { encoding: 'sealed', sealed: sealer.seal(JSON.stringify(body), key, { subject: subjects.commands(target, PREFIX), eventId: id }) };
+      payload = {
+        encoding: 'sealed',
+        sealed: sealer.seal(JSON.stringify(body), key, { subject: subjects.commands(target, PREFIX), eventId: id }),
+      };
     }
-    return gatewayPublisher.publish('command', { id, target, data: { commandId: newEventId(), actor: body.actor, action: body.action, dryRun: body.dryRun, payload } });
+    return gatewayPublisher.publish('command', {
+      id,
+      target,
+      data: { commandId: newEventId(), actor: body.actor, action: body.action, dryRun: body.dryRun, payload },
+    });
   }
 
   /** Every stored event of a type on a subject, read back from the stream. */
@@ -157,13 +181,17 @@ describe('manual commands in the executor', () => {
     const labels = { reason, consumer: ConsumerName.executorCommands };
     await waitFor(
       async () =>
-        ((await metricValue(metrics, 'mapek_events_rejected_total', labels)) === 1 && (await metricValue(metrics, 'mapek_events_dead_lettered_total', labels)) === 1) || undefined,
+        ((await metricValue(metrics, 'mapek_events_rejected_total', labels)) === 1 &&
+          (await metricValue(metrics, 'mapek_events_dead_lettered_total', labels)) === 1) ||
+        undefined,
       { what: `${what} counted as rejected and dead-lettered` },
     );
   }
 
   async function lastDeadLetter(): Promise<{ reason: string | undefined; body: string }> {
-    const stored = await jsm.streams.getMessage(StreamName.deadLetter, { last_by_subj: subjects.deadLetter(ConsumerName.executorCommands, PREFIX) });
+    const stored = await jsm.streams.getMessage(StreamName.deadLetter, {
+      last_by_subj: subjects.deadLetter(ConsumerName.executorCommands, PREFIX),
+    });
     if (!stored) throw new Error('no dead letter');
     return { reason: stored.header.get(Header.rejectReason) || undefined, body: new TextDecoder().decode(stored.data) };
   }
@@ -176,7 +204,12 @@ describe('manual commands in the executor', () => {
     gateway = await MessagingRuntime.connect(runtimeOptions('gateway', gatewayMetrics));
     const gatewayIdentity = keys.identities['gateway'];
     if (!gatewayIdentity) throw new Error('no gateway identity');
-    gatewayPublisher = new JetStreamPublisher({ js: gateway.js, prefix: PREFIX, source: 'gateway', signer: createEnvelopeSigner({ backend: keys.backend, identity: gatewayIdentity }) });
+    gatewayPublisher = new JetStreamPublisher({
+      js: gateway.js,
+      prefix: PREFIX,
+      source: 'gateway',
+      signer: createEnvelopeSigner({ backend: keys.backend, identity: gatewayIdentity }),
+    });
     jsm = gateway.jsm;
     executor = await startExecutor();
   });
@@ -193,7 +226,10 @@ describe('manual commands in the executor', () => {
     if (!first) throw new Error('executor not started');
     const command = await sendCommand(target, spec(ActionType.escalate, 'page the on-call: orders are failing'), 'executor');
     const executionId = commandExecutionId(command.id);
-    await waitFor(async () => (await storedEvents(subjects.outcomes(target, PREFIX), 'outcome')).length === 1 || undefined, { timeoutMs: 15_000, what: 'the outcome of the command' });
+    await waitFor(async () => (await storedEvents(subjects.outcomes(target, PREFIX), 'outcome')).length === 1 || undefined, {
+      timeoutMs: 15_000,
+      what: 'the outcome of the command',
+    });
     expect(await metricValue(first.metrics, 'mapek_executor_steps_total', { action: 'escalate', result: 'ok' })).toBe(1);
 
     // Deliver it again: a new replica whose durable starts over reads the same stored command.
@@ -201,21 +237,40 @@ describe('manual commands in the executor', () => {
     await jsm.consumers.delete(StreamName.events, ConsumerName.executorCommands);
     const second = await startExecutor();
     executor = second;
-    await waitFor(async () => (await metricValue(second.metrics, 'mapek_events_consumed_total', { type: 'command', consumer: ConsumerName.executorCommands, result: 'ok' })) === 1 || undefined, {
-      timeoutMs: 15_000,
-      what: 'the second replica handling the command again',
-    });
+    await waitFor(
+      async () =>
+        (await metricValue(second.metrics, 'mapek_events_consumed_total', {
+          type: 'command',
+          consumer: ConsumerName.executorCommands,
+          result: 'ok',
+        })) === 1 || undefined,
+      {
+        timeoutMs: 15_000,
+        what: 'the second replica handling the command again',
+      },
+    );
     expect(await metricValue(second.metrics, 'mapek_executor_steps_total', { action: 'escalate', result: 'ok' })).toBe(0);
 
-    const executions = (await storedEvents(subjects.executions(target, PREFIX), 'execution')).filter((event) => event.data.executionId === executionId);
+    const executions = (await storedEvents(subjects.executions(target, PREFIX), 'execution')).filter(
+      (event) => event.data.executionId === executionId,
+    );
     expect(executions.map((event) => event.data.status)).toEqual(['in_progress', 'completed']);
     expect(executions.every((event) => event.data.planId === command.data.commandId && event.causationId === command.id)).toBe(true);
     expect(executions[1]?.data.steps).toMatchObject([{ index: 0, action: 'escalate', status: 'completed' }]);
     const outcomes = await storedEvents(subjects.outcomes(target, PREFIX), 'outcome');
     expect(outcomes).toHaveLength(1);
-    expect(outcomes[0]?.data).toMatchObject({ executionId, planId: command.data.commandId, cause: 'unknown', actions: ['escalate'], outcome: 'unknown' });
+    expect(outcomes[0]?.data).toMatchObject({
+      executionId,
+      planId: command.data.commandId,
+      cause: 'unknown',
+      actions: ['escalate'],
+      outcome: 'unknown',
+    });
     const record = await second.kv.get(`exec.${executionId}`);
-    expect(record?.json<{ command: unknown; status: string }>()).toMatchObject({ command: { commandId: command.data.commandId, actor: 'alice' }, status: 'completed' });
+    expect(record?.json<{ command: unknown; status: string }>()).toMatchObject({
+      command: { commandId: command.data.commandId, actor: 'alice' },
+      status: 'completed',
+    });
   });
 
   it('refuses a command in clear when it has an identity: counted in mapek_events_rejected_total, dead-lettered, never run', async () => {

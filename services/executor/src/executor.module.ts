@@ -4,13 +4,29 @@ import type { CommandOpener } from './adapters/command-opener.js';
 import { ResolvedSignals } from './adapters/resolved-signals.js';
 import type { EffectorRegistry } from './adapters/effector.registry.js';
 import type { SymptomHistory } from './domain/symptom-history.port.js';
-import { EFFECTORS, EXECUTOR_KV, EXECUTOR_SETTINGS, ExecutionService, SAFETY, SYMPTOM_HISTORY, type ExecutorSettings, type SafetyPorts } from './application/execution.service.js';
+import {
+  EFFECTORS,
+  EXECUTOR_KV,
+  EXECUTOR_SETTINGS,
+  ExecutionService,
+  SAFETY,
+  SYMPTOM_HISTORY,
+  type ExecutorSettings,
+  type SafetyPorts,
+} from './application/execution.service.js';
 import { COMMAND_OPENER, CommandHandler } from './handlers/command.handler.js';
 import { ExecutionHandler, RESOLVED_SIGNALS } from './handlers/execution.handler.js';
 
 @Module({})
 export class ExecutorModule {
-  static forRoot(settings: ExecutorSettings, kv: KvBucket, effectors: EffectorRegistry, history: SymptomHistory, commands: CommandOpener, safety: SafetyPorts): DynamicModule {
+  static forRoot(
+    settings: ExecutorSettings,
+    kv: KvBucket,
+    effectors: EffectorRegistry,
+    history: SymptomHistory,
+    commands: CommandOpener,
+    safety: SafetyPorts,
+  ): DynamicModule {
     return {
       module: ExecutorModule,
       providers: [

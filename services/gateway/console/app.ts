@@ -1,6 +1,15 @@
 import { ApiError, api, openFeed, storeKey, storedKey, type Frame, type LoopEvent } from './api.js';
 import { badge, byId, dateTime, h, num, replace, time, toneOf, type Child } from './dom.js';
-import { beginSignOn, completeSignOn, forgetSignOn, isSignOnCallback, loadConsoleConfig, signOutUrl, storedSignOn, type ConsoleConfig } from './sign-on.js';
+import {
+  beginSignOn,
+  completeSignOn,
+  forgetSignOn,
+  isSignOnCallback,
+  loadConsoleConfig,
+  signOutUrl,
+  storedSignOn,
+  type ConsoleConfig,
+} from './sign-on.js';
 
 /**
  * The mapek console: incidents live over the WebSocket, each incident's timeline and decision
@@ -51,7 +60,16 @@ interface Plan {
   readonly expiresAt: string;
   readonly dryRun: boolean;
   readonly reason?: string;
-  readonly candidates?: ReadonlyArray<{ name: string; actions: string[]; status: string; risk: string; score?: number; benefit?: number; cost?: number; successRate?: number }>;
+  readonly candidates?: ReadonlyArray<{
+    name: string;
+    actions: string[];
+    status: string;
+    risk: string;
+    score?: number;
+    benefit?: number;
+    cost?: number;
+    successRate?: number;
+  }>;
   readonly guardrails?: ReadonlyArray<{ check: string; verdict: string; detail: string }>;
   readonly autonomy?: { level: string; streak: number; promoteAfter: number };
 }
@@ -92,7 +110,17 @@ interface Insight {
   readonly recommendation: string;
 }
 
-const CAUSES = ['memory_leak', 'cpu_overload', 'connection_exhaustion', 'error_rate', 'latency', 'unavailable', 'dependency_failure', 'anomaly', 'unknown'];
+const CAUSES = [
+  'memory_leak',
+  'cpu_overload',
+  'connection_exhaustion',
+  'error_rate',
+  'latency',
+  'unavailable',
+  'dependency_failure',
+  'anomaly',
+  'unknown',
+];
 const LEVELS = ['suggest', 'approve', 'auto'];
 
 const state: {
@@ -104,7 +132,15 @@ const state: {
   selected: string | null;
   liveEvents: LoopEvent[];
   closeFeed: (() => void) | null;
-} = { config: { apiKeys: true, signOn: null }, expiry: undefined, session: null, incidents: [], selected: null, liveEvents: [], closeFeed: null };
+} = {
+  config: { apiKeys: true, signOn: null },
+  expiry: undefined,
+  session: null,
+  incidents: [],
+  selected: null,
+  liveEvents: [],
+  closeFeed: null,
+};
 
 const may = (permission: string) => state.session?.permissions.includes(permission) ?? false;
 
@@ -116,7 +152,11 @@ function announce(text: string, tone: 'ok' | 'bad' = 'ok'): void {
 }
 
 function failure(error: unknown): string {
-  return error instanceof ApiError ? `${error.status} ${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  return error instanceof ApiError
+    ? `${error.status} ${error.code}: ${error.message}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
 }
 
 // --- refresh scheduling: many events in a burst become one request ----------------------------
@@ -152,9 +192,24 @@ function renderIncidents(): void {
     ...state.incidents.map((incident) => {
       const button = h(
         'button',
-        { type: 'button', class: 'incident', 'data-incident-id': incident.id, 'aria-current': incident.id === state.selected ? 'true' : undefined },
+        {
+          type: 'button',
+          class: 'incident',
+          'data-incident-id': incident.id,
+          'aria-current': incident.id === state.selected ? 'true' : undefined,
+        },
         h('span', { class: 'incident-title' }, `${incident.cause ?? 'analysing…'} on ${incident.target}`),
-        h('span', { class: 'incident-meta' }, dateTime(incident.openedAt), ' · ', badge(incident.status, toneOf(incident.status)), ' ', incident.planStatus ? badge(`plan ${incident.planStatus}`, toneOf(incident.planStatus)) : null, ' ', incident.outcome ? badge(incident.outcome, toneOf(incident.outcome)) : null),
+        h(
+          'span',
+          { class: 'incident-meta' },
+          dateTime(incident.openedAt),
+          ' · ',
+          badge(incident.status, toneOf(incident.status)),
+          ' ',
+          incident.planStatus ? badge(`plan ${incident.planStatus}`, toneOf(incident.planStatus)) : null,
+          ' ',
+          incident.outcome ? badge(incident.outcome, toneOf(incident.outcome)) : null,
+        ),
       );
       button.addEventListener('click', () => void select(incident.id));
       return h('li', {}, button);
@@ -253,11 +308,16 @@ function renderDetail(detail: IncidentDetail): void {
   const execution = events(detail, 'executions').at(-1);
   const outcome = events(detail, 'outcomes').at(-1);
   const flags = events(detail, 'flags');
-  const timeline = (Object.keys(detail.events) as Group[]).flatMap((group) => events(detail, group)).sort((a, b) => a.time.localeCompare(b.time));
+  const timeline = (Object.keys(detail.events) as Group[])
+    .flatMap((group) => events(detail, group))
+    .sort((a, b) => a.time.localeCompare(b.time));
 
-  const rootCauses = (analysis?.data['rootCauses'] as Array<{ cause: string; target: string; confidence: number; reasoning: string }> | undefined) ?? [];
+  const rootCauses =
+    (analysis?.data['rootCauses'] as Array<{ cause: string; target: string; confidence: number; reasoning: string }> | undefined) ?? [];
   const patterns = (analysis?.data['patterns'] as Array<{ kind: string; confidence: number; hypothesis: string }> | undefined) ?? [];
-  const steps = (execution?.data['steps'] as Array<{ index: number; action: string; status: string; detail?: string; startedAt?: string; finishedAt?: string }> | undefined) ?? [];
+  const steps =
+    (execution?.data['steps'] as
+      Array<{ index: number; action: string; status: string; detail?: string; startedAt?: string; finishedAt?: string }> | undefined) ?? [];
 
   replace(
     byId('detail'),
@@ -275,21 +335,52 @@ function renderDetail(detail: IncidentDetail): void {
       detail.outcome ? badge(`outcome ${detail.outcome}`, toneOf(detail.outcome)) : null,
     ),
     h('h3', {}, 'Timeline'),
-    h('ol', { class: 'timeline', 'aria-label': 'events of this incident in order' }, ...timeline.map((event) => h('li', { 'data-event-type': event.type }, h('time', { datetime: event.time }, time(event.time)), ' ', h('strong', {}, event.type), ' ', summary(event)))),
+    h(
+      'ol',
+      { class: 'timeline', 'aria-label': 'events of this incident in order' },
+      ...timeline.map((event) =>
+        h(
+          'li',
+          { 'data-event-type': event.type },
+          h('time', { datetime: event.time }, time(event.time)),
+          ' ',
+          h('strong', {}, event.type),
+          ' ',
+          summary(event),
+        ),
+      ),
+    ),
     h('h3', {}, 'Decision record'),
     section(
       'Symptoms and evidence',
       table(
         'Symptoms seen around the incident',
         ['time', 'metric', 'value', 'threshold', 'severity', 'source'],
-        symptoms.slice(-25).map((event) => [time(event.time), String(event.data['metric']), num(event.data['value'], 3), num(event.data['threshold'], 3), badge(String(event.data['severity']), toneOf(String(event.data['severity']))), String(event.data['source'])]),
+        symptoms
+          .slice(-25)
+          .map((event) => [
+            time(event.time),
+            String(event.data['metric']),
+            num(event.data['value'], 3),
+            num(event.data['threshold'], 3),
+            badge(String(event.data['severity']), toneOf(String(event.data['severity']))),
+            String(event.data['source']),
+          ]),
       ),
       symptoms.length > 25 ? h('p', { class: 'hint' }, `…and ${symptoms.length - 25} earlier.`) : null,
     ),
     section(
       'Root-cause ranking',
-      table('Root causes, most likely first', ['cause', 'target', 'confidence', 'reasoning'], rootCauses.map((cause) => [cause.cause, cause.target, num(cause.confidence), cause.reasoning])),
-      table('Patterns', ['kind', 'confidence', 'hypothesis'], patterns.map((pattern) => [pattern.kind, num(pattern.confidence), pattern.hypothesis])),
+      table(
+        'Root causes, most likely first',
+        ['cause', 'target', 'confidence', 'reasoning'],
+        rootCauses.map((cause) => [cause.cause, cause.target, num(cause.confidence), cause.reasoning]),
+      ),
+      table(
+        'Patterns',
+        ['kind', 'confidence', 'hypothesis'],
+        patterns.map((pattern) => [pattern.kind, num(pattern.confidence), pattern.hypothesis]),
+      ),
     ),
     section(
       'Candidate plans',
@@ -297,28 +388,83 @@ function renderDetail(detail: IncidentDetail): void {
         ? table(
             'Candidates the planner scored (score = benefit − cost)',
             ['candidate', 'actions', 'status', 'risk', 'score', 'benefit', 'cost', 'success rate'],
-            plan.candidates.map((candidate) => [candidate.name, candidate.actions.join(' → '), badge(candidate.status, toneOf(candidate.status)), candidate.risk, num(candidate.score, 3), num(candidate.benefit, 3), num(candidate.cost, 3), num(candidate.successRate)]),
+            plan.candidates.map((candidate) => [
+              candidate.name,
+              candidate.actions.join(' → '),
+              badge(candidate.status, toneOf(candidate.status)),
+              candidate.risk,
+              num(candidate.score, 3),
+              num(candidate.benefit, 3),
+              num(candidate.cost, 3),
+              num(candidate.successRate),
+            ]),
           )
         : plan
-          ? h('p', {}, `Chosen: ${plan.rule}, score ${num(plan.score, 3)} (benefit ${num(plan.benefit, 3)} − cost ${num(plan.cost, 3)}); the events of this plan do not list the other candidates.`)
+          ? h(
+              'p',
+              {},
+              `Chosen: ${plan.rule}, score ${num(plan.score, 3)} (benefit ${num(plan.benefit, 3)} − cost ${num(plan.cost, 3)}); the events of this plan do not list the other candidates.`,
+            )
           : h('p', { class: 'empty' }, 'No plan yet.'),
       plan?.reason ? h('p', { class: 'hint' }, plan.reason) : null,
     ),
     section(
       'Guardrail checks',
       plan?.guardrails
-        ? table('Checks of the approval decision', ['check', 'verdict', 'detail'], plan.guardrails.map((check) => [check.check, badge(check.verdict, toneOf(check.verdict)), check.detail]))
-        : h('p', { class: 'empty' }, plan ? `Approval ${plan.approval}${plan.dryRun ? ', dry run' : ''}; the plan's events carry no guardrail record.` : 'No plan yet.'),
-      plan?.autonomy ? h('p', {}, `Autonomy: ${plan.autonomy.level} (${plan.autonomy.streak} of ${plan.autonomy.promoteAfter} successful approved runs towards promotion).`) : null,
+        ? table(
+            'Checks of the approval decision',
+            ['check', 'verdict', 'detail'],
+            plan.guardrails.map((check) => [check.check, badge(check.verdict, toneOf(check.verdict)), check.detail]),
+          )
+        : h(
+            'p',
+            { class: 'empty' },
+            plan
+              ? `Approval ${plan.approval}${plan.dryRun ? ', dry run' : ''}; the plan's events carry no guardrail record.`
+              : 'No plan yet.',
+          ),
+      plan?.autonomy
+        ? h(
+            'p',
+            {},
+            `Autonomy: ${plan.autonomy.level} (${plan.autonomy.streak} of ${plan.autonomy.promoteAfter} successful approved runs towards promotion).`,
+          )
+        : null,
     ),
     section(
       'Approvals',
-      plan ? h('p', {}, `${plan.approval === 'automatic' ? 'Approved automatically by the planner.' : `Needs ${plan.requiredApprovals} approval${plan.requiredApprovals === 1 ? '' : 's'}${plan.requiredApprovals >= 2 ? ' from different people (two-person rule)' : ''}; approved by ${plan.approvedBy.join(', ') || 'nobody yet'}.`}`) : null,
-      table('Decisions', ['time', 'actor', 'verdict', 'reason'], decisions.map((event) => [time(event.time), String(event.data['actor']), badge(String(event.data['verdict']), event.data['verdict'] === 'approve' ? 'ok' : 'bad'), text(event.data['reason'])])),
+      plan
+        ? h(
+            'p',
+            {},
+            `${plan.approval === 'automatic' ? 'Approved automatically by the planner.' : `Needs ${plan.requiredApprovals} approval${plan.requiredApprovals === 1 ? '' : 's'}${plan.requiredApprovals >= 2 ? ' from different people (two-person rule)' : ''}; approved by ${plan.approvedBy.join(', ') || 'nobody yet'}.`}`,
+          )
+        : null,
+      table(
+        'Decisions',
+        ['time', 'actor', 'verdict', 'reason'],
+        decisions.map((event) => [
+          time(event.time),
+          String(event.data['actor']),
+          badge(String(event.data['verdict']), event.data['verdict'] === 'approve' ? 'ok' : 'bad'),
+          text(event.data['reason']),
+        ]),
+      ),
     ),
     section(
       'Steps',
-      table('Steps as the executor ran them', ['#', 'action', 'status', 'started', 'finished', 'detail'], steps.map((step) => [step.index + 1, step.action, badge(step.status, toneOf(step.status)), time(step.startedAt), time(step.finishedAt), step.detail ?? ''])),
+      table(
+        'Steps as the executor ran them',
+        ['#', 'action', 'status', 'started', 'finished', 'detail'],
+        steps.map((step) => [
+          step.index + 1,
+          step.action,
+          badge(step.status, toneOf(step.status)),
+          time(step.startedAt),
+          time(step.finishedAt),
+          step.detail ?? '',
+        ]),
+      ),
     ),
     section(
       'Verification and outcome',
@@ -331,7 +477,14 @@ function renderDetail(detail: IncidentDetail): void {
           )
         : h('p', { class: 'empty' }, 'No outcome yet.'),
     ),
-    section('Flag changes', table('Runtime flags this incident changed (the autonomy ladder)', ['time', 'by', 'change'], flags.map((event) => [time(event.time), String(event.data['actor']), summary(event)]))),
+    section(
+      'Flag changes',
+      table(
+        'Runtime flags this incident changed (the autonomy ladder)',
+        ['time', 'by', 'change'],
+        flags.map((event) => [time(event.time), String(event.data['actor']), summary(event)]),
+      ),
+    ),
     replaySection(detail.id),
   );
 }
@@ -371,22 +524,36 @@ function replayColumn(decision: ReplayedDecision): Child[] {
     decision.rootCauses.map((cause) => `${cause.cause}@${cause.target} (${num(cause.confidence)})`).join(' > ') || '—',
     plan ? `${plan.rule}: ${plan.actions.join(' → ')}` : '—',
     plan ? num(plan.score, 3) : '—',
-    plan ? `${plan.approval}${plan.requiredApprovals > 0 ? ` (${plan.requiredApprovals} approvers)` : ''}${plan.dryRun ? ', dry run' : ''}` : '—',
+    plan
+      ? `${plan.approval}${plan.requiredApprovals > 0 ? ` (${plan.requiredApprovals} approvers)` : ''}${plan.dryRun ? ', dry run' : ''}`
+      : '—',
     plan?.autonomyLevel ?? '—',
-    plan ? plan.candidates.map((candidate) => `${candidate.name} ${candidate.status}${candidate.score === null ? '' : ` ${num(candidate.score, 3)}`}`).join('; ') : '—',
+    plan
+      ? plan.candidates
+          .map((candidate) => `${candidate.name} ${candidate.status}${candidate.score === null ? '' : ` ${num(candidate.score, 3)}`}`)
+          .join('; ')
+      : '—',
   ];
 }
 
 function renderReplay(report: ReplayReport): HTMLElement {
   const then = replayColumn(report.then);
   const now = replayColumn(report.now);
-  const rows = ['root causes', 'chosen plan', 'score', 'approval', 'autonomy', 'candidates'].map((name, index) => [name, then[index], now[index]]);
+  const rows = ['root causes', 'chosen plan', 'score', 'approval', 'autonomy', 'candidates'].map((name, index) => [
+    name,
+    then[index],
+    now[index],
+  ]);
   return h(
     'div',
     { id: 'replay-result', 'data-differences': String(report.differences.length) },
     table(`Decided then and now (replayed ${time(report.replayedAt)})`, ['', 'then', 'now'], rows),
     report.differences.length > 0
-      ? h('ul', { class: 'replay-differences', 'aria-label': 'differences' }, ...report.differences.map((difference) => h('li', {}, difference)))
+      ? h(
+          'ul',
+          { class: 'replay-differences', 'aria-label': 'differences' },
+          ...report.differences.map((difference) => h('li', {}, difference)),
+        )
       : h('p', { class: 'replay-same' }, 'The current rules and flags decide as then.'),
     h('p', { class: 'hint' }, `Not replayed: ${report.notReplayed.join('; ')}.`),
   );
@@ -401,14 +568,27 @@ function replaySection(incidentId: string): HTMLElement {
       .then((report) => {
         lastReplay = report;
         replace(result, renderReplay(report));
-        announce(report.differences.length > 0 ? `Replay: ${report.differences.length} difference${report.differences.length === 1 ? '' : 's'} from what was decided then.` : 'Replay: the current rules decide as then.');
+        announce(
+          report.differences.length > 0
+            ? `Replay: ${report.differences.length} difference${report.differences.length === 1 ? '' : 's'} from what was decided then.`
+            : 'Replay: the current rules decide as then.',
+        );
       })
       .catch((error: unknown) => announce(`Could not replay the incident: ${failure(error)}`, 'bad'))
       .finally(() => {
         button.disabled = false;
       });
   });
-  return section('Replay', h('p', { class: 'hint' }, 'What the current rules, runtime flags and learned statistics would decide for this incident; nothing is changed.'), button, result);
+  return section(
+    'Replay',
+    h(
+      'p',
+      { class: 'hint' },
+      'What the current rules, runtime flags and learned statistics would decide for this incident; nothing is changed.',
+    ),
+    button,
+    result,
+  );
 }
 
 // --- plans awaiting approval ----------------------------------------------------------------
@@ -431,13 +611,20 @@ function renderPendingPlan(record: PlanRecord): HTMLElement {
   const actions: Child[] = [];
   if (may('decide')) {
     const reason = h('input', { id: reasonId, type: 'text', maxlength: '2000', placeholder: 'optional' });
-    const approveButton = h('button', { type: 'button', class: 'approve', 'data-action': 'approve', disabled: already }, already ? 'Approved by you' : 'Approve');
+    const approveButton = h(
+      'button',
+      { type: 'button', class: 'approve', 'data-action': 'approve', disabled: already },
+      already ? 'Approved by you' : 'Approve',
+    );
     const rejectButton = h('button', { type: 'button', class: 'reject', 'data-action': 'reject' }, 'Reject');
     const decide = async (verdict: 'approve' | 'reject') => {
       approveButton.disabled = true;
       rejectButton.disabled = true;
       try {
-        await api(`/api/v1/plans/${plan.planId}/${verdict}`, { method: 'POST', body: reason.value.trim() ? { reason: reason.value.trim() } : {} });
+        await api(`/api/v1/plans/${plan.planId}/${verdict}`, {
+          method: 'POST',
+          body: reason.value.trim() ? { reason: reason.value.trim() } : {},
+        });
         announce(`${verdict === 'approve' ? 'Approval' : 'Rejection'} of ${plan.rule} sent; the planner applies it.`);
       } catch (error) {
         announce(`Could not ${verdict} ${plan.rule}: ${failure(error)}`, 'bad');
@@ -454,15 +641,33 @@ function renderPendingPlan(record: PlanRecord): HTMLElement {
     'article',
     { class: 'pending-plan', 'data-plan-id': plan.planId, 'aria-label': `plan ${plan.rule} for ${record.target}` },
     h('h3', {}, `${plan.rule} on ${record.target}`),
-    h('p', {}, badge(`risk ${plan.risk}`, plan.risk === 'high' ? 'bad' : plan.risk === 'medium' ? 'warn' : 'info'), ' ', badge(plan.priority, 'info'), plan.dryRun ? badge('dry run', 'muted') : null, ` · ${plan.steps.map((step) => step.action).join(' → ')} · score ${num(plan.score, 3)} · expires ${time(plan.expiresAt)}`),
+    h(
+      'p',
+      {},
+      badge(`risk ${plan.risk}`, plan.risk === 'high' ? 'bad' : plan.risk === 'medium' ? 'warn' : 'info'),
+      ' ',
+      badge(plan.priority, 'info'),
+      plan.dryRun ? badge('dry run', 'muted') : null,
+      ` · ${plan.steps.map((step) => step.action).join(' → ')} · score ${num(plan.score, 3)} · expires ${time(plan.expiresAt)}`,
+    ),
     h(
       'p',
       { class: plan.requiredApprovals >= 2 ? 'two-person' : undefined },
       `${plan.approvedBy.length} of ${plan.requiredApprovals} approvals${plan.approvedBy.length ? ` (${plan.approvedBy.join(', ')})` : ''}.`,
-      plan.requiredApprovals >= 2 ? ' Two-person rule: two different people must approve; the API refuses a second approval from the same key.' : null,
+      plan.requiredApprovals >= 2
+        ? ' Two-person rule: two different people must approve; the API refuses a second approval from the same key.'
+        : null,
     ),
     (plan.guardrails ?? []).some((check) => check.verdict === 'hold')
-      ? h('p', { class: 'hint' }, 'Held by: ', (plan.guardrails ?? []).filter((check) => check.verdict === 'hold').map((check) => `${check.check} (${check.detail})`).join('; '))
+      ? h(
+          'p',
+          { class: 'hint' },
+          'Held by: ',
+          (plan.guardrails ?? [])
+            .filter((check) => check.verdict === 'hold')
+            .map((check) => `${check.check} (${check.detail})`)
+            .join('; '),
+        )
       : null,
     record.incidentId
       ? (() => {
@@ -490,7 +695,12 @@ async function loadFlags(): Promise<void> {
             h(
               'li',
               { 'data-flag-key': flag.key },
-              h('span', { class: 'flag-value' }, describeChange(flag.change), flag.change.flag === 'autonomy' ? ` (streak ${flag.streak ?? 0})` : ''),
+              h(
+                'span',
+                { class: 'flag-value' },
+                describeChange(flag.change),
+                flag.change.flag === 'autonomy' ? ` (streak ${flag.streak ?? 0})` : '',
+              ),
               h('span', { class: 'incident-meta' }, `${flag.actor} · ${dateTime(flag.changedAt)}${flag.reason ? ` · ${flag.reason}` : ''}`),
             ),
           ),
@@ -511,7 +721,14 @@ function choice(options: readonly string[], selected?: string): HTMLSelectElemen
 function flagForm(title: string, fields: HTMLElement[], build: () => FlagChange | string): HTMLElement {
   const reason = h('input', { type: 'text', maxlength: '2000' });
   const submit = h('button', { type: 'submit' }, 'Apply');
-  const form = h('form', { class: 'flag-form', 'aria-label': title }, h('h3', {}, title), ...fields, field('Reason (audit trail)', reason), submit);
+  const form = h(
+    'form',
+    { class: 'flag-form', 'aria-label': title },
+    h('h3', {}, title),
+    ...fields,
+    field('Reason (audit trail)', reason),
+    submit,
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const change = build();
@@ -520,7 +737,10 @@ function flagForm(title: string, fields: HTMLElement[], build: () => FlagChange 
       return;
     }
     submit.disabled = true;
-    api<{ key: string }>('/api/v1/flags', { method: 'POST', body: { change, ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) } })
+    api<{ key: string }>('/api/v1/flags', {
+      method: 'POST',
+      body: { change, ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) },
+    })
       .then(() => announce(`Flag change sent: ${describeChange(change)}.`))
       .catch((error: unknown) => announce(`Could not change the flag: ${failure(error)}`, 'bad'))
       .finally(() => {
@@ -550,16 +770,32 @@ function renderFlagForms(): void {
   replace(
     container,
     h('p', { class: 'hint' }, 'An operator may make the loop more careful; widening what it does alone needs an admin.'),
-    flagForm('Auto-healing', [field('Target', ahTarget), field('Value', ahValue)], () => ({ flag: 'auto_healing', ...(targetOf(ahTarget) ? { target: targetOf(ahTarget) } : {}), enabled: ahValue.value === 'default' ? null : ahValue.value === 'on' })),
-    flagForm('Shadow mode (dry run)', [field('Target', smTarget), field('Value', smValue)], () => (targetOf(smTarget) ? { flag: 'shadow_mode', target: targetOf(smTarget), enabled: smValue.value === 'on' } : 'Shadow mode needs a target.')),
+    flagForm('Auto-healing', [field('Target', ahTarget), field('Value', ahValue)], () => ({
+      flag: 'auto_healing',
+      ...(targetOf(ahTarget) ? { target: targetOf(ahTarget) } : {}),
+      enabled: ahValue.value === 'default' ? null : ahValue.value === 'on',
+    })),
+    flagForm('Shadow mode (dry run)', [field('Target', smTarget), field('Value', smValue)], () =>
+      targetOf(smTarget)
+        ? { flag: 'shadow_mode', target: targetOf(smTarget), enabled: smValue.value === 'on' }
+        : 'Shadow mode needs a target.',
+    ),
     flagForm('Autonomy of a remedy', [field('Cause', auCause), field('Actions, in order', auActions), field('Level', auLevel)], () => {
       const actions = auActions.value.split(/[\s,+]+/).filter(Boolean);
       return actions.length ? { flag: 'autonomy', cause: auCause.value, actions, level: auLevel.value } : 'Name the remedy\u2019s actions.';
     }),
-    flagForm('Autonomy rules', [field('Promote after N approved successes', poAfter), field('Demote on outcomes', poDemote), field('Highest level reached by promotion', poMax)], () => ({
-      flag: 'autonomy_policy',
-      policy: { promoteAfter: Number(poAfter.value), demoteOn: poDemote.value.split(/[\s,]+/).filter(Boolean), maxLevel: poMax.value },
-    })),
+    flagForm(
+      'Autonomy rules',
+      [
+        field('Promote after N approved successes', poAfter),
+        field('Demote on outcomes', poDemote),
+        field('Highest level reached by promotion', poMax),
+      ],
+      () => ({
+        flag: 'autonomy_policy',
+        policy: { promoteAfter: Number(poAfter.value), demoteOn: poDemote.value.split(/[\s,]+/).filter(Boolean), maxLevel: poMax.value },
+      }),
+    ),
   );
 }
 
@@ -571,7 +807,22 @@ async function loadInsights(): Promise<void> {
     byId('insights'),
     insights.length === 0
       ? h('p', { class: 'empty' }, 'Nothing learned yet: insights need three outcomes of a remedy against a cause.')
-      : h('ul', {}, ...insights.map((insight) => h('li', {}, badge(insight.recommendation, insight.recommendation === 'prefer' ? 'ok' : insight.recommendation === 'avoid' ? 'bad' : 'warn'), ' ', insight.title))),
+      : h(
+          'ul',
+          {},
+          ...insights.map((insight) =>
+            h(
+              'li',
+              {},
+              badge(
+                insight.recommendation,
+                insight.recommendation === 'prefer' ? 'ok' : insight.recommendation === 'avoid' ? 'bad' : 'warn',
+              ),
+              ' ',
+              insight.title,
+            ),
+          ),
+        ),
   );
 }
 
@@ -579,7 +830,12 @@ async function loadAudit(): Promise<void> {
   const verdict = await api<{ ok: boolean; checked: number; brokenAt?: number }>('/api/v1/audit/verify');
   replace(
     byId('audit'),
-    h('p', {}, verdict.ok ? badge('chain intact', 'ok') : badge('chain broken', 'bad'), ` ${verdict.checked} entries recomputed${verdict.ok ? '' : `; first bad entry ${String(verdict.brokenAt)}`} at ${time(new Date().toISOString())}.`),
+    h(
+      'p',
+      {},
+      verdict.ok ? badge('chain intact', 'ok') : badge('chain broken', 'bad'),
+      ` ${verdict.checked} entries recomputed${verdict.ok ? '' : `; first bad entry ${String(verdict.brokenAt)}`} at ${time(new Date().toISOString())}.`,
+    ),
   );
 }
 
@@ -589,7 +845,20 @@ function onFrame(frame: Frame): void {
   if ('subject' in frame) {
     const event = frame.event;
     state.liveEvents = [event, ...state.liveEvents].slice(0, 40);
-    replace(byId('live-events'), ...state.liveEvents.map((each) => h('li', {}, h('time', { datetime: each.time }, time(each.time)), ' ', h('strong', {}, each.type), ` ${each.target} `, summary(each))));
+    replace(
+      byId('live-events'),
+      ...state.liveEvents.map((each) =>
+        h(
+          'li',
+          {},
+          h('time', { datetime: each.time }, time(each.time)),
+          ' ',
+          h('strong', {}, each.type),
+          ` ${each.target} `,
+          summary(each),
+        ),
+      ),
+    );
     if (event.incidentId) soon('incidents', loadIncidents);
     if (event.incidentId && event.incidentId === state.selected) soon('incident', loadDetail, 400);
     if (event.type.startsWith('plan.') || event.type === 'decision') soon('plans', loadPlans);
@@ -614,7 +883,11 @@ async function start(): Promise<void> {
     session = await api<Session>('/api/v1/session');
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
-      const refused = signOn ? `Your single sign-on token was refused (${error.code}). Sign in again.` : storedKey() ? 'That API key was refused.' : '';
+      const refused = signOn
+        ? `Your single sign-on token was refused (${error.code}). Sign in again.`
+        : storedKey()
+          ? 'That API key was refused.'
+          : '';
       signOut(refused);
     } else showSignIn(failure(error));
     return;
@@ -622,11 +895,20 @@ async function start(): Promise<void> {
   state.session = session;
   byId('signin').hidden = true;
   byId('app').hidden = false;
-  replace(byId('who'), session.authenticated ? `${session.name ?? '?'} (${session.role ?? '?'})${signOn ? ' · single sign-on' : ''}` : 'no authentication (development)');
+  replace(
+    byId('who'),
+    session.authenticated
+      ? `${session.name ?? '?'} (${session.role ?? '?'})${signOn ? ' · single sign-on' : ''}`
+      : 'no authentication (development)',
+  );
   byId('signout').hidden = !session.authenticated;
   window.clearTimeout(state.expiry);
   // No refresh: at expiry the tab signs out, and signing in again is one click while the provider's session lasts.
-  if (signOn) state.expiry = window.setTimeout(() => signOut(`Your single sign-on session expired at ${time(new Date(signOn.expiresAt).toISOString())}. Sign in again.`), Math.min(Math.max(0, signOn.expiresAt - Date.now()), 2_147_000_000));
+  if (signOn)
+    state.expiry = window.setTimeout(
+      () => signOut(`Your single sign-on session expired at ${time(new Date(signOn.expiresAt).toISOString())}. Sign in again.`),
+      Math.min(Math.max(0, signOn.expiresAt - Date.now()), 2_147_000_000),
+    );
   renderFlagForms();
   await Promise.allSettled([loadIncidents(), loadPlans(), loadFlags(), loadInsights(), loadAudit()]).then((results) => {
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');

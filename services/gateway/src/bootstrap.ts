@@ -43,7 +43,12 @@ export async function bootstrap(): Promise<void> {
     https: true,
     module: async ({ config, runtime, logger, health, security, metrics }) => {
       if (config.MAPEK_GATEWAY_API_KEYS_FILE !== undefined) {
-        const reloads = new Counter({ name: 'mapek_gateway_api_keys_reloads_total', help: 'Changes of the API keys file taken or refused', labelNames: ['result'], registers: [metrics.registry] });
+        const reloads = new Counter({
+          name: 'mapek_gateway_api_keys_reloads_total',
+          help: 'Changes of the API keys file taken or refused',
+          labelNames: ['result'],
+          registers: [metrics.registry],
+        });
         try {
           keys = await ApiKeysSource.open(config.MAPEK_GATEWAY_API_KEYS_FILE, {
             intervalMs: config.MAPEK_GATEWAY_API_KEYS_RELOAD_MS,
@@ -78,20 +83,32 @@ export async function bootstrap(): Promise<void> {
           clockSkewSeconds: config.MAPEK_GATEWAY_OIDC_CLOCK_SKEW_S,
           jwksCooldownMs: config.MAPEK_GATEWAY_OIDC_JWKS_COOLDOWN_MS,
         });
-        logger.info({ issuer: metadata.issuer, audiences, clientId }, 'OIDC bearer tokens accepted beside API keys; the console signs in with the provider');
+        logger.info(
+          { issuer: metadata.issuer, audiences, clientId },
+          'OIDC bearer tokens accepted beside API keys; the console signs in with the provider',
+        );
       }
       const knowledge = new KnowledgeClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_KNOWLEDGE_TIMEOUT_MS);
       health.register('knowledge', () => knowledge.query(KnowledgeEndpoint.insights).then(() => undefined), { critical: false });
       feed = new EventFeed(runtime.js, logger, runtime.verifier);
       // Manual commands are sealed to the executor with the trust bundle the gateway already holds.
-      const commands = { enabled: config.MAPEK_GATEWAY_COMMANDS_ENABLED, sealer: new CommandSealer(security && { sealer: security.sealer, trust: security.trust }) };
+      const commands = {
+        enabled: config.MAPEK_GATEWAY_COMMANDS_ENABLED,
+        sealer: new CommandSealer(security && { sealer: security.sealer, trust: security.trust }),
+      };
       const plans = await runtime.openBucket(BucketName.plannerPlans);
       registerLoopStateMetrics({ registry: metrics.registry, jsm: runtime.jsm, plans, knowledge, logger });
       // The gateway's own bucket: the shared rate limit and what it remembers of Alertmanager's alerts.
       const state = await runtime.openBucket(BucketName.gatewayState);
       if (config.MAPEK_GATEWAY_RATE_LIMIT_SHARED) gatewayState = state;
       if (config.MAPEK_CONFIG_FILE !== undefined) {
-        configuration = await followConfigurationFile({ service: ServiceName.gateway, file: config.MAPEK_CONFIG_FILE, logger, metrics, intervalMs: config.MAPEK_CONFIG_RELOAD_MS });
+        configuration = await followConfigurationFile({
+          service: ServiceName.gateway,
+          file: config.MAPEK_CONFIG_FILE,
+          logger,
+          metrics,
+          intervalMs: config.MAPEK_CONFIG_RELOAD_MS,
+        });
       }
       const live = configuration;
       const alerts = { source: () => alertSourceSettings(live?.current()), memory: new AlertMemoryStore(state) };
@@ -101,10 +118,26 @@ export async function bootstrap(): Promise<void> {
         const current = live?.current();
         return current === undefined ? undefined : new Set(current.targets.map((target) => target.name));
       };
-      return GatewayModule.forRoot(knowledge, plans, feed, commands, keys, flags, new PlannerClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_PLANNER_TIMEOUT_MS), alerts, { apiKeys: keys !== undefined, signOn }, () => live?.status(), heartbeatTargets);
+      return GatewayModule.forRoot(
+        knowledge,
+        plans,
+        feed,
+        commands,
+        keys,
+        flags,
+        new PlannerClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_PLANNER_TIMEOUT_MS),
+        alerts,
+        { apiKeys: keys !== undefined, signOn },
+        () => live?.status(),
+        heartbeatTargets,
+      );
     },
     configure: async (app, { config, logger, metrics }) => {
-      app.enableCors({ origin: config.MAPEK_GATEWAY_ALLOWED_ORIGINS, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'] });
+      app.enableCors({
+        origin: config.MAPEK_GATEWAY_ALLOWED_ORIGINS,
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['authorization', 'content-type'],
+      });
       const fastify = app.getHttpAdapter().getInstance();
       registerHttpMetrics(fastify, metrics.registry);
       const limit = { perMinute: config.MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE, burst: config.MAPEK_GATEWAY_RATE_LIMIT_BURST };
@@ -112,7 +145,11 @@ export async function bootstrap(): Promise<void> {
       let limiter: RateLimiterPort = local;
       if (gatewayState) {
         // One count for every replica (KV); this replica's own count only while KV is unreachable.
-        const fallbacks = new Counter({ name: 'mapek_gateway_rate_limit_fallbacks_total', help: 'Rate-limit takes counted on this replica alone because the shared count in KV could not be reached', registers: [metrics.registry] });
+        const fallbacks = new Counter({
+          name: 'mapek_gateway_rate_limit_fallbacks_total',
+          help: 'Rate-limit takes counted on this replica alone because the shared count in KV could not be reached',
+          registers: [metrics.registry],
+        });
         limiter = new SharedRateLimiter(gatewayState, limit, local, logger, () => fallbacks.inc());
       }
       registerAccessControl(fastify, { keys, oidc, limiter, metrics, logger });
@@ -122,7 +159,9 @@ export async function bootstrap(): Promise<void> {
         for (const [name, value] of Object.entries(headers)) if (!reply.hasHeader(name)) reply.header(name, value);
         return payload;
       });
-      await app.register(fastifyWebsocket, { options: { maxPayload: config.MAPEK_GATEWAY_WS_MAX_FRAME_BYTES, handleProtocols: selectWebSocketProtocol } });
+      await app.register(fastifyWebsocket, {
+        options: { maxPayload: config.MAPEK_GATEWAY_WS_MAX_FRAME_BYTES, handleProtocols: selectWebSocketProtocol },
+      });
       if (!feed) throw new Error('event feed not created');
       registerWebSocket(fastify, feed, logger, {
         allowedOrigins: config.MAPEK_GATEWAY_ALLOWED_ORIGINS,

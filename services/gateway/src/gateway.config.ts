@@ -6,14 +6,25 @@ export const gatewayConfig = {
     schema: z
       .string()
       .default('https://localhost:8080,https://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8080')
-      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
     description: 'browser origins allowed for CORS and the WebSocket (comma separated)',
   },
   MAPEK_GATEWAY_KNOWLEDGE_TIMEOUT_MS: { schema: env.integer(2000, 10), description: 'timeout of queries to knowledge' },
-  MAPEK_GATEWAY_PLANNER_TIMEOUT_MS: { schema: env.integer(6000, 10), description: 'timeout of an incident replay by the planner (it reads the incident from knowledge first)' },
+  MAPEK_GATEWAY_PLANNER_TIMEOUT_MS: {
+    schema: env.integer(6000, 10),
+    description: 'timeout of an incident replay by the planner (it reads the incident from knowledge first)',
+  },
   MAPEK_GATEWAY_WS_MAX_FRAME_BYTES: { schema: env.integer(64 * 1024, 128), description: 'largest WebSocket frame accepted from a client' },
   MAPEK_GATEWAY_BODY_LIMIT_BYTES: { schema: env.integer(64 * 1024, 256), description: 'largest request body accepted' },
-  MAPEK_GATEWAY_COMMANDS_ENABLED: { schema: env.boolean(true), description: 'accept manual commands on POST /api/v1/commands (callers with the operator or admin role)' },
+  MAPEK_GATEWAY_COMMANDS_ENABLED: {
+    schema: env.boolean(true),
+    description: 'accept manual commands on POST /api/v1/commands (callers with the operator or admin role)',
+  },
   MAPEK_GATEWAY_API_KEYS_FILE: {
     schema: env.optionalString(),
     description:
@@ -21,18 +32,27 @@ export const gatewayConfig = {
   },
   MAPEK_GATEWAY_OIDC_ISSUER: {
     schema: env.optionalString(),
-    description: 'OpenID provider whose bearer tokens (JWTs) are accepted beside API keys; discovered at <issuer>/.well-known/openid-configuration at start. Unset: API keys only',
+    description:
+      'OpenID provider whose bearer tokens (JWTs) are accepted beside API keys; discovered at <issuer>/.well-known/openid-configuration at start. Unset: API keys only',
   },
   MAPEK_GATEWAY_OIDC_AUDIENCE: { schema: z.string().default('mapek'), description: 'the aud a token must carry' },
   MAPEK_GATEWAY_OIDC_CLIENT_ID: {
     schema: env.optionalString(),
-    description: 'public client id of the console (authorization code flow with PKCE, redirect URI https://<gateway>/); its ID tokens (aud = client id) are accepted beside the audience. Default: the audience',
+    description:
+      'public client id of the console (authorization code flow with PKCE, redirect URI https://<gateway>/); its ID tokens (aud = client id) are accepted beside the audience. Default: the audience',
   },
   MAPEK_GATEWAY_OIDC_SCOPES: {
-    schema: z.string().default('openid profile').transform((value) => value.split(/[\s,]+/).filter(Boolean)),
-    description: 'scopes the console asks for (space or comma separated; openid is always added); include the one that puts the roles claim into the ID token',
+    schema: z
+      .string()
+      .default('openid profile')
+      .transform((value) => value.split(/[\s,]+/).filter(Boolean)),
+    description:
+      'scopes the console asks for (space or comma separated; openid is always added); include the one that puts the roles claim into the ID token',
   },
-  MAPEK_GATEWAY_OIDC_ROLES_CLAIM: { schema: z.string().default('roles'), description: 'claim holding the caller\'s roles, a string or a list; dotted for nested claims (realm_access.roles)' },
+  MAPEK_GATEWAY_OIDC_ROLES_CLAIM: {
+    schema: z.string().default('roles'),
+    description: "claim holding the caller's roles, a string or a list; dotted for nested claims (realm_access.roles)",
+  },
   MAPEK_GATEWAY_OIDC_ROLE_MAP: {
     schema: z
       .string()
@@ -46,18 +66,42 @@ export const gatewayConfig = {
         }
       })
       .pipe(z.record(z.string(), z.enum(['viewer', 'operator', 'approver', 'admin']))),
-    description: 'JSON map of roles-claim values to viewer|operator|approver|admin, e.g. {"sre":"operator"}; a value that is a role name maps to itself',
+    description:
+      'JSON map of roles-claim values to viewer|operator|approver|admin, e.g. {"sre":"operator"}; a value that is a role name maps to itself',
   },
-  MAPEK_GATEWAY_OIDC_NAME_CLAIM: { schema: z.string().default('preferred_username'), description: 'claim whose value is the actor of the caller\'s decisions and commands (else sub)' },
+  MAPEK_GATEWAY_OIDC_NAME_CLAIM: {
+    schema: z.string().default('preferred_username'),
+    description: "claim whose value is the actor of the caller's decisions and commands (else sub)",
+  },
   MAPEK_GATEWAY_OIDC_ALGORITHMS: {
-    schema: z.string().default('RS256,PS256,ES256,EdDSA').transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean)),
+    schema: z
+      .string()
+      .default('RS256,PS256,ES256,EdDSA')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean),
+      ),
     description: 'signature algorithms accepted (comma separated); never none or HS*',
   },
   MAPEK_GATEWAY_OIDC_CLOCK_SKEW_S: { schema: env.integer(30, 0, 300), description: 'seconds of clock skew allowed on exp and nbf' },
-  MAPEK_GATEWAY_OIDC_JWKS_COOLDOWN_MS: { schema: env.integer(30_000, 0), description: 'a token with an unknown kid refetches the JWKS at most once per this (key rotation)' },
-  MAPEK_GATEWAY_API_KEYS_RELOAD_MS: { schema: env.integer(5000, 200), description: 'how often the API keys file is checked; created and revoked keys take effect without a restart' },
-  MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE: { schema: env.integer(600, 1), description: 'sustained requests per minute per API key (per address for unauthenticated requests)' },
-  MAPEK_GATEWAY_RATE_LIMIT_BURST: { schema: env.integer(120, 1), description: 'requests a client may make at once before the per-minute rate applies' },
+  MAPEK_GATEWAY_OIDC_JWKS_COOLDOWN_MS: {
+    schema: env.integer(30_000, 0),
+    description: 'a token with an unknown kid refetches the JWKS at most once per this (key rotation)',
+  },
+  MAPEK_GATEWAY_API_KEYS_RELOAD_MS: {
+    schema: env.integer(5000, 200),
+    description: 'how often the API keys file is checked; created and revoked keys take effect without a restart',
+  },
+  MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE: {
+    schema: env.integer(600, 1),
+    description: 'sustained requests per minute per API key (per address for unauthenticated requests)',
+  },
+  MAPEK_GATEWAY_RATE_LIMIT_BURST: {
+    schema: env.integer(120, 1),
+    description: 'requests a client may make at once before the per-minute rate applies',
+  },
   // MAPEK_CONFIG_FILE: the gateway reads sources.alertmanager and the targets an alert may name;
   // unset, alerts on POST /api/v1/alertmanager may name any target in their `target` label.
   ...configurationFileConfig,
@@ -71,7 +115,12 @@ export const gatewayConfig = {
  * Production refuses to start without API keys: the gateway is the only way into the loop from
  * outside, and without keys anyone who reaches it could approve plans and actuate.
  */
-export function authenticationProblem(config: { readonly ENVIRONMENT: 'development' | 'production'; readonly PQC_REQUIRED: boolean; readonly MAPEK_GATEWAY_API_KEYS_FILE: string | undefined; readonly MAPEK_GATEWAY_OIDC_ISSUER?: string | undefined }): string | undefined {
+export function authenticationProblem(config: {
+  readonly ENVIRONMENT: 'development' | 'production';
+  readonly PQC_REQUIRED: boolean;
+  readonly MAPEK_GATEWAY_API_KEYS_FILE: string | undefined;
+  readonly MAPEK_GATEWAY_OIDC_ISSUER?: string | undefined;
+}): string | undefined {
   if (config.MAPEK_GATEWAY_API_KEYS_FILE !== undefined || config.MAPEK_GATEWAY_OIDC_ISSUER !== undefined) return undefined;
   if (config.ENVIRONMENT === 'production' || config.PQC_REQUIRED) {
     return 'MAPEK_GATEWAY_API_KEYS_FILE is required in production: create keys with `./mapek pki api-key create --name <who> --role viewer|operator|approver|admin` and point the gateway at the file';

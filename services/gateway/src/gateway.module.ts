@@ -46,7 +46,20 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
   ): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [IncidentsController, PlansController, CommandsController, FlagsController, KnowledgeController, SessionController, StatusController, DocsController, ConsoleController, ConsoleConfigController, AlertmanagerController, HeartbeatsController],
+      controllers: [
+        IncidentsController,
+        PlansController,
+        CommandsController,
+        FlagsController,
+        KnowledgeController,
+        SessionController,
+        StatusController,
+        DocsController,
+        ConsoleController,
+        ConsoleConfigController,
+        AlertmanagerController,
+        HeartbeatsController,
+      ],
       providers: [
         { provide: KNOWLEDGE, useValue: knowledge },
         { provide: PLANS_KV, useValue: plans },

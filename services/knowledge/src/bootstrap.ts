@@ -11,15 +11,19 @@ export async function bootstrap(): Promise<void> {
     defaultPort: 9105,
     config: knowledgeConfig,
     ownedPrefix: 'MAPEK_KNOWLEDGE_',
-    consumers: ({ config, runtime }) => [{
-      stream: StreamName.events,
-      durable: ConsumerName.knowledge,
-      ackWaitMs: config.MAPEK_ACK_WAIT_MS,
-      filterSubjects: [`${runtime.prefix}.>`],
-    }],
+    consumers: ({ config, runtime }) => [
+      {
+        stream: StreamName.events,
+        durable: ConsumerName.knowledge,
+        ackWaitMs: config.MAPEK_ACK_WAIT_MS,
+        filterSubjects: [`${runtime.prefix}.>`],
+      },
+    ],
     module: ({ config, logger, health, security }) => {
       if (config.MAPEK_DATABASE_TLS && !security) {
-        process.stderr.write('knowledge: refusing to start, MAPEK_DATABASE_TLS=true needs the service identity (MAPEK_IDENTITY_DIR) for its client certificate\n');
+        process.stderr.write(
+          'knowledge: refusing to start, MAPEK_DATABASE_TLS=true needs the service identity (MAPEK_IDENTITY_DIR) for its client certificate\n',
+        );
         process.exit(78);
       }
       // The same identity and CA as the NATS connection: PostgreSQL maps the certificate's CN

@@ -8,6 +8,15 @@ import { KnowledgeQueryService } from './handlers/knowledge-query.service.js';
 @Module({})
 export class KnowledgeModule {
   static forRoot(repository: KnowledgeRepository, schema: DatabaseSchema): DynamicModule {
-    return { module: KnowledgeModule, providers: [{ provide: REPOSITORY, useValue: repository }, { provide: DATABASE_SCHEMA, useValue: schema }, EventRecorderHandler, KnowledgeQueryService, DeadLetterAuditHandler] };
+    return {
+      module: KnowledgeModule,
+      providers: [
+        { provide: REPOSITORY, useValue: repository },
+        { provide: DATABASE_SCHEMA, useValue: schema },
+        EventRecorderHandler,
+        KnowledgeQueryService,
+        DeadLetterAuditHandler,
+      ],
+    };
   }
 }

@@ -18,7 +18,16 @@ export async function bootstrap(): Promise<void> {
     module: async ({ config, runtime, logger, metrics }) => {
       const rules = loadRemediationRules(config.MAPEK_PLANNER_RULES_FILE);
       const file = config.MAPEK_CONFIG_FILE;
-      const configuration = file === undefined ? undefined : await followConfigurationFile({ service: ServiceName.planner, file, logger, metrics, intervalMs: config.MAPEK_CONFIG_RELOAD_MS });
+      const configuration =
+        file === undefined
+          ? undefined
+          : await followConfigurationFile({
+              service: ServiceName.planner,
+              file,
+              logger,
+              metrics,
+              intervalMs: config.MAPEK_CONFIG_RELOAD_MS,
+            });
       const plans = await runtime.openBucket(BucketName.plannerPlans);
       // Runtime flags (set through the gateway) are read once, then watched: no KV read per plan.
       const flags = new RuntimeFlags();
@@ -40,16 +49,29 @@ export async function bootstrap(): Promise<void> {
         },
         plans,
         new KnowledgeStatsCache(new KnowledgeClient(runtime.nc, runtime.prefix, config.MAPEK_PLANNER_KNOWLEDGE_TIMEOUT_MS), {
-          causes: [...new Set([...rules, ...(configuration?.current().remediation ?? []), ...(configuration?.current().targets.flatMap((target) => target.remediation) ?? [])].map((rule) => rule.cause))],
+          causes: [
+            ...new Set(
+              [
+                ...rules,
+                ...(configuration?.current().remediation ?? []),
+                ...(configuration?.current().targets.flatMap((target) => target.remediation) ?? []),
+              ].map((rule) => rule.cause),
+            ),
+          ],
           refreshMs: config.MAPEK_PLANNER_KNOWLEDGE_REFRESH_MS,
-          onRefreshError: (causes, error) => logger.warn({ err: error, causes }, 'knowledge statistics not refreshed; plans use the last ones for now'),
+          onRefreshError: (causes, error) =>
+            logger.warn({ err: error, causes }, 'knowledge statistics not refreshed; plans use the last ones for now'),
         }),
         {
           view: flags,
           watcher,
           autonomy: {
             defaultLevel: config.MAPEK_PLANNER_AUTONOMY_DEFAULT_LEVEL,
-            policy: { promoteAfter: config.MAPEK_PLANNER_AUTONOMY_PROMOTE_AFTER, demoteOn: config.MAPEK_PLANNER_AUTONOMY_DEMOTE_ON, maxLevel: config.MAPEK_PLANNER_AUTONOMY_MAX_LEVEL },
+            policy: {
+              promoteAfter: config.MAPEK_PLANNER_AUTONOMY_PROMOTE_AFTER,
+              demoteOn: config.MAPEK_PLANNER_AUTONOMY_DEMOTE_ON,
+              maxLevel: config.MAPEK_PLANNER_AUTONOMY_MAX_LEVEL,
+            },
           },
         },
       );

@@ -5,7 +5,14 @@ import type { FlagsWatcher } from './adapters/flags.watcher.js';
 import type { RuntimeFlags } from './domain/runtime-flags.js';
 import { KNOWLEDGE_CLIENT, PLANNER_KV, PLANNER_SETTINGS, PlanningHandler, type PlannerSettings } from './handlers/planning.handler.js';
 import { ReplayService } from './handlers/replay.service.js';
-import { AUTONOMY_SETTINGS, FLAGS_KV, FLAGS_WATCHER, RUNTIME_FLAGS, RuntimeFlagsHandler, type AutonomySettings } from './handlers/runtime-flags.handler.js';
+import {
+  AUTONOMY_SETTINGS,
+  FLAGS_KV,
+  FLAGS_WATCHER,
+  RUNTIME_FLAGS,
+  RuntimeFlagsHandler,
+  type AutonomySettings,
+} from './handlers/runtime-flags.handler.js';
 
 @Module({})
 export class PlannerModule {

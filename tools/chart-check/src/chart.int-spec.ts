@@ -22,8 +22,24 @@ const productionValues = join(chart, 'values-production.yaml');
 const services = ['knowledge', 'monitor', 'analyzer', 'planner', 'executor', 'gateway'] as const;
 const ports: Record<string, number> = { monitor: 9101, analyzer: 9102, planner: 9103, executor: 9104, knowledge: 9105, gateway: 8080 };
 
-const targets = [{ name: 'orders', metricsUrl: 'http://orders.shop.svc:3000/metrics', healthUrl: 'http://orders.shop.svc:3000/health', labels: { team: 'payments' } }];
-const monitorRules = [{ name: 'memory', metric: 'process_resident_memory_bytes', op: '>', threshold: 536870912, severity: 'critical', description: 'resident memory above 512 MB' }];
+const targets = [
+  {
+    name: 'orders',
+    metricsUrl: 'http://orders.shop.svc:3000/metrics',
+    healthUrl: 'http://orders.shop.svc:3000/health',
+    labels: { team: 'payments' },
+  },
+];
+const monitorRules = [
+  {
+    name: 'memory',
+    metric: 'process_resident_memory_bytes',
+    op: '>',
+    threshold: 536870912,
+    severity: 'critical',
+    description: 'resident memory above 512 MB',
+  },
+];
 const dependencies = [['orders', 'postgres']];
 /** The example configuration file, as a platform team would put it in its values. */
 const configuration = parseYaml(readFileSync(join(repoRoot, 'examples', 'mapek.yaml'), 'utf8')) as Record<string, unknown>;
@@ -40,16 +56,28 @@ const everything: TemplateOptions = {
     'monitor.rules': monitorRules,
     'analyzer.dependencies': dependencies,
     config: configuration,
-    'planner.rules': [{ name: 'memory-leak/free-memory', cause: 'memory_leak', priority: 'high', candidates: [{ name: 'clear', steps: [{ action: 'clear_cache' }] }] }],
+    'planner.rules': [
+      {
+        name: 'memory-leak/free-memory',
+        cause: 'memory_leak',
+        priority: 'high',
+        candidates: [{ name: 'clear', steps: [{ action: 'clear_cache' }] }],
+      },
+    ],
     'networkPolicy.metricsFrom': [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
     'provision.command': ['node', 'tools/stack/dist/provision-cli.js'],
     'provision.workingDir': '/app',
   },
 };
-const development: TemplateOptions = { setJson: { environment: 'development', 'identity.enabled': false, 'gateway.apiKeys.enabled': false } };
+const development: TemplateOptions = {
+  setJson: { environment: 'development', 'identity.enabled': false, 'gateway.apiKeys.enabled': false },
+};
 /** The executor's Kubernetes effector granted in two namespaces, its API server reachable on 6443. */
 const kubernetesEffector: TemplateOptions = {
-  setJson: { 'executor.kubernetesEffector.namespaces': ['shop', 'payments'], 'executor.kubernetesEffector.apiServer.ports': [{ port: 6443, protocol: 'TCP' }] },
+  setJson: {
+    'executor.kubernetesEffector.namespaces': ['shop', 'payments'],
+    'executor.kubernetesEffector.apiServer.ports': [{ port: 6443, protocol: 'TCP' }],
+  },
 };
 const scenarios: Record<string, TemplateOptions> = {
   'the default values': {},
@@ -67,15 +95,25 @@ async function render(options: TemplateOptions): Promise<KubernetesObject[]> {
 
 const find = (objects: readonly KubernetesObject[], kind: string, name: string): KubernetesObject => {
   const object = objects.find((candidate) => candidate.kind === kind && candidate.metadata.name === name);
-  if (object === undefined) throw new Error(`${kind}/${name} was not rendered (have: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')})`);
+  if (object === undefined)
+    throw new Error(`${kind}/${name} was not rendered (have: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')})`);
   return object;
 };
 const podSpec = (object: KubernetesObject): Json => recordAt(object, 'spec', 'template', 'spec') ?? {};
 const mainContainer = (object: KubernetesObject): Json => recordsAt(podSpec(object), 'containers')[0] ?? {};
 /** The container's environment, as name → value (valueFrom entries as their JSON). */
 const environment = (object: KubernetesObject): Record<string, string> =>
-  Object.fromEntries(recordsAt(mainContainer(object), 'env').map((entry) => [String(entry['name']), typeof entry['value'] === 'string' ? entry['value'] : JSON.stringify(entry['valueFrom'])]));
-const names = (objects: readonly KubernetesObject[], kind: string): string[] => objects.filter((o) => o.kind === kind).map((o) => o.metadata.name).sort();
+  Object.fromEntries(
+    recordsAt(mainContainer(object), 'env').map((entry) => [
+      String(entry['name']),
+      typeof entry['value'] === 'string' ? entry['value'] : JSON.stringify(entry['valueFrom']),
+    ]),
+  );
+const names = (objects: readonly KubernetesObject[], kind: string): string[] =>
+  objects
+    .filter((o) => o.kind === kind)
+    .map((o) => o.metadata.name)
+    .sort();
 const decode = (secret: KubernetesObject, key: string): string => {
   const encoded = recordAt(secret, 'data')?.[key];
   return typeof encoded === 'string' ? Buffer.from(encoded, 'base64').toString('utf8') : '';
@@ -104,7 +142,10 @@ describe('charts/mapek', () => {
   it('passes helm lint --strict with the default values and with values-production.yaml', async () => {
     for (const values of [{}, { valuesFiles: [productionValues] }, everything]) {
       const result = await helmLint(chart, values);
-      expect({ ok: result.ok, output: result.stdout + result.stderr }).toEqual({ ok: true, output: expect.stringContaining('0 chart(s) failed') });
+      expect({ ok: result.ok, output: result.stdout + result.stderr }).toEqual({
+        ok: true,
+        output: expect.stringContaining('0 chart(s) failed'),
+      });
     }
   });
 
@@ -128,12 +169,16 @@ describe('charts/mapek', () => {
 
   it('has a Deployment, a Service and a PodDisruptionBudget per service, the demo app only when enabled', () => {
     const expected = services.map((service) => `mapek-${service}`).sort();
-    for (const kind of ['Deployment', 'Service', 'PodDisruptionBudget']) expect(names(objectsOf('the default values'), kind)).toEqual(expected);
+    for (const kind of ['Deployment', 'Service', 'PodDisruptionBudget'])
+      expect(names(objectsOf('the default values'), kind)).toEqual(expected);
     expect(names(objectsOf('every option on'), 'Deployment')).toEqual([...expected, 'mapek-demo-app'].sort());
   });
 
   it('probes /health/live and /health/ready on the HTTP port, over HTTPS on the gateway when it has an identity', () => {
-    for (const [scenario, gatewayScheme] of [['the default values', 'HTTPS'], ['development without identities', 'HTTP']] as const) {
+    for (const [scenario, gatewayScheme] of [
+      ['the default values', 'HTTPS'],
+      ['development without identities', 'HTTP'],
+    ] as const) {
       for (const service of services) {
         const container = mainContainer(find(objectsOf(scenario), 'Deployment', `mapek-${service}`));
         const scheme = service === 'gateway' ? gatewayScheme : 'HTTP';
@@ -189,17 +234,35 @@ describe('charts/mapek', () => {
     expect(mainContainer(job)['image']).toBe('mapek/provision:0.1.0');
     // The image's own command runs provision-cli unless provision.command says otherwise.
     expect(mainContainer(job)['command']).toBeUndefined();
-    expect(environment(job)).toEqual({ NATS_URL: 'tls://nats:4222', MAPEK_SUBJECT_PREFIX: 'mapek', MAPEK_STREAM_REPLICAS: '1', MAPEK_IDENTITY_DIR: '/etc/mapek/identity', MAPEK_IDENTITY: 'cli' });
+    expect(environment(job)).toEqual({
+      NATS_URL: 'tls://nats:4222',
+      MAPEK_SUBJECT_PREFIX: 'mapek',
+      MAPEK_STREAM_REPLICAS: '1',
+      MAPEK_IDENTITY_DIR: '/etc/mapek/identity',
+      MAPEK_IDENTITY: 'cli',
+    });
     // The release's ServiceAccount does not exist yet when a pre-install hook runs.
     expect(podSpec(job)['serviceAccountName']).toBeUndefined();
-    expect(identityLayout(job)).toEqual({ 'ca.crt': 'mapek-trust:ca.crt', 'cli/tls.crt': 'mapek-identity-cli:tls.crt', 'cli/tls.key': 'mapek-identity-cli:tls.key' });
+    expect(identityLayout(job)).toEqual({
+      'ca.crt': 'mapek-trust:ca.crt',
+      'cli/tls.crt': 'mapek-identity-cli:tls.crt',
+      'cli/tls.key': 'mapek-identity-cli:tls.key',
+    });
     // With cert-manager the cli certificate is a hook too, issued before the Job that mounts it.
     const objects = objectsOf('every option on');
     const withCertManager = find(objects, 'Job', 'mapek-provision');
-    expect(mainContainer(withCertManager)).toEqual(expect.objectContaining({ command: ['node', 'tools/stack/dist/provision-cli.js'], workingDir: '/app' }));
-    expect(identityLayout(withCertManager)).toEqual({ 'ca.crt': 'mapek-x509-cli:ca.crt', 'cli/tls.crt': 'mapek-x509-cli:tls.crt', 'cli/tls.key': 'mapek-x509-cli:tls.key' });
+    expect(mainContainer(withCertManager)).toEqual(
+      expect.objectContaining({ command: ['node', 'tools/stack/dist/provision-cli.js'], workingDir: '/app' }),
+    );
+    expect(identityLayout(withCertManager)).toEqual({
+      'ca.crt': 'mapek-x509-cli:ca.crt',
+      'cli/tls.crt': 'mapek-x509-cli:tls.crt',
+      'cli/tls.key': 'mapek-x509-cli:tls.key',
+    });
     const certificate = find(objects, 'Certificate', 'mapek-cli');
-    expect(certificate.metadata.annotations).toEqual(expect.objectContaining({ 'helm.sh/hook': 'pre-install,pre-upgrade', 'helm.sh/hook-weight': '-10' }));
+    expect(certificate.metadata.annotations).toEqual(
+      expect.objectContaining({ 'helm.sh/hook': 'pre-install,pre-upgrade', 'helm.sh/hook-weight': '-10' }),
+    );
   });
 
   it("passes the monitor's targets and rules and the analyzer's dependencies as files from ConfigMaps", () => {
@@ -207,15 +270,30 @@ describe('charts/mapek', () => {
     const monitorConfig = recordAt(find(objects, 'ConfigMap', 'mapek-monitor'), 'data') ?? {};
     expect(JSON.parse(String(monitorConfig['targets.json']))).toEqual([
       targets[0],
-      { name: 'demo-app', metricsUrl: 'http://mapek-demo-app.mapek.svc:8000/metrics', healthUrl: 'http://mapek-demo-app.mapek.svc:8000/health' },
+      {
+        name: 'demo-app',
+        metricsUrl: 'http://mapek-demo-app.mapek.svc:8000/metrics',
+        healthUrl: 'http://mapek-demo-app.mapek.svc:8000/health',
+      },
     ]);
     expect(JSON.parse(String(monitorConfig['rules.json']))).toEqual({ rules: monitorRules });
     expect(JSON.parse(String(recordAt(find(objects, 'ConfigMap', 'mapek-analyzer'), 'data')?.['dependencies.json']))).toEqual(dependencies);
     const monitor = find(objects, 'Deployment', 'mapek-monitor');
-    expect(environment(monitor)).toEqual(expect.objectContaining({ MAPEK_MONITOR_TARGETS: '@/etc/mapek/config/targets.json', MAPEK_MONITOR_RULES_FILE: '/etc/mapek/config/rules.json' }));
-    expect(environment(find(objects, 'Deployment', 'mapek-analyzer'))['MAPEK_ANALYZER_DEPENDENCIES']).toBe('@/etc/mapek/config/dependencies.json');
+    expect(environment(monitor)).toEqual(
+      expect.objectContaining({
+        MAPEK_MONITOR_TARGETS: '@/etc/mapek/config/targets.json',
+        MAPEK_MONITOR_RULES_FILE: '/etc/mapek/config/rules.json',
+      }),
+    );
+    expect(environment(find(objects, 'Deployment', 'mapek-analyzer'))['MAPEK_ANALYZER_DEPENDENCIES']).toBe(
+      '@/etc/mapek/config/dependencies.json',
+    );
     expect(environment(find(objects, 'Deployment', 'mapek-planner'))['MAPEK_PLANNER_RULES_FILE']).toBe('/etc/mapek/config/rules.json');
-    expect(recordsAt(mainContainer(monitor), 'volumeMounts')).toContainEqual({ name: 'config', mountPath: '/etc/mapek/config', readOnly: true });
+    expect(recordsAt(mainContainer(monitor), 'volumeMounts')).toContainEqual({
+      name: 'config',
+      mountPath: '/etc/mapek/config',
+      readOnly: true,
+    });
     // A changed ConfigMap rolls the Deployment: the services read these files at start.
     expect(recordAt(monitor, 'spec', 'template', 'metadata', 'annotations')?.['checksum/config']).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -226,10 +304,18 @@ describe('charts/mapek', () => {
     for (const service of services) {
       const deployment = find(objects, 'Deployment', `mapek-${service}`);
       expect([service, environment(deployment)['MAPEK_CONFIG_FILE']]).toEqual([service, '/etc/mapek/mapek/mapek.yaml']);
-      expect(recordsAt(mainContainer(deployment), 'volumeMounts')).toContainEqual({ name: 'mapek-config', mountPath: '/etc/mapek/mapek', readOnly: true });
-      expect(recordsAt(podSpec(deployment), 'volumes')).toContainEqual(expect.objectContaining({ name: 'mapek-config', configMap: expect.objectContaining({ name: 'mapek-config' }) }));
+      expect(recordsAt(mainContainer(deployment), 'volumeMounts')).toContainEqual({
+        name: 'mapek-config',
+        mountPath: '/etc/mapek/mapek',
+        readOnly: true,
+      });
+      expect(recordsAt(podSpec(deployment), 'volumes')).toContainEqual(
+        expect.objectContaining({ name: 'mapek-config', configMap: expect.objectContaining({ name: 'mapek-config' }) }),
+      );
     }
-    expect(objectsOf('the default values').some((object) => object.kind === 'ConfigMap' && object.metadata.name === 'mapek-config')).toBe(false);
+    expect(objectsOf('the default values').some((object) => object.kind === 'ConfigMap' && object.metadata.name === 'mapek-config')).toBe(
+      false,
+    );
     expect(environment(find(objectsOf('the default values'), 'Deployment', 'mapek-monitor'))['MAPEK_CONFIG_FILE']).toBeUndefined();
   });
 
@@ -267,7 +353,9 @@ describe('charts/mapek', () => {
         issuerRef: { name: 'mapek-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
       }),
     );
-    expect(recordAt(find(objectsOf('every option on'), 'Certificate', 'mapek-gateway-https'), 'spec')?.['dnsNames']).toContain('mapek-gateway.mapek.svc');
+    expect(recordAt(find(objectsOf('every option on'), 'Certificate', 'mapek-gateway-https'), 'spec')?.['dnsNames']).toContain(
+      'mapek-gateway.mapek.svc',
+    );
   });
 
   it('scrapes every /metrics with one ServiceMonitor, the gateway over HTTPS', () => {
@@ -282,12 +370,25 @@ describe('charts/mapek', () => {
 
   it('lets the monitor reach its targets, knowledge reach PostgreSQL, and no one else', () => {
     const objects = objectsOf('every option on');
-    const egressPorts = (name: string) => recordsAt(find(objects, 'NetworkPolicy', name), 'spec', 'egress').flatMap((rule) => recordsAt(rule, 'ports').map((port) => port['port']));
+    const egressPorts = (name: string) =>
+      recordsAt(find(objects, 'NetworkPolicy', name), 'spec', 'egress').flatMap((rule) =>
+        recordsAt(rule, 'ports').map((port) => port['port']),
+      );
     expect(egressPorts('mapek-knowledge')).toEqual([53, 53, 4222, 5432]);
     expect(egressPorts('mapek-monitor')).toEqual([53, 53, 4222, 8000]);
     for (const service of ['analyzer', 'planner', 'executor', 'gateway']) expect(egressPorts(`mapek-${service}`)).toEqual([53, 53, 4222]);
     const demoIngress = recordsAt(find(objects, 'NetworkPolicy', 'mapek-demo-app'), 'spec', 'ingress')[0];
-    expect(recordsAt(demoIngress, 'from')).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'monitor', 'app.kubernetes.io/instance': 'mapek', 'app.kubernetes.io/name': 'mapek' } } }]);
+    expect(recordsAt(demoIngress, 'from')).toEqual([
+      {
+        podSelector: {
+          matchLabels: {
+            'app.kubernetes.io/component': 'monitor',
+            'app.kubernetes.io/instance': 'mapek',
+            'app.kubernetes.io/name': 'mapek',
+          },
+        },
+      },
+    ]);
   });
 
   it('grants the executor’s Kubernetes effector only its verbs, in its namespaces, and a token to no other service', () => {
@@ -305,9 +406,15 @@ describe('charts/mapek', () => {
       { kind: 'ServiceAccount', name: 'mapek-executor', namespace: 'mapek' },
       { kind: 'ServiceAccount', name: 'mapek-executor', namespace: 'mapek' },
     ]);
-    expect(podSpec(find(objects, 'Deployment', 'mapek-executor'))).toMatchObject({ serviceAccountName: 'mapek-executor', automountServiceAccountToken: true });
-    for (const service of services.filter((name) => name !== 'executor')) expect(podSpec(find(objects, 'Deployment', `mapek-${service}`))['automountServiceAccountToken']).toBe(false);
-    const egressPorts = recordsAt(find(objects, 'NetworkPolicy', 'mapek-executor'), 'spec', 'egress').flatMap((rule) => recordsAt(rule, 'ports').map((port) => port['port']));
+    expect(podSpec(find(objects, 'Deployment', 'mapek-executor'))).toMatchObject({
+      serviceAccountName: 'mapek-executor',
+      automountServiceAccountToken: true,
+    });
+    for (const service of services.filter((name) => name !== 'executor'))
+      expect(podSpec(find(objects, 'Deployment', `mapek-${service}`))['automountServiceAccountToken']).toBe(false);
+    const egressPorts = recordsAt(find(objects, 'NetworkPolicy', 'mapek-executor'), 'spec', 'egress').flatMap((rule) =>
+      recordsAt(rule, 'ports').map((port) => port['port']),
+    );
     expect(egressPorts).toEqual([53, 53, 4222, 6443]);
     expect(names(objectsOf('the default values'), 'Role')).toEqual([]);
   });
@@ -321,15 +428,27 @@ describe('charts/mapek', () => {
       ['NATS over HTTP', { 'nats.url': 'http://nats:4222' }, "at '/nats/url'"],
       // null removes a default in Helm's merge of values.
       ['a container without limits', { 'gateway.resources.limits': null }, "missing property 'limits'"],
-      ['a memory limit without a unit it knows', { 'knowledge.resources.limits.memory': 'lots' }, "at '/knowledge/resources/limits/memory'"],
+      [
+        'a memory limit without a unit it knows',
+        { 'knowledge.resources.limits.memory': 'lots' },
+        "at '/knowledge/resources/limits/memory'",
+      ],
       ['production without identities', { 'identity.enabled': false }, "at '/identity/enabled'"],
       ['production without API keys', { 'gateway.apiKeys.enabled': false }, "at '/gateway/apiKeys/enabled'"],
       ['TLS to PostgreSQL without an identity', { ...development.setJson, 'postgresql.tls': true }, "at '/identity/enabled'"],
       ['cert-manager without an issuer', { 'identity.certManager.enabled': true }, "at '/identity/certManager/issuerRef/name'"],
       ['a target name with a space', { 'monitor.targets': [{ name: 'my orders' }] }, "at '/monitor/targets/0/name'"],
       ['a one-sided dependency', { 'analyzer.dependencies': [['orders']] }, "at '/analyzer/dependencies/0'"],
-      ['a rule with an unknown severity', { 'monitor.rules': [{ ...monitorRules[0], severity: 'urgent' }] }, "at '/monitor/rules/0/severity'"],
-      ['a lower-case environment variable', { 'planner.env': { mapek_planner_cooldown_ms: '1000' } }, "'mapek_planner_cooldown_ms' does not match pattern"],
+      [
+        'a rule with an unknown severity',
+        { 'monitor.rules': [{ ...monitorRules[0], severity: 'urgent' }] },
+        "at '/monitor/rules/0/severity'",
+      ],
+      [
+        'a lower-case environment variable',
+        { 'planner.env': { mapek_planner_cooldown_ms: '1000' } },
+        "'mapek_planner_cooldown_ms' does not match pattern",
+      ],
       ['a stream replica count NATS refuses', { 'nats.streamReplicas': 7 }, "at '/nats/streamReplicas'"],
     ])('refuses %s', async (_what, setJson, where) => {
       const result = await helmTemplate(chart, { setJson });
@@ -339,7 +458,7 @@ describe('charts/mapek', () => {
     });
   });
 
-  it("refuses what the schema cannot see: a variable the chart sets itself, or identity files it was asked to create but not given", async () => {
+  it('refuses what the schema cannot see: a variable the chart sets itself, or identity files it was asked to create but not given', async () => {
     const overridden = await helmTemplate(chart, { setJson: { 'monitor.env': { NATS_URL: 'nats://elsewhere:4222' } } });
     expect(overridden.ok).toBe(false);
     expect(overridden.stderr).toContain('monitor.env.NATS_URL: the chart sets NATS_URL itself');
@@ -383,7 +502,9 @@ describe('charts/mapek', () => {
       // The CA's private keys never leave the directory.
       expect(stdout).not.toContain(await file('ca', 'ca.key'));
       // A rotated identity rolls its Deployment.
-      expect(recordAt(find(objects, 'Deployment', 'mapek-planner'), 'spec', 'template', 'metadata', 'annotations')?.['checksum/identity']).toMatch(/^[0-9a-f]{64}$/);
+      expect(
+        recordAt(find(objects, 'Deployment', 'mapek-planner'), 'spec', 'template', 'metadata', 'annotations')?.['checksum/identity'],
+      ).toMatch(/^[0-9a-f]{64}$/);
     });
   });
 });

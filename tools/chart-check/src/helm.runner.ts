@@ -25,7 +25,10 @@ export class HelmNotFoundError extends Error {
   readonly code = 'helm_not_found';
   readonly retryable = false;
   constructor(binary: string, options?: { cause?: unknown }) {
-    super(`cannot run ${binary}: put the pinned helm on PATH (cd <repo> && source scripts/toolchain.sh && ensure_helm), or set HELM`, options);
+    super(
+      `cannot run ${binary}: put the pinned helm on PATH (cd <repo> && source scripts/toolchain.sh && ensure_helm), or set HELM`,
+      options,
+    );
   }
 }
 
@@ -62,12 +65,5 @@ export function helmLint(chart: string, values: HelmValues = {}): Promise<HelmRe
 
 /** `helm template`: the manifests `helm install` would send, hooks included. */
 export function helmTemplate(chart: string, options: TemplateOptions = {}): Promise<HelmResult> {
-  return runHelm([
-    'template',
-    options.release ?? 'mapek',
-    chart,
-    '--namespace',
-    options.namespace ?? 'mapek',
-    ...valueArguments(options),
-  ]);
+  return runHelm(['template', options.release ?? 'mapek', chart, '--namespace', options.namespace ?? 'mapek', ...valueArguments(options)]);
 }

@@ -7,7 +7,11 @@ describe('schemaProblems', () => {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'mapek-planner' },
-    spec: { replicas, selector: { matchLabels: { app: 'planner' } }, template: { spec: { containers: [{ name: 'planner', image: 'mapek/planner:0.1.0' }] } } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: 'planner' } },
+      template: { spec: { containers: [{ name: 'planner', image: 'mapek/planner:0.1.0' }] } },
+    },
   });
 
   it('accepts an object that matches its API schema', () => {
@@ -25,14 +29,23 @@ describe('schemaProblems', () => {
   });
 
   it('checks custom resources against their CRD schema', () => {
-    const certificate = { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'c' }, spec: { secretName: 's', issuerRef: { name: 'ca' }, usages: ['not a usage'] } };
-    expect(schemaProblems(certificate)).toEqual([expect.stringContaining('Certificate/c: /spec/usages/0 must be equal to one of the allowed values')]);
+    const certificate = {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'c' },
+      spec: { secretName: 's', issuerRef: { name: 'ca' }, usages: ['not a usage'] },
+    };
+    expect(schemaProblems(certificate)).toEqual([
+      expect.stringContaining('Certificate/c: /spec/usages/0 must be equal to one of the allowed values'),
+    ]);
   });
 });
 
 describe('parseManifests', () => {
   it('reads every object of a multi-document stream and skips empty documents', () => {
-    const objects = parseManifests('---\n# Source: x\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: b}\n');
+    const objects = parseManifests(
+      '---\n# Source: x\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: b}\n',
+    );
     expect(objects.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual(['ConfigMap/a', 'Secret/b']);
   });
 });

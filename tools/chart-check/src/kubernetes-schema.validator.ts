@@ -50,7 +50,10 @@ interface AjvError {
  */
 export function schemaProblems(object: KubernetesObject): string[] {
   const model = models[`${object.apiVersion}/${object.kind}`];
-  if (model === undefined) return [`${describeObject(object)}: no schema for ${object.apiVersion} ${object.kind} (add its model to kubernetes-schema.validator.ts)`];
+  if (model === undefined)
+    return [
+      `${describeObject(object)}: no schema for ${object.apiVersion} ${object.kind} (add its model to kubernetes-schema.validator.ts)`,
+    ];
   try {
     new model(object as never).validate();
     return [];

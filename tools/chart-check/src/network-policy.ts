@@ -5,7 +5,8 @@ import { podSpecOf } from './pod-policy.js';
 const selects = (selector: Record<string, string>, labels: Record<string, string>) =>
   Object.entries(selector).every(([key, value]) => labels[key] === value);
 
-const policiesOf = (objects: readonly KubernetesObject[]) => objects.filter((object) => object.apiVersion === 'networking.k8s.io/v1' && object.kind === 'NetworkPolicy');
+const policiesOf = (objects: readonly KubernetesObject[]) =>
+  objects.filter((object) => object.apiVersion === 'networking.k8s.io/v1' && object.kind === 'NetworkPolicy');
 
 /** The NetworkPolicies with an ingress rule that admits any source (no `from`, or an empty one). */
 export function openIngressPolicies(objects: readonly KubernetesObject[]): string[] {

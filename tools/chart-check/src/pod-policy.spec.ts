@@ -6,7 +6,9 @@ import { podPolicyViolations } from './pod-policy.js';
 type Mutable = Record<string, unknown>;
 
 interface TestDeployment extends KubernetesObject {
-  readonly spec: { readonly template: { readonly metadata: Mutable; readonly spec: Mutable & { containers: Mutable[]; volumes: Mutable[] } } };
+  readonly spec: {
+    readonly template: { readonly metadata: Mutable; readonly spec: Mutable & { containers: Mutable[]; volumes: Mutable[] } };
+  };
 }
 
 /** A Deployment that meets the whole policy; each test breaks one thing. */
@@ -29,7 +31,12 @@ function compliantDeployment(): TestDeployment {
               livenessProbe: { httpGet: { path: '/health/live', port: 'http' } },
               readinessProbe: { httpGet: { path: '/health/ready', port: 'http' } },
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-              securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              securityContext: {
+                runAsNonRoot: true,
+                readOnlyRootFilesystem: true,
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ['ALL'] },
+              },
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             },
           ],
@@ -50,19 +57,41 @@ describe('podPolicyViolations', () => {
   it.each([
     ['a missing liveness probe', (c: Mutable) => delete c['livenessProbe'], 'no livenessProbe'],
     ['a missing readiness probe', (c: Mutable) => delete c['readinessProbe'], 'no readinessProbe'],
-    ['a probe on an undeclared port', (c: Mutable) => (c['readinessProbe'] = { httpGet: { path: '/', port: 'metrics' } }), 'readinessProbe probes port metrics'],
-    ['no memory limit', (c: Mutable) => (c['resources'] = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1' } }), 'no memory limit'],
+    [
+      'a probe on an undeclared port',
+      (c: Mutable) => (c['readinessProbe'] = { httpGet: { path: '/', port: 'metrics' } }),
+      'readinessProbe probes port metrics',
+    ],
+    [
+      'no memory limit',
+      (c: Mutable) => (c['resources'] = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1' } }),
+      'no memory limit',
+    ],
     ['no requests', (c: Mutable) => (c['resources'] = { limits: { cpu: '1', memory: '1Gi' } }), 'no cpu request'],
-    ['a writable root filesystem', (c: Mutable) => (c['securityContext'] = { ...(c['securityContext'] as Mutable), readOnlyRootFilesystem: false }), 'root filesystem is writable'],
-    ['privilege escalation', (c: Mutable) => (c['securityContext'] = { ...(c['securityContext'] as Mutable), allowPrivilegeEscalation: true }), 'allowPrivilegeEscalation is not false'],
-    ['kept capabilities', (c: Mutable) => (c['securityContext'] = { ...(c['securityContext'] as Mutable), capabilities: { add: ['NET_ADMIN'] } }), 'does not drop ALL capabilities'],
+    [
+      'a writable root filesystem',
+      (c: Mutable) => (c['securityContext'] = { ...(c['securityContext'] as Mutable), readOnlyRootFilesystem: false }),
+      'root filesystem is writable',
+    ],
+    [
+      'privilege escalation',
+      (c: Mutable) => (c['securityContext'] = { ...(c['securityContext'] as Mutable), allowPrivilegeEscalation: true }),
+      'allowPrivilegeEscalation is not false',
+    ],
+    [
+      'kept capabilities',
+      (c: Mutable) => (c['securityContext'] = { ...(c['securityContext'] as Mutable), capabilities: { add: ['NET_ADMIN'] } }),
+      'does not drop ALL capabilities',
+    ],
     ['root', (c: Mutable) => (c['securityContext'] = { ...(c['securityContext'] as Mutable), runAsNonRoot: false }), 'may run as root'],
     ['no /tmp', (c: Mutable) => (c['volumeMounts'] = []), 'has no emptyDir at /tmp'],
   ])('reports %s', (_what, breakIt, expected) => {
     const deployment = compliantDeployment();
     breakIt(container(deployment));
     const violations = podPolicyViolations([deployment]);
-    expect(violations).toEqual(expect.arrayContaining([expect.stringContaining(`Deployment/mapek-monitor container monitor: ${expected}`)]));
+    expect(violations).toEqual(
+      expect.arrayContaining([expect.stringContaining(`Deployment/mapek-monitor container monitor: ${expected}`)]),
+    );
   });
 
   it('lets a pod mount a token only when its service account is bound to a Role the chart renders', () => {
@@ -71,7 +100,12 @@ describe('podPolicyViolations', () => {
     pod['automountServiceAccountToken'] = true;
     pod['serviceAccountName'] = 'mapek-executor';
     expect(podPolicyViolations([deployment])).toEqual(['Deployment/mapek-monitor: mounts a service account token']);
-    const binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'b', namespace: 'shop' }, subjects: [{ kind: 'ServiceAccount', name: 'mapek-executor', namespace: 'mapek' }] };
+    const binding = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'b', namespace: 'shop' },
+      subjects: [{ kind: 'ServiceAccount', name: 'mapek-executor', namespace: 'mapek' }],
+    };
     expect(podPolicyViolations([deployment, binding])).toEqual([]);
   });
 
@@ -108,7 +142,11 @@ describe('network policy checks', () => {
   });
 
   it('names the policies whose ingress admits any source', () => {
-    const objects = [policy('gateway', [{ ports: [{ port: 8080 }] }]), policy('monitor', [{ from: [{ podSelector: {} }], ports: [{ port: 9101 }] }]), policy('planner', [])];
+    const objects = [
+      policy('gateway', [{ ports: [{ port: 8080 }] }]),
+      policy('monitor', [{ from: [{ podSelector: {} }], ports: [{ port: 9101 }] }]),
+      policy('planner', []),
+    ];
     expect(openIngressPolicies(objects)).toEqual(['gateway']);
   });
 

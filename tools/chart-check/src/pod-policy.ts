@@ -54,7 +54,8 @@ function containerProblems(container: Json, pod: Json, volumes: readonly Json[],
   const capabilities = recordAt(own, 'capabilities') ?? {};
   const drop = Array.isArray(capabilities['drop']) ? capabilities['drop'] : [];
   if (!drop.includes('ALL')) problems.push('does not drop ALL capabilities');
-  if (Array.isArray(capabilities['add']) && capabilities['add'].length > 0) problems.push(`adds capabilities ${capabilities['add'].join(', ')}`);
+  if (Array.isArray(capabilities['add']) && capabilities['add'].length > 0)
+    problems.push(`adds capabilities ${capabilities['add'].join(', ')}`);
   const seccomp = recordAt(own, 'seccompProfile') ?? recordAt(podLevel, 'seccompProfile');
   if (seccomp?.['type'] !== 'RuntimeDefault') problems.push('seccomp profile is not RuntimeDefault');
   for (const bound of ['requests', 'limits']) {
@@ -68,7 +69,10 @@ function containerProblems(container: Json, pod: Json, volumes: readonly Json[],
   if (tmpVolume === undefined || !isRecord(tmpVolume['emptyDir'])) problems.push('has no emptyDir at /tmp');
   if (needsProbes) {
     const ports = recordsAt(container, 'ports');
-    problems.push(...probeProblems(container['livenessProbe'], 'livenessProbe', ports), ...probeProblems(container['readinessProbe'], 'readinessProbe', ports));
+    problems.push(
+      ...probeProblems(container['livenessProbe'], 'livenessProbe', ports),
+      ...probeProblems(container['readinessProbe'], 'readinessProbe', ports),
+    );
   }
   return problems;
 }
@@ -93,7 +97,8 @@ export function podPolicyViolations(objects: readonly KubernetesObject[]): strin
     const mayHoldToken = pod['automountServiceAccountToken'] === true && granted.has(String(pod['serviceAccountName']));
     if (pod['automountServiceAccountToken'] !== false && !mayHoldToken) violations.push(`${where}: mounts a service account token`);
     if (pod['enableServiceLinks'] !== false) violations.push(`${where}: enableServiceLinks is not false`);
-    if (pod['hostNetwork'] === true || pod['hostPID'] === true || pod['hostIPC'] === true) violations.push(`${where}: shares a host namespace`);
+    if (pod['hostNetwork'] === true || pod['hostPID'] === true || pod['hostIPC'] === true)
+      violations.push(`${where}: shares a host namespace`);
     const volumes = recordsAt(pod, 'volumes');
     const containers = [...recordsAt(pod, 'initContainers'), ...recordsAt(pod, 'containers')];
     if (containers.length === 0) violations.push(`${where}: has no containers`);

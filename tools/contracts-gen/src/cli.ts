@@ -17,7 +17,11 @@ options:
 `;
 
 function main(argv: string[]): number {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { root: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { root: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
   if (values.help || positionals.some((command) => command !== 'generate')) {
     process.stdout.write(usage);
     return values.help ? 0 : 2;
@@ -27,7 +31,8 @@ function main(argv: string[]): number {
   for (const file of result.written) process.stdout.write(`wrote ${file}\n`);
   for (const file of result.removed) process.stdout.write(`removed ${file}\n`);
   for (const file of result.snapshotted) process.stdout.write(`published ${file}\n`);
-  if (result.written.length + result.removed.length + result.snapshotted.length === 0) process.stdout.write('contract documents are up to date\n');
+  if (result.written.length + result.removed.length + result.snapshotted.length === 0)
+    process.stdout.write('contract documents are up to date\n');
   const { breaks } = snapshotCompatibility(root);
   for (const entry of breaks) process.stderr.write(`${describeBreak(entry)}\n`);
   return breaks.length === 0 ? 0 : 1;

@@ -57,7 +57,10 @@ const events = [
     actor: 'alice',
     action: 'clear_cache',
     dryRun: true,
-    payload: { encoding: 'clear', spec: { action: 'clear_cache', params: { ttl: 5 }, reason: 'stale entries', actor: 'alice', dryRun: true } },
+    payload: {
+      encoding: 'clear',
+      spec: { action: 'clear_cache', params: { ttl: 5 }, reason: 'stale entries', actor: 'alice', dryRun: true },
+    },
   }),
 ];
 
@@ -120,6 +123,7 @@ describe('the published configuration file schema', () => {
   it('refuses, as zod does, a key it does not know and a target name with a dot', () => {
     const unknownKey = { ...example, colour: 'blue' };
     const badName = { ...example, targets: [{ name: 'orders.api' }] };
-    for (const spoiled of [unknownKey, badName]) expect([mapekConfigurationSchema.safeParse(spoiled).success, check()(spoiled)]).toEqual([false, false]);
+    for (const spoiled of [unknownKey, badName])
+      expect([mapekConfigurationSchema.safeParse(spoiled).success, check()(spoiled)]).toEqual([false, false]);
   });
 });

@@ -76,7 +76,8 @@ const otherContracts: readonly OtherContract[] = [
     name: 'actuation.sealed-request',
     version: 1,
     kind: ContractKind.message,
-    description: 'An actuation request as it travels with security on: an envelope signed by the executor (Mapek-Sig-* headers) whose data is the request sealed to the agent.',
+    description:
+      'An actuation request as it travels with security on: an envelope signed by the executor (Mapek-Sig-* headers) whose data is the request sealed to the agent.',
     schema: sealedActuationRequestV1Schema,
   },
   {
@@ -117,7 +118,13 @@ const directoryOf: Record<ContractKind, string> = {
 export function contracts(): Contract[] {
   const events = eventTypes.map((type): Contract => {
     const { version } = eventRegistry[type];
-    return { name: type, version, kind: ContractKind.event, file: fileOf(ContractKind.event, type, version), schema: eventJsonSchema(type) };
+    return {
+      name: type,
+      version,
+      kind: ContractKind.event,
+      file: fileOf(ContractKind.event, type, version),
+      schema: eventJsonSchema(type),
+    };
   });
   const others = otherContracts.map(({ name, version, kind, description, schema }): Contract => ({
     name,

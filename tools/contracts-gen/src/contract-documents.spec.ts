@@ -28,7 +28,9 @@ describe('the compatibility report', () => {
     const published = new Map(contracts().map((contract) => [contract.file, contract.schema]));
     const current = contracts().map((contract) => {
       if (contract.name !== 'symptom') return contract;
-      const schema = structuredClone(contract.schema) as JsonSchema & { properties: { data: JsonSchema & { properties: Record<string, JsonSchema> } } };
+      const schema = structuredClone(contract.schema) as JsonSchema & {
+        properties: { data: JsonSchema & { properties: Record<string, JsonSchema> } };
+      };
       delete schema.properties.data.properties.threshold;
       return { ...contract, schema };
     });
@@ -45,6 +47,8 @@ describe('the compatibility report', () => {
 
   it('counts a version without a snapshot as published by this change', () => {
     const report = compatibilityReport(() => undefined);
-    expect(report.unpublished.map((contract) => contract.file)).toEqual([...generatedDocuments().keys()].filter((file) => file.endsWith('.schema.json')));
+    expect(report.unpublished.map((contract) => contract.file)).toEqual(
+      [...generatedDocuments().keys()].filter((file) => file.endsWith('.schema.json')),
+    );
   });
 });

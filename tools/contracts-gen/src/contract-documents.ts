@@ -40,7 +40,10 @@ export interface CompatibilityReport {
 }
 
 /** Checks every contract version against its snapshot (`snapshotOf` reads it, undefined when there is none). */
-export function compatibilityReport(snapshotOf: (file: string) => JsonSchema | undefined, catalogue: readonly Contract[] = contracts()): CompatibilityReport {
+export function compatibilityReport(
+  snapshotOf: (file: string) => JsonSchema | undefined,
+  catalogue: readonly Contract[] = contracts(),
+): CompatibilityReport {
   const unpublished: Contract[] = [];
   const breaks: Break[] = [];
   for (const contract of catalogue) {
@@ -58,5 +61,9 @@ export function compatibilityReport(snapshotOf: (file: string) => JsonSchema | u
 /** A break as a person reads it, with what to do about it. */
 export function describeBreak({ contract, incompatibilities }: Break): string {
   const lines = incompatibilities.map(({ path, change, detail }) => `  ${path}: ${change} (${detail})`);
-  return [`${contract.name} v${contract.version} is not backward compatible with its published snapshot ${SNAPSHOT_DIRECTORY}/${contract.file}:`, ...lines, `  publish the change as v${contract.version + 1} instead (a …V${contract.version + 1} schema beside …V${contract.version}).`].join('\n');
+  return [
+    `${contract.name} v${contract.version} is not backward compatible with its published snapshot ${SNAPSHOT_DIRECTORY}/${contract.file}:`,
+    ...lines,
+    `  publish the change as v${contract.version + 1} instead (a …V${contract.version + 1} schema beside …V${contract.version}).`,
+  ].join('\n');
 }

@@ -2,7 +2,14 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { contractDocumentText, type JsonSchema } from '@mapek/contracts';
 import { contracts, type Contract } from './contract-catalogue.js';
-import { GENERATED_DIRECTORY, SNAPSHOT_DIRECTORY, compatibilityReport, contractDirectories, generatedDocuments, type CompatibilityReport } from './contract-documents.js';
+import {
+  GENERATED_DIRECTORY,
+  SNAPSHOT_DIRECTORY,
+  compatibilityReport,
+  contractDirectories,
+  generatedDocuments,
+  type CompatibilityReport,
+} from './contract-documents.js';
 
 export const DriftProblem = {
   /** The code generates it, the tree does not have it. */
@@ -55,7 +62,8 @@ export function documentDrift(root: string, catalogue: readonly Contract[] = con
     if (committed === undefined) drift.push({ file: `${GENERATED_DIRECTORY}/${file}`, problem: DriftProblem.missing });
     else if (committed !== text) drift.push({ file: `${GENERATED_DIRECTORY}/${file}`, problem: DriftProblem.differs });
   }
-  for (const file of staleFiles(root, documents, catalogue)) drift.push({ file: `${GENERATED_DIRECTORY}/${file}`, problem: DriftProblem.stale });
+  for (const file of staleFiles(root, documents, catalogue))
+    drift.push({ file: `${GENERATED_DIRECTORY}/${file}`, problem: DriftProblem.stale });
   return drift;
 }
 

@@ -28,7 +28,9 @@ const published: JsonSchema = {
 };
 
 /** The published schema with one change applied to a copy of `data` (or of the root). */
-function changed(change: (data: Required<JsonSchema>['properties'] & Record<string, JsonSchema>, root: JsonSchema & { required: string[] }) => void): JsonSchema {
+function changed(
+  change: (data: Required<JsonSchema>['properties'] & Record<string, JsonSchema>, root: JsonSchema & { required: string[] }) => void,
+): JsonSchema {
   const copy = structuredClone(published) as JsonSchema & { required: string[]; properties: Record<string, JsonSchema> };
   const data = copy.properties.data as JsonSchema & { properties: Record<string, JsonSchema> };
   change(data.properties, copy);
@@ -65,7 +67,9 @@ describe('backward compatibility of a published schema', () => {
   it('catches a changed type', () => {
     expect(changesOf(changed((data) => (data.value = { type: 'string' })))).toEqual(['data.value type_changed']);
     expect(changesOf(changed((data) => (data.value = { type: 'integer', minimum: 0 })))).toEqual(['data.value type_changed']);
-    expect(changesOf(changed((data) => (data.tags = { type: 'array', items: { type: 'number' }, maxItems: 20 })))).toEqual(['data.tags[] type_changed']);
+    expect(changesOf(changed((data) => (data.tags = { type: 'array', items: { type: 'number' }, maxItems: 20 })))).toEqual([
+      'data.tags[] type_changed',
+    ]);
   });
 
   it('catches a required field added, new or formerly optional', () => {
@@ -78,36 +82,80 @@ describe('backward compatibility of a published schema', () => {
   });
 
   it('catches an enum value removed and a changed const', () => {
-    expect(backwardIncompatibilities(published, changed((data) => (data.severity = { type: 'string', enum: ['critical', 'warning'] })))).toEqual([
-      { path: 'data.severity', change: BreakingChange.enumValueRemoved, detail: '"info" is no longer accepted' },
-    ]);
-    expect(changesOf(changed((_data, root) => ((root.properties as Record<string, JsonSchema>).version = { type: 'number', const: 2 })))).toEqual(['version const_changed']);
+    expect(
+      backwardIncompatibilities(
+        published,
+        changed((data) => (data.severity = { type: 'string', enum: ['critical', 'warning'] })),
+      ),
+    ).toEqual([{ path: 'data.severity', change: BreakingChange.enumValueRemoved, detail: '"info" is no longer accepted' }]);
+    expect(
+      changesOf(changed((_data, root) => ((root.properties as Record<string, JsonSchema>).version = { type: 'number', const: 2 }))),
+    ).toEqual(['version const_changed']);
   });
 
   it('catches narrowed bounds, patterns, formats and sizes', () => {
-    expect(changesOf(changed((data) => (data.value = { type: 'number', exclusiveMinimum: 0 })))).toEqual(['data.value constraint_narrowed']);
-    expect(changesOf(changed((data) => (data.count = { type: 'integer', minimum: 0, maximum: 10 })))).toEqual(['data.count constraint_narrowed']);
+    expect(changesOf(changed((data) => (data.value = { type: 'number', exclusiveMinimum: 0 })))).toEqual([
+      'data.value constraint_narrowed',
+    ]);
+    expect(changesOf(changed((data) => (data.count = { type: 'integer', minimum: 0, maximum: 10 })))).toEqual([
+      'data.count constraint_narrowed',
+    ]);
     expect(changesOf(changed((data) => (data.note = { type: 'string', maxLength: 200 })))).toEqual(['data.note constraint_narrowed']);
-    expect(changesOf(changed((data) => (data.note = { type: 'string', maxLength: 2000, minLength: 1 })))).toEqual(['data.note constraint_narrowed']);
-    expect(changesOf(changed((data) => (data.note = { type: 'string', maxLength: 2000, format: 'email' })))).toEqual(['data.note constraint_narrowed']);
-    expect(changesOf(changed((data) => (data.tags = { type: 'array', items: { type: 'string' }, maxItems: 20, minItems: 1 })))).toEqual(['data.tags constraint_narrowed']);
-    expect(changesOf(changed((_data, root) => ((root.properties as Record<string, JsonSchema>).id = { type: 'string', pattern: '^[0-9a-f]{36}$' })))).toEqual(['id constraint_narrowed']);
+    expect(changesOf(changed((data) => (data.note = { type: 'string', maxLength: 2000, minLength: 1 })))).toEqual([
+      'data.note constraint_narrowed',
+    ]);
+    expect(changesOf(changed((data) => (data.note = { type: 'string', maxLength: 2000, format: 'email' })))).toEqual([
+      'data.note constraint_narrowed',
+    ]);
+    expect(changesOf(changed((data) => (data.tags = { type: 'array', items: { type: 'string' }, maxItems: 20, minItems: 1 })))).toEqual([
+      'data.tags constraint_narrowed',
+    ]);
+    expect(
+      changesOf(
+        changed((_data, root) => ((root.properties as Record<string, JsonSchema>).id = { type: 'string', pattern: '^[0-9a-f]{36}$' })),
+      ),
+    ).toEqual(['id constraint_narrowed']);
   });
 
   it('catches a record whose values or names narrowed, and an object closed to fields it does not name', () => {
-    expect(changesOf(changed((data) => (data.labels = { type: 'object', propertyNames: { type: 'string' }, additionalProperties: { type: 'string', maxLength: 10 } })))).toEqual([
-      'data.labels{*} constraint_narrowed',
-    ]);
-    expect(changesOf(changed((data) => (data.labels = { type: 'object', propertyNames: { type: 'string', pattern: '^[a-z]+$' }, additionalProperties: { type: 'string' } })))).toEqual([
-      'data.labels{name} constraint_narrowed',
-    ]);
+    expect(
+      changesOf(
+        changed(
+          (data) =>
+            (data.labels = { type: 'object', propertyNames: { type: 'string' }, additionalProperties: { type: 'string', maxLength: 10 } }),
+        ),
+      ),
+    ).toEqual(['data.labels{*} constraint_narrowed']);
+    expect(
+      changesOf(
+        changed(
+          (data) =>
+            (data.labels = {
+              type: 'object',
+              propertyNames: { type: 'string', pattern: '^[a-z]+$' },
+              additionalProperties: { type: 'string' },
+            }),
+        ),
+      ),
+    ).toEqual(['data.labels{name} constraint_narrowed']);
     expect(changesOf({ ...published, additionalProperties: false })).toEqual(['(root) additional_properties_closed']);
   });
 
   it('catches an alternative removed from a union, naming what changed in the closest one', () => {
-    expect(changesOf(changed((data) => (data.settledMs = { type: 'number', minimum: 0 })))).toEqual(['data.settledMs alternative_removed', 'data.settledMs type_changed']);
-    const sealed: JsonSchema = { type: 'object', properties: { encoding: { type: 'string', const: 'sealed' }, sealed: { type: 'string' } }, required: ['encoding', 'sealed'] };
-    const clear: JsonSchema = { type: 'object', properties: { encoding: { type: 'string', const: 'clear' }, spec: { type: 'string' } }, required: ['encoding', 'spec'] };
+    expect(changesOf(changed((data) => (data.settledMs = { type: 'number', minimum: 0 })))).toEqual([
+      'data.settledMs alternative_removed',
+      'data.settledMs type_changed',
+    ]);
+    const sealed: JsonSchema = {
+      type: 'object',
+      properties: { encoding: { type: 'string', const: 'sealed' }, sealed: { type: 'string' } },
+      required: ['encoding', 'sealed'],
+    };
+    const clear: JsonSchema = {
+      type: 'object',
+      properties: { encoding: { type: 'string', const: 'clear' }, spec: { type: 'string' } },
+      required: ['encoding', 'spec'],
+    };
     const before: JsonSchema = { oneOf: [structuredClone(sealed), structuredClone(clear)] };
     expect(backwardIncompatibilities(before, { oneOf: [structuredClone(sealed)] }).map(({ path, change }) => `${path} ${change}`)).toEqual([
       '(root) alternative_removed',

@@ -42,12 +42,44 @@ type Value = string | number | boolean | null;
 type Subschema = JsonSchema | boolean;
 
 /** Keywords that describe but do not constrain. */
-const ANNOTATIONS = new Set(['$schema', '$id', '$comment', 'title', 'description', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly']);
+const ANNOTATIONS = new Set([
+  '$schema',
+  '$id',
+  '$comment',
+  'title',
+  'description',
+  'default',
+  'examples',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+]);
 /** Keywords the checks below understand. */
 const CHECKED = new Set([
-  'type', 'const', 'enum', 'minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
-  'multipleOf', 'items', 'minItems', 'maxItems', 'uniqueItems', 'properties', 'required', 'additionalProperties', 'propertyNames',
-  'minProperties', 'maxProperties', 'anyOf', 'oneOf',
+  'type',
+  'const',
+  'enum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'items',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'properties',
+  'required',
+  'additionalProperties',
+  'propertyNames',
+  'minProperties',
+  'maxProperties',
+  'anyOf',
+  'oneOf',
 ]);
 
 /** Every way `current` breaks a consumer of `published`; empty when it is backward compatible. */
@@ -81,9 +113,18 @@ function unsupportedKeywords(published: JsonSchema, current: JsonSchema, path: s
   const keywords = new Set([...Object.keys(published), ...Object.keys(current)]);
   const unknown = [...keywords]
     .filter((keyword) => !ANNOTATIONS.has(keyword) && !CHECKED.has(keyword))
-    .map((keyword) => broken(path, BreakingChange.unsupportedKeyword, `the checker does not know \`${keyword}\`; extend it before publishing a schema that uses it`));
+    .map((keyword) =>
+      broken(
+        path,
+        BreakingChange.unsupportedKeyword,
+        `the checker does not know \`${keyword}\`; extend it before publishing a schema that uses it`,
+      ),
+    );
   const besideAlternatives = [published, current]
-    .filter((schema) => alternativesOf(schema) && Object.keys(schema).some((keyword) => CHECKED.has(keyword) && keyword !== 'anyOf' && keyword !== 'oneOf'))
+    .filter(
+      (schema) =>
+        alternativesOf(schema) && Object.keys(schema).some((keyword) => CHECKED.has(keyword) && keyword !== 'anyOf' && keyword !== 'oneOf'),
+    )
     .map(() => broken(path, BreakingChange.unsupportedKeyword, 'constraints beside anyOf/oneOf are not supported'));
   return [...unknown, ...besideAlternatives];
 }
@@ -144,10 +185,14 @@ function compareStrings(published: JsonSchema, current: JsonSchema, path: string
   ];
   // Whether one regular expression accepts everything another does is not decidable here: any change counts.
   if (current.pattern !== undefined && current.pattern !== published.pattern) {
-    problems.push(broken(path, BreakingChange.constraintNarrowed, `pattern ${show(published.pattern ?? null)} became ${show(current.pattern)}`));
+    problems.push(
+      broken(path, BreakingChange.constraintNarrowed, `pattern ${show(published.pattern ?? null)} became ${show(current.pattern)}`),
+    );
   }
   if (current.format !== undefined && current.format !== published.format) {
-    problems.push(broken(path, BreakingChange.constraintNarrowed, `format ${show(published.format ?? null)} became ${show(current.format)}`));
+    problems.push(
+      broken(path, BreakingChange.constraintNarrowed, `format ${show(published.format ?? null)} became ${show(current.format)}`),
+    );
   }
   return problems;
 }
@@ -155,12 +200,22 @@ function compareStrings(published: JsonSchema, current: JsonSchema, path: string
 function compareNumbers(published: JsonSchema, current: JsonSchema, path: string): Incompatibility[] {
   const problems: Incompatibility[] = [];
   const [lowBefore, lowNow] = [minimumOf(published), minimumOf(current)];
-  if (lowNow && (!lowBefore || lowNow.value > lowBefore.value || (lowNow.value === lowBefore.value && lowNow.exclusive && !lowBefore.exclusive))) {
-    problems.push(broken(path, BreakingChange.constraintNarrowed, `lower bound ${showBound(lowBefore, '>')} became ${showBound(lowNow, '>')}`));
+  if (
+    lowNow &&
+    (!lowBefore || lowNow.value > lowBefore.value || (lowNow.value === lowBefore.value && lowNow.exclusive && !lowBefore.exclusive))
+  ) {
+    problems.push(
+      broken(path, BreakingChange.constraintNarrowed, `lower bound ${showBound(lowBefore, '>')} became ${showBound(lowNow, '>')}`),
+    );
   }
   const [highBefore, highNow] = [maximumOf(published), maximumOf(current)];
-  if (highNow && (!highBefore || highNow.value < highBefore.value || (highNow.value === highBefore.value && highNow.exclusive && !highBefore.exclusive))) {
-    problems.push(broken(path, BreakingChange.constraintNarrowed, `upper bound ${showBound(highBefore, '<')} became ${showBound(highNow, '<')}`));
+  if (
+    highNow &&
+    (!highBefore || highNow.value < highBefore.value || (highNow.value === highBefore.value && highNow.exclusive && !highBefore.exclusive))
+  ) {
+    problems.push(
+      broken(path, BreakingChange.constraintNarrowed, `upper bound ${showBound(highBefore, '<')} became ${showBound(highNow, '<')}`),
+    );
   }
   if (current.multipleOf !== undefined && (published.multipleOf === undefined || published.multipleOf % current.multipleOf !== 0)) {
     problems.push(broken(path, BreakingChange.constraintNarrowed, `now a multiple of ${current.multipleOf}`));
@@ -182,7 +237,11 @@ function maximumOf(schema: JsonSchema): Bound | undefined {
 }
 
 /** The binding one of an inclusive and an exclusive bound (draft 2020-12: both are numbers). */
-function tighter(inclusive: number | undefined, exclusive: number | boolean | undefined, isTighter: (a: number, b: number) => boolean): Bound | undefined {
+function tighter(
+  inclusive: number | undefined,
+  exclusive: number | boolean | undefined,
+  isTighter: (a: number, b: number) => boolean,
+): Bound | undefined {
   const exclusiveBound = typeof exclusive === 'number' ? { value: exclusive, exclusive: true } : undefined;
   const inclusiveBound = inclusive === undefined ? undefined : { value: inclusive, exclusive: false };
   if (!exclusiveBound) return inclusiveBound;
@@ -195,7 +254,8 @@ function compareArrays(published: JsonSchema, current: JsonSchema, path: string)
     ...lowerBound(path, 'minItems', published.minItems, current.minItems),
     ...upperBound(path, 'maxItems', published.maxItems, current.maxItems),
   ];
-  if (current.uniqueItems === true && published.uniqueItems !== true) problems.push(broken(path, BreakingChange.constraintNarrowed, 'items must now be unique'));
+  if (current.uniqueItems === true && published.uniqueItems !== true)
+    problems.push(broken(path, BreakingChange.constraintNarrowed, 'items must now be unique'));
   if (current.items !== undefined) problems.push(...compareSubschema(published.items, current.items, `${path}[]`));
   return problems;
 }
@@ -213,7 +273,8 @@ function compareObjects(published: JsonSchema, current: JsonSchema, path: string
   const requiredBefore = new Set(published.required ?? []);
   const requiredNow = new Set(current.required ?? []);
   for (const name of requiredBefore) {
-    if (!requiredNow.has(name) && name in now) problems.push(broken(join(path, name), BreakingChange.fieldMadeOptional, 'a subscriber may rely on it being there'));
+    if (!requiredNow.has(name) && name in now)
+      problems.push(broken(join(path, name), BreakingChange.fieldMadeOptional, 'a subscriber may rely on it being there'));
   }
   for (const name of requiredNow) {
     if (requiredBefore.has(name)) continue;
@@ -221,7 +282,8 @@ function compareObjects(published: JsonSchema, current: JsonSchema, path: string
     problems.push(broken(join(path, name), BreakingChange.requiredFieldAdded, `${was}: messages published without it are refused`));
   }
   problems.push(...compareAdditionalProperties(published, current, path));
-  if (current.propertyNames !== undefined) problems.push(...compareSubschema(published.propertyNames, current.propertyNames, `${path}{name}`));
+  if (current.propertyNames !== undefined)
+    problems.push(...compareSubschema(published.propertyNames, current.propertyNames, `${path}{name}`));
   problems.push(
     ...lowerBound(path, 'minProperties', published.minProperties, current.minProperties),
     ...upperBound(path, 'maxProperties', published.maxProperties, current.maxProperties),
@@ -239,8 +301,13 @@ function compareAdditionalProperties(published: JsonSchema, current: JsonSchema,
 }
 
 /** Compares a subschema where an absent or `true` one means "anything". */
-function compareSubschema(published: Subschema | Subschema[] | undefined, current: Subschema | Subschema[], path: string): Incompatibility[] {
-  if (Array.isArray(published) || Array.isArray(current)) return [broken(path, BreakingChange.unsupportedKeyword, 'tuple `items` is not supported')];
+function compareSubschema(
+  published: Subschema | Subschema[] | undefined,
+  current: Subschema | Subschema[],
+  path: string,
+): Incompatibility[] {
+  if (Array.isArray(published) || Array.isArray(current))
+    return [broken(path, BreakingChange.unsupportedKeyword, 'tuple `items` is not supported')];
   if (current === true) return [];
   if (current === false) return published === false ? [] : [broken(path, BreakingChange.typeChanged, 'nothing is accepted any more')];
   if (published === false) return [];

@@ -11,15 +11,34 @@ import { builtinVariables, panelQueries, substituteVariables } from './panel-que
 interface DashboardJson {
   uid: string;
   title: string;
-  panels: Array<{ id: number; type: string; title: string; description?: string; datasource?: { uid: string }; targets?: Array<{ refId: string; expr: string }>; options?: Record<string, unknown> }>;
+  panels: Array<{
+    id: number;
+    type: string;
+    title: string;
+    description?: string;
+    datasource?: { uid: string };
+    targets?: Array<{ refId: string; expr: string }>;
+    options?: Record<string, unknown>;
+  }>;
   templating: { list: Array<{ name: string; type: string; allValue?: string }> };
 }
 
 const committed = async (): Promise<Array<{ file: string; json: DashboardJson }>> =>
-  Promise.all(mapekDashboards.map(async ({ file }) => ({ file, json: JSON.parse(await readFile(deployPath(join(DeployPath.dashboards, file)), 'utf8')) as DashboardJson })));
+  Promise.all(
+    mapekDashboards.map(async ({ file }) => ({
+      file,
+      json: JSON.parse(await readFile(deployPath(join(DeployPath.dashboards, file)), 'utf8')) as DashboardJson,
+    })),
+  );
 
 /** prom-client's default metrics that the dashboards read (libs/observability calls collectDefaultMetrics). */
-const defaultMetricsRead = ['process_start_time_seconds', 'process_resident_memory_bytes', 'process_cpu_seconds_total', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_p99_seconds'];
+const defaultMetricsRead = [
+  'process_start_time_seconds',
+  'process_resident_memory_bytes',
+  'process_cpu_seconds_total',
+  'nodejs_heap_size_used_bytes',
+  'nodejs_eventloop_lag_p99_seconds',
+];
 
 /** Every `mapek_*` name the services' and libs' sources spell out (`'mapek_…'`): the metrics they register. */
 async function registeredMetricNames(): Promise<Set<string>> {
@@ -47,7 +66,7 @@ describe('the Grafana dashboards as code', () => {
     expect(await staleGeneratedFiles()).toEqual([]);
   });
 
-  it('each validate against Grafana\'s dashboard schema and their panel plugins\' option schemas', async () => {
+  it("each validate against Grafana's dashboard schema and their panel plugins' option schemas", async () => {
     for (const { file, json } of await committed()) expect({ file, problems: validator.validate(json) }).toEqual({ file, problems: [] });
   });
 
@@ -59,7 +78,13 @@ describe('the Grafana dashboards as code', () => {
     (panel as unknown as { gridPos: { w: unknown } }).gridPos.w = 'wide';
     dashboard.refreshEvery = '30s';
     const problems = validator.validate(dashboard);
-    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/options.*must NOT have additional properties \(legnd\)/), expect.stringMatching(/additional properties \(refreshEvery\)/), expect.stringMatching(/gridPos\/w: must be number/)]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/options.*must NOT have additional properties \(legnd\)/),
+        expect.stringMatching(/additional properties \(refreshEvery\)/),
+        expect.stringMatching(/gridPos\/w: must be number/),
+      ]),
+    );
   });
 
   it('give every panel a unique id, a title, a description and the datasource variable, and every query a refId', async () => {
@@ -87,7 +112,7 @@ describe('the Grafana dashboards as code', () => {
     }
   });
 
-  it('read only metrics that mapek registers, prom-client\'s defaults and Prometheus\' up', async () => {
+  it("read only metrics that mapek registers, prom-client's defaults and Prometheus' up", async () => {
     const known = await registeredMetricNames();
     for (const name of [...defaultMetricsRead, 'up']) known.add(name);
     const unknown: string[] = [];
@@ -103,11 +128,26 @@ describe('the Grafana dashboards as code', () => {
   });
 
   it('are provisioned with a Prometheus data source and a file provider for the generated folder', async () => {
-    const datasources = parse(await readFile(deployPath(DeployPath.datasourceProvisioning), 'utf8')) as { apiVersion: number; datasources: Array<{ type: string; uid: string; isDefault: boolean; url: string }> };
+    const datasources = parse(await readFile(deployPath(DeployPath.datasourceProvisioning), 'utf8')) as {
+      apiVersion: number;
+      datasources: Array<{ type: string; uid: string; isDefault: boolean; url: string }>;
+    };
     expect(datasources.apiVersion).toBe(1);
-    expect(datasources.datasources).toEqual([expect.objectContaining({ type: 'prometheus', uid: 'mapek-prometheus', isDefault: true, url: '$MAPEK_PROMETHEUS_URL' })]);
-    const providers = parse(await readFile(deployPath(DeployPath.dashboardProvisioning), 'utf8')) as { apiVersion: number; providers: Array<{ type: string; folder: string; options: { path: string } }> };
-    expect(providers.providers).toEqual([expect.objectContaining({ type: 'file', folder: 'mapek', options: expect.objectContaining({ path: '/etc/grafana/dashboards/mapek' }) })]);
-    for (const { json } of await committed()) expect(json.templating.list[0]).toMatchObject({ name: 'datasource', type: 'datasource', query: 'prometheus' });
+    expect(datasources.datasources).toEqual([
+      expect.objectContaining({ type: 'prometheus', uid: 'mapek-prometheus', isDefault: true, url: '$MAPEK_PROMETHEUS_URL' }),
+    ]);
+    const providers = parse(await readFile(deployPath(DeployPath.dashboardProvisioning), 'utf8')) as {
+      apiVersion: number;
+      providers: Array<{ type: string; folder: string; options: { path: string } }>;
+    };
+    expect(providers.providers).toEqual([
+      expect.objectContaining({
+        type: 'file',
+        folder: 'mapek',
+        options: expect.objectContaining({ path: '/etc/grafana/dashboards/mapek' }),
+      }),
+    ]);
+    for (const { json } of await committed())
+      expect(json.templating.list[0]).toMatchObject({ name: 'datasource', type: 'datasource', query: 'prometheus' });
   });
 });

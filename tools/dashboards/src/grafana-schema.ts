@@ -29,7 +29,14 @@ export interface DashboardValidator {
 
 /** The schemas of `types` declared in one file of `@grafana/schema` (one TypeScript program per file). */
 function schemasOf(file: string, ...types: string[]): Schema[] {
-  const generator = createGenerator({ path: join(schemaPackage, file), skipTypeCheck: true, additionalProperties: false, expose: 'export', topRef: true, jsDoc: 'none' });
+  const generator = createGenerator({
+    path: join(schemaPackage, file),
+    skipTypeCheck: true,
+    additionalProperties: false,
+    expose: 'export',
+    topRef: true,
+    jsDoc: 'none',
+  });
   return types.map((type) => generator.createSchema(type));
 }
 
@@ -45,22 +52,33 @@ export function grafanaDashboardValidator(): DashboardValidator {
     }),
   );
   const format = (where: string, errors: ErrorObject[] | null | undefined) =>
-    (errors ?? []).map((error) => `${where}${error.instancePath || '/'}: ${error.message ?? 'invalid'}${error.params && 'additionalProperty' in error.params ? ` (${String(error.params.additionalProperty)})` : ''}`);
+    (errors ?? []).map(
+      (error) =>
+        `${where}${error.instancePath || '/'}: ${error.message ?? 'invalid'}${error.params && 'additionalProperty' in error.params ? ` (${String(error.params.additionalProperty)})` : ''}`,
+    );
   return {
     validate(json: unknown): string[] {
       const problems: string[] = [];
       if (!dashboard(json)) problems.push(...format('', dashboard.errors));
-      const panels = (json as { panels?: Array<{ type?: string; title?: string; options?: unknown; fieldConfig?: { defaults?: { custom?: unknown } } }> }).panels ?? [];
+      const panels =
+        (
+          json as {
+            panels?: Array<{ type?: string; title?: string; options?: unknown; fieldConfig?: { defaults?: { custom?: unknown } } }>;
+          }
+        ).panels ?? [];
       for (const [index, panel] of panels.entries()) {
         if (panel.type === 'row') continue;
         const plugin = panel.type === undefined ? undefined : plugins.get(panel.type);
         if (!plugin) {
-          problems.push(`/panels/${index}: panel type ${String(panel.type)} is not one of ${validatedPanelTypes.join(', ')}; add its schema to validate it`);
+          problems.push(
+            `/panels/${index}: panel type ${String(panel.type)} is not one of ${validatedPanelTypes.join(', ')}; add its schema to validate it`,
+          );
           continue;
         }
         if (!plugin.options(panel.options ?? {})) problems.push(...format(`/panels/${index}/options`, plugin.options.errors));
         const custom = panel.fieldConfig?.defaults?.custom;
-        if (custom !== undefined && !plugin.fieldConfig(custom)) problems.push(...format(`/panels/${index}/fieldConfig/defaults/custom`, plugin.fieldConfig.errors));
+        if (custom !== undefined && !plugin.fieldConfig(custom))
+          problems.push(...format(`/panels/${index}/fieldConfig/defaults/custom`, plugin.fieldConfig.errors));
       }
       return problems;
     },

@@ -79,13 +79,22 @@ interface PanelText {
 }
 
 /** A line chart of one or more queries, legend at the bottom, all series in the tooltip. */
-export function timeSeries(text: PanelText, queries: readonly Query[], options: { stack?: boolean; min?: number } = {}): timeseries.PanelBuilder {
+export function timeSeries(
+  text: PanelText,
+  queries: readonly Query[],
+  options: { stack?: boolean; min?: number } = {},
+): timeseries.PanelBuilder {
   const panel = new timeseries.PanelBuilder()
     .title(text.title)
     .description(text.description)
     .datasource(DATASOURCE)
     .unit(text.unit ?? 'short')
-    .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    )
     .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
     .lineWidth(1)
     .fillOpacity(10)
@@ -107,7 +116,11 @@ export function singleStat(text: PanelText, query: Query, thresholds: ReadonlyAr
     .graphMode(common.BigValueGraphMode.Area)
     .colorMode(common.BigValueColorMode.Value)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
-    .thresholds(new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([{ value: null, color: 'green' }, ...thresholds.map(([value, color]) => ({ value, color }))]))
+    .thresholds(
+      new ThresholdsConfigBuilder()
+        .mode(ThresholdsMode.Absolute)
+        .steps([{ value: null, color: 'green' }, ...thresholds.map(([value, color]) => ({ value, color }))]),
+    )
     .withTarget(targets([query])[0] as DataqueryBuilder);
   return panel;
 }
@@ -134,7 +147,15 @@ export function bucketHeatmap(text: PanelText, query: Query): heatmap.PanelBuild
     .datasource(DATASOURCE)
     .calculate(false)
     .yAxis(new heatmap.YAxisConfigBuilder().unit(text.unit ?? 's'))
-    .color(new heatmap.HeatmapColorOptionsBuilder().mode(heatmap.HeatmapColorMode.Scheme).scheme('Spectral').steps(64).exponent(0.5).fill('dark-orange').reverse(false))
+    .color(
+      new heatmap.HeatmapColorOptionsBuilder()
+        .mode(heatmap.HeatmapColorMode.Scheme)
+        .scheme('Spectral')
+        .steps(64)
+        .exponent(0.5)
+        .fill('dark-orange')
+        .reverse(false),
+    )
     .cellGap(1)
     .withTarget(targets([{ ...query, heatmap: true }])[0] as DataqueryBuilder);
 }

@@ -10,7 +10,12 @@ interface PanelJson {
   readonly type?: string;
   readonly title?: string;
   readonly panels?: readonly PanelJson[];
-  readonly targets?: ReadonlyArray<{ readonly refId?: string; readonly expr?: string; readonly instant?: boolean; readonly hide?: boolean }>;
+  readonly targets?: ReadonlyArray<{
+    readonly refId?: string;
+    readonly expr?: string;
+    readonly instant?: boolean;
+    readonly hide?: boolean;
+  }>;
 }
 
 /** One PromQL query of one panel. */
@@ -30,7 +35,13 @@ export function panelQueries(dashboard: DashboardJson): PanelQuery[] {
       if (panel.panels) visit(panel.panels);
       for (const target of panel.targets ?? []) {
         if (target.hide || target.expr === undefined) continue;
-        queries.push({ dashboard: dashboard.title ?? '?', panel: panel.title ?? '?', panelId: panel.id, refId: target.refId ?? '?', expr: target.expr });
+        queries.push({
+          dashboard: dashboard.title ?? '?',
+          panel: panel.title ?? '?',
+          panelId: panel.id,
+          refId: target.refId ?? '?',
+          expr: target.expr,
+        });
       }
     }
   };
@@ -40,7 +51,9 @@ export function panelQueries(dashboard: DashboardJson): PanelQuery[] {
 
 /** Query-type template variables and their `label_values(...)` queries. */
 export function variableQueries(dashboard: DashboardJson): Array<{ readonly name: string; readonly query: string }> {
-  return (dashboard.templating?.list ?? []).filter((variable) => variable.type === 'query' && typeof variable.query === 'string').map((variable) => ({ name: variable.name, query: variable.query as string }));
+  return (dashboard.templating?.list ?? [])
+    .filter((variable) => variable.type === 'query' && typeof variable.query === 'string')
+    .map((variable) => ({ name: variable.name, query: variable.query as string }));
 }
 
 /**
@@ -50,19 +63,26 @@ export function variableQueries(dashboard: DashboardJson): Array<{ readonly name
  * Throws on a variable it has no value for, so a query can never reach Prometheus half-substituted.
  */
 export function substituteVariables(expr: string, values: Readonly<Record<string, string>>): string {
-  return expr.replace(/\$\{(\w+)(?::\w+)?\}|\[\[(\w+)\]\]|\$(\w+)/g, (match, braced: string | undefined, bracketed: string | undefined, plain: string | undefined) => {
-    const name = braced ?? bracketed ?? plain ?? '';
-    const value = values[name];
-    if (value === undefined) throw new Error(`no value for the variable ${match} in: ${expr}`);
-    return value;
-  });
+  return expr.replace(
+    /\$\{(\w+)(?::\w+)?\}|\[\[(\w+)\]\]|\$(\w+)/g,
+    (match, braced: string | undefined, bracketed: string | undefined, plain: string | undefined) => {
+      const name = braced ?? bracketed ?? plain ?? '';
+      const value = values[name];
+      if (value === undefined) throw new Error(`no value for the variable ${match} in: ${expr}`);
+      return value;
+    },
+  );
 }
 
 /**
  * Grafana's built-in interval variables for a query run by hand: `rateInterval` stands for
  * `$__rate_interval` (Grafana: at least four scrape intervals), `range` for the dashboard range.
  */
-export function builtinVariables(options: { readonly rateInterval: string; readonly interval: string; readonly range: string }): Record<string, string> {
+export function builtinVariables(options: {
+  readonly rateInterval: string;
+  readonly interval: string;
+  readonly range: string;
+}): Record<string, string> {
   return {
     __rate_interval: options.rateInterval,
     __interval: options.interval,

@@ -17,13 +17,17 @@ async function promtoolRun(...args: string[]): Promise<{ ok: boolean; output: st
     return { ok: true, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: string | number; stdout?: string; stderr?: string };
-    if (failed.code === 'ENOENT') throw new Error(`${promtool} not found: install Prometheus' promtool (apt-get install prometheus) or set PROMTOOL`, { cause: error });
+    if (failed.code === 'ENOENT')
+      throw new Error(`${promtool} not found: install Prometheus' promtool (apt-get install prometheus) or set PROMTOOL`, { cause: error });
     return { ok: false, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
   }
 }
 
 interface RuleFile {
-  groups: Array<{ name: string; rules: Array<{ alert?: string; record?: string; expr: string; labels?: Record<string, string>; annotations?: Record<string, string> }> }>;
+  groups: Array<{
+    name: string;
+    rules: Array<{ alert?: string; record?: string; expr: string; labels?: Record<string, string>; annotations?: Record<string, string> }>;
+  }>;
 }
 
 interface RuleTestFile {
@@ -74,7 +78,10 @@ describe('the Prometheus rules for mapek itself', () => {
       for (const group of (await readYaml<RuleFile>(file)).groups) {
         for (const rule of group.rules.filter((candidate) => candidate.alert !== undefined)) {
           alerts.add(rule.alert as string);
-          expect({ alert: rule.alert, severity: rule.labels?.severity }).toEqual({ alert: rule.alert, severity: expect.stringMatching(/^(critical|warning|info)$/) });
+          expect({ alert: rule.alert, severity: rule.labels?.severity }).toEqual({
+            alert: rule.alert,
+            severity: expect.stringMatching(/^(critical|warning|info)$/),
+          });
           expect(rule.annotations).toEqual({ summary: expect.any(String), description: expect.any(String) });
         }
       }
@@ -92,9 +99,19 @@ describe('the Prometheus rules for mapek itself', () => {
   });
 
   it('are what deploy/prometheus/prometheus.yml loads, and that config passes promtool check config', async () => {
-    const config = parse(await readFile(deployPath(DeployPath.prometheusConfig), 'utf8')) as { rule_files: string[]; scrape_configs: Array<{ job_name: string }> };
+    const config = parse(await readFile(deployPath(DeployPath.prometheusConfig), 'utf8')) as {
+      rule_files: string[];
+      scrape_configs: Array<{ job_name: string }>;
+    };
     expect(config.rule_files).toEqual(['rules/*.rules.yml']);
-    expect(config.scrape_configs.map((scrape) => scrape.job_name).sort()).toEqual(['mapek-analyzer', 'mapek-executor', 'mapek-gateway', 'mapek-knowledge', 'mapek-monitor', 'mapek-planner']);
+    expect(config.scrape_configs.map((scrape) => scrape.job_name).sort()).toEqual([
+      'mapek-analyzer',
+      'mapek-executor',
+      'mapek-gateway',
+      'mapek-knowledge',
+      'mapek-monitor',
+      'mapek-planner',
+    ]);
     const result = await promtoolRun('check', 'config', deployPath(DeployPath.prometheusConfig));
     expect(result).toMatchObject({ ok: true });
   });

@@ -25,7 +25,12 @@ export function securityDashboard(): Dashboard {
             w: 12,
             h: 8,
             panel: timeSeries(
-              { title: 'Rejections by reason', description: 'Messages a consumer refused before any handler ran, per second: bad_signature, unknown_key, not_authorized, stale, replay, malformed, invalid_data, …', unit: 'ops' },
+              {
+                title: 'Rejections by reason',
+                description:
+                  'Messages a consumer refused before any handler ran, per second: bad_signature, unknown_key, not_authorized, stale, replay, malformed, invalid_data, …',
+                unit: 'ops',
+              },
               [{ expr: `sum by (reason) (rate(mapek_events_rejected_total{${service}}[$__rate_interval]))`, legend: '{{reason}}' }],
               { min: 0 },
             ),
@@ -35,14 +40,21 @@ export function securityDashboard(): Dashboard {
             h: 8,
             panel: bars(
               { title: 'Rejections over the range', description: 'Refused messages over the dashboard range, by reason and consumer.' },
-              { expr: `sum by (reason, consumer) (increase(mapek_events_rejected_total{${service}}[$__range]))`, legend: '{{reason}} · {{consumer}}' },
+              {
+                expr: `sum by (reason, consumer) (increase(mapek_events_rejected_total{${service}}[$__range]))`,
+                legend: '{{reason}} · {{consumer}}',
+              },
             ),
           },
           {
             w: 6,
             h: 8,
             panel: timeSeries(
-              { title: 'Rejections audited', description: 'Dead letters knowledge appended to the hash-chained audit log, per second, by reject reason.', unit: 'ops' },
+              {
+                title: 'Rejections audited',
+                description: 'Dead letters knowledge appended to the hash-chained audit log, per second, by reject reason.',
+                unit: 'ops',
+              },
               [{ expr: 'sum by (reason) (rate(mapek_knowledge_rejections_audited_total[$__rate_interval]))', legend: '{{reason}}' }],
               { min: 0 },
             ),
@@ -56,7 +68,12 @@ export function securityDashboard(): Dashboard {
             w: 12,
             h: 8,
             panel: timeSeries(
-              { title: 'API denials by reason', description: 'Gateway requests refused before a handler per second: missing, unknown, wrong, expired or revoked key (401), forbidden (403), rate_limited (429).', unit: 'reqps' },
+              {
+                title: 'API denials by reason',
+                description:
+                  'Gateway requests refused before a handler per second: missing, unknown, wrong, expired or revoked key (401), forbidden (403), rate_limited (429).',
+                unit: 'reqps',
+              },
               [{ expr: 'sum by (reason) (rate(mapek_gateway_requests_denied_total[$__rate_interval]))', legend: '{{reason}}' }],
               { min: 0 },
             ),
@@ -73,7 +90,12 @@ export function securityDashboard(): Dashboard {
             w: 6,
             h: 8,
             panel: singleStat(
-              { title: 'Trust bundle valid for', description: 'Time until the trust bundle in force (the CA-signed list of identities) expires, for the service that holds the oldest one.', unit: 'dtdurations' },
+              {
+                title: 'Trust bundle valid for',
+                description:
+                  'Time until the trust bundle in force (the CA-signed list of identities) expires, for the service that holds the oldest one.',
+                unit: 'dtdurations',
+              },
               { expr: `min(mapek_trust_bundle_not_after_seconds{${service}} > 0) - time()`, legend: 'valid for' },
             ),
           },
@@ -86,8 +108,17 @@ export function securityDashboard(): Dashboard {
             w: 12,
             h: 8,
             panel: timeSeries(
-              { title: 'PQC operation latency p95', description: 'Per operation (sign, verify, encapsulate, decapsulate, seal, open) and algorithm, 95th percentile.', unit: 's' },
-              [{ expr: `histogram_quantile(0.95, sum by (op, alg, le) (rate(${pqc}_bucket{${service}}[$__rate_interval])))`, legend: '{{op}} {{alg}}' }],
+              {
+                title: 'PQC operation latency p95',
+                description: 'Per operation (sign, verify, encapsulate, decapsulate, seal, open) and algorithm, 95th percentile.',
+                unit: 's',
+              },
+              [
+                {
+                  expr: `histogram_quantile(0.95, sum by (op, alg, le) (rate(${pqc}_bucket{${service}}[$__rate_interval])))`,
+                  legend: '{{op}} {{alg}}',
+                },
+              ],
               { min: 0 },
             ),
           },
@@ -95,8 +126,17 @@ export function securityDashboard(): Dashboard {
             w: 12,
             h: 8,
             panel: timeSeries(
-              { title: 'PQC operation mean time per service', description: 'Mean time of one operation per service, backend and operation.', unit: 's' },
-              [{ expr: `sum by (service, backend, op) (rate(${pqc}_sum{${service}}[$__rate_interval])) / sum by (service, backend, op) (rate(${pqc}_count{${service}}[$__rate_interval]))`, legend: '{{service}} {{backend}} {{op}}' }],
+              {
+                title: 'PQC operation mean time per service',
+                description: 'Mean time of one operation per service, backend and operation.',
+                unit: 's',
+              },
+              [
+                {
+                  expr: `sum by (service, backend, op) (rate(${pqc}_sum{${service}}[$__rate_interval])) / sum by (service, backend, op) (rate(${pqc}_count{${service}}[$__rate_interval]))`,
+                  legend: '{{service}} {{backend}} {{op}}',
+                },
+              ],
               { min: 0 },
             ),
           },
@@ -104,8 +144,17 @@ export function securityDashboard(): Dashboard {
             w: 24,
             h: 7,
             panel: timeSeries(
-              { title: 'PQC operations', description: 'Operations per second by operation, algorithm and backend (node: OpenSSL 3.5, liboqs).', unit: 'ops' },
-              [{ expr: `sum by (op, alg, backend) (rate(${pqc}_count{${service}}[$__rate_interval]))`, legend: '{{op}} {{alg}} {{backend}}' }],
+              {
+                title: 'PQC operations',
+                description: 'Operations per second by operation, algorithm and backend (node: OpenSSL 3.5, liboqs).',
+                unit: 'ops',
+              },
+              [
+                {
+                  expr: `sum by (op, alg, backend) (rate(${pqc}_count{${service}}[$__rate_interval]))`,
+                  legend: '{{op}} {{alg}} {{backend}}',
+                },
+              ],
               { min: 0 },
             ),
           },

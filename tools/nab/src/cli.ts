@@ -109,7 +109,9 @@ const score = (flags: Map<string, string>): void => {
       const threshold = published[profile]?.threshold;
       if (threshold === undefined) continue;
       const result = scoreAtThreshold(corpus, scores, cost, threshold);
-      console.log(`${profile.padEnd(20)} ${result.normalised.toFixed(2).padStart(7)}  (raw ${result.raw.toFixed(3)}, threshold ${threshold})`);
+      console.log(
+        `${profile.padEnd(20)} ${result.normalised.toFixed(2).padStart(7)}  (raw ${result.raw.toFixed(3)}, threshold ${threshold})`,
+      );
     }
   }
 };

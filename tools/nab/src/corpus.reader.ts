@@ -56,9 +56,7 @@ export const readCorpus = (nabDir: string): CorpusFile[] => {
         epochMs[index] = parseEpochMs(timestamp);
         values[index] = Number(row[valueColumn]);
       });
-      const windows = (windowsByKey[key] ?? []).map(
-        ([start, end]) => [normaliseTimestamp(start), normaliseTimestamp(end)] as const,
-      );
+      const windows = (windowsByKey[key] ?? []).map(([start, end]) => [normaliseTimestamp(start), normaliseTimestamp(end)] as const);
       files.push({ key, category, name: fileName.slice(0, -4), timestamps, epochMs, values, windows });
     }
   }

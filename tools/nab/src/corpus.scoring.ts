@@ -8,9 +8,7 @@ export const scoreAllProfiles = (
   profiles: Readonly<Record<string, CostMatrix>>,
 ): Record<string, CorpusScore> => {
   const table = buildSweepTable(corpus, scores);
-  return Object.fromEntries(
-    Object.entries(profiles).map(([name, cost]) => [name, sweepThreshold(corpus, table, cost)]),
-  );
+  return Object.fromEntries(Object.entries(profiles).map(([name, cost]) => [name, sweepThreshold(corpus, table, cost)]));
 };
 
 /** One line per profile: normalised score, raw score and threshold. */

@@ -13,7 +13,9 @@ import { generateServiceCorpus } from './service-corpus.generator.js';
 const timeoutMs = 120_000;
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
-const nabCandidates = [process.env['NAB_DIR'], resolve(repoRoot, '../shared/nab'), '/work/shared/nab'].filter((dir): dir is string => dir !== undefined);
+const nabCandidates = [process.env['NAB_DIR'], resolve(repoRoot, '../shared/nab'), '/work/shared/nab'].filter(
+  (dir): dir is string => dir !== undefined,
+);
 const nabDir = nabCandidates.find((dir) => existsSync(join(dir, 'labels', 'combined_windows.json'))) ?? nabCandidates[0] ?? '';
 
 const standardScore = (files: readonly CorpusFile[], profiles: Readonly<Record<string, CostMatrix>>, scorer: ScorerFactory): number => {
@@ -38,7 +40,8 @@ describe('detection quality of the one detectorConfig (NAB standard profile, exa
   it(
     `scores at least 75 on NAB v1.1 (${nabDir}; set NAB_DIR to its folder)`,
     () => {
-      if (!existsSync(join(nabDir, 'labels', 'combined_windows.json'))) throw new Error(`NAB corpus not found in ${nabCandidates.join(', ')}`);
+      if (!existsSync(join(nabDir, 'labels', 'combined_windows.json')))
+        throw new Error(`NAB corpus not found in ${nabCandidates.join(', ')}`);
       const files = readCorpus(nabDir);
       expect(standardScore(files, readProfiles(nabDir), mapekScorer())).toBeGreaterThanOrEqual(75);
     },

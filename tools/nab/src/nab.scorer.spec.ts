@@ -9,7 +9,9 @@ import { scaledSigmoid } from './scaled-sigmoid.js';
 const standard = { tpWeight: 1, fpWeight: 0.11, fnWeight: 1 };
 
 const syntheticFile = (rows: number, window: readonly [number, number]): CorpusFile => {
-  const timestamps = Array.from({ length: rows }, (_, i) => new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString().slice(0, 19).replace('T', ' '));
+  const timestamps = Array.from({ length: rows }, (_, i) =>
+    new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString().slice(0, 19).replace('T', ' '),
+  );
   return {
     key: 'synthetic/file.csv',
     category: 'synthetic',
@@ -57,7 +59,9 @@ describe('NAB scoring rules', () => {
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 // NAB_DIR, else the benchmark beside the clone (../shared/nab) or at the workplace's fixed place.
-const nabCandidates = [process.env['NAB_DIR'], resolve(repoRoot, '../shared/nab'), '/work/shared/nab'].filter((dir): dir is string => dir !== undefined);
+const nabCandidates = [process.env['NAB_DIR'], resolve(repoRoot, '../shared/nab'), '/work/shared/nab'].filter(
+  (dir): dir is string => dir !== undefined,
+);
 const nabDir = nabCandidates.find((dir) => existsSync(join(dir, 'results', 'final_results.json'))) ?? nabCandidates[0] ?? '';
 
 describe(`reproducing NAB's published scores from ${nabDir}`, () => {
@@ -79,7 +83,10 @@ describe(`reproducing NAB's published scores from ${nabDir}`, () => {
       corpus: prepareCorpus(files),
       profiles: readProfiles(nabDir),
       published: JSON.parse(readFileSync(join(nabDir, 'results', 'final_results.json'), 'utf8')) as Record<string, Record<string, number>>,
-      thresholds: JSON.parse(readFileSync(join(nabDir, 'config', 'thresholds.json'), 'utf8')) as Record<string, Record<string, { threshold: number }>>,
+      thresholds: JSON.parse(readFileSync(join(nabDir, 'config', 'thresholds.json'), 'utf8')) as Record<
+        string,
+        Record<string, { threshold: number }>
+      >,
     };
   };
   const data = existsSync(join(nabDir, 'results', 'final_results.json')) ? load() : undefined;

@@ -64,8 +64,7 @@ export const prepareFile = (file: CorpusFile, firstWindowId: number): PreparedFi
       unweighted[i] = scaledSigmoid(-(rightIndex - i + 1) / width) / maxTruePositive;
       windowOfRow[i] = currentId;
     } else {
-      unweighted[i] =
-        previousRightIndex < 0 ? -1 : scaledSigmoid(Math.abs(previousRightIndex - i) / (previousWidth - 1));
+      unweighted[i] = previousRightIndex < 0 ? -1 : scaledSigmoid(Math.abs(previousRightIndex - i) / (previousWidth - 1));
       windowOfRow[i] = outsideWindow;
     }
     if (i < probation) windowOfRow[i] = probationaryRow;
@@ -178,7 +177,7 @@ export const sweepThreshold = (corpus: PreparedCorpus, table: SweepTable, cost: 
   let bestRaw = raw;
   let bestThreshold = Infinity;
   const count = table.scores.length;
-  for (let i = 0; i < count; ) {
+  for (let i = 0; i < count;) {
     const threshold = table.scores[i] ?? 0;
     while (i < count && table.scores[i] === threshold) {
       const id = table.windowIds[i] ?? outsideWindow;

@@ -82,7 +82,11 @@ describe('service-metrics corpus generator', () => {
       });
       expect(readProfiles(dir)).toMatchObject(nabProfiles);
       const windows = JSON.parse(readFileSync(join(dir, 'labels', 'combined_windows.json'), 'utf8')) as Record<string, string[][]>;
-      expect(Object.values(windows).flat(2).every((timestamp) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.000000$/.test(timestamp))).toBe(true);
+      expect(
+        Object.values(windows)
+          .flat(2)
+          .every((timestamp) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.000000$/.test(timestamp)),
+      ).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

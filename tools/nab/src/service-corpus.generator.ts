@@ -128,7 +128,8 @@ export const serviceCorpusPlan: readonly SeriesPlan[] = [
   plan(connections, h1, 2000),
 ];
 
-const intervalLabel = (seconds: number): string => (seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`);
+const intervalLabel = (seconds: number): string =>
+  seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
 
 /** `YYYY-MM-DD HH:MM:SS` in UTC, as NAB's data files write timestamps. */
 export const formatTimestamp = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ');
@@ -146,10 +147,18 @@ const placeOnsets = (random: SeededRandom, rows: number, count: number, half: nu
 };
 
 /** A duration in rows between `low` and `high` halves of a window, at least 2 rows. */
-const rowsOf = (random: SeededRandom, half: number, low: number, high: number): number => Math.max(2, Math.round(half * random.uniform(low, high)));
+const rowsOf = (random: SeededRandom, half: number, low: number, high: number): number =>
+  Math.max(2, Math.round(half * random.uniform(low, high)));
 
 /** Writes one anomaly into `values` from `onset`; returns how many rows it lasts. */
-const applyAnomaly = (kind: AnomalyKind, values: Float64Array, metric: MetricSeries, onset: number, half: number, random: SeededRandom): number => {
+const applyAnomaly = (
+  kind: AnomalyKind,
+  values: Float64Array,
+  metric: MetricSeries,
+  onset: number,
+  half: number,
+  random: SeededRandom,
+): number => {
   const room = values.length - onset;
   const last = (duration: number): number => Math.min(duration, room);
   switch (kind) {
@@ -231,7 +240,10 @@ const generateFile = (seed: number, seriesPlan: SeriesPlan, index: number): { fi
  * Generates the service-metrics corpus from a seed: the same seed gives the same files, values and
  * labels, byte for byte. Files are sorted by key, as `readCorpus` returns a corpus read from disk.
  */
-export const generateServiceCorpus = (seed: number = defaultCorpusSeed, seriesPlans: readonly SeriesPlan[] = serviceCorpusPlan): GeneratedCorpus => {
+export const generateServiceCorpus = (
+  seed: number = defaultCorpusSeed,
+  seriesPlans: readonly SeriesPlan[] = serviceCorpusPlan,
+): GeneratedCorpus => {
   const generated = seriesPlans.map((seriesPlan, index) => generateFile(seed, seriesPlan, index));
   generated.sort((a, b) => (a.file.key < b.file.key ? -1 : a.file.key > b.file.key ? 1 : 0));
   return {

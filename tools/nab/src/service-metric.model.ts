@@ -52,13 +52,14 @@ export const seasonalLoad = (random: SeededRandom, epochMs: Float64Array, amplit
   const dayFactor: number[] = [];
   for (let day = first; day <= last; day++) {
     // Day 0 (1970-01-01) was a Thursday; weekday 0 is Sunday, 6 Saturday.
-    const weekday = (((day % 7) + 7) % 7 + 4) % 7;
+    const weekday = ((((day % 7) + 7) % 7) + 4) % 7;
     dayFactor.push((1 + 0.04 * random.normal()) * (weekday === 6 || weekday === 0 ? weekend : 1));
   }
   return epochMs.map((time) => {
     const local = time + shiftMs;
-    const hour = ((local % dayMs) + dayMs) % dayMs / hourMs;
-    const shape = (Math.cos((2 * Math.PI * (hour - peakHour)) / 24) + second * Math.cos((4 * Math.PI * (hour - peakHour)) / 24)) / (1 + second);
+    const hour = (((local % dayMs) + dayMs) % dayMs) / hourMs;
+    const shape =
+      (Math.cos((2 * Math.PI * (hour - peakHour)) / 24) + second * Math.cos((4 * Math.PI * (hour - peakHour)) / 24)) / (1 + second);
     // Interpolate the day factor between day centres (noon).
     const position = (local - dayMs / 2) / dayMs - first;
     const index = Math.floor(position);
@@ -139,7 +140,14 @@ const memory = (random: SeededRandom, epochMs: Float64Array): MetricSeries => {
     values[i] = base + sawtooth + base * 0.05 * ((load[i] ?? 1) - 1) + sigma * (noise[i] ?? 0);
     phase++;
   }
-  return { values, saturation: base * 2, saturationJitter: 0, leakRise: amplitude * random.uniform(1.5, 4), typical: base, round: roundTo(1) };
+  return {
+    values,
+    saturation: base * 2,
+    saturationJitter: 0,
+    leakRise: amplitude * random.uniform(1.5, 4),
+    typical: base,
+    round: roundTo(1),
+  };
 };
 
 /** CPU percent: follows load, additive heavy-tailed noise and benign bursts, bounded by 0–100. */
@@ -186,7 +194,9 @@ const connections = (random: SeededRandom, epochMs: Float64Array): MetricSeries 
   const noise = heavyTailedNoise(random, rows, random.uniform(0.3, 0.8), random.uniform(2.5, 5));
   const sigma = random.uniform(0.03, 0.1);
   const spikes = benignSpikes(random, rows, random.uniform(0.002, 0.006), 3, 1.5);
-  const values = load.map((l, i) => Math.min(pool, random.poisson(Math.max(0, usage * l * (1 + sigma * (noise[i] ?? 0)) * (spikes[i] ?? 1)))));
+  const values = load.map((l, i) =>
+    Math.min(pool, random.poisson(Math.max(0, usage * l * (1 + sigma * (noise[i] ?? 0)) * (spikes[i] ?? 1)))),
+  );
   return { values, saturation: pool, saturationJitter: 0, leakRise: pool * random.uniform(0.4, 0.8), typical: usage, round: roundTo(0) };
 };
 

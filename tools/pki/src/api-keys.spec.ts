@@ -39,7 +39,13 @@ describe('API keys file', () => {
     const parts = parseApiKeyToken(token);
     expect(parts?.id).toBe(id);
     expect(parsed.keys).toEqual([record]);
-    expect(record).toEqual({ id, name: 'alice@example.org', role: 'approver', secretSha256: apiKeySecretDigest(parts?.secret ?? ''), createdAt: now.toISOString() });
+    expect(record).toEqual({
+      id,
+      name: 'alice@example.org',
+      role: 'approver',
+      secretSha256: apiKeySecretDigest(parts?.secret ?? ''),
+      createdAt: now.toISOString(),
+    });
     expect(text).not.toContain(parts?.secret);
     expect(text).not.toContain(token);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
@@ -99,7 +105,19 @@ describe('API keys file', () => {
   it.each([
     ['is not JSON', '{"version": 1, "keys": ['],
     ['fails the schema', JSON.stringify({ version: 1, keys: [{ id: 'not-hex', name: 'alice' }] })],
-    ['repeats an id', JSON.stringify({ version: 1, keys: [0, 1].map(() => ({ id: '0123456789abcdef', name: 'a', role: 'viewer', secretSha256: 'a'.repeat(64), createdAt: now.toISOString() })) })],
+    [
+      'repeats an id',
+      JSON.stringify({
+        version: 1,
+        keys: [0, 1].map(() => ({
+          id: '0123456789abcdef',
+          name: 'a',
+          role: 'viewer',
+          secretSha256: 'a'.repeat(64),
+          createdAt: now.toISOString(),
+        })),
+      }),
+    ],
   ])('refuses a file that %s and leaves it byte-for-byte unchanged', async (_problem, content) => {
     await createApiKey({ file, name: 'alice', role: 'viewer', now });
     await writeFile(file, content);

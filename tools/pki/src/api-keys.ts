@@ -1,4 +1,14 @@
-import { ApiRole, apiKeyRecordV1Schema, type ApiKeyRecordV1, type ApiKeysFileV1, apiKeySecretDigest, apiKeysFileV1Schema, apiPrincipalNameSchema, newApiKey, parseApiKeysFile } from '@mapek/contracts';
+import {
+  ApiRole,
+  apiKeyRecordV1Schema,
+  type ApiKeyRecordV1,
+  type ApiKeysFileV1,
+  apiKeySecretDigest,
+  apiKeysFileV1Schema,
+  apiPrincipalNameSchema,
+  newApiKey,
+  parseApiKeysFile,
+} from '@mapek/contracts';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,11 +42,17 @@ export interface CreatedApiKey {
 /** Adds a key to the file and returns its token; the file keeps only the secret's digest. */
 export async function createApiKey(options: CreateApiKeyOptions): Promise<CreatedApiKey> {
   const name = apiPrincipalNameSchema.safeParse(options.name);
-  if (!name.success) throw new PkiError(PkiErrorCode.invalidApiPrincipal, `invalid API key name "${options.name}": ${name.error.issues.map((issue) => issue.message).join('; ')}`);
+  if (!name.success)
+    throw new PkiError(
+      PkiErrorCode.invalidApiPrincipal,
+      `invalid API key name "${options.name}": ${name.error.issues.map((issue) => issue.message).join('; ')}`,
+    );
   // Checked again at run time: a JavaScript caller or a cast can pass any string.
   const role: string = options.role;
-  if (!isApiRole(role)) throw new PkiError(PkiErrorCode.invalidApiPrincipal, `invalid API key role "${role}": must be one of ${roles.join(', ')}`);
-  if (options.days !== undefined && !(Number.isInteger(options.days) && options.days > 0)) throw new PkiError(PkiErrorCode.usage, 'days must be a positive integer');
+  if (!isApiRole(role))
+    throw new PkiError(PkiErrorCode.invalidApiPrincipal, `invalid API key role "${role}": must be one of ${roles.join(', ')}`);
+  if (options.days !== undefined && !(Number.isInteger(options.days) && options.days > 0))
+    throw new PkiError(PkiErrorCode.usage, 'days must be a positive integer');
 
   const now = options.now ?? new Date();
   const current = await readKeysFile(options.file);
@@ -81,7 +97,11 @@ async function readKeysFile(file: string): Promise<ApiKeysFileV1> {
     throw new PkiError(PkiErrorCode.apiKeyFile, `cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
   const parsed = parseApiKeysFile(text);
-  if (!parsed.ok) throw new PkiError(PkiErrorCode.apiKeyFile, `${file} is not a valid API keys file (${parsed.problem}); fix or move it, it is never overwritten`);
+  if (!parsed.ok)
+    throw new PkiError(
+      PkiErrorCode.apiKeyFile,
+      `${file} is not a valid API keys file (${parsed.problem}); fix or move it, it is never overwritten`,
+    );
   return parsed.file;
 }
 

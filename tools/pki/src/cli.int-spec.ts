@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { apiKeySecretDigest, apiKeysFileV1Schema, parseApiKeyToken } from '@mapek/contracts';
-import { createEventSigner, createEventVerifier, type IdentityKeyFile, loadPqcBackend, loadServiceIdentity, loadTrustStore } from '@mapek/pqc';
+import {
+  createEventSigner,
+  createEventVerifier,
+  type IdentityKeyFile,
+  loadPqcBackend,
+  loadServiceIdentity,
+  loadTrustStore,
+} from '@mapek/pqc';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,11 +39,22 @@ describe('mapek pki api-key', () => {
     expect(parts).toBeDefined();
     expect(stderr).toContain('store it now: it cannot be shown again');
     const file = apiKeysFileV1Schema.parse(JSON.parse(await readFile(path.join(out, 'api-keys.json'), 'utf8')));
-    expect(file.keys).toEqual([expect.objectContaining({ id: parts?.id, name: 'alice', role: 'operator', secretSha256: apiKeySecretDigest(parts?.secret ?? '') })]);
+    expect(file.keys).toEqual([
+      expect.objectContaining({ id: parts?.id, name: 'alice', role: 'operator', secretSha256: apiKeySecretDigest(parts?.secret ?? '') }),
+    ]);
   });
 
   it('lists one line per key without digests, and shows a revocation', async () => {
-    const { stdout: token } = await run('api-key', 'create', '--name', 'bob', '--role', 'viewer', '--keys-file', path.join(out, 'other.json'));
+    const { stdout: token } = await run(
+      'api-key',
+      'create',
+      '--name',
+      'bob',
+      '--role',
+      'viewer',
+      '--keys-file',
+      path.join(out, 'other.json'),
+    );
     const id = parseApiKeyToken(token.trim())?.id ?? '';
     const keysFile = ['--keys-file', path.join(out, 'other.json')];
 
@@ -68,7 +86,15 @@ describe('mapek pki with key files written before key file v2 (expanded keys)', 
   async function signsAndVerifies(name: string): Promise<boolean> {
     const backend = await loadPqcBackend();
     const identity = await loadServiceIdentity(out, name);
-    const envelope = { id: `e-${Date.now()}`, type: 'plan.proposed', version: 1, source: name, time: new Date().toISOString(), target: 'checkout', data: {} };
+    const envelope = {
+      id: `e-${Date.now()}`,
+      type: 'plan.proposed',
+      version: 1,
+      source: name,
+      time: new Date().toISOString(),
+      target: 'checkout',
+      data: {},
+    };
     const signed = createEventSigner({ backend, key: identity.signingKey() }).sign('mapek.plans.proposed.checkout', envelope);
     const verifier = createEventVerifier({ backend, trust: await loadTrustStore(backend, out), policy: { 'plan.proposed': [name] } });
     return verifier.verify('mapek.plans.proposed.checkout', signed).ok;
@@ -92,7 +118,9 @@ describe('mapek pki with key files written before key file v2 (expanded keys)', 
     const { stdout } = await run('init', '--out', out, '--identities', 'planner');
 
     expect(stdout).toContain(`kept     ${keysOf('planner')}\n`);
-    expect(stdout).toContain(`note     ${keysOf('planner')}: holds keys in the v1 (expanded) form, which keep working; \`mapek pki migrate\` stores them as seeds`);
+    expect(stdout).toContain(
+      `note     ${keysOf('planner')}: holds keys in the v1 (expanded) form, which keep working; \`mapek pki migrate\` stores them as seeds`,
+    );
     // The CA's v1 key has no seed, so migrating would not change it: nothing to offer.
     expect(stdout).not.toContain(`note     ${path.join(out, 'ca', 'ca.ml-dsa-65.key.json')}`);
     expect(await signsAndVerifies('planner')).toBe(true);
@@ -104,7 +132,9 @@ describe('mapek pki with key files written before key file v2 (expanded keys)', 
     expect(stdout).toContain(`migrated ${keysOf('planner')}\n`);
     expect(stdout).toContain(`note     ${keysOf('planner')}: key file v1 → v2`);
     expect(stdout).toMatch(/note {5}.*planner\/pqc-keys\.json: xwing:\S+ is now stored as its seed/);
-    expect(stdout).toMatch(/note {5}.*planner\/pqc-keys\.json: mldsa65:\S+ has no seed .* `mapek pki rotate --identity planner` replaces it/);
+    expect(stdout).toMatch(
+      /note {5}.*planner\/pqc-keys\.json: mldsa65:\S+ has no seed .* `mapek pki rotate --identity planner` replaces it/,
+    );
     const file = JSON.parse(await readFile(keysOf('planner'), 'utf8')) as IdentityKeyFile;
     expect(file.v).toBe(2);
     expect(file.kem.every((key) => key.seed !== undefined && key.mlKemSecretKey === undefined)).toBe(true);

@@ -4,7 +4,16 @@ import { BackendChoice } from '@mapek/pqc';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApiKey, isApiRole, listApiKeys, revokeApiKey } from './api-keys.js';
-import { defaultPkiOptions, initPki, migrateKeyFiles, type PkiOptions, type PkiReport, rotateIdentity, writeNatsConfig, writeTrustBundle } from './pki.commands.js';
+import {
+  defaultPkiOptions,
+  initPki,
+  migrateKeyFiles,
+  type PkiOptions,
+  type PkiReport,
+  rotateIdentity,
+  writeNatsConfig,
+  writeTrustBundle,
+} from './pki.commands.js';
 import { PkiError, PkiErrorCode } from './pki.errors.js';
 import { ALL_IDENTITIES, isIdentityName } from './service-identities.js';
 
@@ -61,7 +70,14 @@ interface Printed {
 const roleWidth = Math.max(...Object.values(ApiRole).map((role) => role.length));
 
 function describeKey(key: ApiKeyRecordV1, nameWidth = 0): string {
-  return [key.id, key.name.padEnd(nameWidth), key.role.padEnd(roleWidth), `created ${key.createdAt}`, `expires ${key.expiresAt ?? 'never'}`, `revoked ${key.revokedAt ?? 'no'}`].join('  ');
+  return [
+    key.id,
+    key.name.padEnd(nameWidth),
+    key.role.padEnd(roleWidth),
+    `created ${key.createdAt}`,
+    `expires ${key.expiresAt ?? 'never'}`,
+    `revoked ${key.revokedAt ?? 'no'}`,
+  ].join('  ');
 }
 
 async function apiKeyCommand(
@@ -71,12 +87,17 @@ async function apiKeyCommand(
 ): Promise<Printed> {
   switch (action) {
     case 'create': {
-      if (values.name === undefined || values.role === undefined) throw new PkiError(PkiErrorCode.usage, 'api-key create needs --name and --role');
-      if (!isApiRole(values.role)) throw new PkiError(PkiErrorCode.invalidApiPrincipal, `--role must be one of ${Object.values(ApiRole).join(', ')}`);
+      if (values.name === undefined || values.role === undefined)
+        throw new PkiError(PkiErrorCode.usage, 'api-key create needs --name and --role');
+      if (!isApiRole(values.role))
+        throw new PkiError(PkiErrorCode.invalidApiPrincipal, `--role must be one of ${Object.values(ApiRole).join(', ')}`);
       const days = values.days === undefined ? undefined : integer(values.days, 0, '--days');
       const { token, record } = await createApiKey({ file, name: values.name, role: values.role, ...(days !== undefined && { days }) });
       const expiry = record.expiresAt === undefined ? 'no expiry' : `expires ${record.expiresAt}`;
-      return { stdout: token, stderr: `created API key ${record.id} (${record.name}, ${record.role}, ${expiry}) in ${file}; store it now: it cannot be shown again` };
+      return {
+        stdout: token,
+        stderr: `created API key ${record.id} (${record.name}, ${record.role}, ${expiry}) in ${file}; store it now: it cannot be shown again`,
+      };
     }
     case 'list': {
       const keys = await listApiKeys(file);
@@ -121,7 +142,8 @@ async function main(argv: readonly string[]): Promise<PkiReport | Printed | stri
   const command = positionals[0];
   if (values.help || command === undefined) return usage;
   const backend = values.backend ?? 'auto';
-  if (!(Object.values(BackendChoice) as string[]).includes(backend)) throw new PkiError(PkiErrorCode.usage, `--backend must be auto, node or liboqs`);
+  if (!(Object.values(BackendChoice) as string[]).includes(backend))
+    throw new PkiError(PkiErrorCode.usage, `--backend must be auto, node or liboqs`);
   const identities = values.identities?.split(',').map((name) => name.trim()) ?? ALL_IDENTITIES;
   const unknown = identities.filter((name) => !isIdentityName(name));
   if (unknown.length > 0) throw new PkiError(PkiErrorCode.unknownIdentity, `unknown identities: ${unknown.join(', ')}`);
@@ -142,7 +164,8 @@ async function main(argv: readonly string[]): Promise<PkiReport | Printed | stri
       return initPki(options);
     case 'rotate': {
       const name = values.identity;
-      if (name === undefined || !isIdentityName(name)) throw new PkiError(PkiErrorCode.usage, `rotate needs --identity (one of ${ALL_IDENTITIES.join(', ')})`);
+      if (name === undefined || !isIdentityName(name))
+        throw new PkiError(PkiErrorCode.usage, `rotate needs --identity (one of ${ALL_IDENTITIES.join(', ')})`);
       return rotateIdentity(options, name, integer(values['overlap-hours'], 24, '--overlap-hours'));
     }
     case 'migrate':

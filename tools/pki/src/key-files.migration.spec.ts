@@ -36,14 +36,25 @@ describe('mapek pki migrate (key files written before v2)', () => {
     const kemKid = before.kem[0]?.kid ?? '';
     const signingKid = before.signing[0]?.kid ?? '';
     expect(report.notes).toEqual([
-      expect.stringMatching(/ca\.ml-dsa-65\.key\.json: mldsa65:.* has no seed .* keeps working from its expanded key; a seeded CA key needs a new PKI/),
+      expect.stringMatching(
+        /ca\.ml-dsa-65\.key\.json: mldsa65:.* has no seed .* keeps working from its expanded key; a seeded CA key needs a new PKI/,
+      ),
       `${file('planner', 'pqc-keys.json')}: key file v1 → v2`,
-      expect.stringContaining(`${signingKid} has no seed (written before key file v2) and keeps working from its expanded key; \`mapek pki rotate --identity planner\``),
+      expect.stringContaining(
+        `${signingKid} has no seed (written before key file v2) and keeps working from its expanded key; \`mapek pki rotate --identity planner\``,
+      ),
       expect.stringContaining(`${kemKid} is now stored as its seed`),
     ]);
 
     const after = await readJson<IdentityKeyFile>(file('planner', 'pqc-keys.json'));
-    const seedOnly = (key: StoredKemKey) => ({ kid: key.kid, alg: key.alg, notBefore: key.notBefore, notAfter: key.notAfter, publicKey: key.publicKey, seed: key.seed });
+    const seedOnly = (key: StoredKemKey) => ({
+      kid: key.kid,
+      alg: key.alg,
+      notBefore: key.notBefore,
+      notAfter: key.notAfter,
+      publicKey: key.publicKey,
+      seed: key.seed,
+    });
     expect(after).toEqual({ ...before, v: 2, kem: before.kem.map(seedOnly) });
     expect((await stat(file('planner', 'pqc-keys.json'))).mode & 0o777).toBe(0o600);
     expect(after.signing[0] && decodeSigningSecretKey(after.signing[0])).toHaveLength(4032);
@@ -64,7 +75,10 @@ describe('mapek pki migrate (key files written before v2)', () => {
     const damaged = v1KeyFile('planner', 3);
     const kem = damaged.kem[0];
     if (kem === undefined) throw new Error('fixture has a KEM key');
-    await writeJson(file('planner', 'pqc-keys.json'), { ...damaged, kem: [{ ...kem, mlKemSecretKey: v1KemKey(seedOf(9)).mlKemSecretKey }] });
+    await writeJson(file('planner', 'pqc-keys.json'), {
+      ...damaged,
+      kem: [{ ...kem, mlKemSecretKey: v1KemKey(seedOf(9)).mlKemSecretKey }],
+    });
     const before = await readFile(file('planner', 'pqc-keys.json'));
 
     const failure: unknown = await migrateKeyFiles({ out }).then(
@@ -73,7 +87,10 @@ describe('mapek pki migrate (key files written before v2)', () => {
     );
 
     expect(failure).toBeInstanceOf(PkiError);
-    expect(failure).toMatchObject({ code: PkiErrorCode.keyFile, message: expect.stringMatching(/mlKemSecretKey is not the one its seed derives; it was left as it is/) });
+    expect(failure).toMatchObject({
+      code: PkiErrorCode.keyFile,
+      message: expect.stringMatching(/mlKemSecretKey is not the one its seed derives; it was left as it is/),
+    });
     expect(await readFile(file('planner', 'pqc-keys.json'))).toEqual(before);
   });
 

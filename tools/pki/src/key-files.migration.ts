@@ -46,7 +46,9 @@ export async function writeSecret(file: string, content: string): Promise<void> 
 }
 
 function invalid(file: string, cause: unknown): PkiError {
-  return new PkiError(PkiErrorCode.keyFile, `${file}: ${cause instanceof Error ? cause.message : String(cause)}; it was left as it is`, { cause });
+  return new PkiError(PkiErrorCode.keyFile, `${file}: ${cause instanceof Error ? cause.message : String(cause)}; it was left as it is`, {
+    cause,
+  });
 }
 
 export async function readIdentityKeyFile(file: string): Promise<IdentityKeyFile> {
@@ -77,7 +79,10 @@ export interface FileMigration {
 
 /** One line per thing the operator should know, each starting with the file. */
 export function describeMigration(migration: FileMigration, keptExpanded: string): string[] {
-  const lines = migration.from === undefined || migration.from === IdentityKeyFileVersion.seeds ? [] : [`key file v${migration.from} → v${IdentityKeyFileVersion.seeds}`];
+  const lines =
+    migration.from === undefined || migration.from === IdentityKeyFileVersion.seeds
+      ? []
+      : [`key file v${migration.from} → v${IdentityKeyFileVersion.seeds}`];
   for (const key of migration.keys) {
     switch (key.outcome) {
       case KeyUpgradeOutcome.unchanged:

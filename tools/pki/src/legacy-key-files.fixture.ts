@@ -19,15 +19,34 @@ export const seedOf = (byte: number) => Uint8Array.from({ length: 32 }, (_, i) =
 /** A v1 signing key: the FIPS 204 expanded key, no seed. */
 export function v1SigningKey(seed: Uint8Array): StoredSigningKey {
   const { publicKey, expandedKey } = mlDsa65KeyGen(seed);
-  return { kid: keyIdFor(Algorithm.mlDsa65, publicKey), alg: Algorithm.mlDsa65, ...validity, publicKey: toBase64Url(publicKey), secretKey: toBase64Url(expandedKey) };
+  return {
+    kid: keyIdFor(Algorithm.mlDsa65, publicKey),
+    alg: Algorithm.mlDsa65,
+    ...validity,
+    publicKey: toBase64Url(publicKey),
+    secretKey: toBase64Url(expandedKey),
+  };
 }
 
 /** A v1 X-Wing key: the seed and the expanded fields. */
 export function v1KemKey(seed: Uint8Array): StoredKemKey {
   const { publicKey, secretKey } = expandXWingSeed(seed);
-  return { kid: keyIdFor(Algorithm.xWing, publicKey), alg: Algorithm.xWing, ...validity, publicKey: toBase64Url(publicKey), seed: toBase64Url(seed), ...encodeXWingSecretKey(secretKey) };
+  return {
+    kid: keyIdFor(Algorithm.xWing, publicKey),
+    alg: Algorithm.xWing,
+    ...validity,
+    publicKey: toBase64Url(publicKey),
+    seed: toBase64Url(seed),
+    ...encodeXWingSecretKey(secretKey),
+  };
 }
 
 export function v1KeyFile(name: string, byte: number, trustDomain = 'mapek.test'): IdentityKeyFile {
-  return { v: 1, name, spiffeId: `spiffe://${trustDomain}/${name}`, signing: [v1SigningKey(seedOf(byte))], kem: [v1KemKey(seedOf(byte + 1))] };
+  return {
+    v: 1,
+    name,
+    spiffeId: `spiffe://${trustDomain}/${name}`,
+    signing: [v1SigningKey(seedOf(byte))],
+    kem: [v1KemKey(seedOf(byte + 1))],
+  };
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { renderNatsConfig } from './nats-config.renderer.js';
 
-const base = { listen: '10.0.0.1:4222', trustDomain: 'td', prefix: 'mapek', serverCert: '/s.crt', serverKey: '/s.key', caCert: '/ca.crt' } as const;
+const base = {
+  listen: '10.0.0.1:4222',
+  trustDomain: 'td',
+  prefix: 'mapek',
+  serverCert: '/s.crt',
+  serverKey: '/s.key',
+  caCert: '/ca.crt',
+} as const;
 
 describe('the nats-server config of a cluster member', () => {
   it('renders no cluster block and no server name for a single server', () => {

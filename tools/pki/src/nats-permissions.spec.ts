@@ -8,7 +8,9 @@ const permissions = natsPermissions('mapek');
 describe('NATS permissions per identity', () => {
   it('lets only the planner publish plans', () => {
     for (const kind of ['proposed', 'approved', 'rejected']) {
-      const publishers = Object.entries(permissions).filter(([, p]) => p.publish.allow.includes(`mapek.plans.${kind}.>`)).map(([name]) => name);
+      const publishers = Object.entries(permissions)
+        .filter(([, p]) => p.publish.allow.includes(`mapek.plans.${kind}.>`))
+        .map(([name]) => name);
       expect(publishers).toEqual(['planner']);
     }
     expect(Object.values(permissions).some((p) => p.publish.allow.includes('mapek.plans.>'))).toBe(false);
@@ -17,14 +19,21 @@ describe('NATS permissions per identity', () => {
   it('grants event subjects exactly as the event registry lists emitters', () => {
     for (const type of Object.keys(eventRegistry) as Array<keyof typeof eventRegistry>) {
       const subject = `mapek.${eventRegistry[type].subjectKind}.>`;
-      const publishers = Object.entries(permissions).filter(([, p]) => p.publish.allow.includes(subject)).map(([name]) => name).sort();
+      const publishers = Object.entries(permissions)
+        .filter(([, p]) => p.publish.allow.includes(subject))
+        .map(([name]) => name)
+        .sort();
       expect(publishers).toEqual([...eventRegistry[type].emitters].sort());
     }
   });
 
   it('lets only the executor publish actuation requests, and only the agent receive them', () => {
-    const publishers = Object.entries(permissions).filter(([, p]) => p.publish.allow.includes('mapek.actuate.>')).map(([name]) => name);
-    const subscribers = Object.entries(permissions).filter(([, p]) => p.subscribe.allow.includes('mapek.actuate.>')).map(([name]) => name);
+    const publishers = Object.entries(permissions)
+      .filter(([, p]) => p.publish.allow.includes('mapek.actuate.>'))
+      .map(([name]) => name);
+    const subscribers = Object.entries(permissions)
+      .filter(([, p]) => p.subscribe.allow.includes('mapek.actuate.>'))
+      .map(([name]) => name);
     expect(publishers).toEqual(['executor']);
     expect(subscribers).toEqual(['agent']);
     expect(permissions.cli.subscribe.deny).toContain('mapek.actuate.>');
@@ -32,18 +41,25 @@ describe('NATS permissions per identity', () => {
   });
 
   it('lets only the gateway publish decisions and alerts, and the cli no loop events', () => {
-    const owners = (subject: string) => Object.entries(permissions).filter(([, p]) => p.publish.allow.includes(subject)).map(([name]) => name);
+    const owners = (subject: string) =>
+      Object.entries(permissions)
+        .filter(([, p]) => p.publish.allow.includes(subject))
+        .map(([name]) => name);
     expect(owners('mapek.decisions.>')).toEqual(['gateway']);
     expect(owners('mapek.alerts.>')).toEqual(['gateway']);
     expect(owners('mapek.incidents.>')).toEqual(['analyzer']);
     expect(owners('mapek.symptoms.>')).toEqual(['monitor', 'analyzer', 'gateway', 'agent']);
-    const loopSubjects = permissions.cli.publish.allow.filter((subject) => subject.startsWith('mapek.') && subject !== 'mapek.svc.>' && subject !== 'mapek.dlq.>');
+    const loopSubjects = permissions.cli.publish.allow.filter(
+      (subject) => subject.startsWith('mapek.') && subject !== 'mapek.svc.>' && subject !== 'mapek.dlq.>',
+    );
     expect(loopSubjects).toEqual([]);
   });
 
   it('gives JetStream management (stream and bucket create, update, delete) to the cli identity alone', () => {
     for (const [name, p] of Object.entries(permissions)) {
-      const manages = p.publish.allow.some((subject) => subject === '$JS.API.>' || /^\$JS\.API\.STREAM\.(CREATE|UPDATE|DELETE|PURGE)/.test(subject));
+      const manages = p.publish.allow.some(
+        (subject) => subject === '$JS.API.>' || /^\$JS\.API\.STREAM\.(CREATE|UPDATE|DELETE|PURGE)/.test(subject),
+      );
       expect([name, manages]).toEqual([name, name === 'cli']);
     }
   });
@@ -53,7 +69,9 @@ describe('NATS permissions per identity', () => {
       for (const [name, p] of Object.entries(permissions)) {
         if (name === 'cli') continue;
         const next = `$JS.API.CONSUMER.MSG.NEXT.${stream}.${durable}`;
-        const mayPull = p.publish.allow.includes(next) || (p.publish.allow.includes(`$JS.API.CONSUMER.MSG.NEXT.${stream}.*`) && !(p.publish.deny ?? []).includes(next));
+        const mayPull =
+          p.publish.allow.includes(next) ||
+          (p.publish.allow.includes(`$JS.API.CONSUMER.MSG.NEXT.${stream}.*`) && !(p.publish.deny ?? []).includes(next));
         expect([durable, name, mayPull]).toEqual([durable, name, name === owner]);
         expect([durable, name, p.publish.allow.includes(`$JS.ACK.${stream}.${durable}.>`)]).toEqual([durable, name, name === owner]);
         expect([durable, name, p.publish.allow.includes(`mapek.dlq.${durable}`)]).toEqual([durable, name, name === owner]);
@@ -82,14 +100,23 @@ describe('NATS permissions per identity', () => {
   });
 
   it('lets the agent and the gateway send heartbeats, and the monitor follow them on the telemetry stream without touching the analyzer durable', () => {
-    const senders = Object.entries(permissions).filter(([, p]) => p.publish.allow.includes('mapek.heartbeats.>')).map(([name]) => name);
+    const senders = Object.entries(permissions)
+      .filter(([, p]) => p.publish.allow.includes('mapek.heartbeats.>'))
+      .map(([name]) => name);
     expect(senders.sort()).toEqual(['agent', 'gateway']);
     expect(permissions.monitor.publish.allow).toContain('$JS.API.CONSUMER.CREATE.MAPEK_TELEMETRY.*.>');
     expect(permissions.monitor.publish.deny).toContain('$JS.API.CONSUMER.MSG.NEXT.MAPEK_TELEMETRY.analyzer-samples');
   });
 
   it('renders one verify_and_map user per SPIFFE id', () => {
-    const config = renderNatsConfig({ listen: '127.0.0.1:4333', trustDomain: 'td', prefix: 'mapek', serverCert: '/s.crt', serverKey: '/s.key', caCert: '/ca.crt' });
+    const config = renderNatsConfig({
+      listen: '127.0.0.1:4333',
+      trustDomain: 'td',
+      prefix: 'mapek',
+      serverCert: '/s.crt',
+      serverKey: '/s.key',
+      caCert: '/ca.crt',
+    });
     expect(config).toContain('verify_and_map: true');
     expect(config).toContain('curve_preferences: ["X25519MLKEM768", "X25519", "CurveP256"]');
     expect(config.match(/user: "spiffe:\/\/td\/[a-z]+"/g)).toHaveLength(9);

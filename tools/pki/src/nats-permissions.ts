@@ -64,7 +64,9 @@ export function jetStreamRights(identity: IdentityName, prefix: string, needs: J
   const publish: string[] = [`${api}.INFO`, ...streamNames.map((stream) => `${api}.STREAM.INFO.${stream}`)];
   const publishDeny: string[] = [];
   const subscribe: string[] = [`${inboxPrefixOf(identity)}.>`];
-  const owned = (Object.entries(durableConsumers) as Array<[ConsumerName, (typeof durableConsumers)[ConsumerName]]>).filter(([, c]) => c.owner === identity);
+  const owned = (Object.entries(durableConsumers) as Array<[ConsumerName, (typeof durableConsumers)[ConsumerName]]>).filter(
+    ([, c]) => c.owner === identity,
+  );
   for (const [durable, { stream }] of owned) {
     publish.push(
       `${api}.CONSUMER.INFO.${stream}.${durable}`,
@@ -100,7 +102,9 @@ export function jetStreamRights(identity: IdentityName, prefix: string, needs: J
   if (needs.consumerInfo) {
     for (const [durable, { stream }] of Object.entries(durableConsumers)) publish.push(`${api}.CONSUMER.INFO.${stream}.${durable}`);
   }
-  const writes = (Object.entries(bucketOwners) as Array<[BucketName, IdentityName]>).filter(([, owner]) => owner === identity).map(([bucket]) => bucket);
+  const writes = (Object.entries(bucketOwners) as Array<[BucketName, IdentityName]>)
+    .filter(([, owner]) => owner === identity)
+    .map(([bucket]) => bucket);
   for (const bucket of [...writes, ...(needs.bucketReads ?? [])]) {
     const stream = `KV_${bucket}`;
     publish.push(
@@ -165,10 +169,17 @@ export function eventSubjects(prefix: string): string[] {
 export function natsPermissions(prefix: string): Readonly<Record<IdentityName, SubjectPermissions>> {
   const s = (kind: string) => `${prefix}.${kind}.>`;
   const emits = (identity: IdentityName) => eventSubjectsEmittedBy(identity, prefix);
-  const service = (identity: IdentityName, extra: { publish?: string[]; subscribe?: string[]; subscribeDeny?: string[]; allowResponses?: boolean }, needs?: JetStreamNeeds): SubjectPermissions => {
+  const service = (
+    identity: IdentityName,
+    extra: { publish?: string[]; subscribe?: string[]; subscribeDeny?: string[]; allowResponses?: boolean },
+    needs?: JetStreamNeeds,
+  ): SubjectPermissions => {
     const js = jetStreamRights(identity, prefix, needs);
     return {
-      publish: { allow: [...emits(identity), ...(extra.publish ?? []), ...js.publish], ...(js.publishDeny.length > 0 ? { deny: js.publishDeny } : {}) },
+      publish: {
+        allow: [...emits(identity), ...(extra.publish ?? []), ...js.publish],
+        ...(js.publishDeny.length > 0 ? { deny: js.publishDeny } : {}),
+      },
       subscribe: { allow: [...(extra.subscribe ?? []), ...js.subscribe], ...(extra.subscribeDeny ? { deny: extra.subscribeDeny } : {}) },
       allowResponses: extra.allowResponses ?? false,
     };
@@ -177,7 +188,11 @@ export function natsPermissions(prefix: string): Readonly<Record<IdentityName, S
     [IdentityName.monitor]: service(IdentityName.monitor, {}, { orderedReads: [StreamName.telemetry] }),
     [IdentityName.analyzer]: service(IdentityName.analyzer, {}),
     // The planner answers its own read-only endpoints (incident replay) on the services framework.
-    [IdentityName.planner]: service(IdentityName.planner, { publish: [s('svc')], subscribe: [`${prefix}.svc.planner.>`, '$SRV.>'], allowResponses: true }),
+    [IdentityName.planner]: service(IdentityName.planner, {
+      publish: [s('svc')],
+      subscribe: [`${prefix}.svc.planner.>`, '$SRV.>'],
+      allowResponses: true,
+    }),
     [IdentityName.executor]: service(IdentityName.executor, { publish: [s('actuate')] }, { orderedReads: [StreamName.events] }),
     [IdentityName.knowledge]: service(IdentityName.knowledge, { subscribe: [s('svc'), '$SRV.>'], allowResponses: true }),
     [IdentityName.gateway]: service(

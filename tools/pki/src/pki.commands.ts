@@ -127,7 +127,8 @@ export async function initPki(options: PkiOptions): Promise<PkiReport> {
   // Existing key files are kept as they are; a v1 file keeps working, and we say how to migrate it.
   const offerMigration = async (migration: Promise<FileMigration>) => {
     const { file, changed } = await migration;
-    if (changed) report.notes.push(`${file}: holds keys in the v1 (expanded) form, which keep working; \`mapek pki migrate\` stores them as seeds`);
+    if (changed)
+      report.notes.push(`${file}: holds keys in the v1 (expanded) form, which keep working; \`mapek pki migrate\` stores them as seeds`);
   };
 
   if (await exists(paths.ca.cert)) {
@@ -176,7 +177,10 @@ export async function initPki(options: PkiOptions): Promise<PkiReport> {
   if (options.identities.includes(IdentityName.gateway)) {
     // The gateway's HTTPS certificate: a browser or curl checks a host name, which the mTLS
     // certificate (SPIFFE URI only, so NATS maps it to a user) does not carry.
-    const https = { cert: path.join(paths.root, IdentityName.gateway, 'https.crt'), key: path.join(paths.root, IdentityName.gateway, 'https.key') };
+    const https = {
+      cert: path.join(paths.root, IdentityName.gateway, 'https.crt'),
+      key: path.join(paths.root, IdentityName.gateway, 'https.key'),
+    };
     if (await exists(https.cert)) {
       report.kept.push(https.cert);
     } else {
@@ -282,8 +286,22 @@ export async function writeTrustBundle(options: PkiOptions, backend?: PqcBackend
       name: keys.name,
       spiffeId: keys.spiffeId,
       keys: [
-        ...keys.signing.filter(live).map((k) => ({ kid: k.kid, use: 'sig' as const, alg: k.alg, publicKey: k.publicKey, notBefore: k.notBefore, notAfter: k.notAfter })),
-        ...keys.kem.filter(live).map((k) => ({ kid: k.kid, use: 'kem' as const, alg: k.alg, publicKey: k.publicKey, notBefore: k.notBefore, notAfter: k.notAfter })),
+        ...keys.signing.filter(live).map((k) => ({
+          kid: k.kid,
+          use: 'sig' as const,
+          alg: k.alg,
+          publicKey: k.publicKey,
+          notBefore: k.notBefore,
+          notAfter: k.notAfter,
+        })),
+        ...keys.kem.filter(live).map((k) => ({
+          kid: k.kid,
+          use: 'kem' as const,
+          alg: k.alg,
+          publicKey: k.publicKey,
+          notBefore: k.notBefore,
+          notAfter: k.notAfter,
+        })),
       ],
     });
   }
@@ -359,7 +377,10 @@ export async function migrateKeyFiles(options: Pick<PkiOptions, 'out'>): Promise
   if (migrations.length === 0) throw new PkiError(PkiErrorCode.caMissing, `no key files under ${paths.root}; run init first`);
   for (const { migration, name } of migrations) {
     (migration.changed ? report.migrated : report.kept).push(migration.file);
-    const hint = name === undefined ? 'a seeded CA key needs a new PKI (init into an empty directory)' : `\`mapek pki rotate --identity ${name}\` replaces it with a seeded key`;
+    const hint =
+      name === undefined
+        ? 'a seeded CA key needs a new PKI (init into an empty directory)'
+        : `\`mapek pki rotate --identity ${name}\` replaces it with a seeded key`;
     report.notes.push(...describeMigration(migration, hint));
   }
   return report;

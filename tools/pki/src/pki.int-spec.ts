@@ -52,7 +52,9 @@ describe('mapek pki against a real nats-server', () => {
   const connections: NatsConnection[] = [];
 
   const tlsFor = async (name: string) => {
-    const [cert, key, ca] = await Promise.all(['tls.crt', 'tls.key'].map((f) => readFile(path.join(dir, name, f), 'utf8')).concat(readFile(path.join(dir, 'ca.crt'), 'utf8')));
+    const [cert, key, ca] = await Promise.all(
+      ['tls.crt', 'tls.key'].map((f) => readFile(path.join(dir, name, f), 'utf8')).concat(readFile(path.join(dir, 'ca.crt'), 'utf8')),
+    );
     return pqcTlsClientOptions({ cert: cert ?? '', key: key ?? '', ca: ca ?? '' }) as { cert: string; key: string; ca: string };
   };
   const connectAs = async (name: string) => {
@@ -139,8 +141,18 @@ describe('mapek pki against a real nats-server', () => {
     const trust = await loadTrustStore(backend, dir);
     const signer = createEventSigner({ backend, key: planner.signingKey() });
     const verifier = createEventVerifier({ backend, trust, policy: { 'plan.approved': ['planner'] } });
-    const envelope = { id: 'e-1', type: 'plan.approved', version: 1, source: 'planner', time: new Date().toISOString(), target: 'checkout', data: {} };
-    expect(verifier.verify('mapek.plans.approved.checkout', signer.sign('mapek.plans.approved.checkout', envelope))).toMatchObject({ ok: true });
+    const envelope = {
+      id: 'e-1',
+      type: 'plan.approved',
+      version: 1,
+      source: 'planner',
+      time: new Date().toISOString(),
+      target: 'checkout',
+      data: {},
+    };
+    expect(verifier.verify('mapek.plans.approved.checkout', signer.sign('mapek.plans.approved.checkout', envelope))).toMatchObject({
+      ok: true,
+    });
   });
 
   it('keeps the old keys valid during a rotation overlap', async () => {

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createReloadingTrustStore, loadPqcBackend, loadServiceIdentity, loadTrustStore, type PqcBackend, type ReloadingTrustStore, type TrustReloadEvent } from '@mapek/pqc';
+import {
+  createReloadingTrustStore,
+  loadPqcBackend,
+  loadServiceIdentity,
+  loadTrustStore,
+  type PqcBackend,
+  type ReloadingTrustStore,
+  type TrustReloadEvent,
+} from '@mapek/pqc';
 import { defaultPkiOptions, initPki, type PkiOptions, rotateIdentity } from './pki.commands.js';
 
 /** A service's trust store following `mapek pki rotate` on disk (libs/pqc createReloadingTrustStore). */
@@ -18,7 +26,13 @@ describe('trust bundle reload after a rotation', () => {
     options = { ...defaultPkiOptions, out: dir, identities: ['monitor', 'analyzer'] };
     await initPki(options);
     backend = await loadPqcBackend();
-    store = await createReloadingTrustStore({ backend, dir, initial: await loadTrustStore(backend, dir), intervalMs: 60_000, onReload: (event) => events.push(event) });
+    store = await createReloadingTrustStore({
+      backend,
+      dir,
+      initial: await loadTrustStore(backend, dir),
+      intervalMs: 60_000,
+      onReload: (event) => events.push(event),
+    });
   });
 
   afterAll(async () => {
@@ -42,7 +56,9 @@ describe('trust bundle reload after a rotation', () => {
 
   it('refuses a changed bundle whose CA signature does not verify, and keeps the last good one', async () => {
     const file = path.join(dir, 'trust-bundle.json');
-    const good = JSON.parse(await readFile(file, 'utf8')) as { bundle: { identities: Array<{ name: string; keys: Array<{ notAfter: string }> }> } };
+    const good = JSON.parse(await readFile(file, 'utf8')) as {
+      bundle: { identities: Array<{ name: string; keys: Array<{ notAfter: string }> }> };
+    };
     const monitorKid = (await loadServiceIdentity(dir, 'monitor')).signingKey().kid;
     // An attacker who can write the file extends a key's life without the CA's signature.
     const forged = structuredClone(good);

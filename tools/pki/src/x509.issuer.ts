@@ -13,13 +13,24 @@ export interface CertificateFiles {
 export async function createCertificateAuthority(files: CertificateFiles, options: { trustDomain: string; days: number }): Promise<void> {
   await mkdir(path.dirname(files.key), { recursive: true });
   await openssl([
-    'req', '-x509', ...ecKey, '-sha256',
-    '-keyout', files.key, '-out', files.cert,
-    '-days', String(options.days),
-    '-subj', `/O=mapek/OU=${options.trustDomain}/CN=mapek development CA`,
-    '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-    '-addext', 'subjectKeyIdentifier=hash',
+    'req',
+    '-x509',
+    ...ecKey,
+    '-sha256',
+    '-keyout',
+    files.key,
+    '-out',
+    files.cert,
+    '-days',
+    String(options.days),
+    '-subj',
+    `/O=mapek/OU=${options.trustDomain}/CN=mapek development CA`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE,pathlen:0',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+    '-addext',
+    'subjectKeyIdentifier=hash',
   ]);
   await chmod(files.key, 0o600);
 }
@@ -38,15 +49,30 @@ export interface LeafOptions {
 export async function issueCertificate(files: CertificateFiles, options: LeafOptions): Promise<void> {
   await mkdir(path.dirname(files.key), { recursive: true });
   await openssl([
-    'req', '-x509', ...ecKey, '-sha256',
-    '-keyout', files.key, '-out', files.cert,
-    '-CA', options.ca.cert, '-CAkey', options.ca.key,
-    '-days', String(options.days),
-    '-subj', `/O=mapek/OU=${options.trustDomain}/CN=${options.commonName}`,
-    '-addext', 'basicConstraints=critical,CA:FALSE',
-    '-addext', 'keyUsage=critical,digitalSignature',
-    '-addext', `extendedKeyUsage=${options.extendedKeyUsage.join(',')}`,
-    '-addext', `subjectAltName=${options.subjectAltNames.join(',')}`,
+    'req',
+    '-x509',
+    ...ecKey,
+    '-sha256',
+    '-keyout',
+    files.key,
+    '-out',
+    files.cert,
+    '-CA',
+    options.ca.cert,
+    '-CAkey',
+    options.ca.key,
+    '-days',
+    String(options.days),
+    '-subj',
+    `/O=mapek/OU=${options.trustDomain}/CN=${options.commonName}`,
+    '-addext',
+    'basicConstraints=critical,CA:FALSE',
+    '-addext',
+    'keyUsage=critical,digitalSignature',
+    '-addext',
+    `extendedKeyUsage=${options.extendedKeyUsage.join(',')}`,
+    '-addext',
+    `subjectAltName=${options.subjectAltNames.join(',')}`,
   ]);
   await chmod(files.key, 0o600);
 }

@@ -27,7 +27,10 @@ describe('the stack CLI', () => {
     const env = { ...process.env };
     delete env['NATS_URL'];
     delete env['DATABASE_URL'];
-    const child = spawn(process.execPath, [cli, '--data-dir', dataDir, '--services', '', '--any-free-port'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [cli, '--data-dir', dataDir, '--services', '', '--any-free-port'], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const lines = createInterface({ input: child.stdout });
     const seen: string[] = [];

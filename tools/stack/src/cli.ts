@@ -28,7 +28,8 @@ import { formatStackSummary } from './stack-summary.js';
 import { StackSecurity, type StackOptions } from './stack.options.js';
 import { isNatsSyncInterval } from './nats-server-config.js';
 
-const USAGE = 'usage: node tools/stack/dist/cli.js [--data-dir ./data] [--services demo-app,monitor,...] [--ready-timeout-ms 60000] [--any-free-port] [--config mapek.yaml] [--no-demo] [--traces]';
+const USAGE =
+  'usage: node tools/stack/dist/cli.js [--data-dir ./data] [--services demo-app,monitor,...] [--ready-timeout-ms 60000] [--any-free-port] [--config mapek.yaml] [--no-demo] [--traces]';
 
 function positiveInteger(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -67,9 +68,13 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, signal: A
   }
   let services = DEFAULT_SERVICES;
   if (values.services !== undefined) {
-    const wanted = values.services.split(',').map((name) => name.trim()).filter((name) => name !== '');
+    const wanted = values.services
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
     const unknown = wanted.filter((name) => !DEFAULT_SERVICES.some((service) => service.name === name));
-    if (unknown.length > 0) throw new StackUsageError(`unknown service(s) ${unknown.join(', ')} (known: ${DEFAULT_SERVICES.map((s) => s.name).join(', ')})`);
+    if (unknown.length > 0)
+      throw new StackUsageError(`unknown service(s) ${unknown.join(', ')} (known: ${DEFAULT_SERVICES.map((s) => s.name).join(', ')})`);
     services = DEFAULT_SERVICES.filter((service) => wanted.includes(service.name));
   }
   if (!values.demo) services = services.filter((service) => service.role !== ServiceRole.demo);

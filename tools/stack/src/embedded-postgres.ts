@@ -92,13 +92,17 @@ export function createEmbeddedPostgres(options: EmbeddedPostgresOptions): Embedd
     failure = undefined;
     child.start();
     const waiting = { timeoutMs };
-    await waitForReady(
-      child,
-      () => (failure === undefined ? Promise.resolve(listening) : Promise.reject(new Error(failure))),
-      { ...waiting, intervalMs: 50, waitingFor: 'PGlite listening' },
-    );
+    await waitForReady(child, () => (failure === undefined ? Promise.resolve(listening) : Promise.reject(new Error(failure))), {
+      ...waiting,
+      intervalMs: 50,
+      waitingFor: 'PGlite listening',
+    });
     await waitForReady(child, () => answersQuery(url), { ...waiting, waitingFor: `a query answered on ${url}` });
-    await waitForReady(child, async () => (await activeConnections(child)) === 0, { ...waiting, intervalMs: 20, waitingFor: 'the check connection to close' });
+    await waitForReady(child, async () => (await activeConnections(child)) === 0, {
+      ...waiting,
+      intervalMs: 20,
+      waitingFor: 'the check connection to close',
+    });
   };
   return { url, port: options.port, maxConnections: PGLITE_MAX_CONNECTIONS, process: child, start };
 }

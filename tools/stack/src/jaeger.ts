@@ -89,7 +89,10 @@ export async function createJaeger(options: JaegerOptions): Promise<JaegerCompon
   const dir = join(options.dataDir, 'jaeger');
   await mkdir(dir, { recursive: true });
   const configFile = join(dir, 'jaeger.yaml');
-  await writeFile(configFile, renderJaegerConfig({ otlpHttp: options.otlpHttpPort, query: options.queryPort, queryGrpc: options.queryGrpcPort }));
+  await writeFile(
+    configFile,
+    renderJaegerConfig({ otlpHttp: options.otlpHttpPort, query: options.queryPort, queryGrpc: options.queryGrpcPort }),
+  );
   const process = new ManagedProcess({
     name: options.name,
     command: options.binary,

@@ -113,7 +113,11 @@ export class ManagedProcess {
       const finish = (exit: ProcessExit): void => {
         if (this.child !== child || this.lastExit !== undefined) return;
         this.lastExit = exit;
-        const how = exit.error ? `could not be started (${command}: ${exit.error.message})` : exit.signal ? `was stopped by ${exit.signal}` : `exited with code ${exit.code ?? '?'}`;
+        const how = exit.error
+          ? `could not be started (${command}: ${exit.error.message})`
+          : exit.signal
+            ? `was stopped by ${exit.signal}`
+            : `exited with code ${exit.code ?? '?'}`;
         this.record(`[stack] ${this.name} ${how}`, logStream);
         logStream?.end();
         resolve(exit);

@@ -14,7 +14,11 @@ import { certsDirOf, clusterMemberNatsConfig, identityConnectOptions, natsClient
  * gets no answer, so it is sent again (with the same message id, so it is stored once).
  */
 function publishUntilStored(js: JetStreamClient, subject: string, msgID: string): Promise<unknown> {
-  return waitFor(() => js.publish(subject, '{}', { msgID, timeout: 2000 }), { timeoutMs: 30_000, intervalMs: 100, what: `${subject} to be stored` });
+  return waitFor(() => js.publish(subject, '{}', { msgID, timeout: 2000 }), {
+    timeoutMs: 30_000,
+    intervalMs: 100,
+    what: `${subject} to be stored`,
+  });
 }
 
 /** The member leading a stream, once the members report one (a new stream elects its leader first). */
@@ -33,9 +37,15 @@ describe('an external three-member nats-server cluster with the stack credential
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'mapek-cluster-'));
-    cluster = await startNatsCluster({ config: (member, layout) => clusterMemberNatsConfig({ dataDir, clusterName: layout.name, member, members: layout.members }) });
+    cluster = await startNatsCluster({
+      config: (member, layout) => clusterMemberNatsConfig({ dataDir, clusterName: layout.name, member, members: layout.members }),
+    });
     await provisionNats({ natsUrl: cluster.url, prefix: 'mapek', replicas: 3, tls: natsClientTls(certsDirOf(dataDir), 'cli') });
-    cli = await connect({ ...identityConnectOptions(cluster.url, certsDirOf(dataDir), 'cli'), maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+    cli = await connect({
+      ...identityConnectOptions(cluster.url, certsDirOf(dataDir), 'cli'),
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 200,
+    });
   });
 
   afterAll(async () => {
@@ -59,7 +69,11 @@ describe('an external three-member nats-server cluster with the stack credential
   });
 
   it('keeps a service identity publishing through kill -9 of the stream leader, which catches up once restarted', async () => {
-    const monitor = await connect({ ...identityConnectOptions(cluster.url, certsDirOf(dataDir), 'monitor'), maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+    const monitor = await connect({
+      ...identityConnectOptions(cluster.url, certsDirOf(dataDir), 'monitor'),
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 200,
+    });
     try {
       const js = jetstream(monitor);
       await js.publish('mapek.symptoms.probe', '{}', { msgID: 'before' });
@@ -78,43 +92,46 @@ describe('an external three-member nats-server cluster with the stack credential
 });
 
 const noNamespaces = networkNamespacesUnavailable();
-(noNamespaces === undefined ? describe : describe.skip)('a three-member nats-server cluster, each member in a network namespace of its own', () => {
-  let cluster: NatsCluster;
+(noNamespaces === undefined ? describe : describe.skip)(
+  'a three-member nats-server cluster, each member in a network namespace of its own',
+  () => {
+    let cluster: NatsCluster;
 
-  beforeAll(async () => {
-    cluster = await startNatsCluster({ namespaces: true });
-  });
+    beforeAll(async () => {
+      cluster = await startNatsCluster({ namespaces: true });
+    });
 
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+    afterAll(async () => {
+      await cluster?.stop();
+    });
 
-  it('goes on with the majority while the stream leader is partitioned, and the leader catches up once healed', async () => {
-    const admin = await connect({ servers: cluster.url.split(',') });
-    await (await jetstreamManager(admin)).streams.add({ name: 'PROBE', subjects: ['probe.>'], num_replicas: 3 });
-    await admin.close();
-    const leader = await leaderOf(cluster, 'PROBE');
-    // A client of the majority only, so it never waits on the cut link.
-    const majority = await connect({ servers: cluster.nodes.filter((node) => node !== leader).map((node) => node.url) });
-    try {
-      await leader.partition();
-      await publishUntilStored(jetstream(majority), 'probe.a', 'during');
-      const during = await (await jetstreamManager(majority)).streams.info('PROBE');
-      expect(during.cluster?.leader).not.toBe(leader.name);
-      await leader.heal();
-      await cluster.waitUntilHealthy();
-      // The old leader rejoins as a replica and reports itself current once it has caught up.
-      const jsm = await jetstreamManager(majority);
-      const after = await waitFor(
-        async () => {
-          const info = await jsm.streams.info('PROBE');
-          return info.cluster?.replicas?.find((replica) => replica.name === leader.name)?.current === true && info;
-        },
-        { timeoutMs: 30_000, intervalMs: 200, what: `${leader.name} to catch up with PROBE` },
-      );
-      expect(after.state.messages).toBe(1);
-    } finally {
-      await majority.close();
-    }
-  });
-});
+    it('goes on with the majority while the stream leader is partitioned, and the leader catches up once healed', async () => {
+      const admin = await connect({ servers: cluster.url.split(',') });
+      await (await jetstreamManager(admin)).streams.add({ name: 'PROBE', subjects: ['probe.>'], num_replicas: 3 });
+      await admin.close();
+      const leader = await leaderOf(cluster, 'PROBE');
+      // A client of the majority only, so it never waits on the cut link.
+      const majority = await connect({ servers: cluster.nodes.filter((node) => node !== leader).map((node) => node.url) });
+      try {
+        await leader.partition();
+        await publishUntilStored(jetstream(majority), 'probe.a', 'during');
+        const during = await (await jetstreamManager(majority)).streams.info('PROBE');
+        expect(during.cluster?.leader).not.toBe(leader.name);
+        await leader.heal();
+        await cluster.waitUntilHealthy();
+        // The old leader rejoins as a replica and reports itself current once it has caught up.
+        const jsm = await jetstreamManager(majority);
+        const after = await waitFor(
+          async () => {
+            const info = await jsm.streams.info('PROBE');
+            return info.cluster?.replicas?.find((replica) => replica.name === leader.name)?.current === true && info;
+          },
+          { timeoutMs: 30_000, intervalMs: 200, what: `${leader.name} to catch up with PROBE` },
+        );
+        expect(after.state.messages).toBe(1);
+      } finally {
+        await majority.close();
+      }
+    });
+  },
+);

@@ -10,7 +10,9 @@ import { NatsServerTooOldError } from './stack.errors.js';
 
 /** JetStream's settings as the running server reports them on its monitoring port. */
 async function jetStreamConfig(server: NatsServer): Promise<{ sync_interval?: number; sync_always?: boolean; store_dir: string }> {
-  const varz = (await (await fetch(`http://127.0.0.1:${server.monitorPort}/varz`)).json()) as { jetstream: { config: { sync_interval?: number; sync_always?: boolean; store_dir: string } } };
+  const varz = (await (await fetch(`http://127.0.0.1:${server.monitorPort}/varz`)).json()) as {
+    jetstream: { config: { sync_interval?: number; sync_always?: boolean; store_dir: string } };
+  };
   return varz.jetstream.config;
 }
 

@@ -43,7 +43,9 @@ export function renderStackNatsConfig(options: StackNatsConfigOptions): string {
     '',
     'jetstream {',
     `  store_dir: ${JSON.stringify(options.storeDir)}`,
-    ...(options.syncInterval === undefined ? ["  # sync_interval: nats-server's default (2m)"] : [`  sync_interval: ${JSON.stringify(options.syncInterval)}`]),
+    ...(options.syncInterval === undefined
+      ? ["  # sync_interval: nats-server's default (2m)"]
+      : [`  sync_interval: ${JSON.stringify(options.syncInterval)}`]),
     '}',
     '',
   ].join('\n');

@@ -28,7 +28,13 @@ async function isExecutable(path: string): Promise<boolean> {
  * usual install locations. Its version is checked by {@link assertSupportedNatsServerBinary}.
  */
 export async function findNatsServer(pathVariable = process.env['PATH'] ?? ''): Promise<string> {
-  const candidates = [...pathVariable.split(delimiter).filter((dir) => dir !== '').map((dir) => join(dir, 'nats-server')), ...FALLBACK_LOCATIONS];
+  const candidates = [
+    ...pathVariable
+      .split(delimiter)
+      .filter((dir) => dir !== '')
+      .map((dir) => join(dir, 'nats-server')),
+    ...FALLBACK_LOCATIONS,
+  ];
   for (const candidate of candidates) {
     if (await isExecutable(candidate)) return candidate;
   }
@@ -118,7 +124,10 @@ export async function createNatsServer(options: NatsServerOptions): Promise<Nats
     process: serverProcess,
     start: async (timeoutMs) => {
       serverProcess.start();
-      await waitForReady(serverProcess, () => jetStreamAnswers(url, options.tls), { timeoutMs, waitingFor: `JetStream answering on ${url}` });
+      await waitForReady(serverProcess, () => jetStreamAnswers(url, options.tls), {
+        timeoutMs,
+        waitingFor: `JetStream answering on ${url}`,
+      });
     },
   };
 }

@@ -37,11 +37,23 @@ function readSettings() {
     throw error;
   }
 }
-const { NATS_URL: natsUrl, MAPEK_SUBJECT_PREFIX: prefix, MAPEK_STREAM_REPLICAS: replicas, MAPEK_IDENTITY_DIR: identityDir, MAPEK_IDENTITY: identity } = readSettings();
-if (identityDir !== undefined && !existsSync(join(identityDir, identity, 'tls.crt'))) fail(`no ${identity} identity in ${identityDir} (create it with \`./mapek pki init\`)`, 78);
+const {
+  NATS_URL: natsUrl,
+  MAPEK_SUBJECT_PREFIX: prefix,
+  MAPEK_STREAM_REPLICAS: replicas,
+  MAPEK_IDENTITY_DIR: identityDir,
+  MAPEK_IDENTITY: identity,
+} = readSettings();
+if (identityDir !== undefined && !existsSync(join(identityDir, identity, 'tls.crt')))
+  fail(`no ${identity} identity in ${identityDir} (create it with \`./mapek pki init\`)`, 78);
 
 try {
-  const report = await provisionNats({ natsUrl, prefix, replicas, ...(identityDir !== undefined ? { tls: natsClientTls(identityDir, identity) } : {}) });
+  const report = await provisionNats({
+    natsUrl,
+    prefix,
+    replicas,
+    ...(identityDir !== undefined ? { tls: natsClientTls(identityDir, identity) } : {}),
+  });
   console.log(`provisioned ${natsUrl}: streams ${report.streams.join(', ')}; buckets ${report.buckets.join(', ')} (replicas ${replicas})`);
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error), 69); // EX_UNAVAILABLE

@@ -25,7 +25,11 @@ export async function waitForReady(process: ManagedProcess, probe: ReadinessProb
   const { signal } = controller;
   const tailLines = options.tailLines ?? 30;
   const exited = process.exited.then((exit) => {
-    const how = exit.error ? `could not be spawned (${exit.error.message})` : exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code ?? '?'}`;
+    const how = exit.error
+      ? `could not be spawned (${exit.error.message})`
+      : exit.signal
+        ? `was killed by ${exit.signal}`
+        : `exited with code ${exit.code ?? '?'}`;
     return new ProcessNotReadyError(process.name, `it ${how} before ${options.waitingFor}`, process.tail(tailLines), { cause: exit.error });
   });
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
@@ -40,9 +44,14 @@ export async function waitForReady(process: ManagedProcess, probe: ReadinessProb
       await delay(options.intervalMs ?? 100, undefined, { signal }).catch(() => undefined);
     }
     const detail = lastProblem instanceof Error ? ` (last check: ${lastProblem.message})` : '';
-    return new ProcessNotReadyError(process.name, `${options.waitingFor} did not happen within ${options.timeoutMs} ms${detail}`, process.tail(tailLines), {
-      cause: lastProblem,
-    });
+    return new ProcessNotReadyError(
+      process.name,
+      `${options.waitingFor} did not happen within ${options.timeoutMs} ms${detail}`,
+      process.tail(tailLines),
+      {
+        cause: lastProblem,
+      },
+    );
   })();
   try {
     const failure = await Promise.race([probing, exited]);

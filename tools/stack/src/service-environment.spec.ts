@@ -49,24 +49,46 @@ describe('serviceEnvironment', () => {
 
   it('gives every loop service the configuration file, and the monitor the demo app beside it', () => {
     const withFile = { ...context, configFile: '/etc/mapek/mapek.yaml' };
-    for (const name of [ServiceName.monitor, ServiceName.analyzer, ServiceName.planner, ServiceName.executor, ServiceName.knowledge, ServiceName.gateway]) {
+    for (const name of [
+      ServiceName.monitor,
+      ServiceName.analyzer,
+      ServiceName.planner,
+      ServiceName.executor,
+      ServiceName.knowledge,
+      ServiceName.gateway,
+    ]) {
       expect([name, serviceEnvironment(service(name), 9100, withFile)['MAPEK_CONFIG_FILE']]).toEqual([name, '/etc/mapek/mapek.yaml']);
     }
     expect(serviceEnvironment(service(ServiceName.demoApp), 8001, withFile)['MAPEK_CONFIG_FILE']).toBeUndefined();
     expect(JSON.parse(serviceEnvironment(service(ServiceName.monitor), 9101, withFile)['MAPEK_MONITOR_TARGETS'] ?? '')).toHaveLength(1);
-    expect(JSON.parse(serviceEnvironment(service(ServiceName.monitor), 9101, { ...withFile, demo: undefined })['MAPEK_MONITOR_TARGETS'] ?? '')).toEqual([]);
+    expect(
+      JSON.parse(serviceEnvironment(service(ServiceName.monitor), 9101, { ...withFile, demo: undefined })['MAPEK_MONITOR_TARGETS'] ?? ''),
+    ).toEqual([]);
     expect(serviceEnvironment(service(ServiceName.planner), 9103, context)['MAPEK_CONFIG_FILE']).toBeUndefined();
   });
 
   it('gives the demo app PORT and its target name', () => {
-    expect(serviceEnvironment(service(ServiceName.demoApp), 8001, context)).toMatchObject({ PORT: '8001', MAPEK_TARGET: 'demo-app', NATS_URL: context.natsUrl });
+    expect(serviceEnvironment(service(ServiceName.demoApp), 8001, context)).toMatchObject({
+      PORT: '8001',
+      MAPEK_TARGET: 'demo-app',
+      NATS_URL: context.natsUrl,
+    });
   });
 
   it('gives a second replica the identity, database and targets of the service it replicates', () => {
     const secured = { ...context, identityDir: '/certs' };
     const replica = serviceReplica(service(ServiceName.knowledge), 'knowledge-2');
-    expect(replica).toMatchObject({ name: 'knowledge-2', port: 0, replicaOf: ServiceName.knowledge, entry: service(ServiceName.knowledge).entry });
-    expect(serviceEnvironment(replica, 9205, secured)).toMatchObject({ MAPEK_IDENTITY: 'knowledge', DATABASE_URL: context.databaseUrl, MAPEK_HTTP_PORT: '9205' });
+    expect(replica).toMatchObject({
+      name: 'knowledge-2',
+      port: 0,
+      replicaOf: ServiceName.knowledge,
+      entry: service(ServiceName.knowledge).entry,
+    });
+    expect(serviceEnvironment(replica, 9205, secured)).toMatchObject({
+      MAPEK_IDENTITY: 'knowledge',
+      DATABASE_URL: context.databaseUrl,
+      MAPEK_HTTP_PORT: '9205',
+    });
     const monitor = serviceEnvironment(serviceReplica(service(ServiceName.monitor), 'monitor-2'), 9201, secured);
     expect(monitor).toMatchObject({ MAPEK_IDENTITY: 'monitor', MAPEK_SCRAPE_INTERVAL_MS: '1000' });
     expect(monitor['MAPEK_MONITOR_TARGETS']).toBeDefined();

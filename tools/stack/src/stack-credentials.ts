@@ -28,7 +28,12 @@ export interface StackCredentials {
  * gateway's HTTPS certificate, the trust bundle) and rewrites the nats-server config for this
  * run's port and JetStream directory. Existing keys are kept.
  */
-export async function ensureStackCredentials(options: { dataDir: string; natsPort: number; subjectPrefix: string; natsHostnames?: readonly string[] }): Promise<StackCredentials> {
+export async function ensureStackCredentials(options: {
+  dataDir: string;
+  natsPort: number;
+  subjectPrefix: string;
+  natsHostnames?: readonly string[];
+}): Promise<StackCredentials> {
   const certsDir = certsDirOf(options.dataDir);
   const report = await initPki({
     ...defaultPkiOptions,
@@ -68,14 +73,23 @@ export async function clusterMemberNatsConfig(options: {
 }): Promise<string> {
   const subjectPrefix = options.subjectPrefix ?? 'mapek';
   const { member } = options;
-  await ensureStackCredentials({ dataDir: options.dataDir, natsPort: member.clientPort, subjectPrefix, natsHostnames: [...new Set(options.members.map((each) => each.host))] });
+  await ensureStackCredentials({
+    dataDir: options.dataDir,
+    natsPort: member.clientPort,
+    subjectPrefix,
+    natsHostnames: [...new Set(options.members.map((each) => each.host))],
+  });
   return renderNatsClusterMemberConfig(
     { ...defaultPkiOptions, out: certsDirOf(options.dataDir), subjectPrefix },
     {
       serverName: member.name,
       listen: `${member.host}:${member.clientPort}`,
       jetStreamDir: member.storeDir,
-      cluster: { name: options.clusterName, listen: `${member.host}:${member.clusterPort}`, routes: options.members.map((each) => each.routeUrl) },
+      cluster: {
+        name: options.clusterName,
+        listen: `${member.host}:${member.clusterPort}`,
+        routes: options.members.map((each) => each.routeUrl),
+      },
     },
   );
 }
@@ -103,7 +117,11 @@ export function natsClientTls(certsDir: string, identity: string): NatsClientTls
  * keeps nats.js's default `_INBOX`. `servers` is one URL or, for a cluster, several separated by
  * commas (as NATS_URL is); nats.js takes the list.
  */
-export function identityConnectOptions(servers: string, certsDir: string | undefined, identity: string): { servers: string[]; tls?: NatsClientTls; inboxPrefix?: string } {
+export function identityConnectOptions(
+  servers: string,
+  certsDir: string | undefined,
+  identity: string,
+): { servers: string[]; tls?: NatsClientTls; inboxPrefix?: string } {
   return {
     servers: natsServerList(servers),
     ...(certsDir === undefined ? {} : { tls: natsClientTls(certsDir, identity) }),

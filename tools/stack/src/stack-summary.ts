@@ -43,11 +43,19 @@ export function formatStackSummary(stack: Stack): string {
         ? `  curl --cacert ${stack.caFile} ${gateway}/api/v1/incidents`
         : `  curl --cacert ${stack.caFile} -H "Authorization: Bearer $(cat ${stack.apiKeys.adminTokenFile})" ${gateway}/api/v1/incidents`,
     );
-    if (stack.apiKeys !== undefined) lines.push(`  more keys: ./mapek pki api-key create --out ${stack.certsDir ?? '<certs>'} --name <who> --role viewer|operator|approver|admin|alertmanager|heartbeat`);
+    if (stack.apiKeys !== undefined)
+      lines.push(
+        `  more keys: ./mapek pki api-key create --out ${stack.certsDir ?? '<certs>'} --name <who> --role viewer|operator|approver|admin|alertmanager|heartbeat`,
+      );
   }
   if (stack.certsDir !== undefined) lines.push(`  identities, trust bundle and nats-server config: ${stack.certsDir}`);
   const jaeger = optional(() => stack.jaegerUrl);
-  if (jaeger !== undefined) lines.push('', 'traces (Jaeger query API, in memory): one trace per incident, from the symptom to the outcome', `  curl -s '${jaeger}/api/traces?service=executor&operation=send%20outcome&limit=5'`);
+  if (jaeger !== undefined)
+    lines.push(
+      '',
+      'traces (Jaeger query API, in memory): one trace per incident, from the symptom to the outcome',
+      `  curl -s '${jaeger}/api/traces?service=executor&operation=send%20outcome&limit=5'`,
+    );
   if (demo !== undefined) lines.push('', 'break the demo app (the loop should heal it):', `  ${memoryLeakCurl(demo)}`);
   lines.push('', `logs: ${stack.dataDir}/logs — Ctrl-C stops everything`, '');
   return lines.join('\n');

@@ -33,7 +33,9 @@ export class JaegerNotFoundError extends Error {
   readonly code: StackErrorCode = StackErrorCode.jaegerNotFound;
   readonly retryable = false;
   constructor() {
-    super('jaeger was not found (MAPEK_JAEGER_BIN, PATH): `source scripts/toolchain.sh && ensure_jaeger` builds the pinned version with Go (./mapek start --traces and ./mapek test do)');
+    super(
+      'jaeger was not found (MAPEK_JAEGER_BIN, PATH): `source scripts/toolchain.sh && ensure_jaeger` builds the pinned version with Go (./mapek start --traces and ./mapek test do)',
+    );
   }
 }
 

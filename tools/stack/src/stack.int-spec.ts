@@ -63,7 +63,12 @@ describe('startStack', () => {
     const holder = await holdPort(4222);
     const lines: string[] = [];
     try {
-      stack = await startStack({ dataDir: join(dataDir, 'nats-only'), services: [], withoutDatabase: true, output: (line) => lines.push(line) });
+      stack = await startStack({
+        dataDir: join(dataDir, 'nats-only'),
+        services: [],
+        withoutDatabase: true,
+        output: (line) => lines.push(line),
+      });
     } finally {
       holder?.close();
     }
@@ -133,7 +138,9 @@ describe('startStack', () => {
       (failure: unknown) => failure,
     );
     expect(error).toBeInstanceOf(ProcessNotReadyError);
-    expect(error instanceof Error ? error.message : '').toMatch(/broken did not come up: it exited with code 3[\s\S]*MAPEK_FIXTURE_SETTING is not set/);
+    expect(error instanceof Error ? error.message : '').toMatch(
+      /broken did not come up: it exited with code 3[\s\S]*MAPEK_FIXTURE_SETTING is not set/,
+    );
   });
 
   it('refuses to start when a service is not built, naming it', async () => {
@@ -146,7 +153,12 @@ describe('startStack', () => {
     stack = await startStack({
       dataDir: join(dataDir, 'full'),
       anyFreePort: true,
-      services: [fixture('demo-app', 'ready-service.mjs', ServiceRole.demo), fixture('monitor', 'ready-service.mjs'), fixture('knowledge', 'ready-service.mjs'), fixture('gateway', 'ready-service.mjs')],
+      services: [
+        fixture('demo-app', 'ready-service.mjs', ServiceRole.demo),
+        fixture('monitor', 'ready-service.mjs'),
+        fixture('knowledge', 'ready-service.mjs'),
+        fixture('gateway', 'ready-service.mjs'),
+      ],
       serviceEnv: { gateway: { MAPEK_GATEWAY_EXTRA: 'yes' } },
       output: null,
     });
@@ -199,11 +211,17 @@ describe('startStack', () => {
 
     const crashedPid = stack.processes['monitor']?.pid;
     await expect(stack.crashService('monitor')).resolves.toMatchObject({ signal: 'SIGKILL' });
-    const restartedPid = await waitFor(() => stack?.processes['monitor']?.running && stack.processes['monitor'].pid !== crashedPid && stack.processes['monitor'].pid, {
+    const restartedPid = await waitFor(
+      () => stack?.processes['monitor']?.running && stack.processes['monitor'].pid !== crashedPid && stack.processes['monitor'].pid,
+      {
+        timeoutMs: 10_000,
+        what: 'the supervisor to restart the monitor',
+      },
+    );
+    await waitFor(async () => (await fetch(monitorUrl).catch(() => undefined))?.status === 200, {
       timeoutMs: 10_000,
-      what: 'the supervisor to restart the monitor',
+      what: 'the restarted monitor to be ready',
     });
-    await waitFor(async () => (await fetch(monitorUrl).catch(() => undefined))?.status === 200, { timeoutMs: 10_000, what: 'the restarted monitor to be ready' });
     expect(isAlive(restartedPid)).toBe(true);
     expect(stack.restarts('monitor')).toBe(1);
     expect(lines.join('\n')).toMatch(/monitor was killed by SIGKILL; restarting it in \d+ ms \(restart 1\)/);

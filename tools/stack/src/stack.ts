@@ -11,9 +11,25 @@ import { provisionNats } from './nats-provisioner.js';
 import { ProcessSupervisor } from './process-supervisor.js';
 import { PortAllocator } from './port-allocator.js';
 import { httpOkProbe, httpsOkProbe, waitForReady } from './readiness.js';
-import { caFileOf, ensureStackApiKeys, ensureStackCredentials, identityConnectOptions, natsClientTls, natsServerList, type StackApiKeys } from './stack-credentials.js';
+import {
+  caFileOf,
+  ensureStackApiKeys,
+  ensureStackCredentials,
+  identityConnectOptions,
+  natsClientTls,
+  natsServerList,
+  type StackApiKeys,
+} from './stack-credentials.js';
 import type { NatsClientTls } from './nats-server.js';
-import { DEFAULT_SERVICES, INFRASTRUCTURE_PORTS, InfrastructureName, READINESS_PATH, ServiceName, ServiceRole, type ServiceDefinition } from './service-catalog.js';
+import {
+  DEFAULT_SERVICES,
+  INFRASTRUCTURE_PORTS,
+  InfrastructureName,
+  READINESS_PATH,
+  ServiceName,
+  ServiceRole,
+  type ServiceDefinition,
+} from './service-catalog.js';
 import { serviceEnvironment } from './service-environment.js';
 import { createJaeger, findJaeger, type JaegerComponent } from './jaeger.js';
 import type { StackComponent } from './stack-component.js';
@@ -138,7 +154,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let certsDir: string | undefined;
 
   const entryOf = (service: ServiceDefinition): string => (isAbsolute(service.entry) ? service.entry : join(rootDir, service.entry));
-  const missing = services.filter((service) => !existsSync(entryOf(service))).map((service) => ({ name: service.name, entry: entryOf(service) }));
+  const missing = services
+    .filter((service) => !existsSync(entryOf(service)))
+    .map((service) => ({ name: service.name, entry: entryOf(service) }));
   if (missing.length > 0) throw new ServiceNotBuiltError(missing);
   const names = services.map((service) => service.name);
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
@@ -148,7 +166,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (configFile !== undefined) await readConfigurationFile(configFile);
 
   await mkdir(logsDir, { recursive: true });
-  const width = Math.max('stack'.length, ...[...names, InfrastructureName.natsServer, InfrastructureName.pglite].map((name) => name.length));
+  const width = Math.max(
+    'stack'.length,
+    ...[...names, InfrastructureName.natsServer, InfrastructureName.pglite].map((name) => name.length),
+  );
   const prefixOf = (name: string): string => `${name.padEnd(width)} | `;
   const notice = (message: string): void => output?.(`${prefixOf('stack')}${message}`);
   const logFileOf = (name: string): { logFile?: string } => (logFiles ? { logFile: join(logsDir, `${name}.log`) } : {});
@@ -201,12 +222,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (options.natsUrl !== undefined) {
       natsUrl = options.natsUrl;
       notice(`using NATS at ${natsUrl}`);
-      if (options.natsSyncInterval !== undefined) notice(`natsSyncInterval ${options.natsSyncInterval} is ignored: it applies to a nats-server the stack starts, set sync_interval in ${natsUrl}'s own config`);
+      if (options.natsSyncInterval !== undefined)
+        notice(
+          `natsSyncInterval ${options.natsSyncInterval} is ignored: it applies to a nats-server the stack starts, set sync_interval in ${natsUrl}'s own config`,
+        );
       if (security === StackSecurity.on) {
         // The external server (or every member of a cluster, NATS_URL listing several) must already
         // trust this CA and map its certificates (see tools/pki).
         const first = new URL(natsServerList(natsUrl)[0] ?? natsUrl);
-        const credentials = await ensureStackCredentials({ dataDir, natsPort: Number(first.port || 4222), subjectPrefix: options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix });
+        const credentials = await ensureStackCredentials({
+          dataDir,
+          natsPort: Number(first.port || 4222),
+          subjectPrefix: options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix,
+        });
         certsDir = credentials.certsDir;
       }
     } else {
@@ -216,7 +244,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const monitorPort = await allocate('natsMonitor', INFRASTRUCTURE_PORTS.natsMonitor, 'the nats-server monitoring endpoint');
       let secured: { pkiConfig: string; tls: NatsClientTls } | undefined;
       if (security === StackSecurity.on) {
-        const credentials = await ensureStackCredentials({ dataDir, natsPort: port, subjectPrefix: options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix });
+        const credentials = await ensureStackCredentials({
+          dataDir,
+          natsPort: port,
+          subjectPrefix: options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix,
+        });
         certsDir = credentials.certsDir;
         notice(
           credentials.created
@@ -273,7 +305,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         cwd: rootDir,
         ...logFileOf(InfrastructureName.pglite),
       });
-      notice(`DATABASE_URL is not set: starting an embedded PGlite on ${database.url} (data in ${join(dataDir, 'pglite')}, one connection at a time)`);
+      notice(
+        `DATABASE_URL is not set: starting an embedded PGlite on ${database.url} (data in ${join(dataDir, 'pglite')}, one connection at a time)`,
+      );
       await startMember(InfrastructureName.pglite, { component: database, stage: Stage.database });
       databaseUrl = database.url;
       databaseMaxConnections = database.maxConnections;
@@ -298,7 +332,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       notice(`--traces: starting ${binary} (OTLP/HTTP on ${jaeger.otlpEndpoint}, UI on ${jaeger.queryUrl}, in-memory)`);
       await startMember(InfrastructureName.jaeger, { component: jaeger, stage: Stage.traces });
     }
-    const tracingEnv: Record<string, string> = jaeger ? { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '500' } : {};
+    const tracingEnv: Record<string, string> = jaeger
+      ? { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '500' }
+      : {};
 
     // Services: ports first (the monitor needs the demo app's), then all at once.
     const servicePorts = new Map<string, number>();
@@ -352,7 +388,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (options.supervise ?? true) {
       for (const [name, member] of members) supervisor.watch(name, member.component, readyTimeoutMs);
     }
-    return buildStack({ jaegerUrl: jaeger?.queryUrl, supervisor, supervise: options.supervise ?? true, natsUrl, databaseUrl, databaseMaxConnections, dataDir, configFile, ports, servicePorts, members, readyTimeoutMs, stopTimeoutMs, stopAll, killLeftovers, security, certsDir, apiKeys, httpsServices });
+    return buildStack({
+      jaegerUrl: jaeger?.queryUrl,
+      supervisor,
+      supervise: options.supervise ?? true,
+      natsUrl,
+      databaseUrl,
+      databaseMaxConnections,
+      dataDir,
+      configFile,
+      ports,
+      servicePorts,
+      members,
+      readyTimeoutMs,
+      stopTimeoutMs,
+      stopAll,
+      killLeftovers,
+      security,
+      certsDir,
+      apiKeys,
+      httpsServices,
+    });
   } catch (error: unknown) {
     await stopAll();
     process.off('exit', killLeftovers);

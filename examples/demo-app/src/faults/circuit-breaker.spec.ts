@@ -3,7 +3,12 @@ import { CircuitBreaker, CircuitState } from './circuit-breaker.js';
 
 function breaker(): { breaker: CircuitBreaker; advance: (ms: number) => void } {
   let now = 0;
-  return { breaker: new CircuitBreaker({ failureThreshold: 3, cooldownMs: 1000, now: () => now }), advance: (ms) => { now += ms; } };
+  return {
+    breaker: new CircuitBreaker({ failureThreshold: 3, cooldownMs: 1000, now: () => now }),
+    advance: (ms) => {
+      now += ms;
+    },
+  };
 }
 
 describe('CircuitBreaker', () => {

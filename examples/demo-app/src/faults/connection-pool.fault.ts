@@ -33,18 +33,20 @@ export class LeakyConnectionPool {
   async open(count: number): Promise<number> {
     const port = await this.listen();
     await Promise.all(
-      Array.from({ length: count }, () =>
-        new Promise<void>((resolve, reject) => {
-          const socket = connect(port, '127.0.0.1', () => {
-            this.held.add(socket);
-            this.onChange(this.held.size);
-            resolve();
-          });
-          socket.once('error', reject);
-          socket.once('close', () => {
-            if (this.held.delete(socket)) this.onChange(this.held.size);
-          });
-        }),
+      Array.from(
+        { length: count },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const socket = connect(port, '127.0.0.1', () => {
+              this.held.add(socket);
+              this.onChange(this.held.size);
+              resolve();
+            });
+            socket.once('error', reject);
+            socket.once('close', () => {
+              if (this.held.delete(socket)) this.onChange(this.held.size);
+            });
+          }),
       ),
     );
     return this.held.size;

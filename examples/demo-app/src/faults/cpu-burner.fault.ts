@@ -35,6 +35,9 @@ export class CpuBurner {
   }
 
   status(): { workers: number; endsAt: string | null } {
-    return { workers: this.workers.size, endsAt: this.workers.size > 0 && this.endsAt !== undefined ? new Date(this.endsAt).toISOString() : null };
+    return {
+      workers: this.workers.size,
+      endsAt: this.workers.size > 0 && this.endsAt !== undefined ? new Date(this.endsAt).toISOString() : null,
+    };
   }
 }

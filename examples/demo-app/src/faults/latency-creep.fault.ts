@@ -28,7 +28,13 @@ export class LatencyCreep {
   }
 
   status(): { delayMs: number; creeping: boolean; stepMs: number | null; everyMs: number | null; maxMs: number | null } {
-    return { delayMs: this.currentMs, creeping: this.timer !== undefined, stepMs: this.settings?.stepMs ?? null, everyMs: this.settings?.everyMs ?? null, maxMs: this.settings?.maxMs ?? null };
+    return {
+      delayMs: this.currentMs,
+      creeping: this.timer !== undefined,
+      stepMs: this.settings?.stepMs ?? null,
+      everyMs: this.settings?.everyMs ?? null,
+      maxMs: this.settings?.maxMs ?? null,
+    };
   }
 
   private stopTimer(): void {

@@ -19,8 +19,12 @@ export async function startDemoProcess(env: Record<string, string>): Promise<Dem
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
   try {
     const url = await listeningUrl(child, () => output);
     return { url, output: () => output, stop: () => stop(child) };

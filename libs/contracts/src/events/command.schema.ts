@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { actionParamsSchema, actionTypeSchema, uuidSchema } from './common.schema.js';
 
 /** Who asked: letters, digits and `. _ @ : -` (the gateway's default is `operator`). */
-export const commandActorSchema = z.string().min(1).max(200).regex(/^[\w.@:-]+$/, 'letters, digits and . _ @ : - only');
+export const commandActorSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\w.@:-]+$/, 'letters, digits and . _ @ : - only');
 
 /**
  * What an operator asked the executor to do: the secret part of a manual command. With security

@@ -5,7 +5,11 @@ export type Severity = (typeof Severity)[keyof typeof Severity];
 export const severitySchema = z.enum([Severity.critical, Severity.warning, Severity.info]);
 
 export const labelsSchema = z.record(z.string(), z.string());
-export const targetSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/, 'target must match [A-Za-z0-9_-]+');
+export const targetSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, 'target must match [A-Za-z0-9_-]+');
 export const uuidSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a lowercase UUID');
 export const isoTimeSchema = z.iso.datetime({ offset: true });
 

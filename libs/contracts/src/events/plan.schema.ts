@@ -41,7 +41,14 @@ export type CandidateStatus = (typeof CandidateStatus)[keyof typeof CandidateSta
 export const planCandidateSchema = z.object({
   name: z.string().max(200),
   actions: z.array(actionTypeSchema).min(1).max(20),
-  status: z.enum([CandidateStatus.chosen, CandidateStatus.outranked, CandidateStatus.notWorthIt, CandidateStatus.coolingDown, CandidateStatus.noEffector, CandidateStatus.notOffered]),
+  status: z.enum([
+    CandidateStatus.chosen,
+    CandidateStatus.outranked,
+    CandidateStatus.notWorthIt,
+    CandidateStatus.coolingDown,
+    CandidateStatus.noEffector,
+    CandidateStatus.notOffered,
+  ]),
   risk: riskLevelSchema,
   score: z.number().optional(),
   benefit: z.number().optional(),
@@ -93,12 +100,17 @@ export const planV1Schema = z.object({
    * Why a rejected plan will not run, for machines (`reason` is for people): `signal_resolved` when
    * its incident's signal went away before it started (optional, added later; more codes may come).
    */
-  rejectionCode: z.string().regex(/^[a-z_]{1,64}$/).optional(),
+  rejectionCode: z
+    .string()
+    .regex(/^[a-z_]{1,64}$/)
+    .optional(),
   /** Every candidate considered, best first (optional: added after version 1 was published). */
   candidates: z.array(planCandidateSchema).max(20).optional(),
   /** The guardrail checks of the approval decision, in the order they ran (optional, added later). */
   guardrails: z.array(guardrailCheckSchema).max(20).optional(),
   /** The autonomy level of the chosen (cause, remedy) when the plan was made (optional, added later). */
-  autonomy: z.object({ level: autonomyLevelSchema, streak: z.number().int().nonnegative(), promoteAfter: z.number().int().positive() }).optional(),
+  autonomy: z
+    .object({ level: autonomyLevelSchema, streak: z.number().int().nonnegative(), promoteAfter: z.number().int().positive() })
+    .optional(),
 });
 export type PlanV1 = z.infer<typeof planV1Schema>;

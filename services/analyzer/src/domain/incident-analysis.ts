@@ -8,6 +8,10 @@ export type ObservedSymptom = Symptom;
  * Builds the analysis of an incident. The logic lives in `@mapek/anomaly` (shared with the
  * planner's replay of stored incidents, ADR 0010); this fixes its type as the wire's.
  */
-export function analyzeIncident(incidentSymptoms: readonly ObservedSymptom[], recent: readonly ObservedSymptom[], graph: DependencyGraph): AnalysisV1 {
+export function analyzeIncident(
+  incidentSymptoms: readonly ObservedSymptom[],
+  recent: readonly ObservedSymptom[],
+  graph: DependencyGraph,
+): AnalysisV1 {
   return analyze(incidentSymptoms, recent, graph);
 }

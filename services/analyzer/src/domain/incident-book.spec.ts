@@ -1,6 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { newEventId } from '@mapek/contracts';
-import { analysisDue, analysisIdOf, isLive, onOutcome, onSymptom, onSymptomResolved, takesKind, type ObservedSymptom } from './incident-book.js';
+import {
+  analysisDue,
+  analysisIdOf,
+  isLive,
+  onOutcome,
+  onSymptom,
+  onSymptomResolved,
+  takesKind,
+  type ObservedSymptom,
+} from './incident-book.js';
 
 const memory = 'process_resident_memory_bytes';
 const cpu = 'mapek_agent_cpu_percent';
@@ -69,7 +78,14 @@ describe('incident book', () => {
 });
 
 describe('which incident a symptom joins', () => {
-  const leak = { id: newEventId(1000), target: 'a', metric: 'process_resident_memory_bytes', severity: 'critical' as const, value: 1, time: 1000 };
+  const leak = {
+    id: newEventId(1000),
+    target: 'a',
+    metric: 'process_resident_memory_bytes',
+    severity: 'critical' as const,
+    value: 1,
+    time: 1000,
+  };
   const opened = onSymptom(undefined, leak, { quietMs: 60_000, settleMs: 1500 }).incident;
 
   it('takes a kind it already has at any time, and a new kind only within the join window of its opening', () => {
@@ -97,7 +113,11 @@ describe('an incident whose alerts are resolved at their source', () => {
     expect(first).toMatchObject({ kind: 'noted', incident: { status: 'open', resolvedSymptomIds: [alertA.id] } });
     if (first.kind !== 'noted') throw new Error('expected noted');
     const second = onSymptomResolved(first.incident, alertB.id, 4000);
-    expect(second).toMatchObject({ kind: 'resolved', symptomIds: [alertA.id, alertB.id], incident: { status: 'closed', closedAt: 4000, resolvedBeforeRemedy: true } });
+    expect(second).toMatchObject({
+      kind: 'resolved',
+      symptomIds: [alertA.id, alertB.id],
+      incident: { status: 'closed', closedAt: 4000, resolvedBeforeRemedy: true },
+    });
     if (second.kind !== 'resolved') throw new Error('expected resolved');
     // Closed like an outcome closes it: a later firing opens a new incident, an earlier reading is stale.
     expect(onSymptom(second.incident, symptom(3500), settings).kind).toBe('stale');

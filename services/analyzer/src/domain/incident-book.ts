@@ -54,7 +54,8 @@ const MAX_SYMPTOMS = 50;
 export type ObservedSymptom = Symptom & { readonly anomalySeries?: string };
 
 function withSymptom(symptoms: readonly Symptom[], symptom: Symptom): readonly Symptom[] {
-  if (symptoms.some((known) => known.id === symptom.id || known.metric === symptom.metric) || symptoms.length >= MAX_SYMPTOMS) return symptoms;
+  if (symptoms.some((known) => known.id === symptom.id || known.metric === symptom.metric) || symptoms.length >= MAX_SYMPTOMS)
+    return symptoms;
   return [...symptoms, symptom];
 }
 
@@ -165,6 +166,11 @@ export type ResolutionVerdict =
 export function onSymptomResolved(current: IncidentState | undefined, symptomId: string, at: number): ResolutionVerdict {
   if (!current || current.status === 'closed' || !current.symptomIds.includes(symptomId)) return { kind: 'unrelated' };
   const resolved = [...new Set([...(current.resolvedSymptomIds ?? []), symptomId])];
-  if (!current.symptomIds.every((id) => resolved.includes(id))) return { kind: 'noted', incident: { ...current, resolvedSymptomIds: resolved } };
-  return { kind: 'resolved', incident: { ...current, resolvedSymptomIds: resolved, status: 'closed', closedAt: at, resolvedBeforeRemedy: true }, symptomIds: resolved };
+  if (!current.symptomIds.every((id) => resolved.includes(id)))
+    return { kind: 'noted', incident: { ...current, resolvedSymptomIds: resolved } };
+  return {
+    kind: 'resolved',
+    incident: { ...current, resolvedSymptomIds: resolved, status: 'closed', closedAt: at, resolvedBeforeRemedy: true },
+    symptomIds: resolved,
+  };
 }

@@ -29,13 +29,19 @@ export const defaultWatchedSeries: readonly WatchedSeries[] = [
 
 export function loadWatchedSeries(path: string | undefined): WatchedSeries[] {
   if (!path) return [...defaultWatchedSeries];
-  const parsed = z.array(watchedSeriesSchema).min(1).safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  const parsed = z
+    .array(watchedSeriesSchema)
+    .min(1)
+    .safeParse(JSON.parse(readFileSync(path, 'utf8')));
   if (!parsed.success) throw new Error(`watched series file ${path} is invalid: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 
 /** One value per watched metric: the worst across label sets (the max when up is trouble). */
-export function pickValues(series: readonly WatchedSeries[], samples: ReadonlyArray<{ metric: string; value: number }>): Map<string, number> {
+export function pickValues(
+  series: readonly WatchedSeries[],
+  samples: ReadonlyArray<{ metric: string; value: number }>,
+): Map<string, number> {
   const values = new Map<string, number>();
   for (const watched of series) {
     for (const sample of samples) {

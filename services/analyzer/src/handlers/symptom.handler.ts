@@ -1,11 +1,33 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DependencyGraph, causeKindForMetric, type CauseKind, type DependencyGraphState, type Symptom } from '@mapek/anomaly';
 import { ResolutionReason, SymptomSource, deriveEventId, type Envelope } from '@mapek/contracts';
-import { EVENT_PUBLISHER, JsonKv, OnEvent, currentTraceparent, kvKey, recordRetentionMs, withTraceparent, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
+import {
+  EVENT_PUBLISHER,
+  JsonKv,
+  OnEvent,
+  currentTraceparent,
+  kvKey,
+  recordRetentionMs,
+  withTraceparent,
+  type EventPublisherPort,
+  type KvBucket,
+} from '@mapek/messaging';
 import { LOGGER, type Logger } from '@mapek/observability';
 import type { ThresholdStore } from '../adapters/threshold.store.js';
 import { analyzeIncident } from '../domain/incident-analysis.js';
-import { analysisDue, analysisIdOf, analysisPublished, isLive, onOutcome, onSymptom, onSymptomResolved, takesKind, type IncidentBookSettings, type IncidentState, type SymptomVerdict } from '../domain/incident-book.js';
+import {
+  analysisDue,
+  analysisIdOf,
+  analysisPublished,
+  isLive,
+  onOutcome,
+  onSymptom,
+  onSymptomResolved,
+  takesKind,
+  type IncidentBookSettings,
+  type IncidentState,
+  type SymptomVerdict,
+} from '../domain/incident-book.js';
 
 export const ANALYZER_SETTINGS = Symbol.for('mapek.analyzer.settings');
 export const ANALYZER_KV = Symbol.for('mapek.analyzer.kv');
@@ -117,7 +139,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
       threshold: event.data.threshold,
       time: observedAt,
     };
-    if (event.data.source === SymptomSource.alert && ((await this.resolved.get(resolvedKey(event.id)))?.value === true)) {
+    if (event.data.source === SymptomSource.alert && (await this.resolved.get(resolvedKey(event.id)))?.value === true) {
       // Its resolution was handled first (a redelivery, or two replicas): the alert is over already.
       this.logger.info({ symptomId: event.id, target: event.target }, 'alert symptom dropped: already resolved');
       return;
@@ -130,11 +152,20 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
       // The dependency graph is read beside the incident, in case this symptom is to be analyzed
       // now: the analysis then waits for one KV round trip, not two in a row.
       const [stored, graph] = await Promise.all([this.incidents.get(key), this.graph()]);
-      const verdict = withOpeningTrace(onSymptom(stored?.value, { ...symptom, ...(anomalySeries ? { anomalySeries } : {}) }, this.bookSettings));
+      const verdict = withOpeningTrace(
+        onSymptom(stored?.value, { ...symptom, ...(anomalySeries ? { anomalySeries } : {}) }, this.bookSettings),
+      );
       if (verdict.kind === 'stale') return;
       if (verdict.kind === 'attach' && verdict.incident === stored?.value) return;
       const previous = stored?.value;
-      if (verdict.kind === 'open' && anomalySeries && previous?.status === 'closed' && previous.anomalySeries === anomalySeries && previous.closedAt !== undefined && observedAt - previous.closedAt <= this.settings.quietMs) {
+      if (
+        verdict.kind === 'open' &&
+        anomalySeries &&
+        previous?.status === 'closed' &&
+        previous.anomalySeries === anomalySeries &&
+        previous.closedAt !== undefined &&
+        observedAt - previous.closedAt <= this.settings.quietMs
+      ) {
         // The trouble came back soon after its remedy: the series should alarm earlier.
         await this.learn({ series: anomalySeries, time: observedAt, remedyEffective: true, recurred: true });
       }
@@ -223,19 +254,27 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
       const stored = await this.incidents.get(key);
       if (!stored || !analysisDue(stored.value, Date.now())) return;
       const others = this.recent.filter((known) => known.target !== stored.value.target);
-      const incident = await this.publishAnalysis(stored.value, others, stored.value.symptomIds.at(-1) ?? stored.value.incidentId, await this.graph());
+      const incident = await this.publishAnalysis(
+        stored.value,
+        others,
+        stored.value.symptomIds.at(-1) ?? stored.value.incidentId,
+        await this.graph(),
+      );
       if (await this.checkpoint(key, incident, stored.revision)) return;
     }
   }
 
   private schedule(key: string, dueAt: number): void {
     if (this.timers.has(key) || this.stopped) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      this.release(key).catch((error: unknown) => {
-        this.logger.warn({ err: error, key }, 'could not release a held analysis; the sweep retries');
-      });
-    }, Math.max(0, dueAt - Date.now()));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(key);
+        this.release(key).catch((error: unknown) => {
+          this.logger.warn({ err: error, key }, 'could not release a held analysis; the sweep retries');
+        });
+      },
+      Math.max(0, dueAt - Date.now()),
+    );
     this.timers.set(key, timer);
   }
 
@@ -310,7 +349,9 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
         if (!(await this.checkpoint(key, verdict.incident, stored?.revision))) continue;
         this.logger.info(
           { incidentId: verdict.incident.incidentId, symptomId, fingerprint: event.data.fingerprint },
-          verdict.kind === 'resolved' ? 'incident closed: its signal was resolved before a remedy' : 'one alert of the incident resolved; others remain',
+          verdict.kind === 'resolved'
+            ? 'incident closed: its signal was resolved before a remedy'
+            : 'one alert of the incident resolved; others remain',
         );
         return;
       }
@@ -319,6 +360,10 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
 
   private async learn(outcome: { series: string; time: number; remedyEffective: boolean; recurred: boolean }): Promise<void> {
     const change = await this.thresholds.record(outcome);
-    if (change) this.logger.info({ thresholdChange: change }, `sensitivity of ${change.series} moved ${change.old} → ${change.new} (${change.reason})`);
+    if (change)
+      this.logger.info(
+        { thresholdChange: change },
+        `sensitivity of ${change.series} moved ${change.old} → ${change.new} (${change.reason})`,
+      );
   }
 }

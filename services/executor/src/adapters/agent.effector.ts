@@ -63,7 +63,9 @@ export class AgentEffector implements Effector {
         throw new EffectorUnavailableError('no_responders', `no agent answers for ${request.step.target}`, { cause: error });
       }
       if (error instanceof errors.TimeoutError) {
-        throw new EffectorUnavailableError('timeout', `agent of ${request.step.target} did not answer in ${request.step.timeoutMs} ms`, { cause: error });
+        throw new EffectorUnavailableError('timeout', `agent of ${request.step.target} did not answer in ${request.step.timeoutMs} ms`, {
+          cause: error,
+        });
       }
       throw new EffectorUnavailableError('transport', (error as Error).message, { cause: error });
     }

@@ -8,7 +8,11 @@ const target = 'demo-app';
 const subject = subjects.commands(target);
 const spec: CommandSpecV1 = { action: 'clear_cache', params: { ttl_s: 30 }, reason: 'leak suspected', actor: 'alice', dryRun: false };
 
-function envelope(id: string, payload: CommandV1['payload'], audit: Partial<Pick<CommandV1, 'actor' | 'action' | 'dryRun'>> = {}): Envelope<'command'> {
+function envelope(
+  id: string,
+  payload: CommandV1['payload'],
+  audit: Partial<Pick<CommandV1, 'actor' | 'action' | 'dryRun'>> = {},
+): Envelope<'command'> {
   return {
     id,
     type: 'command',
@@ -63,14 +67,20 @@ describe('opening manual commands', () => {
   it('refuses a sealed spec moved to another event id or subject', () => {
     const id = newEventId();
     expect(reasonOf(() => opener.open(subject, envelope(newEventId(), sealTo('executor', id))))).toBe(CommandRejectReason.openFailed);
-    expect(reasonOf(() => opener.open(subjects.commands('other'), envelope(id, sealTo('executor', id))))).toBe(CommandRejectReason.openFailed);
+    expect(reasonOf(() => opener.open(subjects.commands('other'), envelope(id, sealTo('executor', id))))).toBe(
+      CommandRejectReason.openFailed,
+    );
   });
 
   it('refuses a sealed body that is not a spec, and one that disagrees with the audit fields', () => {
     const id = newEventId();
-    expect(reasonOf(() => opener.open(subject, envelope(id, sealTo('executor', id, subject, { action: 'clear_cache' }))))).toBe(CommandRejectReason.openFailed);
+    expect(reasonOf(() => opener.open(subject, envelope(id, sealTo('executor', id, subject, { action: 'clear_cache' }))))).toBe(
+      CommandRejectReason.openFailed,
+    );
     const other = newEventId();
-    expect(reasonOf(() => opener.open(subject, envelope(other, sealTo('executor', other), { action: 'restart_service' })))).toBe(CommandRejectReason.mismatch);
+    expect(reasonOf(() => opener.open(subject, envelope(other, sealTo('executor', other), { action: 'restart_service' })))).toBe(
+      CommandRejectReason.mismatch,
+    );
   });
 
   it('without an identity, runs clear specs and refuses sealed ones', () => {

@@ -23,20 +23,27 @@ export class CommandOpener {
     const { payload } = envelope.data;
     let spec: CommandSpecV1;
     if (payload.encoding === CommandEncoding.clear) {
-      if (this.keys) throw new CommandRejectedError(CommandRejectReason.inClear, 'this executor has an identity and accepts commands only sealed to it');
+      if (this.keys)
+        throw new CommandRejectedError(CommandRejectReason.inClear, 'this executor has an identity and accepts commands only sealed to it');
       spec = payload.spec;
     } else {
-      if (!this.keys) throw new CommandRejectedError(CommandRejectReason.notForExecutor, 'this executor has no identity to open sealed commands with');
+      if (!this.keys)
+        throw new CommandRejectedError(CommandRejectReason.notForExecutor, 'this executor has no identity to open sealed commands with');
       const secretKey = this.keys.identity.kemSecretKey(payload.sealed.kid);
       if (secretKey === undefined) {
-        throw new CommandRejectedError(CommandRejectReason.notForExecutor, `sealed to ${payload.sealed.kid}, a key ${this.keys.identity.name} does not hold`);
+        throw new CommandRejectedError(
+          CommandRejectReason.notForExecutor,
+          `sealed to ${payload.sealed.kid}, a key ${this.keys.identity.name} does not hold`,
+        );
       }
       let opened: unknown;
       try {
         const bytes = this.keys.sealer.open(payload.sealed, secretKey, { subject, eventId: envelope.id });
         opened = JSON.parse(decoder.decode(bytes));
       } catch (error) {
-        throw new CommandRejectedError(CommandRejectReason.openFailed, 'the sealed command does not open under its subject and event id', { cause: error });
+        throw new CommandRejectedError(CommandRejectReason.openFailed, 'the sealed command does not open under its subject and event id', {
+          cause: error,
+        });
       }
       const parsed = commandSpecV1Schema.safeParse(opened);
       if (!parsed.success) throw new CommandRejectedError(CommandRejectReason.openFailed, 'the sealed command is not a command spec');

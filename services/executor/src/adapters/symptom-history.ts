@@ -19,7 +19,12 @@ export class StreamSymptomHistory implements SymptomHistory {
   }
 
   /** The target's symptoms in [fromMs, toMs) whose metric passes the filter: arrival time, source and metric, oldest first. */
-  async symptoms(target: string, fromMs: number, toMs: number, metricFilter: (metric: string) => boolean = () => true): Promise<SeenSymptom[]> {
+  async symptoms(
+    target: string,
+    fromMs: number,
+    toMs: number,
+    metricFilter: (metric: string) => boolean = () => true,
+  ): Promise<SeenSymptom[]> {
     const consumer = await this.js.consumers.get(StreamName.events, {
       filter_subjects: subjects.symptoms(target, this.prefix),
       deliver_policy: DeliverPolicy.StartTime,
@@ -36,7 +41,8 @@ export class StreamSymptomHistory implements SymptomHistory {
         if (at >= toMs) done = true;
         else if (at >= fromMs) {
           const parsed = parseEnvelope(msg.data);
-          const trusted = parsed.ok && (this.verifier === undefined || this.verifier(verifyInputOf(msg, parsed.envelope, StreamName.events)).ok);
+          const trusted =
+            parsed.ok && (this.verifier === undefined || this.verifier(verifyInputOf(msg, parsed.envelope, StreamName.events)).ok);
           const data = parsed.ok && parsed.envelope.type === 'symptom' ? (parsed.envelope.data as SymptomV1) : undefined;
           if (trusted && data && metricFilter(data.metric)) seen.push({ at, source: data.source, metric: data.metric });
         }

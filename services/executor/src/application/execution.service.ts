@@ -2,8 +2,27 @@ import { setImmediate } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { causeKindForMetric, metricCauseKinds } from '@mapek/anomaly';
-import { ActionType, ExecutionStatus, OutcomeKind, SafetyVerdict, StepStatus, deriveEventId, eventIdTime, type OutcomeV1, type PlanStep, type SafetyCheck } from '@mapek/contracts';
-import { EVENT_PUBLISHER, getJson, kvKey, recordRetentionMs, type EventPublisherPort, type HandlerContext, type KvBucket } from '@mapek/messaging';
+import {
+  ActionType,
+  ExecutionStatus,
+  OutcomeKind,
+  SafetyVerdict,
+  StepStatus,
+  deriveEventId,
+  eventIdTime,
+  type OutcomeV1,
+  type PlanStep,
+  type SafetyCheck,
+} from '@mapek/contracts';
+import {
+  EVENT_PUBLISHER,
+  getJson,
+  kvKey,
+  recordRetentionMs,
+  type EventPublisherPort,
+  type HandlerContext,
+  type KvBucket,
+} from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import { EffectorUnavailableError } from '../domain/effector.port.js';
 import { stepWithCapability, type EffectorChoice, type EffectorRegistry } from '../adapters/effector.registry.js';
@@ -119,9 +138,19 @@ export class ExecutionService {
     @Inject(METRICS) metrics: ServiceMetrics,
   ) {
     const registers = [metrics.registry];
-    this.steps = new Counter({ name: 'mapek_executor_steps_total', help: 'Plan steps run, by action and result', labelNames: ['action', 'result'], registers });
+    this.steps = new Counter({
+      name: 'mapek_executor_steps_total',
+      help: 'Plan steps run, by action and result',
+      labelNames: ['action', 'result'],
+      registers,
+    });
     // `remedy` is the plan's action sequence (`clear_cache+collect_garbage`), as knowledge keys its statistics.
-    this.outcomes = new Counter({ name: 'mapek_executor_outcomes_total', help: 'Verified outcomes, by cause and remedy (the action sequence)', labelNames: ['outcome', 'cause', 'remedy'], registers });
+    this.outcomes = new Counter({
+      name: 'mapek_executor_outcomes_total',
+      help: 'Verified outcomes, by cause and remedy (the action sequence)',
+      labelNames: ['outcome', 'cause', 'remedy'],
+      registers,
+    });
     this.remedyLatency = new Histogram({
       name: 'mapek_executor_incident_to_remedy_seconds',
       help: 'From the incident being opened to the first remedy step starting',
@@ -176,17 +205,29 @@ export class ExecutionService {
       if (record.incidentId) this.remedyLatency.observe((Date.now() - eventIdTime(record.incidentId)) / 1000);
       const planId = record.plan.planId;
       const checkpoints = new KvCheckpoints(this.kv, execKey(executionId));
-      const guard: RunGuard = { executionId, incidentId: record.incidentId, cause: record.plan.cause, manual: record.command !== undefined, leased: false };
+      const guard: RunGuard = {
+        executionId,
+        incidentId: record.incidentId,
+        cause: record.plan.cause,
+        manual: record.command !== undefined,
+        leased: false,
+      };
       try {
         record = await runPlan(record, {
-          runStep: (step, index, requestId, rollback) => this.runStep(step, index, requestId, rollback, planId, context, { breakers, dispatched: announce, guard }),
+          runStep: (step, index, requestId, rollback) =>
+            this.runStep(step, index, requestId, rollback, planId, context, { breakers, dispatched: announce, guard }),
           inverseOf: (step) => step.rollback ?? this.inverseOf(step),
           checkpoint: (next) => checkpoints.write(next),
           now: () => new Date(),
         });
       } finally {
         // The lease covers the acting, not the verification window: another incident may act meanwhile.
-        if (guard.leased) await this.safety.store.release(record.target, executionId).catch((error: unknown) => this.logger.warn({ err: error, target: record.target }, 'lease not released; it expires on its own'));
+        if (guard.leased)
+          await this.safety.store
+            .release(record.target, executionId)
+            .catch((error: unknown) =>
+              this.logger.warn({ err: error, target: record.target }, 'lease not released; it expires on its own'),
+            );
       }
       announce();
       await checkpoints.settled();
@@ -204,8 +245,16 @@ export class ExecutionService {
       await this.kv.put(execKey(executionId), JSON.stringify(record), recordTtl);
       this.outcomes.inc({ outcome: outcome.outcome, cause: outcome.cause, remedy: outcome.actions.join('+') });
     }
-    await this.publisher.publish('outcome', { ...base, id: deriveEventId(executionId, 'outcome'), causationId: request.causeEventId, data: record.outcome as OutcomeV1 });
-    this.logger.info({ executionId, status: record.status, outcome: record.outcome?.outcome, ...(record.command ?? {}) }, 'execution finished');
+    await this.publisher.publish('outcome', {
+      ...base,
+      id: deriveEventId(executionId, 'outcome'),
+      causationId: request.causeEventId,
+      data: record.outcome as OutcomeV1,
+    });
+    this.logger.info(
+      { executionId, status: record.status, outcome: record.outcome?.outcome, ...(record.command ?? {}) },
+      'execution finished',
+    );
     return record;
   }
 
@@ -244,14 +293,28 @@ export class ExecutionService {
    * lease, so a remedy that another incident's execution made unnecessary is skipped), the
    * blast radius and the effector's hourly cap. Returns the outcome that ends the step early, if any.
    */
-  private async guardStep(step: PlanStep, index: number, choice: Extract<EffectorChoice, { offered: true }>, guard: RunGuard, context: HandlerContext, checks: SafetyCheck[]): Promise<StepOutcome | undefined> {
+  private async guardStep(
+    step: PlanStep,
+    index: number,
+    choice: Extract<EffectorChoice, { offered: true }>,
+    guard: RunGuard,
+    context: HandlerContext,
+    checks: SafetyCheck[],
+  ): Promise<StepOutcome | undefined> {
     const limits = this.safety.limits();
-    const check = (name: string, verdict: SafetyCheck['verdict'], detail: string) => checks.push({ check: name, step: index, verdict, detail: detail.slice(0, 500) });
+    const check = (name: string, verdict: SafetyCheck['verdict'], detail: string) =>
+      checks.push({ check: name, step: index, verdict, detail: detail.slice(0, 500) });
     try {
-      const taken = await this.safety.store.acquireWaiting(step.target, guard.executionId, limits.leaseTtlMs, limits.leaseTtlMs, () => context.working());
+      const taken = await this.safety.store.acquireWaiting(step.target, guard.executionId, limits.leaseTtlMs, limits.leaseTtlMs, () =>
+        context.working(),
+      );
       const renewed = guard.leased;
       guard.leased = true;
-      check('lease', SafetyVerdict.pass, `${renewed ? 'renewed' : 'taken'} for ${limits.leaseTtlMs} ms${taken.waitedFor ? ` after waiting ${taken.waitedMs} ms for execution ${taken.waitedFor}` : ''}`);
+      check(
+        'lease',
+        SafetyVerdict.pass,
+        `${renewed ? 'renewed' : 'taken'} for ${limits.leaseTtlMs} ms${taken.waitedFor ? ` after waiting ${taken.waitedMs} ms for execution ${taken.waitedFor}` : ''}`,
+      );
     } catch (error) {
       if (!(error instanceof LeaseHeldError)) throw error;
       check('lease', SafetyVerdict.refuse, error.message);
@@ -327,7 +390,12 @@ export class ExecutionService {
       return { ok: false, detail: choice.detail, errorCode: 'not_offered', checks };
     }
     if (!rollback && step.action !== ActionType.escalate) {
-      checks.push({ check: 'effector', step: index, verdict: SafetyVerdict.pass, detail: `${choice.kind}${choice.capability ? `: ${choice.capability.action}, timeout ${choice.capability.timeoutMs} ms, verified by ${choice.capability.verify}${choice.capability.inverse ? `, undone by ${choice.capability.inverse.action}` : ''}` : ''}` });
+      checks.push({
+        check: 'effector',
+        step: index,
+        verdict: SafetyVerdict.pass,
+        detail: `${choice.kind}${choice.capability ? `: ${choice.capability.action}, timeout ${choice.capability.timeoutMs} ms, verified by ${choice.capability.verify}${choice.capability.inverse ? `, undone by ${choice.capability.inverse.action}` : ''}` : ''}`,
+      });
       const stopped = await this.guardStep(step, index, choice, run.guard, context, checks);
       if (stopped) {
         this.steps.inc({ action: step.action, result: stopped.notNeeded ? 'not_needed' : 'refused' });
@@ -376,7 +444,10 @@ export class ExecutionService {
   /** Watches the target for the verification window after the last step and classifies the outcome. */
   private async verify(record: ExecutionRecord, context: HandlerContext): Promise<OutcomeV1> {
     const window = this.settings.verificationWindowMs;
-    if (record.steps.some((step) => step.status === StepStatus.notNeeded) && !record.steps.some((step) => step.status === ExecutionStatus.completed || step.status === ExecutionStatus.rolledBack)) {
+    if (
+      record.steps.some((step) => step.status === StepStatus.notNeeded) &&
+      !record.steps.some((step) => step.status === ExecutionStatus.completed || step.status === ExecutionStatus.rolledBack)
+    ) {
       // Nothing acted: there is no effect to watch for, and nothing for knowledge to learn.
       return {
         executionId: record.executionId,
@@ -404,18 +475,27 @@ export class ExecutionService {
     // A manual command's cause is `unknown`, so every symptom of the target counts.
     const relevant = relevantTo(record.plan.cause);
     // The capabilities of the steps that acted say how their effect shows: in the probes, or in the symptom clearing.
-    const acted = record.plan.steps.filter((step, index) => step.action !== ActionType.escalate && record.steps[index]?.status === ExecutionStatus.completed);
-    const counts = verifiedBy(acted.map((step) => {
-      const choice = this.effectors.choose(step);
-      return choice.offered ? choice.capability?.verify : undefined;
-    }));
+    const acted = record.plan.steps.filter(
+      (step, index) => step.action !== ActionType.escalate && record.steps[index]?.status === ExecutionStatus.completed,
+    );
+    const counts = verifiedBy(
+      acted.map((step) => {
+        const choice = this.effectors.choose(step);
+        return choice.offered ? choice.capability?.verify : undefined;
+      }),
+    );
     const beforeSpan = violationsBeforeSpan(started, window, record.incidentId ? eventIdTime(record.incidentId) : undefined);
     // One read of the stream covers all three windows: before the start, since the start, and after.
-    const seen = (await this.history.symptoms(record.target, Math.min(beforeSpan.fromMs, started - window), afterTo, relevant)).filter(counts).map((symptom) => symptom.at);
+    const seen = (await this.history.symptoms(record.target, Math.min(beforeSpan.fromMs, started - window), afterTo, relevant))
+      .filter(counts)
+      .map((symptom) => symptom.at);
     const before = seen.filter((at) => at >= beforeSpan.fromMs && at < beforeSpan.toMs);
     const after = seen.filter((at) => at >= afterFrom);
     const sinceStart = seen.filter((at) => at >= started);
-    const outcome = record.plan.dryRun || record.plan.steps.every((step) => step.action === ActionType.escalate) ? 'unknown' : classifyOutcome(before.length, after.length);
+    const outcome =
+      record.plan.dryRun || record.plan.steps.every((step) => step.action === ActionType.escalate)
+        ? 'unknown'
+        : classifyOutcome(before.length, after.length);
     const lastViolation = sinceStart.length > 0 ? Math.max(...sinceStart) : started;
     return {
       executionId: record.executionId,
@@ -425,7 +505,8 @@ export class ExecutionService {
       outcome,
       violationsBefore: before.length,
       violationsAfter: after.length,
-      timeToStabilizationMs: outcome === 'success' || outcome === 'partial' ? Math.max(0, Math.max(lastViolation, finished) - started) : null,
+      timeToStabilizationMs:
+        outcome === 'success' || outcome === 'partial' ? Math.max(0, Math.max(lastViolation, finished) - started) : null,
       verificationWindowMs: window,
     };
   }

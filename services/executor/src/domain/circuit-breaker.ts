@@ -10,7 +10,8 @@ export const closedBreaker: BreakerState = { state: 'closed', failures: 0 };
 /** May a call go through now? An open breaker lets one trial through after `resetMs` (half-open). */
 export function admits(breaker: BreakerState, now: number, resetMs: number): { allowed: boolean; next: BreakerState } {
   if (breaker.state === 'open') {
-    if (breaker.openedAt !== undefined && now - breaker.openedAt >= resetMs) return { allowed: true, next: { ...breaker, state: 'half_open' } };
+    if (breaker.openedAt !== undefined && now - breaker.openedAt >= resetMs)
+      return { allowed: true, next: { ...breaker, state: 'half_open' } };
     return { allowed: false, next: breaker };
   }
   return { allowed: true, next: breaker };

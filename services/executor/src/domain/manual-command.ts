@@ -26,7 +26,10 @@ export function commandExecutionId(commandEventId: string): string {
 export function assertSpecMatchesAudit(data: Pick<CommandV1, 'actor' | 'action' | 'dryRun'>, spec: CommandSpecV1): void {
   const differing = (['actor', 'action', 'dryRun'] as const).filter((field) => data[field] !== spec[field]);
   if (differing.length > 0) {
-    throw new CommandRejectedError(CommandRejectReason.mismatch, `the sealed command disagrees with its audit fields (${differing.join(', ')})`);
+    throw new CommandRejectedError(
+      CommandRejectReason.mismatch,
+      `the sealed command disagrees with its audit fields (${differing.join(', ')})`,
+    );
   }
 }
 

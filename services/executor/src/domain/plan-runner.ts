@@ -42,7 +42,10 @@ export async function runPlan(start: ExecutionRecord, ports: RunnerPorts): Promi
     const skipped = record.steps.find((result) => result.status === StepStatus.notNeeded);
     if (skipped) {
       // The trouble was gone before an earlier step: the rest of the remedy is not needed either.
-      record = withStep(record, index, { status: StepStatus.notNeeded, detail: `not needed: the symptom was gone before step ${skipped.index}` });
+      record = withStep(record, index, {
+        status: StepStatus.notNeeded,
+        detail: `not needed: the symptom was gone before step ${skipped.index}`,
+      });
       await ports.checkpoint(record);
       continue;
     }

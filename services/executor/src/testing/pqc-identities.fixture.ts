@@ -1,6 +1,17 @@
 // Test-only: identities with ML-DSA-65 and X-Wing keys and a CA-signed trust bundle, in memory,
 // built through libs/pqc's public API (the files `mapek pki` writes are not needed in-process).
-import { createXWing, keyIdFor, loadPqcBackend, openTrustBundle, signTrustBundle, toBase64Url, type PqcBackend, type ServiceIdentity, type TrustBundle, type TrustStore } from '@mapek/pqc';
+import {
+  createXWing,
+  keyIdFor,
+  loadPqcBackend,
+  openTrustBundle,
+  signTrustBundle,
+  toBase64Url,
+  type PqcBackend,
+  type ServiceIdentity,
+  type TrustBundle,
+  type TrustStore,
+} from '@mapek/pqc';
 
 export interface TestIdentities {
   readonly backend: PqcBackend;

@@ -8,7 +8,16 @@ import { ApiKeysFileError, ApiKeysSource, readApiKeysFile, type ApiKeysReloadEve
 function keyFile(...names: string[]): { file: ApiKeysFileV1; tokens: string[] } {
   const keys = names.map((name) => ({ name, key: newApiKey() }));
   return {
-    file: { version: 1, keys: keys.map(({ name, key }) => ({ id: key.id, name, role: ApiRole.viewer, secretSha256: apiKeySecretDigest(key.secret), createdAt: '2026-11-01T00:00:00.000Z' })) },
+    file: {
+      version: 1,
+      keys: keys.map(({ name, key }) => ({
+        id: key.id,
+        name,
+        role: ApiRole.viewer,
+        secretSha256: apiKeySecretDigest(key.secret),
+        createdAt: '2026-11-01T00:00:00.000Z',
+      })),
+    },
     tokens: keys.map(({ key }) => key.token),
   };
 }

@@ -22,7 +22,11 @@ export async function readApiKeysFile(file: string): Promise<ApiKeyVerifier> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ApiKeysFileError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); create keys with \`./mapek pki api-key create --name <who> --role <role>\``, { cause: error });
+    throw new ApiKeysFileError(
+      file,
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); create keys with \`./mapek pki api-key create --name <who> --role <role>\``,
+      { cause: error },
+    );
   }
   const parsed = parseApiKeysFile(text);
   if (!parsed.ok) throw new ApiKeysFileError(file, parsed.problem);

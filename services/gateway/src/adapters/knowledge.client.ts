@@ -23,7 +23,9 @@ export class KnowledgeClient {
   async query<T>(endpoint: KnowledgeEndpoint, request: object = {}): Promise<T> {
     let reply;
     try {
-      reply = await this.nc.request(`${subjects.knowledgeService(this.prefix)}.${endpoint}`, JSON.stringify(request), { timeout: this.timeoutMs });
+      reply = await this.nc.request(`${subjects.knowledgeService(this.prefix)}.${endpoint}`, JSON.stringify(request), {
+        timeout: this.timeoutMs,
+      });
     } catch (error) {
       const reason = error instanceof errors.NoRespondersError ? 'no knowledge replica is running' : 'knowledge did not answer in time';
       throw new KnowledgeQueryError('unavailable', reason, true);
@@ -33,7 +35,8 @@ export class KnowledgeClient {
       const description = reply.headers?.get('Nats-Service-Error') ?? '';
       if (code === '404') throw new KnowledgeQueryError('not_found', description || 'not found', false);
       if (code === '400') throw new KnowledgeQueryError('bad_request', description, false);
-      if (code === '503') throw new KnowledgeQueryError('unavailable', `knowledge cannot reach its database${description ? `: ${description}` : ''}`, true);
+      if (code === '503')
+        throw new KnowledgeQueryError('unavailable', `knowledge cannot reach its database${description ? `: ${description}` : ''}`, true);
       throw new KnowledgeQueryError('failed', description, true);
     }
     return reply.json<T>();

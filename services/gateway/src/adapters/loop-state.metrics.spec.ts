@@ -34,8 +34,16 @@ function planRecord(status: PlanRecordV1['status']): PlanRecordV1 {
 
 function plansBucket(records: Record<string, unknown>): LoopStateSources['plans'] {
   return {
-    keys: () => Promise.resolve((function* () { yield* Object.keys(records); })() as unknown as Awaited<ReturnType<LoopStateSources['plans']['keys']>>),
-    get: (key) => Promise.resolve(key in records ? ({ operation: 'PUT', length: 1, revision: 1, json: () => records[key] } as unknown as KvEntry) : null),
+    keys: () =>
+      Promise.resolve(
+        (function* () {
+          yield* Object.keys(records);
+        })() as unknown as Awaited<ReturnType<LoopStateSources['plans']['keys']>>,
+      ),
+    get: (key) =>
+      Promise.resolve(
+        key in records ? ({ operation: 'PUT', length: 1, revision: 1, json: () => records[key] } as unknown as KvEntry) : null,
+      ),
   };
 }
 
@@ -46,7 +54,9 @@ function sources(overrides: Partial<LoopStateSources>): LoopStateSources {
       streams: { info: (name: string) => Promise.resolve({ state: { messages: name.length } }) },
       consumers: {
         info: (_stream: string, consumer: string) =>
-          consumer === 'planner' ? Promise.reject(new Error('consumer not found')) : Promise.resolve({ num_pending: 7, num_ack_pending: 2, num_redelivered: 1 }),
+          consumer === 'planner'
+            ? Promise.reject(new Error('consumer not found'))
+            : Promise.resolve({ num_pending: 7, num_ack_pending: 2, num_redelivered: 1 }),
       },
     } as unknown as LoopStateSources['jsm'],
     plans: plansBucket({}),
@@ -65,7 +75,17 @@ const sample = (text: string, series: string): string | undefined =>
 describe('the loop-state gauges the gateway reports on /metrics', () => {
   it('counts pending plans, open incidents, stream depths and every durable consumer backlog at scrape time', async () => {
     const registry = new Registry();
-    registerLoopStateMetrics(sources({ registry, plans: plansBucket({ 'plan.a': planRecord('pending'), 'plan.b': planRecord('approved'), 'plan.c': planRecord('pending'), 'plan.d': { not: 'a plan' } }) }));
+    registerLoopStateMetrics(
+      sources({
+        registry,
+        plans: plansBucket({
+          'plan.a': planRecord('pending'),
+          'plan.b': planRecord('approved'),
+          'plan.c': planRecord('pending'),
+          'plan.d': { not: 'a plan' },
+        }),
+      }),
+    );
     const text = await registry.metrics();
     expect(sample(text, 'mapek_plans_pending_approval')).toBe('2');
     expect(sample(text, 'mapek_incidents_open')).toBe('3');

@@ -59,7 +59,9 @@ export function registerLoopStateMetrics(sources: LoopStateSources): void {
   let reading: Promise<Map<ConsumerName, ConsumerInfo | undefined>> | undefined;
   const consumerInfos = () =>
     (reading ??= Promise.all(
-      (Object.entries(consumerStreams) as Array<[ConsumerName, StreamName]>).map(async ([consumer, stream]) => [consumer, await jsm.consumers.info(stream, consumer).catch(() => undefined)] as const),
+      (Object.entries(consumerStreams) as Array<[ConsumerName, StreamName]>).map(
+        async ([consumer, stream]) => [consumer, await jsm.consumers.info(stream, consumer).catch(() => undefined)] as const,
+      ),
     )
       .then((entries) => new Map(entries))
       .finally(() => {
@@ -79,9 +81,21 @@ export function registerLoopStateMetrics(sources: LoopStateSources): void {
         }
       },
     });
-  consumerGauge('mapek_jetstream_consumer_pending_messages', 'Messages of its stream a durable consumer has not been delivered yet (its lag)', (info) => info.num_pending);
-  consumerGauge('mapek_jetstream_consumer_ack_pending_messages', 'Messages delivered to a durable consumer and not acknowledged yet', (info) => info.num_ack_pending);
-  consumerGauge('mapek_jetstream_consumer_redelivered_messages', 'Messages a durable consumer has had delivered more than once and not yet acknowledged', (info) => info.num_redelivered);
+  consumerGauge(
+    'mapek_jetstream_consumer_pending_messages',
+    'Messages of its stream a durable consumer has not been delivered yet (its lag)',
+    (info) => info.num_pending,
+  );
+  consumerGauge(
+    'mapek_jetstream_consumer_ack_pending_messages',
+    'Messages delivered to a durable consumer and not acknowledged yet',
+    (info) => info.num_ack_pending,
+  );
+  consumerGauge(
+    'mapek_jetstream_consumer_redelivered_messages',
+    'Messages a durable consumer has had delivered more than once and not yet acknowledged',
+    (info) => info.num_redelivered,
+  );
   new Gauge({
     name: 'mapek_plans_pending_approval',
     help: 'Plans waiting for an operator to approve or reject them (GET /api/v1/plans?status=pending)',

@@ -26,7 +26,18 @@ async function startProvider(keys: readonly SigningKey[]): Promise<{ issuer: str
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const provider = new Provider(issuer, { jwks: { keys: keys.map((key) => key.jwk) }, clients: [{ client_id: 'mapek-console', token_endpoint_auth_method: 'none', redirect_uris: [`${issuer}/cb`], response_types: ['code'], grant_types: ['authorization_code'] }] });
+  const provider = new Provider(issuer, {
+    jwks: { keys: keys.map((key) => key.jwk) },
+    clients: [
+      {
+        client_id: 'mapek-console',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: [`${issuer}/cb`],
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+      },
+    ],
+  });
   server.on('request', provider.callback());
   return { issuer, server };
 }
@@ -51,7 +62,11 @@ describe('OIDC bearer tokens against a real OpenID provider', () => {
   let rotated: Server | undefined;
   let verifier: OidcVerifier;
 
-  const token = (key: SigningKey, claims: Record<string, unknown> = {}, options: { audience?: string; expiresAt?: number; issuer?: string; kid?: string } = {}) =>
+  const token = (
+    key: SigningKey,
+    claims: Record<string, unknown> = {},
+    options: { audience?: string; expiresAt?: number; issuer?: string; kid?: string } = {},
+  ) =>
     new SignJWT({ preferred_username: 'alice', groups: ['sre-oncall'], ...claims })
       .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? key.kid })
       .setIssuer(options.issuer ?? issuer)
@@ -79,28 +94,46 @@ describe('OIDC bearer tokens against a real OpenID provider', () => {
     await expect(discoverOidc(`${issuer}/`)).rejects.toThrow(/names issuer/);
   });
 
-  it('accepts the console client id as an audience beside the API\'s, when configured', async () => {
+  it("accepts the console client id as an audience beside the API's, when configured", async () => {
     const both = new OidcVerifier(await discoverOidc(issuer), { ...settings, issuer, audience: ['mapek-api', 'mapek-console'] });
     await expect(both.verify(await token(first, {}, { audience: 'mapek-console' }))).resolves.toMatchObject({ ok: true });
     await expect(both.verify(await token(first, {}, { audience: 'mapek-api' }))).resolves.toMatchObject({ ok: true });
-    await expect(verifier.verify(await token(first, {}, { audience: 'mapek-console' }))).resolves.toMatchObject({ ok: false, failure: 'wrong_audience' });
+    await expect(verifier.verify(await token(first, {}, { audience: 'mapek-console' }))).resolves.toMatchObject({
+      ok: false,
+      failure: 'wrong_audience',
+    });
   });
 
   it('accepts a good token: the role from the groups claim, the name from preferred_username', async () => {
     const expiresAt = Math.floor(Date.now() / 1000) + 300;
-    await expect(verifier.verify(await token(first, {}, { expiresAt }))).resolves.toEqual({ ok: true, principal: { keyId: 'oidc:user-1', name: 'alice', role: 'operator', expiresAt: (expiresAt + settings.clockSkewSeconds) * 1000 } });
-    await expect(verifier.verify(await token(first, { groups: ['platform-admins', 'sre-oncall'] }))).resolves.toMatchObject({ ok: true, principal: { role: 'admin' } });
+    await expect(verifier.verify(await token(first, {}, { expiresAt }))).resolves.toEqual({
+      ok: true,
+      principal: { keyId: 'oidc:user-1', name: 'alice', role: 'operator', expiresAt: (expiresAt + settings.clockSkewSeconds) * 1000 },
+    });
+    await expect(verifier.verify(await token(first, { groups: ['platform-admins', 'sre-oncall'] }))).resolves.toMatchObject({
+      ok: true,
+      principal: { role: 'admin' },
+    });
   });
 
   it('refuses a token for another audience, from another issuer, or without a known role', async () => {
-    await expect(verifier.verify(await token(first, {}, { audience: 'another-api' }))).resolves.toMatchObject({ ok: false, failure: 'wrong_audience' });
-    await expect(verifier.verify(await token(first, {}, { issuer: 'https://elsewhere.example' }))).resolves.toMatchObject({ ok: false, failure: 'unknown_issuer' });
+    await expect(verifier.verify(await token(first, {}, { audience: 'another-api' }))).resolves.toMatchObject({
+      ok: false,
+      failure: 'wrong_audience',
+    });
+    await expect(verifier.verify(await token(first, {}, { issuer: 'https://elsewhere.example' }))).resolves.toMatchObject({
+      ok: false,
+      failure: 'unknown_issuer',
+    });
     await expect(verifier.verify(await token(first, { groups: ['marketing'] }))).resolves.toMatchObject({ ok: false, failure: 'no_role' });
   });
 
   it('refuses an expired token beyond the clock skew, and accepts one within it', async () => {
     const now = Math.floor(Date.now() / 1000);
-    await expect(verifier.verify(await token(first, {}, { expiresAt: now - 120 }))).resolves.toMatchObject({ ok: false, failure: 'expired_token' });
+    await expect(verifier.verify(await token(first, {}, { expiresAt: now - 120 }))).resolves.toMatchObject({
+      ok: false,
+      failure: 'expired_token',
+    });
     await expect(verifier.verify(await token(first, {}, { expiresAt: now - 5 }))).resolves.toMatchObject({ ok: true });
   });
 

@@ -47,25 +47,52 @@ export async function discoverOidc(issuer: string, fetchImpl: typeof fetch = fet
     throw new OidcDiscoveryError(`OpenID discovery at ${url} failed: ${(error as Error).message}`, { cause: error });
   }
   const text = (key: string) => (typeof body[key] === 'string' ? body[key] : undefined);
-  const found = { issuer: text('issuer'), jwksUri: text('jwks_uri'), authorizationEndpoint: text('authorization_endpoint'), tokenEndpoint: text('token_endpoint') };
-  if (found.issuer !== issuer) throw new OidcDiscoveryError(`OpenID discovery at ${url} names issuer ${found.issuer ?? 'none'}, not ${issuer}`);
-  if (!found.jwksUri || !found.authorizationEndpoint || !found.tokenEndpoint) throw new OidcDiscoveryError(`OpenID discovery at ${url} lacks jwks_uri, authorization_endpoint or token_endpoint`);
+  const found = {
+    issuer: text('issuer'),
+    jwksUri: text('jwks_uri'),
+    authorizationEndpoint: text('authorization_endpoint'),
+    tokenEndpoint: text('token_endpoint'),
+  };
+  if (found.issuer !== issuer)
+    throw new OidcDiscoveryError(`OpenID discovery at ${url} names issuer ${found.issuer ?? 'none'}, not ${issuer}`);
+  if (!found.jwksUri || !found.authorizationEndpoint || !found.tokenEndpoint)
+    throw new OidcDiscoveryError(`OpenID discovery at ${url} lacks jwks_uri, authorization_endpoint or token_endpoint`);
   const endSessionEndpoint = text('end_session_endpoint');
-  return { issuer, jwksUri: found.jwksUri, authorizationEndpoint: found.authorizationEndpoint, tokenEndpoint: found.tokenEndpoint, ...(endSessionEndpoint ? { endSessionEndpoint } : {}) };
+  return {
+    issuer,
+    jwksUri: found.jwksUri,
+    authorizationEndpoint: found.authorizationEndpoint,
+    tokenEndpoint: found.tokenEndpoint,
+    ...(endSessionEndpoint ? { endSessionEndpoint } : {}),
+  };
 }
 
 /** The strongest duty a set of roles grants; operator and approver are separate duties, only admin holds both. */
 const roleOrder: readonly ApiRole[] = [ApiRole.admin, ApiRole.approver, ApiRole.operator, ApiRole.viewer];
 
 export function roleFromClaim(value: unknown, roleMap: Readonly<Record<string, ApiRole>>): ApiRole | undefined {
-  const values = typeof value === 'string' ? value.split(/[\s,]+/) : Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
-  const roles = new Set(values.map((entry) => roleMap[entry] ?? (roleOrder as readonly string[]).find((role) => role === entry)).filter((role): role is ApiRole => role !== undefined));
+  const values =
+    typeof value === 'string'
+      ? value.split(/[\s,]+/)
+      : Array.isArray(value)
+        ? value.filter((entry): entry is string => typeof entry === 'string')
+        : [];
+  const roles = new Set(
+    values
+      .map((entry) => roleMap[entry] ?? (roleOrder as readonly string[]).find((role) => role === entry))
+      .filter((role): role is ApiRole => role !== undefined),
+  );
   return roleOrder.find((role) => roles.has(role));
 }
 
 /** A dotted path into the claims (`realm_access.roles`), as providers nest them. */
 function claimAt(payload: JWTPayload, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), payload);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      payload,
+    );
 }
 
 /**
@@ -98,7 +125,8 @@ export class OidcVerifier {
       }));
     } catch (error) {
       if (error instanceof errors.JWTExpired) return { ok: false, failure: AuthFailure.expiredToken };
-      if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud') return { ok: false, failure: AuthFailure.wrongAudience };
+      if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud')
+        return { ok: false, failure: AuthFailure.wrongAudience };
       return { ok: false, failure: AuthFailure.invalidToken };
     }
     const role = roleFromClaim(claimAt(payload, this.settings.rolesClaim), this.settings.roleMap);

@@ -24,9 +24,15 @@ export class PlannerClient {
   async query<T>(endpoint: PlannerEndpoint, request: object): Promise<T> {
     let reply;
     try {
-      reply = await this.nc.request(`${subjects.plannerService(this.prefix)}.${endpoint}`, JSON.stringify(request), { timeout: this.timeoutMs });
+      reply = await this.nc.request(`${subjects.plannerService(this.prefix)}.${endpoint}`, JSON.stringify(request), {
+        timeout: this.timeoutMs,
+      });
     } catch (error) {
-      throw new PlannerQueryError('unavailable', error instanceof errors.NoRespondersError ? 'no planner replica is running' : 'the planner did not answer in time', true);
+      throw new PlannerQueryError(
+        'unavailable',
+        error instanceof errors.NoRespondersError ? 'no planner replica is running' : 'the planner did not answer in time',
+        true,
+      );
     }
     const code = reply.headers?.get('Nats-Service-Error-Code');
     if (code) {

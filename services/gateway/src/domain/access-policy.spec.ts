@@ -4,7 +4,17 @@ import { Permission, actorOf, mayAccess, requiredAccess } from './access-policy.
 
 describe('the gateway access policy', () => {
   it('leaves health, metrics, docs and CORS preflights open', () => {
-    for (const path of ['/health', '/health/live', '/health/ready/', '/metrics', '/docs', '/docs/openapi.json?x=1', '/api/v1/console/config', '/?code=abc&state=xyz']) expect(requiredAccess('GET', path)).toEqual({ public: true });
+    for (const path of [
+      '/health',
+      '/health/live',
+      '/health/ready/',
+      '/metrics',
+      '/docs',
+      '/docs/openapi.json?x=1',
+      '/api/v1/console/config',
+      '/?code=abc&state=xyz',
+    ])
+      expect(requiredAccess('GET', path)).toEqual({ public: true });
     expect(requiredAccess('OPTIONS', '/api/v1/commands')).toEqual({ public: true });
   });
 
@@ -26,7 +36,13 @@ describe('the gateway access policy', () => {
     const command = requiredAccess('POST', '/api/v1/commands');
     const decide = requiredAccess('POST', '/api/v1/plans/p/approve');
     const read = requiredAccess('GET', '/api/v1/plans');
-    expect([ApiRole.viewer, ApiRole.operator, ApiRole.approver, ApiRole.admin].map((role) => [mayAccess(role, read), mayAccess(role, command), mayAccess(role, decide)])).toEqual([
+    expect(
+      [ApiRole.viewer, ApiRole.operator, ApiRole.approver, ApiRole.admin].map((role) => [
+        mayAccess(role, read),
+        mayAccess(role, command),
+        mayAccess(role, decide),
+      ]),
+    ).toEqual([
       [true, false, false],
       [true, true, false],
       [true, false, true],
@@ -40,7 +56,13 @@ describe('the gateway access policy', () => {
     expect(mayAccess(ApiRole.alertmanager, alert)).toBe(true);
     expect(mayAccess(ApiRole.admin, alert)).toBe(true);
     for (const role of [ApiRole.viewer, ApiRole.operator, ApiRole.approver]) expect(mayAccess(role, alert)).toBe(false);
-    for (const [method, path] of [['GET', '/api/v1/plans'], ['GET', '/ws'], ['POST', '/api/v1/commands'], ['POST', '/api/v1/plans/p/approve'], ['POST', '/api/v1/flags']] as const) {
+    for (const [method, path] of [
+      ['GET', '/api/v1/plans'],
+      ['GET', '/ws'],
+      ['POST', '/api/v1/commands'],
+      ['POST', '/api/v1/plans/p/approve'],
+      ['POST', '/api/v1/flags'],
+    ] as const) {
       expect(mayAccess(ApiRole.alertmanager, requiredAccess(method, path))).toBe(false);
     }
   });
@@ -49,8 +71,15 @@ describe('the gateway access policy', () => {
     const beat = requiredAccess('POST', '/api/v1/heartbeats/nightly-report');
     expect(beat).toEqual({ public: false, permission: Permission.heartbeat });
     expect([ApiRole.heartbeat, ApiRole.admin].map((role) => mayAccess(role, beat))).toEqual([true, true]);
-    for (const role of [ApiRole.viewer, ApiRole.operator, ApiRole.approver, ApiRole.alertmanager]) expect([role, mayAccess(role, beat)]).toEqual([role, false]);
-    for (const [method, path] of [['GET', '/api/v1/incidents'], ['POST', '/api/v1/alertmanager'], ['POST', '/api/v1/commands'], ['GET', '/api/v1/heartbeats/nightly-report'], ['POST', '/api/v1/heartbeats/a/b']] as const) {
+    for (const role of [ApiRole.viewer, ApiRole.operator, ApiRole.approver, ApiRole.alertmanager])
+      expect([role, mayAccess(role, beat)]).toEqual([role, false]);
+    for (const [method, path] of [
+      ['GET', '/api/v1/incidents'],
+      ['POST', '/api/v1/alertmanager'],
+      ['POST', '/api/v1/commands'],
+      ['GET', '/api/v1/heartbeats/nightly-report'],
+      ['POST', '/api/v1/heartbeats/a/b'],
+    ] as const) {
       expect([method, path, mayAccess(ApiRole.heartbeat, requiredAccess(method, path))]).toEqual([method, path, false]);
     }
   });

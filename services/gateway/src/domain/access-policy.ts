@@ -43,7 +43,16 @@ const needs = (permission: Permission): Access => ({ public: false, permission }
  * settings (its data comes from the API, with the key or token the user signs in with); they
  * reveal no incident, plan or event.
  */
-const PUBLIC_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics', '/docs', '/docs/openapi.json', '/', '/api/v1/console/config']);
+const PUBLIC_PATHS = new Set([
+  '/health',
+  '/health/live',
+  '/health/ready',
+  '/metrics',
+  '/docs',
+  '/docs/openapi.json',
+  '/',
+  '/api/v1/console/config',
+]);
 const CONSOLE_ASSET = /^\/console\/[a-z][a-z-]*\.(js|css)$/;
 const DECISION_PATH = /^\/api\/v1\/plans\/[^/]+\/(approve|reject)$/;
 const HEARTBEAT_PATH = /^\/api\/v1\/heartbeats\/[^/]+$/;
@@ -73,7 +82,10 @@ export function mayAccess(role: ApiRole, access: Access): boolean {
  * claims someone else is refused rather than silently rewritten; without keys (development) the
  * body's `actor` is taken at its word.
  */
-export function actorOf(caller: { readonly name: string } | undefined, claimed: string | undefined): { ok: true; actor: string } | { ok: false; reason: string } {
+export function actorOf(
+  caller: { readonly name: string } | undefined,
+  claimed: string | undefined,
+): { ok: true; actor: string } | { ok: false; reason: string } {
   if (caller === undefined) return { ok: true, actor: claimed ?? 'operator' };
   if (claimed === undefined || claimed === caller.name) return { ok: true, actor: caller.name };
   return { ok: false, reason: `actor: this API key acts as ${caller.name}, not ${claimed} (leave actor out)` };
@@ -86,7 +98,11 @@ export function actorOf(caller: { readonly name: string } | undefined, claimed: 
  * or back to the default, shadow mode off, a higher autonomy level, the ladder's rules), since that
  * stands in for the approvers' judgement. `current` is the flag's record, if any.
  */
-export function mayChangeFlag(role: ApiRole, change: FlagChangeV1, current: FlagRecordV1 | undefined): { ok: true } | { ok: false; reason: string } {
+export function mayChangeFlag(
+  role: ApiRole,
+  change: FlagChangeV1,
+  current: FlagRecordV1 | undefined,
+): { ok: true } | { ok: false; reason: string } {
   if (role === ApiRole.admin) return { ok: true };
   if (!rolePermissions[role].includes(Permission.configure)) return { ok: false, reason: `role ${role} may not change runtime flags` };
   const careful = (() => {
@@ -104,5 +120,10 @@ export function mayChangeFlag(role: ApiRole, change: FlagChangeV1, current: Flag
         return false;
     }
   })();
-  return careful ? { ok: true } : { ok: false, reason: `role ${role} may only make the loop more careful (auto-healing off, shadow mode on, a lower autonomy level); this change needs an admin` };
+  return careful
+    ? { ok: true }
+    : {
+        ok: false,
+        reason: `role ${role} may only make the loop more careful (auto-healing off, shadow mode on, a lower autonomy level); this change needs an admin`,
+      };
 }

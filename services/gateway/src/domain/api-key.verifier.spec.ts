@@ -6,7 +6,14 @@ const NOW = Date.parse('2026-11-25T12:00:00Z');
 
 function keyFor(name: string, role: ApiRole, extra: Partial<ApiKeyRecordV1> = {}) {
   const key = newApiKey();
-  const record: ApiKeyRecordV1 = { id: key.id, name, role, secretSha256: apiKeySecretDigest(key.secret), createdAt: '2026-11-01T00:00:00.000Z', ...extra };
+  const record: ApiKeyRecordV1 = {
+    id: key.id,
+    name,
+    role,
+    secretSha256: apiKeySecretDigest(key.secret),
+    createdAt: '2026-11-01T00:00:00.000Z',
+    ...extra,
+  };
   return { token: key.token, record };
 }
 
@@ -17,7 +24,10 @@ describe('API key verification', () => {
   const verifier = new ApiKeyVerifier({ version: 1, keys: [alice.record, expired.record, revoked.record] });
 
   it('accepts a valid key as its principal', () => {
-    expect(verifier.verify(alice.token, NOW)).toEqual({ ok: true, principal: { keyId: alice.record.id, name: 'alice', role: ApiRole.approver } });
+    expect(verifier.verify(alice.token, NOW)).toEqual({
+      ok: true,
+      principal: { keyId: alice.record.id, name: 'alice', role: ApiRole.approver },
+    });
   });
 
   it('tells missing, malformed, unknown and wrong-secret credentials apart', () => {
@@ -37,7 +47,9 @@ describe('API key verification', () => {
   it('reads the token from Authorization: Bearer, or from the WebSocket subprotocol a browser offers', () => {
     expect(bearerTokenOf({ authorization: `Bearer ${alice.token}` })).toBe(alice.token);
     expect(bearerTokenOf({ authorization: `bearer  ${alice.token} ` })).toBe(alice.token);
-    expect(verifier.verify(bearerTokenOf({ authorization: `Token ${alice.token}` }), NOW)).toMatchObject({ failure: AuthFailure.malformed });
+    expect(verifier.verify(bearerTokenOf({ authorization: `Token ${alice.token}` }), NOW)).toMatchObject({
+      failure: AuthFailure.malformed,
+    });
     expect(bearerTokenOf({ 'sec-websocket-protocol': `mapek.v1, mapek.bearer.${alice.token}` })).toBe(alice.token);
     expect(bearerTokenOf({})).toBeUndefined();
   });

@@ -31,7 +31,8 @@ export const AuthFailure = {
 } as const;
 export type AuthFailure = (typeof AuthFailure)[keyof typeof AuthFailure];
 
-export type Authentication = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly failure: AuthFailure; readonly keyId?: string };
+export type Authentication =
+  { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly failure: AuthFailure; readonly keyId?: string };
 
 /** Checks bearer tokens against one version of the keys file (digests only; see contracts api-key.ts). */
 export class ApiKeyVerifier {
@@ -53,10 +54,19 @@ export class ApiKeyVerifier {
     if (!key) return { ok: false, failure: AuthFailure.unknownKey, keyId: parsed.id };
     // Compare digests in constant time, so response timing does not reveal how much of a secret matched.
     const presented = Buffer.from(apiKeySecretDigest(parsed.secret), 'hex');
-    if (!timingSafeEqual(presented, Buffer.from(key.secretSha256, 'hex'))) return { ok: false, failure: AuthFailure.badSecret, keyId: key.id };
+    if (!timingSafeEqual(presented, Buffer.from(key.secretSha256, 'hex')))
+      return { ok: false, failure: AuthFailure.badSecret, keyId: key.id };
     if (key.revokedAt !== undefined && Date.parse(key.revokedAt) <= now) return { ok: false, failure: AuthFailure.revoked, keyId: key.id };
     if (key.expiresAt !== undefined && Date.parse(key.expiresAt) <= now) return { ok: false, failure: AuthFailure.expired, keyId: key.id };
-    return { ok: true, principal: { keyId: key.id, name: key.name, role: key.role, ...(key.expiresAt !== undefined ? { expiresAt: Date.parse(key.expiresAt) } : {}) } };
+    return {
+      ok: true,
+      principal: {
+        keyId: key.id,
+        name: key.name,
+        role: key.role,
+        ...(key.expiresAt !== undefined ? { expiresAt: Date.parse(key.expiresAt) } : {}),
+      },
+    };
   }
 }
 
@@ -64,7 +74,10 @@ export class ApiKeyVerifier {
  * The token of a request: `Authorization: Bearer <token>`, or, for browsers (which cannot set
  * headers on a WebSocket), a `mapek.bearer.<token>` entry in `Sec-WebSocket-Protocol`.
  */
-export function bearerTokenOf(headers: { readonly authorization?: string | undefined; readonly 'sec-websocket-protocol'?: string | undefined }): string | undefined {
+export function bearerTokenOf(headers: {
+  readonly authorization?: string | undefined;
+  readonly 'sec-websocket-protocol'?: string | undefined;
+}): string | undefined {
   const authorization = headers.authorization?.trim();
   if (authorization) {
     const [scheme, value, ...rest] = authorization.split(/\s+/);

@@ -12,7 +12,13 @@ describe('the manual command request', () => {
   it('fills in the defaults: no params, not a dry run; the actor comes from the caller', () => {
     const parsed = commandRequestSchema.parse({ target: 'demo-app', action: 'clear_cache', reason: ' leak ' });
     expect(parsed.actor).toBeUndefined();
-    expect(commandSpecOf({ ...parsed, actor: 'alice' })).toEqual({ action: 'clear_cache', params: {}, reason: 'leak', actor: 'alice', dryRun: false });
+    expect(commandSpecOf({ ...parsed, actor: 'alice' })).toEqual({
+      action: 'clear_cache',
+      params: {},
+      reason: 'leak',
+      actor: 'alice',
+      dryRun: false,
+    });
   });
 
   it('says the reason is required when it is missing or blank', () => {
@@ -29,15 +35,25 @@ describe('the manual command request', () => {
   it('refuses unknown fields, odd actors and oversized params', () => {
     expect(reasonOf({ target: 't', action: 'clear_cache', reason: 'r', force: true })).toMatch(/force/);
     expect(reasonOf({ target: 't', action: 'clear_cache', reason: 'r', actor: 'a b' })).toMatch(/^actor:/);
-    expect(reasonOf({ target: 't', action: 'clear_cache', reason: 'r', params: { blob: 'x'.repeat(MAX_COMMAND_PARAMS_BYTES) } })).toMatch(/^params: at most/);
+    expect(reasonOf({ target: 't', action: 'clear_cache', reason: 'r', params: { blob: 'x'.repeat(MAX_COMMAND_PARAMS_BYTES) } })).toMatch(
+      /^params: at most/,
+    );
   });
 });
 
 describe('authentication in production', () => {
   it('refuses production without an API keys file and accepts development without one', () => {
-    expect(authenticationProblem({ ENVIRONMENT: 'production', PQC_REQUIRED: false, MAPEK_GATEWAY_API_KEYS_FILE: undefined })).toMatch(/MAPEK_GATEWAY_API_KEYS_FILE is required in production/);
-    expect(authenticationProblem({ ENVIRONMENT: 'development', PQC_REQUIRED: true, MAPEK_GATEWAY_API_KEYS_FILE: undefined })).toMatch(/required/);
-    expect(authenticationProblem({ ENVIRONMENT: 'production', PQC_REQUIRED: false, MAPEK_GATEWAY_API_KEYS_FILE: '/etc/mapek/api-keys.json' })).toBeUndefined();
-    expect(authenticationProblem({ ENVIRONMENT: 'development', PQC_REQUIRED: false, MAPEK_GATEWAY_API_KEYS_FILE: undefined })).toBeUndefined();
+    expect(authenticationProblem({ ENVIRONMENT: 'production', PQC_REQUIRED: false, MAPEK_GATEWAY_API_KEYS_FILE: undefined })).toMatch(
+      /MAPEK_GATEWAY_API_KEYS_FILE is required in production/,
+    );
+    expect(authenticationProblem({ ENVIRONMENT: 'development', PQC_REQUIRED: true, MAPEK_GATEWAY_API_KEYS_FILE: undefined })).toMatch(
+      /required/,
+    );
+    expect(
+      authenticationProblem({ ENVIRONMENT: 'production', PQC_REQUIRED: false, MAPEK_GATEWAY_API_KEYS_FILE: '/etc/mapek/api-keys.json' }),
+    ).toBeUndefined();
+    expect(
+      authenticationProblem({ ENVIRONMENT: 'development', PQC_REQUIRED: false, MAPEK_GATEWAY_API_KEYS_FILE: undefined }),
+    ).toBeUndefined();
   });
 });

@@ -11,12 +11,21 @@ export const commandRequestSchema = z.strictObject({
   target: z.string({ error: required('the managed service to act on') }).pipe(targetSchema),
   action: actionTypeSchema,
   params: actionParamsSchema
-    .refine((params) => Buffer.byteLength(JSON.stringify(params)) <= MAX_COMMAND_PARAMS_BYTES, `at most ${MAX_COMMAND_PARAMS_BYTES} bytes of JSON`)
+    .refine(
+      (params) => Buffer.byteLength(JSON.stringify(params)) <= MAX_COMMAND_PARAMS_BYTES,
+      `at most ${MAX_COMMAND_PARAMS_BYTES} bytes of JSON`,
+    )
     .default({})
     .describe(`at most ${MAX_COMMAND_PARAMS_BYTES} bytes of JSON`),
-  reason: z.string({ error: required('say why, it goes to the audit trail') }).trim().min(1, 'required: say why, it goes to the audit trail').max(2000),
+  reason: z
+    .string({ error: required('say why, it goes to the audit trail') })
+    .trim()
+    .min(1, 'required: say why, it goes to the audit trail')
+    .max(2000),
   /** Without API keys, who sends it; with keys the key's name (a different actor is refused). */
-  actor: commandActorSchema.describe('without API keys only (default operator); with keys, the key name (another name is refused)').optional(),
+  actor: commandActorSchema
+    .describe('without API keys only (default operator); with keys, the key name (another name is refused)')
+    .optional(),
   dryRun: z.boolean().default(false),
 });
 export type CommandRequest = z.infer<typeof commandRequestSchema>;

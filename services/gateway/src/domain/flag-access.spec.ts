@@ -18,13 +18,24 @@ describe('who may change runtime flags', () => {
     expect(mayChangeFlag('operator', { flag: 'shadow_mode', target: 'demo-app', enabled: true }, undefined).ok).toBe(true);
     expect(mayChangeFlag('operator', { flag: 'auto_healing', enabled: true }, undefined).ok).toBe(false);
     expect(mayChangeFlag('operator', { flag: 'shadow_mode', target: 'demo-app', enabled: false }, undefined).ok).toBe(false);
-    expect(mayChangeFlag('operator', { flag: 'autonomy_policy', policy: { promoteAfter: 1, demoteOn: [], maxLevel: 'auto' } }, undefined).ok).toBe(false);
+    expect(
+      mayChangeFlag('operator', { flag: 'autonomy_policy', policy: { promoteAfter: 1, demoteOn: [], maxLevel: 'auto' } }, undefined).ok,
+    ).toBe(false);
     expect(mayChangeFlag('admin', { flag: 'auto_healing', enabled: true }, undefined).ok).toBe(true);
   });
 
   it('judges an autonomy change against the level in force', () => {
-    const atApprove: FlagRecordV1 = { change: { flag: 'autonomy', cause: 'memory_leak', actions: ['clear_cache'], level: 'approve' }, actor: 'a', changedAt: at };
-    const change = (level: 'suggest' | 'approve' | 'auto') => ({ flag: 'autonomy' as const, cause: 'memory_leak' as const, actions: ['clear_cache' as const], level });
+    const atApprove: FlagRecordV1 = {
+      change: { flag: 'autonomy', cause: 'memory_leak', actions: ['clear_cache'], level: 'approve' },
+      actor: 'a',
+      changedAt: at,
+    };
+    const change = (level: 'suggest' | 'approve' | 'auto') => ({
+      flag: 'autonomy' as const,
+      cause: 'memory_leak' as const,
+      actions: ['clear_cache' as const],
+      level,
+    });
     expect(mayChangeFlag('operator', change('suggest'), atApprove).ok).toBe(true);
     expect(mayChangeFlag('operator', change('auto'), atApprove).ok).toBe(false);
     expect(mayChangeFlag('operator', change('approve'), undefined).ok).toBe(true);

@@ -81,7 +81,8 @@ export function gcra(tat: number | undefined, now: number, limit: RateLimit): { 
   const interval = 60_000 / limit.perMinute;
   const tolerance = interval * (limit.burst - 1);
   const start = Math.max(tat ?? now, now);
-  if (start - now > tolerance) return { decision: { allowed: false, retryAfterMs: Math.ceil(start - now - tolerance) }, tat: start, expiresInMs: start - now };
+  if (start - now > tolerance)
+    return { decision: { allowed: false, retryAfterMs: Math.ceil(start - now - tolerance) }, tat: start, expiresInMs: start - now };
   const next = start + interval;
   return { decision: { allowed: true }, tat: next, expiresInMs: next - now };
 }

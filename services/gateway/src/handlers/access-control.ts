@@ -66,18 +66,43 @@ export function registerAccessControl(fastify: FastifyInstance, options: AccessC
     if (!rate.allowed) {
       denied.inc({ reason: 'rate_limited' });
       reply.header('retry-after', String(Math.max(1, Math.ceil(rate.retryAfterMs / 1000))));
-      return deny(reply, 429, 'rate_limited', `too many requests from this ${authentication?.ok ? 'API key' : 'address'}; retry after the Retry-After seconds`);
+      return deny(
+        reply,
+        429,
+        'rate_limited',
+        `too many requests from this ${authentication?.ok ? 'API key' : 'address'}; retry after the Retry-After seconds`,
+      );
     }
     if (!authentication) return; // No API keys configured: development without authentication.
     if (!authentication.ok) {
       denied.inc({ reason: authentication.failure });
-      options.logger.warn({ reason: authentication.failure, keyId: authentication.keyId, ip: request.ip, method: request.method, url: request.url }, 'request refused: not authenticated');
-      return deny(reply, 401, authentication.failure, options.oidc ? 'send a valid API key (Authorization: Bearer mapek_<id>_<secret>) or a valid token of the OpenID provider' : 'send a valid API key: Authorization: Bearer mapek_<id>_<secret> (create one with `./mapek pki api-key create`)');
+      options.logger.warn(
+        { reason: authentication.failure, keyId: authentication.keyId, ip: request.ip, method: request.method, url: request.url },
+        'request refused: not authenticated',
+      );
+      return deny(
+        reply,
+        401,
+        authentication.failure,
+        options.oidc
+          ? 'send a valid API key (Authorization: Bearer mapek_<id>_<secret>) or a valid token of the OpenID provider'
+          : 'send a valid API key: Authorization: Bearer mapek_<id>_<secret> (create one with `./mapek pki api-key create`)',
+      );
     }
     const { principal } = authentication;
     if (!mayAccess(principal.role, access)) {
       denied.inc({ reason: 'forbidden' });
-      options.logger.warn({ keyId: principal.keyId, principal: principal.name, role: principal.role, needs: access.permission, method: request.method, url: request.url }, 'request refused: role not allowed');
+      options.logger.warn(
+        {
+          keyId: principal.keyId,
+          principal: principal.name,
+          role: principal.role,
+          needs: access.permission,
+          method: request.method,
+          url: request.url,
+        },
+        'request refused: role not allowed',
+      );
       return deny(reply, 403, 'forbidden', `role ${principal.role} of ${principal.name} may not ${access.permission} here`);
     }
     principals.set(request.raw, principal);

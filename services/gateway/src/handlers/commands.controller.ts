@@ -28,7 +28,11 @@ export class CommandsController {
   @HttpCode(HttpStatus.ACCEPTED)
   async create(@Body() body: unknown, @Caller() caller: Principal | undefined): Promise<{ commandId: string; eventId: string }> {
     if (!this.enabled) {
-      throw httpError(HttpStatus.FORBIDDEN, 'commands_disabled', 'manual commands are disabled on this gateway (MAPEK_GATEWAY_COMMANDS_ENABLED=false)');
+      throw httpError(
+        HttpStatus.FORBIDDEN,
+        'commands_disabled',
+        'manual commands are disabled on this gateway (MAPEK_GATEWAY_COMMANDS_ENABLED=false)',
+      );
     }
     const parsed = commandRequestSchema.safeParse(body ?? undefined);
     if (!parsed.success) throw badRequest(parsed.error);
@@ -52,9 +56,24 @@ export class CommandsController {
       });
     } catch (error) {
       this.logger.error({ err: error, commandId }, 'could not publish a manual command');
-      throw httpError(HttpStatus.SERVICE_UNAVAILABLE, 'publish_failed', 'the command could not be stored on the event stream; nothing was sent');
+      throw httpError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'publish_failed',
+        'the command could not be stored on the event stream; nothing was sent',
+      );
     }
-    this.logger.info({ commandId, eventId, target: request.target, action: request.action, actor: request.actor, dryRun: request.dryRun, sealed: this.sealer.seals }, 'manual command accepted');
+    this.logger.info(
+      {
+        commandId,
+        eventId,
+        target: request.target,
+        action: request.action,
+        actor: request.actor,
+        dryRun: request.dryRun,
+        sealed: this.sealer.seals,
+      },
+      'manual command accepted',
+    );
     return { commandId, eventId };
   }
 }

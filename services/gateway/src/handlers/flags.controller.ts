@@ -54,7 +54,11 @@ export class FlagsController {
       eventId = event.id;
     } catch (error) {
       this.logger.error({ err: error, key }, 'could not publish a flag change');
-      throw httpError(HttpStatus.SERVICE_UNAVAILABLE, 'publish_failed', 'the change could not be stored on the event stream; nothing changed');
+      throw httpError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'publish_failed',
+        'the change could not be stored on the event stream; nothing changed',
+      );
     }
     this.logger.info({ key, change, actor: who.actor, eventId }, 'runtime flag change accepted');
     return { accepted: true, eventId, key };

@@ -11,7 +11,10 @@ export const PLANNER = Symbol.for('mapek.gateway.planner');
 const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   status: z.enum(['open', 'closed']).optional(),
-  target: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
+  target: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
 });
 
 @Controller('api/v1/incidents')

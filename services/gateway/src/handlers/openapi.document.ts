@@ -27,13 +27,21 @@ export const openApiDocument = {
     title: 'mapek gateway',
     version: '0.1.0',
     description:
-      'Incidents, plans and the live event stream of the mapek self-healing loop. With API keys configured (always in production) every route but /health*, /metrics and /docs needs `Authorization: Bearer mapek_<id>_<secret>` (browsers on /ws: subprotocols `mapek.v1, mapek.bearer.<token>`). Roles: viewer reads; operator also sends commands; approver also approves and rejects plans; admin does all; alertmanager only posts alerts to /api/v1/alertmanager; heartbeat only posts to /api/v1/heartbeats/<target>. Refusals: 401 (no or bad key), 403 (role), 429 (rate limit, with Retry-After). The key\'s name is the actor of its decisions and commands.',
+      "Incidents, plans and the live event stream of the mapek self-healing loop. With API keys configured (always in production) every route but /health*, /metrics and /docs needs `Authorization: Bearer mapek_<id>_<secret>` (browsers on /ws: subprotocols `mapek.v1, mapek.bearer.<token>`). Roles: viewer reads; operator also sends commands; approver also approves and rejects plans; admin does all; alertmanager only posts alerts to /api/v1/alertmanager; heartbeat only posts to /api/v1/heartbeats/<target>. Refusals: 401 (no or bad key), 403 (role), 429 (rate limit, with Retry-After). The key's name is the actor of its decisions and commands.",
   },
   security: [{ apiKey: [] }],
   paths: {
-    '/health': { get: { security: [], summary: 'Readiness with component checks', responses: { '200': { description: 'up' }, '503': { description: 'down' } } } },
+    '/health': {
+      get: {
+        security: [],
+        summary: 'Readiness with component checks',
+        responses: { '200': { description: 'up' }, '503': { description: 'down' } },
+      },
+    },
     '/health/live': { get: { security: [], summary: 'Liveness', responses: { '200': { description: 'alive' } } } },
-    '/health/ready': { get: { security: [], summary: 'Readiness', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
+    '/health/ready': {
+      get: { security: [], summary: 'Readiness', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } },
+    },
     '/metrics': { get: { security: [], summary: 'Prometheus metrics', responses: { '200': { description: 'text format 0.0.4' } } } },
     '/status': { get: { summary: 'Streams and consumer lag', responses: { '200': { description: 'status' } } } },
     '/api/v1/incidents': {
@@ -48,11 +56,16 @@ export const openApiDocument = {
       },
     },
     '/api/v1/incidents/{id}': {
-      get: { summary: 'One incident with its symptoms, analysis, plans, decisions, executions and outcome', parameters: [uuidParam], responses: { '200': { description: 'incident' }, ...errors } },
+      get: {
+        summary: 'One incident with its symptoms, analysis, plans, decisions, executions and outcome',
+        parameters: [uuidParam],
+        responses: { '200': { description: 'incident' }, ...errors },
+      },
     },
     '/api/v1/incidents/{id}/replay': {
       post: {
-        summary: 'Replay a stored incident with the current rules, runtime flags and learned statistics (read-only; viewer or above): root-cause ranking, chosen plan, candidates and approval mode now beside then, with the differences',
+        summary:
+          'Replay a stored incident with the current rules, runtime flags and learned statistics (read-only; viewer or above): root-cause ranking, chosen plan, candidates and approval mode now beside then, with the differences',
         parameters: [uuidParam],
         responses: {
           '200': { description: 'then, now and the differences' },
@@ -66,7 +79,13 @@ export const openApiDocument = {
       get: {
         summary: 'Plans, optionally by status',
         parameters: [{ name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'approved', 'rejected', 'expired'] } }],
-        responses: { '200': { description: 'plans, newest first', content: { 'application/json': { schema: { $ref: '#/components/schemas/PlanList' } } } }, '400': errors['400'] },
+        responses: {
+          '200': {
+            description: 'plans, newest first',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/PlanList' } } },
+          },
+          '400': errors['400'],
+        },
       },
     },
     '/api/v1/plans/{id}/approve': {
@@ -74,23 +93,46 @@ export const openApiDocument = {
         summary: 'Approve a pending plan (a high-risk plan needs two different approvers)',
         parameters: [uuidParam],
         requestBody: decisionBody,
-        responses: { '202': { description: 'decision published' }, ...errors, '409': { description: 'not pending (error signal_resolved: cancelled because its signal was resolved at its source)', content: { 'application/json': { schema: error } } } },
+        responses: {
+          '202': { description: 'decision published' },
+          ...errors,
+          '409': {
+            description: 'not pending (error signal_resolved: cancelled because its signal was resolved at its source)',
+            content: { 'application/json': { schema: error } },
+          },
+        },
       },
     },
     '/api/v1/plans/{id}/reject': {
-      post: { summary: 'Reject a pending plan', parameters: [uuidParam], requestBody: decisionBody, responses: { '202': { description: 'decision published' }, ...errors, '409': { description: 'not pending' } } },
+      post: {
+        summary: 'Reject a pending plan',
+        parameters: [uuidParam],
+        requestBody: decisionBody,
+        responses: { '202': { description: 'decision published' }, ...errors, '409': { description: 'not pending' } },
+      },
     },
     '/api/v1/commands': {
       post: {
-        summary: 'Send a manual command to the executor, which runs it as a one-step plan (signed by the gateway, params and reason sealed to the executor)',
+        summary:
+          'Send a manual command to the executor, which runs it as a one-step plan (signed by the gateway, params and reason sealed to the executor)',
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/CommandRequest' } } } },
         responses: {
           '202': {
             description: 'the command event is stored on the stream; watch /ws for its execution and outcome (planId = commandId)',
-            content: { 'application/json': { schema: { type: 'object', properties: { commandId: { type: 'string', format: 'uuid' }, eventId: { type: 'string', format: 'uuid' } } } } },
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { commandId: { type: 'string', format: 'uuid' }, eventId: { type: 'string', format: 'uuid' } },
+                },
+              },
+            },
           },
           '400': errors['400'],
-          '403': { description: 'the key\'s role may not send commands, or commands are disabled (MAPEK_GATEWAY_COMMANDS_ENABLED)', content: { 'application/json': { schema: error } } },
+          '403': {
+            description: "the key's role may not send commands, or commands are disabled (MAPEK_GATEWAY_COMMANDS_ENABLED)",
+            content: { 'application/json': { schema: error } },
+          },
           '413': { description: 'body larger than MAPEK_GATEWAY_BODY_LIMIT_BYTES' },
           '503': { description: 'the command could not be sealed or stored', content: { 'application/json': { schema: error } } },
         },
@@ -99,7 +141,7 @@ export const openApiDocument = {
     '/api/v1/alertmanager': {
       post: {
         summary:
-          'Alertmanager\'s webhook receiver (webhook_configs, payload version 4; role alertmanager). A firing alert becomes a symptom of the target its `target` label names (sources.alertmanager.targetLabel), once per fingerprint and start however often it is sent; a resolved one becomes alert.resolved, which cancels the plans of its incident that have not started',
+          "Alertmanager's webhook receiver (webhook_configs, payload version 4; role alertmanager). A firing alert becomes a symptom of the target its `target` label names (sources.alertmanager.targetLabel), once per fingerprint and start however often it is sent; a resolved one becomes alert.resolved, which cancels the plans of its incident that have not started",
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AlertmanagerWebhook' } } } },
         responses: {
           '200': {
@@ -108,14 +150,28 @@ export const openApiDocument = {
               'application/json': {
                 schema: {
                   type: 'object',
-                  properties: { taken: { type: 'integer' }, duplicates: { type: 'integer' }, symptomIds: { type: 'array', items: { type: 'string', format: 'uuid' } }, resolutionIds: { type: 'array', items: { type: 'string', format: 'uuid' } } },
+                  properties: {
+                    taken: { type: 'integer' },
+                    duplicates: { type: 'integer' },
+                    symptomIds: { type: 'array', items: { type: 'string', format: 'uuid' } },
+                    resolutionIds: { type: 'array', items: { type: 'string', format: 'uuid' } },
+                  },
                 },
               },
             },
           },
-          '400': { description: 'not a version 4 payload, or an alert names no target or one not configured; nothing was published', content: { 'application/json': { schema: error } } },
-          '403': { description: 'the key\'s role may not post alerts, or the source is disabled (sources.alertmanager.enabled)', content: { 'application/json': { schema: error } } },
-          '503': { description: 'an alert could not be stored on the event stream; Alertmanager sends it again', content: { 'application/json': { schema: error } } },
+          '400': {
+            description: 'not a version 4 payload, or an alert names no target or one not configured; nothing was published',
+            content: { 'application/json': { schema: error } },
+          },
+          '403': {
+            description: "the key's role may not post alerts, or the source is disabled (sources.alertmanager.enabled)",
+            content: { 'application/json': { schema: error } },
+          },
+          '503': {
+            description: 'an alert could not be stored on the event stream; Alertmanager sends it again',
+            content: { 'application/json': { schema: error } },
+          },
         },
       },
     },
@@ -123,53 +179,109 @@ export const openApiDocument = {
       post: {
         summary:
           'Say a target is alive (role heartbeat): a service, job or cron that does not embed the agent reports in. Published as a heartbeat on the telemetry stream; the monitor raises an unavailable symptom for a target silent longer than its heartbeat.timeoutMs (configuration file)',
-        parameters: [{ name: 'target', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: 128 } }],
+        parameters: [
+          { name: 'target', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: 128 } },
+        ],
         requestBody: { required: false, content: { 'application/json': { schema: { $ref: '#/components/schemas/HeartbeatRequest' } } } },
         responses: {
-          '202': { description: 'stored: { target, eventId }', content: { 'application/json': { schema: { type: 'object', properties: { target: { type: 'string' }, eventId: { type: 'string', format: 'uuid' } } } } } },
+          '202': {
+            description: 'stored: { target, eventId }',
+            content: {
+              'application/json': {
+                schema: { type: 'object', properties: { target: { type: 'string' }, eventId: { type: 'string', format: 'uuid' } } },
+              },
+            },
+          },
           '400': { description: 'not a target name, or a body with unknown fields', content: { 'application/json': { schema: error } } },
-          '403': { description: 'the key\'s role may not post heartbeats', content: { 'application/json': { schema: error } } },
+          '403': { description: "the key's role may not post heartbeats", content: { 'application/json': { schema: error } } },
           '404': { description: 'not a target of the configuration file', content: { 'application/json': { schema: error } } },
           '503': { description: 'the heartbeat could not be stored; send it again', content: { 'application/json': { schema: error } } },
         },
       },
     },
     '/api/v1/insights': {
-      get: { summary: 'What the outcomes say: which remedy works against which cause, with confidence and time to recovery', responses: { '200': { description: 'insights' }, '503': { description: 'knowledge unavailable' } } },
-    },
-    '/api/v1/audit/verify': {
-      get: { summary: 'Recompute the hash-chained audit trail: { ok, checked, brokenAt? }', responses: { '200': { description: 'verdict' }, '503': { description: 'knowledge unavailable' } } },
-    },
-    '/ws': { get: { summary: 'WebSocket: every loop event as JSON {subject, event}', responses: { '101': { description: 'switching protocols' } } } },
-    '/api/v1/flags': {
-      get: { summary: 'Runtime flags in force (auto-healing, shadow mode, autonomy per cause and remedy, the autonomy rules), from the planner\'s bucket', responses: { '200': { description: '{ flags: [{ key, change, actor, reason?, changedAt, streak? }] }' } } },
-      post: {
-        summary: 'Change a runtime flag; published as a signed flag.changed event, stored by the planner. Operators may only make the loop more careful; widening it needs an admin',
-        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/FlagRequest' } } } },
-        responses: { '202': { description: '{ accepted, eventId, key }' }, '400': errors['400'], '403': { description: 'the role may not make this change', content: { 'application/json': { schema: error } } }, '503': { description: 'the change could not be stored on the event stream' } },
+      get: {
+        summary: 'What the outcomes say: which remedy works against which cause, with confidence and time to recovery',
+        responses: { '200': { description: 'insights' }, '503': { description: 'knowledge unavailable' } },
       },
     },
-    '/api/v1/session': { get: { summary: 'The caller: { authenticated, name, role, permissions } (the console offers only what the role may do)', responses: { '200': { description: 'session' } } } },
+    '/api/v1/audit/verify': {
+      get: {
+        summary: 'Recompute the hash-chained audit trail: { ok, checked, brokenAt? }',
+        responses: { '200': { description: 'verdict' }, '503': { description: 'knowledge unavailable' } },
+      },
+    },
+    '/ws': {
+      get: {
+        summary: 'WebSocket: every loop event as JSON {subject, event}',
+        responses: { '101': { description: 'switching protocols' } },
+      },
+    },
+    '/api/v1/flags': {
+      get: {
+        summary:
+          "Runtime flags in force (auto-healing, shadow mode, autonomy per cause and remedy, the autonomy rules), from the planner's bucket",
+        responses: { '200': { description: '{ flags: [{ key, change, actor, reason?, changedAt, streak? }] }' } },
+      },
+      post: {
+        summary:
+          'Change a runtime flag; published as a signed flag.changed event, stored by the planner. Operators may only make the loop more careful; widening it needs an admin',
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/FlagRequest' } } } },
+        responses: {
+          '202': { description: '{ accepted, eventId, key }' },
+          '400': errors['400'],
+          '403': { description: 'the role may not make this change', content: { 'application/json': { schema: error } } },
+          '503': { description: 'the change could not be stored on the event stream' },
+        },
+      },
+    },
+    '/api/v1/session': {
+      get: {
+        summary: 'The caller: { authenticated, name, role, permissions } (the console offers only what the role may do)',
+        responses: { '200': { description: 'session' } },
+      },
+    },
     '/api/v1/console/config': {
       get: {
         security: [],
-        summary: 'How the console signs people in (public, no secrets): { apiKeys, signOn: { issuer, clientId, scopes, audiences, authorizationEndpoint, tokenEndpoint, endSessionEndpoint } | null }',
-        responses: { '200': { description: 'the console\'s sign-in settings' } },
+        summary:
+          'How the console signs people in (public, no secrets): { apiKeys, signOn: { issuer, clientId, scopes, audiences, authorizationEndpoint, tokenEndpoint, endSessionEndpoint } | null }',
+        responses: { '200': { description: "the console's sign-in settings" } },
       },
     },
-    '/': { get: { security: [], summary: 'The web console (HTML; its modules under /console/, all served by the gateway)', responses: { '200': { description: 'text/html' } } } },
+    '/': {
+      get: {
+        security: [],
+        summary: 'The web console (HTML; its modules under /console/, all served by the gateway)',
+        responses: { '200': { description: 'text/html' } },
+      },
+    },
   },
   components: {
-    securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `mapek pki api-key create`, or a JWT of the configured OpenID provider (MAPEK_GATEWAY_OIDC_ISSUER)' } },
+    securitySchemes: {
+      apiKey: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'an API key from `mapek pki api-key create`, or a JWT of the configured OpenID provider (MAPEK_GATEWAY_OIDC_ISSUER)',
+      },
+    },
     schemas: {
       AlertmanagerWebhook: toJsonSchema(alertmanagerWebhookSchema, SchemaSide.input),
       CommandRequest: toJsonSchema(commandRequestSchema, SchemaSide.input),
       DecisionRequest: toJsonSchema(decisionRequestSchema, SchemaSide.input),
       FlagRequest: toJsonSchema(flagRequestSchema, SchemaSide.input),
       HeartbeatRequest: toJsonSchema(heartbeatRequestSchema, SchemaSide.input),
-      PlanList: { type: 'object', required: ['plans'], properties: { plans: { type: 'array', items: { $ref: '#/components/schemas/PlanRecordV1' } } } },
+      PlanList: {
+        type: 'object',
+        required: ['plans'],
+        properties: { plans: { type: 'array', items: { $ref: '#/components/schemas/PlanRecordV1' } } },
+      },
       PlanRecordV1: toJsonSchema(planRecordV1Schema, SchemaSide.output),
-      Error: { type: 'object', required: ['statusCode', 'error', 'reason'], properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, reason: { type: 'string' } } },
+      Error: {
+        type: 'object',
+        required: ['statusCode', 'error', 'reason'],
+        properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, reason: { type: 'string' } },
+      },
     },
   },
 } as const;

@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { DecisionVerdict, PlanRejectionCode, newEventId, planRecordV1Schema, planStatusSchema, uuidSchema, type PlanRecordV1 } from '@mapek/contracts';
+import {
+  DecisionVerdict,
+  PlanRejectionCode,
+  newEventId,
+  planRecordV1Schema,
+  planStatusSchema,
+  uuidSchema,
+  type PlanRecordV1,
+} from '@mapek/contracts';
 import { EVENT_PUBLISHER, getJson, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { actorOf } from '../domain/access-policy.js';
 import { decisionRequestSchema } from '../domain/decision-request.js';
@@ -57,13 +65,21 @@ export class PlansController {
     const record = planRecordV1Schema.safeParse(entry?.value);
     if (!entry || !record.success) throw httpError(HttpStatus.NOT_FOUND, 'not_found', `no plan ${planId.data}`);
     if (record.data.plan.rejectionCode === PlanRejectionCode.signalResolved) {
-      throw httpError(HttpStatus.CONFLICT, PlanRejectionCode.signalResolved, `plan ${planId.data} was cancelled: its signal was resolved at its source before it started, and mapek never acts on a resolved signal`);
+      throw httpError(
+        HttpStatus.CONFLICT,
+        PlanRejectionCode.signalResolved,
+        `plan ${planId.data} was cancelled: its signal was resolved at its source before it started, and mapek never acts on a resolved signal`,
+      );
     }
     if (record.data.status !== 'pending') {
       throw httpError(HttpStatus.CONFLICT, 'not_pending', `plan ${planId.data} is ${record.data.status}, not pending`);
     }
     if (verdict === 'approve' && record.data.plan.approvedBy.includes(actor)) {
-      throw httpError(HttpStatus.CONFLICT, 'already_approved_by_actor', `${actor} already approved plan ${planId.data}; it needs a different approver`);
+      throw httpError(
+        HttpStatus.CONFLICT,
+        'already_approved_by_actor',
+        `${actor} already approved plan ${planId.data}; it needs a different approver`,
+      );
     }
     const decision = await this.publisher.publish('decision', {
       id: newEventId(),

@@ -8,7 +8,12 @@ import { Caller } from './access-control.js';
 @Controller('api/v1/session')
 export class SessionController {
   @Get()
-  session(@Caller() caller: Principal | undefined): { authenticated: boolean; name: string | null; role: string | null; permissions: readonly string[] } {
+  session(@Caller() caller: Principal | undefined): {
+    authenticated: boolean;
+    name: string | null;
+    role: string | null;
+    permissions: readonly string[];
+  } {
     // Without API keys (development) everyone may do everything.
     if (!caller) return { authenticated: false, name: null, role: null, permissions: rolePermissions[ApiRole.admin] };
     return { authenticated: true, name: caller.name, role: caller.role, permissions: rolePermissions[caller.role] };

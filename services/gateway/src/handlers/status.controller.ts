@@ -22,21 +22,43 @@ export class StatusController {
     for (const name of Object.values(StreamName)) {
       try {
         const info = await this.runtime.jsm.streams.info(name);
-        streams[name] = { messages: info.state.messages, bytes: info.state.bytes, lastSequence: info.state.last_seq, consumers: info.state.consumer_count };
+        streams[name] = {
+          messages: info.state.messages,
+          bytes: info.state.bytes,
+          lastSequence: info.state.last_seq,
+          consumers: info.state.consumer_count,
+        };
       } catch {
         streams[name] = { error: 'unavailable' };
       }
     }
     const consumers: Record<string, unknown> = {};
-    for (const durable of [ConsumerName.analyzer, ConsumerName.planner, ConsumerName.executor, ConsumerName.executorCommands, ConsumerName.knowledge]) {
+    for (const durable of [
+      ConsumerName.analyzer,
+      ConsumerName.planner,
+      ConsumerName.executor,
+      ConsumerName.executorCommands,
+      ConsumerName.knowledge,
+    ]) {
       try {
         const info = await this.runtime.jsm.consumers.info(StreamName.events, durable);
-        consumers[durable] = { pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered, waiting: info.num_waiting };
+        consumers[durable] = {
+          pending: info.num_pending,
+          ackPending: info.num_ack_pending,
+          redelivered: info.num_redelivered,
+          waiting: info.num_waiting,
+        };
       } catch {
         consumers[durable] = { error: 'not running' };
       }
     }
     const configuration = this.configuration();
-    return { nats: { connected: !this.runtime.nc.isClosed(), server: this.runtime.nc.getServer() }, streams, consumers, ...(configuration ? { configuration } : {}), time: new Date().toISOString() };
+    return {
+      nats: { connected: !this.runtime.nc.isClosed(), server: this.runtime.nc.getServer() },
+      streams,
+      consumers,
+      ...(configuration ? { configuration } : {}),
+      time: new Date().toISOString(),
+    };
   }
 }

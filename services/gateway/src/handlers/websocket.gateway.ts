@@ -53,7 +53,10 @@ export function registerWebSocket(app: FastifyInstance, feed: EventFeed, logger:
     };
     // The key or token was checked at the upgrade only: the stream ends when it would be refused.
     const expiresAt = principalOf(request)?.expiresAt;
-    const expiry = expiresAt === undefined ? undefined : setTimeout(() => socket.close(1008, 'credentials expired'), Math.min(Math.max(0, expiresAt - Date.now()), 2_147_000_000));
+    const expiry =
+      expiresAt === undefined
+        ? undefined
+        : setTimeout(() => socket.close(1008, 'credentials expired'), Math.min(Math.max(0, expiresAt - Date.now()), 2_147_000_000));
     const unsubscribeEvents = feed.subscribe(send);
     const unsubscribeFlags = options.flags?.subscribe(send);
     const unsubscribe = () => {

@@ -8,7 +8,13 @@ export type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /** `ssl`: TLS options (CA, client certificate and key, preferred groups) for a verified, mutually authenticated connection. */
 export function createPool(url: string, size: number, ssl?: ConnectionOptions): pg.Pool {
-  return new pg.Pool({ connectionString: url, max: size, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5000, ...(ssl ? { ssl } : {}) });
+  return new pg.Pool({
+    connectionString: url,
+    max: size,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5000,
+    ...(ssl ? { ssl } : {}),
+  });
 }
 
 // SQLSTATE classes and codes that mean "the server is gone or not taking work", not "the query is wrong":
@@ -23,7 +29,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const { code, message, cause } = error as { code?: unknown; message?: unknown; cause?: unknown };
   if (typeof code === 'string' && (code.startsWith('08') || unavailableCodes.has(code) || unavailableErrnos.has(code))) return true;
   // node-postgres reports a dropped socket and a connect timeout without a code.
-  if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)) return true;
+  if (
+    typeof message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)
+  )
+    return true;
   return cause !== undefined && cause !== error && isDatabaseUnavailable(cause);
 }
 
@@ -55,8 +65,12 @@ export async function migrate(pool: pg.Pool, logger: Logger): Promise<void> {
   await withClient(pool, async (client) => {
     await client.query('SELECT pg_advisory_lock(7261001)');
     try {
-      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-      const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      const applied = new Set(
+        (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version),
+      );
       for (const migration of migrations) {
         if (applied.has(migration.version)) continue;
         await client.query('BEGIN');

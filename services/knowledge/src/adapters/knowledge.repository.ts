@@ -64,7 +64,17 @@ export class KnowledgeRepository {
       const inserted = await client.query(
         `INSERT INTO events (id, type, version, source, time, target, incident_id, causation_id, data)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [envelope.id, envelope.type, envelope.version, envelope.source, envelope.time, envelope.target, envelope.incidentId ?? null, envelope.causationId ?? null, JSON.stringify(envelope.data)],
+        [
+          envelope.id,
+          envelope.type,
+          envelope.version,
+          envelope.source,
+          envelope.time,
+          envelope.target,
+          envelope.incidentId ?? null,
+          envelope.causationId ?? null,
+          JSON.stringify(envelope.data),
+        ],
       );
       if (inserted.rowCount === 0) return false;
       await this.appendAudit(client, envelope);
@@ -91,16 +101,29 @@ export class KnowledgeRepository {
         originalSubject: rejection.originalSubject,
         body: Buffer.from(rejection.body).toString('base64'),
       });
-      await this.appendAuditEntry(client, { eventId: id, eventType: `rejected.${rejection.reason}`, source: rejection.consumer, payloadSha256: sha256(payload) });
+      await this.appendAuditEntry(client, {
+        eventId: id,
+        eventType: `rejected.${rejection.reason}`,
+        source: rejection.consumer,
+        payloadSha256: sha256(payload),
+      });
       return true;
     });
   }
 
   private async appendAudit(client: Queryable, envelope: Envelope): Promise<void> {
-    await this.appendAuditEntry(client, { eventId: envelope.id, eventType: envelope.type, source: envelope.source, payloadSha256: sha256(JSON.stringify(envelope)) });
+    await this.appendAuditEntry(client, {
+      eventId: envelope.id,
+      eventType: envelope.type,
+      source: envelope.source,
+      payloadSha256: sha256(JSON.stringify(envelope)),
+    });
   }
 
-  private async appendAuditEntry(client: Queryable, row: { eventId: string; eventType: string; source: string; payloadSha256: string }): Promise<void> {
+  private async appendAuditEntry(
+    client: Queryable,
+    row: { eventId: string; eventType: string; source: string; payloadSha256: string },
+  ): Promise<void> {
     // One writer at a time extends the chain.
     await client.query('SELECT pg_advisory_xact_lock(7261002)');
     const head = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
@@ -116,7 +139,16 @@ export class KnowledgeRepository {
     const prevHash = previous?.hash ?? GENESIS_HASH;
     await client.query(
       `INSERT INTO audit_log (seq, event_id, event_type, source, recorded_at, payload_sha256, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [entry.seq, entry.eventId, entry.eventType, entry.source, entry.recordedAt, entry.payloadSha256, prevHash, chainHash(prevHash, entry)],
+      [
+        entry.seq,
+        entry.eventId,
+        entry.eventType,
+        entry.source,
+        entry.recordedAt,
+        entry.payloadSha256,
+        prevHash,
+        chainHash(prevHash, entry),
+      ],
     );
   }
 
@@ -124,7 +156,11 @@ export class KnowledgeRepository {
     const incidentId = envelope.incidentId;
     if (!incidentId) return;
     const touch = async (sql: string, values: unknown[]) =>
-      client.query(`UPDATE incidents SET ${sql}, updated_at = GREATEST(updated_at, $2) WHERE id = $1`, [incidentId, envelope.time, ...values]);
+      client.query(`UPDATE incidents SET ${sql}, updated_at = GREATEST(updated_at, $2) WHERE id = $1`, [
+        incidentId,
+        envelope.time,
+        ...values,
+      ]);
     switch (envelope.type) {
       case 'analysis': {
         const data = (envelope as Envelope<'analysis'>).data;
@@ -142,7 +178,9 @@ export class KnowledgeRepository {
         await touch(`plan_id = $3, plan_status = 'approved'`, [(envelope as Envelope<'plan.approved'>).data.planId]);
         return;
       case 'plan.rejected':
-        await touch(`plan_id = $3, plan_status = 'rejected', status = 'closed', closed_at = $2`, [(envelope as Envelope<'plan.rejected'>).data.planId]);
+        await touch(`plan_id = $3, plan_status = 'rejected', status = 'closed', closed_at = $2`, [
+          (envelope as Envelope<'plan.rejected'>).data.planId,
+        ]);
         return;
       case 'execution':
         await touch(`execution_status = $3`, [(envelope as Envelope<'execution'>).data.status]);
@@ -155,7 +193,13 @@ export class KnowledgeRepository {
         // Statistics per single action (for insights) and per remedy, the exact action sequence
         // (`plan:a+b`), which the planner scores on so one remedy's success is not credited to another.
         for (const action of new Set([...data.actions, remedySignature(data.actions)])) {
-          const column = { success: 'successes', partial: 'partials', ineffective: 'ineffective', degradation: 'degradations', unknown: 'unknown' }[data.outcome];
+          const column = {
+            success: 'successes',
+            partial: 'partials',
+            ineffective: 'ineffective',
+            degradation: 'degradations',
+            unknown: 'unknown',
+          }[data.outcome];
           const ttr = data.timeToStabilizationMs;
           await client.query(
             `INSERT INTO action_stats (cause, action, attempts, ${column}, ttr_count, ttr_sum_ms) VALUES ($1, $2, 1, 1, $3, $4)
@@ -181,9 +225,17 @@ export class KnowledgeRepository {
     }
   }
 
-  async stats(cause: string): Promise<Array<{ action: string; attempts: number; successes: number; partials: number; meanTimeToRecoveryMs: number | null }>> {
+  async stats(
+    cause: string,
+  ): Promise<Array<{ action: string; attempts: number; successes: number; partials: number; meanTimeToRecoveryMs: number | null }>> {
     const rows = await this.statsRows(cause);
-    return rows.map((row) => ({ action: row.action, attempts: row.attempts, successes: row.successes, partials: row.partials, meanTimeToRecoveryMs: meanTtr(row) }));
+    return rows.map((row) => ({
+      action: row.action,
+      attempts: row.attempts,
+      successes: row.successes,
+      partials: row.partials,
+      meanTimeToRecoveryMs: meanTtr(row),
+    }));
   }
 
   private async statsRows(cause?: string): Promise<ActionStatsRow[]> {
@@ -224,14 +276,43 @@ export class KnowledgeRepository {
        ORDER BY time`,
       [id, incident.target, incident.openedAt, incident.closedAt],
     );
-    const grouped: Record<string, StoredEvent[]> = { symptoms: [], analyses: [], plans: [], decisions: [], executions: [], outcomes: [], flags: [], resolutions: [] };
-    const bucket: Record<string, string> = { symptom: 'symptoms', analysis: 'analyses', 'plan.proposed': 'plans', 'plan.approved': 'plans', 'plan.rejected': 'plans', decision: 'decisions', execution: 'executions', outcome: 'outcomes', 'flag.changed': 'flags', 'incident.resolved': 'resolutions' };
+    const grouped: Record<string, StoredEvent[]> = {
+      symptoms: [],
+      analyses: [],
+      plans: [],
+      decisions: [],
+      executions: [],
+      outcomes: [],
+      flags: [],
+      resolutions: [],
+    };
+    const bucket: Record<string, string> = {
+      symptom: 'symptoms',
+      analysis: 'analyses',
+      'plan.proposed': 'plans',
+      'plan.approved': 'plans',
+      'plan.rejected': 'plans',
+      decision: 'decisions',
+      execution: 'executions',
+      outcome: 'outcomes',
+      'flag.changed': 'flags',
+      'incident.resolved': 'resolutions',
+    };
     for (const event of events.rows) grouped[bucket[event.type] ?? 'other']?.push(event);
     return { ...incident, events: grouped };
   }
 
   async verifyAudit(): Promise<ChainVerdict> {
-    const result = await this.pool.query<{ seq: string; eventId: string; eventType: string; source: string; recordedAt: Date; payloadSha256: string; prevHash: string; hash: string }>(
+    const result = await this.pool.query<{
+      seq: string;
+      eventId: string;
+      eventType: string;
+      source: string;
+      recordedAt: Date;
+      payloadSha256: string;
+      prevHash: string;
+      hash: string;
+    }>(
       `SELECT seq, event_id AS "eventId", event_type AS "eventType", source, recorded_at AS "recordedAt", payload_sha256 AS "payloadSha256", prev_hash AS "prevHash", hash FROM audit_log ORDER BY seq`,
     );
     return verifyChain(result.rows.map((row) => ({ ...row, seq: Number(row.seq), recordedAt: row.recordedAt.toISOString() })));

@@ -33,13 +33,48 @@ describe('audit chain', () => {
 describe('insights', () => {
   it('recommend what works and flag what makes things worse', () => {
     const insights = insightsFrom([
-      { cause: 'memory_leak', action: 'clear_cache', attempts: 6, successes: 5, partials: 0, ineffective: 1, degradations: 0, unknown: 0, ttrCount: 5, ttrSumMs: 24_000 },
-      { cause: 'memory_leak', action: 'collect_garbage', attempts: 4, successes: 0, partials: 0, ineffective: 1, degradations: 3, unknown: 0, ttrCount: 0, ttrSumMs: 0 },
-      { cause: 'latency', action: 'throttle_requests', attempts: 1, successes: 1, partials: 0, ineffective: 0, degradations: 0, unknown: 0, ttrCount: 0, ttrSumMs: 0 },
+      {
+        cause: 'memory_leak',
+        action: 'clear_cache',
+        attempts: 6,
+        successes: 5,
+        partials: 0,
+        ineffective: 1,
+        degradations: 0,
+        unknown: 0,
+        ttrCount: 5,
+        ttrSumMs: 24_000,
+      },
+      {
+        cause: 'memory_leak',
+        action: 'collect_garbage',
+        attempts: 4,
+        successes: 0,
+        partials: 0,
+        ineffective: 1,
+        degradations: 3,
+        unknown: 0,
+        ttrCount: 0,
+        ttrSumMs: 0,
+      },
+      {
+        cause: 'latency',
+        action: 'throttle_requests',
+        attempts: 1,
+        successes: 1,
+        partials: 0,
+        ineffective: 0,
+        degradations: 0,
+        unknown: 0,
+        ttrCount: 0,
+        ttrSumMs: 0,
+      },
     ]);
     expect(insights).toHaveLength(2);
     expect(insights.find((i) => i.action === 'clear_cache')?.recommendation).toBe('prefer');
-    expect(insights.find((i) => i.action === 'clear_cache')?.title).toBe('clear_cache is 83% effective against memory_leak (n=6), stabilizes in ~4.8 s');
+    expect(insights.find((i) => i.action === 'clear_cache')?.title).toBe(
+      'clear_cache is 83% effective against memory_leak (n=6), stabilizes in ~4.8 s',
+    );
     expect(insights.find((i) => i.action === 'collect_garbage')?.recommendation).toBe('avoid');
   });
 });

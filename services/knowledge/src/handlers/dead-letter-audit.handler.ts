@@ -28,7 +28,12 @@ export class DeadLetterAuditHandler implements OnApplicationBootstrap, BeforeApp
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: ServiceMetrics,
   ) {
-    this.audited = new Counter({ name: 'mapek_knowledge_rejections_audited_total', help: 'Dead letters appended to the audit log, by reject reason', labelNames: ['reason'], registers: [metrics.registry] });
+    this.audited = new Counter({
+      name: 'mapek_knowledge_rejections_audited_total',
+      help: 'Dead letters appended to the audit log, by reject reason',
+      labelNames: ['reason'],
+      registers: [metrics.registry],
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -27,7 +27,12 @@ export class EventRecorderHandler {
     @Inject(DATABASE_SCHEMA) private readonly schema: DatabaseSchema,
     @Inject(METRICS) metrics: ServiceMetrics,
   ) {
-    this.stored = new Counter({ name: 'mapek_knowledge_events_stored_total', help: 'Events stored (new) or skipped (duplicate)', labelNames: ['type', 'result'], registers: [metrics.registry] });
+    this.stored = new Counter({
+      name: 'mapek_knowledge_events_stored_total',
+      help: 'Events stored (new) or skipped (duplicate)',
+      labelNames: ['type', 'result'],
+      registers: [metrics.registry],
+    });
   }
 
   private async store(event: Envelope, context: HandlerContext): Promise<void> {
@@ -41,7 +46,11 @@ export class EventRecorderHandler {
       } catch (error) {
         const down = !this.schema.ready || isDatabaseUnavailable(error);
         if (!down || Date.now() >= holdUntil) {
-          throw new TransientHandlerError('database_unavailable', `could not store ${event.type} ${event.id}: ${(error as Error).message}`, { cause: error });
+          throw new TransientHandlerError(
+            'database_unavailable',
+            `could not store ${event.type} ${event.id}: ${(error as Error).message}`,
+            { cause: error },
+          );
         }
         context.working();
         await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5000 }));

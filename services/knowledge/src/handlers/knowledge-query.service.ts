@@ -39,7 +39,12 @@ export class KnowledgeQueryService implements OnApplicationBootstrap, OnApplicat
   async onApplicationBootstrap(): Promise<void> {
     // @nats-io/services is still on a prerelease nats-core; the connection is the same object.
     const svcm = new Svcm(this.runtime.nc as unknown as ConstructorParameters<typeof Svcm>[0]);
-    this.service = await svcm.add({ name: 'mapek-knowledge', version: '0.1.0', description: 'mapek knowledge queries', queue: 'knowledge' });
+    this.service = await svcm.add({
+      name: 'mapek-knowledge',
+      version: '0.1.0',
+      description: 'mapek knowledge queries',
+      queue: 'knowledge',
+    });
     const group = this.service.addGroup(subjects.knowledgeService(this.runtime.prefix));
     for (const endpoint of Object.values(KnowledgeEndpoint)) {
       group.addEndpoint(endpoint, { handler: (error, msg) => void this.answer(endpoint, error, msg) });

@@ -25,13 +25,20 @@ export class KnowledgeIncidentClient {
   async incident(id: string): Promise<StoredIncident> {
     let reply;
     try {
-      reply = await this.nc.request(`${subjects.knowledgeService(this.prefix)}.${KnowledgeEndpoint.incident}`, JSON.stringify({ id }), { timeout: this.timeoutMs });
+      reply = await this.nc.request(`${subjects.knowledgeService(this.prefix)}.${KnowledgeEndpoint.incident}`, JSON.stringify({ id }), {
+        timeout: this.timeoutMs,
+      });
     } catch (error) {
-      throw new IncidentQueryError('unavailable', error instanceof errors.NoRespondersError ? 'no knowledge replica is running' : 'knowledge did not answer in time', true);
+      throw new IncidentQueryError(
+        'unavailable',
+        error instanceof errors.NoRespondersError ? 'no knowledge replica is running' : 'knowledge did not answer in time',
+        true,
+      );
     }
     const code = reply.headers?.get('Nats-Service-Error-Code');
     if (code === '404') throw new IncidentQueryError('not_found', `incident ${id} is not known`, false);
-    if (code) throw new IncidentQueryError('unavailable', `knowledge failed with ${code}: ${reply.headers?.get('Nats-Service-Error') ?? ''}`, true);
+    if (code)
+      throw new IncidentQueryError('unavailable', `knowledge failed with ${code}: ${reply.headers?.get('Nats-Service-Error') ?? ''}`, true);
     return reply.json<StoredIncident>();
   }
 }

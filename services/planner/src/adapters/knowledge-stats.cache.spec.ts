@@ -3,7 +3,8 @@ import type { CauseKind } from '@mapek/contracts';
 import type { ActionStats } from '../domain/plan-builder.js';
 import { KnowledgeStatsCache, type StatsSource } from './knowledge-stats.cache.js';
 
-const statsOf = (successes: number): Map<string, ActionStats> => new Map([['clear_cache', { attempts: 10, successes, partials: 0, meanTimeToRecoveryMs: null }]]);
+const statsOf = (successes: number): Map<string, ActionStats> =>
+  new Map([['clear_cache', { attempts: 10, successes, partials: 0, meanTimeToRecoveryMs: null }]]);
 
 /** A knowledge that answers from `answers` (or fails) and counts what it was asked. */
 function knowledge(answers: Partial<Record<CauseKind, number | Error>>): StatsSource & { asked: CauseKind[] } {

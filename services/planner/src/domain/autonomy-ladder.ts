@@ -1,4 +1,14 @@
-import { AutonomyLevel, FlagName, OutcomeKind, autonomyLadder, type AutonomyPolicyV1, type CauseKind, type FlagRecordV1, type OutcomeV1, type ActionType } from '@mapek/contracts';
+import {
+  AutonomyLevel,
+  FlagName,
+  OutcomeKind,
+  autonomyLadder,
+  type AutonomyPolicyV1,
+  type CauseKind,
+  type FlagRecordV1,
+  type OutcomeV1,
+  type ActionType,
+} from '@mapek/contracts';
 import type { AutonomyState } from './runtime-flags.js';
 
 /** How many plan ids an autonomy record remembers as counted (a redelivered outcome counts once). */
@@ -22,7 +32,13 @@ export type LadderStep =
   /** The streak grew, the level stays. */
   | { readonly kind: 'count'; readonly record: FlagRecordV1 }
   /** The level moved: record it and announce it (`flag.changed`). */
-  | { readonly kind: 'change'; readonly record: FlagRecordV1; readonly from: AutonomyLevel; readonly to: AutonomyLevel; readonly reason: string };
+  | {
+      readonly kind: 'change';
+      readonly record: FlagRecordV1;
+      readonly from: AutonomyLevel;
+      readonly to: AutonomyLevel;
+      readonly reason: string;
+    };
 
 function shift(level: AutonomyLevel, by: 1 | -1, ceiling: AutonomyLevel): AutonomyLevel {
   const index = autonomyLadder.indexOf(level) + by;
@@ -61,12 +77,24 @@ export function climbLadder(input: LadderInput): LadderStep {
     const to = shift(state.level, -1, policy.maxLevel);
     if (to === state.level) return { kind: 'count', record: { ...base, streak: 0 } };
     const reason = `demoted: ${remedy} against ${input.cause} ended ${input.outcome} (plan ${input.planId})`;
-    return { kind: 'change', from: state.level, to, reason, record: { ...base, change: { ...base.change, level: to }, actor: 'planner', reason, changedAt: input.now, streak: 0 } };
+    return {
+      kind: 'change',
+      from: state.level,
+      to,
+      reason,
+      record: { ...base, change: { ...base.change, level: to }, actor: 'planner', reason, changedAt: input.now, streak: 0 },
+    };
   }
   const streak = state.streak + 1;
   if (streak < policy.promoteAfter) return { kind: 'count', record: { ...base, streak: Math.min(streak, policy.promoteAfter) } };
   const to = shift(state.level, 1, policy.maxLevel);
   if (to === state.level) return { kind: 'count', record: { ...base, streak } };
   const reason = `promoted: ${streak} successful approved runs of ${remedy} against ${input.cause} in a row (policy: ${policy.promoteAfter})`;
-  return { kind: 'change', from: state.level, to, reason, record: { ...base, change: { ...base.change, level: to }, actor: 'planner', reason, changedAt: input.now, streak: 0 } };
+  return {
+    kind: 'change',
+    from: state.level,
+    to,
+    reason,
+    record: { ...base, change: { ...base.change, level: to }, actor: 'planner', reason, changedAt: input.now, streak: 0 },
+  };
 }

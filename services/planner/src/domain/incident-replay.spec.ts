@@ -18,7 +18,9 @@ function decide(overrides: { guardrails?: Guardrails; level?: AutonomyLevel } = 
       coolingDown: new Set(),
       effectors,
       guardrails: overrides.guardrails ?? guardrails,
-      ...(overrides.level ? { autonomy: { of: () => ({ level: overrides.level ?? AutonomyLevel.auto, streak: 0 }), promoteAfter: 3 } } : {}),
+      ...(overrides.level
+        ? { autonomy: { of: () => ({ level: overrides.level ?? AutonomyLevel.auto, streak: 0 }), promoteAfter: 3 } }
+        : {}),
       now: 0,
     });
 }
@@ -29,8 +31,18 @@ function storedLeak(): StoredIncident {
   const symptomId = newEventId();
   const analysisId = newEventId();
   const time = '2026-01-01T00:00:00.000Z';
-  const symptom: StoredEvent = { id: symptomId, type: 'symptom', time, target: 'demo-app', data: { metric: 'memory_mb', severity: 'critical', value: 512, threshold: 400, observedAt: time } };
-  const analysis: AnalysisV1 = analyzeIncident([{ id: symptomId, target: 'demo-app', metric: 'memory_mb', severity: 'critical', value: 512, threshold: 400, time: Date.parse(time) }], [], new DependencyGraph());
+  const symptom: StoredEvent = {
+    id: symptomId,
+    type: 'symptom',
+    time,
+    target: 'demo-app',
+    data: { metric: 'memory_mb', severity: 'critical', value: 512, threshold: 400, observedAt: time },
+  };
+  const analysis: AnalysisV1 = analyzeIncident(
+    [{ id: symptomId, target: 'demo-app', metric: 'memory_mb', severity: 'critical', value: 512, threshold: 400, time: Date.parse(time) }],
+    [],
+    new DependencyGraph(),
+  );
   const plan = decide()(analysisId, analysis).plan;
   return {
     id: incidentId,
@@ -66,13 +78,46 @@ describe('incident replay', () => {
     const report = replayIncident({ incident: storedLeak(), decide: decide({ level: AutonomyLevel.suggest }), now: 0 });
     expect(report.now.plan).toMatchObject({ approval: 'manual', requiredApprovals: 2, status: 'pending', autonomyLevel: 'suggest' });
     expect(report.differences).toEqual(
-      expect.arrayContaining(['approval: automatic (0 approvers) then, manual (2 approvers) now', 'autonomy: none then, suggest now', 'first step: approved at once then, pending now']),
+      expect.arrayContaining([
+        'approval: automatic (0 approvers) then, manual (2 approvers) now',
+        'autonomy: none then, suggest now',
+        'first step: approved at once then, pending now',
+      ]),
     );
   });
 
   it('reports a changed root-cause ranking, chosen plan and candidate scores', () => {
-    const then = { rootCauses: [{ target: 'a', cause: 'latency', confidence: 0.6 }], plan: { planId: 'p', rule: 'latency/degrade', actions: ['enable_degraded_mode'], score: 0.2, approval: 'automatic', requiredApprovals: 0, dryRun: false, autonomyLevel: null, status: 'approved', reason: null, candidates: [{ name: 'degrade', status: 'chosen', score: 0.2 }] } };
-    const now = { rootCauses: [{ target: 'a', cause: 'memory_leak', confidence: 0.9 }, { target: 'a', cause: 'latency', confidence: 0.6 }], plan: { ...then.plan, rule: 'memory-leak/free-memory', actions: ['clear_cache', 'collect_garbage'], candidates: [{ name: 'degrade', status: 'outranked', score: 0.1 }, { name: 'free-memory', status: 'chosen', score: 0.7 }] } };
+    const then = {
+      rootCauses: [{ target: 'a', cause: 'latency', confidence: 0.6 }],
+      plan: {
+        planId: 'p',
+        rule: 'latency/degrade',
+        actions: ['enable_degraded_mode'],
+        score: 0.2,
+        approval: 'automatic',
+        requiredApprovals: 0,
+        dryRun: false,
+        autonomyLevel: null,
+        status: 'approved',
+        reason: null,
+        candidates: [{ name: 'degrade', status: 'chosen', score: 0.2 }],
+      },
+    };
+    const now = {
+      rootCauses: [
+        { target: 'a', cause: 'memory_leak', confidence: 0.9 },
+        { target: 'a', cause: 'latency', confidence: 0.6 },
+      ],
+      plan: {
+        ...then.plan,
+        rule: 'memory-leak/free-memory',
+        actions: ['clear_cache', 'collect_garbage'],
+        candidates: [
+          { name: 'degrade', status: 'outranked', score: 0.1 },
+          { name: 'free-memory', status: 'chosen', score: 0.7 },
+        ],
+      },
+    };
     expect(compareDecisions(then, now)).toEqual([
       'root causes: latency@a then, memory_leak@a > latency@a now',
       'chosen plan: latency/degrade then, memory-leak/free-memory now',

@@ -69,7 +69,14 @@ export class ReplayNotPossibleError extends Error {
 const events = (incident: StoredIncident, kind: string): readonly StoredEvent[] => incident.events[kind] ?? [];
 
 function symptomOf(event: StoredEvent): Symptom | undefined {
-  const data = event.data as { metric?: unknown; severity?: unknown; value?: unknown; threshold?: unknown; component?: unknown; observedAt?: unknown } | null;
+  const data = event.data as {
+    metric?: unknown;
+    severity?: unknown;
+    value?: unknown;
+    threshold?: unknown;
+    component?: unknown;
+    observedAt?: unknown;
+  } | null;
   if (!data || typeof data.metric !== 'string' || typeof data.value !== 'number') return undefined;
   const severity = data.severity === 'critical' || data.severity === 'warning' || data.severity === 'info' ? data.severity : 'warning';
   const time = Date.parse(typeof data.observedAt === 'string' ? data.observedAt : event.time);
@@ -101,7 +108,11 @@ function planSummary(plan: PlanV1, status: string): NonNullable<ReplayedDecision
     autonomyLevel: plan.autonomy?.level ?? null,
     status,
     reason: plan.reason ?? null,
-    candidates: (plan.candidates ?? []).map((candidate: PlanCandidate) => ({ name: candidate.name, status: candidate.status, score: candidate.score ?? null })),
+    candidates: (plan.candidates ?? []).map((candidate: PlanCandidate) => ({
+      name: candidate.name,
+      status: candidate.status,
+      score: candidate.score ?? null,
+    })),
   };
 }
 
@@ -110,9 +121,13 @@ function decidedThen(incident: StoredIncident): { analysisEvent: StoredEvent | u
   const analysisEvent = events(incident, 'analyses')[0];
   const analysis = analysisEvent?.data as AnalysisV1 | undefined;
   const plans = events(incident, 'plans');
-  const proposed = plans.find((event) => event.type === 'plan.proposed' && (!analysisEvent || (event.data as PlanV1).analysisId === analysisEvent.id)) ?? plans.find((event) => event.type === 'plan.proposed');
+  const proposed =
+    plans.find((event) => event.type === 'plan.proposed' && (!analysisEvent || (event.data as PlanV1).analysisId === analysisEvent.id)) ??
+    plans.find((event) => event.type === 'plan.proposed');
   const plan = proposed?.data as PlanV1 | undefined;
-  const final = plan ? plans.filter((event) => event.type !== 'plan.proposed' && (event.data as PlanV1).planId === plan.planId).at(-1) : undefined;
+  const final = plan
+    ? plans.filter((event) => event.type !== 'plan.proposed' && (event.data as PlanV1).planId === plan.planId).at(-1)
+    : undefined;
   const status = final?.type === 'plan.approved' ? 'approved' : final?.type === 'plan.rejected' ? 'rejected' : 'pending';
   return { analysisEvent, decision: { rootCauses: ranked(analysis), plan: plan ? planSummary(plan, status) : null } };
 }
@@ -131,21 +146,30 @@ export function compareDecisions(then: ReplayedDecision, now: ReplayedDecision):
   if (a.rule !== b.rule) differences.push(`chosen plan: ${a.rule} then, ${b.rule} now`);
   if (a.actions.join('+') !== b.actions.join('+')) differences.push(`actions: ${a.actions.join('+')} then, ${b.actions.join('+')} now`);
   if (a.approval !== b.approval || a.requiredApprovals !== b.requiredApprovals) {
-    differences.push(`approval: ${a.approval} (${a.requiredApprovals} approvers) then, ${b.approval} (${b.requiredApprovals} approvers) now`);
+    differences.push(
+      `approval: ${a.approval} (${a.requiredApprovals} approvers) then, ${b.approval} (${b.requiredApprovals} approvers) now`,
+    );
   }
   if (a.dryRun !== b.dryRun) differences.push(`dry run (shadow mode): ${a.dryRun ? 'on' : 'off'} then, ${b.dryRun ? 'on' : 'off'} now`);
-  if ((a.autonomyLevel ?? 'none') !== (b.autonomyLevel ?? 'none')) differences.push(`autonomy: ${a.autonomyLevel ?? 'none'} then, ${b.autonomyLevel ?? 'none'} now`);
+  if ((a.autonomyLevel ?? 'none') !== (b.autonomyLevel ?? 'none'))
+    differences.push(`autonomy: ${a.autonomyLevel ?? 'none'} then, ${b.autonomyLevel ?? 'none'} now`);
   const thenStatus = a.status === 'approved' && a.approval === 'manual' ? 'pending' : a.status;
-  if (thenStatus !== b.status) differences.push(`first step: ${thenStatus === 'approved' ? 'approved at once' : thenStatus} then, ${b.status === 'approved' ? 'approved at once' : b.status} now`);
+  if (thenStatus !== b.status)
+    differences.push(
+      `first step: ${thenStatus === 'approved' ? 'approved at once' : thenStatus} then, ${b.status === 'approved' ? 'approved at once' : b.status} now`,
+    );
   for (const candidate of b.candidates) {
     const before = a.candidates.find((known) => known.name === candidate.name);
     if (!before) differences.push(`candidate ${candidate.name}: new (${candidate.status})`);
-    else if (before.status !== candidate.status) differences.push(`candidate ${candidate.name}: ${before.status} then, ${candidate.status} now`);
+    else if (before.status !== candidate.status)
+      differences.push(`candidate ${candidate.name}: ${before.status} then, ${candidate.status} now`);
     else if (before.score !== null && candidate.score !== null && Math.abs(before.score - candidate.score) >= 0.0005) {
       differences.push(`candidate ${candidate.name}: score ${before.score.toFixed(3)} then, ${candidate.score.toFixed(3)} now`);
     }
   }
-  for (const candidate of a.candidates) if (!b.candidates.some((known) => known.name === candidate.name)) differences.push(`candidate ${candidate.name}: gone (was ${candidate.status})`);
+  for (const candidate of a.candidates)
+    if (!b.candidates.some((known) => known.name === candidate.name))
+      differences.push(`candidate ${candidate.name}: gone (was ${candidate.status})`);
   return differences;
 }
 
@@ -163,11 +187,16 @@ export function replayIncident(input: ReplayInput): ReplayReport {
     .filter((symptom): symptom is Symptom => symptom !== undefined);
   const { analysisEvent, decision: then } = decidedThen(incident);
   const named = new Set((analysisEvent?.data as AnalysisV1 | undefined)?.symptomIds ?? []);
-  const own = named.size > 0 ? symptoms.filter((symptom) => named.has(symptom.id)) : symptoms.filter((symptom) => symptom.target === incident.target);
+  const own =
+    named.size > 0 ? symptoms.filter((symptom) => named.has(symptom.id)) : symptoms.filter((symptom) => symptom.target === incident.target);
   if (own.length === 0) throw new ReplayNotPossibleError(`incident ${incident.id} has no stored symptoms to analyze`);
   const graph = new DependencyGraph();
   for (const [dependent, dependency] of input.dependencies ?? []) graph.dependsOn(dependent, dependency);
-  const analysis: AnalysisV1 = analyzeIncident(own, symptoms.filter((symptom) => !own.includes(symptom)), graph);
+  const analysis: AnalysisV1 = analyzeIncident(
+    own,
+    symptoms.filter((symptom) => !own.includes(symptom)),
+    graph,
+  );
   const analysisId = analysisEvent?.id ?? deriveEventId(own[0]?.id ?? incident.id, 'analysis');
   const decision = input.decide(analysisId, analysis);
   const status = decision.next === 'approve' ? 'approved' : decision.next === 'reject' ? 'rejected' : 'pending';
@@ -180,6 +209,9 @@ export function replayIncident(input: ReplayInput): ReplayReport {
     then,
     now,
     differences: compareDecisions(then, now),
-    notReplayed: ['cooldowns and the hourly cap (they hold for the present, not for the incident)', 'dependencies the analyzer learned from co-occurrence (only declared ones)'],
+    notReplayed: [
+      'cooldowns and the hourly cap (they hold for the present, not for the incident)',
+      'dependencies the analyzer learned from co-occurrence (only declared ones)',
+    ],
   };
 }

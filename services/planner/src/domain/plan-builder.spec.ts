@@ -7,11 +7,26 @@ const guardrails: Guardrails = { autoHealing: true, dryRun: false, maxAutoRisk: 
 
 function analysis(cause: AnalysisV1['rootCauses'][number]['cause'], confidence = 0.9): AnalysisV1 {
   const symptom = newEventId();
-  return { symptomIds: [symptom], patterns: [], rootCauses: [{ target: 'demo-app', cause, confidence, explains: [symptom], reasoning: 'test' }], confidence };
+  return {
+    symptomIds: [symptom],
+    patterns: [],
+    rootCauses: [{ target: 'demo-app', cause, confidence, explains: [symptom], reasoning: 'test' }],
+    confidence,
+  };
 }
 
 function input(overrides: Partial<Parameters<typeof buildPlan>[0]> = {}): Parameters<typeof buildPlan>[0] {
-  return { analysisId: newEventId(), analysis: analysis('memory_leak'), rules: defaultRemediationRules, stats: new Map(), coolingDown: new Set(), effectors: new Set(['agent', 'orchestrator', 'operator']), guardrails, now: 0, ...overrides };
+  return {
+    analysisId: newEventId(),
+    analysis: analysis('memory_leak'),
+    rules: defaultRemediationRules,
+    stats: new Map(),
+    coolingDown: new Set(),
+    effectors: new Set(['agent', 'orchestrator', 'operator']),
+    guardrails,
+    now: 0,
+    ...overrides,
+  };
 }
 
 describe('plan builder', () => {
@@ -57,15 +72,30 @@ describe('plan builder', () => {
   });
 
   it('requires two approvers for a high-risk plan', () => {
-    const rules = [{ name: 'x', cause: 'latency' as const, priority: 'high' as const, candidates: [{ name: 'bypass', prior: 0.5, steps: [{ action: 'bypass_validation' as const, params: {}, timeoutMs: 1000 }] }] }];
-    const { plan, next } = buildPlan(input({ rules, analysis: analysis('latency', 0.95), stats: new Map([['plan:bypass_validation', { attempts: 100, successes: 100, partials: 0, meanTimeToRecoveryMs: 1 }]]) }));
+    const rules = [
+      {
+        name: 'x',
+        cause: 'latency' as const,
+        priority: 'high' as const,
+        candidates: [{ name: 'bypass', prior: 0.5, steps: [{ action: 'bypass_validation' as const, params: {}, timeoutMs: 1000 }] }],
+      },
+    ];
+    const { plan, next } = buildPlan(
+      input({
+        rules,
+        analysis: analysis('latency', 0.95),
+        stats: new Map([['plan:bypass_validation', { attempts: 100, successes: 100, partials: 0, meanTimeToRecoveryMs: 1 }]]),
+      }),
+    );
     expect(next).toBe('pending');
     expect(plan.risk).toBe('high');
     expect(plan.requiredApprovals).toBe(2);
   });
 
   it('does not credit one remedy with the successes of another that shares an action', () => {
-    const stats = new Map<string, ActionStats>([['plan:clear_cache+collect_garbage', { attempts: 8, successes: 8, partials: 0, meanTimeToRecoveryMs: 500 }]]);
+    const stats = new Map<string, ActionStats>([
+      ['plan:clear_cache+collect_garbage', { attempts: 8, successes: 8, partials: 0, meanTimeToRecoveryMs: 500 }],
+    ]);
     const { plan } = buildPlan(input({ stats }));
     expect(plan.steps.map((step) => step.action)).toEqual(['clear_cache', 'collect_garbage']);
   });

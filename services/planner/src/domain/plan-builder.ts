@@ -83,10 +83,17 @@ export function successRate(stats: ActionStats | undefined, prior = 0.5): number
   return (stats.successes + 0.5 * stats.partials + 2 * prior) / (stats.attempts + 2);
 }
 
-export function scoreCandidate(candidate: RemediationCandidate, confidence: number, stats: ReadonlyMap<string, ActionStats>): ScoredCandidate {
+export function scoreCandidate(
+  candidate: RemediationCandidate,
+  confidence: number,
+  stats: ReadonlyMap<string, ActionStats>,
+): ScoredCandidate {
   const learned = stats.get(remedySignature(candidate.steps.map((step) => step.action)));
   const rate = successRate(learned, candidate.prior);
-  const cost = Math.min(1, candidate.steps.reduce((sum, step) => sum + actionCatalog[step.action].cost, 0));
+  const cost = Math.min(
+    1,
+    candidate.steps.reduce((sum, step) => sum + actionCatalog[step.action].cost, 0),
+  );
   const benefit = confidence * rate;
   const ttr = learned?.meanTimeToRecoveryMs ?? null;
   return {
@@ -129,10 +136,17 @@ export function buildPlan(input: PlanInput): PlanDecision {
   const rule = input.rules.find((candidate) => candidate.cause === top.cause);
   const expiresAt = new Date(input.now + input.guardrails.planTtlMs).toISOString();
   const offered = input.offered;
-  const deployable = (rule?.candidates ?? []).filter((candidate) => candidate.steps.every((step) => offered !== undefined || input.effectors.has(actionCatalog[step.action].effector)));
-  const executable = deployable.filter((candidate) => offered === undefined || candidate.steps.every((step) => step.action === ActionType.escalate || offered.actions.has(step.action)));
+  const deployable = (rule?.candidates ?? []).filter((candidate) =>
+    candidate.steps.every((step) => offered !== undefined || input.effectors.has(actionCatalog[step.action].effector)),
+  );
+  const executable = deployable.filter(
+    (candidate) =>
+      offered === undefined || candidate.steps.every((step) => step.action === ActionType.escalate || offered.actions.has(step.action)),
+  );
   const capabilities = capabilitiesCheck(top.target, offered, deployable, executable);
-  const available = executable.filter((candidate) => candidate.steps.every((step) => !input.coolingDown.has(`${top.target}:${step.action}`)));
+  const available = executable.filter((candidate) =>
+    candidate.steps.every((step) => !input.coolingDown.has(`${top.target}:${step.action}`)),
+  );
   const ranked = rankCandidates(available.map((candidate) => scoreCandidate(candidate, top.confidence, input.stats)));
   const best = ranked.find((scored) => scored.score > 0);
   const candidates = candidateRecord(rule?.candidates ?? [], deployable, executable, ranked, best);
@@ -143,12 +157,12 @@ export function buildPlan(input: PlanInput): PlanDecision {
       : offered !== undefined && offered.actions.size === 0
         ? `${top.target} is watched only (effector ${offered.effector}): nothing acts on it`
         : offered !== undefined && executable.length === 0
-        ? `the ${offered.effector} effector of ${top.target} offers none of the remedies for ${top.cause}`
-        : executable.length === 0
-        ? `no remedy for ${top.cause} can be carried out here (effectors: ${[...input.effectors].join(', ')})`
-        : available.length === 0
-        ? `every remedy for ${top.cause} on ${top.target} is cooling down`
-        : `no remedy for ${top.cause} is worth its cost`;
+          ? `the ${offered.effector} effector of ${top.target} offers none of the remedies for ${top.cause}`
+          : executable.length === 0
+            ? `no remedy for ${top.cause} can be carried out here (effectors: ${[...input.effectors].join(', ')})`
+            : available.length === 0
+              ? `every remedy for ${top.cause} on ${top.target} is cooling down`
+              : `no remedy for ${top.cause} is worth its cost`;
     const plan: PlanV1 = {
       planId,
       analysisId: input.analysisId,
@@ -168,7 +182,11 @@ export function buildPlan(input: PlanInput): PlanDecision {
       dryRun: input.guardrails.dryRun,
       reason,
       candidates,
-      guardrails: [...(capabilities ? [capabilities] : []), { check: 'escalation', verdict: GuardrailVerdict.info, detail: `${reason}: escalated to an operator, approved at once` }, dryRunCheck(input.guardrails)],
+      guardrails: [
+        ...(capabilities ? [capabilities] : []),
+        { check: 'escalation', verdict: GuardrailVerdict.info, detail: `${reason}: escalated to an operator, approved at once` },
+        dryRunCheck(input.guardrails),
+      ],
     };
     return { plan, next: 'approve' };
   }
@@ -235,19 +253,32 @@ export function buildPlan(input: PlanInput): PlanDecision {
 
 function dryRunCheck(guardrails: Guardrails): GuardrailCheck {
   return guardrails.dryRun
-    ? { check: 'shadow_mode', verdict: GuardrailVerdict.modify, detail: `dry run: the executor simulates the plan, nothing is actuated (${guardrails.dryRunFrom ?? 'config MAPEK_DRY_RUN'})` }
+    ? {
+        check: 'shadow_mode',
+        verdict: GuardrailVerdict.modify,
+        detail: `dry run: the executor simulates the plan, nothing is actuated (${guardrails.dryRunFrom ?? 'config MAPEK_DRY_RUN'})`,
+      }
     : { check: 'shadow_mode', verdict: GuardrailVerdict.pass, detail: 'off: the plan is carried out' };
 }
 
 /** What the target's effector offers and which candidates that dropped, for the decision record; none without a configured effector. */
-function capabilitiesCheck(target: string, offered: PlanInput['offered'], deployable: readonly RemediationCandidate[], executable: readonly RemediationCandidate[]): GuardrailCheck | undefined {
+function capabilitiesCheck(
+  target: string,
+  offered: PlanInput['offered'],
+  deployable: readonly RemediationCandidate[],
+  executable: readonly RemediationCandidate[],
+): GuardrailCheck | undefined {
   if (offered === undefined) return undefined;
   const dropped = deployable.filter((candidate) => !executable.includes(candidate)).map((candidate) => candidate.name);
   const actions = [...offered.actions].join(', ') || 'nothing';
   return {
     check: 'capabilities',
     verdict: dropped.length > 0 ? GuardrailVerdict.modify : GuardrailVerdict.pass,
-    detail: `the ${offered.effector} effector of ${target} offers ${actions}${dropped.length > 0 ? `; dropped: ${dropped.join(', ')}` : ''}`.slice(0, 500),
+    detail:
+      `the ${offered.effector} effector of ${target} offers ${actions}${dropped.length > 0 ? `; dropped: ${dropped.join(', ')}` : ''}`.slice(
+        0,
+        500,
+      ),
   };
 }
 
@@ -275,7 +306,11 @@ function candidateRecord(
     .map((candidate) => ({
       name: candidate.name,
       actions: actionsOf(candidate),
-      status: executable.includes(candidate) ? CandidateStatus.coolingDown : deployable.includes(candidate) ? CandidateStatus.notOffered : CandidateStatus.noEffector,
+      status: executable.includes(candidate)
+        ? CandidateStatus.coolingDown
+        : deployable.includes(candidate)
+          ? CandidateStatus.notOffered
+          : CandidateStatus.noEffector,
       risk: candidate.risk ?? maxRisk(candidate.steps.map((step) => actionCatalog[step.action].risk)),
     }));
   return [...scored, ...unscored].slice(0, 20);

@@ -7,7 +7,12 @@ const guardrails: Guardrails = { autoHealing: true, dryRun: false, maxAutoRisk: 
 
 function analysis(): AnalysisV1 {
   const symptom = newEventId();
-  return { symptomIds: [symptom], patterns: [], rootCauses: [{ target: 'demo-app', cause: 'memory_leak', confidence: 0.9, explains: [symptom], reasoning: 'test' }], confidence: 0.9 };
+  return {
+    symptomIds: [symptom],
+    patterns: [],
+    rootCauses: [{ target: 'demo-app', cause: 'memory_leak', confidence: 0.9, explains: [symptom], reasoning: 'test' }],
+    confidence: 0.9,
+  };
 }
 
 function plan(overrides: { guardrails?: Partial<Guardrails>; level?: AutonomyLevel; coolingDown?: Set<string> } = {}) {
@@ -34,7 +39,12 @@ describe('the decision record a plan carries', () => {
       ]),
     );
     const { plan: free } = plan();
-    expect(free.candidates?.[0]).toMatchObject({ status: 'chosen', actions: ['clear_cache', 'collect_garbage'], score: free.score, successRate: expect.any(Number) });
+    expect(free.candidates?.[0]).toMatchObject({
+      status: 'chosen',
+      actions: ['clear_cache', 'collect_garbage'],
+      score: free.score,
+      successRate: expect.any(Number),
+    });
   });
 
   it('records each guardrail check and where its flag came from', () => {
@@ -42,7 +52,11 @@ describe('the decision record a plan carries', () => {
     expect(next).toBe('pending');
     expect(made.guardrails).toEqual(
       expect.arrayContaining([
-        { check: 'auto_healing', verdict: 'hold', detail: 'off: every plan waits for an operator (runtime flag flag.auto_healing by alice)' },
+        {
+          check: 'auto_healing',
+          verdict: 'hold',
+          detail: 'off: every plan waits for an operator (runtime flag flag.auto_healing by alice)',
+        },
         expect.objectContaining({ check: 'risk', verdict: 'pass' }),
         expect.objectContaining({ check: 'shadow_mode', verdict: 'pass' }),
       ]),
@@ -51,7 +65,10 @@ describe('the decision record a plan carries', () => {
 
   it('holds a remedy at autonomy approve for one approver, and one at suggest for two different approvers', () => {
     const approve = plan({ level: 'approve' });
-    expect(approve).toMatchObject({ next: 'pending', plan: { approval: 'manual', requiredApprovals: 1, autonomy: { level: 'approve', streak: 1, promoteAfter: 3 } } });
+    expect(approve).toMatchObject({
+      next: 'pending',
+      plan: { approval: 'manual', requiredApprovals: 1, autonomy: { level: 'approve', streak: 1, promoteAfter: 3 } },
+    });
     expect(approve.plan.guardrails).toContainEqual(expect.objectContaining({ check: 'autonomy', verdict: 'hold' }));
     expect(plan({ level: 'suggest' }).plan).toMatchObject({ approval: 'manual', requiredApprovals: 2 });
     expect(plan({ level: 'auto' })).toMatchObject({ next: 'approve', plan: { approval: 'automatic' } });
@@ -60,6 +77,10 @@ describe('the decision record a plan carries', () => {
   it('marks a plan of a target in shadow mode as a dry run and says so', () => {
     const { plan: made } = plan({ guardrails: { dryRun: true, dryRunFrom: 'runtime flag flag.shadow_mode.demo-app by carol' } });
     expect(made.dryRun).toBe(true);
-    expect(made.guardrails).toContainEqual({ check: 'shadow_mode', verdict: 'modify', detail: 'dry run: the executor simulates the plan, nothing is actuated (runtime flag flag.shadow_mode.demo-app by carol)' });
+    expect(made.guardrails).toContainEqual({
+      check: 'shadow_mode',
+      verdict: 'modify',
+      detail: 'dry run: the executor simulates the plan, nothing is actuated (runtime flag flag.shadow_mode.demo-app by carol)',
+    });
   });
 });

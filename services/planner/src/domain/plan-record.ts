@@ -8,12 +8,23 @@ export function approve(record: PlanRecord, actor: string, now: string): PlanRec
   if (record.status !== PlanStatus.pending) return record;
   const approvedBy = record.plan.approvedBy.includes(actor) ? record.plan.approvedBy : [...record.plan.approvedBy, actor];
   const enough = approvedBy.length >= Math.max(1, record.plan.requiredApprovals);
-  return { ...record, plan: { ...record.plan, approvedBy }, status: enough ? PlanStatus.approved : PlanStatus.pending, ...(enough ? { decidedAt: now } : {}) };
+  return {
+    ...record,
+    plan: { ...record.plan, approvedBy },
+    status: enough ? PlanStatus.approved : PlanStatus.pending,
+    ...(enough ? { decidedAt: now } : {}),
+  };
 }
 
 export function reject(record: PlanRecord, actor: string, reason: string | undefined, now: string): PlanRecord {
   if (record.status !== PlanStatus.pending) return record;
-  return { ...record, status: PlanStatus.rejected, rejectedBy: actor, decidedAt: now, plan: { ...record.plan, reason: reason ?? `rejected by ${actor}` } };
+  return {
+    ...record,
+    status: PlanStatus.rejected,
+    rejectedBy: actor,
+    decidedAt: now,
+    plan: { ...record.plan, reason: reason ?? `rejected by ${actor}` },
+  };
 }
 
 /** Who a plan cancelled by the planner itself is rejected by. */
@@ -36,7 +47,14 @@ export function cancelForResolvedSignal(record: PlanRecord, now: string): PlanRe
       reason: 'cancelled: the signal was resolved at its source before the plan started',
       rejectionCode: PlanRejectionCode.signalResolved,
       // The decision record shows the check that stopped it, after the ones that let it wait.
-      guardrails: [...(record.plan.guardrails ?? []).slice(0, 19), { check: 'signal', verdict: GuardrailVerdict.hold, detail: 'resolved at its source (Alertmanager) before the plan started: cancelled, never run' }],
+      guardrails: [
+        ...(record.plan.guardrails ?? []).slice(0, 19),
+        {
+          check: 'signal',
+          verdict: GuardrailVerdict.hold,
+          detail: 'resolved at its source (Alertmanager) before the plan started: cancelled, never run',
+        },
+      ],
     },
   };
 }

@@ -24,7 +24,13 @@ export const defaultRemediationRules: RemediationRule[] = remediationFileSchema.
       cause: 'cpu_overload',
       priority: 'high',
       candidates: [
-        { name: 'throttle', prior: 0.9, steps: [{ action: 'throttle_requests', params: { max_rps: 2 }, rollback: { action: 'throttle_requests', params: { rollback: true } } }] },
+        {
+          name: 'throttle',
+          prior: 0.9,
+          steps: [
+            { action: 'throttle_requests', params: { max_rps: 2 }, rollback: { action: 'throttle_requests', params: { rollback: true } } },
+          ],
+        },
         { name: 'scale-up', steps: [{ action: 'scale_up', params: { replicas: 2 } }] },
       ],
     },
@@ -42,7 +48,14 @@ export const defaultRemediationRules: RemediationRule[] = remediationFileSchema.
       cause: 'error_rate',
       priority: 'high',
       candidates: [
-        { name: 'degrade-and-reset-breaker', prior: 0.9, steps: [{ action: 'enable_degraded_mode', rollback: { action: 'enable_degraded_mode', params: {} } }, { action: 'reset_circuit_breaker' }] },
+        {
+          name: 'degrade-and-reset-breaker',
+          prior: 0.9,
+          steps: [
+            { action: 'enable_degraded_mode', rollback: { action: 'enable_degraded_mode', params: {} } },
+            { action: 'reset_circuit_breaker' },
+          ],
+        },
         { name: 'degrade', prior: 0.6, steps: [{ action: 'enable_degraded_mode' }] },
         { name: 'reset-breaker', steps: [{ action: 'reset_circuit_breaker' }] },
       ],

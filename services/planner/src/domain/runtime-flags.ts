@@ -1,4 +1,13 @@
-import { FlagName, GuardrailVerdict, autonomyKey, flagRecordV1Schema, type AutonomyLevel, type AutonomyPolicyV1, type FlagRecordV1, type GuardrailCheck } from '@mapek/contracts';
+import {
+  FlagName,
+  GuardrailVerdict,
+  autonomyKey,
+  flagRecordV1Schema,
+  type AutonomyLevel,
+  type AutonomyPolicyV1,
+  type FlagRecordV1,
+  type GuardrailCheck,
+} from '@mapek/contracts';
 import type { AutonomyInput, Guardrails } from './plan-builder.js';
 
 /** Where a flag value came from, for the plan's guardrail record. */
@@ -51,7 +60,8 @@ export class RuntimeFlags {
   autoHealing(target: string, fallback: boolean): Sourced<boolean> {
     for (const key of [`flag.${FlagName.autoHealing}.${target}`, `flag.${FlagName.autoHealing}`]) {
       const record = this.record(key);
-      if (record?.change.flag === FlagName.autoHealing && record.change.enabled !== null) return { value: record.change.enabled, from: key, record };
+      if (record?.change.flag === FlagName.autoHealing && record.change.enabled !== null)
+        return { value: record.change.enabled, from: key, record };
     }
     return { value: fallback, from: 'config' };
   }
@@ -60,7 +70,9 @@ export class RuntimeFlags {
   shadowMode(target: string): Sourced<boolean> {
     const key = `flag.${FlagName.shadowMode}.${target}`;
     const record = this.record(key);
-    return record?.change.flag === FlagName.shadowMode ? { value: record.change.enabled, from: key, record } : { value: false, from: 'config' };
+    return record?.change.flag === FlagName.shadowMode
+      ? { value: record.change.enabled, from: key, record }
+      : { value: false, from: 'config' };
   }
 
   autonomy(cause: string, actions: readonly string[], defaultLevel: AutonomyLevel): AutonomyState {
@@ -73,7 +85,9 @@ export class RuntimeFlags {
   policy(fallback: AutonomyPolicyV1): Sourced<AutonomyPolicyV1> {
     const key = `flag.${FlagName.autonomyPolicy}`;
     const record = this.record(key);
-    return record?.change.flag === FlagName.autonomyPolicy ? { value: record.change.policy, from: key, record } : { value: fallback, from: 'config' };
+    return record?.change.flag === FlagName.autonomyPolicy
+      ? { value: record.change.policy, from: key, record }
+      : { value: fallback, from: 'config' };
   }
 }
 
@@ -95,7 +109,8 @@ export function planningFlags(
     guardrails: {
       ...configured,
       autoHealing: autoHealing.value,
-      autoHealingFrom: autoHealing.from === 'config' ? 'config MAPEK_AUTO_HEALING' : `runtime flag ${autoHealing.from}${by(autoHealing.record)}`,
+      autoHealingFrom:
+        autoHealing.from === 'config' ? 'config MAPEK_AUTO_HEALING' : `runtime flag ${autoHealing.from}${by(autoHealing.record)}`,
       dryRun: configured.dryRun || shadow.value,
       dryRunFrom: configured.dryRun ? 'config MAPEK_DRY_RUN' : `runtime flag ${shadow.from}${by(shadow.record)}`,
     },
@@ -108,5 +123,9 @@ export function planningFlags(
 
 /** The hourly cap on automatic approvals, as a guardrail check of the decision record. */
 export function hourlyCapCheck(approvals: number, max: number): GuardrailCheck {
-  return { check: 'hourly_cap', verdict: approvals >= max ? GuardrailVerdict.hold : GuardrailVerdict.pass, detail: `${approvals} of ${max} automatic approvals this hour` };
+  return {
+    check: 'hourly_cap',
+    verdict: approvals >= max ? GuardrailVerdict.hold : GuardrailVerdict.pass,
+    detail: `${approvals} of ${max} automatic approvals this hour`,
+  };
 }

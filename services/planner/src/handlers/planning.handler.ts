@@ -1,7 +1,16 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { PlanRejectionCode, deriveEventId, type Envelope, type MapekConfiguration, type PlanV1 } from '@mapek/contracts';
-import { EVENT_PUBLISHER, OnEvent, getJson, isKvConflict, kvKey, recordRetentionMs, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
+import {
+  EVENT_PUBLISHER,
+  OnEvent,
+  getJson,
+  isKvConflict,
+  kvKey,
+  recordRetentionMs,
+  type EventPublisherPort,
+  type KvBucket,
+} from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { KnowledgeStatsCache } from '../adapters/knowledge-stats.cache.js';
 import { buildPlan, type ActionStats, type Guardrails } from '../domain/plan-builder.js';
@@ -61,12 +70,20 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     @Inject(RUNTIME_FLAGS) private readonly flags: RuntimeFlags,
     @Inject(AUTONOMY_SETTINGS) private readonly autonomy: AutonomySettings,
   ) {
-    this.plans = new Counter({ name: 'mapek_planner_plans_total', help: 'Plans made, by first status and cause', labelNames: ['status', 'cause'], registers: [metrics.registry] });
+    this.plans = new Counter({
+      name: 'mapek_planner_plans_total',
+      help: 'Plans made, by first status and cause',
+      labelNames: ['status', 'cause'],
+      registers: [metrics.registry],
+    });
   }
 
   onApplicationBootstrap(): void {
     this.knowledge.start();
-    this.expiryTimer = setInterval(() => void this.expirePending().catch((error: unknown) => this.logger.error({ err: error }, 'expiry sweep failed')), 5000);
+    this.expiryTimer = setInterval(
+      () => void this.expirePending().catch((error: unknown) => this.logger.error({ err: error }, 'expiry sweep failed')),
+      5000,
+    );
   }
 
   onApplicationShutdown(): void {
@@ -133,7 +150,8 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
         ...planningFlags(this.flags, this.settings.guardrails, this.autonomy, top),
         now,
       });
-      let status: PlanStatus = decision.next === 'approve' ? PlanStatus.approved : decision.next === 'reject' ? PlanStatus.rejected : PlanStatus.pending;
+      let status: PlanStatus =
+        decision.next === 'approve' ? PlanStatus.approved : decision.next === 'reject' ? PlanStatus.rejected : PlanStatus.pending;
       let plan = decision.plan;
       if (resolved?.value === true) {
         // The incident's signal was resolved before its analysis got here: the plan is made (the
@@ -141,10 +159,17 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
         status = PlanStatus.pending;
         plan = { ...plan, approval: 'manual', approvedBy: [] };
       }
-      if (status === PlanStatus.approved && plan.steps[0]?.action !== 'escalate') plan = { ...plan, guardrails: [...(plan.guardrails ?? []), hourlyCapCheck(approvals, this.settings.maxActionsPerHour)] };
+      if (status === PlanStatus.approved && plan.steps[0]?.action !== 'escalate')
+        plan = { ...plan, guardrails: [...(plan.guardrails ?? []), hourlyCapCheck(approvals, this.settings.maxActionsPerHour)] };
       if (status === PlanStatus.approved && plan.steps[0]?.action !== 'escalate' && approvals >= this.settings.maxActionsPerHour) {
         status = PlanStatus.pending;
-        plan = { ...plan, approval: 'manual', requiredApprovals: 1, approvedBy: [], reason: `${plan.reason ?? ''}; held: more than ${this.settings.maxActionsPerHour} automatic actions this hour` };
+        plan = {
+          ...plan,
+          approval: 'manual',
+          requiredApprovals: 1,
+          approvedBy: [],
+          reason: `${plan.reason ?? ''}; held: more than ${this.settings.maxActionsPerHour} automatic actions this hour`,
+        };
       }
       const fresh: PlanRecord = {
         plan,
@@ -177,9 +202,15 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     }
     if (entry.value.status !== PlanStatus.pending) return;
     const now = new Date().toISOString();
-    const next = event.data.verdict === 'approve' ? approve(entry.value, event.data.actor, now) : reject(entry.value, event.data.actor, event.data.reason, now);
+    const next =
+      event.data.verdict === 'approve'
+        ? approve(entry.value, event.data.actor, now)
+        : reject(entry.value, event.data.actor, event.data.reason, now);
     await this.kv.update(planKey(event.data.planId), JSON.stringify(next), entry.revision, planTtl);
-    this.logger.info({ planId: event.data.planId, verdict: event.data.verdict, actor: event.data.actor, status: next.status }, 'decision applied');
+    this.logger.info(
+      { planId: event.data.planId, verdict: event.data.verdict, actor: event.data.actor, status: next.status },
+      'decision applied',
+    );
     await this.publishState(next, event.id);
   }
 
@@ -228,13 +259,32 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
   private async publishState(record: PlanRecord, causationId: string): Promise<void> {
     const base = { target: record.target, ...(record.incidentId ? { incidentId: record.incidentId } : {}) };
     const sent: Promise<unknown>[] = [
-      this.publisher.publish('plan.proposed', { ...base, id: deriveEventId(record.plan.planId, 'proposed'), causationId: record.analysisEventId, data: { ...record.plan, approvedBy: record.plan.approval === 'automatic' ? record.plan.approvedBy : [] } }),
+      this.publisher.publish('plan.proposed', {
+        ...base,
+        id: deriveEventId(record.plan.planId, 'proposed'),
+        causationId: record.analysisEventId,
+        data: { ...record.plan, approvedBy: record.plan.approval === 'automatic' ? record.plan.approvedBy : [] },
+      }),
     ];
     if (record.status === PlanStatus.approved) {
-      sent.push(this.publisher.publish('plan.approved', { ...base, id: deriveEventId(record.plan.planId, 'approved'), causationId, data: record.plan }));
+      sent.push(
+        this.publisher.publish('plan.approved', {
+          ...base,
+          id: deriveEventId(record.plan.planId, 'approved'),
+          causationId,
+          data: record.plan,
+        }),
+      );
       sent.push(this.startCooldowns(record.plan));
     } else if (record.status === PlanStatus.rejected || record.status === PlanStatus.expired) {
-      sent.push(this.publisher.publish('plan.rejected', { ...base, id: deriveEventId(record.plan.planId, 'rejected'), causationId, data: record.plan }));
+      sent.push(
+        this.publisher.publish('plan.rejected', {
+          ...base,
+          id: deriveEventId(record.plan.planId, 'rejected'),
+          causationId,
+          data: record.plan,
+        }),
+      );
     }
     await Promise.all(sent);
   }
@@ -243,7 +293,11 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     const now = Date.now();
     const until = now + this.settings.cooldownMs;
     // The entry goes when the cooldown ends; `until` is still checked, as the server removes expired entries within about a second.
-    await Promise.all(plan.steps.map((step) => this.kv.put(cooldownKey(step.target, step.action), JSON.stringify(until), { ttlMs: this.settings.cooldownMs })));
+    await Promise.all(
+      plan.steps.map((step) =>
+        this.kv.put(cooldownKey(step.target, step.action), JSON.stringify(until), { ttlMs: this.settings.cooldownMs }),
+      ),
+    );
     if (plan.approval === 'automatic' && plan.steps[0]?.action !== 'escalate') {
       const key = rateKey(now);
       const current = await getJson<number>(this.kv, key);
@@ -257,7 +311,12 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     for await (const key of keys) {
       const entry = await getJson<PlanRecord>(this.kv, key);
       if (!entry || entry.value.status !== PlanStatus.pending || Date.parse(entry.value.plan.expiresAt) > now) continue;
-      const expired: PlanRecord = { ...entry.value, status: PlanStatus.expired, decidedAt: new Date(now).toISOString(), plan: { ...entry.value.plan, reason: 'expired waiting for approval' } };
+      const expired: PlanRecord = {
+        ...entry.value,
+        status: PlanStatus.expired,
+        decidedAt: new Date(now).toISOString(),
+        plan: { ...entry.value.plan, reason: 'expired waiting for approval' },
+      };
       try {
         await this.kv.update(key, JSON.stringify(expired), entry.revision, planTtl);
       } catch {

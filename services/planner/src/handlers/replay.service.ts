@@ -40,8 +40,15 @@ export class ReplayService implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     // @nats-io/services is still on a prerelease nats-core; the connection is the same object.
     const svcm = new Svcm(this.runtime.nc as unknown as ConstructorParameters<typeof Svcm>[0]);
-    this.service = await svcm.add({ name: 'mapek-planner', version: '0.1.0', description: 'mapek planner: replay of stored incidents', queue: 'planner' });
-    this.service.addGroup(subjects.plannerService(this.runtime.prefix)).addEndpoint(PlannerEndpoint.replay, { handler: (error, msg) => void this.answer(error, msg) });
+    this.service = await svcm.add({
+      name: 'mapek-planner',
+      version: '0.1.0',
+      description: 'mapek planner: replay of stored incidents',
+      queue: 'planner',
+    });
+    this.service
+      .addGroup(subjects.plannerService(this.runtime.prefix))
+      .addEndpoint(PlannerEndpoint.replay, { handler: (error, msg) => void this.answer(error, msg) });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,6 +1,25 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { FlagName, ServiceName, deriveEventId, flagRecordKey, flagSubjectKey, type AutonomyLevel, type AutonomyPolicyV1, type Envelope, type FlagRecordV1, type PlanRecordV1 } from '@mapek/contracts';
-import { EVENT_PUBLISHER, OnEvent, TransientHandlerError, getJson, isKvConflict, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
+import {
+  FlagName,
+  ServiceName,
+  deriveEventId,
+  flagRecordKey,
+  flagSubjectKey,
+  type AutonomyLevel,
+  type AutonomyPolicyV1,
+  type Envelope,
+  type FlagRecordV1,
+  type PlanRecordV1,
+} from '@mapek/contracts';
+import {
+  EVENT_PUBLISHER,
+  OnEvent,
+  TransientHandlerError,
+  getJson,
+  isKvConflict,
+  type EventPublisherPort,
+  type KvBucket,
+} from '@mapek/messaging';
 import { LOGGER, type Logger } from '@mapek/observability';
 import type { FlagsWatcher } from '../adapters/flags.watcher.js';
 import { climbLadder } from '../domain/autonomy-ladder.js';
@@ -90,7 +109,10 @@ export class RuntimeFlagsHandler implements OnApplicationShutdown {
       return;
     }
     const step = climbLadder({
-      state: held?.change.flag === FlagName.autonomy ? { key, level: held.change.level, streak: held.streak ?? 0, record: held } : { key, level: this.autonomy.defaultLevel, streak: 0 },
+      state:
+        held?.change.flag === FlagName.autonomy
+          ? { key, level: held.change.level, streak: held.streak ?? 0, record: held }
+          : { key, level: this.autonomy.defaultLevel, streak: 0 },
       cause: plan.cause,
       actions,
       outcome: event.data.outcome,
@@ -106,7 +128,8 @@ export class RuntimeFlagsHandler implements OnApplicationShutdown {
       else await this.kv.create(key, JSON.stringify(next));
     } catch (error) {
       // Another replica counted another outcome of the same remedy meanwhile: read again and recount.
-      if (isKvConflict(error) || !stored) throw new TransientHandlerError('autonomy_conflict', `the autonomy record ${key} changed meanwhile`, { cause: error });
+      if (isKvConflict(error) || !stored)
+        throw new TransientHandlerError('autonomy_conflict', `the autonomy record ${key} changed meanwhile`, { cause: error });
       throw error;
     }
     if (step.kind !== 'change') return;
