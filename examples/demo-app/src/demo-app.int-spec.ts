@@ -84,7 +84,7 @@ describe('demo app healed through a real NATS actuation', () => {
     );
 
     const reply = await actuate(ActionType.throttleRequests);
-    expect(reply).toMatchObject({ ok: true, effects: { workersStopped: 2 } });
+    expect(reply).toMatchObject({ ok: true, effects: { workersStopped: 4 } });
     await eventually(
       () => gauge('mapek_agent_cpu_percent'),
       (cpu) => cpu < 75,
