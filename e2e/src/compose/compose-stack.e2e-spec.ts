@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
@@ -110,6 +110,13 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
 
   afterAll(async () => {
     await nc?.close().catch(() => undefined);
+    // MAPEK_E2E_COMPOSE_LOGS=<file> keeps every container's log for a post-mortem.
+    const logsFile = process.env['MAPEK_E2E_COMPOSE_LOGS'];
+    if (started && logsFile)
+      await project
+        .run(['logs', '--no-color', '--timestamps'], 120_000)
+        .then((logs) => writeFile(logsFile, logs))
+        .catch((error: unknown) => console.error(`docker-compose logs failed: ${String(error)}`));
     if (started)
       await project
         .run(['down', '-v', '--remove-orphans'], 180_000)

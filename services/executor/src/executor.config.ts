@@ -27,7 +27,7 @@ export const executorConfig = {
     description: 'timeout of the one step of a manual command',
   },
   MAPEK_EXECUTOR_SYMPTOM_STALE_MS: {
-    schema: env.integer(10_000, 100, 3_600_000),
+    schema: env.integer(30_000, 100, 3_600_000),
     description:
       'before each step the target is re-read: a scraped or probed symptom not reported again for this long is gone and the step is skipped (not_needed); keep it above the scrape interval',
   },

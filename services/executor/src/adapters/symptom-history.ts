@@ -48,7 +48,18 @@ export class StreamSymptomHistory implements SymptomHistory {
         }
         if (msg.info.pending === 0) done = true;
       }
-      if (done || received === 0) break;
+      if (done) break;
+      if (received === 0) {
+        // Nothing came: either everything was read, or the stream did not answer in time (its
+        // leader being elected while a NATS node is down). Only the server can tell which, and a
+        // read that stopped short must not pass for "no symptom since".
+        const info = await consumer.info(false);
+        if (info.num_pending > 0) {
+          await consumer.delete().catch(() => undefined);
+          throw new Error(`symptom history of ${target} incomplete: ${info.num_pending} message(s) not delivered in time`);
+        }
+        break;
+      }
     }
     await consumer.delete().catch(() => undefined);
     return seen;
