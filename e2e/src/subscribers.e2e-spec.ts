@@ -193,11 +193,14 @@ describe('the Python and Go subscribers, on the running stack', () => {
       expect([subscriber.name, (log['subjects'] as string[]).sort()]).toEqual([
         subscriber.name,
         [
+          'alerts',
           'analyses',
           'commands',
           'decisions',
           'executions',
           'flags',
+          'heartbeats',
+          'incidents',
           'outcomes',
           'plans.approved',
           'plans.proposed',
