@@ -105,7 +105,8 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
       inboxPrefix: inboxPrefixOf('cli'),
       reconnectTimeWait: 250,
     });
-    jsm = await jetstreamManager(nc);
+    // A generous API timeout: right after a member is killed the cluster answers slowly, not never.
+    jsm = await jetstreamManager(nc, { timeout: 20_000 });
   }, 45 * 60_000);
 
   afterAll(async () => {
