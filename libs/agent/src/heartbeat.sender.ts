@@ -1,4 +1,4 @@
-import { HeartbeatVia, MapekError, StreamName, eventRegistry, newEventId, subjects, type Envelope } from '@mapek/contracts';
+import { HeartbeatVia, MapekError, type Envelope } from '@mapek/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { pushToStream, type SignEnvelope } from './stream-push.js';
 
@@ -56,31 +56,22 @@ export class HeartbeatSender {
 
   /** Sends one heartbeat now; resolves once the stream stored it. */
   async send(): Promise<Envelope<'heartbeat'>> {
-    const data = eventRegistry.heartbeat.schema.parse({
-      via: HeartbeatVia.agent,
-      reporter: this.options.reporter,
-      sentAt: new Date().toISOString(),
-      uptimeSeconds: (Date.now() - this.startedAt) / 1000,
-    });
-    const envelope: Envelope<'heartbeat'> = {
-      id: newEventId(),
-      type: 'heartbeat',
-      version: eventRegistry.heartbeat.version,
-      source: this.options.source,
-      time: new Date().toISOString(),
-      target: this.options.target,
-      data,
-    };
-    await pushToStream({
+    return pushToStream({
       connection: this.options.connection,
-      subject: subjects.heartbeats(this.options.target, this.options.prefix),
-      envelope,
-      stream: StreamName.telemetry,
+      prefix: this.options.prefix,
+      type: 'heartbeat',
+      source: this.options.source,
+      target: this.options.target,
+      data: {
+        via: HeartbeatVia.agent,
+        reporter: this.options.reporter,
+        sentAt: new Date().toISOString(),
+        uptimeSeconds: (Date.now() - this.startedAt) / 1000,
+      },
       ...(this.options.sign ? { sign: this.options.sign } : {}),
       timeoutMs: this.options.timeoutMs ?? 2000,
       failure: (message, cause) => new HeartbeatPushError(message, { cause }),
     });
-    return envelope;
   }
 
   private tick(): void {

@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { Header, encodeEnvelope, type Envelope, type StreamName } from '@mapek/contracts';
+import {
+  Header,
+  encodeEnvelope,
+  eventRegistry,
+  newEventId,
+  subjectFor,
+  type Envelope,
+  type EventData,
+  type EventType,
+} from '@mapek/contracts';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 
 /** Signs an envelope for a subject: the detached signature headers (libs/pqc), as the services sign theirs. */
@@ -13,12 +22,16 @@ interface PubAck {
   readonly error?: { readonly code?: number; readonly err_code?: number; readonly description?: string };
 }
 
-export interface StreamPush {
+export interface StreamPush<T extends EventType> {
   readonly connection: NatsConnection;
-  readonly subject: string;
-  readonly envelope: Envelope;
-  /** The stream that must store it (`Nats-Expected-Stream`). */
-  readonly stream: StreamName;
+  /** The subject prefix (`mapek`); the subject and the stream come from the event registry. */
+  readonly prefix: string;
+  readonly type: T;
+  /** The envelope's `source`: the agent's identity name, which its signing key belongs to. */
+  readonly source: string;
+  readonly target: string;
+  /** Checked against the type's schema before anything is sent. */
+  readonly data: EventData<T>;
   readonly sign?: SignEnvelope;
   readonly timeoutMs: number;
   /** The error to throw when the stream did not store it. */
@@ -28,16 +41,27 @@ export interface StreamPush {
 const decoder = new TextDecoder();
 
 /**
- * Stores an envelope on its stream as the services publish theirs: signed, `Nats-Msg-Id` = the
- * event id (stored once), the stream named in `Nats-Expected-Stream`, with a new trace. A plain
- * core request to the event subject (the agent has no JetStream API rights); resolves once the
- * stream acknowledged it.
+ * Stores an event on its stream as the services publish theirs: a new envelope of the registry's
+ * version, on the registry's subject, signed, `Nats-Msg-Id` = the event id (stored once), the
+ * registry's stream named in `Nats-Expected-Stream`, with a new trace. A plain core request to the
+ * event subject (the agent has no JetStream API rights); resolves to the envelope once the stream
+ * acknowledged it.
  */
-export async function pushToStream(push: StreamPush): Promise<void> {
-  const { envelope, subject } = push;
+export async function pushToStream<T extends EventType>(push: StreamPush<T>): Promise<Envelope<T>> {
+  const entry = eventRegistry[push.type];
+  const envelope: Envelope<T> = {
+    id: newEventId(),
+    type: push.type,
+    version: entry.version,
+    source: push.source,
+    time: new Date().toISOString(),
+    target: push.target,
+    data: entry.schema.parse(push.data) as EventData<T>,
+  };
+  const subject = subjectFor(entry.subjectKind, push.target, push.prefix);
   const headers = natsHeaders();
   headers.set(Header.msgId, envelope.id);
-  headers.set('Nats-Expected-Stream', push.stream);
+  headers.set('Nats-Expected-Stream', entry.stream);
   headers.set(Header.traceparent, `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`);
   for (const [name, value] of Object.entries(push.sign?.(envelope, subject) ?? {})) headers.set(name, value);
   let reply;
@@ -52,9 +76,10 @@ export async function pushToStream(push: StreamPush): Promise<void> {
   } catch (error) {
     throw push.failure(`${envelope.type} ${envelope.id}: the stream's answer is not JSON`, error);
   }
-  if (ack.error || ack.stream !== push.stream) {
+  if (ack.error || ack.stream !== entry.stream) {
     throw push.failure(
       `${envelope.type} ${envelope.id} refused by JetStream: ${ack.error?.description ?? `stored in ${ack.stream ?? 'no stream'}`}`,
     );
   }
+  return envelope;
 }

@@ -1,4 +1,4 @@
-import { MapekError, StreamName, eventRegistry, newEventId, subjects, type Envelope, type SymptomV1 } from '@mapek/contracts';
+import { MapekError, type Envelope, type SymptomV1 } from '@mapek/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { pushToStream, type SignEnvelope } from './stream-push.js';
 import type { Crossing } from './threshold.watcher.js';
@@ -49,25 +49,16 @@ export class SymptomPusher {
   }
 
   async push(crossing: Crossing): Promise<Envelope<'symptom'>> {
-    const data = eventRegistry.symptom.schema.parse(this.symptomOf(crossing));
-    const envelope: Envelope<'symptom'> = {
-      id: newEventId(),
-      type: 'symptom',
-      version: eventRegistry.symptom.version,
-      source: this.options.source,
-      time: new Date().toISOString(),
-      target: this.options.target,
-      data,
-    };
-    await pushToStream({
+    return pushToStream({
       connection: this.options.connection,
-      subject: subjects.symptoms(this.options.target, this.options.prefix),
-      envelope,
-      stream: StreamName.events,
+      prefix: this.options.prefix,
+      type: 'symptom',
+      source: this.options.source,
+      target: this.options.target,
+      data: this.symptomOf(crossing),
       ...(this.options.sign ? { sign: this.options.sign } : {}),
       timeoutMs: this.options.timeoutMs ?? 2000,
       failure: (message, cause) => new SymptomPushError(message, { cause }),
     });
-    return envelope;
   }
 }
