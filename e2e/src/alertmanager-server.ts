@@ -1,9 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, waitFor } from '@mapek/testing';
+import { startReadyServer, type ReadyServer } from '@mapek/testing';
 
 /** An alert as Alertmanager's API v2 takes it (`POST /api/v2/alerts`). */
 export interface PostableAlert {
@@ -16,13 +12,9 @@ export interface PostableAlert {
 }
 
 /** An Alertmanager server of a test's own: a free loopback port, its own data directory, removed on stop. */
-export interface AlertmanagerServer {
-  readonly url: string;
+export interface AlertmanagerServer extends ReadyServer {
   /** Posts alerts to `/api/v2/alerts`, as Prometheus does. */
   post(alerts: readonly PostableAlert[]): Promise<void>;
-  /** What the server printed, for a failure message. */
-  output(): string;
-  stop(): Promise<void>;
 }
 
 /** Debian's prometheus-alertmanager (installed by ./mapek test), or the one ALERTMANAGER names. */
@@ -41,59 +33,28 @@ export function findAlertmanager(): string {
  * /-/ready. Clustering is off (`--cluster.listen-address=`): one server, no gossip port.
  */
 export async function startAlertmanager(config: string): Promise<AlertmanagerServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'mapek-alertmanager-'));
-  const configFile = join(dir, 'alertmanager.yml');
-  await writeFile(configFile, config);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let log = '';
-  const child: ChildProcess = spawn(
-    findAlertmanager(),
-    [
+  const server = await startReadyServer({
+    name: 'alertmanager',
+    binary: findAlertmanager(),
+    configFile: 'alertmanager.yml',
+    config,
+    args: ({ configFile, dataDir, port }) => [
       `--config.file=${configFile}`,
-      `--storage.path=${join(dir, 'data')}`,
+      `--storage.path=${dataDir}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--cluster.listen-address=',
       '--log.level=warn',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const append = (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`alertmanager exited with ${child.exitCode}: ${log}`);
-        return (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok;
-      },
-      { timeoutMs: 30_000, intervalMs: 100, what: 'alertmanager to be ready' },
-    );
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  });
   return {
-    url,
+    ...server,
     async post(alerts) {
-      const response = await fetch(`${url}/api/v2/alerts`, {
+      const response = await fetch(`${server.url}/api/v2/alerts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(alerts),
       });
       if (!response.ok) throw new Error(`alertmanager refused the alerts: ${response.status} ${await response.text()}`);
     },
-    output: () => log,
-    stop,
   };
 }

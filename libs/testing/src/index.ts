@@ -7,3 +7,4 @@ export * from './postgres-database.js';
 export * from './postgres-server.process.js';
 export * from './wait-for.js';
 export * from './prometheus-server.process.js';
+export * from './ready-server.process.js';

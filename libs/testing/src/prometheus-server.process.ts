@@ -1,10 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from './free-port.js';
-import { waitFor } from './wait-for.js';
+import { startReadyServer, type ReadyServer } from './ready-server.process.js';
 
 /** One series or sample of an instant query's answer. */
 export interface PromSample {
@@ -29,16 +24,12 @@ export interface PrometheusRuleState {
 }
 
 /** A Prometheus server of a test's own: a free loopback port, its own data directory, removed on stop. */
-export interface PrometheusServer {
-  readonly url: string;
+export interface PrometheusServer extends ReadyServer {
   /** Instant query through `/api/v1/query`; throws with Prometheus' error for a bad query. */
   query(expr: string): Promise<PromSample[]>;
   labelValues(label: string, match: string): Promise<string[]>;
   targets(): Promise<PrometheusTarget[]>;
   rules(): Promise<PrometheusRuleState[]>;
-  /** What the server printed, for a failure message. */
-  output(): string;
-  stop(): Promise<void>;
 }
 
 /** Debian's prometheus (installed by ./mapek test), or the one PROMETHEUS names. */
@@ -58,49 +49,21 @@ async function api<T>(url: string): Promise<T> {
 
 /** Starts Prometheus with `config` (YAML) and resolves once it answers /-/ready. */
 export async function startPrometheus(config: string): Promise<PrometheusServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'mapek-prometheus-'));
-  const configFile = join(dir, 'prometheus.yml');
-  await writeFile(configFile, config);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let log = '';
-  const child: ChildProcess = spawn(
-    findPrometheus(),
-    [
+  const server = await startReadyServer({
+    name: 'prometheus',
+    binary: findPrometheus(),
+    configFile: 'prometheus.yml',
+    config,
+    args: ({ configFile, dataDir, port }) => [
       `--config.file=${configFile}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--storage.tsdb.path=${dataDir}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const append = (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}: ${log}`);
-        return (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok;
-      },
-      { timeoutMs: 30_000, intervalMs: 100, what: 'prometheus to be ready' },
-    );
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  });
+  const { url } = server;
   return {
-    url,
+    ...server,
     query: async (expr) =>
       (await api<{ resultType: string; result: PromSample[] }>(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`)).result,
     labelValues: (label, match) =>
@@ -108,7 +71,5 @@ export async function startPrometheus(config: string): Promise<PrometheusServer>
     targets: async () => (await api<{ activeTargets: PrometheusTarget[] }>(`${url}/api/v1/targets?state=active`)).activeTargets,
     rules: async () =>
       (await api<{ groups: Array<{ rules: PrometheusRuleState[] }> }>(`${url}/api/v1/rules`)).groups.flatMap((group) => group.rules),
-    output: () => log,
-    stop,
   };
 }
