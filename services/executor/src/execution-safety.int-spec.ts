@@ -17,7 +17,7 @@ import {
   type MapekConfiguration,
   type PlanV1,
 } from '@mapek/contracts';
-import { JetStreamPublisher, MessagingModule, MessagingRuntime } from '@mapek/messaging';
+import { JetStreamPublisher, MessagingModule, MessagingRuntime, bucketStreamName } from '@mapek/messaging';
 import { HealthRegistry, ObservabilityModule, ServiceMetrics, createLogger } from '@mapek/observability';
 import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
 import { AgentEffector } from './adapters/agent.effector.js';
@@ -307,6 +307,13 @@ describe('the executor’s safety checks before acting', () => {
     await waitFor(
       async () => (await runtime.jsm.consumers.info(StreamName.events, ConsumerName.executor)).num_ack_pending === 2 || undefined,
       { what: 'both plans in hand' },
+    );
+    // In hand is not yet at the lease: the second waits once it watches the first's lease key.
+    await waitFor(
+      async () => (await runtime.jsm.streams.info(bucketStreamName(BucketName.executorLeases))).state.consumer_count > 0 || undefined,
+      {
+        what: 'the second plan waiting for the lease',
+      },
     );
     await symptom('orders');
     hold = undefined;
