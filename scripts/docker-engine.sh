@@ -137,8 +137,8 @@ stop_docker_engine() {
       sleep 0.5
       waited=$((waited + 1))
     done
-    kill -KILL "$DOCKER_ENGINE_PID" 2>/dev/null
-    wait "$DOCKER_ENGINE_PID" 2>/dev/null
+    kill -KILL "$DOCKER_ENGINE_PID" 2>/dev/null || true
+    wait "$DOCKER_ENGINE_PID" 2>/dev/null || true
   fi
   # Whatever dockerd left mounted (overlay layers, its exec root, the data root's image) goes
   # before the directory does.
@@ -147,7 +147,7 @@ stop_docker_engine() {
     umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null
   done < <(awk -v dir="$DOCKER_ENGINE_DIR" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort -r)
   rm -rf "$DOCKER_ENGINE_DIR"
-  [ "${DOCKER_HOST:-}" = "unix://$DOCKER_ENGINE_DIR/docker.sock" ] && unset DOCKER_HOST
+  if [ "${DOCKER_HOST:-}" = "unix://$DOCKER_ENGINE_DIR/docker.sock" ]; then unset DOCKER_HOST; fi
   DOCKER_ENGINE_DIR=""
   DOCKER_ENGINE_PID=""
 }

@@ -14,6 +14,9 @@
 #                          superuser; exports TEST_DATABASE_ADMIN_URL. Skipped when the caller
 #                          already set TEST_DATABASE_ADMIN_URL.
 #   stop_test_postgres     stops it and removes its data directory (safe to call twice).
+#   stop_test_environment  the EXIT trap of `./mapek test`: stops the test PostgreSQL and the
+#                          dockerd of scripts/docker-engine.sh, then exits with the status the
+#                          script had, whatever the clean-up steps returned.
 # Sourced: no `set -e` here; failures `return 1` with a message.
 
 test_env_say() { echo "mapek: $*" >&2; }
@@ -123,8 +126,18 @@ start_test_postgres() {
 stop_test_postgres() {
   [ -n "$TEST_POSTGRES_DIR" ] || return 0
   if [ -d "$TEST_POSTGRES_DIR/data" ]; then
-    test_postgres_run "$(postgres_bin_dir)/pg_ctl" -D "$TEST_POSTGRES_DIR/data" -m immediate -w stop >/dev/null 2>&1
+    test_postgres_run "$(postgres_bin_dir)/pg_ctl" -D "$TEST_POSTGRES_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
   rm -rf "$TEST_POSTGRES_DIR" "$TEST_POSTGRES_DIR.log"
   TEST_POSTGRES_DIR=""
+}
+
+# Under `set -e` a clean-up step that fails (a dockerd that already exited on SIGTERM, a data
+# directory pg_ctl cannot stop) would cut the trap short and end the script with its own status:
+# a run whose tests all passed once exited 1 that way. Called after `||`, errexit is off inside.
+stop_test_environment() {
+  local status=$?
+  stop_test_postgres || true
+  if declare -F stop_docker_engine >/dev/null; then stop_docker_engine || true; fi
+  exit "$status"
 }
