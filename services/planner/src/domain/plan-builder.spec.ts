@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { newEventId, type AnalysisV1 } from '@mapek/contracts';
-import { buildPlan, successRate, type ActionStats, type Guardrails } from './plan-builder.js';
+import { buildPlan, holdOverHourlyCap, successRate, type ActionStats, type Guardrails } from './plan-builder.js';
 import { defaultRemediationRules } from './remediation-rules.js';
 
 const guardrails: Guardrails = { autoHealing: true, dryRun: false, maxAutoRisk: 'medium', planTtlMs: 60_000 };
@@ -103,5 +103,31 @@ describe('plan builder', () => {
   it('starts an untried action at a 0.5 success rate', () => {
     expect(successRate(undefined)).toBe(0.5);
     expect(successRate({ attempts: 8, successes: 8, partials: 0, meanTimeToRecoveryMs: null })).toBeCloseTo(0.9);
+  });
+
+  describe('the hourly cap on automatic actions', () => {
+    it('records the cap in the decision record of a plan that acts automatically while the hour has room', () => {
+      const { plan, next } = holdOverHourlyCap(buildPlan(input()), 2, 3);
+      expect(next).toBe('approve');
+      expect(plan.approval).toBe('automatic');
+      expect(plan.guardrails?.at(-1)).toEqual({ check: 'hourly_cap', verdict: 'pass', detail: '2 of 3 automatic approvals this hour' });
+    });
+
+    it('holds a plan for one operator once the hour has had its automatic actions', () => {
+      const { plan, next } = holdOverHourlyCap(buildPlan(input()), 3, 3);
+      expect(next).toBe('pending');
+      expect(plan).toMatchObject({ approval: 'manual', requiredApprovals: 1, approvedBy: [] });
+      expect(plan.reason).toMatch(/; held: more than 3 automatic actions this hour$/);
+      expect(plan.guardrails?.at(-1)).toMatchObject({ check: 'hourly_cap', verdict: 'hold' });
+    });
+
+    it('leaves an escalation and a plan waiting for an operator as they are', () => {
+      const escalation = buildPlan(
+        input({ coolingDown: new Set(['demo-app:clear_cache', 'demo-app:collect_garbage', 'demo-app:restart_service']) }),
+      );
+      expect(holdOverHourlyCap(escalation, 10, 3)).toBe(escalation);
+      const waiting = buildPlan(input({ guardrails: { ...guardrails, autoHealing: false } }));
+      expect(holdOverHourlyCap(waiting, 10, 3)).toBe(waiting);
+    });
   });
 });

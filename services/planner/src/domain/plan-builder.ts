@@ -251,6 +251,40 @@ export function buildPlan(input: PlanInput): PlanDecision {
   return { plan, next: automatic ? 'approve' : 'pending' };
 }
 
+/**
+ * Whether a plan acts with no operator in the loop: approved by the planner itself, and doing more
+ * than escalating to an operator. Only such plans count against the hourly cap.
+ */
+export function actsAutomatically(plan: PlanV1): boolean {
+  return plan.approval === ApprovalMode.automatic && plan.steps[0]?.action !== ActionType.escalate;
+}
+
+/**
+ * The hourly cap on automatic actions: a plan about to act automatically carries the cap's check
+ * in its decision record, and once `maxPerHour` have been approved this hour it waits for one
+ * operator instead. Every other decision is left as it is.
+ */
+export function holdOverHourlyCap(decision: PlanDecision, approvalsThisHour: number, maxPerHour: number): PlanDecision {
+  if (decision.next !== 'approve' || !actsAutomatically(decision.plan)) return decision;
+  const check: GuardrailCheck = {
+    check: 'hourly_cap',
+    verdict: approvalsThisHour >= maxPerHour ? GuardrailVerdict.hold : GuardrailVerdict.pass,
+    detail: `${approvalsThisHour} of ${maxPerHour} automatic approvals this hour`,
+  };
+  const plan: PlanV1 = { ...decision.plan, guardrails: [...(decision.plan.guardrails ?? []), check] };
+  if (approvalsThisHour < maxPerHour) return { plan, next: 'approve' };
+  return {
+    plan: {
+      ...plan,
+      approval: ApprovalMode.manual,
+      requiredApprovals: 1,
+      approvedBy: [],
+      reason: `${plan.reason ?? ''}; held: more than ${maxPerHour} automatic actions this hour`,
+    },
+    next: 'pending',
+  };
+}
+
 function dryRunCheck(guardrails: Guardrails): GuardrailCheck {
   return guardrails.dryRun
     ? {

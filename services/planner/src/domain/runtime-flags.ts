@@ -1,13 +1,4 @@
-import {
-  FlagName,
-  GuardrailVerdict,
-  autonomyKey,
-  flagRecordV1Schema,
-  type AutonomyLevel,
-  type AutonomyPolicyV1,
-  type FlagRecordV1,
-  type GuardrailCheck,
-} from '@mapek/contracts';
+import { FlagName, autonomyKey, flagRecordV1Schema, type AutonomyLevel, type AutonomyPolicyV1, type FlagRecordV1 } from '@mapek/contracts';
 import type { AutonomyInput, Guardrails } from './plan-builder.js';
 
 /** Where a flag value came from, for the plan's guardrail record. */
@@ -118,14 +109,5 @@ export function planningFlags(
       of: (actions) => flags.autonomy(top.cause, actions, autonomy.defaultLevel),
       promoteAfter: flags.policy(autonomy.policy).value.promoteAfter,
     },
-  };
-}
-
-/** The hourly cap on automatic approvals, as a guardrail check of the decision record. */
-export function hourlyCapCheck(approvals: number, max: number): GuardrailCheck {
-  return {
-    check: 'hourly_cap',
-    verdict: approvals >= max ? GuardrailVerdict.hold : GuardrailVerdict.pass,
-    detail: `${approvals} of ${max} automatic approvals this hour`,
   };
 }

@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { PlanRejectionCode, deriveEventId, type Envelope, type MapekConfiguration, type PlanV1 } from '@mapek/contracts';
+import { ApprovalMode, PlanRejectionCode, deriveEventId, type Envelope, type MapekConfiguration, type PlanV1 } from '@mapek/contracts';
 import {
   EVENT_PUBLISHER,
+  JsonKv,
   OnEvent,
-  getJson,
-  isKvConflict,
+  TransientHandlerError,
   kvKey,
   recordRetentionMs,
   type EventPublisherPort,
@@ -13,11 +13,11 @@ import {
 } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { KnowledgeStatsCache } from '../adapters/knowledge-stats.cache.js';
-import { buildPlan, type ActionStats, type Guardrails } from '../domain/plan-builder.js';
+import { actsAutomatically, buildPlan, holdOverHourlyCap, type ActionStats, type Guardrails } from '../domain/plan-builder.js';
 import { PlanStatus, approve, cancelForResolvedSignal, reject, type PlanRecord } from '../domain/plan-record.js';
 import type { RemediationRule } from '../domain/remediation-rules.js';
 import { offeredTo, rulesFor } from '../domain/target-configuration.js';
-import { hourlyCapCheck, planningFlags, type RuntimeFlags } from '../domain/runtime-flags.js';
+import { planningFlags, type RuntimeFlags } from '../domain/runtime-flags.js';
 import { AUTONOMY_SETTINGS, RUNTIME_FLAGS, type AutonomySettings } from './runtime-flags.handler.js';
 
 export const PLANNER_SETTINGS = Symbol.for('mapek.planner.settings');
@@ -59,6 +59,11 @@ const rateTtl = { ttlMs: 2 * hour };
 export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShutdown {
   private expiryTimer: NodeJS.Timeout | undefined;
   private readonly plans: Counter<'status' | 'cause'>;
+  /** The plans bucket's entries: plan records, resolved incidents, cooldown deadlines and hourly approval counts. */
+  private readonly records: JsonKv<PlanRecord>;
+  private readonly resolvedIncidents: JsonKv<boolean>;
+  private readonly cooldowns: JsonKv<number>;
+  private readonly approvals: JsonKv<number>;
 
   constructor(
     @Inject(PLANNER_SETTINGS) private readonly settings: PlannerSettings,
@@ -76,6 +81,10 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
       labelNames: ['status', 'cause'],
       registers: [metrics.registry],
     });
+    this.records = new JsonKv(kv);
+    this.resolvedIncidents = new JsonKv(kv);
+    this.cooldowns = new JsonKv(kv);
+    this.approvals = new JsonKv(kv);
   }
 
   onApplicationBootstrap(): void {
@@ -105,7 +114,7 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     const active = new Set<string>();
     await Promise.all(
       [...actions].map(async (action) => {
-        const until = await getJson<number>(this.kv, cooldownKey(target, action));
+        const until = await this.cooldowns.get(cooldownKey(target, action));
         if (until && until.value > now) active.add(`${target}:${action}`);
       }),
     );
@@ -113,7 +122,7 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async approvalsThisHour(now: number): Promise<number> {
-    return (await getJson<number>(this.kv, rateKey(now)))?.value ?? 0;
+    return (await this.approvals.get(rateKey(now)))?.value ?? 0;
   }
 
   @OnEvent('analysis')
@@ -128,17 +137,17 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     // (a redelivered analysis finds it and plans nothing new), the statistics, the cooldowns and
     // this hour's approvals.
     const [stored, stats, coolingDown, approvals, resolved] = await Promise.all([
-      getJson<PlanRecord>(this.kv, planKey(planId)),
+      this.records.get(planKey(planId)),
       top ? this.stats(top.cause) : new Map<string, ActionStats>(),
       top ? this.coolingDown(top.target, rules, now) : new Set<string>(),
       this.approvalsThisHour(now),
-      event.incidentId ? getJson<boolean>(this.kv, resolvedIncidentKey(event.incidentId)) : undefined,
+      event.incidentId ? this.resolvedIncidents.get(resolvedIncidentKey(event.incidentId)) : undefined,
     ]);
     let record = stored?.value;
     if (!record) {
       if (!top) return;
       const offered = offeredTo(config, top.target);
-      const decision = buildPlan({
+      const built = buildPlan({
         analysisId: event.id,
         analysis: event.data,
         rules: targetRules,
@@ -150,27 +159,15 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
         ...planningFlags(this.flags, this.settings.guardrails, this.autonomy, top),
         now,
       });
-      let status: PlanStatus =
+      // The incident's signal was resolved before its analysis got here: the plan is made (the
+      // decision record shows what would have been done) and cancelled at once.
+      const decision =
+        resolved?.value === true
+          ? { plan: { ...built.plan, approval: ApprovalMode.manual, approvedBy: [] }, next: 'pending' as const }
+          : holdOverHourlyCap(built, approvals, this.settings.maxActionsPerHour);
+      const status: PlanStatus =
         decision.next === 'approve' ? PlanStatus.approved : decision.next === 'reject' ? PlanStatus.rejected : PlanStatus.pending;
-      let plan = decision.plan;
-      if (resolved?.value === true) {
-        // The incident's signal was resolved before its analysis got here: the plan is made (the
-        // decision record shows what would have been done) and cancelled at once.
-        status = PlanStatus.pending;
-        plan = { ...plan, approval: 'manual', approvedBy: [] };
-      }
-      if (status === PlanStatus.approved && plan.steps[0]?.action !== 'escalate')
-        plan = { ...plan, guardrails: [...(plan.guardrails ?? []), hourlyCapCheck(approvals, this.settings.maxActionsPerHour)] };
-      if (status === PlanStatus.approved && plan.steps[0]?.action !== 'escalate' && approvals >= this.settings.maxActionsPerHour) {
-        status = PlanStatus.pending;
-        plan = {
-          ...plan,
-          approval: 'manual',
-          requiredApprovals: 1,
-          approvedBy: [],
-          reason: `${plan.reason ?? ''}; held: more than ${this.settings.maxActionsPerHour} automatic actions this hour`,
-        };
-      }
+      const plan = decision.plan;
       const fresh: PlanRecord = {
         plan,
         status,
@@ -181,13 +178,13 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
         ...(status === PlanStatus.approved ? { decidedAt: new Date(now).toISOString() } : {}),
       };
       const made = resolved?.value === true ? cancelForResolvedSignal(fresh, new Date(now).toISOString()) : fresh;
-      try {
-        await this.kv.create(planKey(planId), JSON.stringify(made), planTtl);
+      // Any failed write is read back, not only a lost race: its answer may be what was lost.
+      if (await this.records.compareAndSet(planKey(planId), made, undefined, planTtl).catch(() => false)) {
         record = made;
         this.plans.inc({ status: made.status, cause: plan.cause });
-      } catch {
+      } else {
         // Another replica planned it first: use its record.
-        record = (await getJson<PlanRecord>(this.kv, planKey(planId)))?.value ?? made;
+        record = (await this.records.get(planKey(planId)))?.value ?? made;
       }
     }
     await this.publishState(record, event.id);
@@ -195,7 +192,7 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
 
   @OnEvent('decision')
   async onDecision(event: Envelope<'decision'>): Promise<void> {
-    const entry = await getJson<PlanRecord>(this.kv, planKey(event.data.planId));
+    const entry = await this.records.get(planKey(event.data.planId));
     if (!entry) {
       this.logger.warn({ planId: event.data.planId }, 'decision for an unknown plan ignored');
       return;
@@ -206,7 +203,8 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
       event.data.verdict === 'approve'
         ? approve(entry.value, event.data.actor, now)
         : reject(entry.value, event.data.actor, event.data.reason, now);
-    await this.kv.update(planKey(event.data.planId), JSON.stringify(next), entry.revision, planTtl);
+    if (!(await this.records.compareAndSet(planKey(event.data.planId), next, entry.revision, planTtl)))
+      throw new TransientHandlerError('plan_changed', `plan ${event.data.planId} changed while the decision was applied`);
     this.logger.info(
       { planId: event.data.planId, verdict: event.data.verdict, actor: event.data.actor, status: next.status },
       'decision applied',
@@ -224,10 +222,10 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
   async onIncidentResolved(event: Envelope<'incident.resolved'>): Promise<void> {
     const incidentId = event.incidentId;
     if (!incidentId) return;
-    await this.kv.put(resolvedIncidentKey(incidentId), JSON.stringify(true), planTtl);
+    await this.resolvedIncidents.put(resolvedIncidentKey(incidentId), true, planTtl);
     for await (const key of await this.kv.keys('plan.>')) {
       for (;;) {
-        const entry = await getJson<PlanRecord>(this.kv, key);
+        const entry = await this.records.get(key);
         if (!entry || entry.value.incidentId !== incidentId) break;
         if (entry.value.status !== PlanStatus.pending) {
           // Cancelled before (a redelivery): publish its state again, which JetStream stores once.
@@ -235,12 +233,8 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
           break;
         }
         const cancelled = cancelForResolvedSignal(entry.value, new Date().toISOString());
-        try {
-          await this.kv.update(key, JSON.stringify(cancelled), entry.revision, planTtl);
-        } catch (error) {
-          if (isKvConflict(error)) continue; // a decision or another replica came first: read it again
-          throw error;
-        }
+        // A decision or another replica came first: read it again.
+        if (!(await this.records.compareAndSet(key, cancelled, entry.revision, planTtl))) continue;
         this.logger.info({ planId: cancelled.plan.planId, incidentId }, 'pending plan cancelled: its signal was resolved');
         await this.publishState(cancelled, event.id);
         break;
@@ -294,22 +288,16 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     const until = now + this.settings.cooldownMs;
     // The entry goes when the cooldown ends; `until` is still checked, as the server removes expired entries within about a second.
     await Promise.all(
-      plan.steps.map((step) =>
-        this.kv.put(cooldownKey(step.target, step.action), JSON.stringify(until), { ttlMs: this.settings.cooldownMs }),
-      ),
+      plan.steps.map((step) => this.cooldowns.put(cooldownKey(step.target, step.action), until, { ttlMs: this.settings.cooldownMs })),
     );
-    if (plan.approval === 'automatic' && plan.steps[0]?.action !== 'escalate') {
-      const key = rateKey(now);
-      const current = await getJson<number>(this.kv, key);
-      await this.kv.put(key, JSON.stringify((current?.value ?? 0) + 1), rateTtl);
-    }
+    if (actsAutomatically(plan)) await this.approvals.put(rateKey(now), (await this.approvalsThisHour(now)) + 1, rateTtl);
   }
 
   private async expirePending(): Promise<void> {
     const now = Date.now();
     const keys = await this.kv.keys('plan.>');
     for await (const key of keys) {
-      const entry = await getJson<PlanRecord>(this.kv, key);
+      const entry = await this.records.get(key);
       if (!entry || entry.value.status !== PlanStatus.pending || Date.parse(entry.value.plan.expiresAt) > now) continue;
       const expired: PlanRecord = {
         ...entry.value,
@@ -317,11 +305,8 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
         decidedAt: new Date(now).toISOString(),
         plan: { ...entry.value.plan, reason: 'expired waiting for approval' },
       };
-      try {
-        await this.kv.update(key, JSON.stringify(expired), entry.revision, planTtl);
-      } catch {
-        continue; // another replica or a decision got there first
-      }
+      // Another replica or a decision got there first (or the write failed: the next sweep tries again).
+      if (!(await this.records.compareAndSet(key, expired, entry.revision, planTtl).catch(() => false))) continue;
       this.logger.info({ planId: expired.plan.planId }, 'pending plan expired');
       await this.publishState(expired, expired.analysisEventId);
     }
