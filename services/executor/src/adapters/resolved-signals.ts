@@ -1,4 +1,4 @@
-import { getJson, recordRetentionMs, type KvBucket } from '@mapek/messaging';
+import { JsonKv, recordRetentionMs, type KvBucket } from '@mapek/messaging';
 
 /** The key that marks an incident's signal resolved. */
 export const resolvedKey = (incidentId: string) => `resolved.${incidentId}`;
@@ -9,10 +9,17 @@ export const resolvedKey = (incidentId: string) => `resolved.${incidentId}`;
  * refuses to start a plan of theirs.
  */
 export class ResolvedSignals {
-  constructor(private readonly kv: KvBucket) {}
+  private readonly resolved: JsonKv<boolean>;
+  /** Only whether an execution record exists is read, never its value. */
+  private readonly executions: JsonKv<unknown>;
+
+  constructor(kv: KvBucket) {
+    this.resolved = new JsonKv(kv);
+    this.executions = new JsonKv(kv);
+  }
 
   async markResolved(incidentId: string): Promise<void> {
-    await this.kv.put(resolvedKey(incidentId), JSON.stringify(true), { ttlMs: recordRetentionMs });
+    await this.resolved.put(resolvedKey(incidentId), true, { ttlMs: recordRetentionMs });
   }
 
   /**
@@ -20,10 +27,7 @@ export class ResolvedSignals {
    * no record yet. One that has started runs on (the executor re-reads the target before each step).
    */
   async refusesToStart(incidentId: string, executionId: string): Promise<boolean> {
-    const [resolved, started] = await Promise.all([
-      getJson<boolean>(this.kv, resolvedKey(incidentId)),
-      getJson<unknown>(this.kv, `exec.${executionId}`),
-    ]);
+    const [resolved, started] = await Promise.all([this.resolved.get(resolvedKey(incidentId)), this.executions.get(`exec.${executionId}`)]);
     return resolved?.value === true && started === undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { getJson, isKvConflict, kvKey, type KvBucket } from '@mapek/messaging';
+import { JsonKv, kvKey, type KvBucket } from '@mapek/messaging';
 import { admitAction, admitTarget, type TargetAction, type WindowVerdict } from '../domain/sliding-window.js';
 
 /** Who holds a target's lease, and until when (ms); the entry's TTL frees it at the same time. */
@@ -8,8 +8,7 @@ export interface Lease {
   readonly expiresAt: number;
 }
 
-export type LeaseResult =
-  { readonly acquired: true; readonly lease: Lease; readonly revision: number } | { readonly acquired: false; readonly heldBy: Lease };
+export type LeaseResult = { readonly acquired: true; readonly lease: Lease } | { readonly acquired: false; readonly heldBy: Lease };
 
 const leaseKey = (target: string) => `lease.${kvKey(target)}`;
 const blastKey = 'blast';
@@ -37,31 +36,29 @@ export class LeaseHeldError extends Error {
  * and written back under its revision (a lost race is read and decided again).
  */
 export class SafetyStore {
-  constructor(private readonly kv: KvBucket) {}
+  private readonly leases: JsonKv<Lease>;
+  private readonly targetWindow: JsonKv<TargetAction[]>;
+  private readonly actionWindows: JsonKv<number[]>;
+
+  constructor(private readonly kv: KvBucket) {
+    this.leases = new JsonKv(kv);
+    this.targetWindow = new JsonKv(kv);
+    this.actionWindows = new JsonKv(kv);
+  }
 
   /** Takes the target's lease for `holder`, or renews it when `holder` has it already. */
   async acquire(target: string, holder: string, ttlMs: number, now = Date.now()): Promise<LeaseResult> {
     const key = leaseKey(target);
     const lease: Lease = { holder, acquiredAt: now, expiresAt: now + ttlMs };
     for (;;) {
-      try {
-        const revision = await this.kv.create(key, JSON.stringify(lease), { ttlMs });
-        return { acquired: true, lease, revision };
-      } catch (error) {
-        if (!isKvConflict(error)) throw error;
-      }
-      const stored = await getJson<Lease>(this.kv, key);
+      if (await this.leases.compareAndSet(key, lease, undefined, { ttlMs })) return { acquired: true, lease };
+      const stored = await this.leases.get(key);
       if (!stored) continue; // freed meanwhile
       // Its own (a redelivered execution resumes), or one whose holder let it lapse (the server
       // removes an expired entry within about a second): taken under the revision read.
       if (stored.value.holder !== holder && stored.value.expiresAt > now) return { acquired: false, heldBy: stored.value };
       const renewed: Lease = stored.value.holder === holder ? { ...lease, acquiredAt: stored.value.acquiredAt } : lease;
-      try {
-        const revision = await this.kv.update(key, JSON.stringify(renewed), stored.revision, { ttlMs });
-        return { acquired: true, lease: renewed, revision };
-      } catch (error) {
-        if (!isKvConflict(error)) throw error;
-      }
+      if (await this.leases.compareAndSet(key, renewed, stored.revision, { ttlMs })) return { acquired: true, lease: renewed };
     }
   }
 
@@ -111,38 +108,33 @@ export class SafetyStore {
 
   /** Frees the lease if `holder` still has it (a lapsed one another execution took is left alone). */
   async release(target: string, holder: string): Promise<void> {
-    const stored = await getJson<Lease>(this.kv, leaseKey(target));
+    const stored = await this.leases.get(leaseKey(target));
     if (stored?.value.holder !== holder) return;
     await this.kv.delete(leaseKey(target));
   }
 
   /** Counts the target in the last minute's distinct targets, unless `limit` are there already. */
   admitTarget(target: string, limit: number): Promise<WindowVerdict<TargetAction[]>> {
-    return this.admit<TargetAction[]>(blastKey, minute, (entries, now) => admitTarget(entries ?? [], target, now, minute, limit));
+    return this.admit(this.targetWindow, blastKey, minute, (entries, now) => admitTarget(entries ?? [], target, now, minute, limit));
   }
 
   /** Counts one action of the effector kind in the last hour, unless `limit` are there already. */
   admitAction(kind: string, limit: number): Promise<WindowVerdict<number[]>> {
-    return this.admit<number[]>(effectorKey(kind), hour, (times, now) => admitAction(times ?? [], now, hour, limit));
+    return this.admit(this.actionWindows, effectorKey(kind), hour, (times, now) => admitAction(times ?? [], now, hour, limit));
   }
 
   private async admit<T>(
+    window: JsonKv<T>,
     key: string,
     windowMs: number,
     decide: (stored: T | undefined, now: number) => WindowVerdict<T>,
   ): Promise<WindowVerdict<T>> {
     for (;;) {
-      const stored = await getJson<T>(this.kv, key);
+      const stored = await window.get(key);
       const verdict = decide(stored?.value, Date.now());
       if (!verdict.allowed) return verdict;
-      try {
-        // The key expires a window after its last admitted action: an idle window costs nothing.
-        if (stored) await this.kv.update(key, JSON.stringify(verdict.next), stored.revision, { ttlMs: windowMs });
-        else await this.kv.create(key, JSON.stringify(verdict.next), { ttlMs: windowMs });
-        return verdict;
-      } catch (error) {
-        if (!isKvConflict(error)) throw error;
-      }
+      // The key expires a window after its last admitted action: an idle window costs nothing.
+      if (await window.compareAndSet(key, verdict.next, stored?.revision, { ttlMs: windowMs })) return verdict;
     }
   }
 }

@@ -16,7 +16,7 @@ import {
 } from '@mapek/contracts';
 import {
   EVENT_PUBLISHER,
-  getJson,
+  JsonKv,
   kvKey,
   recordRetentionMs,
   type EventPublisherPort,
@@ -99,12 +99,12 @@ class KvCheckpoints {
   private readonly writes: Promise<number>[] = [];
 
   constructor(
-    private readonly kv: KvBucket,
+    private readonly records: JsonKv<ExecutionRecord>,
     private readonly key: string,
   ) {}
 
   write(record: ExecutionRecord): Promise<void> {
-    const write = this.kv.put(this.key, JSON.stringify(record), recordTtl);
+    const write = this.records.put(this.key, record, recordTtl);
     write.catch(() => undefined);
     this.writes.push(write);
     return Promise.resolve();
@@ -126,10 +126,14 @@ export class ExecutionService {
   private readonly steps: Counter<'action' | 'result'>;
   private readonly outcomes: Counter<'outcome' | 'cause' | 'remedy'>;
   private readonly remedyLatency: Histogram;
+  /** The executor bucket's entries: execution records, circuit breakers and resolved incidents. */
+  private readonly records: JsonKv<ExecutionRecord>;
+  private readonly breakers: JsonKv<BreakerState>;
+  private readonly resolvedIncidents: JsonKv<boolean>;
 
   constructor(
     @Inject(EXECUTOR_SETTINGS) private readonly settings: ExecutorSettings,
-    @Inject(EXECUTOR_KV) private readonly kv: KvBucket,
+    @Inject(EXECUTOR_KV) kv: KvBucket,
     @Inject(EFFECTORS) private readonly effectors: EffectorRegistry,
     @Inject(SYMPTOM_HISTORY) private readonly history: SymptomHistory,
     @Inject(SAFETY) private readonly safety: SafetyPorts,
@@ -157,6 +161,9 @@ export class ExecutionService {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
       registers,
     });
+    this.records = new JsonKv(kv);
+    this.breakers = new JsonKv(kv);
+    this.resolvedIncidents = new JsonKv(kv);
   }
 
   async run(request: ExecutionRequest, context: HandlerContext): Promise<ExecutionRecord> {
@@ -184,13 +191,10 @@ export class ExecutionService {
     }
     // Create first: a new plan (the usual case) costs one round trip. A redelivered one finds
     // its record taken and resumes or re-announces it.
-    let record: ExecutionRecord;
-    try {
-      await this.kv.create(execKey(executionId), JSON.stringify(fresh), recordTtl);
-      record = fresh;
-    } catch {
-      record = (await getJson<ExecutionRecord>(this.kv, execKey(executionId)))?.value ?? fresh;
-    }
+    // Any failed write is read back, not only a lost race: its answer may be what was lost.
+    let record = (await this.records.compareAndSet(execKey(executionId), fresh, undefined, recordTtl).catch(() => false))
+      ? fresh
+      : ((await this.records.get(execKey(executionId)))?.value ?? fresh);
     const base = { target: record.target, ...(record.incidentId ? { incidentId: record.incidentId } : {}) };
     if (record.status === ExecutionStatus.pending || record.status === ExecutionStatus.inProgress) {
       // `in_progress` is announced once the first actuation request is on its way (the event loop
@@ -204,7 +208,7 @@ export class ExecutionService {
       };
       if (record.incidentId) this.remedyLatency.observe((Date.now() - eventIdTime(record.incidentId)) / 1000);
       const planId = record.plan.planId;
-      const checkpoints = new KvCheckpoints(this.kv, execKey(executionId));
+      const checkpoints = new KvCheckpoints(this.records, execKey(executionId));
       const guard: RunGuard = {
         executionId,
         incidentId: record.incidentId,
@@ -242,7 +246,7 @@ export class ExecutionService {
     if (!record.outcome) {
       const outcome = await this.verify(record, context);
       record = { ...record, outcome };
-      await this.kv.put(execKey(executionId), JSON.stringify(record), recordTtl);
+      await this.records.put(execKey(executionId), record, recordTtl);
       this.outcomes.inc({ outcome: outcome.outcome, cause: outcome.cause, remedy: outcome.actions.join('+') });
     }
     await this.publisher.publish('outcome', {
@@ -353,7 +357,7 @@ export class ExecutionService {
       // An incident whose alerts all resolved (incident.resolved) is over, whatever was seen before.
       const [seen, resolved] = await Promise.all([
         this.history.symptoms(target, from, now + 1, relevantTo(guard.cause)),
-        guard.incidentId ? getJson<boolean>(this.kv, resolvedKey(guard.incidentId)) : undefined,
+        guard.incidentId ? this.resolvedIncidents.get(resolvedKey(guard.incidentId)) : undefined,
       ]);
       if (resolved?.value === true) return { active: false, detail: 'gone: the incident’s signal was resolved (incident.resolved)' };
       return symptomState(seen, now, this.settings.symptomStaleMs);
@@ -365,7 +369,7 @@ export class ExecutionService {
   }
 
   private async readBreaker(key: string): Promise<BreakerState> {
-    return (await getJson<BreakerState>(this.kv, key))?.value ?? closedBreaker;
+    return (await this.breakers.get(key))?.value ?? closedBreaker;
   }
 
   /**
@@ -422,7 +426,7 @@ export class ExecutionService {
         result = await running;
       } catch (error) {
         const unavailable = error instanceof EffectorUnavailableError;
-        await this.kv.put(breakerKey, JSON.stringify(recordResult(gate.next, false, Date.now(), this.settings.breakerFailures)));
+        await this.breakers.put(breakerKey, recordResult(gate.next, false, Date.now(), this.settings.breakerFailures));
         const delay = retryAfterMs({ unavailable, attempt, retries: this.settings.stepRetries });
         if (delay === undefined) {
           this.steps.inc({ action: step.action, result: 'unavailable' });
@@ -435,7 +439,7 @@ export class ExecutionService {
       // Outside the try: the step ran, so failing to record it on the breaker (NATS failing over)
       // fails the handler, which the consumer retries (the agent answers the repeated request from
       // its cache), not the step, which would roll back a remedy that worked.
-      await this.kv.put(breakerKey, JSON.stringify(recordResult(gate.next, true, Date.now(), this.settings.breakerFailures)));
+      await this.breakers.put(breakerKey, recordResult(gate.next, true, Date.now(), this.settings.breakerFailures));
       this.steps.inc({ action: step.action, result: result.ok ? 'ok' : 'failed' });
       return { ...result, checks };
     }
