@@ -1,17 +1,13 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { DeliverPolicy, type JetStreamManager } from '@nats-io/jetstream';
+import type { JetStreamManager } from '@nats-io/jetstream';
 import {
   ActionType,
-  BucketName,
   CommandRejectReason,
   ConsumerName,
   Header,
   StreamName,
   newEventId,
-  parseEnvelope,
   subjects,
   type CommandSpecV1,
   type CommandV1,
@@ -19,25 +15,18 @@ import {
 } from '@mapek/contracts';
 import {
   JetStreamPublisher,
-  MessagingModule,
   MessagingRuntime,
   createEnvelopeSigner,
   createEnvelopeVerifier,
   type KvBucket,
   type MessagingRuntimeOptions,
 } from '@mapek/messaging';
-import { HealthRegistry, ObservabilityModule, ServiceMetrics, createLogger } from '@mapek/observability';
+import { ServiceMetrics, createLogger } from '@mapek/observability';
 import { createPayloadSealer, type PayloadSealer } from '@mapek/pqc';
 import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
-import { AgentEffector } from './adapters/agent.effector.js';
 import { CommandOpener } from './adapters/command-opener.js';
-import { EffectorRegistry } from './adapters/effector.registry.js';
-import { EscalationEffector } from './adapters/escalation.effector.js';
-import { SafetyStore } from './adapters/safety.store.js';
-import { StreamSymptomHistory } from './adapters/symptom-history.js';
 import { commandExecutionId } from './domain/manual-command.js';
-import { executorConsumers } from './executor.consumers.js';
-import { ExecutorModule } from './executor.module.js';
+import { metricValue, startExecutorUnderTest, storedEvents as storedEventsOf } from './testing/executor.fixture.js';
 import { createTestIdentities, type TestIdentities } from './testing/pqc-identities.fixture.js';
 
 const PREFIX = 'mapek';
@@ -47,12 +36,6 @@ interface Executor {
   readonly metrics: ServiceMetrics;
   readonly kv: KvBucket;
   close(): Promise<void>;
-}
-
-async function metricValue(metrics: ServiceMetrics, name: string, labels: Record<string, string>): Promise<number> {
-  const metric = await metrics.registry.getSingleMetric(name)?.get();
-  const match = metric?.values.find((value) => Object.entries(labels).every(([key, wanted]) => value.labels[key] === wanted));
-  return match?.value ?? 0;
 }
 
 /**
@@ -93,37 +76,13 @@ describe('manual commands in the executor', () => {
     if (!identity) throw new Error('no executor identity');
     const metrics = new ServiceMetrics('executor');
     const runtime = await MessagingRuntime.connect(runtimeOptions('executor', metrics));
-    const kv = await runtime.openBucket(BucketName.executorExecutions);
-    const commands = new CommandOpener({ identity, sealer: createPayloadSealer(keys.backend) });
-    const settings = {
-      verificationWindowMs: 500,
-      verificationGraceMs: 0,
-      stepRetries: 0,
-      breakerFailures: 5,
-      breakerResetMs: 1000,
-      commandStepTimeoutMs: 2000,
-      symptomStaleMs: 2000,
-    };
-    @Module({
-      imports: [
-        ObservabilityModule.forRoot({ service: 'executor', logger, metrics, health: new HealthRegistry('executor'), controllers: false }),
-        MessagingModule.forRoot({
-          runtime,
-          consumers: executorConsumers({ ackWaitMs: 5000, concurrency: 2, verifier: runtime.verifier, commands }),
-        }),
-        ExecutorModule.forRoot(
-          settings,
-          kv,
-          new EffectorRegistry({ agent: new AgentEffector(runtime.nc, PREFIX), escalation: new EscalationEffector(logger) }),
-          new StreamSymptomHistory(runtime.js, PREFIX, runtime.verifier),
-          commands,
-          { store: new SafetyStore(await runtime.openBucket(BucketName.executorLeases)), limits: () => ({ leaseTtlMs: 10_000 }) },
-        ),
-      ],
-    })
-    class ExecutorUnderTest {}
-    const app: INestApplicationContext = await NestFactory.createApplicationContext(ExecutorUnderTest, { logger: false });
-    await app.init();
+    const { app, kv } = await startExecutorUnderTest({
+      runtime,
+      prefix: PREFIX,
+      logger,
+      metrics,
+      commands: new CommandOpener({ identity, sealer: createPayloadSealer(keys.backend) }),
+    });
     return { metrics, kv, close: () => app.close() };
   }
 
@@ -156,21 +115,7 @@ describe('manual commands in the executor', () => {
     });
   }
 
-  /** Every stored event of a type on a subject, read back from the stream. */
-  async function storedEvents<T extends 'execution' | 'outcome'>(subject: string, type: T): Promise<Array<Envelope<T>>> {
-    const consumer = await gateway.js.consumers.get(StreamName.events, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
-    const found: Array<Envelope<T>> = [];
-    const pending = (await consumer.info()).num_pending;
-    if (pending === 0) return found;
-    const batch = await consumer.fetch({ max_messages: pending, expires: 2000 });
-    for await (const msg of batch) {
-      const parsed = parseEnvelope(msg.data);
-      if (parsed.ok && parsed.envelope.type === type) found.push(parsed.envelope as Envelope<T>);
-      if (msg.info.pending === 0) break;
-    }
-    await consumer.delete().catch(() => undefined);
-    return found;
-  }
+  const storedEvents = <T extends 'execution' | 'outcome'>(subject: string, type: T) => storedEventsOf(gateway.js, subject, type);
 
   /**
    * Waits until the rejection is both counted and written to the dead-letter stream: the consumer

@@ -2,33 +2,24 @@ import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { DeliverPolicy } from '@nats-io/jetstream';
+import type { INestApplicationContext } from '@nestjs/common';
 import {
   BucketName,
   ConsumerName,
   StreamName,
   mapekConfigurationSchema,
   newEventId,
-  parseEnvelope,
   subjects,
   type Envelope,
   type MapekConfiguration,
   type PlanV1,
 } from '@mapek/contracts';
-import { JetStreamPublisher, MessagingModule, MessagingRuntime, bucketStreamName } from '@mapek/messaging';
-import { HealthRegistry, ObservabilityModule, ServiceMetrics, createLogger } from '@mapek/observability';
+import { JetStreamPublisher, bucketStreamName, type MessagingRuntime } from '@mapek/messaging';
+import { ServiceMetrics, createLogger } from '@mapek/observability';
 import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
-import { AgentEffector } from './adapters/agent.effector.js';
 import { CommandOpener } from './adapters/command-opener.js';
-import { EffectorRegistry } from './adapters/effector.registry.js';
-import { EscalationEffector } from './adapters/escalation.effector.js';
-import { SafetyStore } from './adapters/safety.store.js';
-import { StreamSymptomHistory } from './adapters/symptom-history.js';
 import type { WebhookRequestBody } from './adapters/webhook.effector.js';
-import { executorConsumers } from './executor.consumers.js';
-import { ExecutorModule } from './executor.module.js';
+import { connectDevelopmentExecutor, startExecutorUnderTest, storedEvents, testPlan } from './testing/executor.fixture.js';
 
 const PREFIX = 'mapek';
 
@@ -73,21 +64,8 @@ describe('the executor’s safety checks before acting', () => {
   });
   let config: MapekConfiguration;
 
-  async function stored<T extends 'execution' | 'outcome'>(target: string, type: T): Promise<Array<Envelope<T>>> {
-    const subject = type === 'execution' ? subjects.executions(target, PREFIX) : subjects.outcomes(target, PREFIX);
-    const consumer = await runtime.js.consumers.get(StreamName.events, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
-    const pending = (await consumer.info()).num_pending;
-    const found: Array<Envelope<T>> = [];
-    if (pending > 0) {
-      for await (const msg of await consumer.fetch({ max_messages: pending, expires: 2000 })) {
-        const parsed = parseEnvelope(msg.data);
-        if (parsed.ok && parsed.envelope.type === type) found.push(parsed.envelope as Envelope<T>);
-        if (msg.info.pending === 0) break;
-      }
-    }
-    await consumer.delete().catch(() => undefined);
-    return found;
-  }
+  const stored = <T extends 'execution' | 'outcome'>(target: string, type: T): Promise<Array<Envelope<T>>> =>
+    storedEvents(runtime.js, type === 'execution' ? subjects.executions(target, PREFIX) : subjects.outcomes(target, PREFIX), type);
 
   const outcomeOf = (target: string, planId: string) =>
     waitFor(async () => (await stored(target, 'outcome')).find((event) => event.data.planId === planId), {
@@ -97,26 +75,6 @@ describe('the executor’s safety checks before acting', () => {
   const finalExecution = async (target: string, planId: string) =>
     (await stored(target, 'execution')).filter((event) => event.data.planId === planId).at(-1);
 
-  function plan(target: string, steps: PlanV1['steps']): PlanV1 {
-    return {
-      planId: newEventId(),
-      analysisId: newEventId(),
-      cause: 'memory_leak',
-      rule: 'memory-leak',
-      priority: 'high',
-      risk: 'low',
-      steps,
-      score: 0.5,
-      benefit: 0.6,
-      cost: 0.1,
-      expectedSuccessRate: 0.5,
-      approval: 'automatic',
-      requiredApprovals: 0,
-      approvedBy: ['planner'],
-      expiresAt: new Date(Date.now() + 60_000).toISOString(),
-      dryRun: false,
-    };
-  }
   const step = (target: string, action: PlanV1['steps'][number]['action']): PlanV1['steps'][number] => ({
     action,
     target,
@@ -172,51 +130,20 @@ describe('the executor’s safety checks before acting', () => {
     });
 
     server = await startNatsServer();
-    runtime = await MessagingRuntime.connect({
-      servers: server.url,
-      service: 'executor',
-      instance: 'executor-int',
+    runtime = await connectDevelopmentExecutor(server.url, PREFIX, logger, metrics);
+    publisher = new JetStreamPublisher({ js: runtime.js, prefix: PREFIX, source: 'monitor' });
+    ({ app } = await startExecutorUnderTest({
+      runtime,
       prefix: PREFIX,
-      replicas: 1,
       logger,
       metrics,
-      provision: true,
-    });
-    publisher = new JetStreamPublisher({ js: runtime.js, prefix: PREFIX, source: 'monitor' });
-    const kv = await runtime.openBucket(BucketName.executorExecutions);
-    const commands = new CommandOpener(undefined);
-    const settings = {
-      verificationWindowMs: 500,
-      verificationGraceMs: 0,
-      stepRetries: 0,
-      breakerFailures: 5,
-      breakerResetMs: 1000,
-      commandStepTimeoutMs: 2000,
-      symptomStaleMs: 5000,
-    };
-    @Module({
-      imports: [
-        ObservabilityModule.forRoot({ service: 'executor', logger, metrics, health: new HealthRegistry('executor'), controllers: false }),
-        MessagingModule.forRoot({
-          runtime,
-          consumers: executorConsumers({ ackWaitMs: 10_000, concurrency: 4, verifier: undefined, commands }),
-        }),
-        ExecutorModule.forRoot(
-          settings,
-          kv,
-          new EffectorRegistry(
-            { agent: new AgentEffector(runtime.nc, PREFIX), escalation: new EscalationEffector(logger) },
-            { current: () => config },
-          ),
-          new StreamSymptomHistory(runtime.js, PREFIX, undefined),
-          commands,
-          { store: new SafetyStore(await runtime.openBucket(BucketName.executorLeases)), limits: () => config.limits },
-        ),
-      ],
-    })
-    class ExecutorUnderTest {}
-    app = await NestFactory.createApplicationContext(ExecutorUnderTest, { logger: false });
-    await app.init();
+      commands: new CommandOpener(undefined),
+      settings: { symptomStaleMs: 5000 },
+      ackWaitMs: 10_000,
+      concurrency: 4,
+      configuration: { current: () => config },
+      limits: () => config.limits,
+    }));
   });
 
   afterAll(async () => {
@@ -228,7 +155,7 @@ describe('the executor’s safety checks before acting', () => {
 
   it('acts through the target’s effector with the capability’s params while the symptom is active, and records every check', async () => {
     await symptom('orders');
-    const made = plan('orders', [step('orders', 'scale_up')]);
+    const made = testPlan([step('orders', 'scale_up')]);
     await approve('orders', made);
     await outcomeOf('orders', made.planId);
     expect(
@@ -246,7 +173,7 @@ describe('the executor’s safety checks before acting', () => {
   });
 
   it('skips a step whose symptom is gone (not_needed), acts on nothing, and says so in the outcome', async () => {
-    const made = plan('billing', [step('billing', 'restart_service'), step('billing', 'scale_up')]);
+    const made = testPlan([step('billing', 'restart_service'), step('billing', 'scale_up')]);
     await approve('billing', made);
     const outcome = await outcomeOf('billing', made.planId);
     expect(outcome.data).toMatchObject({ outcome: 'not_needed', violationsBefore: 0, violationsAfter: 0 });
@@ -264,7 +191,7 @@ describe('the executor’s safety checks before acting', () => {
   it('undoes a completed step with its capability’s inverse when a later step fails', async () => {
     failAction = 'restart_service';
     await symptom('search');
-    const made = plan('search', [step('search', 'scale_up'), step('search', 'restart_service')]);
+    const made = testPlan([step('search', 'scale_up'), step('search', 'restart_service')]);
     await approve('search', made);
     await outcomeOf('search', made.planId);
     failAction = undefined;
@@ -280,7 +207,7 @@ describe('the executor’s safety checks before acting', () => {
 
   it('refuses a third distinct target within the minute (blast radius 2; a skipped step counts no target) and records the refusal', async () => {
     await symptom('ledger');
-    const made = plan('ledger', [step('ledger', 'restart_service')]);
+    const made = testPlan([step('ledger', 'restart_service')]);
     await approve('ledger', made);
     await outcomeOf('ledger', made.planId);
     const execution = await finalExecution('ledger', made.planId);
@@ -298,8 +225,8 @@ describe('the executor’s safety checks before acting', () => {
     let release!: () => void;
     hold = new Promise<void>((resolve) => (release = resolve));
     await symptom('orders');
-    const first = plan('orders', [step('orders', 'restart_service')]);
-    const second = plan('orders', [step('orders', 'restart_service')]);
+    const first = testPlan([step('orders', 'restart_service')]);
+    const second = testPlan([step('orders', 'restart_service')]);
     await approve('orders', first);
     await waitFor(() => calls.some((call) => call.body.planId === first.planId) || undefined, { what: 'the first plan acting' });
     await approve('orders', second);

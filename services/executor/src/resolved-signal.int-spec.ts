@@ -1,49 +1,22 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { DeliverPolicy } from '@nats-io/jetstream';
-import { BucketName, StreamName, deriveEventId, newEventId, parseEnvelope, subjects, type PlanV1 } from '@mapek/contracts';
-import { JetStreamPublisher, MessagingModule, MessagingRuntime, type KvBucket } from '@mapek/messaging';
-import { HealthRegistry, ObservabilityModule, ServiceMetrics, createLogger } from '@mapek/observability';
+import type { INestApplicationContext } from '@nestjs/common';
+import { deriveEventId, newEventId, subjects, type PlanV1 } from '@mapek/contracts';
+import { JetStreamPublisher, type KvBucket, type MessagingRuntime } from '@mapek/messaging';
+import { ServiceMetrics, createLogger } from '@mapek/observability';
 import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
-import { AgentEffector } from './adapters/agent.effector.js';
 import { CommandOpener } from './adapters/command-opener.js';
-import { EffectorRegistry } from './adapters/effector.registry.js';
-import { EscalationEffector } from './adapters/escalation.effector.js';
-import { SafetyStore } from './adapters/safety.store.js';
-import { StreamSymptomHistory } from './adapters/symptom-history.js';
-import { executorConsumers } from './executor.consumers.js';
-import { ExecutorModule } from './executor.module.js';
+import { connectDevelopmentExecutor, metricValue, startExecutorUnderTest, storedEvents, testPlan } from './testing/executor.fixture.js';
 
 const PREFIX = 'mapek';
 const TARGET = 'orders-api';
 
-async function metricValue(metrics: ServiceMetrics, name: string, labels: Record<string, string>): Promise<number> {
-  const metric = await metrics.registry.getSingleMetric(name)?.get();
-  const match = metric?.values.find((value) => Object.entries(labels).every(([key, wanted]) => value.labels[key] === wanted));
-  return match?.value ?? 0;
-}
-
 function escalationPlan(): PlanV1 {
-  return {
-    planId: newEventId(),
-    analysisId: newEventId(),
-    cause: 'memory_leak',
-    rule: 'memory-leak',
-    priority: 'high',
-    risk: 'low',
-    steps: [{ action: 'escalate', target: TARGET, params: {}, timeoutMs: 2000 }],
-    score: 0.5,
-    benefit: 0.6,
-    cost: 0.1,
-    expectedSuccessRate: 0.5,
+  return testPlan([{ action: 'escalate', target: TARGET, params: {}, timeoutMs: 2000 }], {
     approval: 'manual',
     requiredApprovals: 1,
     approvedBy: ['alice'],
-    expiresAt: new Date(Date.now() + 60_000).toISOString(),
-    dryRun: false,
-  };
+  });
 }
 
 /**
@@ -60,68 +33,21 @@ describe('the executor and a resolved signal', () => {
   const metrics = new ServiceMetrics('executor');
   const logger = createLogger('executor', 'silent');
 
-  const storedExecutions = async (): Promise<string[]> => {
-    const consumer = await runtime.js.consumers.get(StreamName.events, {
-      filter_subjects: subjects.executions(TARGET, PREFIX),
-      deliver_policy: DeliverPolicy.All,
-    });
-    const pending = (await consumer.info()).num_pending;
-    const plans: string[] = [];
-    if (pending > 0) {
-      for await (const msg of await consumer.fetch({ max_messages: pending, expires: 2000 })) {
-        const parsed = parseEnvelope(msg.data);
-        if (parsed.ok && parsed.envelope.type === 'execution') plans.push(String((parsed.envelope.data as { planId: string }).planId));
-        if (msg.info.pending === 0) break;
-      }
-    }
-    await consumer.delete().catch(() => undefined);
-    return plans;
-  };
+  const storedExecutions = async (): Promise<string[]> =>
+    (await storedEvents(runtime.js, subjects.executions(TARGET, PREFIX), 'execution')).map((event) => event.data.planId);
 
   beforeAll(async () => {
     server = await startNatsServer();
-    runtime = await MessagingRuntime.connect({
-      servers: server.url,
-      service: 'executor',
-      instance: 'executor-int',
+    runtime = await connectDevelopmentExecutor(server.url, PREFIX, logger, metrics);
+    publisher = new JetStreamPublisher({ js: runtime.js, prefix: PREFIX, source: 'planner' });
+    ({ app, kv } = await startExecutorUnderTest({
+      runtime,
       prefix: PREFIX,
-      replicas: 1,
       logger,
       metrics,
-      provision: true,
-    });
-    kv = await runtime.openBucket(BucketName.executorExecutions);
-    publisher = new JetStreamPublisher({ js: runtime.js, prefix: PREFIX, source: 'planner' });
-    const commands = new CommandOpener();
-    const settings = {
-      verificationWindowMs: 200,
-      verificationGraceMs: 0,
-      stepRetries: 0,
-      breakerFailures: 5,
-      breakerResetMs: 1000,
-      commandStepTimeoutMs: 2000,
-      symptomStaleMs: 2000,
-    };
-    @Module({
-      imports: [
-        ObservabilityModule.forRoot({ service: 'executor', logger, metrics, health: new HealthRegistry('executor'), controllers: false }),
-        MessagingModule.forRoot({
-          runtime,
-          consumers: executorConsumers({ ackWaitMs: 5000, concurrency: 2, verifier: undefined, commands }),
-        }),
-        ExecutorModule.forRoot(
-          settings,
-          kv,
-          new EffectorRegistry({ agent: new AgentEffector(runtime.nc, PREFIX), escalation: new EscalationEffector(logger) }),
-          new StreamSymptomHistory(runtime.js, PREFIX, undefined),
-          commands,
-          { store: new SafetyStore(await runtime.openBucket(BucketName.executorLeases)), limits: () => ({ leaseTtlMs: 10_000 }) },
-        ),
-      ],
-    })
-    class ExecutorUnderTest {}
-    app = await NestFactory.createApplicationContext(ExecutorUnderTest, { logger: false });
-    await app.init();
+      commands: new CommandOpener(),
+      settings: { verificationWindowMs: 200 },
+    }));
   });
 
   afterAll(async () => {

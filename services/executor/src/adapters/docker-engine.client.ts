@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { sendJson } from './json-request.js';
 
 /** The Docker Engine answered with an error status; `status` is the HTTP status. */
 export class DockerEngineError extends Error {
@@ -88,64 +89,35 @@ export class DockerEngineClient {
     await this.call('DELETE', `/containers/${encodeURIComponent(id)}?force=true`, undefined, timeoutMs);
   }
 
-  private call<T = unknown>(method: string, path: string, body?: unknown, timeoutMs = 10_000): Promise<T> {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    return new Promise<T>((resolve, reject) => {
-      const req = request(
-        {
-          socketPath: this.socketPath,
-          path,
-          method,
-          headers: { host: 'docker', ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
-          timeout: timeoutMs,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const status = res.statusCode ?? 0;
-            if (status === 304 || status === 204 || (status >= 200 && status < 300 && text.length === 0)) return resolve(undefined as T);
-            if (status >= 200 && status < 300) {
-              try {
-                return resolve(JSON.parse(text) as T);
-              } catch (error) {
-                return reject(
-                  new DockerEngineError(
-                    status,
-                    `the Docker engine answered ${method} ${path} with text that is not JSON: ${(error as Error).message}`,
-                  ),
-                );
-              }
-            }
-            let message = text;
-            try {
-              message = (JSON.parse(text) as { message?: string }).message ?? text;
-            } catch {
-              // the engine's message is plain text
-            }
-            reject(new DockerEngineError(status, `${method} ${path.split('?')[0] ?? path}: ${status} ${message.trim()}`));
-          });
-          res.on('error', (error) => reject(new DockerEngineUnavailableError('transport', error.message, { cause: error })));
-        },
-      );
-      req.on('timeout', () =>
-        req.destroy(
-          new DockerEngineUnavailableError(
-            'timeout',
-            `the Docker engine did not answer ${method} ${path.split('?')[0] ?? path} in ${timeoutMs} ms`,
-          ),
-        ),
-      );
-      req.on('error', (error) =>
-        reject(
-          error instanceof DockerEngineUnavailableError
-            ? error
-            : new DockerEngineUnavailableError('transport', `Docker engine at ${this.socketPath}: ${error.message}`, { cause: error }),
-        ),
-      );
-      req.end(payload);
-    });
+  private async call<T = unknown>(method: string, path: string, body?: unknown, timeoutMs = 10_000): Promise<T> {
+    const where = `${method} ${path.split('?')[0] ?? path}`;
+    const { status, text } = await sendJson(
+      (options, onAnswer) => request({ ...options, socketPath: this.socketPath, path }, onAnswer),
+      { method, headers: { host: 'docker' }, body, timeoutMs },
+      {
+        timedOut: () => new DockerEngineUnavailableError('timeout', `the Docker engine did not answer ${where} in ${timeoutMs} ms`),
+        unreachable: (error) =>
+          new DockerEngineUnavailableError('transport', `Docker engine at ${this.socketPath}: ${error.message}`, { cause: error }),
+      },
+    );
+    if (status === 304 || status === 204 || (status >= 200 && status < 300 && text.length === 0)) return undefined as T;
+    if (status >= 200 && status < 300) {
+      try {
+        return JSON.parse(text) as T;
+      } catch (error) {
+        throw new DockerEngineError(
+          status,
+          `the Docker engine answered ${method} ${path} with text that is not JSON: ${(error as Error).message}`,
+        );
+      }
+    }
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {
+      // the engine's message is plain text
+    }
+    throw new DockerEngineError(status, `${where}: ${status} ${message.trim()}`);
   }
 }
 

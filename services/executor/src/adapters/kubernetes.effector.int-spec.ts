@@ -12,6 +12,28 @@ import { KubernetesEffector } from './kubernetes.effector.js';
 
 const run = promisify(execFile);
 
+/** A self-signed P-256 certificate for a day, and its key, written by openssl. */
+async function selfSigned(subject: string, keyFile: string, certificateFile: string, extra: readonly string[] = []): Promise<void> {
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    subject,
+    ...extra,
+    '-keyout',
+    keyFile,
+    '-out',
+    certificateFile,
+  ]);
+}
+
 interface Recorded {
   readonly method: string;
   readonly path: string;
@@ -35,25 +57,7 @@ describe('kubernetes effector against a recording HTTPS API server (not a real c
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mapek-k8s-'));
-    await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'tls.key'),
-      '-out',
-      join(dir, 'ca.crt'),
-    ]);
+    await selfSigned('/CN=127.0.0.1', join(dir, 'tls.key'), join(dir, 'ca.crt'), ['-addext', 'subjectAltName=IP:127.0.0.1']);
     await writeFile(join(dir, 'token'), 'service-account-token\n');
     server = createServer({ key: await readFile(join(dir, 'tls.key')), cert: await readFile(join(dir, 'ca.crt')) }, (req, res) => {
       const chunks: Buffer[] = [];
@@ -173,23 +177,7 @@ describe('kubernetes effector against a recording HTTPS API server (not a real c
 
   it('refuses an API server whose certificate the CA file does not vouch for', async () => {
     const other = await mkdtemp(join(tmpdir(), 'mapek-k8s-other-'));
-    await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=other',
-      '-keyout',
-      join(other, 'k'),
-      '-out',
-      join(other, 'ca.crt'),
-    ]);
+    await selfSigned('/CN=other', join(other, 'k'), join(other, 'ca.crt'));
     const untrusting = new KubernetesEffector({
       kind: 'kubernetes',
       apiServer,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { ActionType, type EffectorConfig } from '@mapek/contracts';
 import { EffectorUnavailableError, type Effector, type EffectorRequest, type EffectorResult } from '../domain/effector.port.js';
+import { sendJson } from './json-request.js';
 
 type KubernetesEffectorConfig = Extract<EffectorConfig, { kind: 'kubernetes' }>;
 
@@ -151,50 +152,29 @@ export class KubernetesEffector implements Effector {
       },
     );
     const url = new URL(`${this.apiServer()}${path}`);
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    return new Promise<ApiAnswer>((resolve, reject) => {
-      const req = request(
-        url,
-        {
-          method,
-          ca,
-          timeout: timeoutMs,
-          headers: {
-            authorization: `Bearer ${token.trim()}`,
-            accept: 'application/json',
-            ...(payload ? { 'content-type': contentType ?? 'application/json', 'content-length': payload.length } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const status = res.statusCode ?? 0;
-            let parsed: unknown = text;
-            try {
-              parsed = text ? JSON.parse(text) : undefined;
-            } catch {
-              // a non-JSON answer (a proxy's error page) stays text
-            }
-            if (status >= 200 && status < 300) return resolve({ status, body: parsed });
-            const message =
-              typeof parsed === 'object' && parsed !== null && 'message' in parsed ? String(parsed.message) : text.slice(0, 300);
-            reject(new KubernetesApiError(status, `${method} ${url.pathname}: ${status} ${message}`));
-          });
-        },
-      );
-      req.on('timeout', () =>
-        req.destroy(new EffectorUnavailableError('timeout', `the API server did not answer ${method} ${url.pathname} in ${timeoutMs} ms`)),
-      );
-      req.on('error', (error) =>
-        reject(
-          error instanceof EffectorUnavailableError
-            ? error
-            : new EffectorUnavailableError('transport', `API server ${url.host}: ${error.message}`, { cause: error }),
-        ),
-      );
-      req.end(payload);
-    });
+    const { status, text } = await sendJson(
+      (options, onAnswer) => request(url, { ...options, ca }, onAnswer),
+      {
+        method,
+        headers: { authorization: `Bearer ${token.trim()}`, accept: 'application/json' },
+        body,
+        timeoutMs,
+        ...(contentType ? { contentType } : {}),
+      },
+      {
+        timedOut: () =>
+          new EffectorUnavailableError('timeout', `the API server did not answer ${method} ${url.pathname} in ${timeoutMs} ms`),
+        unreachable: (error) => new EffectorUnavailableError('transport', `API server ${url.host}: ${error.message}`, { cause: error }),
+      },
+    );
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // a non-JSON answer (a proxy's error page) stays text
+    }
+    if (status >= 200 && status < 300) return { status, body: parsed };
+    const message = typeof parsed === 'object' && parsed !== null && 'message' in parsed ? String(parsed.message) : text.slice(0, 300);
+    throw new KubernetesApiError(status, `${method} ${url.pathname}: ${status} ${message}`);
   }
 }
