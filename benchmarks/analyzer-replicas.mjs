@@ -24,6 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_SERVICES, serviceReplica, startStack } from '../tools/stack/dist/index.js';
 import { startNatsCluster, waitFor } from '../libs/testing/dist/index.js';
 import { JetStreamPublisher } from '../libs/messaging/dist/index.js';
+import { histogramSum, quantile } from './stats.mjs';
 
 // nats.js as libs/messaging depends on it (the repository root has no dependency of its own on it).
 const fromMessaging = createRequire(new URL('../libs/messaging/package.json', import.meta.url));
@@ -35,27 +36,13 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const targetCounts = (process.env.BENCH_TARGETS ?? '1,10').split(',').map(Number);
 const BUCKET = 'mapek_analyzer';
 
-function quantile(sorted, q) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
 /** The key family of a KV subject: incident, index, graph, detectors, learner. */
 function family(key) {
   return key.split('.')[0];
 }
 
-async function histogramSum(url, name, labels) {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let sum = 0;
-  let count = 0;
-  for (const line of text.split('\n')) {
-    if (!labels.every((label) => line.includes(label))) continue;
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (line.startsWith(`${name}_sum{`)) sum += value;
-    else if (line.startsWith(`${name}_count{`)) count += value;
-  }
-  return { sum, count };
+async function scrapedHistogram(url, name, labels) {
+  return histogramSum(await (await fetch(`${url}/metrics`)).text(), name, labels);
 }
 
 async function run(replicas, targets) {
@@ -113,7 +100,9 @@ async function run(replicas, targets) {
     await nc.flush();
     const seqBefore = (await jsm.streams.info(`KV_${BUCKET}`)).state.last_seq;
     const handledBefore = await Promise.all(
-      services.map((service) => histogramSum(stack.serviceUrl(service.name), 'mapek_event_handle_duration_seconds', ['type="symptom"'])),
+      services.map((service) =>
+        scrapedHistogram(stack.serviceUrl(service.name), 'mapek_event_handle_duration_seconds', ['type="symptom"']),
+      ),
     );
 
     const publisher = new JetStreamPublisher({ js, prefix: 'mapek', source: 'monitor' });
@@ -152,7 +141,9 @@ async function run(replicas, targets) {
     await nc.flush();
     const stored = (await jsm.streams.info(`KV_${BUCKET}`)).state.last_seq - seqBefore;
     const handledAfter = await Promise.all(
-      services.map((service) => histogramSum(stack.serviceUrl(service.name), 'mapek_event_handle_duration_seconds', ['type="symptom"'])),
+      services.map((service) =>
+        scrapedHistogram(stack.serviceUrl(service.name), 'mapek_event_handle_duration_seconds', ['type="symptom"']),
+      ),
     );
     const handled = handledAfter.reduce(
       (acc, after, index) => ({
@@ -162,7 +153,6 @@ async function run(replicas, targets) {
       { sum: 0, count: 0 },
     );
     const sum = (map) => [...map.values()].reduce((a, b) => a + b, 0);
-    const sorted = [...analysisLatency].sort((a, b) => a - b);
     await nc.close();
     return {
       replicas,
@@ -176,8 +166,8 @@ async function run(replicas, targets) {
       lost: (sum(writes) - stored) / total,
       handleMs: (handled.sum / Math.max(1, handled.count)) * 1000,
       handledCount: handled.count,
-      analysisP50: quantile(sorted, 0.5),
-      analysisP99: quantile(sorted, 0.99),
+      analysisP50: quantile(analysisLatency, 0.5),
+      analysisP99: quantile(analysisLatency, 0.99),
       drainedS,
     };
   } finally {

@@ -22,7 +22,6 @@ import { startFakeTargets } from './fake-targets.mjs';
 import {
   onInterrupt,
   cpuSeconds,
-  fmt,
   loadNote,
   measureDrain,
   metricSum,
@@ -31,6 +30,7 @@ import {
   rssMb,
   servicesWithNodeArgs,
 } from './load-common.mjs';
+import { fmt } from './stats.mjs';
 
 const targetCount = Number(process.env.BENCH_TARGETS ?? 1000);
 const backlogSeconds = Number(process.env.BENCH_BACKLOG_SECONDS ?? 10);

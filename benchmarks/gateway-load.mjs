@@ -22,8 +22,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStack } from '../tools/stack/dist/index.js';
-import { createTestDatabase } from '../libs/testing/dist/index.js';
-import { onInterrupt, cpuSeconds, fmt, loadNote, quantile, rssMb, servicesWithNodeArgs } from './load-common.mjs';
+import { benchmarkDatabase, onInterrupt, cpuSeconds, loadNote, rssMb, servicesWithNodeArgs } from './load-common.mjs';
+import { fmt, quantile } from './stats.mjs';
 
 const rate = Number(process.env.BENCH_RATE ?? 2000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
@@ -99,20 +99,11 @@ async function openLoop({ url, ca, token, rate: perSecond, seconds: duration }) 
 
 async function runVariant(variant) {
   const dataDir = await mkdtemp(join(tmpdir(), 'mapek-gateway-load-'));
-  let database;
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    try {
-      database = await createTestDatabase('mapek_gateway_load');
-      databaseUrl = database.url;
-    } catch {
-      databaseUrl = undefined;
-    }
-  }
+  const database = await benchmarkDatabase('mapek_gateway_load');
   const services = servicesWithNodeArgs(variant);
   const stack = await startStack({
     dataDir,
-    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(database.url ? { databaseUrl: database.url } : {}),
     services,
     anyFreePort: true,
     security: 'on',
@@ -128,9 +119,7 @@ async function runVariant(variant) {
   const gatewayPid = stack.processes.gateway.pid;
   const results = [];
   try {
-    console.log(
-      `\n== ${variant}: ${services[0].nodeArgs.join(' ') || '(no flags)'}; database ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'PGlite'}`,
-    );
+    console.log(`\n== ${variant}: ${services[0].nodeArgs.join(' ') || '(no flags)'}; database ${database.kind}`);
     for (const path of paths) {
       const url = `${stack.gatewayUrl}${path}`;
       await openLoop({ url, ca, token, rate: Math.min(rate, 200), seconds: 3 }); // warm-up: connections, JIT
@@ -161,7 +150,7 @@ async function runVariant(variant) {
   } finally {
     await stack.stop();
     forget();
-    await database?.drop().catch(() => undefined);
+    await database.drop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

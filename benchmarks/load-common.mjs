@@ -1,11 +1,13 @@
 // What the load benchmarks (load-scale.mjs, gateway-load.mjs, soak.mjs) share: the V8 flag
 // variants they compare, process CPU and memory from /proc, Prometheus text sums, an HTTPS client
-// that trusts the stack's CA and sends its API key, quantiles, and a tap on the loop's events.
+// that trusts the stack's CA and sends its API key, the database a run uses, and a tap on the loop's
+// events. The figures themselves are in stats.mjs.
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { Agent, request as httpsRequest } from 'node:https';
 import { DEFAULT_SERVICES } from '../tools/stack/dist/index.js';
+import { createTestDatabase } from '../libs/testing/dist/index.js';
 
 // nats.js as libs/messaging depends on it (the repository root has no dependency of its own on it).
 const fromMessaging = createRequire(new URL('../libs/messaging/package.json', import.meta.url));
@@ -54,21 +56,6 @@ export function loadNote() {
   return `load average ${one.toFixed(1)} (1 min), ${five.toFixed(1)} (5 min)`;
 }
 
-export function quantile(values, q) {
-  const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
-export const fmt = (value, digits = 0) =>
-  Number.isFinite(value) ? value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
-
-export function summary(values, unit = 'ms') {
-  const finite = values.filter((value) => Number.isFinite(value));
-  if (finite.length === 0) return 'n/a';
-  return `p50 ${fmt(quantile(finite, 0.5))} ${unit}, p95 ${fmt(quantile(finite, 0.95))} ${unit}, p99 ${fmt(quantile(finite, 0.99))} ${unit}, max ${fmt(Math.max(...finite))} ${unit} (n=${finite.length})`;
-}
-
 /** Sum of every sample line of a metric whose labels contain all of `labels` (`key="value"`). */
 export function metricSum(text, name, labels = []) {
   let sum = 0;
@@ -78,6 +65,21 @@ export function metricSum(text, name, labels = []) {
     sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
+}
+
+/**
+ * The database of one run: DATABASE_URL if set, else a fresh database named `name` on the machine's
+ * PostgreSQL (TEST_DATABASE_ADMIN_URL), else none, and the stack starts the embedded PGlite.
+ * `kind` says which, for the report; `drop()` removes a fresh database and leaves the others.
+ */
+export async function benchmarkDatabase(name) {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, kind: 'DATABASE_URL', drop: async () => undefined };
+  try {
+    const database = await createTestDatabase(name);
+    return { url: database.url, kind: 'PostgreSQL', drop: () => database.drop().catch(() => undefined) };
+  } catch {
+    return { url: undefined, kind: 'PGlite', drop: async () => undefined };
+  }
 }
 
 /** GET over HTTP, or HTTPS trusting `ca` and sending `token` as a bearer key. */

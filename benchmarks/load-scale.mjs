@@ -29,23 +29,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStack } from '../tools/stack/dist/index.js';
-import { createTestDatabase } from '../libs/testing/dist/index.js';
 import { startFakeTargets } from './fake-targets.mjs';
 import {
   LOOP_SERVICES,
+  benchmarkDatabase,
   onInterrupt,
   cpuSeconds,
-  fmt,
   httpClient,
   loadNote,
   measureDrain,
   metricSum,
-  quantile,
   rssMb,
   servicesWithNodeArgs,
-  summary,
   tapLoop,
 } from './load-common.mjs';
+import { fmt, quantile, summary } from './stats.mjs';
 
 const targetCount = Number(process.env.BENCH_TARGETS ?? 1000);
 const variants = (process.env.BENCH_VARIANTS ?? 'interpreter,jit,node-default')
@@ -100,26 +98,15 @@ async function consumerInfo(jsm) {
 
 async function runVariant(variant, fake, targetsFile) {
   const dataDir = await mkdtemp(join(tmpdir(), 'mapek-load-'));
-  let database;
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    try {
-      database = await createTestDatabase('mapek_load');
-      databaseUrl = database.url;
-    } catch {
-      databaseUrl = undefined;
-    }
-  }
+  const database = await benchmarkDatabase('mapek_load');
   const services = servicesWithNodeArgs(variant);
-  console.log(
-    `\n== ${variant}: ${services[0].nodeArgs.join(' ') || '(no flags)'}; ${targetCount} targets; database ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'PGlite'}`,
-  );
+  console.log(`\n== ${variant}: ${services[0].nodeArgs.join(' ') || '(no flags)'}; ${targetCount} targets; database ${database.kind}`);
   const starting = Date.now();
   let stack;
   try {
     stack = await startStack({
       dataDir,
-      ...(databaseUrl ? { databaseUrl } : {}),
+      ...(database.url ? { databaseUrl: database.url } : {}),
       services,
       anyFreePort: true,
       security: 'on',
@@ -138,7 +125,7 @@ async function runVariant(variant, fake, targetsFile) {
     // A service that cannot keep up with the targets may not even answer its readiness probe.
     const reason = `${error.message.split('\n')[0]}`;
     console.log(`  the stack did not come up (${reason}; ${loadNote()})`);
-    await database?.drop().catch(() => undefined);
+    await database.drop();
     await rm(dataDir, { recursive: true, force: true });
     return { variant, failed: reason, cpu: {}, rssMax: {}, faults: [], startMs: Date.now() - starting };
   }
@@ -306,7 +293,7 @@ async function runVariant(variant, fake, targetsFile) {
     client.close();
     await stack.stop();
     forget();
-    await database?.drop().catch(() => undefined);
+    await database.drop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

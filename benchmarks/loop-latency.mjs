@@ -34,8 +34,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStack } from '../tools/stack/dist/index.js';
-import { createTestDatabase } from '../libs/testing/dist/index.js';
+import { benchmarkDatabase } from './load-common.mjs';
 import { startPeer, startPeerTarget } from './peer-prometheus.mjs';
+import { ascending, histogramSum, quantile } from './stats.mjs';
 
 const incidents = Number(process.env.BENCH_INCIDENTS ?? 20);
 /** Incidents run (and printed) before the measured ones: the first use of every code path and connection. */
@@ -44,20 +45,13 @@ const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 15);
 const services = ['monitor', 'analyzer', 'planner', 'executor', 'knowledge', 'gateway'];
 const THRESHOLD = 400 * 1024 * 1024;
 
-function quantile(sorted, q) {
-  if (sorted.length === 0) return NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[index];
-}
-const sortedOf = (values) => values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
-const p50 = (values) => quantile(sortedOf(values), 0.5);
-const p99 = (values) => quantile(sortedOf(values), 0.99);
+const p50 = (values) => quantile(values, 0.5);
+const p99 = (values) => quantile(values, 0.99);
 const ms = (value) => (Number.isFinite(value) ? `${Math.round(value)} ms` : 'n/a');
+/** This benchmark's own line: p50, p99 and max, rounded to whole milliseconds. */
 const summary = (values) => {
-  const sorted = sortedOf(values);
-  return sorted.length === 0
-    ? 'n/a'
-    : `p50 ${ms(quantile(sorted, 0.5))}, p99 ${ms(quantile(sorted, 0.99))}, max ${ms(sorted.at(-1))} (n=${sorted.length})`;
+  const sorted = ascending(values);
+  return sorted.length === 0 ? 'n/a' : `p50 ${ms(p50(sorted))}, p99 ${ms(p99(sorted))}, max ${ms(sorted.at(-1))} (n=${sorted.length})`;
 };
 
 async function rssMb(pid) {
@@ -94,19 +88,6 @@ async function getText(url) {
 
 async function getJson(url) {
   return JSON.parse(await getText(url));
-}
-
-/** Sum and count of one histogram series over every line whose labels match. */
-function histogram(text, name, labels) {
-  let sum = 0;
-  let count = 0;
-  for (const line of text.split('\n')) {
-    if (!labels.every((label) => line.includes(label))) continue;
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (line.startsWith(`${name}_sum{`)) sum += value;
-    else if (line.startsWith(`${name}_count{`)) count += value;
-  }
-  return { sum, count };
 }
 
 /** The value of one sample line `name{…labels…} value`. */
@@ -186,19 +167,10 @@ async function peerRound(peer) {
 
 async function runMode({ security, push, peer, traces = false }) {
   const dataDir = await mkdtemp(join(tmpdir(), 'mapek-bench-'));
-  let database;
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    try {
-      database = await createTestDatabase('mapek_bench');
-      databaseUrl = database.url;
-    } catch {
-      databaseUrl = undefined; // the stack starts PGlite
-    }
-  }
+  const database = await benchmarkDatabase('mapek_bench');
   const stack = await startStack({
     dataDir,
-    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(database.url ? { databaseUrl: database.url } : {}),
     anyFreePort: true,
     security,
     output: null,
@@ -218,9 +190,7 @@ async function runMode({ security, push, peer, traces = false }) {
   apiToken = stack.apiKeys?.adminToken;
   const label = `security ${security}, ${push ? 'agent push' : 'scrape only (agent push off)'}${traces ? ', traces exported to Jaeger' : ''}`;
   try {
-    console.log(
-      `\n== ${label}: stack up (database: ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'embedded PGlite'}); idling ${idleSeconds} s before measuring memory`,
-    );
+    console.log(`\n== ${label}: stack up (database: ${database.kind}); idling ${idleSeconds} s before measuring memory`);
     await sleep(idleSeconds * 1000);
     const memory = {};
     for (const name of services) memory[name] = await memoryOf(stack.processes[name].pid);
@@ -312,7 +282,7 @@ async function runMode({ security, push, peer, traces = false }) {
           ['verify', 'ML-DSA-65'],
           ['seal', 'X-Wing'],
         ]) {
-          const h = histogram(text, name, [`op="${op}"`, `alg="${alg}"`]);
+          const h = histogramSum(text, name, [`op="${op}"`, `alg="${alg}"`]);
           totals[op].sum += h.sum;
           totals[op].count += h.count;
         }
@@ -333,7 +303,7 @@ async function runMode({ security, push, peer, traces = false }) {
     return { rounds, memory, pqc };
   } finally {
     await stack.stop();
-    await database?.drop().catch(() => undefined);
+    await database.drop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

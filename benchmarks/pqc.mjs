@@ -24,17 +24,14 @@ import {
   signTrustBundle,
   toBase64Url,
 } from '../libs/pqc/dist/index.js';
+import { mean, quantile } from './stats.mjs';
 
 const N = Number(process.env.PQC_BENCH_N ?? 500);
 const TLS_N = Number(process.env.PQC_BENCH_TLS_N ?? 200);
 const WARMUP = 20;
 
 function stats(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mean = sorted.reduce((sum, x) => sum + x, 0) / sorted.length;
-  const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)];
-  const p50 = sorted[Math.floor(sorted.length / 2)];
-  return { mean, p50, p99 };
+  return { mean: mean(samples), p50: quantile(samples, 0.5), p99: quantile(samples, 0.99) };
 }
 
 const rows = [];

@@ -23,8 +23,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStack } from '../tools/stack/dist/index.js';
-import { createTestDatabase } from '../libs/testing/dist/index.js';
-import { LOOP_SERVICES, onInterrupt, fmt, httpClient, loadNote, rssMb, servicesWithNodeArgs, tapLoop } from './load-common.mjs';
+import {
+  LOOP_SERVICES,
+  benchmarkDatabase,
+  onInterrupt,
+  httpClient,
+  loadNote,
+  rssMb,
+  servicesWithNodeArgs,
+  tapLoop,
+} from './load-common.mjs';
+import { fmt } from './stats.mjs';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 60);
 const faultEveryS = Number(process.env.SOAK_FAULT_EVERY_S ?? 60);
@@ -60,20 +69,11 @@ function slopePerHour(points) {
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'mapek-soak-'));
-let database;
-let databaseUrl = process.env.DATABASE_URL;
-if (!databaseUrl) {
-  try {
-    database = await createTestDatabase('mapek_soak');
-    databaseUrl = database.url;
-  } catch {
-    databaseUrl = undefined;
-  }
-}
+const database = await benchmarkDatabase('mapek_soak');
 const nodeArgs = process.env.SOAK_NODE_ARGS;
 const stack = await startStack({
   dataDir,
-  ...(databaseUrl ? { databaseUrl } : {}),
+  ...(database.url ? { databaseUrl: database.url } : {}),
   ...(nodeArgs ? { services: servicesWithNodeArgs(nodeArgs, { withDemo: true }) } : {}),
   anyFreePort: true,
   security: 'on',
@@ -89,7 +89,7 @@ const client = httpClient({ ca: stack.caFile ? await readFile(stack.caFile, 'utf
 const tap = await tapLoop(stack);
 console.log(
   `soak: ${minutes} min, a fault every ${faultEveryS} s, samples every ${sampleEveryS} s; V8 flags ${nodeArgs ?? 'the stack default'}; ` +
-    `database ${database ? 'PostgreSQL' : databaseUrl ? 'DATABASE_URL' : 'PGlite'}; Node ${process.version}; ${loadNote()}`,
+    `database ${database.kind}; Node ${process.version}; ${loadNote()}`,
 );
 
 const samples = [];
@@ -103,7 +103,7 @@ async function sample() {
   }
   const streams = {};
   for await (const info of tap.jsm.streams.list()) streams[info.config.name] = { messages: info.state.messages, bytes: info.state.bytes };
-  const dbBytes = await databaseBytes(databaseUrl).catch(() => NaN);
+  const dbBytes = await databaseBytes(database.url).catch(() => NaN);
   const row = { at, rss, lag, streams, dbBytes, load: loadNote() };
   samples.push(row);
   const maxLag = Math.max(0, ...Object.values(lag));
@@ -188,7 +188,7 @@ for (const incidentId of incidentIds) {
 const restarts = Object.fromEntries(LOOP_SERVICES.map((name) => [name, stack.restarts(name)]));
 client.close();
 await stack.stop();
-await database?.drop().catch(() => undefined);
+await database.drop();
 await rm(dataDir, { recursive: true, force: true });
 
 const first = samples[0];
