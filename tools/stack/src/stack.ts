@@ -137,74 +137,100 @@ function abortPromise(signal: AbortSignal | undefined): Promise<never> {
 }
 
 /**
- * Starts the mapek stack as OS processes: NATS (spawned unless `natsUrl`), a database (embedded
- * PGlite unless `databaseUrl`), then every service at once, and resolves when all are ready.
- * On any failure it stops what it started and rejects with an error naming the process.
+ * What every phase of a start shares: where the stack lives, how its output is prefixed, the
+ * ports it took, and the members started so far (so that a failure stops exactly those).
  */
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const rootDir = options.rootDir ?? repositoryRoot();
-  const dataDir = resolve(options.dataDir ?? join(rootDir, 'data'));
-  const services = options.services ?? DEFAULT_SERVICES;
-  const readyTimeoutMs = options.readyTimeoutMs ?? STACK_DEFAULTS.readyTimeoutMs;
-  const stopTimeoutMs = options.stopTimeoutMs ?? STACK_DEFAULTS.stopTimeoutMs;
-  const logFiles = options.logFiles ?? STACK_DEFAULTS.logFiles;
-  const output: OutputSink = options.output === undefined ? stdoutSink : options.output;
-  const logsDir = join(dataDir, 'logs');
-  const security: StackSecurity = options.security ?? (options.natsUrl !== undefined ? StackSecurity.off : StackSecurity.on);
-  let certsDir: string | undefined;
+class StackLaunch {
+  readonly ports: Record<string, number> = {};
+  readonly members = new Map<string, Member>();
+  readonly supervisor: ProcessSupervisor;
+  private readonly allocator = new PortAllocator();
+  private readonly aborted: Promise<never>;
+  private readonly width: number;
 
-  const entryOf = (service: ServiceDefinition): string => (isAbsolute(service.entry) ? service.entry : join(rootDir, service.entry));
-  const missing = services
-    .filter((service) => !existsSync(entryOf(service)))
-    .map((service) => ({ name: service.name, entry: entryOf(service) }));
-  if (missing.length > 0) throw new ServiceNotBuiltError(missing);
-  const names = services.map((service) => service.name);
-  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-  if (duplicate !== undefined) throw new StackStateError(`two services are named "${duplicate}"`);
-  const configFile = options.configFile === undefined ? undefined : resolve(options.configFile);
-  // A bad file refuses the start before anything runs, naming every problem (the services would each refuse it).
-  if (configFile !== undefined) await readConfigurationFile(configFile);
+  constructor(
+    readonly options: StackOptions,
+    readonly rootDir: string,
+    readonly dataDir: string,
+    readonly security: StackSecurity,
+    names: readonly string[],
+  ) {
+    this.width = Math.max(
+      'stack'.length,
+      ...[...names, InfrastructureName.natsServer, InfrastructureName.pglite].map((name) => name.length),
+    );
+    this.supervisor = new ProcessSupervisor(this.notice, options.restartPolicy);
+    this.aborted = abortPromise(options.signal);
+    this.aborted.catch(() => undefined);
+    process.on('exit', this.killLeftovers);
+  }
 
-  await mkdir(logsDir, { recursive: true });
-  const width = Math.max(
-    'stack'.length,
-    ...[...names, InfrastructureName.natsServer, InfrastructureName.pglite].map((name) => name.length),
-  );
-  const prefixOf = (name: string): string => `${name.padEnd(width)} | `;
-  const notice = (message: string): void => output?.(`${prefixOf('stack')}${message}`);
-  const logFileOf = (name: string): { logFile?: string } => (logFiles ? { logFile: join(logsDir, `${name}.log`) } : {});
+  get output(): OutputSink {
+    return this.options.output === undefined ? stdoutSink : this.options.output;
+  }
 
-  const allocator = new PortAllocator();
-  const ports: Record<string, number> = {};
-  const allocate = async (key: string, usual: number, what: string): Promise<number> => {
-    const preferred = options.ports?.[key] ?? (options.anyFreePort ? 0 : usual);
-    const choice = await allocator.allocate(preferred);
-    if (choice.moved) notice(`port ${choice.preferred} is taken; ${what} uses ${choice.port} instead`);
-    ports[key] = choice.port;
+  get readyTimeoutMs(): number {
+    return this.options.readyTimeoutMs ?? STACK_DEFAULTS.readyTimeoutMs;
+  }
+
+  get stopTimeoutMs(): number {
+    return this.options.stopTimeoutMs ?? STACK_DEFAULTS.stopTimeoutMs;
+  }
+
+  get subjectPrefix(): string {
+    return this.options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix;
+  }
+
+  prefixOf(name: string): string {
+    return `${name.padEnd(this.width)} | `;
+  }
+
+  readonly notice = (message: string): void => this.output?.(`${this.prefixOf('stack')}${message}`);
+
+  /** What the output of a process is written through: its prefix, the sink, its log file, the repository as its working directory. */
+  outputOf(name: string): { name: string; prefix: string; output: OutputSink; cwd: string; logFile?: string } {
+    const logFiles = this.options.logFiles ?? STACK_DEFAULTS.logFiles;
+    return {
+      name,
+      prefix: this.prefixOf(name),
+      output: this.output,
+      cwd: this.rootDir,
+      ...(logFiles ? { logFile: join(this.dataDir, 'logs', `${name}.log`) } : {}),
+    };
+  }
+
+  /** The port asked for (`options.ports`), else any free one (`anyFreePort`), else the usual one; said when it moved. */
+  async allocate(key: string, usual: number, what: string): Promise<number> {
+    const preferred = this.options.ports?.[key] ?? (this.options.anyFreePort ? 0 : usual);
+    const choice = await this.allocator.allocate(preferred);
+    if (choice.moved) this.notice(`port ${choice.preferred} is taken; ${what} uses ${choice.port} instead`);
+    this.ports[key] = choice.port;
     return choice.port;
-  };
+  }
 
-  const members = new Map<string, Member>();
-  const supervisor = new ProcessSupervisor(notice, options.restartPolicy);
-  const aborted = abortPromise(options.signal);
-  aborted.catch(() => undefined);
-  const startMember = (name: string, member: Member): Promise<void> => {
-    members.set(name, member);
-    return Promise.race([member.component.start(readyTimeoutMs), aborted]);
-  };
+  /** Starts a member and waits until it is ready, or the start is aborted. */
+  startMember(name: string, member: Member): Promise<void> {
+    this.members.set(name, member);
+    return Promise.race([member.component.start(this.readyTimeoutMs), this.aborted]);
+  }
 
-  const stopAll = async (): Promise<void> => {
-    supervisor.stop();
-    const stages = [...new Set([...members.values()].map((member) => member.stage))].sort((a, b) => a - b);
+  /** Stops every member started, stage by stage. */
+  readonly stopAll = async (): Promise<void> => {
+    this.supervisor.stop();
+    const members = [...this.members.values()];
+    const stages = [...new Set(members.map((member) => member.stage))].sort((a, b) => a - b);
     for (const stage of stages) {
-      const inStage = [...members.values()].filter((member) => member.stage === stage);
-      await Promise.all(inStage.map((member) => member.component.process.stop('SIGTERM', stopTimeoutMs)));
+      const inStage = members.filter((member) => member.stage === stage);
+      await Promise.all(inStage.map((member) => member.component.process.stop('SIGTERM', this.stopTimeoutMs)));
     }
   };
-  // Last resort if the parent exits without stop(): children run in their own process groups
-  // and would otherwise outlive it.
-  const killLeftovers = (): void => {
-    for (const { component } of members.values()) {
+
+  /**
+   * Last resort if the parent exits without stop(): children run in their own process groups
+   * and would otherwise outlive it.
+   */
+  readonly killLeftovers = (): void => {
+    for (const { component } of this.members.values()) {
       const pid = component.process.pid;
       if (pid === undefined || !component.process.running) continue;
       try {
@@ -214,206 +240,264 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }
     }
   };
-  process.on('exit', killLeftovers);
+}
 
+/**
+ * Starts the mapek stack as OS processes: NATS (spawned unless `natsUrl`), a database (embedded
+ * PGlite unless `databaseUrl`), then every service at once, and resolves when all are ready.
+ * On any failure it stops what it started and rejects with an error naming the process.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const rootDir = options.rootDir ?? repositoryRoot();
+  const dataDir = resolve(options.dataDir ?? join(rootDir, 'data'));
+  const services = options.services ?? DEFAULT_SERVICES;
+  const security: StackSecurity = options.security ?? (options.natsUrl !== undefined ? StackSecurity.off : StackSecurity.on);
+  const configFile = await checkBeforeStart(services, rootDir, options.configFile);
+  await mkdir(join(dataDir, 'logs'), { recursive: true });
+  const launch = new StackLaunch(
+    options,
+    rootDir,
+    dataDir,
+    security,
+    services.map((service) => service.name),
+  );
   try {
-    // NATS
-    let natsUrl: string;
-    if (options.natsUrl !== undefined) {
-      natsUrl = options.natsUrl;
-      notice(`using NATS at ${natsUrl}`);
-      if (options.natsSyncInterval !== undefined)
-        notice(
-          `natsSyncInterval ${options.natsSyncInterval} is ignored: it applies to a nats-server the stack starts, set sync_interval in ${natsUrl}'s own config`,
-        );
-      if (security === StackSecurity.on) {
-        // The external server (or every member of a cluster, NATS_URL listing several) must already
-        // trust this CA and map its certificates (see tools/pki).
-        const first = new URL(natsServerList(natsUrl)[0] ?? natsUrl);
-        const credentials = await ensureStackCredentials({
-          dataDir,
-          natsPort: Number(first.port || 4222),
-          subjectPrefix: options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix,
-        });
-        certsDir = credentials.certsDir;
-      }
-    } else {
-      const binary = options.natsServerBinary ?? (await findNatsServer());
-      const version = await assertSupportedNatsServerBinary(binary);
-      const port = await allocate('nats', INFRASTRUCTURE_PORTS.nats, 'nats-server');
-      const monitorPort = await allocate('natsMonitor', INFRASTRUCTURE_PORTS.natsMonitor, 'the nats-server monitoring endpoint');
-      let secured: { pkiConfig: string; tls: NatsClientTls } | undefined;
-      if (security === StackSecurity.on) {
-        const credentials = await ensureStackCredentials({
-          dataDir,
-          natsPort: port,
-          subjectPrefix: options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix,
-        });
-        certsDir = credentials.certsDir;
-        notice(
-          credentials.created
-            ? `created development credentials in ${certsDir} (CA, one identity per service, trust bundle)`
-            : `using development credentials in ${certsDir}`,
-        );
-        secured = { pkiConfig: credentials.natsConfig, tls: natsClientTls(certsDir, 'cli') };
-      }
-      const nats = await createNatsServer({
-        ...(secured ?? {}),
-        binary,
-        port,
-        monitorPort,
-        dataDir,
-        ...(options.natsSyncInterval !== undefined ? { syncInterval: options.natsSyncInterval } : {}),
-        name: InfrastructureName.natsServer,
-        prefix: prefixOf(InfrastructureName.natsServer),
-        output,
-        cwd: rootDir,
-        ...logFileOf(InfrastructureName.natsServer),
-      });
-      natsUrl = nats.url;
-      notice(
-        `NATS_URL is not set: starting ${binary} (${version}) with JetStream on ${natsUrl} (data in ${join(dataDir, 'nats')}, fsync ${options.natsSyncInterval ?? 'every 2m (the default)'})${secured ? ', TLS with client certificates and per-identity permissions' : ''}`,
-      );
-      await startMember(InfrastructureName.natsServer, { component: nats, stage: Stage.nats });
-    }
-
-    // The streams and buckets, created by the administrator identity: the services' NATS users may
-    // only bind to them.
-    const subjectPrefix = options.subjectPrefix ?? STACK_DEFAULTS.subjectPrefix;
-    const provisioned = await provisionNats({
-      natsUrl,
-      prefix: subjectPrefix,
-      replicas: options.streamReplicas ?? 1,
-      ...(certsDir !== undefined ? { tls: natsClientTls(certsDir, 'cli') } : {}),
-    });
-    notice(`provisioned NATS: streams ${provisioned.streams.join(', ')}; buckets ${provisioned.buckets.join(', ')}`);
-
-    // Database
-    let databaseUrl: string | undefined;
-    let databaseMaxConnections: number | undefined;
-    if (options.databaseUrl !== undefined) {
-      databaseUrl = options.databaseUrl;
-      notice(`using PostgreSQL at ${redactUrl(databaseUrl)}`);
-    } else if (!options.withoutDatabase) {
-      const port = await allocate('postgres', INFRASTRUCTURE_PORTS.postgres, 'PGlite');
-      const database = createEmbeddedPostgres({
-        dataDir,
-        port,
-        name: InfrastructureName.pglite,
-        prefix: prefixOf(InfrastructureName.pglite),
-        output,
-        cwd: rootDir,
-        ...logFileOf(InfrastructureName.pglite),
-      });
-      notice(
-        `DATABASE_URL is not set: starting an embedded PGlite on ${database.url} (data in ${join(dataDir, 'pglite')}, one connection at a time)`,
-      );
-      await startMember(InfrastructureName.pglite, { component: database, stage: Stage.database });
-      databaseUrl = database.url;
-      databaseMaxConnections = database.maxConnections;
-    }
-
-    // Trace backend: stopped last, so the services' last spans still reach it.
-    let jaeger: JaegerComponent | undefined;
-    if (options.traces) {
-      const binary = options.jaegerBinary ?? findJaeger();
-      jaeger = await createJaeger({
-        binary,
-        dataDir,
-        otlpHttpPort: await allocate('jaegerOtlp', INFRASTRUCTURE_PORTS.jaegerOtlp, 'the Jaeger OTLP receiver'),
-        queryPort: await allocate('jaeger', INFRASTRUCTURE_PORTS.jaeger, 'the Jaeger UI'),
-        queryGrpcPort: await allocate('jaegerGrpc', INFRASTRUCTURE_PORTS.jaegerGrpc, 'the Jaeger query gRPC API'),
-        name: InfrastructureName.jaeger,
-        prefix: prefixOf(InfrastructureName.jaeger),
-        output,
-        cwd: rootDir,
-        ...logFileOf(InfrastructureName.jaeger),
-      });
-      notice(`--traces: starting ${binary} (OTLP/HTTP on ${jaeger.otlpEndpoint}, UI on ${jaeger.queryUrl}, in-memory)`);
-      await startMember(InfrastructureName.jaeger, { component: jaeger, stage: Stage.traces });
-    }
-    const tracingEnv: Record<string, string> = jaeger
-      ? { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '500' }
-      : {};
-
-    // Services: ports first (the monitor needs the demo app's), then all at once.
-    const servicePorts = new Map<string, number>();
-    for (const service of services) servicePorts.set(service.name, await allocate(service.name, service.port, service.name));
-    const demo = services.find((service) => service.role === ServiceRole.demo);
-    const apiKeys = certsDir === undefined ? undefined : await ensureStackApiKeys(certsDir);
-    if (apiKeys?.created) notice(`created the gateway's admin API key (role admin): ${apiKeys.adminTokenFile}`);
-    const context = {
-      natsUrl,
-      databaseUrl,
-      databasePoolSize: databaseMaxConnections,
-      subjectPrefix,
-      streamReplicas: options.streamReplicas ?? 1,
-      logLevel: options.logLevel ?? STACK_DEFAULTS.logLevel,
-      scrapeIntervalMs: options.scrapeIntervalMs ?? STACK_DEFAULTS.scrapeIntervalMs,
-      configFile,
-      demo: demo ? { name: demo.name, port: servicePorts.get(demo.name) ?? 0 } : undefined,
-      identityDir: certsDir,
-      apiKeysFile: apiKeys?.keysFile,
-    };
-    const ca = certsDir === undefined ? undefined : readFileSync(caFileOf(certsDir), 'utf8');
-    await Promise.all(
-      services.map((service) => {
-        const port = servicePorts.get(service.name) ?? 0;
-        const env = { ...process.env, ...tracingEnv, ...serviceEnvironment(service, port, context), ...options.serviceEnv?.[service.name] };
-        const serviceProcess = new ManagedProcess({
-          name: service.name,
-          command: process.execPath,
-          args: [...(service.nodeArgs ?? []), entryOf(service)],
-          env,
-          cwd: rootDir,
-          prefix: prefixOf(service.name),
-          output,
-          ...logFileOf(service.name),
-        });
-        const path = service.readinessPath ?? READINESS_PATH[service.role];
-        const readinessUrl = service.https && ca !== undefined ? `https://localhost:${port}${path}` : `http://127.0.0.1:${port}${path}`;
-        const probe = service.https && ca !== undefined ? httpsOkProbe(readinessUrl, ca) : httpOkProbe(readinessUrl);
-        const component: StackComponent = {
-          process: serviceProcess,
-          start: async (timeoutMs) => {
-            serviceProcess.start();
-            await waitForReady(serviceProcess, probe, { timeoutMs, intervalMs: 200, waitingFor: `GET ${readinessUrl} answering 200` });
-          },
-        };
-        return startMember(service.name, { component, stage: service.role === ServiceRole.demo ? Stage.demo : Stage.service });
-      }),
-    );
-
-    const httpsServices = new Set(ca === undefined ? [] : services.filter((service) => service.https).map((service) => service.name));
-    if (options.supervise ?? true) {
-      for (const [name, member] of members) supervisor.watch(name, member.component, readyTimeoutMs);
+    const { natsUrl, certsDir } = options.natsUrl !== undefined ? await useNats(launch, options.natsUrl) : await startNats(launch);
+    await provisionStreams(launch, natsUrl, certsDir);
+    const database = await startDatabase(launch);
+    const jaeger = options.traces ? await startTraces(launch) : undefined;
+    const started = await startServices(launch, services, { natsUrl, certsDir, configFile, database, jaeger });
+    const supervise = options.supervise ?? true;
+    if (supervise) {
+      for (const [name, member] of launch.members) launch.supervisor.watch(name, member.component, launch.readyTimeoutMs);
     }
     return buildStack({
       jaegerUrl: jaeger?.queryUrl,
-      supervisor,
-      supervise: options.supervise ?? true,
+      supervisor: launch.supervisor,
+      supervise,
       natsUrl,
-      databaseUrl,
-      databaseMaxConnections,
+      databaseUrl: database.url,
+      databaseMaxConnections: database.maxConnections,
       dataDir,
       configFile,
-      ports,
-      servicePorts,
-      members,
-      readyTimeoutMs,
-      stopTimeoutMs,
-      stopAll,
-      killLeftovers,
+      ports: launch.ports,
+      servicePorts: started.servicePorts,
+      members: launch.members,
+      readyTimeoutMs: launch.readyTimeoutMs,
+      stopTimeoutMs: launch.stopTimeoutMs,
+      stopAll: launch.stopAll,
+      killLeftovers: launch.killLeftovers,
       security,
       certsDir,
-      apiKeys,
-      httpsServices,
+      apiKeys: started.apiKeys,
+      httpsServices: started.httpsServices,
     });
   } catch (error: unknown) {
-    await stopAll();
-    process.off('exit', killLeftovers);
+    await launch.stopAll();
+    process.off('exit', launch.killLeftovers);
     throw error;
   }
+}
+
+function entryOf(service: ServiceDefinition, rootDir: string): string {
+  return isAbsolute(service.entry) ? service.entry : join(rootDir, service.entry);
+}
+
+/**
+ * Refuses a start before anything runs: a service not built, two services of one name, a bad
+ * configuration file (naming every problem, as each service would refuse it). Resolves to the
+ * configuration file's absolute path, if any.
+ */
+async function checkBeforeStart(
+  services: readonly ServiceDefinition[],
+  rootDir: string,
+  configFileOption: string | undefined,
+): Promise<string | undefined> {
+  const missing = services
+    .filter((service) => !existsSync(entryOf(service, rootDir)))
+    .map((service) => ({ name: service.name, entry: entryOf(service, rootDir) }));
+  if (missing.length > 0) throw new ServiceNotBuiltError(missing);
+  const names = services.map((service) => service.name);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate !== undefined) throw new StackStateError(`two services are named "${duplicate}"`);
+  const configFile = configFileOption === undefined ? undefined : resolve(configFileOption);
+  if (configFile !== undefined) await readConfigurationFile(configFile);
+  return configFile;
+}
+
+interface NatsInUse {
+  readonly natsUrl: string;
+  /** The stack's identities, with security on. */
+  readonly certsDir: string | undefined;
+}
+
+/** An external NATS (`natsUrl`): with security on, the stack's credentials for it. */
+async function useNats(launch: StackLaunch, natsUrl: string): Promise<NatsInUse> {
+  launch.notice(`using NATS at ${natsUrl}`);
+  if (launch.options.natsSyncInterval !== undefined)
+    launch.notice(
+      `natsSyncInterval ${launch.options.natsSyncInterval} is ignored: it applies to a nats-server the stack starts, set sync_interval in ${natsUrl}'s own config`,
+    );
+  if (launch.security !== StackSecurity.on) return { natsUrl, certsDir: undefined };
+  // The external server (or every member of a cluster, NATS_URL listing several) must already
+  // trust this CA and map its certificates (see tools/pki).
+  const first = new URL(natsServerList(natsUrl)[0] ?? natsUrl);
+  const credentials = await ensureStackCredentials({
+    dataDir: launch.dataDir,
+    natsPort: Number(first.port || 4222),
+    subjectPrefix: launch.subjectPrefix,
+  });
+  return { natsUrl, certsDir: credentials.certsDir };
+}
+
+/** A nats-server of the stack's own, with JetStream (and, with security on, TLS and per-identity permissions). */
+async function startNats(launch: StackLaunch): Promise<NatsInUse> {
+  const { options, dataDir } = launch;
+  const binary = options.natsServerBinary ?? (await findNatsServer());
+  const version = await assertSupportedNatsServerBinary(binary);
+  const port = await launch.allocate('nats', INFRASTRUCTURE_PORTS.nats, 'nats-server');
+  const monitorPort = await launch.allocate('natsMonitor', INFRASTRUCTURE_PORTS.natsMonitor, 'the nats-server monitoring endpoint');
+  let certsDir: string | undefined;
+  let secured: { pkiConfig: string; tls: NatsClientTls } | undefined;
+  if (launch.security === StackSecurity.on) {
+    const credentials = await ensureStackCredentials({ dataDir, natsPort: port, subjectPrefix: launch.subjectPrefix });
+    certsDir = credentials.certsDir;
+    launch.notice(
+      credentials.created
+        ? `created development credentials in ${certsDir} (CA, one identity per service, trust bundle)`
+        : `using development credentials in ${certsDir}`,
+    );
+    secured = { pkiConfig: credentials.natsConfig, tls: natsClientTls(certsDir, 'cli') };
+  }
+  const nats = await createNatsServer({
+    ...(secured ?? {}),
+    binary,
+    port,
+    monitorPort,
+    dataDir,
+    ...(options.natsSyncInterval !== undefined ? { syncInterval: options.natsSyncInterval } : {}),
+    ...launch.outputOf(InfrastructureName.natsServer),
+  });
+  launch.notice(
+    `NATS_URL is not set: starting ${binary} (${version}) with JetStream on ${nats.url} (data in ${join(dataDir, 'nats')}, fsync ${options.natsSyncInterval ?? 'every 2m (the default)'})${secured ? ', TLS with client certificates and per-identity permissions' : ''}`,
+  );
+  await launch.startMember(InfrastructureName.natsServer, { component: nats, stage: Stage.nats });
+  return { natsUrl: nats.url, certsDir };
+}
+
+/** The streams and buckets, created by the administrator identity: the services' NATS users may only bind to them. */
+async function provisionStreams(launch: StackLaunch, natsUrl: string, certsDir: string | undefined): Promise<void> {
+  const provisioned = await provisionNats({
+    natsUrl,
+    prefix: launch.subjectPrefix,
+    replicas: launch.options.streamReplicas ?? 1,
+    ...(certsDir !== undefined ? { tls: natsClientTls(certsDir, 'cli') } : {}),
+  });
+  launch.notice(`provisioned NATS: streams ${provisioned.streams.join(', ')}; buckets ${provisioned.buckets.join(', ')}`);
+}
+
+interface DatabaseInUse {
+  /** None when started `withoutDatabase`. */
+  readonly url: string | undefined;
+  /** 1 for the embedded PGlite; none for a real PostgreSQL. */
+  readonly maxConnections: number | undefined;
+}
+
+/** PostgreSQL at `databaseUrl`, else an embedded PGlite of the stack's own (unless `withoutDatabase`). */
+async function startDatabase(launch: StackLaunch): Promise<DatabaseInUse> {
+  const { options } = launch;
+  if (options.databaseUrl !== undefined) {
+    launch.notice(`using PostgreSQL at ${redactUrl(options.databaseUrl)}`);
+    return { url: options.databaseUrl, maxConnections: undefined };
+  }
+  if (options.withoutDatabase) return { url: undefined, maxConnections: undefined };
+  const port = await launch.allocate('postgres', INFRASTRUCTURE_PORTS.postgres, 'PGlite');
+  const database = createEmbeddedPostgres({ dataDir: launch.dataDir, port, ...launch.outputOf(InfrastructureName.pglite) });
+  launch.notice(
+    `DATABASE_URL is not set: starting an embedded PGlite on ${database.url} (data in ${join(launch.dataDir, 'pglite')}, one connection at a time)`,
+  );
+  await launch.startMember(InfrastructureName.pglite, { component: database, stage: Stage.database });
+  return { url: database.url, maxConnections: database.maxConnections };
+}
+
+/** The trace backend (`traces`): stopped last, so the services' last spans still reach it. */
+async function startTraces(launch: StackLaunch): Promise<JaegerComponent> {
+  const binary = launch.options.jaegerBinary ?? findJaeger();
+  const jaeger = await createJaeger({
+    binary,
+    dataDir: launch.dataDir,
+    otlpHttpPort: await launch.allocate('jaegerOtlp', INFRASTRUCTURE_PORTS.jaegerOtlp, 'the Jaeger OTLP receiver'),
+    queryPort: await launch.allocate('jaeger', INFRASTRUCTURE_PORTS.jaeger, 'the Jaeger UI'),
+    queryGrpcPort: await launch.allocate('jaegerGrpc', INFRASTRUCTURE_PORTS.jaegerGrpc, 'the Jaeger query gRPC API'),
+    ...launch.outputOf(InfrastructureName.jaeger),
+  });
+  launch.notice(`--traces: starting ${binary} (OTLP/HTTP on ${jaeger.otlpEndpoint}, UI on ${jaeger.queryUrl}, in-memory)`);
+  await launch.startMember(InfrastructureName.jaeger, { component: jaeger, stage: Stage.traces });
+  return jaeger;
+}
+
+interface StartedServices {
+  readonly servicePorts: ReadonlyMap<string, number>;
+  readonly apiKeys: StackApiKeys | undefined;
+  /** The services that answer over HTTPS (with security on). */
+  readonly httpsServices: ReadonlySet<string>;
+}
+
+/** The services: ports first (the monitor needs the demo app's), then all at once, each ready when its readiness path answers. */
+async function startServices(
+  launch: StackLaunch,
+  services: readonly ServiceDefinition[],
+  infrastructure: NatsInUse & { configFile: string | undefined; database: DatabaseInUse; jaeger: JaegerComponent | undefined },
+): Promise<StartedServices> {
+  const { options, rootDir } = launch;
+  const { certsDir, jaeger } = infrastructure;
+  const tracingEnv: Record<string, string> = jaeger
+    ? { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '500' }
+    : {};
+  const servicePorts = new Map<string, number>();
+  for (const service of services) servicePorts.set(service.name, await launch.allocate(service.name, service.port, service.name));
+  const demo = services.find((service) => service.role === ServiceRole.demo);
+  const apiKeys = certsDir === undefined ? undefined : await ensureStackApiKeys(certsDir);
+  if (apiKeys?.created) launch.notice(`created the gateway's admin API key (role admin): ${apiKeys.adminTokenFile}`);
+  const context = {
+    natsUrl: infrastructure.natsUrl,
+    databaseUrl: infrastructure.database.url,
+    databasePoolSize: infrastructure.database.maxConnections,
+    subjectPrefix: launch.subjectPrefix,
+    streamReplicas: options.streamReplicas ?? 1,
+    logLevel: options.logLevel ?? STACK_DEFAULTS.logLevel,
+    scrapeIntervalMs: options.scrapeIntervalMs ?? STACK_DEFAULTS.scrapeIntervalMs,
+    configFile: infrastructure.configFile,
+    demo: demo ? { name: demo.name, port: servicePorts.get(demo.name) ?? 0 } : undefined,
+    identityDir: certsDir,
+    apiKeysFile: apiKeys?.keysFile,
+  };
+  const ca = certsDir === undefined ? undefined : readFileSync(caFileOf(certsDir), 'utf8');
+  await Promise.all(
+    services.map((service) => {
+      const port = servicePorts.get(service.name) ?? 0;
+      const env = { ...process.env, ...tracingEnv, ...serviceEnvironment(service, port, context), ...options.serviceEnv?.[service.name] };
+      const serviceProcess = new ManagedProcess({
+        command: process.execPath,
+        args: [...(service.nodeArgs ?? []), entryOf(service, rootDir)],
+        env,
+        ...launch.outputOf(service.name),
+      });
+      const path = service.readinessPath ?? READINESS_PATH[service.role];
+      const readinessUrl = service.https && ca !== undefined ? `https://localhost:${port}${path}` : `http://127.0.0.1:${port}${path}`;
+      const probe = service.https && ca !== undefined ? httpsOkProbe(readinessUrl, ca) : httpOkProbe(readinessUrl);
+      const component: StackComponent = {
+        process: serviceProcess,
+        start: async (timeoutMs) => {
+          serviceProcess.start();
+          await waitForReady(serviceProcess, probe, { timeoutMs, intervalMs: 200, waitingFor: `GET ${readinessUrl} answering 200` });
+        },
+      };
+      return launch.startMember(service.name, { component, stage: service.role === ServiceRole.demo ? Stage.demo : Stage.service });
+    }),
+  );
+  const httpsServices = new Set(ca === undefined ? [] : services.filter((service) => service.https).map((service) => service.name));
+  return { servicePorts, apiKeys, httpsServices };
 }
 
 interface StackParts {
