@@ -56,12 +56,26 @@ export interface StartServiceOptions<T extends ConfigSpec> {
   readonly bodyLimitBytes?: (config: ConfigValues<CommonSpec & T>) => number;
 }
 
-/** Ends the process with EX_CONFIG and the problems on stderr (and in the log, once there is one) when `error` is a {@link ConfigError}. */
-function refuseOnConfigError(error: unknown, logger?: Logger): void {
-  if (!(error instanceof ConfigError)) return;
-  logger?.fatal({ err: error, code: error.code }, 'refusing to start');
-  process.stderr.write(`${error.message}\n`);
-  process.exit(78); // EX_CONFIG
+/** The sysexits(3) codes a refused start ends with: 78 fix the configuration, 69 a dependency is down. */
+const ExitCode = { unavailable: 69, config: 78 } as const;
+type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Ends the process because the service cannot start: the reason in the log (once there is one), one line on stderr, and the exit code. */
+function refuseToStart(
+  exitCode: ExitCode,
+  stderr: string,
+  fatal: { readonly logger: Logger | undefined; readonly fields: Record<string, unknown>; readonly message: string },
+): never {
+  fatal.logger?.fatal(fatal.fields, fatal.message);
+  process.stderr.write(`${stderr}\n`);
+  process.exit(exitCode);
+}
+
+/** A refusal whose error says why, with its code: a bad setting, an identity not ready, streams or buckets missing. */
+function refuseOn(error: ConfigError | SecurityNotReadyError | TopologyError, service: ServiceName, logger?: Logger): never {
+  // A ConfigError's message names the service and every problem already.
+  const stderr = error instanceof ConfigError ? error.message : `${service}: refusing to start: ${error.message}`;
+  refuseToStart(ExitCode.config, stderr, { logger, fields: { err: error, code: error.code }, message: 'refusing to start' });
 }
 
 /**
@@ -70,17 +84,7 @@ function refuseOnConfigError(error: unknown, logger?: Logger): void {
  * on SIGTERM/SIGINT (stop consuming, finish in-flight handlers, drain NATS).
  */
 export async function startService<T extends ConfigSpec>(options: StartServiceOptions<T>): Promise<INestApplication> {
-  const spec = { ...commonConfig(options.defaultPort), ...options.config } as CommonSpec & T;
-  let config: ConfigValues<CommonSpec & T>;
-  let redacted: Record<string, unknown>;
-  try {
-    ({ values: config, redacted } = loadConfig(spec, { service: options.service, ownedPrefix: options.ownedPrefix }));
-    const problems = options.validate?.(config) ?? [];
-    if (problems.length > 0) throw new ConfigError(options.service, problems);
-  } catch (error) {
-    refuseOnConfigError(error);
-    throw error;
-  }
+  const { config, redacted } = loadServiceConfig(options);
   const instance = config.MAPEK_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
   const logger = createLogger(options.service, config.LOG_LEVEL, instance);
   logger.info({ config: redacted }, `${options.service} starting`);
@@ -88,9 +92,54 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
   if (tracing.exporting) logger.info('exporting trace spans over OTLP');
   const metrics = new ServiceMetrics(options.service);
   const health = new HealthRegistry(options.service);
-  let security: ServiceSecurity | undefined;
+  const security = await loadSecurity(options, config, metrics, logger);
+  const runtime = await connectMessaging(options, config, { instance, security, logger, metrics });
+  const context: ServiceContext<T> = { service: options.service, instance, config, logger, metrics, health, runtime, security };
+  let serviceModule: DynamicModule;
   try {
-    security = await loadServiceSecurity(
+    serviceModule = await options.module(context);
+  } catch (error) {
+    // A setting that only the service itself can check once it runs (a file it reads).
+    if (error instanceof ConfigError) refuseOn(error, options.service, logger);
+    throw error;
+  }
+  const app = await createApp(options, context, serviceModule, tracing);
+  const scheme = security?.https ? 'https' : 'http';
+  traceHttpRequests(app, scheme);
+  await options.configure?.(app, context);
+  await app.listen(config.MAPEK_HTTP_PORT, config.MAPEK_HTTP_HOST);
+  logger.info(
+    { port: config.MAPEK_HTTP_PORT },
+    `${options.service} ready on ${scheme}://${config.MAPEK_HTTP_HOST}:${config.MAPEK_HTTP_PORT}`,
+  );
+  return app;
+}
+
+/** The common settings and the service's own, checked one by one and then across (`validate`); a problem refuses the start. */
+function loadServiceConfig<T extends ConfigSpec>(
+  options: StartServiceOptions<T>,
+): { config: ConfigValues<CommonSpec & T>; redacted: Record<string, unknown> } {
+  const spec = { ...commonConfig(options.defaultPort), ...options.config } as CommonSpec & T;
+  try {
+    const { values: config, redacted } = loadConfig(spec, { service: options.service, ownedPrefix: options.ownedPrefix });
+    const problems = options.validate?.(config) ?? [];
+    if (problems.length > 0) throw new ConfigError(options.service, problems);
+    return { config, redacted };
+  } catch (error) {
+    if (error instanceof ConfigError) refuseOn(error, options.service);
+    throw error;
+  }
+}
+
+/** The service's identity (signing, sealing, TLS), or none in development; an identity not ready refuses the start. */
+async function loadSecurity<T extends ConfigSpec>(
+  options: StartServiceOptions<T>,
+  config: ConfigValues<CommonSpec & T>,
+  metrics: ServiceMetrics,
+  logger: Logger,
+): Promise<ServiceSecurity | undefined> {
+  try {
+    return await loadServiceSecurity(
       {
         service: options.service,
         environment: config.ENVIRONMENT,
@@ -107,52 +156,54 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
       logger,
     );
   } catch (error) {
-    if (error instanceof SecurityNotReadyError) {
-      logger.fatal({ err: error, code: error.code }, 'refusing to start');
-      process.stderr.write(`${options.service}: refusing to start: ${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
+    if (error instanceof SecurityNotReadyError) refuseOn(error, options.service, logger);
     throw error;
   }
+}
+
+/** Connects to NATS as the service's identity; missing streams or buckets refuse the start, an unreachable NATS too (EX_UNAVAILABLE). */
+async function connectMessaging<T extends ConfigSpec>(
+  options: StartServiceOptions<T>,
+  config: ConfigValues<CommonSpec & T>,
+  parts: { instance: string; security: ServiceSecurity | undefined; logger: Logger; metrics: ServiceMetrics },
+): Promise<MessagingRuntime> {
+  const { security, logger } = parts;
   const signer = options.signer ?? security?.signer;
   // A service with an identity has a NATS user without JetStream management rights (tools/pki):
   // it binds to what `mapek provision` created. Without one it sets the topology up itself.
   const provision = config.MAPEK_NATS_PROVISION === 'auto' ? security === undefined : config.MAPEK_NATS_PROVISION === 'true';
-  let runtime: MessagingRuntime;
   try {
-    runtime = await MessagingRuntime.connect({
+    return await MessagingRuntime.connect({
       servers: config.NATS_URL,
       service: options.service,
-      instance,
+      instance: parts.instance,
       prefix: config.MAPEK_SUBJECT_PREFIX,
       replicas: config.MAPEK_STREAM_REPLICAS,
       provision,
       inboxPrefix: inboxPrefixOf(config.MAPEK_IDENTITY ?? options.service),
       logger,
-      metrics,
+      metrics: parts.metrics,
       ...(signer ? { signer } : {}),
       ...(security ? { verifier: security.verifier, tls: security.natsTls } : {}),
     });
   } catch (error) {
-    if (error instanceof TopologyError) {
-      logger.fatal({ err: error, code: error.code }, 'refusing to start');
-      process.stderr.write(`${options.service}: refusing to start: ${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    logger.fatal({ err: error }, `cannot reach NATS at ${config.NATS_URL}`);
-    process.stderr.write(`${options.service}: refusing to start, cannot reach NATS at ${config.NATS_URL}: ${(error as Error).message}\n`);
-    process.exit(69); // EX_UNAVAILABLE
+    if (error instanceof TopologyError) refuseOn(error, options.service, logger);
+    refuseToStart(
+      ExitCode.unavailable,
+      `${options.service}: refusing to start, cannot reach NATS at ${config.NATS_URL}: ${(error as Error).message}`,
+      { logger, fields: { err: error }, message: `cannot reach NATS at ${config.NATS_URL}` },
+    );
   }
-  const context: ServiceContext<T> = { service: options.service, instance, config, logger, metrics, health, runtime, security };
-  let serviceModule: DynamicModule;
-  try {
-    serviceModule = await options.module(context);
-  } catch (error) {
-    // A setting that only the service itself can check once it runs (a file it reads).
-    refuseOnConfigError(error, logger);
-    throw error;
-  }
+}
 
+/** The Nest app on Fastify: observability, messaging (the consumers) and the service's module, closed on SIGTERM/SIGINT. */
+async function createApp<T extends ConfigSpec>(
+  options: StartServiceOptions<T>,
+  context: ServiceContext<T>,
+  serviceModule: DynamicModule,
+  tracing: Tracing,
+): Promise<NestFastifyApplication> {
+  const { logger, metrics, health, runtime, security, config } = context;
   @Module({
     // Spans still buffered are exported when the app closes (after the consumers stopped).
     providers: [
@@ -176,14 +227,6 @@ export async function startService<T extends ConfigSpec>(options: StartServiceOp
     { logger: ['error', 'warn'], bufferLogs: false },
   );
   app.enableShutdownHooks();
-  const scheme = security?.https ? 'https' : 'http';
-  traceHttpRequests(app, scheme);
-  await options.configure?.(app, context);
-  await app.listen(config.MAPEK_HTTP_PORT, config.MAPEK_HTTP_HOST);
-  logger.info(
-    { port: config.MAPEK_HTTP_PORT },
-    `${options.service} ready on ${scheme}://${config.MAPEK_HTTP_HOST}:${config.MAPEK_HTTP_PORT}`,
-  );
   return app;
 }
 
