@@ -16,7 +16,7 @@ import { ActuationResponder, sealAsJson, type SealReply } from './actuation.resp
 import { AgentConfigError, AgentConnectError } from './agent.errors.js';
 import { agentGaugeReaders, type AgentPushOptions } from './agent.push.js';
 import { loadAgentSecurity, type AgentSecurityOptions, type LoadedAgentSecurity } from './agent.security.js';
-import { PushOutcome, registerAgentMetrics } from './agent.metrics.js';
+import { PushOutcome, registerAgentMetrics, type AgentMetrics } from './agent.metrics.js';
 import { CpuUsageSampler } from './cpu-usage.sampler.js';
 import { collectGarbageRemedy } from './garbage-collection.js';
 import type { RemedyHandler } from './remedy.js';
@@ -116,132 +116,49 @@ const writeToStderr = (error: unknown, context: string): void => {
  * @throws {AgentConfigError} on bad options. @throws {AgentConnectError} when NATS is unreachable.
  */
 export async function createAgent(options: AgentOptions): Promise<Agent> {
-  const target = targetSchema.safeParse(options.target);
-  if (!target.success) throw new AgentConfigError(`invalid target "${options.target}": ${target.error.issues[0]?.message ?? 'bad value'}`);
-  if (options.natsUrl !== undefined && options.natsConnection !== undefined)
-    throw new AgentConfigError('give natsUrl or natsConnection, not both');
-  if (options.security !== undefined && options.openRequest !== undefined)
-    throw new AgentConfigError('give security or openRequest, not both');
+  const target = checkAgentOptions(options);
+  const onError = options.onError ?? writeToStderr;
   // Trust bundle reloads are counted once the metrics exist (security loads first: it can refuse the start).
   let countTrustReload: (result: 'reloaded' | 'rejected') => void = () => undefined;
   const security: LoadedAgentSecurity | undefined = options.security
     ? await loadAgentSecurity(options.security, (event) => {
         countTrustReload(event.result);
         if (event.result === 'rejected')
-          (options.onError ?? writeToStderr)(event.error, 'the trust bundle changed but was refused; the previous bundle stays in force');
+          onError(event.error, 'the trust bundle changed but was refused; the previous bundle stays in force');
       })
     : undefined;
-  const openRequest = security?.openRequest ?? options.openRequest;
   const prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
-  const subject = subjects.actuate(target.data, prefix);
-  const onError = options.onError ?? writeToStderr;
+  const subject = subjects.actuate(target, prefix);
 
-  const registry = options.registry ?? new Registry();
-  const window = new RequestWindow({ windowMs: options.requestWindowMs ?? 30_000 });
-  const cpu = new CpuUsageSampler();
-  const remedies = new RemedyRegistry();
-  remedies.register(ActionType.collectGarbage, collectGarbageRemedy);
-  const metrics = registerAgentMetrics(registry, { window, cpu, defaultMetrics: options.defaultMetrics ?? true });
+  const { registry, window, cpu, remedies, metrics, handler } = createInstruments(options, security?.openRequest ?? options.openRequest);
   countTrustReload = (result) => metrics.countTrustReload(result);
-  const handler = new ActuationHandler({
-    remedies,
-    cache: new ReplyCache(options.replyCacheSize ?? 1024),
-    countRemedy: (action, outcome) => metrics.countRemedy(action, outcome),
-    remedyStarted: (action) => metrics.remedyStarted(action),
-    ...(openRequest ? { openRequest } : {}),
-    ...(options.verifyRequest ? { verifyRequest: options.verifyRequest } : {}),
-  });
   cpu.start();
 
-  let connection = options.natsConnection;
-  let ownsConnection = false;
-  let responder: ActuationResponder | undefined;
+  let actuation: Actuation;
   try {
-    if (options.natsUrl !== undefined) {
-      // A string may list a cluster's servers separated by commas, as NATS_URL does for the services.
-      const servers =
-        typeof options.natsUrl === 'string' ? options.natsUrl.split(',').map((server) => server.trim()) : [...options.natsUrl];
-      try {
-        // With an identity, replies (the stream's acknowledgements of pushed symptoms) arrive on its own inbox, which only it may read.
-        connection = await connect({
-          servers,
-          name: `mapek-agent-${target.data}`,
-          ...(security ? { tls: security.tls, inboxPrefix: inboxPrefixOf(security.identity) } : {}),
-        });
-      } catch (error) {
-        throw new AgentConnectError(`cannot connect to NATS at ${String(servers)}`, { cause: error });
-      }
-      ownsConnection = true;
-    }
-    if (connection) {
-      responder = await ActuationResponder.start(connection, {
-        subject,
-        queue: options.queueGroup ?? ServiceName.agent,
-        handler,
-        seal: options.sealReply ?? sealAsJson,
-        onError,
-      });
-    }
+    actuation = await startActuation(options, { target, subject, security, handler, onError });
   } catch (error) {
     cpu.stop();
     metrics.unregister();
-    if (ownsConnection) await connection?.close();
     throw error;
   }
-
-  let watcher: ThresholdWatcher | undefined;
-  if (connection && options.push !== false) {
-    const push = options.push ?? {};
-    const pusher = new SymptomPusher({
-      connection,
-      prefix,
-      target: target.data,
-      source: security?.identity ?? ServiceName.agent,
-      ...(security ? { sign: security.signEnvelope } : {}),
-      ...(push.timeoutMs !== undefined ? { timeoutMs: push.timeoutMs } : {}),
-    });
-    watcher = new ThresholdWatcher({
-      rules: push.rules ?? defaultThresholdRules,
-      readers: agentGaugeReaders({
-        window,
-        cpu,
-        activeConnections: () => metrics.activeConnections(),
-        windowIntervalMs: push.windowIntervalMs ?? 250,
-      }),
-      ...(push.intervalMs !== undefined ? { intervalMs: push.intervalMs } : {}),
-      ...(push.minIntervalMs !== undefined ? { minIntervalMs: push.minIntervalMs } : {}),
-      onCrossing: async (crossing) => {
-        try {
-          await pusher.push(crossing);
-          metrics.countPush(crossing.rule.name, PushOutcome.ok);
-        } catch (error) {
-          metrics.countPush(crossing.rule.name, PushOutcome.failed);
-          onError(error, `pushing the ${crossing.rule.name} crossing (the monitor's next scrape still reports it)`);
-          throw error;
-        }
-      },
-    });
-    watcher.start();
-  }
-
-  let heartbeats: HeartbeatSender | undefined;
-  if (connection && options.heartbeat !== false) {
-    heartbeats = new HeartbeatSender({
-      ...options.heartbeat,
-      connection,
-      prefix,
-      target: target.data,
-      source: security?.identity ?? ServiceName.agent,
-      reporter: `${hostname()}/${process.pid}`,
-      ...(security ? { sign: security.signEnvelope } : {}),
-      onError,
-    });
-    heartbeats.start();
-  }
+  const { connection, ownsConnection, responder } = actuation;
+  const announce = {
+    prefix,
+    target,
+    source: security?.identity ?? ServiceName.agent,
+    ...(security ? { sign: security.signEnvelope } : {}),
+  };
+  const watcher =
+    connection && options.push !== false
+      ? startPush(options.push ?? {}, connection, announce, { window, cpu, metrics, onError })
+      : undefined;
+  const heartbeats =
+    connection && options.heartbeat !== false ? startHeartbeats(options.heartbeat ?? {}, connection, announce, onError) : undefined;
 
   let closing: Promise<void> | undefined;
   return {
-    target: target.data,
+    target,
     subject,
     actuating: responder !== undefined,
     pushing: watcher !== undefined && watcher.rules.length > 0,
@@ -272,4 +189,169 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       return closing;
     },
   };
+}
+
+/** The agent's own parts: its metrics, the request window and CPU sampler behind its gauges, its remedies, and the handler of actuation requests. */
+interface Instruments {
+  readonly registry: Registry;
+  readonly window: RequestWindow;
+  readonly cpu: CpuUsageSampler;
+  readonly remedies: RemedyRegistry;
+  readonly metrics: AgentMetrics;
+  readonly handler: ActuationHandler;
+}
+
+function createInstruments(options: AgentOptions, openRequest: OpenRequest | undefined): Instruments {
+  const registry = options.registry ?? new Registry();
+  const window = new RequestWindow({ windowMs: options.requestWindowMs ?? 30_000 });
+  const cpu = new CpuUsageSampler();
+  const remedies = new RemedyRegistry();
+  remedies.register(ActionType.collectGarbage, collectGarbageRemedy);
+  const metrics = registerAgentMetrics(registry, { window, cpu, defaultMetrics: options.defaultMetrics ?? true });
+  const handler = new ActuationHandler({
+    remedies,
+    cache: new ReplyCache(options.replyCacheSize ?? 1024),
+    countRemedy: (action, outcome) => metrics.countRemedy(action, outcome),
+    remedyStarted: (action) => metrics.remedyStarted(action),
+    ...(openRequest ? { openRequest } : {}),
+    ...(options.verifyRequest ? { verifyRequest: options.verifyRequest } : {}),
+  });
+  return { registry, window, cpu, remedies, metrics, handler };
+}
+
+/** Refuses options that cannot work together; resolves to the validated target name. */
+function checkAgentOptions(options: AgentOptions): string {
+  const target = targetSchema.safeParse(options.target);
+  if (!target.success) throw new AgentConfigError(`invalid target "${options.target}": ${target.error.issues[0]?.message ?? 'bad value'}`);
+  if (options.natsUrl !== undefined && options.natsConnection !== undefined)
+    throw new AgentConfigError('give natsUrl or natsConnection, not both');
+  if (options.security !== undefined && options.openRequest !== undefined)
+    throw new AgentConfigError('give security or openRequest, not both');
+  return target.data;
+}
+
+/** The agent's NATS side: the connection (its own, or the one it was given) and the responder on it; none without NATS. */
+interface Actuation {
+  readonly connection: NatsConnection | undefined;
+  /** The agent opened the connection, so it drains it on close. */
+  readonly ownsConnection: boolean;
+  readonly responder: ActuationResponder | undefined;
+}
+
+/** Connects (with a URL) and answers actuation requests on `subject`; a connection of its own is closed again if the responder fails. */
+async function startActuation(
+  options: AgentOptions,
+  parts: {
+    readonly target: string;
+    readonly subject: string;
+    readonly security: LoadedAgentSecurity | undefined;
+    readonly handler: ActuationHandler;
+    readonly onError: (error: unknown, context: string) => void;
+  },
+): Promise<Actuation> {
+  const owned = options.natsUrl !== undefined ? await connectAgent(options.natsUrl, parts.target, parts.security) : undefined;
+  const connection = owned ?? options.natsConnection;
+  if (!connection) return { connection: undefined, ownsConnection: false, responder: undefined };
+  try {
+    const responder = await ActuationResponder.start(connection, {
+      subject: parts.subject,
+      queue: options.queueGroup ?? ServiceName.agent,
+      handler: parts.handler,
+      seal: options.sealReply ?? sealAsJson,
+      onError: parts.onError,
+    });
+    return { connection, ownsConnection: owned !== undefined, responder };
+  } catch (error) {
+    await owned?.close();
+    throw error;
+  }
+}
+
+/** A connection of the agent's own; with an identity, over TLS with its certificate. */
+async function connectAgent(
+  natsUrl: string | readonly string[],
+  target: string,
+  security: LoadedAgentSecurity | undefined,
+): Promise<NatsConnection> {
+  // A string may list a cluster's servers separated by commas, as NATS_URL does for the services.
+  const servers = typeof natsUrl === 'string' ? natsUrl.split(',').map((server) => server.trim()) : [...natsUrl];
+  try {
+    // With an identity, replies (the stream's acknowledgements of pushed symptoms) arrive on its own inbox, which only it may read.
+    return await connect({
+      servers,
+      name: `mapek-agent-${target}`,
+      ...(security ? { tls: security.tls, inboxPrefix: inboxPrefixOf(security.identity) } : {}),
+    });
+  } catch (error) {
+    throw new AgentConnectError(`cannot connect to NATS at ${String(servers)}`, { cause: error });
+  }
+}
+
+/** Who the agent's own events (pushed symptoms, heartbeats) come from, and how they are signed. */
+interface Announcer {
+  readonly prefix: string;
+  readonly target: string;
+  readonly source: string;
+  readonly sign?: LoadedAgentSecurity['signEnvelope'];
+}
+
+/** Watches the agent's own gauges and pushes each threshold crossing as a symptom, counted by outcome. */
+function startPush(
+  push: AgentPushOptions,
+  connection: NatsConnection,
+  announce: Announcer,
+  parts: {
+    readonly window: RequestWindow;
+    readonly cpu: CpuUsageSampler;
+    readonly metrics: AgentMetrics;
+    readonly onError: (error: unknown, context: string) => void;
+  },
+): ThresholdWatcher {
+  const { metrics, onError } = parts;
+  const pusher = new SymptomPusher({
+    connection,
+    ...announce,
+    ...(push.timeoutMs !== undefined ? { timeoutMs: push.timeoutMs } : {}),
+  });
+  const watcher = new ThresholdWatcher({
+    rules: push.rules ?? defaultThresholdRules,
+    readers: agentGaugeReaders({
+      window: parts.window,
+      cpu: parts.cpu,
+      activeConnections: () => metrics.activeConnections(),
+      windowIntervalMs: push.windowIntervalMs ?? 250,
+    }),
+    ...(push.intervalMs !== undefined ? { intervalMs: push.intervalMs } : {}),
+    ...(push.minIntervalMs !== undefined ? { minIntervalMs: push.minIntervalMs } : {}),
+    onCrossing: async (crossing) => {
+      try {
+        await pusher.push(crossing);
+        metrics.countPush(crossing.rule.name, PushOutcome.ok);
+      } catch (error) {
+        metrics.countPush(crossing.rule.name, PushOutcome.failed);
+        onError(error, `pushing the ${crossing.rule.name} crossing (the monitor's next scrape still reports it)`);
+        throw error;
+      }
+    },
+  });
+  watcher.start();
+  return watcher;
+}
+
+/** Reports that the service is alive at once and every interval. */
+function startHeartbeats(
+  heartbeat: AgentHeartbeatOptions,
+  connection: NatsConnection,
+  announce: Announcer,
+  onError: (error: unknown, context: string) => void,
+): HeartbeatSender {
+  const heartbeats = new HeartbeatSender({
+    ...heartbeat,
+    connection,
+    ...announce,
+    reporter: `${hostname()}/${process.pid}`,
+    onError,
+  });
+  heartbeats.start();
+  return heartbeats;
 }
