@@ -34,7 +34,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStack } from '../tools/stack/dist/index.js';
-import { benchmarkDatabase } from './load-common.mjs';
+import { benchmarkDatabase, rssMb } from './load-common.mjs';
 import { startPeer, startPeerTarget } from './peer-prometheus.mjs';
 import { ascending, histogramSum, quantile } from './stats.mjs';
 
@@ -53,11 +53,6 @@ const summary = (values) => {
   const sorted = ascending(values);
   return sorted.length === 0 ? 'n/a' : `p50 ${ms(p50(sorted))}, p99 ${ms(p99(sorted))}, max ${ms(sorted.at(-1))} (n=${sorted.length})`;
 };
-
-async function rssMb(pid) {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
-}
 
 async function memoryOf(pid) {
   const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
