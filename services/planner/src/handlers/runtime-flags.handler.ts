@@ -11,15 +11,7 @@ import {
   type FlagRecordV1,
   type PlanRecordV1,
 } from '@mapek/contracts';
-import {
-  EVENT_PUBLISHER,
-  OnEvent,
-  TransientHandlerError,
-  getJson,
-  isKvConflict,
-  type EventPublisherPort,
-  type KvBucket,
-} from '@mapek/messaging';
+import { EVENT_PUBLISHER, OnEvent, JsonKv, TransientHandlerError, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { LOGGER, type Logger } from '@mapek/observability';
 import type { FlagsWatcher } from '../adapters/flags.watcher.js';
 import { climbLadder } from '../domain/autonomy-ladder.js';
@@ -45,6 +37,9 @@ const planKey = (planId: string) => `plan.${planId}`;
  */
 @Injectable()
 export class RuntimeFlagsHandler implements OnApplicationShutdown {
+  private readonly flagRecords: JsonKv<FlagRecordV1>;
+  private readonly planRecords: JsonKv<PlanRecordV1>;
+
   constructor(
     @Inject(FLAGS_KV) private readonly kv: KvBucket,
     @Inject(RUNTIME_FLAGS) private readonly flags: RuntimeFlags,
@@ -52,7 +47,10 @@ export class RuntimeFlagsHandler implements OnApplicationShutdown {
     @Inject(AUTONOMY_SETTINGS) private readonly autonomy: AutonomySettings,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.flagRecords = new JsonKv(kv);
+    this.planRecords = new JsonKv(kv);
+  }
 
   onApplicationShutdown(): void {
     this.watcher.stop();
@@ -67,7 +65,7 @@ export class RuntimeFlagsHandler implements OnApplicationShutdown {
     if (event.source === ServiceName.planner) return;
     const { change } = event.data;
     const key = flagRecordKey(change);
-    const current = await getJson<FlagRecordV1>(this.kv, key);
+    const current = await this.flagRecords.get(key);
     // A redelivered or late event must not undo a newer change of the same flag.
     if (current && current.value.changedAt > event.time) return;
     if (change.flag === FlagName.autoHealing && change.enabled === null) {
@@ -81,7 +79,7 @@ export class RuntimeFlagsHandler implements OnApplicationShutdown {
         eventId: event.id,
         ...(change.flag === FlagName.autonomy ? { streak: 0 } : {}),
       };
-      await this.kv.put(key, JSON.stringify(record));
+      await this.flagRecords.put(key, record);
     }
     this.logger.info({ key, actor: event.data.actor, change }, 'runtime flag changed');
   }
@@ -93,7 +91,7 @@ export class RuntimeFlagsHandler implements OnApplicationShutdown {
    */
   @OnEvent('outcome')
   async onOutcome(event: Envelope<'outcome'>): Promise<void> {
-    const record = (await getJson<PlanRecordV1>(this.kv, planKey(event.data.planId)))?.value;
+    const record = (await this.planRecords.get(planKey(event.data.planId)))?.value;
     // Manual commands have no plan record; escalations and dry runs teach nothing about a remedy.
     if (!record || record.plan.dryRun || record.plan.steps.some((step) => step.action === 'escalate')) return;
     const { plan } = record;
@@ -101,7 +99,7 @@ export class RuntimeFlagsHandler implements OnApplicationShutdown {
     const key = flagRecordKey({ flag: FlagName.autonomy, cause: plan.cause, actions, level: this.autonomy.defaultLevel });
     const eventId = deriveEventId(event.id, 'autonomy');
     // Read the record itself, not the watched view: the compare-and-set below needs its revision.
-    const stored = await getJson<FlagRecordV1>(this.kv, key);
+    const stored = await this.flagRecords.get(key);
     const held = stored?.value.change.flag === FlagName.autonomy ? stored.value : undefined;
     if (held?.eventId === eventId && held.reason !== undefined) {
       // Redelivered after the change was stored: announce it again (the stream stores it once).
@@ -123,15 +121,9 @@ export class RuntimeFlagsHandler implements OnApplicationShutdown {
     });
     if (step.kind === 'none') return;
     const next = step.kind === 'change' ? { ...step.record, eventId } : step.record;
-    try {
-      if (stored) await this.kv.update(key, JSON.stringify(next), stored.revision);
-      else await this.kv.create(key, JSON.stringify(next));
-    } catch (error) {
-      // Another replica counted another outcome of the same remedy meanwhile: read again and recount.
-      if (isKvConflict(error) || !stored)
-        throw new TransientHandlerError('autonomy_conflict', `the autonomy record ${key} changed meanwhile`, { cause: error });
-      throw error;
-    }
+    // Another replica counted another outcome of the same remedy meanwhile: read again and recount.
+    if (!(await this.flagRecords.compareAndSet(key, next, stored?.revision)))
+      throw new TransientHandlerError('autonomy_conflict', `the autonomy record ${key} changed meanwhile`);
     if (step.kind !== 'change') return;
     this.logger.info({ key, from: step.from, to: step.to, planId: plan.planId }, 'autonomy level changed');
     await this.announce(event, next, step.reason, plan.planId);
