@@ -5,3 +5,4 @@ export * from './health.js';
 export * from './observability.module.js';
 export * from './configuration.metrics.js';
 export * from './tracing.js';
+export * from './tracing.testing.js';

@@ -7,6 +7,7 @@ import {
   trace,
   type Attributes,
   type Context,
+  type Link,
   type Span,
   type TextMapGetter,
   type TextMapSetter,
@@ -210,15 +211,65 @@ export interface SpanOptions {
   readonly attributes?: Attributes;
   /** The parent; default: the active context. */
   readonly parent?: Context;
+  /** Spans of other traces this one relates to (an operator's request that joins an incident's trace). */
+  readonly links?: readonly Link[];
 }
 
 /** Starts a span that the caller ends (`endSpan`); it is not made active. */
 export function startSpan(name: string, options: SpanOptions): Span {
   return tracer().startSpan(
     name,
-    { kind: options.kind, ...(options.attributes ? { attributes: options.attributes } : {}) },
+    {
+      kind: options.kind,
+      ...(options.attributes ? { attributes: options.attributes } : {}),
+      ...(options.links && options.links.length > 0 ? { links: [...options.links] } : {}),
+    },
     options.parent ?? context.active(),
   );
+}
+
+/**
+ * True when the active span is recorded: an exporter is configured and this trace is sampled.
+ * Fine-grained instrumentation (a span per database query, an event per signature) asks first, so
+ * with tracing off it costs one context lookup, and with it on makes no orphan root traces.
+ */
+export function activeSpanRecording(): boolean {
+  return trace.getActiveSpan()?.isRecording() ?? false;
+}
+
+/**
+ * Adds an event to the active span if it is recorded; does nothing otherwise. `startTime` (epoch
+ * ms) dates the event at the start of what it reports, when the caller knows it.
+ */
+export function addSpanEvent(name: string, attributes?: Attributes, startTime?: number): void {
+  const span = trace.getActiveSpan();
+  if (!span?.isRecording()) return;
+  span.addEvent(name, attributes, startTime);
+}
+
+/** The context a stored W3C `traceparent` names, or undefined when it is missing or malformed. */
+export function traceparentContext(traceparent: string | undefined): Context | undefined {
+  if (!traceparent) return undefined;
+  const stored = extractTraceContext({ get: (name) => (name === 'traceparent' ? traceparent : undefined) });
+  return trace.getSpanContext(stored) ? stored : undefined;
+}
+
+/**
+ * Runs `fn` in a new active span that continues the trace a stored `traceparent` names (an
+ * incident's), linked to the span active now (the HTTP request that asked for it), so both
+ * traces lead to each other. Without a usable `traceparent` the span is a child of the active one.
+ */
+export function inStoredTrace<T>(
+  traceparent: string | undefined,
+  name: string,
+  options: Omit<SpanOptions, 'parent' | 'links'>,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  const stored = traceparentContext(traceparent);
+  if (!stored) return inSpan(name, options, fn);
+  const current = trace.getActiveSpan()?.spanContext();
+  const links = current && trace.isSpanContextValid(current) ? [{ context: current }] : [];
+  return inSpan(name, { ...options, parent: stored, links }, fn);
 }
 
 /** Ends a span, marking it failed when `error` is given. */
