@@ -3,8 +3,14 @@ import pg from 'pg';
 import type { Logger } from '@mapek/observability';
 import { backoffDelay, sleep, type BackoffPolicy } from '@mapek/service-kit';
 import { migrations } from './migrations/index.js';
+import { databaseServerOf, traceQueries, type Queryable } from './query-tracing.js';
 
-export type Queryable = Pick<pg.PoolClient, 'query'>;
+export type { Queryable } from './query-tracing.js';
+
+/** The pool's own `query`, behind the traced query port (one CLIENT span per statement). */
+export function queriesOf(pool: pg.Pool): Queryable {
+  return traceQueries(pool, databaseServerOf(pool));
+}
 
 /** `ssl`: TLS options (CA, client certificate and key, preferred groups) for a verified, mutually authenticated connection. */
 export function createPool(url: string, size: number, ssl?: ConnectionOptions): pg.Pool {
@@ -38,11 +44,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /**
- * Checks a client out for `work`. A checked-out pg client has no error listener of the pool's, so
- * a server that dies mid-query would emit an unhandled `error` and end the process; here the
- * error is caught, and a client that failed is destroyed instead of going back to the pool.
+ * Checks a client out for `work`, behind the traced query port. A checked-out pg client has no
+ * error listener of the pool's, so a server that dies mid-query would emit an unhandled `error`
+ * and end the process; here the error is caught, and a client that failed is destroyed instead of
+ * going back to the pool.
  */
-export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(pool: pg.Pool, work: (client: Queryable) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   const onError = (error: Error): void => {
@@ -50,7 +57,7 @@ export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient)
   };
   client.on('error', onError);
   try {
-    return await work(client);
+    return await work(traceQueries(client, databaseServerOf(pool)));
   } catch (error) {
     if (isDatabaseUnavailable(error)) broken ??= error as Error;
     throw error;
@@ -90,7 +97,7 @@ export async function migrate(pool: pg.Pool, logger: Logger): Promise<void> {
   });
 }
 
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: pg.Pool, work: (client: Queryable) => Promise<T>): Promise<T> {
   return withClient(pool, async (client) => {
     await client.query('BEGIN');
     try {

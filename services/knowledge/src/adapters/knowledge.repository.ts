@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Envelope } from '@mapek/contracts';
 import { GENESIS_HASH, chainHash, sha256, verifyChain, type ChainVerdict } from '../domain/audit-chain.js';
 import { insightsFrom, meanTtr, type ActionStatsRow, type Insight } from '../domain/insights.js';
-import { inTransaction, type Queryable } from './database.js';
+import { inTransaction, queriesOf, type Queryable } from './database.js';
 import { remedySignature } from '@mapek/contracts';
 
 export interface IncidentRow {
@@ -56,7 +56,12 @@ function uuidFromText(text: string): string {
 
 /** Every event in PostgreSQL, the incident projection, per-action statistics and the audit chain. */
 export class KnowledgeRepository {
-  constructor(private readonly pool: pg.Pool) {}
+  /** Reads outside a transaction, on the pool, through the traced query port. */
+  private readonly db: Queryable;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.db = queriesOf(pool);
+  }
 
   /** Stores an event once (idempotent on its id) with its audit entry and projections; false if already stored. */
   async record(envelope: Envelope): Promise<boolean> {
@@ -239,7 +244,7 @@ export class KnowledgeRepository {
   }
 
   private async statsRows(cause?: string): Promise<ActionStatsRow[]> {
-    const result = await this.pool.query<ActionStatsRow>(
+    const result = await this.db.query<ActionStatsRow>(
       `SELECT cause, action, attempts, successes, partials, ineffective, degradations, unknown, ttr_count AS "ttrCount", ttr_sum_ms AS "ttrSumMs"
        FROM action_stats ${cause ? 'WHERE cause = $1' : ''} ORDER BY cause, action`,
       cause ? [cause] : [],
@@ -256,7 +261,7 @@ export class KnowledgeRepository {
     const values: unknown[] = [];
     if (query.status) where.push(`status = $${values.push(query.status)}`);
     if (query.target) where.push(`target = $${values.push(query.target)}`);
-    const result = await this.pool.query<IncidentRow>(
+    const result = await this.db.query<IncidentRow>(
       `SELECT ${incidentColumns} FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC LIMIT $${values.push(query.limit)}`,
       values,
     );
@@ -264,10 +269,10 @@ export class KnowledgeRepository {
   }
 
   async incident(id: string): Promise<(IncidentRow & { events: Record<string, StoredEvent[]> }) | undefined> {
-    const found = await this.pool.query<IncidentRow>(`SELECT ${incidentColumns} FROM incidents WHERE id = $1`, [id]);
+    const found = await this.db.query<IncidentRow>(`SELECT ${incidentColumns} FROM incidents WHERE id = $1`, [id]);
     const incident = found.rows[0];
     if (!incident) return undefined;
-    const events = await this.pool.query<StoredEvent>(
+    const events = await this.db.query<StoredEvent>(
       `SELECT id, type, time, source, target, incident_id AS "incidentId", causation_id AS "causationId", data FROM events WHERE incident_id = $1
        UNION ALL
        SELECT id, type, time, source, target, incident_id, causation_id, data FROM (
@@ -303,7 +308,7 @@ export class KnowledgeRepository {
   }
 
   async verifyAudit(): Promise<ChainVerdict> {
-    const result = await this.pool.query<{
+    const result = await this.db.query<{
       seq: string;
       eventId: string;
       eventType: string;
