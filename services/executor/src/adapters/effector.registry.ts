@@ -3,6 +3,7 @@ import { ContainerEffector } from './container.effector.js';
 import type { Effector } from '../domain/effector.port.js';
 import { KubernetesEffector } from './kubernetes.effector.js';
 import { ProcessEffector } from './process.effector.js';
+import { TracedEffector } from './traced.effector.js';
 import { WebhookEffector, type WebhookSigner } from './webhook.effector.js';
 
 /** How a step is carried out: which effector, with which of its capabilities. */
@@ -26,16 +27,20 @@ export interface ConfigurationSource {
  * Chooses each step's effector from the configuration file: the target's effector, and the
  * capability that offers the step's action (its params are the step's defaults, its timeout the
  * step's). Escalation always goes to people. A target the file does not name, or no file, keeps
- * the embedded agent. Effectors are built once per target and again when its entry changes.
+ * the embedded agent. Effectors are built once per target and again when its entry changes; each
+ * is handed out traced (a span per call, adapters/traced.effector.ts).
  */
 export class EffectorRegistry {
   private readonly built = new Map<string, { readonly json: string; readonly effector: Effector }>();
+  private readonly base: { readonly agent: Effector; readonly escalation: Effector };
 
   constructor(
-    private readonly base: { readonly agent: Effector; readonly escalation: Effector },
+    base: { readonly agent: Effector; readonly escalation: Effector },
     private readonly configuration?: ConfigurationSource,
     private readonly signer?: WebhookSigner,
-  ) {}
+  ) {
+    this.base = { agent: new TracedEffector(base.agent, 'agent'), escalation: new TracedEffector(base.escalation, 'escalation') };
+  }
 
   choose(step: Pick<PlanStep, 'action' | 'target'>): EffectorChoice {
     if (step.action === ActionType.escalate) return { offered: true, effector: this.base.escalation, kind: 'escalation' };
@@ -72,7 +77,7 @@ export class EffectorRegistry {
     const json = JSON.stringify(config);
     const known = this.built.get(target);
     if (known?.json === json) return known.effector;
-    const effector = build(config, this.signer);
+    const effector = new TracedEffector(build(config, this.signer), config.kind);
     this.built.set(target, { json, effector });
     return effector;
   }

@@ -8,6 +8,7 @@ import {
   type TrustStore,
 } from '@mapek/pqc';
 import type { EffectorConfig } from '@mapek/contracts';
+import { injectTraceContext } from '@mapek/observability';
 import { EffectorUnavailableError, type Effector, type EffectorRequest, type EffectorResult } from '../domain/effector.port.js';
 
 type WebhookEffectorConfig = Extract<EffectorConfig, { kind: 'webhook' }>;
@@ -128,6 +129,8 @@ export class WebhookEffector implements Effector {
         [WebhookHeader.time]: time,
       });
     }
+    // The effector's span (traced.effector.ts) is active: the receiver may continue the incident's trace.
+    injectTraceContext({ set: (name, value) => (headers[name] = value) });
     let response: Response;
     try {
       response = await fetch(this.config.url, {
