@@ -279,18 +279,9 @@ export class JetStreamEventConsumer {
       await msg.ackAck().catch(() => undefined);
       return;
     }
-    if (this.options.verifier) {
-      // Before the duplicate check: a forged copy of a handled id is a rejection, not a duplicate.
-      const verdict = this.options.verifier(verifyInputOf(msg, envelope, this.options.stream));
-      if (!verdict.ok) return rejected({ reason: verdict.reason, detail: verdict.detail });
-    }
-    if (this.handled.has(envelope.id)) {
-      this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'duplicate' });
-      await msg.ackAck().catch(() => undefined);
-      return;
-    }
-    // The handler runs inside a consumer span, a child of the publisher's span in the message's
-    // `traceparent`: what it publishes or logs belongs to the trace that brought the event.
+    // The signature check and the handler run inside a consumer span, a child of the publisher's
+    // span in the message's `traceparent`: what the handler publishes or logs belongs to the trace
+    // that brought the event, and the check shows on it (a `pqc.verify` event).
     const span = startSpan(`${MessagingOperation.process} ${envelope.type}`, {
       kind: SpanKind.CONSUMER,
       parent: extractTraceContext({ get: (name) => msg.headers?.get(name) || undefined }),
@@ -300,6 +291,27 @@ export class JetStreamEventConsumer {
         [MessagingAttribute.deliveryCount]: msg.info.deliveryCount,
       },
     });
+    const verifier = this.options.verifier;
+    if (verifier) {
+      // Before the duplicate check: a forged copy of a handled id is a rejection, not a duplicate.
+      let verdict: ReturnType<typeof verifier>;
+      try {
+        verdict = withSpan(span, () => verifier(verifyInputOf(msg, envelope, this.options.stream)));
+      } catch (error) {
+        endSpan(span, error);
+        throw error;
+      }
+      if (!verdict.ok) {
+        endSpan(span, new Error(`${verdict.reason}: ${verdict.detail}`), { [MessagingAttribute.result]: 'rejected' });
+        return rejected({ reason: verdict.reason, detail: verdict.detail });
+      }
+    }
+    if (this.handled.has(envelope.id)) {
+      endSpan(span, undefined, { [MessagingAttribute.result]: 'duplicate' });
+      this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'duplicate' });
+      await msg.ackAck().catch(() => undefined);
+      return;
+    }
     let failure: unknown;
     let result = 'ok';
     const context: HandlerContext = {

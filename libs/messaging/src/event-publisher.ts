@@ -11,7 +11,7 @@ import {
   type EventData,
   type EventType,
 } from '@mapek/contracts';
-import { SpanKind, endSpan, injectTraceContext, startSpan, type ServiceMetrics } from '@mapek/observability';
+import { SpanKind, endSpan, injectTraceContext, startSpan, withSpan, type ServiceMetrics } from '@mapek/observability';
 import { ContractViolationError } from './messaging.errors.js';
 import { messagingAttributes, MessagingOperation } from './messaging-spans.js';
 
@@ -100,8 +100,10 @@ export class JetStreamPublisher implements EventPublisherPort {
       attributes: messagingAttributes(MessagingOperation.send, subject, envelope, body.length),
     });
     injectTraceContext({ set: (name, value) => headers.set(name, value) }, span);
-    if (this.options.signer) {
-      for (const [name, value] of Object.entries(this.options.signer(envelope, subject))) headers.set(name, value);
+    const signer = this.options.signer;
+    if (signer) {
+      // Signed inside the send span, so the signature shows on it (a `pqc.sign` event).
+      for (const [name, value] of Object.entries(withSpan(span, () => signer(envelope, subject)))) headers.set(name, value);
     }
     const started = performance.now();
     try {

@@ -4,7 +4,7 @@ import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import { fileExists } from '@mapek/config';
 import { MapekError } from '@mapek/contracts';
 import { createEnvelopeSigner, createEnvelopeVerifier, type EnvelopeSigner, type EnvelopeVerifier } from '@mapek/messaging';
-import type { Logger, ServiceMetrics } from '@mapek/observability';
+import { addSpanEvent, type Logger, type ServiceMetrics } from '@mapek/observability';
 import {
   assertPqcReady,
   createPayloadSealer,
@@ -61,10 +61,40 @@ export interface ServiceSecurity {
   readonly https: TlsOptions | undefined;
 }
 
-/** Feeds every PQC operation of the service into mapek_pqc_operation_duration_seconds. */
-export function pqcMetricsObserver(metrics: ServiceMetrics): PqcOperationObserver {
-  return (sample) => metrics.pqcOperationDuration.observe({ op: sample.op, alg: sample.alg, backend: sample.backend }, sample.seconds);
+/**
+ * Feeds every PQC operation of the service into mapek_pqc_operation_duration_seconds and, when the
+ * active span is recorded, adds it to that span as an event `pqc.<op>` (algorithm, backend,
+ * duration), dated at the operation's start. An event, not a child span: a signature or a check
+ * takes well under a millisecond and every message has one, so a span each would double the spans
+ * exported per hop for no structure the event does not show. With tracing off it costs one
+ * context lookup.
+ */
+export function pqcOperationObserver(metrics: ServiceMetrics): PqcOperationObserver {
+  return (sample) => {
+    metrics.pqcOperationDuration.observe({ op: sample.op, alg: sample.alg, backend: sample.backend }, sample.seconds);
+    addSpanEvent(
+      `${PQC_EVENT_PREFIX}${sample.op}`,
+      {
+        [PqcSpanAttribute.operation]: sample.op,
+        [PqcSpanAttribute.algorithm]: sample.alg,
+        [PqcSpanAttribute.backend]: sample.backend,
+        [PqcSpanAttribute.durationMs]: sample.seconds * 1000,
+      },
+      Date.now() - sample.seconds * 1000,
+    );
+  };
 }
+
+/** Span events of PQC operations are named `pqc.<op>` (`pqc.sign`, `pqc.verify`, `pqc.seal`, …). */
+export const PQC_EVENT_PREFIX = 'pqc.';
+
+/** The attributes of a `pqc.<op>` span event. */
+export const PqcSpanAttribute = {
+  operation: 'pqc.operation',
+  algorithm: 'pqc.algorithm',
+  backend: 'pqc.backend',
+  durationMs: 'pqc.duration_ms',
+} as const;
 
 /** Where the HTTPS certificate of a serving identity lives (written by `mapek pki` for the gateway). */
 export function httpsCertificatePaths(dir: string, name: string) {
@@ -87,7 +117,7 @@ export async function loadServiceSecurity(
   if (identityDir === undefined) return undefined;
   const name = settings.identityName ?? settings.service;
   const dir = path.resolve(identityDir);
-  const observer = pqcMetricsObserver(metrics);
+  const observer = pqcOperationObserver(metrics);
   const { backend, identity, trust: initialTrust } = await loadIdentity(settings, dir, name, observer);
   const trust = await followTrustBundle(settings, backend, dir, initialTrust, metrics, logger);
   const https = settings.https ? await httpsServerOptions(dir, name, identity) : undefined;
@@ -138,7 +168,7 @@ async function requireIdentityDir(settings: SecuritySettings, logger: Logger): P
 }
 
 /** Loads the service's keys and certificates and checks that the PQC backend works with them. */
-async function loadIdentity(settings: SecuritySettings, dir: string, name: string, observer: ReturnType<typeof pqcMetricsObserver>) {
+async function loadIdentity(settings: SecuritySettings, dir: string, name: string, observer: PqcOperationObserver) {
   let readiness;
   try {
     readiness = await assertPqcReady({ required: true, backend: settings.backend, identity: { dir, name }, observer });
