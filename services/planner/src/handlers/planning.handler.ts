@@ -6,10 +6,12 @@ import {
   JsonKv,
   OnEvent,
   TransientHandlerError,
+  currentTraceparent,
   kvKey,
   recordRetentionMs,
   type EventPublisherPort,
   type KvBucket,
+  withTraceparent,
 } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { KnowledgeStatsCache } from '../adapters/knowledge-stats.cache.js';
@@ -146,6 +148,7 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     let record = stored?.value;
     if (!record) {
       if (!top) return;
+      const traceparent = currentTraceparent();
       const offered = offeredTo(config, top.target);
       const built = buildPlan({
         analysisId: event.id,
@@ -176,6 +179,9 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
         analysisEventId: event.id,
         createdAt: new Date(now).toISOString(),
         ...(status === PlanStatus.approved ? { decidedAt: new Date(now).toISOString() } : {}),
+        // The incident's trace, for what happens to the plan later: an operator's decision
+        // through the gateway, the expiry.
+        ...(traceparent ? { traceparent } : {}),
       };
       const made = resolved?.value === true ? cancelForResolvedSignal(fresh, new Date(now).toISOString()) : fresh;
       // Any failed write is read back, not only a lost race: its answer may be what was lost.
@@ -308,7 +314,8 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
       // Another replica or a decision got there first (or the write failed: the next sweep tries again).
       if (!(await this.records.compareAndSet(key, expired, entry.revision, planTtl).catch(() => false))) continue;
       this.logger.info({ planId: expired.plan.planId }, 'pending plan expired');
-      await this.publishState(expired, expired.analysisEventId);
+      // From a timer: published in the incident's trace rather than in one of its own.
+      await withTraceparent(expired.traceparent, () => this.publishState(expired, expired.analysisEventId));
     }
   }
 }
