@@ -9,7 +9,8 @@ import {
   uuidSchema,
   type PlanRecordV1,
 } from '@mapek/contracts';
-import { EVENT_PUBLISHER, getJson, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
+import { EVENT_PUBLISHER, MessagingAttribute, getJson, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
+import { SpanKind, inStoredTrace } from '@mapek/observability';
 import { actorOf } from '../domain/access-policy.js';
 import { decisionRequestSchema } from '../domain/decision-request.js';
 import type { Principal } from '../domain/api-key.verifier.js';
@@ -81,13 +82,29 @@ export class PlansController {
         `${actor} already approved plan ${planId.data}; it needs a different approver`,
       );
     }
-    const decision = await this.publisher.publish('decision', {
-      id: newEventId(),
-      target: record.data.target,
-      subjectKey: planId.data,
-      ...(record.data.incidentId ? { incidentId: record.data.incidentId } : {}),
-      data: { planId: planId.data, verdict, actor, ...(parsed.data.reason ? { reason: parsed.data.reason } : {}) },
-    });
+    // The decision continues the incident's trace (the plan record's traceparent), linked to this
+    // request's span: the approval, the plan it releases and the execution land in that trace.
+    const decision = await inStoredTrace(
+      record.data.traceparent,
+      `decide ${verdict}`,
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: {
+          'mapek.plan.id': planId.data,
+          'mapek.decision.verdict': verdict,
+          [MessagingAttribute.target]: record.data.target,
+          ...(record.data.incidentId ? { [MessagingAttribute.incidentId]: record.data.incidentId } : {}),
+        },
+      },
+      () =>
+        this.publisher.publish('decision', {
+          id: newEventId(),
+          target: record.data.target,
+          subjectKey: planId.data,
+          ...(record.data.incidentId ? { incidentId: record.data.incidentId } : {}),
+          data: { planId: planId.data, verdict, actor, ...(parsed.data.reason ? { reason: parsed.data.reason } : {}) },
+        }),
+    );
     return { accepted: true, decisionId: decision.id, planId: planId.data, verdict };
   }
 }
