@@ -11,8 +11,10 @@ interface JaegerTrace {
     readonly spanID: string;
     readonly operationName: string;
     readonly processID: string;
-    readonly references: ReadonlyArray<{ readonly refType: string; readonly spanID: string }>;
+    readonly references: ReadonlyArray<{ readonly refType: string; readonly traceID: string; readonly spanID: string }>;
     readonly tags: ReadonlyArray<{ readonly key: string; readonly value: unknown }>;
+    /** The span's events; the name is the field `event`. */
+    readonly logs?: ReadonlyArray<{ readonly fields: ReadonlyArray<{ readonly key: string; readonly value: unknown }> }>;
   }>;
   readonly processes: Readonly<Record<string, { readonly serviceName: string }>>;
 }
@@ -25,8 +27,35 @@ async function jaeger<T>(url: string): Promise<T[]> {
   return ((await response.json()) as { data: T[] | null }).data ?? [];
 }
 
+type JaegerSpan = JaegerTrace['spans'][number];
+
 function servicesOf(trace: JaegerTrace): string[] {
   return [...new Set(trace.spans.map((span) => trace.processes[span.processID]?.serviceName ?? '?'))].sort();
+}
+
+function serviceOf(trace: JaegerTrace, span: JaegerSpan): string {
+  return trace.processes[span.processID]?.serviceName ?? '?';
+}
+
+function operations(trace: JaegerTrace, service: string): string[] {
+  return trace.spans.filter((span) => serviceOf(trace, span) === service).map((span) => span.operationName);
+}
+
+function tagOf(span: JaegerSpan | undefined, key: string): unknown {
+  return span?.tags.find((entry) => entry.key === key)?.value;
+}
+
+/** The names of a span's events (`pqc.sign`, …). */
+function eventsOf(span: JaegerSpan): string[] {
+  return (span.logs ?? []).flatMap((log) => log.fields.filter((field) => field.key === 'event').map((field) => String(field.value)));
+}
+
+/** The spans of `trace` that have no parent in it. */
+function rootsOf(trace: JaegerTrace): string[] {
+  const ids = new Set(trace.spans.map((span) => span.spanID));
+  return trace.spans
+    .filter((span) => !span.references.some((reference) => reference.refType === 'CHILD_OF' && ids.has(reference.spanID)))
+    .map((span) => `${serviceOf(trace, span)} ${span.operationName}`);
 }
 
 describe('one trace per incident, exported to a real Jaeger', () => {
@@ -45,6 +74,8 @@ describe('one trace per incident, exported to a real Jaeger', () => {
         'demo-app': { MAPEK_AGENT_PUSH: 'false' },
         executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '4000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000' },
         planner: { MAPEK_PLANNER_COOLDOWN_MS: '0' },
+        // A quiet incident closes soon, so the second fault opens an incident of its own.
+        analyzer: { MAPEK_ANALYZER_INCIDENT_QUIET_MS: '3000' },
       },
       { stack: { traces: true } },
     );
@@ -54,6 +85,42 @@ describe('one trace per incident, exported to a real Jaeger', () => {
   afterAll(async () => {
     await running?.stop();
   });
+
+  /**
+   * The incident's trace (found by its outcome's send span, which names the incident), once it
+   * holds every expected span: they arrive in batches from six processes.
+   */
+  async function incidentTrace(incidentId: string, expected: Record<string, string[]>): Promise<JaegerTrace> {
+    const tags = encodeURIComponent(JSON.stringify({ 'mapek.incident.id': incidentId }));
+    const search = `${stack.jaegerUrl}/api/traces?service=executor&operation=${encodeURIComponent('send outcome')}&tags=${tags}&lookback=1h&limit=5`;
+    const [found] = await waitFor(
+      async () => {
+        const traces = await jaeger<JaegerTrace>(search);
+        return traces.length > 0 ? traces : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 500, what: 'the outcome span in Jaeger' },
+    );
+    if (!found) throw new Error('no trace');
+    const complete = (trace: JaegerTrace) =>
+      Object.entries(expected).every(([service, names]) => names.every((name) => operations(trace, service).includes(name)));
+    let latest: JaegerTrace | undefined;
+    try {
+      return await waitFor(
+        async () => {
+          [latest] = await jaeger<JaegerTrace>(`${stack.jaegerUrl}/api/traces/${found.traceID}`);
+          return latest && complete(latest) ? latest : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 500, what: `the expected spans in trace ${found.traceID}` },
+      );
+    } catch (error) {
+      const seen = latest
+        ? Object.keys(expected)
+            .map((service) => `${service}: ${operations(latest as JaegerTrace, service).join(', ')}`)
+            .join('; ')
+        : 'nothing';
+      throw new Error(`${(error as Error).message}; expected ${JSON.stringify(expected)}, has ${seen}`, { cause: error });
+    }
+  }
 
   it('follows the memory-leak incident from the monitor’s symptom to the executor’s outcome in one trace holding spans of all five loop services', async () => {
     const since = Date.now();
@@ -66,57 +133,129 @@ describe('one trace per incident, exported to a real Jaeger', () => {
     );
     expect(healed.outcome).toBe('success');
 
-    // The outcome's send span names the incident; its trace is the incident's.
-    const tags = encodeURIComponent(JSON.stringify({ 'mapek.incident.id': healed.id }));
-    const search = `${stack.jaegerUrl}/api/traces?service=executor&operation=${encodeURIComponent('send outcome')}&tags=${tags}&lookback=1h&limit=5`;
-    const [found] = await waitFor(
-      async () => {
-        const traces = await jaeger<JaegerTrace>(search);
-        return traces.length > 0 ? traces : undefined;
-      },
-      { timeoutMs: 20_000, intervalMs: 500, what: 'the outcome span in Jaeger' },
-    );
-    if (!found) throw new Error('no trace');
-
-    // symptom → analysis → plan → execution → outcome, each hop a send and a process span.
-    const expected: Record<string, string[]> = {
+    const trace = await incidentTrace(healed.id, {
       monitor: ['send symptom'],
       analyzer: ['process symptom', 'send analysis'],
       planner: ['process analysis', 'send plan.proposed', 'send plan.approved'],
-      executor: ['process plan.approved', 'actuate clear_cache', 'send execution', 'send outcome'],
-      knowledge: ['process symptom', 'process analysis', 'process plan.approved', 'process outcome'],
-    };
-    const operations = (trace: JaegerTrace, service: string) =>
-      trace.spans.filter((span) => trace.processes[span.processID]?.serviceName === service).map((span) => span.operationName);
-    const complete = (trace: JaegerTrace) =>
-      Object.entries(expected).every(([service, names]) => names.every((name) => operations(trace, service).includes(name)));
-    // Spans arrive in batches from six processes: wait until the trace holds every expected one.
-    let latest: JaegerTrace | undefined;
-    const trace = await waitFor(
-      async () => {
-        [latest] = await jaeger<JaegerTrace>(`${stack.jaegerUrl}/api/traces/${found.traceID}`);
-        return latest && complete(latest) ? latest : undefined;
-      },
-      {
-        timeoutMs: 20_000,
-        intervalMs: 500,
-        what: `the spans of ${LOOP_SERVICES.join(', ')} in trace ${found.traceID} (has: ${latest ? LOOP_SERVICES.map((service) => `${service}: ${operations(latest as JaegerTrace, service).join(', ')}`).join('; ') : 'nothing'})`,
-      },
-    );
+      executor: ['process plan.approved', 'effector agent clear_cache', 'actuate clear_cache', 'send execution', 'send outcome'],
+      knowledge: ['process symptom', 'process analysis', 'process plan.approved', 'process outcome', 'db.query insert events'],
+    });
 
     expect(servicesOf(trace)).toEqual(expect.arrayContaining(LOOP_SERVICES));
-    for (const [service, names] of Object.entries(expected)) expect(operations(trace, service)).toEqual(expect.arrayContaining(names));
     // One root: the monitor's symptom; every other span has its parent in this trace.
-    const ids = new Set(trace.spans.map((span) => span.spanID));
-    const roots = trace.spans.filter(
-      (span) => !span.references.some((reference) => reference.refType === 'CHILD_OF' && ids.has(reference.spanID)),
-    );
-    expect(roots.map((span) => `${trace.processes[span.processID]?.serviceName} ${span.operationName}`)).toEqual(['monitor send symptom']);
+    expect(rootsOf(trace)).toEqual(['monitor send symptom']);
     // Messaging semantic conventions on a consumer span.
     const consumer = trace.spans.find((span) => span.operationName === 'process plan.approved');
-    const tag = (key: string) => consumer?.tags.find((entry) => entry.key === key)?.value;
-    expect(tag('messaging.system')).toBe('nats');
-    expect(tag('messaging.destination.name')).toBe('mapek.plans.approved.demo-app');
-    expect(tag('span.kind')).toBe('consumer');
+    expect(tagOf(consumer, 'messaging.system')).toBe('nats');
+    expect(tagOf(consumer, 'messaging.destination.name')).toBe('mapek.plans.approved.demo-app');
+    expect(tagOf(consumer, 'span.kind')).toBe('consumer');
+
+    // Knowledge's statements, as CLIENT spans under its consumer spans, without bound values.
+    const insert = trace.spans.find((span) => serviceOf(trace, span) === 'knowledge' && span.operationName === 'db.query insert events');
+    expect(tagOf(insert, 'span.kind')).toBe('client');
+    expect(tagOf(insert, 'db.system.name')).toBe('postgresql');
+    expect(tagOf(insert, 'db.system')).toBe('postgresql');
+    expect(tagOf(insert, 'db.operation.name')).toBe('INSERT');
+    expect(tagOf(insert, 'db.collection.name')).toBe('events');
+    expect(String(tagOf(insert, 'db.query.text'))).toMatch(/^INSERT INTO events \(.*VALUES \(\$1, \$2/);
+    expect(String(tagOf(insert, 'db.query.text'))).not.toContain(healed.id);
+
+    // The executor's effector call, with the agent's actuation beneath it.
+    const effector = trace.spans.find((span) => span.operationName === 'effector agent clear_cache');
+    expect(tagOf(effector, 'mapek.effector.kind')).toBe('agent');
+    expect(tagOf(effector, 'mapek.effector.action')).toBe('clear_cache');
+    expect(tagOf(effector, 'mapek.target')).toBe('demo-app');
+    expect(tagOf(effector, 'mapek.effector.outcome')).toBe('ok');
+    const actuate = trace.spans.find((span) => span.operationName === 'actuate clear_cache');
+    expect(actuate?.references).toContainEqual(expect.objectContaining({ refType: 'CHILD_OF', spanID: effector?.spanID }));
+
+    // PQC: each send signs (ML-DSA-65), each process verifies, the actuation is sealed to the agent.
+    const send = trace.spans.find((span) => serviceOf(trace, span) === 'monitor' && span.operationName === 'send symptom');
+    expect(send && eventsOf(send)).toContain('pqc.sign');
+    const verified = trace.spans.find((span) => serviceOf(trace, span) === 'analyzer' && span.operationName === 'process symptom');
+    expect(verified && eventsOf(verified)).toContain('pqc.verify');
+    expect(effector && eventsOf(effector)).toEqual(expect.arrayContaining(['pqc.seal', 'pqc.sign']));
+  });
+
+  it('puts an operator’s approval through the gateway, and the execution it releases, in the incident’s trace', async () => {
+    // Let the first incident finish, then hold every plan of the demo app for an operator.
+    await loop.fault('/demo/reset');
+    await waitFor(async () => (await loop.incidents()).every((incident) => incident.outcome !== null), {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      what: 'every earlier incident to reach its outcome',
+    });
+    const flag = await loop.json<{ key: string }>(`${stack.gatewayUrl}/api/v1/flags`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ change: { flag: 'auto_healing', target: 'demo-app', enabled: false }, reason: 'e2e: approve by hand' }),
+    });
+    expect(flag.status).toBe(202);
+    await waitFor(
+      async () =>
+        (
+          await loop.json<{ flags: Array<{ key: string; change: Record<string, unknown> }> }>(`${stack.gatewayUrl}/api/v1/flags`)
+        ).body.flags.some((stored) => stored.key === flag.body.key && stored.change['enabled'] === false),
+      { timeoutMs: 15_000, intervalMs: 200, what: 'the planner storing the auto-healing flag' },
+    );
+
+    const since = Date.now();
+    await loop.fault('/demo/memory-leak?size_mb=100&count=5');
+    const held = await loop.waitForIncident(
+      since,
+      (incident) => incident.planStatus === 'proposed',
+      45_000,
+      'the next incident to be held',
+    );
+    const pending = await waitFor(
+      async () =>
+        (
+          await loop.json<{ plans: Array<{ incidentId?: string; traceparent?: string; plan: { planId: string } }> }>(
+            `${stack.gatewayUrl}/api/v1/plans?status=pending`,
+          )
+        ).body.plans.find((record) => record.incidentId === held.id),
+      { timeoutMs: 10_000, intervalMs: 200, what: 'the held plan' },
+    );
+    // The plan record carries the incident's trace context.
+    expect(pending.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    const incidentTraceId = pending.traceparent?.split('-')[1];
+
+    const approved = await loop.json(`${stack.gatewayUrl}/api/v1/plans/${pending.plan.planId}/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'e2e: approved by hand' }),
+    });
+    expect(approved.status).toBe(202);
+    const done = await loop.waitForIncident(
+      since,
+      (incident) => incident.id === held.id && incident.outcome !== null,
+      60_000,
+      'the approved incident’s outcome',
+    );
+
+    const trace = await incidentTrace(done.id, {
+      monitor: ['send symptom'],
+      planner: ['process analysis', 'send plan.proposed', 'process decision', 'send plan.approved'],
+      gateway: ['decide approve', 'send decision'],
+      executor: ['process plan.approved', 'effector agent clear_cache', 'send outcome'],
+      knowledge: ['process decision'],
+    });
+    // Jaeger's JSON drops the leading zeros of a trace id.
+    expect(trace.traceID.padStart(32, '0')).toBe(incidentTraceId);
+    expect(rootsOf(trace)).toEqual(['monitor send symptom']);
+    // The decision's span is a child of the planner's span that made the plan, and links to the
+    // HTTP request's span (its own trace) as FOLLOWS_FROM.
+    const decide = trace.spans.find((span) => span.operationName === 'decide approve');
+    expect(tagOf(decide, 'mapek.plan.id')).toBe(pending.plan.planId);
+    expect(tagOf(decide, 'mapek.decision.verdict')).toBe('approve');
+    expect(decide?.references).toContainEqual(expect.objectContaining({ refType: 'CHILD_OF', spanID: pending.traceparent?.split('-')[2] }));
+    const link = decide?.references.find((reference) => reference.refType === 'FOLLOWS_FROM');
+    expect(link?.traceID).not.toBe(trace.traceID);
+    const request = await waitFor(async () => (await jaeger<JaegerTrace>(`${stack.jaegerUrl}/api/traces/${link?.traceID}`))[0], {
+      timeoutMs: 20_000,
+      intervalMs: 500,
+      what: 'the approval request’s trace',
+    });
+    expect(request.spans.map((span) => span.operationName)).toContain('POST /api/v1/plans/:id/approve');
   });
 });
