@@ -23,6 +23,9 @@
 #                            mapek-local/nats-server:<version>       + the pinned nats-server at /nats-server
 #                            mapek-local/postgres:<major>-bookworm   + Debian's postgresql-<major>
 #                            mapek-local/prometheus:bookworm         + Debian's prometheus
+#                            mapek-local/jaeger:<JAEGER_VERSION>      + the pinned Jaeger at /cmd/jaeger/jaeger-linux,
+#                                                                      when ensure_jaeger has built it (the
+#                                                                      `traces` and `observability` profiles)
 #                          Each is made once and kept with `docker save` in $MAPEK_CACHE (outside
 #                          the clone, keyed by the pinned versions), so later runs only `docker load`.
 #                          Exports MAPEK_*_IMAGE and MAPEK_NODE_VERSION, which docker-compose.yml
@@ -160,8 +163,9 @@ docker_local_image_names() {
   MAPEK_NATS_SERVER_IMAGE="mapek-local/nats-server:$NATS_SERVER_VERSION"
   MAPEK_POSTGRES_IMAGE="mapek-local/postgres:$POSTGRESQL_MAJOR-$MAPEK_DEBIAN_SUITE"
   MAPEK_PROMETHEUS_IMAGE="mapek-local/prometheus:$MAPEK_DEBIAN_SUITE"
+  MAPEK_JAEGER_IMAGE="mapek-local/jaeger:$JAEGER_VERSION"
   MAPEK_NODE_VERSION="$NODE_VERSION"
-  export MAPEK_DEBIAN_IMAGE MAPEK_NODE_IMAGE MAPEK_NATS_SERVER_IMAGE MAPEK_POSTGRES_IMAGE MAPEK_PROMETHEUS_IMAGE MAPEK_NODE_VERSION
+  export MAPEK_DEBIAN_IMAGE MAPEK_NODE_IMAGE MAPEK_NATS_SERVER_IMAGE MAPEK_POSTGRES_IMAGE MAPEK_PROMETHEUS_IMAGE MAPEK_JAEGER_IMAGE MAPEK_NODE_VERSION
 }
 
 docker_image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
@@ -303,6 +307,24 @@ docker_make_nats_server() {
   return $status
 }
 
+# The pinned Jaeger (scripts/toolchain.sh ensure_jaeger builds it from the Go module proxy) on the
+# local Debian, at /cmd/jaeger/jaeger-linux where the official image has it: docker/jaeger/Dockerfile
+# copies it from there. Not kept in the cache: it is one layer over the Debian image.
+docker_make_jaeger() {
+  local image="$1" binary="${MAPEK_JAEGER_BIN:-$MAPEK_CACHE/jaeger-$JAEGER_VERSION/jaeger}" work
+  if [ ! -x "$binary" ]; then
+    docker_say "no Jaeger $JAEGER_VERSION at $binary, so no $image: the compose profiles with Jaeger (traces, observability) need it (source scripts/toolchain.sh && ensure_jaeger)"
+    return 1
+  fi
+  work="$(mktemp -d /tmp/mapek-jaeger-image.XXXXXX)"
+  cp "$binary" "$work/jaeger-linux"
+  printf 'FROM %s\nCOPY jaeger-linux /cmd/jaeger/jaeger-linux\nRUN /cmd/jaeger/jaeger-linux --help >/dev/null\nENTRYPOINT ["/cmd/jaeger/jaeger-linux"]\n' "$MAPEK_DEBIAN_IMAGE" >"$work/Dockerfile"
+  docker_quiet_build "$work/build.log" -t "$image" "$work"
+  local status=$?
+  rm -rf "$work"
+  return $status
+}
+
 # The build stage reaches npm: where the host trusts extra CAs (a TLS-intercepting proxy), so does
 # the build. Those are NODE_EXTRA_CA_CERTS, else the CAs added to Debian's store by hand.
 docker_build_ca() {
@@ -333,6 +355,8 @@ ensure_local_images() {
   docker_cached_image "$MAPEK_POSTGRES_IMAGE" "$MAPEK_CACHE/docker-base-$key-postgresql-$POSTGRESQL_MAJOR.tar" docker_make_postgres || return 1
   docker_cached_image "$MAPEK_PROMETHEUS_IMAGE" "$MAPEK_CACHE/docker-base-$key-prometheus.tar" docker_make_prometheus || return 1
   docker_image_exists "$MAPEK_NATS_SERVER_IMAGE" || docker_make_nats_server "$MAPEK_NATS_SERVER_IMAGE" || return 1
+  # Optional: only the profiles with Jaeger use it, and only a machine that built Jaeger has it.
+  docker_image_exists "$MAPEK_JAEGER_IMAGE" || docker_make_jaeger "$MAPEK_JAEGER_IMAGE" || true
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
@@ -343,7 +367,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
       ;;
     env)
       docker_local_image_names
-      for name in MAPEK_DEBIAN_IMAGE MAPEK_NODE_IMAGE MAPEK_NATS_SERVER_IMAGE MAPEK_POSTGRES_IMAGE MAPEK_PROMETHEUS_IMAGE MAPEK_NODE_VERSION; do
+      for name in MAPEK_DEBIAN_IMAGE MAPEK_NODE_IMAGE MAPEK_NATS_SERVER_IMAGE MAPEK_POSTGRES_IMAGE MAPEK_PROMETHEUS_IMAGE MAPEK_JAEGER_IMAGE MAPEK_NODE_VERSION; do
         echo "$name=${!name}"
       done
       ;;

@@ -11,8 +11,9 @@ import { ComposeProject, snapshotWorkingTree } from './compose-project.js';
 import { CommandFailedError, dockerEngineStatus, ensureLocalImages, execute, imageSizes, repositoryRoot } from './docker-engine.js';
 
 /**
- * docker-compose.yml for real: the images built from the local base images, `docker-compose up`,
- * the demo memory leak healed through the gateway (HTTPS, admin API key), then a NATS node and the
+ * docker-compose.yml for real: the images built from the local base images, `docker-compose up`
+ * with the `traces` profile (Jaeger, the services exporting to it), the demo memory leak healed
+ * through the gateway (HTTPS, admin API key) and its trace in Jaeger, then a NATS node and the
  * knowledge container killed in the middle of an incident, and `docker-compose down -v`.
  */
 const engine = await dockerEngineStatus();
@@ -33,6 +34,7 @@ const longRunning = [
   'gateway',
   'demo-app',
   'prometheus',
+  'jaeger',
 ];
 const nodeImages = ['monitor', 'analyzer', 'planner', 'executor', 'knowledge', 'gateway', 'demo-app', 'provision'];
 
@@ -43,7 +45,9 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   let certs: string;
-  let ports: { gateway: number; demo: number; prometheus: number; nats: number };
+  let ports: { gateway: number; demo: number; prometheus: number; nats: number; jaeger: number };
+  /** The incident the healing test healed, whose trace the tracing test looks for. */
+  let healedId: string | undefined;
   let started = false;
 
   /** Messages stored on one subject of the event stream. */
@@ -61,7 +65,13 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
       timeoutMs: 120_000,
     });
     const token = (await readFile(join(certs, 'admin.api-key'), 'utf8')).trim();
-    ports = { gateway: await freePort(), demo: await freePort(), prometheus: await freePort(), nats: await freePort() };
+    ports = {
+      gateway: await freePort(),
+      demo: await freePort(),
+      prometheus: await freePort(),
+      nats: await freePort(),
+      jaeger: await freePort(),
+    };
     project = new ComposeProject(tree, `mapek-e2e-${process.pid}`, {
       ...images,
       MAPEK_IMAGE_TAG: 'e2e',
@@ -70,6 +80,10 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
       MAPEK_PORT_DEMO: String(ports.demo),
       MAPEK_PORT_PROMETHEUS: String(ports.prometheus),
       MAPEK_PORT_NATS: String(ports.nats),
+      MAPEK_PORT_JAEGER_UI: String(ports.jaeger),
+      // The `traces` profile: Jaeger built from the local image, every service exporting to it.
+      COMPOSE_PROFILES: 'traces',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
       MAPEK_GATEWAY_ALLOWED_ORIGINS: `https://localhost:${ports.gateway}`,
       LOG_LEVEL: 'warn',
       // The chaos incident comes right after the first one, on the same target and remedy.
@@ -198,6 +212,46 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
     await loop.fault('/demo/memory-leak?size_mb=100&count=5');
     const healed = await loop.waitForIncident(since, (incident) => incident.outcome !== null, 120_000, 'the memory leak to be healed');
     expect(healed).toMatchObject({ target: 'demo-app', cause: 'memory_leak', executionStatus: 'completed', outcome: 'success' });
+    healedId = healed.id;
+  });
+
+  it('exports the healed incident’s trace to the stack’s Jaeger (traces profile), with the loop services’ spans in it', async () => {
+    if (!healedId) throw new Error('the healing test did not heal an incident');
+    const jaegerUrl = `http://localhost:${ports.jaeger}`;
+    interface Trace {
+      readonly traceID: string;
+      readonly spans: ReadonlyArray<{ readonly operationName: string; readonly processID: string }>;
+      readonly processes: Readonly<Record<string, { readonly serviceName: string }>>;
+    }
+    const traces = async (url: string): Promise<Trace[]> => {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+      return ((await response.json()) as { data: Trace[] | null }).data ?? [];
+    };
+    const tags = encodeURIComponent(JSON.stringify({ 'mapek.incident.id': healedId }));
+    const search = `${jaegerUrl}/api/traces?service=executor&operation=${encodeURIComponent('send outcome')}&tags=${tags}&lookback=1h&limit=5`;
+    // The demo app's agent pushes crossings and exports no spans: the trace starts at its push,
+    // so the monitor's own symptoms may be in traces of their own (docs/adr/0014).
+    const expected: Record<string, string[]> = {
+      analyzer: ['process symptom', 'send analysis'],
+      planner: ['process analysis', 'send plan.approved'],
+      executor: ['process plan.approved', 'effector agent clear_cache', 'send outcome'],
+      knowledge: ['process outcome', 'db.query insert events'],
+    };
+    const operations = (trace: Trace, service: string) =>
+      trace.spans.filter((span) => trace.processes[span.processID]?.serviceName === service).map((span) => span.operationName);
+    const trace = await waitFor(
+      async () => {
+        const [found] = await traces(search);
+        if (!found) return undefined;
+        const [full] = await traces(`${jaegerUrl}/api/traces/${found.traceID}`);
+        return full && Object.entries(expected).every(([service, names]) => names.every((name) => operations(full, service).includes(name)))
+          ? full
+          : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000, what: `the healed incident's trace with ${JSON.stringify(expected)} in Jaeger` },
+    );
+    for (const [service, names] of Object.entries(expected)) expect(operations(trace, service)).toEqual(expect.arrayContaining(names));
   });
 
   it('kills a NATS node and then knowledge in the middle of an incident and still records exactly one execution and one outcome', async () => {

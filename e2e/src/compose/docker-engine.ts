@@ -99,6 +99,8 @@ export interface LocalImages {
   readonly MAPEK_NATS_SERVER_IMAGE: string;
   readonly MAPEK_POSTGRES_IMAGE: string;
   readonly MAPEK_PROMETHEUS_IMAGE: string;
+  /** Made only where scripts/toolchain.sh `ensure_jaeger` built the pinned Jaeger (`./mapek test` does). */
+  readonly MAPEK_JAEGER_IMAGE: string;
   readonly MAPEK_NODE_VERSION: string;
 }
 
@@ -121,6 +123,7 @@ export async function ensureLocalImages(): Promise<LocalImages> {
     MAPEK_NATS_SERVER_IMAGE: read('MAPEK_NATS_SERVER_IMAGE'),
     MAPEK_POSTGRES_IMAGE: read('MAPEK_POSTGRES_IMAGE'),
     MAPEK_PROMETHEUS_IMAGE: read('MAPEK_PROMETHEUS_IMAGE'),
+    MAPEK_JAEGER_IMAGE: read('MAPEK_JAEGER_IMAGE'),
     MAPEK_NODE_VERSION: read('MAPEK_NODE_VERSION'),
   };
 }
