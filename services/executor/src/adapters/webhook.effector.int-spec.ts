@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { SpanKind, inSpan, recordSpansInMemory } from '@mapek/observability';
 import { createTestIdentities, type TestIdentities } from '../testing/pqc-identities.fixture.js';
 import { EffectorUnavailableError, type EffectorRequest } from '../domain/effector.port.js';
+import { TracedEffector } from './traced.effector.js';
 import { WebhookEffector, verifyWebhookRequest, webhookSignerOf, type WebhookRequestBody } from './webhook.effector.js';
 
 interface Received {
@@ -83,6 +85,23 @@ describe('webhook effector against a real HTTP receiver', () => {
     index: 1,
     rollback: false,
     step: { action: 'restart_service', target: 'orders', params: { drain: true }, timeoutMs: 5000 },
+  });
+
+  it('sends the effector span’s traceparent, outside the signature, so the receiver can continue the incident’s trace', async () => {
+    const spans = recordSpansInMemory();
+    try {
+      const result = await inSpan('process plan.approved', { kind: SpanKind.CONSUMER }, () =>
+        new TracedEffector(effector(), 'webhook').run(request()),
+      );
+      expect(result.ok).toBe(true);
+      const call = spans.finished().find((span) => span.name === 'effector webhook restart_service');
+      const [only] = received;
+      expect(only?.verdict).toEqual({ ok: true, signer: 'executor' });
+      expect(only?.headers['traceparent']).toBe(`00-${call?.spanContext().traceId}-${call?.spanContext().spanId}-01`);
+      expect(call?.attributes['mapek.effector.outcome']).toBe('ok');
+    } finally {
+      await spans.stop();
+    }
   });
 
   it('posts the step signed by the executor, with the step id as Idempotency-Key, and the receiver verifies it', async () => {
