@@ -65,26 +65,13 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
       timeoutMs: 120_000,
     });
     const token = (await readFile(join(certs, 'admin.api-key'), 'utf8')).trim();
-    ports = {
-      gateway: await freePort(),
-      demo: await freePort(),
-      prometheus: await freePort(),
-      nats: await freePort(),
-      jaeger: await freePort(),
-    };
-    project = new ComposeProject(tree, `mapek-e2e-${process.pid}`, {
+    const settings = {
       ...images,
       MAPEK_IMAGE_TAG: 'e2e',
       MAPEK_CERTS_DIR: certs,
-      MAPEK_PORT_GATEWAY: String(ports.gateway),
-      MAPEK_PORT_DEMO: String(ports.demo),
-      MAPEK_PORT_PROMETHEUS: String(ports.prometheus),
-      MAPEK_PORT_NATS: String(ports.nats),
-      MAPEK_PORT_JAEGER_UI: String(ports.jaeger),
       // The `traces` profile: Jaeger built from the local image, every service exporting to it.
       COMPOSE_PROFILES: 'traces',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
-      MAPEK_GATEWAY_ALLOWED_ORIGINS: `https://localhost:${ports.gateway}`,
       LOG_LEVEL: 'warn',
       // The chaos incident comes right after the first one, on the same target and remedy.
       MAPEK_PLANNER_COOLDOWN_MS: '0',
@@ -92,11 +79,30 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
       // however long the cluster takes to answer the test's own stream queries after losing a member.
       MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '30000',
       MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000',
-    });
-
+    };
+    const name = `mapek-e2e-${process.pid}`;
     const buildStarted = Date.now();
-    await project.run(['build'], 30 * 60_000);
+    await new ComposeProject(tree, name, settings).run(['build'], 30 * 60_000);
     const built = Date.now();
+    // The published ports are chosen only now, right before `up`: chosen before the minutes of the
+    // build, one was taken meanwhile by another process on this machine (an outgoing connection's
+    // local port) and the gateway could not publish its port.
+    ports = {
+      gateway: await freePort(),
+      demo: await freePort(),
+      prometheus: await freePort(),
+      nats: await freePort(),
+      jaeger: await freePort(),
+    };
+    project = new ComposeProject(tree, name, {
+      ...settings,
+      MAPEK_PORT_GATEWAY: String(ports.gateway),
+      MAPEK_PORT_DEMO: String(ports.demo),
+      MAPEK_PORT_PROMETHEUS: String(ports.prometheus),
+      MAPEK_PORT_NATS: String(ports.nats),
+      MAPEK_PORT_JAEGER_UI: String(ports.jaeger),
+      MAPEK_GATEWAY_ALLOWED_ORIGINS: `https://localhost:${ports.gateway}`,
+    });
     const upStarted = Date.now();
     started = true;
     await project.run(['up', '-d'], 10 * 60_000);
