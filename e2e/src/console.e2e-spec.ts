@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { ApiRole } from '@mapek/contracts';
+import { ApiRole, AutonomyLevel, CauseKind } from '@mapek/contracts';
 import { createApiKey } from '@mapek/pki';
 import { repositoryRoot, type Stack } from '@mapek/stack';
 import { waitFor } from '@mapek/testing';
@@ -238,6 +238,10 @@ describe('the web console in headless Chromium', () => {
     await page.locator(`#incident-list [data-incident-id="${healed.id}"]`).click();
     await detail.getByText('promoted: 1 successful approved runs').first().waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'console-decision-record.png'), fullPage: true });
+    // The flag forms offer the contracts' causes and levels, served by the gateway, not a list of the console's own.
+    const autonomyForm = page.locator('#flag-forms form[aria-label="Autonomy of a remedy"]');
+    await expect(autonomyForm.locator('select').first().locator('option').allTextContents()).resolves.toEqual(Object.values(CauseKind));
+    await expect(autonomyForm.locator('select').last().locator('option').allTextContents()).resolves.toEqual(Object.values(AutonomyLevel));
 
     const flags = await loop.json<{ flags: Array<{ key: string; actor: string; change: { level?: string } }> }>(
       `${stack.gatewayUrl}/api/v1/flags`,

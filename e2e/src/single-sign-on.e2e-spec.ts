@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { AutonomyLevel, CauseKind } from '@mapek/contracts';
 import { repositoryRoot, type Stack } from '@mapek/stack';
 import { webSocketOutcome, type LoopClient } from './loop-client.js';
 import { startLoopStack, type LoopStack } from './loop-stack.js';
@@ -120,6 +121,7 @@ describe('single sign-on with an OpenID provider', () => {
             tokenEndpoint: discovery.token_endpoint,
             endSessionEndpoint: discovery.end_session_endpoint,
           },
+          vocabulary: { causes: Object.values(CauseKind), autonomyLevels: Object.values(AutonomyLevel) },
         },
       });
     });

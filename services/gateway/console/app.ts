@@ -110,19 +110,6 @@ interface Insight {
   readonly recommendation: string;
 }
 
-const CAUSES = [
-  'memory_leak',
-  'cpu_overload',
-  'connection_exhaustion',
-  'error_rate',
-  'latency',
-  'unavailable',
-  'dependency_failure',
-  'anomaly',
-  'unknown',
-];
-const LEVELS = ['suggest', 'approve', 'auto'];
-
 const state: {
   config: ConsoleConfig;
   /** Signs the tab out when a single sign-on token expires. */
@@ -133,7 +120,7 @@ const state: {
   liveEvents: LoopEvent[];
   closeFeed: (() => void) | null;
 } = {
-  config: { apiKeys: true, signOn: null },
+  config: { apiKeys: true, signOn: null, vocabulary: { causes: [], autonomyLevels: [] } },
   expiry: undefined,
   session: null,
   incidents: [],
@@ -761,12 +748,12 @@ function renderFlagForms(): void {
   const ahValue = choice(['on', 'off', 'default']);
   const smTarget = h('input', { type: 'text', required: true, pattern: '[A-Za-z0-9_-]+', value: 'demo-app' });
   const smValue = choice(['on', 'off']);
-  const auCause = choice(CAUSES);
+  const auCause = choice(state.config.vocabulary.causes);
   const auActions = h('input', { type: 'text', required: true, placeholder: 'clear_cache, collect_garbage' });
-  const auLevel = choice(LEVELS, 'approve');
+  const auLevel = choice(state.config.vocabulary.autonomyLevels, 'approve');
   const poAfter = h('input', { type: 'number', min: '1', max: '100', value: '3' });
   const poDemote = h('input', { type: 'text', value: 'ineffective, degradation' });
-  const poMax = choice(LEVELS, 'auto');
+  const poMax = choice(state.config.vocabulary.autonomyLevels, 'auto');
   replace(
     container,
     h('p', { class: 'hint' }, 'An operator may make the loop more careful; widening what it does alone needs an admin.'),

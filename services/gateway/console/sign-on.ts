@@ -11,6 +11,8 @@
 export interface ConsoleConfig {
   readonly apiKeys: boolean;
   readonly signOn: SignOnSettings | null;
+  /** The root causes and autonomy levels the gateway's contracts define. */
+  readonly vocabulary: { readonly causes: readonly string[]; readonly autonomyLevels: readonly string[] };
 }
 
 export interface SignOnSettings {

@@ -19,7 +19,7 @@ import { RateLimiter, type RateLimiterPort } from './domain/rate-limiter.js';
 import { authenticationProblem, gatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
 import { registerAccessControl } from './handlers/access-control.js';
-import { consoleSignOn, type ConsoleSignOn } from './handlers/console-config.controller.js';
+import { consoleSignOn, consoleVocabulary, type ConsoleSignOn } from './handlers/console-config.controller.js';
 import { securityHeaders } from './handlers/security-headers.js';
 import { registerHttpMetrics } from './handlers/http-metrics.js';
 import { registerWebSocket, selectWebSocketProtocol } from './handlers/websocket.gateway.js';
@@ -127,7 +127,7 @@ export async function bootstrap(): Promise<void> {
         flags,
         new PlannerClient(runtime.nc, runtime.prefix, config.MAPEK_GATEWAY_PLANNER_TIMEOUT_MS),
         alerts,
-        { apiKeys: keys !== undefined, signOn },
+        { apiKeys: keys !== undefined, signOn, vocabulary: consoleVocabulary },
         () => live?.status(),
         heartbeatTargets,
       );

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { AutonomyLevel, CauseKind } from '@mapek/contracts';
 
 /**
  * What the console needs before anyone signs in: which sign-ins the gateway accepts and, for
@@ -9,7 +10,20 @@ export interface ConsoleConfig {
   /** API keys are accepted (a keys file is configured). */
   readonly apiKeys: boolean;
   readonly signOn: ConsoleSignOn | null;
+  /** The contracts' words the console offers in its forms, so it keeps no list of its own. */
+  readonly vocabulary: ConsoleVocabulary;
 }
+
+export interface ConsoleVocabulary {
+  readonly causes: readonly CauseKind[];
+  readonly autonomyLevels: readonly AutonomyLevel[];
+}
+
+/** The root causes and autonomy levels of the event contracts, in their declared order. */
+export const consoleVocabulary: ConsoleVocabulary = {
+  causes: Object.values(CauseKind),
+  autonomyLevels: Object.values(AutonomyLevel),
+};
 
 export interface ConsoleSignOn {
   readonly issuer: string;

@@ -245,7 +245,7 @@ export const openApiDocument = {
       get: {
         security: [],
         summary:
-          'How the console signs people in (public, no secrets): { apiKeys, signOn: { issuer, clientId, scopes, audiences, authorizationEndpoint, tokenEndpoint, endSessionEndpoint } | null }',
+          'How the console signs people in and the words its forms offer (public, no secrets): { apiKeys, signOn: { issuer, clientId, scopes, audiences, authorizationEndpoint, tokenEndpoint, endSessionEndpoint } | null, vocabulary: { causes, autonomyLevels } }',
         responses: { '200': { description: "the console's sign-in settings" } },
       },
     },
