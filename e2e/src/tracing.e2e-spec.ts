@@ -258,4 +258,31 @@ describe('one trace per incident, exported to a real Jaeger', () => {
     });
     expect(request.spans.map((span) => span.operationName)).toContain('POST /api/v1/plans/:id/approve');
   });
+
+  it('traces an incident read through the gateway into knowledge’s answer and the statements behind it', async () => {
+    const [incident] = await loop.incidents();
+    if (!incident) throw new Error('no incident to read');
+    await loop.incident(incident.id);
+    const search = `${stack.jaegerUrl}/api/traces?service=gateway&operation=${encodeURIComponent('GET /api/v1/incidents/:id')}&lookback=1h&limit=5`;
+    const trace = await waitFor(
+      async () => {
+        for (const found of await jaeger<JaegerTrace>(search)) {
+          const [full] = await jaeger<JaegerTrace>(`${stack.jaegerUrl}/api/traces/${found.traceID}`);
+          if (full && operations(full, 'knowledge').some((name) => name.startsWith('db.query'))) return full;
+        }
+        return undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'the incident read’s trace with knowledge’s statements' },
+    );
+    const subject = 'mapek.svc.knowledge.incident';
+    const request = trace.spans.find((span) => serviceOf(trace, span) === 'gateway' && span.operationName === `request ${subject}`);
+    const answer = trace.spans.find((span) => serviceOf(trace, span) === 'knowledge' && span.operationName === `process ${subject}`);
+    expect(tagOf(request, 'span.kind')).toBe('client');
+    expect(tagOf(answer, 'span.kind')).toBe('server');
+    expect(tagOf(answer, 'rpc.response.status_code')).toBe('200');
+    expect(answer?.references).toContainEqual(expect.objectContaining({ refType: 'CHILD_OF', spanID: request?.spanID }));
+    const statement = trace.spans.find((span) => serviceOf(trace, span) === 'knowledge' && span.operationName.startsWith('db.query'));
+    expect(statement?.references).toContainEqual(expect.objectContaining({ refType: 'CHILD_OF', spanID: answer?.spanID }));
+    expect(rootsOf(trace)).toEqual(['gateway GET /api/v1/incidents/:id']);
+  });
 });

@@ -7,6 +7,7 @@ export * from './topology.js';
 export * from './event-publisher.js';
 export * from './event-consumer.js';
 export * from './kv-store.js';
+export * from './service-requests.js';
 export * from './messaging-runtime.js';
 export * from './nest/on-event.decorator.js';
 export * from './nest/messaging.module.js';

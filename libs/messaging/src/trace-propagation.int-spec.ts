@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { StreamName, subjects, type Envelope } from '@mapek/contracts';
-import { ServiceMetrics, createLogger, startTracing, type Tracing } from '@mapek/observability';
+import { ServiceMetrics, SpanKind, createLogger, endSpan, startSpan, startTracing, withSpan, type Tracing } from '@mapek/observability';
 import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
 import { JetStreamEventConsumer } from './event-consumer.js';
 import { JetStreamPublisher } from './event-publisher.js';
+import { inServiceSpan, tracedServiceRequest } from './service-requests.js';
 import { ensureStreams } from './topology.js';
 import { currentTraceparent, inNewTrace } from './trace-context.js';
 
@@ -25,6 +26,8 @@ interface OtlpSpan {
 }
 const SPAN_KIND_PRODUCER = 4;
 const SPAN_KIND_CONSUMER = 5;
+const SPAN_KIND_SERVER = 2;
+const SPAN_KIND_CLIENT = 3;
 
 function attribute(span: OtlpSpan, key: string): string | number | undefined {
   const value = span.attributes.find((entry) => entry.key === key)?.value;
@@ -168,5 +171,43 @@ describe('trace context across NATS hops (OpenTelemetry, W3C traceparent)', () =
     expect(attribute(processSymptom, 'messaging.consumer.group.name')).toBe('trace-first');
     // The handler saw its own span as the active context.
     expect(seenTraceparents).toEqual([`00-${processSymptom.traceId}-${processSymptom.spanId}-01`]);
+  });
+
+  it('continues a traced caller’s trace through a services-framework request and its answer, and leaves untraced requests without spans', async () => {
+    const subject = `${prefix}.svc.test.answer`;
+    const responder = nc.subscribe(subject, {
+      callback: (_error, msg) =>
+        void inServiceSpan(msg.subject, msg.headers, () => {
+          msg.respond(JSON.stringify({ traceparent: currentTraceparent() ?? null }));
+          return Promise.resolve(200);
+        }),
+    });
+    const before = receiver.spans.length;
+    const untraced = await inNewTrace(() => tracedServiceRequest(nc, subject, '{}', 5_000));
+    expect(untraced.json<{ traceparent: string | null }>().traceparent).toBeNull();
+
+    const caller = startSpan('caller', { kind: SpanKind.INTERNAL });
+    const traced = await withSpan(caller, () => tracedServiceRequest(nc, subject, '{}', 5_000));
+    endSpan(caller);
+    responder.unsubscribe();
+    await tracing.forceFlush();
+
+    const spans = await waitFor(
+      () => {
+        const fresh = receiver.spans.slice(before);
+        return fresh.some((span) => span.name === 'caller') && fresh.some((span) => span.kind === SPAN_KIND_SERVER) ? fresh : undefined;
+      },
+      { what: 'the caller, request and answer spans' },
+    );
+    const callerSpan = spans.find((span) => span.name === 'caller');
+    const client = spans.find((span) => span.kind === SPAN_KIND_CLIENT && span.name === `request ${subject}`);
+    const server = spans.find((span) => span.kind === SPAN_KIND_SERVER && span.name === `process ${subject}`);
+    expect(client).toMatchObject({ traceId: callerSpan?.traceId, parentSpanId: callerSpan?.spanId });
+    expect(server).toMatchObject({ traceId: callerSpan?.traceId, parentSpanId: client?.spanId });
+    if (!server) throw new Error('no server span');
+    expect(attribute(server, 'rpc.response.status_code')).toBe('200');
+    // The answer ran with the server span active; the untraced request made no span at all.
+    expect(traced.json<{ traceparent: string | null }>().traceparent).toBe(`00-${server.traceId}-${server.spanId}-01`);
+    expect(spans.filter((span) => span.name.endsWith(subject))).toHaveLength(2);
   });
 });

@@ -1,5 +1,6 @@
 import { errors, type NatsConnection } from '@nats-io/transport-node';
 import { subjects, type KnowledgeEndpoint } from '@mapek/contracts';
+import { serviceErrorCode, tracedServiceRequest } from '@mapek/messaging';
 
 export class KnowledgeQueryError extends Error {
   override readonly name = 'KnowledgeQueryError';
@@ -23,14 +24,17 @@ export class KnowledgeClient {
   async query<T>(endpoint: KnowledgeEndpoint, request: object = {}): Promise<T> {
     let reply;
     try {
-      reply = await this.nc.request(`${subjects.knowledgeService(this.prefix)}.${endpoint}`, JSON.stringify(request), {
-        timeout: this.timeoutMs,
-      });
+      reply = await tracedServiceRequest(
+        this.nc,
+        `${subjects.knowledgeService(this.prefix)}.${endpoint}`,
+        JSON.stringify(request),
+        this.timeoutMs,
+      );
     } catch (error) {
       const reason = error instanceof errors.NoRespondersError ? 'no knowledge replica is running' : 'knowledge did not answer in time';
       throw new KnowledgeQueryError('unavailable', reason, true);
     }
-    const code = reply.headers?.get('Nats-Service-Error-Code');
+    const code = serviceErrorCode(reply);
     if (code) {
       const description = reply.headers?.get('Nats-Service-Error') ?? '';
       if (code === '404') throw new KnowledgeQueryError('not_found', description || 'not found', false);

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { Svcm, type Service, type ServiceMsg } from '@nats-io/services';
 import { z } from 'zod';
 import { KnowledgeEndpoint, causeKindSchema, subjects, uuidSchema } from '@mapek/contracts';
-import { MESSAGING, type MessagingRuntime } from '@mapek/messaging';
+import { MESSAGING, inServiceSpan, type MessagingRuntime } from '@mapek/messaging';
 import { LOGGER, type Logger } from '@mapek/observability';
 import { isDatabaseUnavailable, type DatabaseSchema } from '../adapters/database.js';
 import type { KnowledgeRepository } from '../adapters/knowledge.repository.js';
@@ -57,34 +57,38 @@ export class KnowledgeQueryService implements OnApplicationBootstrap, OnApplicat
 
   private async answer(endpoint: KnowledgeEndpoint, error: Error | null, msg: ServiceMsg): Promise<void> {
     if (error) return;
+    // A traced caller's query (the gateway answering an HTTP request) continues its trace here,
+    // and the database queries behind the answer show in it.
+    await inServiceSpan(msg.subject, msg.headers, () => this.respond(endpoint, msg));
+  }
+
+  /** Answers one request and resolves to the status it sent: 200, or the service error code. */
+  private async respond(endpoint: KnowledgeEndpoint, msg: ServiceMsg): Promise<number> {
+    const fail = (code: number, description: string) => {
+      msg.respondError(code, description);
+      return code;
+    };
     let body: unknown;
     try {
       body = msg.data.length > 0 ? msg.json() : {};
     } catch {
-      msg.respondError(400, 'request is not JSON');
-      return;
+      return fail(400, 'request is not JSON');
     }
     const parsed = requests[endpoint].safeParse(body);
-    if (!parsed.success) {
-      msg.respondError(400, z.prettifyError(parsed.error).replace(/\s+/g, ' '));
-      return;
-    }
-    if (!this.schema.ready) {
-      msg.respondError(503, 'database unavailable');
-      return;
-    }
+    if (!parsed.success) return fail(400, z.prettifyError(parsed.error).replace(/\s+/g, ' '));
+    if (!this.schema.ready) return fail(503, 'database unavailable');
     try {
       const reply = await this.query(endpoint, parsed.data);
-      if (reply === undefined) msg.respondError(404, 'not found');
-      else msg.respond(JSON.stringify(reply));
+      if (reply === undefined) return fail(404, 'not found');
+      msg.respond(JSON.stringify(reply));
+      return 200;
     } catch (queryError) {
       if (isDatabaseUnavailable(queryError)) {
         this.logger.warn({ err: queryError, endpoint }, 'knowledge query failed: database unavailable');
-        msg.respondError(503, 'database unavailable');
-        return;
+        return fail(503, 'database unavailable');
       }
       this.logger.error({ err: queryError, endpoint }, 'knowledge query failed');
-      msg.respondError(500, 'internal error');
+      return fail(500, 'internal error');
     }
   }
 

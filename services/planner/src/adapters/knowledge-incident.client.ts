@@ -1,6 +1,7 @@
 import { errors, type NatsConnection } from '@nats-io/transport-node';
 import { KnowledgeEndpoint, subjects } from '@mapek/contracts';
 import type { StoredIncident } from '../domain/incident-replay.js';
+import { serviceErrorCode, tracedServiceRequest } from '@mapek/messaging';
 
 /** Why knowledge gave no incident: unknown (404) or not answering (503); codes, not prose. */
 export class IncidentQueryError extends Error {
@@ -25,9 +26,12 @@ export class KnowledgeIncidentClient {
   async incident(id: string): Promise<StoredIncident> {
     let reply;
     try {
-      reply = await this.nc.request(`${subjects.knowledgeService(this.prefix)}.${KnowledgeEndpoint.incident}`, JSON.stringify({ id }), {
-        timeout: this.timeoutMs,
-      });
+      reply = await tracedServiceRequest(
+        this.nc,
+        `${subjects.knowledgeService(this.prefix)}.${KnowledgeEndpoint.incident}`,
+        JSON.stringify({ id }),
+        this.timeoutMs,
+      );
     } catch (error) {
       throw new IncidentQueryError(
         'unavailable',
@@ -35,7 +39,7 @@ export class KnowledgeIncidentClient {
         true,
       );
     }
-    const code = reply.headers?.get('Nats-Service-Error-Code');
+    const code = serviceErrorCode(reply);
     if (code === '404') throw new IncidentQueryError('not_found', `incident ${id} is not known`, false);
     if (code)
       throw new IncidentQueryError('unavailable', `knowledge failed with ${code}: ${reply.headers?.get('Nats-Service-Error') ?? ''}`, true);
