@@ -7,7 +7,7 @@ import { flagChangedV1Schema } from './events/flag.schema.js';
 import { heartbeatV1Schema } from './events/heartbeat.schema.js';
 import { outcomeV1Schema } from './events/outcome.schema.js';
 import { planV1Schema } from './events/plan.schema.js';
-import { sampleBatchV1Schema } from './events/sample-batch.schema.js';
+import { sampleBatchV2Schema } from './events/sample-batch.schema.js';
 import { alertResolvedV1Schema, incidentResolvedV1Schema } from './events/resolution.schema.js';
 import { symptomV1Schema } from './events/symptom.schema.js';
 import { SubjectKind, StreamName, ServiceName } from './wire.constants.js';
@@ -18,9 +18,10 @@ import { SubjectKind, StreamName, ServiceName } from './wire.constants.js';
  * subject/payload pair does not compile. Versions only grow: add `<type>` entries for V2 beside V1.
  */
 export const eventRegistry = {
+  /** v2: the scrapes of several targets in one signed event (v1 carried one target's). */
   'sample.batch': {
-    version: 1,
-    schema: sampleBatchV1Schema,
+    version: 2,
+    schema: sampleBatchV2Schema,
     subjectKind: SubjectKind.samples,
     stream: StreamName.telemetry,
     emitters: [ServiceName.monitor],

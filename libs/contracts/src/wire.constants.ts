@@ -4,7 +4,7 @@
  * Subject hierarchy (prefix defaults to `mapek`, see {@link DEFAULT_SUBJECT_PREFIX}):
  *
  * ```
- * <prefix>.samples.<target>                 telemetry stream: one sample batch per scrape
+ * <prefix>.samples.<partition>              telemetry stream: one sample batch per scrape round and partition of targets
  * <prefix>.heartbeats.<target>              telemetry stream: the target is alive (its agent, or the gateway's heartbeat endpoint)
  * <prefix>.symptoms.<target>                events stream: threshold / health / anomaly / alert violations
  * <prefix>.analyses.<target>                events stream: incident analysis with ranked root causes

@@ -40,6 +40,11 @@ export async function bootstrap(): Promise<void> {
           intervalMs: config.MAPEK_SCRAPE_INTERVAL_MS,
           timeoutMs: config.MAPEK_MONITOR_SCRAPE_TIMEOUT_MS,
           probeFailures: config.MAPEK_MONITOR_PROBE_FAILURES,
+          batching: {
+            partitions: config.MAPEK_MONITOR_BATCH_PARTITIONS,
+            maxSamples: config.MAPEK_MONITOR_BATCH_MAX_SAMPLES,
+            lingerMs: Math.min(config.MAPEK_MONITOR_BATCH_LINGER_MS, config.MAPEK_SCRAPE_INTERVAL_MS / 4),
+          },
           heartbeats: new HeartbeatFeed(runtime.js, runtime.prefix, logger, metrics, runtime.verifier),
         },
         () => live?.status(),

@@ -37,4 +37,16 @@ export const monitorConfig = {
   MAPEK_SCRAPE_INTERVAL_MS: { schema: env.integer(1000, 100, 3_600_000), description: 'scrape and probe interval' },
   MAPEK_MONITOR_SCRAPE_TIMEOUT_MS: { schema: env.integer(2000, 50, 60_000), description: 'timeout of one scrape or probe' },
   MAPEK_MONITOR_PROBE_FAILURES: { schema: env.integer(3, 1, 100), description: 'consecutive probe failures before a symptom' },
+  MAPEK_MONITOR_BATCH_PARTITIONS: {
+    schema: env.integer(8, 1, 1024),
+    description: 'partitions the targets are spread over: each partition’s scrapes of a round go out as one signed sample batch',
+  },
+  MAPEK_MONITOR_BATCH_MAX_SAMPLES: {
+    schema: env.integer(4000, 1, 50_000),
+    description: 'a sample batch is sent once it holds this many samples (keeps it well below the NATS payload limit)',
+  },
+  MAPEK_MONITOR_BATCH_LINGER_MS: {
+    schema: env.integer(50, 0, 1000),
+    description: 'a sample batch is sent at the latest this long after its first scrape joined it (at most a quarter of the interval)',
+  },
 } satisfies ConfigSpec;

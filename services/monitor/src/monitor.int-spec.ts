@@ -160,6 +160,7 @@ describe('the monitor watching targets from the configuration file', () => {
         intervalMs: 200,
         timeoutMs: 1000,
         probeFailures: 1,
+        batching: { partitions: 4, maxSamples: 4000, lingerMs: 20 },
         heartbeats: new HeartbeatFeed(runtime.js, PREFIX, logger, metrics, undefined),
       },
       runtime.publisher,
@@ -170,7 +171,7 @@ describe('the monitor watching targets from the configuration file', () => {
   }, 90_000);
 
   afterAll(async () => {
-    scheduler?.onApplicationShutdown();
+    await scheduler?.onApplicationShutdown();
     live?.stop();
     feed?.stop();
     await runtime?.close();

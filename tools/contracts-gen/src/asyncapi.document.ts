@@ -31,7 +31,8 @@ interface SubjectChannel {
 const subjectChannels: Record<SubjectKind, SubjectChannel> = {
   [SubjectKind.samples]: {
     key: 'target',
-    description: 'One sample batch per scrape of a target (telemetry stream: limits retention, short max age).',
+    description:
+      'The scrapes of a partition of targets in one scrape round, one signed batch (telemetry stream: limits retention, short max age). The last token is the partition key the monitor gives the batch, `samples-<n>`: a target is always in the same partition.',
   },
   [SubjectKind.heartbeats]: {
     key: 'target',

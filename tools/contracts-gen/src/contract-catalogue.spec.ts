@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
-import { eventEnvelopeSchema, eventTypes, mapekConfigurationSchema, type EventType } from '@mapek/contracts';
+import { eventEnvelopeSchema, eventRegistry, eventTypes, mapekConfigurationSchema, type EventType } from '@mapek/contracts';
 import { contracts } from './contract-catalogue.js';
 
 const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
@@ -20,15 +20,28 @@ const ids = {
 const envelope = (type: EventType, data: unknown) => ({
   id: ids.event,
   type,
-  version: 1,
+  version: eventRegistry[type].version as number,
   source: 'spiffe://mapek.local/executor',
   time: '2026-12-04T17:00:00.000Z',
   target: 'demo-app',
   data,
 });
 
+/** The id of the generated schema of a type's registered version. */
+const schemaId = (type: EventType): string => `urn:mapek:event:${type}:v${eventRegistry[type].version}`;
+
 /** One well-formed event of each kind the fixtures cover, as a publisher sends it. */
 const events = [
+  envelope('sample.batch', {
+    scrapes: [
+      {
+        target: 'demo-app',
+        scrapedAt: '2026-12-04T16:59:58.000Z',
+        scrapeDurationMs: 2.5,
+        samples: [{ metric: 'queue_depth', labels: { queue: 'orders' }, value: 7 }],
+      },
+    ],
+  }),
   envelope('symptom', {
     source: 'threshold',
     rule: 'memory',
@@ -66,7 +79,7 @@ const events = [
 
 /** Ways to spoil an event, each of which the zod registry refuses. */
 const spoilers: Record<string, (event: ReturnType<typeof envelope>) => unknown> = {
-  'an unknown version': (event) => ({ ...event, version: 2 }),
+  'an unknown version': (event) => ({ ...event, version: event.version + 1 }),
   'another type': (event) => ({ ...event, type: event.type === 'decision' ? 'symptom' : 'decision' }),
   'an upper-case id': (event) => ({ ...event, id: event.id.toUpperCase() }),
   'a time that is not a date-time': (event) => ({ ...event, time: 'yesterday' }),
@@ -75,15 +88,15 @@ const spoilers: Record<string, (event: ReturnType<typeof envelope>) => unknown> 
   'data missing a field': (event) => ({ ...event, data: Object.fromEntries(Object.entries(event.data as object).slice(1)) }),
 };
 
-const validate = (type: string, value: unknown): boolean => {
-  const check = ajv.getSchema(`urn:mapek:event:${type}:v1`);
+const validate = (type: EventType, value: unknown): boolean => {
+  const check = ajv.getSchema(schemaId(type));
   if (!check) throw new Error(`no schema for ${type}`);
   return check(value) as boolean;
 };
 
 describe('the generated event schemas', () => {
   it('compile under JSON Schema 2020-12 in strict mode, one per event type', () => {
-    expect(eventTypes.every((type) => ajv.getSchema(`urn:mapek:event:${type}:v1`) !== undefined)).toBe(true);
+    expect(eventTypes.every((type) => ajv.getSchema(schemaId(type)) !== undefined)).toBe(true);
   });
 
   it.each(events.map((event) => [event.type, event] as const))('accept the %s event that the zod registry accepts', (type, event) => {
@@ -99,7 +112,7 @@ describe('the generated event schemas', () => {
   });
 
   it('accept, as zod does, envelope and data fields they do not know (a strict command aside)', () => {
-    const [symptom, , , command] = events;
+    const [, symptom, , , command] = events;
     const extended = { ...symptom, extra: 1, data: { ...(symptom?.data as object), extra: 1 } };
     expect([eventEnvelopeSchema('symptom').safeParse(extended).success, validate('symptom', extended)]).toEqual([true, true]);
     const strict = { ...command, data: { ...(command?.data as object), extra: 1 } };

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { StreamingDetector, type DetectorConfig, type DetectorState } from '@mapek/anomaly';
-import { deriveEventId, type Envelope } from '@mapek/contracts';
+import { deriveEventId, type Envelope, type TargetScrape } from '@mapek/contracts';
 import { EVENT_PUBLISHER, OnEvent, getJson, isKvConflict, kvKey, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { ThresholdStore } from '../adapters/threshold.store.js';
@@ -36,7 +36,8 @@ interface LiveTarget {
 const CONFLICT_RETRIES = 3;
 
 /**
- * Scores each sample batch with a streaming detector per watched series, and raises an anomaly
+ * Scores each target's scrape in a sample batch (a batch carries the scrapes of many targets) with
+ * a streaming detector per watched series, and raises an anomaly
  * symptom when a series turns anomalous beyond its floor — so a slow leak or a latency creep is
  * caught before its static threshold.
  *
@@ -96,21 +97,33 @@ export class SampleHandler {
     });
   }
 
+  /**
+   * The batch is acknowledged once every target's scrape in it is scored and checkpointed. When
+   * one target fails, the batch is redelivered: the targets already checkpointed skip it (their
+   * last scrape time), the others are scored again.
+   */
   @OnEvent('sample.batch')
   async onBatch(event: Envelope<'sample.batch'>): Promise<void> {
+    const results = await Promise.allSettled(event.data.scrapes.map((scrape) => this.onScrape(event, scrape)));
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async onScrape(event: Envelope<'sample.batch'>, scrape: TargetScrape): Promise<void> {
+    const target = scrape.target;
     for (let attempt = 0; ; attempt++) {
-      const state = await this.inLane(event.target, () => this.score(event));
+      const state = await this.inLane(target, () => this.score(event, scrape));
       if (state === undefined) return; // already scored
       try {
-        await this.checkpoints.commit(event.target, state);
+        await this.checkpoints.commit(target, state);
         return;
       } catch (error) {
         // Scored again from the stored checkpoint: another replica's (a conflict), or the last one
         // this replica stored (a failed write, retried by redelivery).
-        if (this.live.get(event.target) === state) this.live.delete(event.target);
+        if (this.live.get(target) === state) this.live.delete(target);
         if (!isKvConflict(error)) throw error;
         if (attempt >= CONFLICT_RETRIES) {
-          this.logger.debug({ err: error, target: event.target }, "detector checkpoint lost a race; the other replica's stands");
+          this.logger.debug({ err: error, target }, "detector checkpoint lost a race; the other replica's stands");
           return;
         }
       }
@@ -128,12 +141,13 @@ export class SampleHandler {
     return next;
   }
 
-  /** Scores the batch into the target's live detectors; undefined when it was scored before. */
-  private async score(event: Envelope<'sample.batch'>): Promise<LiveTarget | undefined> {
-    const scrapedAt = Date.parse(event.data.scrapedAt);
-    const state = this.live.get(event.target) ?? (await this.load(event.target));
+  /** Scores one target's scrape into its live detectors; undefined when it was scored before. */
+  private async score(event: Envelope<'sample.batch'>, scrape: TargetScrape): Promise<LiveTarget | undefined> {
+    const target = scrape.target;
+    const scrapedAt = Date.parse(scrape.scrapedAt);
+    const state = this.live.get(target) ?? (await this.load(target));
     if (scrapedAt <= state.lastScrapedAt) return undefined;
-    const values = pickValues(this.settings.series, event.data.samples);
+    const values = pickValues(this.settings.series, scrape.samples);
     const alarms: Array<{ watched: WatchedSeries; value: number; score: number }> = [];
     const learned = await this.thresholds.current();
     for (const watched of this.settings.series) {
@@ -146,17 +160,18 @@ export class SampleHandler {
       }
       const score = detector.score(value, scrapedAt);
       this.scored.inc({ metric: watched.metric });
-      const sigma = learned.thresholdFor(`${event.target}/${watched.metric}`);
+      const sigma = learned.thresholdFor(`${target}/${watched.metric}`);
       if (isAlarm(watched, value, score, this.settings.detector.alarmLevel, sigma)) alarms.push({ watched, value, score });
     }
     state.lastScrapedAt = scrapedAt;
     try {
       for (const alarm of alarms) {
         this.alarms.inc({ metric: alarm.watched.metric });
-        this.logger.info({ metric: alarm.watched.metric, value: alarm.value, score: alarm.score }, 'anomaly');
+        this.logger.info({ target, metric: alarm.watched.metric, value: alarm.value, score: alarm.score }, 'anomaly');
         await this.publisher.publish('symptom', {
-          id: deriveEventId(event.id, `anomaly:${alarm.watched.metric}`),
-          target: event.target,
+          // One batch carries many targets: the target is part of what the id is derived from.
+          id: deriveEventId(event.id, `anomaly:${target}:${alarm.watched.metric}`),
+          target,
           causationId: event.id,
           data: {
             source: 'anomaly',
@@ -166,14 +181,14 @@ export class SampleHandler {
             value: alarm.value,
             threshold: alarm.watched.floor,
             labels: { score: alarm.score.toFixed(3) },
-            description: `${alarm.watched.metric}=${alarm.value} is anomalous for ${event.target} (score ${alarm.score.toFixed(2)}), before any static threshold`,
-            observedAt: event.data.scrapedAt,
+            description: `${alarm.watched.metric}=${alarm.value} is anomalous for ${target} (score ${alarm.score.toFixed(2)}), before any static threshold`,
+            observedAt: scrape.scrapedAt,
           },
         });
       }
     } catch (error) {
       // The batch is redelivered and scored again from the last stored checkpoint.
-      this.live.delete(event.target);
+      this.live.delete(target);
       throw error;
     }
     return state;

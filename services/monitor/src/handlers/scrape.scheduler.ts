@@ -1,15 +1,16 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Gauge, Counter, Histogram } from 'prom-client';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Probe, PrometheusRule, Sample, SymptomV1 } from '@mapek/contracts';
+import type { Probe, PrometheusRule, Sample, SymptomV1, TargetScrape } from '@mapek/contracts';
 import { EVENT_PUBLISHER, inNewTrace, type EventPublisherPort } from '@mapek/messaging';
 import { LOGGER, METRICS, logContext, type Logger, type ServiceMetrics } from '@mapek/observability';
-import { scrapeMetrics } from '../adapters/http-scraper.js';
-import { runProbe } from '../adapters/health-probes.js';
+import { ScrapeError, scrapeMetrics } from '../adapters/http-scraper.js';
+import { runProbe, type ProbeResult } from '../adapters/health-probes.js';
 import { queryPrometheus } from '../adapters/prometheus.client.js';
 import { HeartbeatTracker } from '../domain/heartbeat-tracker.js';
 import { probeEndpoint, probeKey, type MonitoredTarget, type MonitorSources } from '../domain/monitored-target.js';
 import { ProbeTracker } from '../domain/probe-tracker.js';
+import { SampleBatcher } from '../domain/sample-batcher.js';
 import { evaluatePromqlRule } from '../domain/promql-rules.js';
 import { evaluateRules } from '../domain/threshold-rules.js';
 
@@ -24,14 +25,17 @@ export interface MonitorSettings {
   readonly intervalMs: number;
   readonly timeoutMs: number;
   readonly probeFailures: number;
+  /** How scrapes are gathered into signed sample batches (see {@link SampleBatcher}). */
+  readonly batching: { readonly partitions: number; readonly maxSamples: number; readonly lingerMs: number };
   /** The heartbeats the monitor follows (none in unit tests). */
   readonly heartbeats?: { start(onHeartbeat: (heartbeat: { target: string; storedAtMs: number }) => void): Promise<void>; stop(): void };
 }
 
 /**
  * Every interval, for each target: scrapes its metrics, runs its probes and its PromQL rules side
- * by side, and checks its heartbeat; publishes one sample batch per scrape and one symptom per
- * violation. Symptoms go out as soon as they are known, ahead of the batch (which then waits up to
+ * by side, and checks its heartbeat; publishes one symptom per violation, and the scrapes of a
+ * round gathered into a few sample batches (one signature per batch of targets). An HTTP probe of
+ * the URL the target is scraped at is answered by the scrape itself. Symptoms go out as soon as they are known, ahead of the batch (which then waits up to
  * {@link SYMPTOMS_FIRST_MS}). A tick never overlaps the previous one for the same target, so a
  * slow target cannot pile up work, and one tick's symptoms are acknowledged before the next
  * tick's are sent. The targets are read at every tick: added and removed ones take effect without
@@ -52,6 +56,7 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
   private readonly violations: Counter<'target' | 'rule'>;
   private readonly queries: Counter<'target' | 'rule' | 'result'>;
   private readonly heartbeatAge: Gauge<'target'>;
+  private readonly batcher: SampleBatcher;
 
   constructor(
     @Inject(MONITOR_SETTINGS) private readonly settings: MonitorSettings,
@@ -60,6 +65,13 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     @Inject(METRICS) metrics: ServiceMetrics,
   ) {
     this.probes = new ProbeTracker(settings.probeFailures);
+    this.batcher = new SampleBatcher({
+      ...settings.batching,
+      // The batch's envelope and subject are keyed by its partition, not by a target.
+      send: async (partitionKey, scrapes) => {
+        await this.publisher.publish('sample.batch', { target: partitionKey, data: { scrapes: [...scrapes] } });
+      },
+    });
     const registers = [metrics.registry];
     this.scrapes = new Counter({
       name: 'mapek_monitor_scrapes_total',
@@ -114,9 +126,10 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     this.tick();
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     this.settings.heartbeats?.stop();
+    await this.batcher.flush();
   }
 
   /** The last time each watched target reported in (for /status). */
@@ -170,9 +183,10 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
   /** One tick for one target: scrape, probes, PromQL rules and the heartbeat check run side by side, each publishing its symptoms as soon as it has them. */
   private async observe(target: MonitoredTarget, sources: MonitorSources): Promise<void> {
     const prometheus = sources.prometheus;
+    const metricsUrl = target.metricsUrl;
     await Promise.all([
-      target.metricsUrl ? this.scrape(target, target.metricsUrl) : undefined,
-      ...target.probes.map((probe, index) => this.probe(target, probe, index)),
+      metricsUrl ? this.scrape(target, metricsUrl) : undefined,
+      ...target.probes.map((probe, index) => (answeredByScrape(probe, metricsUrl) ? undefined : this.probe(target, probe, index))),
       ...(prometheus ? target.prometheus.map((rule) => this.query(target, rule, prometheus)) : []),
       target.heartbeat ? this.checkHeartbeat(target, target.heartbeat.timeoutMs) : undefined,
     ]);
@@ -183,13 +197,15 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     const started = performance.now();
     let samples: Sample[];
     try {
-      samples = (await scrapeMetrics(url, this.settings.timeoutMs)).filter((sample) => Number.isFinite(sample.value));
+      samples = await scrapeMetrics(url, this.settings.timeoutMs);
     } catch (error) {
       this.scrapes.inc({ target: target.name, result: 'error' });
       this.logger.warn({ err: error, target: target.name }, 'scrape failed');
+      await this.recordScrapeAsProbes(target, url, probeResultOfScrapeError(error));
       return;
     }
     const durationMs = performance.now() - started;
+    const probed = this.recordScrapeAsProbes(target, url, { ok: true, detail: 'HTTP 2xx' });
     // The target computes its gauges while it answers, so a reading is dated when it arrived: the
     // request's start would date it too early by the whole scrape (a second when the target was busy).
     const observedAt = new Date().toISOString();
@@ -222,15 +238,25 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
       }
     } finally {
       // A symptom that could not be published (and is reported by the tick) does not cost the telemetry.
-      await this.publisher.publish('sample.batch', {
-        target: target.name,
-        data: { target: target.name, scrapedAt, scrapeDurationMs: durationMs, samples },
-      });
+      const scrape: TargetScrape = { target: target.name, scrapedAt, scrapeDurationMs: durationMs, samples };
+      await Promise.all([this.batcher.add(scrape), probed]);
     }
   }
 
+  /** The HTTP probes of the scraped URL take the scrape's answer as theirs (2xx: up). */
+  private async recordScrapeAsProbes(target: MonitoredTarget, url: string, result: ProbeResult): Promise<void> {
+    const recorded: Promise<void>[] = [];
+    target.probes.forEach((probe, index) => {
+      if (answeredByScrape(probe, url)) recorded.push(this.recordProbe(target, probe, index, result));
+    });
+    await Promise.all(recorded);
+  }
+
   private async probe(target: MonitoredTarget, probe: Probe, index: number): Promise<void> {
-    const result = await runProbe(probe, this.settings.timeoutMs);
+    await this.recordProbe(target, probe, index, await runProbe(probe, this.settings.timeoutMs));
+  }
+
+  private async recordProbe(target: MonitoredTarget, probe: Probe, index: number, result: ProbeResult): Promise<void> {
     const observedAt = new Date().toISOString();
     const key = probeKey(target.name, probe, index);
     const failures = this.probes.record(key, result.ok);
@@ -326,4 +352,17 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
       ),
     );
   }
+}
+
+/** An HTTP probe of the very URL the target is scraped at, expecting 2xx: the scrape answers it. */
+export function answeredByScrape(probe: Probe, metricsUrl: string | undefined): boolean {
+  return probe.kind === 'http' && metricsUrl !== undefined && probe.expectStatus === undefined && probe.url === metricsUrl;
+}
+
+/** What a failed scrape says about the target's health, as an HTTP probe of its URL would have found it. */
+export function probeResultOfScrapeError(error: unknown): ProbeResult {
+  if (error instanceof ScrapeError && error.status !== undefined) return { ok: false, detail: `HTTP ${error.status}` };
+  // It answered 2xx, with a body the monitor cannot use: up.
+  if (error instanceof ScrapeError && (error.code === 'unparsable' || error.code === 'too_large')) return { ok: true, detail: 'HTTP 2xx' };
+  return { ok: false, detail: error instanceof Error ? error.message : String(error) };
 }
