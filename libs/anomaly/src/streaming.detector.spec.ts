@@ -54,6 +54,22 @@ describe('StreamingDetector', () => {
     expect(actual).toEqual(expected);
   });
 
+  it('writes the same checkpoint text from snapshotJson as from JSON.stringify of a snapshot, and resumes from it', () => {
+    const values = series(2000);
+    const uninterrupted = new StreamingDetector(detectorConfig, { min: 0, max: 120, warmupSamples: 300 });
+    const expected = values.map((value, i) => uninterrupted.score(value, i * 5 * minute));
+    let detector = new StreamingDetector(detectorConfig, { min: 0, max: 120, warmupSamples: 300 });
+    const actual = values.map((value, i) => {
+      if (i === 777 || i === 1500) {
+        const text = detector.snapshotJson();
+        expect(text).toBe(JSON.stringify(detector.snapshot()));
+        detector = StreamingDetector.restore(detectorConfig, JSON.parse(text) as DetectorState);
+      }
+      return detector.score(value, i * 5 * minute);
+    });
+    expect(actual).toEqual(expected);
+  });
+
   it('gives identical scores after a restore mid-stream with alarm-rate adaptation on', () => {
     const values = spiky(4000);
     const uninterrupted = new StreamingDetector(detectorConfig, { min: 0, max: 200, warmupSamples: 300 });

@@ -83,10 +83,12 @@ export class SampleHandler {
       registers: [metrics.registry],
     });
     this.checkpoints = new CheckpointBatch<LiveTarget>({
+      // The JSON of TargetDetectors, written from the live detectors without a copy of their state.
       serialize: (_target, state) => {
-        const series: Record<string, DetectorState> = {};
-        for (const [metric, detector] of state.detectors) series[metric] = detector.snapshot();
-        return JSON.stringify({ lastScrapedAt: state.lastScrapedAt, series } satisfies TargetDetectors);
+        let series = '';
+        for (const [metric, detector] of state.detectors)
+          series += `${series === '' ? '' : ','}${JSON.stringify(metric)}:${detector.snapshotJson()}`;
+        return `{"lastScrapedAt":${JSON.stringify(state.lastScrapedAt)},"series":{${series}}}`;
       },
       persist: async (target, state, serialized) => {
         const key = detectorsKey(target);

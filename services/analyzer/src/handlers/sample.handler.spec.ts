@@ -1,0 +1,134 @@
+import { describe, expect, it } from '@jest/globals';
+import { ThresholdLearner, detectorConfig } from '@mapek/anomaly';
+import { deriveEventId, newEventId, type Envelope, type TargetScrape } from '@mapek/contracts';
+import type { EventPublisherPort, KvBucket, PublishInput } from '@mapek/messaging';
+import { ServiceMetrics, createLogger } from '@mapek/observability';
+import type { ThresholdStore } from '../adapters/threshold.store.js';
+import { defaultWatchedSeries } from '../domain/watched-series.js';
+import { SampleHandler } from './sample.handler.js';
+
+const CPU = 'mapek_agent_cpu_percent';
+
+/** A KV bucket in memory with compare-and-set, the part of KvBucket the handler uses. */
+class MemoryKv {
+  readonly values = new Map<string, { value: string; revision: number }>();
+  writes = 0;
+  failNextWriteOf: string | undefined;
+  private revision = 0;
+
+  get(key: string) {
+    const stored = this.values.get(key);
+    if (!stored) return Promise.resolve(null);
+    return Promise.resolve({
+      operation: 'PUT',
+      length: stored.value.length,
+      revision: stored.revision,
+      json: () => JSON.parse(stored.value) as unknown,
+    });
+  }
+  create(key: string, value: string): Promise<number> {
+    return this.values.has(key) ? Promise.reject(Object.assign(new Error('exists'), { code: 10071 })) : this.write(key, value);
+  }
+  update(key: string, value: string, revision: number): Promise<number> {
+    if (this.values.get(key)?.revision !== revision)
+      return Promise.reject(Object.assign(new Error('wrong last sequence'), { code: 10071 }));
+    return this.write(key, value);
+  }
+  private write(key: string, value: string): Promise<number> {
+    if (this.failNextWriteOf !== undefined && key.endsWith(this.failNextWriteOf)) {
+      this.failNextWriteOf = undefined;
+      return Promise.reject(new Error('KV unavailable'));
+    }
+    this.writes += 1;
+    this.revision += 1;
+    this.values.set(key, { value, revision: this.revision });
+    return Promise.resolve(this.revision);
+  }
+}
+
+const scrapeOf = (target: string, second: number, cpu: number): TargetScrape => ({
+  target,
+  scrapedAt: new Date(Date.UTC(2026, 11, 4, 21, 0, second)).toISOString(),
+  scrapeDurationMs: 1,
+  samples: [{ metric: CPU, labels: {}, value: cpu }],
+});
+
+const batchOf = (...scrapes: TargetScrape[]): Envelope<'sample.batch'> => ({
+  id: newEventId(),
+  type: 'sample.batch',
+  version: 2,
+  source: 'monitor',
+  time: new Date().toISOString(),
+  target: 'samples-0',
+  data: { scrapes },
+});
+
+function handlerWith(kv: MemoryKv, published: Array<PublishInput<'symptom'>>) {
+  const publisher: EventPublisherPort = {
+    publish: (type, input) => {
+      if (type === 'symptom') published.push(input as PublishInput<'symptom'>);
+      return Promise.resolve({} as never);
+    },
+  };
+  const thresholds = { current: () => Promise.resolve(new ThresholdLearner()) } as unknown as ThresholdStore;
+  return new SampleHandler(
+    { series: defaultWatchedSeries, detector: { ...detectorConfig, warmupSamples: 20 } },
+    kv as unknown as KvBucket,
+    thresholds,
+    publisher,
+    createLogger('analyzer', 'silent'),
+    new ServiceMetrics('analyzer'),
+  );
+}
+
+describe('SampleHandler with batches of many targets', () => {
+  it('scores and checkpoints every target of a batch, and a redelivered batch changes nothing', async () => {
+    const kv = new MemoryKv();
+    const handler = handlerWith(kv, []);
+    const batch = batchOf(scrapeOf('orders', 1, 20), scrapeOf('billing', 1, 30), scrapeOf('search', 1, 40));
+    await handler.onBatch(batch);
+    expect([...kv.values.keys()].sort()).toEqual(['detectors.billing', 'detectors.orders', 'detectors.search']);
+    const stored = JSON.parse(kv.values.get('detectors.orders')!.value) as {
+      lastScrapedAt: number;
+      series: Record<string, { count: number }>;
+    };
+    expect(stored.lastScrapedAt).toBe(Date.parse(batch.data.scrapes[0]!.scrapedAt));
+    expect(stored.series[CPU]?.count).toBe(1);
+    const writes = kv.writes;
+    await handler.onBatch(batch);
+    expect(kv.writes).toBe(writes);
+  });
+
+  it('fails a batch when one target’s checkpoint cannot be written, and its redelivery scores only that target again', async () => {
+    const kv = new MemoryKv();
+    const handler = handlerWith(kv, []);
+    await handler.onBatch(batchOf(scrapeOf('orders', 1, 20), scrapeOf('billing', 1, 30)));
+    const next = batchOf(scrapeOf('orders', 2, 21), scrapeOf('billing', 2, 31));
+    kv.failNextWriteOf = 'billing';
+    await expect(handler.onBatch(next)).rejects.toThrow('KV unavailable');
+    const count = (target: string) =>
+      (JSON.parse(kv.values.get(`detectors.${target}`)!.value) as { series: Record<string, { count: number }> }).series[CPU]?.count;
+    expect([count('orders'), count('billing')]).toEqual([2, 1]);
+    await handler.onBatch(next);
+    expect([count('orders'), count('billing')]).toEqual([2, 2]);
+  });
+
+  it('raises an anomaly per target with an id derived from the batch and the target', async () => {
+    const kv = new MemoryKv();
+    const published: Array<PublishInput<'symptom'>> = [];
+    const handler = handlerWith(kv, published);
+    for (let second = 0; second < 40; second++) {
+      await handler.onBatch(batchOf(scrapeOf('orders', second, 20 + (second % 3)), scrapeOf('billing', second, 20 + (second % 3))));
+    }
+    expect(published).toEqual([]);
+    const spike = batchOf(scrapeOf('orders', 41, 390), scrapeOf('billing', 41, 390));
+    await handler.onBatch(spike);
+    expect(published.map((symptom) => [symptom.target, symptom.id]).sort()).toEqual(
+      [
+        ['billing', deriveEventId(spike.id, `anomaly:billing:${CPU}`)],
+        ['orders', deriveEventId(spike.id, `anomaly:orders:${CPU}`)],
+      ].sort(),
+    );
+    expect(published.every((symptom) => symptom.causationId === spike.id)).toBe(true);
+  });
+});
