@@ -45,9 +45,11 @@ export const analyzerConfig = {
   },
   MAPEK_ANALYZER_WARMUP_SAMPLES: { schema: env.integer(150, 1, 100_000), description: 'samples a series is learned before it can alarm' },
   MAPEK_ANALYZER_SAMPLE_CONCURRENCY: {
-    schema: env.integer(128, 1, 1000),
+    // 16 batches of ~100 targets each are more scrapes in flight than 128 single-target v1 batches
+    // were, and the consumer buffers twice as many: 128 large batches held ~150 MB.
+    schema: env.integer(16, 1, 1000),
     description:
-      'sample batches scored at once; their detector checkpoints are written together, one per target, before they are acknowledged',
+      'sample batches (each the scrapes of many targets) scored at once; their detector checkpoints are written together, one per target, before they are acknowledged',
   },
   MAPEK_ANALYZER_ANOMALY_DETECTION: { schema: env.boolean(true), description: 'score the sample stream and raise anomaly symptoms' },
   MAPEK_ACK_WAIT_MS: { schema: env.integer(30_000, 1000), description: 'JetStream ack wait of the analyzer consumer' },
