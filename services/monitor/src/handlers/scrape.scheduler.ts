@@ -56,6 +56,7 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
   private readonly violations: Counter<'target' | 'rule'>;
   private readonly queries: Counter<'target' | 'rule' | 'result'>;
   private readonly heartbeatAge: Gauge<'target'>;
+  private readonly skipped: Counter;
   private readonly batcher: SampleBatcher;
 
   constructor(
@@ -104,6 +105,11 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
       labelNames: ['target', 'rule', 'result'],
       registers,
     });
+    this.skipped = new Counter({
+      name: 'mapek_monitor_ticks_skipped_total',
+      help: "Targets left out of a tick because their previous tick was still running (scrape, probes, symptoms or the sample batch's acknowledgement)",
+      registers,
+    });
     this.heartbeatAge = new Gauge({
       name: 'mapek_monitor_heartbeat_age_seconds',
       help: 'Time since the target last reported in (targets with a heartbeat timeout)',
@@ -149,7 +155,10 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     const sources = this.settings.sources();
     this.follow(sources);
     for (const target of sources.targets) {
-      if (this.busy.has(target.name)) continue;
+      if (this.busy.has(target.name)) {
+        this.skipped.inc();
+        continue;
+      }
       this.busy.add(target.name);
       void this.observe(target, sources)
         .catch((error: unknown) => this.logger.error({ err: error, target: target.name }, 'observation failed'))
