@@ -12,6 +12,7 @@
 // (default `current:services/analyzer/dist/main.js`), e.g. the tree before a change built into
 // services/analyzer/.before/dist. BENCH_ROUNDS (default 2) rounds, builds alternating.
 // BENCH_NODE_ARGS picks the V8 flags (a variant of load-common.mjs, default jit).
+// BENCH_MONITOR_ENV adds monitor settings (JSON), e.g. the size of its sample batches.
 // Only NATS, the monitor and the analyzers run (no database).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -67,7 +68,8 @@ const stack = await startStack({
   output: null,
   logLevel: 'warn',
   readyTimeoutMs: 180_000,
-  serviceEnv: { monitor: { MAPEK_MONITOR_TARGETS: `@${targetsFile}` } },
+  // BENCH_MONITOR_ENV: more of the monitor's settings as JSON, e.g. '{"MAPEK_MONITOR_BATCH_MAX_SAMPLES":"1000"}'.
+  serviceEnv: { monitor: { MAPEK_MONITOR_TARGETS: `@${targetsFile}`, ...JSON.parse(process.env.BENCH_MONITOR_ENV ?? '{}') } },
 });
 onInterrupt(() => stack.stop());
 const nc = await nats.connect(stack.natsConnectOptions('cli'));
