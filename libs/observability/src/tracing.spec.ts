@@ -9,22 +9,14 @@ import {
   traceparentContext,
   withoutTrace,
 } from './tracing.js';
-import { recordSpansInMemory, type RecordedSpans } from './tracing.testing.js';
+import { recordSpansInSuite } from './tracing.testing.js';
 
 const INCIDENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const INCIDENT_SPAN = '00f067aa0ba902b7';
 const stored = `00-${INCIDENT_TRACE}-${INCIDENT_SPAN}-01`;
 
 describe('continuing a stored trace and adding events to the active span', () => {
-  let spans: RecordedSpans;
-
-  beforeAll(() => {
-    spans = recordSpansInMemory();
-  });
-  afterAll(async () => {
-    await spans.stop();
-  });
-  beforeEach(() => spans.reset());
+  const spans = recordSpansInSuite({ beforeAll, afterAll, beforeEach });
 
   it('runs work in a span of the stored trace, linked to the request span active when it started', async () => {
     let inside: string | undefined;

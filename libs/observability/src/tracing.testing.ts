@@ -38,3 +38,26 @@ export function recordSpansInMemory(): RecordedSpans {
     },
   };
 }
+
+/** The lifecycle hooks of a test framework (Jest's, passed in, so this module does not depend on one). */
+export interface SuiteHooks {
+  beforeAll(fn: () => void): void;
+  afterAll(fn: () => Promise<void>): void;
+  beforeEach(fn: () => void): void;
+}
+
+/**
+ * Records spans in memory for a whole suite, emptied before each test: the set-up every
+ * instrumentation spec needs. Call it in the `describe` body with the framework's hooks.
+ */
+export function recordSpansInSuite(hooks: SuiteHooks): Pick<RecordedSpans, 'finished'> {
+  let recorded: RecordedSpans | undefined;
+  hooks.beforeAll(() => {
+    recorded = recordSpansInMemory();
+  });
+  hooks.afterAll(async () => {
+    await recorded?.stop();
+  });
+  hooks.beforeEach(() => recorded?.reset());
+  return { finished: () => recorded?.finished() ?? [] };
+}

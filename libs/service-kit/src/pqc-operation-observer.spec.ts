@@ -1,22 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { ServiceMetrics, SpanKind, inSpan, recordSpansInMemory, type RecordedSpans } from '@mapek/observability';
+import { ServiceMetrics, SpanKind, inSpan, recordSpansInSuite } from '@mapek/observability';
 import { createNodeCryptoBackend, instrumentBackend } from '@mapek/pqc';
 import { pqcOperationObserver } from './service-security.js';
 
 describe('PQC operations on the trace', () => {
-  let spans: RecordedSpans;
+  const spans = recordSpansInSuite({ beforeAll, afterAll, beforeEach });
   const metrics = new ServiceMetrics('pqc-observer-test');
   const backend = instrumentBackend(createNodeCryptoBackend(), pqcOperationObserver(metrics));
   const keys = backend.mlDsa65.generateKeyPair();
   const message = new TextEncoder().encode('an envelope');
-
-  beforeAll(() => {
-    spans = recordSpansInMemory();
-  });
-  afterAll(async () => {
-    await spans.stop();
-  });
-  beforeEach(() => spans.reset());
 
   it('adds each ML-DSA-65 signature and check to the recorded span it ran in, as a pqc.<op> event with algorithm, backend and duration', async () => {
     await inSpan('send symptom', { kind: SpanKind.PRODUCER }, () => {

@@ -9,20 +9,6 @@ export const sampleSchema = z.object({
 });
 export type Sample = z.infer<typeof sampleSchema>;
 
-/**
- * Every series read from one target in one scrape; signed and published as one event.
- * @deprecated since `sample.batch` v2, which carries the scrapes of several targets in one signed
- * event; kept as the record of what v1 was.
- */
-export const sampleBatchV1Schema = z.object({
-  target: targetSchema,
-  scrapedAt: isoTimeSchema,
-  scrapeDurationMs: z.number().nonnegative(),
-  samples: z.array(sampleSchema).max(50_000),
-});
-/** @deprecated see {@link sampleBatchV1Schema}. */
-export type SampleBatchV1 = z.infer<typeof sampleBatchV1Schema>;
-
 /** Every series read from one target in one scrape: one entry of a {@link SampleBatchV2}. */
 export const targetScrapeSchema = z.object({
   target: targetSchema,
@@ -31,6 +17,15 @@ export const targetScrapeSchema = z.object({
   samples: z.array(sampleSchema).max(50_000),
 });
 export type TargetScrape = z.infer<typeof targetScrapeSchema>;
+
+/**
+ * Every series read from one target in one scrape; signed and published as one event.
+ * @deprecated since `sample.batch` v2, which carries the scrapes of several targets in one signed
+ * event; kept as the record of what v1 was.
+ */
+export const sampleBatchV1Schema = targetScrapeSchema;
+/** @deprecated see {@link sampleBatchV1Schema}. */
+export type SampleBatchV1 = z.infer<typeof sampleBatchV1Schema>;
 
 /** The most scrapes one `sample.batch` v2 carries. */
 export const MAX_SCRAPES_PER_BATCH = 1000;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { SpanKind, activeTraceIds, inSpan, recordSpansInMemory, type RecordedSpans } from '@mapek/observability';
+import { SpanKind, activeTraceIds, inSpan, recordSpansInSuite } from '@mapek/observability';
 import { EffectorUnavailableError, type Effector, type EffectorRequest, type EffectorResult } from '../domain/effector.port.js';
 import { TracedEffector } from './traced.effector.js';
 
@@ -25,15 +25,7 @@ function effector(answer: EffectorResult | Error): Effector & { ranInSpan?: stri
 }
 
 describe('a span around each effector call', () => {
-  let spans: RecordedSpans;
-
-  beforeAll(() => {
-    spans = recordSpansInMemory();
-  });
-  afterAll(async () => {
-    await spans.stop();
-  });
-  beforeEach(() => spans.reset());
+  const spans = recordSpansInSuite({ beforeAll, afterAll, beforeEach });
 
   it('names the kind and action, carries the target, plan step and outcome, and runs the call inside it', async () => {
     const inner = effector({ ok: true, detail: 'restarted' });

@@ -6,6 +6,7 @@ import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainer
 import { DatabaseSchema, createPool } from './database.js';
 import { KnowledgeRepository } from './knowledge.repository.js';
 import { containerEngine, localImages } from '@mapek/testing';
+import { memorySymptomData } from '../testing/symptom.fixture.js';
 
 /**
  * The repository against PostgreSQL 15 in a container of the local image (Debian's postgresql-15,
@@ -65,17 +66,7 @@ if (!engine.available && engine.impossible) console.warn(`testcontainers suite s
     });
 
     it('stores an event once: the same id again is a duplicate, in the table and in the audit trail', async () => {
-      const symptom = envelope('symptom', {
-        source: 'threshold',
-        rule: 'memory',
-        severity: 'critical',
-        metric: 'process_resident_memory_bytes',
-        value: 5e8,
-        threshold: 4e8,
-        labels: {},
-        description: 'memory above threshold',
-        observedAt: new Date().toISOString(),
-      });
+      const symptom = envelope('symptom', memorySymptomData());
       expect(await repository.record(symptom)).toBe(true);
       expect(await repository.record(symptom)).toBe(false);
       const rows = await pool.query<{ events: string; audited: string }>(

@@ -7,6 +7,7 @@ import { createTestDatabase, startPostgresServer } from '@mapek/testing';
 import type pg from 'pg';
 import { DatabaseSchema, createPool, withClient } from './database.js';
 import { KnowledgeRepository } from './knowledge.repository.js';
+import { memorySymptomData } from '../testing/symptom.fixture.js';
 
 /** A database knowledge can be pointed at: its URL, the pool size it allows, and how to remove it. */
 interface Database {
@@ -48,17 +49,7 @@ const symptom = (): Envelope<'symptom'> => ({
   source: 'monitor',
   time: new Date().toISOString(),
   target: 'checkout-secret-target',
-  data: {
-    source: 'threshold',
-    rule: 'memory',
-    severity: 'critical',
-    metric: 'process_resident_memory_bytes',
-    value: 5e8,
-    threshold: 4e8,
-    labels: {},
-    description: 'memory above threshold',
-    observedAt: new Date().toISOString(),
-  },
+  data: memorySymptomData(),
 });
 
 describe.each([

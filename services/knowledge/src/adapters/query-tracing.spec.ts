@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { SpanKind, inSpan, recordSpansInMemory, type RecordedSpans } from '@mapek/observability';
+import { SpanKind, inSpan, recordSpansInSuite } from '@mapek/observability';
 import type pg from 'pg';
 import { describeStatement, sanitizedQueryText, traceQueries, type Queryable } from './query-tracing.js';
 
@@ -22,15 +22,7 @@ function fakeDatabase(
 const server = { host: 'db.example', port: 5433, database: 'mapek' };
 
 describe('spans of the knowledge service’s PostgreSQL queries', () => {
-  let spans: RecordedSpans;
-
-  beforeAll(() => {
-    spans = recordSpansInMemory();
-  });
-  afterAll(async () => {
-    await spans.stop();
-  });
-  beforeEach(() => spans.reset());
+  const spans = recordSpansInSuite({ beforeAll, afterAll, beforeEach });
 
   it('makes a client span per statement under the handler’s span, named by operation and table, with the database attributes and no parameter values', async () => {
     const database = fakeDatabase({ rows: [{ id: 'e1' }] });
