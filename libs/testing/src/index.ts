@@ -8,3 +8,4 @@ export * from './postgres-server.process.js';
 export * from './wait-for.js';
 export * from './prometheus-server.process.js';
 export * from './ready-server.process.js';
+export * from './symptom.fixture.js';

@@ -16,7 +16,7 @@ import {
 } from '@mapek/contracts';
 import { JetStreamPublisher, bucketStreamName, type MessagingRuntime } from '@mapek/messaging';
 import { ServiceMetrics, createLogger } from '@mapek/observability';
-import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
+import { startNatsServer, waitFor, type NatsServerProcess, memorySymptomData } from '@mapek/testing';
 import { CommandOpener } from './adapters/command-opener.js';
 import type { WebhookRequestBody } from './adapters/webhook.effector.js';
 import { connectDevelopmentExecutor, startExecutorUnderTest, storedEvents, testPlan } from './testing/executor.fixture.js';
@@ -86,17 +86,7 @@ describe('the executor’s safety checks before acting', () => {
   const symptom = (target: string) =>
     publisher.publish('symptom', {
       target,
-      data: {
-        source: 'threshold',
-        rule: 'memory',
-        severity: 'critical',
-        metric: 'process_resident_memory_bytes',
-        value: 5e8,
-        threshold: 4e8,
-        labels: {},
-        description: 'memory above 400 MB',
-        observedAt: new Date().toISOString(),
-      },
+      data: memorySymptomData(),
     });
 
   const approve = (target: string, made: PlanV1) => publisher.publish('plan.approved', { target, incidentId: newEventId(), data: made });

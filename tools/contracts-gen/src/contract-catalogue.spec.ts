@@ -6,6 +6,7 @@ import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { eventEnvelopeSchema, eventRegistry, eventTypes, mapekConfigurationSchema, type EventType } from '@mapek/contracts';
 import { contracts } from './contract-catalogue.js';
+import { memorySymptomData } from '@mapek/testing';
 
 const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
 addFormats.default(ajv);
@@ -42,17 +43,7 @@ const events = [
       },
     ],
   }),
-  envelope('symptom', {
-    source: 'threshold',
-    rule: 'memory',
-    severity: 'critical',
-    metric: 'process_resident_memory_bytes',
-    value: 5e8,
-    threshold: 4e8,
-    labels: { instance: 'demo-app:8080' },
-    description: 'memory above 400 MB',
-    observedAt: '2026-12-04T16:59:58+01:00',
-  }),
+  envelope('symptom', memorySymptomData({ labels: { instance: 'demo-app:8080' }, observedAt: '2026-12-04T16:59:58+01:00' })),
   envelope('outcome', {
     executionId: ids.execution,
     planId: ids.plan,

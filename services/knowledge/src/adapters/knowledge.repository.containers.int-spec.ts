@@ -5,8 +5,7 @@ import type pg from 'pg';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { DatabaseSchema, createPool } from './database.js';
 import { KnowledgeRepository } from './knowledge.repository.js';
-import { containerEngine, localImages } from '@mapek/testing';
-import { memorySymptomData } from '../testing/symptom.fixture.js';
+import { containerEngine, localImages, memorySymptomData } from '@mapek/testing';
 
 /**
  * The repository against PostgreSQL 15 in a container of the local image (Debian's postgresql-15,

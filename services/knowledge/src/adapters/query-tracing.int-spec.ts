@@ -3,11 +3,10 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { newEventId, type Envelope } from '@mapek/contracts';
 import { SpanKind, createLogger, inSpan, recordSpansInMemory, type RecordedSpans } from '@mapek/observability';
-import { createTestDatabase, startPostgresServer } from '@mapek/testing';
+import { createTestDatabase, startPostgresServer, memorySymptomData } from '@mapek/testing';
 import type pg from 'pg';
 import { DatabaseSchema, createPool, withClient } from './database.js';
 import { KnowledgeRepository } from './knowledge.repository.js';
-import { memorySymptomData } from '../testing/symptom.fixture.js';
 
 /** A database knowledge can be pointed at: its URL, the pool size it allows, and how to remove it. */
 interface Database {
