@@ -1,6 +1,7 @@
 import {
   ActionType,
   DEFAULT_SUBJECT_PREFIX,
+  NatsClientLiveness,
   type ActuationReplyV1,
   ServiceName,
   defaultThresholdRules,
@@ -280,6 +281,9 @@ async function connectAgent(
     return await connect({
       servers,
       name: `mapek-agent-${target}`,
+      // Like the services: never give up on the cluster, and notice a silent dead server in seconds.
+      maxReconnectAttempts: -1,
+      ...NatsClientLiveness,
       ...(security ? { tls: security.tls, inboxPrefix: inboxPrefixOf(security.identity) } : {}),
     });
   } catch (error) {

@@ -135,6 +135,16 @@ export function inboxPrefixOf(identity: string): string {
   return `_INBOX_${identity}`;
 }
 
+/**
+ * How every mapek client (services and agents) finds out that its NATS server is gone when no
+ * TCP reset arrives: a node that loses power or its network, or a container whose network
+ * namespace is torn down (`docker kill`), leaves the connection open and silent. The client pings
+ * every `pingInterval` ms and drops the connection after `maxPingOut` unanswered pings, then
+ * reconnects to another server of the cluster: about 10–15 s, where the client's defaults (2 min,
+ * 2 pings) took up to 6 minutes, during which the loop stood still on that connection.
+ */
+export const NatsClientLiveness = { pingInterval: 5_000, maxPingOut: 2 } as const;
+
 /** Message headers mapek sets or reads. */
 export const Header = {
   msgId: 'Nats-Msg-Id',

@@ -1,4 +1,5 @@
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import { NatsClientLiveness } from '@mapek/contracts';
 import type { Logger } from '@mapek/observability';
 
 export type { NatsConnection } from '@nats-io/transport-node';
@@ -16,8 +17,8 @@ export interface NatsConnectOptions {
 }
 
 /**
- * Connects with unlimited reconnects (a broker restart must not kill a service) and logs every
- * status change. The first connect fails fast so a misconfigured URL stops the start.
+ * Connects with unlimited reconnects (a broker restart must not kill a service), pings often
+ * enough to notice a silent dead server (NatsClientLiveness), and logs every status change. The first connect fails fast so a misconfigured URL stops the start.
  */
 export async function connectNats(options: NatsConnectOptions): Promise<NatsConnection> {
   const nc = await connect({
@@ -25,6 +26,8 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
     name: options.name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
+    // A server that vanished without closing the connection is noticed in seconds, not minutes.
+    ...NatsClientLiveness,
     timeout: options.connectTimeoutMs ?? 5000,
     ...(options.tls ? { tls: options.tls } : {}),
     ...(options.inboxPrefix !== undefined ? { inboxPrefix: options.inboxPrefix } : {}),
