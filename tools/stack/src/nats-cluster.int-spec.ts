@@ -120,7 +120,9 @@ const noNamespaces = networkNamespacesUnavailable();
         await leader.heal();
         await cluster.waitUntilHealthy();
         // The old leader rejoins as a replica and reports itself current once it has caught up.
-        const jsm = await jetstreamManager(majority);
+        // The cluster may still be settling after the heal: no account check up front, and each
+        // stream query may take its time (a timed-out one is asked again by waitFor).
+        const jsm = await jetstreamManager(majority, { checkAPI: false, timeout: 10_000 });
         const after = await waitFor(
           async () => {
             const info = await jsm.streams.info('PROBE');
