@@ -112,24 +112,35 @@ const noNamespaces = networkNamespacesUnavailable();
       const leader = await leaderOf(cluster, 'PROBE');
       // A client of the majority only, so it never waits on the cut link.
       const majority = await connect({ servers: cluster.nodes.filter((node) => node !== leader).map((node) => node.url) });
+      // No account check up front (it needs the meta leader, which the partition may have cut off
+      // too), and time for each query while the cluster elects and settles; waitFor asks again
+      // after a timed-out one.
+      const jsm = await jetstreamManager(majority, { checkAPI: false, timeout: 10_000 });
       try {
         await leader.partition();
         await publishUntilStored(jetstream(majority), 'probe.a', 'during');
-        const during = await (await jetstreamManager(majority)).streams.info('PROBE');
+        const during = await waitFor(() => jsm.streams.info('PROBE'), {
+          timeoutMs: 30_000,
+          intervalMs: 200,
+          what: 'PROBE on the majority',
+        });
         expect(during.cluster?.leader).not.toBe(leader.name);
         await leader.heal();
         await cluster.waitUntilHealthy();
-        // The old leader rejoins as a replica and reports itself current once it has caught up.
-        // The cluster may still be settling after the heal: no account check up front, and each
-        // stream query may take its time (a timed-out one is asked again by waitFor).
-        const jsm = await jetstreamManager(majority, { checkAPI: false, timeout: 10_000 });
+        // The old leader rejoins as a replica and reports itself current once it has caught up;
+        // the message stored during the partition is still there, whoever leads now.
+        let last: unknown;
         const after = await waitFor(
           async () => {
             const info = await jsm.streams.info('PROBE');
-            return info.cluster?.replicas?.find((replica) => replica.name === leader.name)?.current === true && info;
+            last = { leader: info.cluster?.leader, replicas: info.cluster?.replicas, messages: info.state.messages };
+            const caughtUp = info.cluster?.replicas?.find((replica) => replica.name === leader.name)?.current === true;
+            return caughtUp && info.state.messages === 1 && info;
           },
           { timeoutMs: 30_000, intervalMs: 200, what: `${leader.name} to catch up with PROBE` },
-        );
+        ).catch((error: unknown) => {
+          throw new Error(`${(error as Error).message}; last seen ${JSON.stringify(last)}`);
+        });
         expect(after.state.messages).toBe(1);
       } finally {
         await majority.close();
