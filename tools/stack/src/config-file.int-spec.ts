@@ -87,6 +87,12 @@ describe('the stack with a configuration file', () => {
     await waitFor(async () => (await status()).targets.some((target) => target.name === 'payments'), {
       what: 'the monitor to take the changed file',
     });
+    // The analyzer follows the file on its own timer: it must have taken this version too before
+    // the next write, or it may never see it (it reads what is there when its timer fires).
+    const analyzerMetricsText = async () => (await fetch(`${stack?.serviceUrl(ServiceName.analyzer)}/metrics`)).text();
+    await waitFor(async () => /^mapek_configuration_loads_total\{service="analyzer"\} 2$/m.test(await analyzerMetricsText()), {
+      what: 'the analyzer to take the changed file',
+    });
 
     await writeFile(file, 'version: 1\ntargets: [{ name: "not a name" }]\n');
     const refused = await waitFor(
@@ -104,7 +110,7 @@ describe('the stack with a configuration file', () => {
     // The analyzer reads the same file (its dependsOn edges) and refuses the same bad version.
     const analyzerMetrics = await waitFor(
       async () => {
-        const text = await (await fetch(`${stack?.serviceUrl(ServiceName.analyzer)}/metrics`)).text();
+        const text = await analyzerMetricsText();
         return /^mapek_configuration_last_load_success\{service="analyzer"\} 0$/m.test(text) && text;
       },
       { what: 'the analyzer to refuse the bad file' },
