@@ -30,6 +30,9 @@ describe('the nats-server config of a cluster member', () => {
     expect(cluster).toContain('listen: "10.0.0.1:6222"');
     expect(cluster).toContain('routes: ["nats-route://10.0.0.1:6222", "nats-route://10.0.0.2:6222"]');
     expect(cluster).toContain('no_advertise: true');
+    // A silent dead member is dropped in about 10 s.
+    expect(cluster).toContain('ping_interval: "5s"');
+    expect(cluster).toContain('ping_max: 2');
     expect(cluster).toMatch(/tls \{\s+cert_file: "\/s\.crt"\s+key_file: "\/s\.key"\s+ca_file: "\/ca\.crt"\s+verify: true/);
     expect(cluster).toContain('curve_preferences: ["X25519MLKEM768", "X25519", "CurveP256"]');
   });

@@ -87,6 +87,11 @@ function renderCluster(cluster: NatsClusterOptions, tls: Pick<NatsConfigOptions,
     // Members are listed explicitly; gossiped addresses may not be reachable from every member.
     '  no_advertise: true',
     `  routes: ${list(cluster.routes)}`,
+    // A member that vanishes without closing its routes (a killed container, a dead host) is
+    // dropped after two missed pings 5 s apart, not the default 2 minutes apart: until then the
+    // others may route JetStream API requests to it, and they go unanswered.
+    '  ping_interval: "5s"',
+    '  ping_max: 2',
     '  tls {',
     `    cert_file: ${quote(tls.serverCert)}`,
     `    key_file: ${quote(tls.serverKey)}`,
