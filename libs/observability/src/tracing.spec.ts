@@ -4,8 +4,11 @@ import {
   activeSpanRecording,
   addSpanEvent,
   currentTraceparent,
+  inRecordedChildSpan,
   inSpan,
   inStoredTrace,
+  recordFinishedSpan,
+  withSpan,
   traceparentContext,
   withoutTrace,
 } from './tracing.js';
@@ -56,5 +59,44 @@ describe('continuing a stored trace and adding events to the active span', () =>
     });
     const [span] = spans.finished();
     expect(span?.events.map((event) => [event.name, event.attributes])).toEqual([['pqc.sign', { 'pqc.algorithm': 'ML-DSA-65' }]]);
+  });
+
+  it('makes a child span for I/O only under a recorded parent, and never a root of its own', async () => {
+    const answered = await withoutTrace(() =>
+      inRecordedChildSpan('kv get plans', { kind: SpanKind.CLIENT }, (span) => Promise.resolve(span === undefined)),
+    );
+    expect(answered).toBe(true);
+    expect(spans.finished()).toEqual([]);
+    await inSpan('process plan.approved', { kind: SpanKind.CONSUMER }, () =>
+      inRecordedChildSpan('kv get plans', { kind: SpanKind.CLIENT }, (span) => {
+        span?.setAttribute('mapek.kv.revision', 7);
+        return Promise.resolve();
+      }),
+    );
+    const [child, parent] = spans.finished();
+    expect(child?.name).toBe('kv get plans');
+    expect(child?.attributes['mapek.kv.revision']).toBe(7);
+    expect(child?.parentSpanContext?.spanId).toBe(parent?.spanContext().spanId);
+  });
+
+  it('records finished work as a root span with its own times, and runs what followed from it beneath it', () => {
+    const startTime = Date.now() - 250;
+    const endTime = startTime + 40.5;
+    const scrape = withoutTrace(() =>
+      recordFinishedSpan({ name: 'GET', kind: SpanKind.CLIENT, startTime, endTime, attributes: { 'http.response.status_code': 200 } }),
+    );
+    const child = withSpan(scrape, () => currentTraceparent());
+    const probe = withoutTrace(() =>
+      recordFinishedSpan({ name: 'connect', kind: SpanKind.CLIENT, startTime, endTime, error: new Error('ECONNREFUSED') }),
+    );
+    const [recorded, failed] = spans.finished();
+    expect(recorded?.parentSpanContext).toBeUndefined();
+    const ms = ([seconds, nanos]: readonly [number, number] = [0, 0]) => seconds * 1000 + nanos / 1e6;
+    expect(ms(recorded?.startTime)).toBeCloseTo(startTime, 0);
+    expect(ms(recorded?.duration)).toBeCloseTo(40.5, 0);
+    expect(child).toBe(`00-${scrape.spanContext().traceId}-${scrape.spanContext().spanId}-01`);
+    expect(failed?.status).toMatchObject({ code: 2, message: 'ECONNREFUSED' });
+    expect(failed?.events.map((event) => event.name)).toEqual(['exception']);
+    expect(probe.spanContext().traceId).not.toBe(scrape.spanContext().traceId);
   });
 });

@@ -301,7 +301,85 @@ export async function inSpan<T>(name: string, options: SpanOptions, fn: (span: S
   }
 }
 
+/**
+ * Runs `fn` inside a child span of the active span when that one is recorded, and as it is
+ * otherwise: for I/O done on behalf of traced work (a KV record, an API call), which then costs one
+ * context lookup with tracing off and never starts a root trace of its own. `fn` gets the span
+ * (undefined when none was made) to add what it learns, such as a response status.
+ */
+export async function inRecordedChildSpan<T>(
+  name: string,
+  options: Omit<SpanOptions, 'parent'>,
+  fn: (span: Span | undefined) => Promise<T>,
+): Promise<T> {
+  if (!activeSpanRecording()) return fn(undefined);
+  return inSpan(name, options, fn);
+}
+
+/** Work already done, to be recorded as a span after the fact: its times (epoch ms) and how it ended. */
+export interface FinishedWork {
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly attributes?: Attributes;
+  /** Epoch milliseconds, fractions allowed (`performance.timeOrigin + performance.now()`). */
+  readonly startTime: number;
+  readonly endTime: number;
+  /** Set when the work failed (a probe that found the target down). */
+  readonly error?: unknown;
+}
+
+/**
+ * Records `work` as an ended span, a child of the active context (the root of a new trace under
+ * `withoutTrace`), and returns it so what follows from it can run beneath it (`withSpan`). For
+ * work whose span is worth its cost only once its result is known: the one scrape in a thousand
+ * whose readings violate a rule starts its incident's trace; the others make no span.
+ */
+export function recordFinishedSpan(work: FinishedWork): Span {
+  const span = tracer().startSpan(
+    work.name,
+    { kind: work.kind, startTime: work.startTime, ...(work.attributes ? { attributes: work.attributes } : {}) },
+    context.active(),
+  );
+  if (work.error !== undefined) {
+    const failure =
+      work.error instanceof Error ? work.error : new Error(typeof work.error === 'string' ? work.error : JSON.stringify(work.error));
+    span.recordException(failure, work.endTime);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+  }
+  span.end(work.endTime);
+  return span;
+}
+
 /** Runs `fn` outside any trace: what it publishes starts traces of its own. */
 export function withoutTrace<T>(fn: () => T): T {
   return context.with(ROOT_CONTEXT, fn);
+}
+
+/**
+ * The attributes of an HTTP client span (OpenTelemetry's HTTP semantic conventions): method, the
+ * URL with any user and password replaced by `REDACTED`, the server, and the status when one came.
+ * The span's name is the method alone, as the conventions ask of a client that knows no route.
+ */
+export function httpClientAttributes(method: string, url: string | URL, status?: number): Attributes {
+  const parsed = typeof url === 'string' ? new URL(url) : new URL(url.href);
+  if (parsed.username) parsed.username = 'REDACTED';
+  if (parsed.password) parsed.password = 'REDACTED';
+  const port = parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : parsed.protocol === 'http:' ? 80 : undefined;
+  return {
+    'http.request.method': method,
+    'url.full': parsed.href,
+    'server.address': parsed.hostname.replace(/^\[|\]$/g, ''),
+    ...(port !== undefined ? { 'server.port': port } : {}),
+    ...(status !== undefined ? { 'http.response.status_code': status } : {}),
+    ...(status !== undefined && status >= 400 ? { 'error.type': String(status) } : {}),
+  };
+}
+
+/** Puts an HTTP answer's status on a client span: `http.response.status_code`, and for 4xx and 5xx `error.type` and an error status. */
+export function setHttpResponseStatus(span: Span | undefined, status: number): void {
+  if (!span) return;
+  span.setAttribute('http.response.status_code', status);
+  if (status < 400) return;
+  span.setAttribute('error.type', String(status));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
 }
