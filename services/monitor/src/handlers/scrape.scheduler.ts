@@ -3,10 +3,20 @@ import { Gauge, Counter, Histogram } from 'prom-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Probe, PrometheusRule, Sample, SymptomV1, TargetScrape } from '@mapek/contracts';
 import { EVENT_PUBLISHER, inNewTrace, type EventPublisherPort } from '@mapek/messaging';
-import { LOGGER, METRICS, logContext, type Logger, type ServiceMetrics } from '@mapek/observability';
+import {
+  LOGGER,
+  METRICS,
+  logContext,
+  recordFinishedSpan,
+  withSpan,
+  type FinishedWork,
+  type Logger,
+  type ServiceMetrics,
+} from '@mapek/observability';
 import { ScrapeError, scrapeMetrics } from '../adapters/http-scraper.js';
 import { runProbe, type ProbeResult } from '../adapters/health-probes.js';
 import { queryPrometheus } from '../adapters/prometheus.client.js';
+import { observationSpans, type CheckTiming } from '../adapters/observation-spans.js';
 import { HeartbeatTracker } from '../domain/heartbeat-tracker.js';
 import { probeEndpoint, probeKey, type MonitoredTarget, type MonitorSources } from '../domain/monitored-target.js';
 import { ProbeTracker } from '../domain/probe-tracker.js';
@@ -210,11 +220,16 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     } catch (error) {
       this.scrapes.inc({ target: target.name, result: 'error' });
       this.logger.warn({ err: error, target: target.name }, 'scrape failed');
-      await this.recordScrapeAsProbes(target, url, probeResultOfScrapeError(error));
+      const timing = { started, ended: performance.now() };
+      await this.recordScrapeAsProbes(target, url, probeResultOfScrapeError(error), () =>
+        observationSpans.scrape(target.name, url, timing, { error }),
+      );
       return;
     }
-    const durationMs = performance.now() - started;
-    const probed = this.recordScrapeAsProbes(target, url, { ok: true, detail: 'HTTP 2xx' });
+    const ended = performance.now();
+    const durationMs = ended - started;
+    const scraped = () => observationSpans.scrape(target.name, url, { started, ended }, { status: 200, samples: samples.length });
+    const probed = this.recordScrapeAsProbes(target, url, { ok: true, detail: 'HTTP 2xx' }, scraped);
     // The target computes its gauges while it answers, so a reading is dated when it arrived: the
     // request's start would date it too early by the whole scrape (a second when the target was busy).
     const observedAt = new Date().toISOString();
@@ -242,7 +257,7 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     // the anomaly detector nothing (the symptoms are already out).
     try {
       if (symptoms.length > 0) {
-        await this.publishSymptoms(target, symptoms);
+        await this.publishSymptoms(target, symptoms, scraped());
         await sleep(Math.min(SYMPTOMS_FIRST_MS, this.settings.intervalMs / 4));
       }
     } finally {
@@ -252,46 +267,61 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  /** The HTTP probes of the scraped URL take the scrape's answer as theirs (2xx: up). */
-  private async recordScrapeAsProbes(target: MonitoredTarget, url: string, result: ProbeResult): Promise<void> {
+  /** The HTTP probes of the scraped URL take the scrape's answer as theirs (2xx: up); the scrape is their symptoms' check. */
+  private async recordScrapeAsProbes(target: MonitoredTarget, url: string, result: ProbeResult, check: () => FinishedWork): Promise<void> {
     const recorded: Promise<void>[] = [];
     target.probes.forEach((probe, index) => {
-      if (answeredByScrape(probe, url)) recorded.push(this.recordProbe(target, probe, index, result));
+      if (answeredByScrape(probe, url)) recorded.push(this.recordProbe(target, probe, index, result, check));
     });
     await Promise.all(recorded);
   }
 
   private async probe(target: MonitoredTarget, probe: Probe, index: number): Promise<void> {
-    await this.recordProbe(target, probe, index, await runProbe(probe, this.settings.timeoutMs));
+    const started = performance.now();
+    const result = await runProbe(probe, this.settings.timeoutMs);
+    const timing: CheckTiming = { started, ended: performance.now() };
+    await this.recordProbe(target, probe, index, result, () => observationSpans.probe(target.name, probe, timing, result));
   }
 
-  private async recordProbe(target: MonitoredTarget, probe: Probe, index: number, result: ProbeResult): Promise<void> {
+  /** `check` describes the check that found the result, for the span its symptom's trace starts with. */
+  private async recordProbe(
+    target: MonitoredTarget,
+    probe: Probe,
+    index: number,
+    result: ProbeResult,
+    check: () => FinishedWork,
+  ): Promise<void> {
     const observedAt = new Date().toISOString();
     const key = probeKey(target.name, probe, index);
     const failures = this.probes.record(key, result.ok);
     this.probeFailuresGauge.set({ target: target.name, probe: probe.kind }, this.probes.count(key));
     if (failures === undefined) return;
-    await this.publishSymptoms(target, [
-      {
-        source: 'health',
-        rule: `health-${probe.kind}`,
-        severity: 'critical',
-        metric: 'probe_success',
-        value: 0,
-        threshold: 1,
-        labels: { ...target.labels, probe: probe.kind },
-        ...(target.component ? { component: target.component } : {}),
-        description: `${probe.kind} health probe ${probeEndpoint(probe)} failed ${failures} times in a row (${result.detail})`.slice(
-          0,
-          2000,
-        ),
-        observedAt,
-      },
-    ]);
+    await this.publishSymptoms(
+      target,
+      [
+        {
+          source: 'health',
+          rule: `health-${probe.kind}`,
+          severity: 'critical',
+          metric: 'probe_success',
+          value: 0,
+          threshold: 1,
+          labels: { ...target.labels, probe: probe.kind },
+          ...(target.component ? { component: target.component } : {}),
+          description: `${probe.kind} health probe ${probeEndpoint(probe)} failed ${failures} times in a row (${result.detail})`.slice(
+            0,
+            2000,
+          ),
+          observedAt,
+        },
+      ],
+      check(),
+    );
   }
 
   private async query(target: MonitoredTarget, rule: PrometheusRule, prometheus: NonNullable<MonitorSources['prometheus']>): Promise<void> {
     let answer;
+    const started = performance.now();
     try {
       answer = await queryPrometheus(prometheus.url, rule.query, Math.min(prometheus.timeoutMs, this.settings.intervalMs * 10));
     } catch (error) {
@@ -299,6 +329,7 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
       this.logger.warn({ err: error, target: target.name, rule: rule.name }, 'PromQL query failed');
       return;
     }
+    const timing: CheckTiming = { started, ended: performance.now() };
     const observedAt = new Date().toISOString();
     this.queries.inc({ target: target.name, rule: rule.name, result: 'ok' });
     const symptoms: SymptomV1[] = evaluatePromqlRule(rule, answer).map((violation) => {
@@ -316,7 +347,8 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
         observedAt,
       };
     });
-    if (symptoms.length > 0) await this.publishSymptoms(target, symptoms);
+    if (symptoms.length > 0)
+      await this.publishSymptoms(target, symptoms, observationSpans.promql(target.name, prometheus.url, rule.name, timing));
   }
 
   /** A target silent longer than its timeout is a symptom at every tick until it reports again. */
@@ -352,13 +384,18 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
   /**
    * Publishes symptoms pipelined: each is on the connection before the next is signed, so
    * JetStream stores them in this order; resolves when all are acknowledged.
+   *
+   * Symptoms start the traces that follow their incidents through the loop. Those of one check
+   * (`check`: the scrape, probe or query that found them) share a trace whose root is that
+   * check's span; a heartbeat's silence, found by no request, starts one with its publish.
    */
-  private publishSymptoms(target: MonitoredTarget, symptoms: readonly SymptomV1[]): Promise<unknown> {
-    // Each symptom starts a trace that follows its incident through the loop.
-    return Promise.all(
-      symptoms.map((data) =>
-        logContext.run({ target: target.name }, () => inNewTrace(() => this.publisher.publish('symptom', { target: target.name, data }))),
-      ),
+  private publishSymptoms(target: MonitoredTarget, symptoms: readonly SymptomV1[], check?: FinishedWork): Promise<unknown> {
+    const publish = (data: SymptomV1) => this.publisher.publish('symptom', { target: target.name, data });
+    return logContext.run({ target: target.name }, () =>
+      inNewTrace(() => {
+        if (!check) return Promise.all(symptoms.map((data) => inNewTrace(() => publish(data))));
+        return withSpan(recordFinishedSpan(check), () => Promise.all(symptoms.map(publish)));
+      }),
     );
   }
 }
