@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { BucketName } from '@mapek/contracts';
+import { SpanKind, inSpan, recordSpansInSuite } from '@mapek/observability';
 import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
 import { z } from 'zod';
 import { JsonKv, KvBucket, getJson } from './kv-store.js';
@@ -153,5 +154,63 @@ describe('typed JSON values in a KV bucket', () => {
   it('refuses a stored value of the wrong shape instead of handing it on', async () => {
     await new JsonKv<unknown>(await ensureBucket(jetstream(nc), BucketName.analyzerState, 1)).put('d', { count: 'many' });
     await expect(counters.get('d')).rejects.toThrow(/expected number/);
+  });
+});
+
+describe('spans of the loop records in KV', () => {
+  const spans = recordSpansInSuite({ beforeAll, afterAll, beforeEach });
+  let server: NatsServerProcess;
+  let nc: NatsConnection;
+  let plans: JsonKv<{ status: string }>;
+
+  beforeAll(async () => {
+    server = await startNatsServer();
+    nc = await connect({ servers: server.url });
+    plans = new JsonKv(await ensureBucket(jetstream(nc), BucketName.plannerPlans, 1));
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await server?.stop();
+  });
+
+  it('makes a CLIENT span per read and write under the handler’s span, with the bucket, key and revision', async () => {
+    await inSpan('process analysis', { kind: SpanKind.CONSUMER }, async () => {
+      await plans.compareAndSet('plan.p1', { status: 'pending' }, undefined);
+      const read = await plans.get('plan.p1');
+      // Lost to another writer: a conflict, not a failure.
+      expect(await plans.compareAndSet('plan.p1', { status: 'approved' }, undefined)).toBe(false);
+      await plans.compareAndSet('plan.p1', { status: 'approved' }, read?.revision);
+    });
+    const finished = spans.finished();
+    const handler = finished.find((span) => span.name === 'process analysis');
+    const kv = finished.filter((span) => span.name.startsWith('kv '));
+    expect(kv.map((span) => span.name)).toEqual([
+      'kv create mapek_plans',
+      'kv get mapek_plans',
+      'kv create mapek_plans',
+      'kv update mapek_plans',
+    ]);
+    for (const span of kv) {
+      expect(span.kind).toBe(SpanKind.CLIENT);
+      expect(span.parentSpanContext?.spanId).toBe(handler?.spanContext().spanId);
+      expect(span.attributes).toMatchObject({
+        'db.system.name': 'nats_kv',
+        'db.collection.name': 'mapek_plans',
+        'mapek.kv.key': 'plan.p1',
+      });
+    }
+    const [created, read, lost, updated] = kv;
+    expect(created?.attributes['mapek.kv.revision']).toBe(1);
+    expect(read?.attributes['mapek.kv.revision']).toBe(1);
+    expect(lost?.attributes['mapek.kv.conflict']).toBe(true);
+    expect(lost?.status.code).toBe(0);
+    expect(updated?.attributes['mapek.kv.revision']).toBe(2);
+  });
+
+  it('makes none outside a recorded trace', async () => {
+    await plans.put('plan.p2', { status: 'pending' });
+    expect(await plans.get('plan.p2')).toBeDefined();
+    expect(spans.finished()).toEqual([]);
   });
 });

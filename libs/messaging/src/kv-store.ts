@@ -2,6 +2,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { KV, KvEntry, KvWatchEntry, KvWatchOptions } from '@nats-io/kv';
 import type { QueuedIterator } from '@nats-io/transport-node';
 import { StreamMaxAgeMs, StreamName } from '@mapek/contracts';
+import { SpanKind, inRecordedChildSpan, type Span } from '@mapek/observability';
 
 export type { KV, KvEntry, KvWatchEntry, KvWatchOptions } from '@nats-io/kv';
 
@@ -116,38 +117,81 @@ export interface ValueSchema<T> {
   parse(value: unknown): T;
 }
 
+/** The attributes of a KV span: the bucket, the operation and the key (keys name targets and ids, never secrets). */
+export const KvAttribute = {
+  system: 'db.system.name',
+  operation: 'db.operation.name',
+  bucket: 'db.collection.name',
+  key: 'mapek.kv.key',
+  revision: 'mapek.kv.revision',
+  conflict: 'mapek.kv.conflict',
+} as const;
+
+/** `db.system.name` of KV spans: no standard value exists for NATS KV. */
+const KV_SYSTEM = 'nats_kv';
+
 /**
  * The values of one kind in a KV bucket, as JSON: reads give the value and its revision, writes
  * are create-if-absent or compare-and-set, so concurrent writers (replicas, redeliveries) never
  * overwrite each other silently.
+ *
+ * Each read and write is a CLIENT span `kv <operation> <bucket>` under a recorded parent (the
+ * handler's `process` span): the records of the loop (plans, executions, incidents, leases) show in
+ * an incident's trace. With tracing off it costs a context lookup, and nothing makes a root trace.
  */
 export class JsonKv<T> {
   constructor(
-    private readonly bucket: Pick<KvBucket, 'get' | 'create' | 'update' | 'put'>,
+    private readonly bucket: Pick<KvBucket, 'get' | 'create' | 'update' | 'put' | 'name'>,
     private readonly schema?: ValueSchema<T>,
   ) {}
 
+  private traced<R>(operation: string, key: string, fn: (span: Span | undefined) => Promise<R>): Promise<R> {
+    return inRecordedChildSpan(
+      `kv ${operation} ${this.bucket.name}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          [KvAttribute.system]: KV_SYSTEM,
+          [KvAttribute.operation]: operation,
+          [KvAttribute.bucket]: this.bucket.name,
+          [KvAttribute.key]: key,
+        },
+      },
+      fn,
+    );
+  }
+
   /** The value and its revision, or undefined when the key is absent, deleted or expired. */
-  async get(key: string): Promise<Versioned<T> | undefined> {
-    const entry = await this.bucket.get(key);
-    if (!entry || entry.operation !== 'PUT' || entry.length === 0) return undefined;
-    const raw: unknown = entry.json();
-    return { value: this.schema ? this.schema.parse(raw) : (raw as T), revision: entry.revision };
+  get(key: string): Promise<Versioned<T> | undefined> {
+    return this.traced('get', key, async (span) => {
+      const entry = await this.bucket.get(key);
+      if (!entry || entry.operation !== 'PUT' || entry.length === 0) return undefined;
+      span?.setAttribute(KvAttribute.revision, entry.revision);
+      const raw: unknown = entry.json();
+      return { value: this.schema ? this.schema.parse(raw) : (raw as T), revision: entry.revision };
+    });
   }
 
   /**
    * Writes `value` if the key is still at `revision` (undefined: the key holds no value yet).
    * Resolves false when another writer came first; other failures are thrown.
    */
-  async compareAndSet(key: string, value: T, revision: number | undefined, options: KvWriteOptions = {}): Promise<boolean> {
-    try {
-      if (revision === undefined) await this.bucket.create(key, JSON.stringify(value), options);
-      else await this.bucket.update(key, JSON.stringify(value), revision, options);
-      return true;
-    } catch (error) {
-      if (isKvConflict(error)) return false;
-      throw error;
-    }
+  compareAndSet(key: string, value: T, revision: number | undefined, options: KvWriteOptions = {}): Promise<boolean> {
+    return this.traced(revision === undefined ? 'create' : 'update', key, async (span) => {
+      try {
+        const written =
+          revision === undefined
+            ? await this.bucket.create(key, JSON.stringify(value), options)
+            : await this.bucket.update(key, JSON.stringify(value), revision, options);
+        span?.setAttribute(KvAttribute.revision, written);
+        return true;
+      } catch (error) {
+        if (!isKvConflict(error)) throw error;
+        // Losing to another writer is the protocol working, not a failed span.
+        span?.setAttribute(KvAttribute.conflict, true);
+        return false;
+      }
+    });
   }
 
   /** The key's value, writing `initial` first when it holds none; whoever wrote first wins. */
@@ -163,8 +207,12 @@ export class JsonKv<T> {
   }
 
   /** Writes unconditionally (a value only its one owner writes). */
-  async put(key: string, value: T, options: KvWriteOptions = {}): Promise<number> {
-    return this.bucket.put(key, JSON.stringify(value), options);
+  put(key: string, value: T, options: KvWriteOptions = {}): Promise<number> {
+    return this.traced('put', key, async (span) => {
+      const written = await this.bucket.put(key, JSON.stringify(value), options);
+      span?.setAttribute(KvAttribute.revision, written);
+      return written;
+    });
   }
 
   /**
