@@ -93,7 +93,7 @@ export class DockerEngineClient {
     const where = `${method} ${path.split('?')[0] ?? path}`;
     const { status, text } = await sendJson(
       (options, onAnswer) => request({ ...options, socketPath: this.socketPath, path }, onAnswer),
-      { method, headers: { host: 'docker' }, body, timeoutMs },
+      { method, url: `http://docker${path}`, headers: { host: 'docker' }, body, timeoutMs },
       {
         timedOut: () => new DockerEngineUnavailableError('timeout', `the Docker engine did not answer ${where} in ${timeoutMs} ms`),
         unreachable: (error) =>

@@ -156,6 +156,7 @@ export class KubernetesEffector implements Effector {
       (options, onAnswer) => request(url, { ...options, ca }, onAnswer),
       {
         method,
+        url,
         headers: { authorization: `Bearer ${token.trim()}`, accept: 'application/json' },
         body,
         timeoutMs,

@@ -26,8 +26,13 @@ export const EffectorAttribute = {
   errorType: 'error.type',
 } as const;
 
-/** Effectors that call a remote API themselves; the agent's own CLIENT span is `actuate <action>`, beneath this one. */
-const REMOTE_KINDS: ReadonlySet<string> = new Set(['webhook', 'container', 'kubernetes']);
+/**
+ * Effectors whose call is one request they make themselves, so this span is its CLIENT span. The
+ * others are INTERNAL: the agent's CLIENT span is `actuate <action>` beneath this one, and the
+ * Docker engine's and the Kubernetes API server's requests are CLIENT spans of their own
+ * (`sendJson`), one per API call.
+ */
+const REMOTE_KINDS: ReadonlySet<string> = new Set(['webhook']);
 
 /**
  * An effector with a span around each call, `effector <kind> <action>`: the kind, action, target
