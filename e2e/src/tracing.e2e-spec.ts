@@ -134,16 +134,37 @@ describe('one trace per incident, exported to a real Jaeger', () => {
     expect(healed.outcome).toBe('success');
 
     const trace = await incidentTrace(healed.id, {
-      monitor: ['send symptom'],
+      monitor: ['GET', 'send symptom'],
       analyzer: ['process symptom', 'send analysis'],
-      planner: ['process analysis', 'send plan.proposed', 'send plan.approved'],
-      executor: ['process plan.approved', 'effector agent clear_cache', 'actuate clear_cache', 'send execution', 'send outcome'],
+      planner: ['process analysis', 'kv create mapek_plans', 'send plan.proposed', 'send plan.approved'],
+      executor: [
+        'process plan.approved',
+        'kv create mapek_executions',
+        'effector agent clear_cache',
+        'actuate clear_cache',
+        'send execution',
+        'send outcome',
+      ],
       knowledge: ['process symptom', 'process analysis', 'process plan.approved', 'process outcome', 'db.query insert events'],
     });
 
     expect(servicesOf(trace)).toEqual(expect.arrayContaining(LOOP_SERVICES));
-    // One root: the monitor's symptom; every other span has its parent in this trace.
-    expect(rootsOf(trace)).toEqual(['monitor send symptom']);
+    // One root: the monitor's scrape whose readings broke the memory rule; every other span has its parent in this trace.
+    expect(rootsOf(trace)).toEqual(['monitor GET']);
+    const scrape = trace.spans.find((span) => serviceOf(trace, span) === 'monitor' && span.operationName === 'GET');
+    expect(tagOf(scrape, 'span.kind')).toBe('client');
+    expect(tagOf(scrape, 'http.request.method')).toBe('GET');
+    expect(String(tagOf(scrape, 'url.full'))).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    expect(tagOf(scrape, 'http.response.status_code')).toBe(200);
+    expect(tagOf(scrape, 'mapek.check')).toBe('scrape');
+    expect(tagOf(scrape, 'mapek.target')).toBe('demo-app');
+    const symptom = trace.spans.find((span) => serviceOf(trace, span) === 'monitor' && span.operationName === 'send symptom');
+    expect(symptom?.references).toContainEqual(expect.objectContaining({ refType: 'CHILD_OF', spanID: scrape?.spanID }));
+    // The loop's records in KV, as CLIENT spans under the handler that wrote them.
+    const plan = trace.spans.find((span) => span.operationName === 'kv create mapek_plans');
+    expect(tagOf(plan, 'db.collection.name')).toBe('mapek_plans');
+    expect(tagOf(plan, 'db.operation.name')).toBe('create');
+    expect(typeof tagOf(plan, 'mapek.kv.revision')).toBe('number');
     // Messaging semantic conventions on a consumer span.
     const consumer = trace.spans.find((span) => span.operationName === 'process plan.approved');
     expect(tagOf(consumer, 'messaging.system')).toBe('nats');
