@@ -68,9 +68,9 @@ describe('one trace per incident, exported to a real Jaeger', () => {
       'tracing',
       {
         // The monitor's scrape is the only detector here, so it opens the incident and roots its
-        // trace. (The demo app's agent pushes crossings itself by default; it exports no spans, so
-        // with it on the trace starts at the agent and the monitor's symptoms join the incident
-        // in traces of their own: docs/adr/0012.)
+        // trace. (The demo app's agent pushes crossings itself by default; with it on, the agent's
+        // push usually comes first and roots the trace, and the monitor's symptoms join the
+        // incident in traces of their own: the compose test sees that case.)
         'demo-app': { MAPEK_AGENT_PUSH: 'false' },
         executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '4000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000' },
         planner: { MAPEK_PLANNER_COOLDOWN_MS: '0' },
@@ -146,6 +146,8 @@ describe('one trace per incident, exported to a real Jaeger', () => {
         'send outcome',
       ],
       knowledge: ['process symptom', 'process analysis', 'process plan.approved', 'process outcome', 'db.query insert events'],
+      // The agent in the demo app exports its spans too (the stack gives it the same OTEL_* variables).
+      'demo-app': ['actuate clear_cache'],
     });
 
     expect(servicesOf(trace)).toEqual(expect.arrayContaining(LOOP_SERVICES));
@@ -187,8 +189,13 @@ describe('one trace per incident, exported to a real Jaeger', () => {
     expect(tagOf(effector, 'mapek.effector.action')).toBe('clear_cache');
     expect(tagOf(effector, 'mapek.target')).toBe('demo-app');
     expect(tagOf(effector, 'mapek.effector.outcome')).toBe('ok');
-    const actuate = trace.spans.find((span) => span.operationName === 'actuate clear_cache');
+    const actuate = trace.spans.find((span) => serviceOf(trace, span) === 'executor' && span.operationName === 'actuate clear_cache');
     expect(actuate?.references).toContainEqual(expect.objectContaining({ refType: 'CHILD_OF', spanID: effector?.spanID }));
+    // The remedy itself, in the agent: a SERVER span continuing the executor's request.
+    const remedy = trace.spans.find((span) => serviceOf(trace, span) === 'demo-app' && span.operationName === 'actuate clear_cache');
+    expect(tagOf(remedy, 'span.kind')).toBe('server');
+    expect(tagOf(remedy, 'mapek.remedy.action')).toBe('clear_cache');
+    expect(remedy?.references).toContainEqual(expect.objectContaining({ refType: 'CHILD_OF', spanID: actuate?.spanID }));
 
     // PQC: each send signs (ML-DSA-65), each process verifies, the actuation is sealed to the agent.
     const send = trace.spans.find((span) => serviceOf(trace, span) === 'monitor' && span.operationName === 'send symptom');

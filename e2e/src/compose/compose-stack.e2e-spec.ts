@@ -226,7 +226,12 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
     const jaegerUrl = `http://localhost:${ports.jaeger}`;
     interface Trace {
       readonly traceID: string;
-      readonly spans: ReadonlyArray<{ readonly operationName: string; readonly processID: string }>;
+      readonly spans: ReadonlyArray<{
+        readonly spanID: string;
+        readonly operationName: string;
+        readonly processID: string;
+        readonly references?: ReadonlyArray<{ readonly spanID: string }>;
+      }>;
       readonly processes: Readonly<Record<string, { readonly serviceName: string }>>;
     }
     const traces = async (url: string): Promise<Trace[]> => {
@@ -236,13 +241,15 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
     };
     const tags = encodeURIComponent(JSON.stringify({ 'mapek.incident.id': healedId }));
     const search = `${jaegerUrl}/api/traces?service=executor&operation=${encodeURIComponent('send outcome')}&tags=${tags}&lookback=1h&limit=5`;
-    // The demo app's agent pushes crossings and exports no spans: the trace starts at its push,
-    // so the monitor's own symptoms may be in traces of their own (docs/adr/0014).
+    // The demo app's agent pushes crossings (on by default here) and exports its spans: the trace
+    // starts at whichever detector opened the incident first, its push or the monitor's scrape,
+    // and always holds the remedy the agent ran (docs/adr/0014).
     const expected: Record<string, string[]> = {
       analyzer: ['process symptom', 'send analysis'],
       planner: ['process analysis', 'send plan.approved'],
       executor: ['process plan.approved', 'effector agent clear_cache', 'send outcome'],
       knowledge: ['process outcome', 'db.query insert events'],
+      'demo-app': ['actuate clear_cache'],
     };
     const operations = (trace: Trace, service: string) =>
       trace.spans.filter((span) => trace.processes[span.processID]?.serviceName === service).map((span) => span.operationName);
@@ -258,6 +265,11 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
       { timeoutMs: 60_000, intervalMs: 1000, what: `the healed incident's trace with ${JSON.stringify(expected)} in Jaeger` },
     );
     for (const [service, names] of Object.entries(expected)) expect(operations(trace, service)).toEqual(expect.arrayContaining(names));
+    const parents = new Set(trace.spans.map((span) => span.spanID));
+    const roots = trace.spans
+      .filter((span) => !span.references?.some((ref) => parents.has(ref.spanID)))
+      .map((span) => `${trace.processes[span.processID]?.serviceName} ${span.operationName}`);
+    expect([['demo-app send symptom'], ['monitor GET']]).toContainEqual(roots);
   });
 
   it('kills a NATS node and then knowledge in the middle of an incident and still records exactly one execution and one outcome', async () => {

@@ -1,5 +1,7 @@
 import { agentPushFromEnv, agentSecurityFromEnv, canCollectGarbage, createAgent } from '@mapek/agent';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { startTracing, tracingSettingsOf } from '@mapek/observability';
 import { parseDemoConfig, redactedConfig } from './demo.config.js';
 import { DemoFaults } from './demo.faults.js';
 import { log } from './demo.logger.js';
@@ -14,6 +16,11 @@ export interface RunningDemo {
 /** Parses config (failing fast), starts the agent, the HTTP server and the self-traffic. */
 export async function bootstrap(env: NodeJS.ProcessEnv = process.env): Promise<RunningDemo> {
   const config = parseDemoConfig(env);
+  // Only with an endpoint: a provider that exports nothing would mark the agent's pushes unsampled,
+  // and the services, which follow the sampling decision of the trace they continue, would then
+  // record nothing of the incidents the pushes open.
+  const tracingSettings = tracingSettingsOf('demo-app', hostname(), config.otel);
+  const tracing = tracingSettings.tracesUrl === undefined ? undefined : startTracing(tracingSettings);
   // MAPEK_IDENTITY_DIR (set by the stack): mTLS to NATS, only executor-signed sealed requests.
   const security = agentSecurityFromEnv(env);
   const agent = await createAgent({
@@ -69,6 +76,7 @@ export async function bootstrap(env: NodeJS.ProcessEnv = process.env): Promise<R
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await agent.close();
+      await tracing?.shutdown().catch(() => undefined);
     })();
     return closing;
   };

@@ -1,4 +1,6 @@
 import { DEFAULT_SUBJECT_PREFIX, targetSchema } from '@mapek/contracts';
+import { loadConfig, tracingConfig } from '@mapek/config';
+import type { OtelVariables } from '@mapek/observability';
 import { DemoConfigError } from './demo.errors.js';
 
 /** Typed configuration of the demo app, parsed once from the environment. */
@@ -9,6 +11,11 @@ export interface DemoConfig {
   readonly selfTrafficRps: number;
   /** Window of the error-ratio and latency gauges; short so a fix shows within the loop's verification window. */
   readonly requestWindowMs: number;
+  /**
+   * The standard `OTEL_*` variables, as the services read them: with an OTLP endpoint the app
+   * exports its agent's spans (its pushes, which start incidents' traces, and its remedies).
+   */
+  readonly otel: OtelVariables;
 }
 
 interface Variable {
@@ -59,10 +66,15 @@ export function parseDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfi
     mapek: { target, subjectPrefix, natsUrl },
     selfTrafficRps: integer(env, 'DEMO_SELF_TRAFFIC_RPS', 4, 0, 100),
     requestWindowMs: integer(env, 'DEMO_REQUEST_WINDOW_MS', 5000, 500, 600_000),
+    otel: loadConfig(tracingConfig(), { service: 'demo-app', env }).values,
   };
 }
 
 /** The config as it may be logged: sensitive values replaced. */
 export function redactedConfig(config: DemoConfig): DemoConfig {
-  return { ...config, mapek: { ...config.mapek, natsUrl: config.mapek.natsUrl === undefined ? undefined : '<redacted>' } };
+  return {
+    ...config,
+    mapek: { ...config.mapek, natsUrl: config.mapek.natsUrl === undefined ? undefined : '<redacted>' },
+    otel: { ...config.otel, OTEL_EXPORTER_OTLP_HEADERS: config.otel.OTEL_EXPORTER_OTLP_HEADERS === undefined ? undefined : '<redacted>' },
+  };
 }

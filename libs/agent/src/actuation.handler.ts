@@ -6,6 +6,7 @@ import {
   actuationRequestV1Schema,
   uuidSchema,
 } from '@mapek/contracts';
+import { nameActiveRemedySpan } from './agent.tracing.js';
 import { RemedyOutcome } from './agent.metrics.js';
 import type { RemedyResult } from './remedy.js';
 import type { RemedyRegistry } from './remedy.registry.js';
@@ -90,6 +91,7 @@ export class ActuationHandler {
 
   private async run(request: ActuationRequestV1): Promise<ActuationReplyV1> {
     const { requestId, action } = request;
+    nameActiveRemedySpan(action);
     const remedy = this.deps.remedies.get(action);
     if (!remedy) {
       this.deps.countRemedy(action, RemedyOutcome.unknownAction);

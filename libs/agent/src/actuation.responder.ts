@@ -1,6 +1,7 @@
-import type { ActuationReplyV1 } from '@mapek/contracts';
+import { Header, type ActuationReplyV1 } from '@mapek/contracts';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { ActuationHandler, InboundMessage } from './actuation.handler.js';
+import { SpanKind, contextOfTraceparent, endAgentSpan, inAgentSpan, startAgentSpan } from './agent.tracing.js';
 
 /**
  * Seam for signing / encrypting the reply: turns it into wire bytes. Default: UTF-8 JSON.
@@ -58,13 +59,28 @@ export class ActuationResponder {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * Runs the request's remedy and replies, inside a SERVER span `actuate <action>` that continues
+   * the executor's `actuate` span (the request's `traceparent`): the remedy shows in its incident's
+   * trace when the host process exports spans.
+   */
   private async answer(msg: Msg): Promise<void> {
     const inbound: InboundMessage = { subject: msg.subject, data: msg.data, header: (name) => msg.headers?.get(name) || undefined };
+    const span = startAgentSpan(
+      'actuate',
+      SpanKind.SERVER,
+      { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject },
+      contextOfTraceparent(inbound.header(Header.traceparent)),
+    );
     try {
-      const reply = await this.handler.handle(inbound);
+      // The handler names the span after the action once it has opened the request.
+      const reply = await inAgentSpan(span, () => this.handler.handle(inbound));
+      if (reply.errorCode) span.setAttribute('error.type', reply.errorCode);
       // A plain publish (no reply subject) still runs the remedy; there is just no one to answer.
       if (msg.reply) msg.respond(await this.seal(reply, inbound));
+      endAgentSpan(span, reply.ok ? undefined : reply.detail);
     } catch (error) {
+      endAgentSpan(span, error);
       this.onError(error, `answering ${msg.subject}`);
     }
   }

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   ActionType,
   ActuationErrorCode,
@@ -9,11 +9,12 @@ import {
   StreamName,
   subjects,
 } from '@mapek/contracts';
-import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
 import { type Agent, createAgent } from './agent.js';
 import { AgentMetricName } from './agent.metrics.js';
+import { SpanKind, recordSpansInSuite } from '@mapek/observability';
 import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
 
 const PREFIX = 'mapektest';
@@ -174,6 +175,8 @@ describe('agent push over a real nats-server', () => {
     });
     expect(Date.parse((parsed.envelope.data as { observedAt: string }).observedAt)).toBeGreaterThanOrEqual(before);
     expect(received[0]!.headers?.get('Nats-Msg-Id')).toBe(parsed.envelope.id);
+    // No tracer provider in this process: a new sampled trace context all the same, for the services to continue.
+    expect(received[0]!.headers?.get('traceparent')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     const stored = await client.request(`$JS.API.STREAM.INFO.${StreamName.events}`, '', { timeout: 5000 });
     expect(stored.json<{ state: { messages: number } }>().state.messages).toBeGreaterThanOrEqual(1);
   });
@@ -229,5 +232,79 @@ describe('agent heartbeats over a real nats-server', () => {
   it('sends none when heartbeats are off', async () => {
     agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX, push: false, heartbeat: false });
     expect(agent.heartbeating).toBe(false);
+  });
+});
+
+describe('the agent’s spans, when the process it runs in exports spans', () => {
+  const spans = recordSpansInSuite({ beforeAll, afterAll, beforeEach });
+  const lowMemoryRule = { ...defaultThresholdRules[0]!, threshold: 1, description: 'resident memory above 1 byte' };
+
+  it('runs a remedy in a SERVER span that continues the executor’s actuate span', async () => {
+    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX, push: false });
+    agent.registerRemedy(ActionType.clearCache, () => ({ detail: 'cache cleared' }));
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const parentId = '00f067aa0ba902b7';
+    const request = actuationRequest(ActionType.clearCache);
+    const msg = await client.request(subjects.actuate(TARGET, PREFIX), JSON.stringify(request), {
+      timeout: 5000,
+      headers: (() => {
+        const headers = natsHeaders();
+        headers.set('traceparent', `00-${traceId}-${parentId}-01`);
+        return headers;
+      })(),
+    });
+    expect(actuationReplyV1Schema.parse(msg.json()).ok).toBe(true);
+    await waitFor(() => spans.finished().length > 0, { what: 'the remedy span' });
+    const [remedy] = spans.finished();
+    expect(remedy?.name).toBe('actuate clear_cache');
+    expect(remedy?.kind).toBe(SpanKind.SERVER);
+    expect(remedy?.spanContext().traceId).toBe(traceId);
+    expect(remedy?.parentSpanContext?.spanId).toBe(parentId);
+    expect(remedy?.attributes['mapek.remedy.action']).toBe('clear_cache');
+    expect(remedy?.status.code).toBe(0);
+  });
+
+  it('marks a remedy that failed on its span', async () => {
+    agent = await createAgent({ target: TARGET, natsUrl: server.url, subjectPrefix: PREFIX, push: false });
+    agent.registerRemedy(ActionType.clearCache, () => {
+      throw new Error('cache is locked');
+    });
+    expect((await send(actuationRequest(ActionType.clearCache))).ok).toBe(false);
+    await waitFor(() => spans.finished().length > 0, { what: 'the remedy span' });
+    const [remedy] = spans.finished();
+    expect(remedy?.parentSpanContext).toBeUndefined();
+    expect(remedy?.attributes['error.type']).toBe(ActuationErrorCode.remedyFailed);
+    expect(remedy?.status).toMatchObject({ code: 2, message: 'clear_cache failed: cache is locked' });
+  });
+
+  it('starts the incident’s trace with its push: a PRODUCER span whose context the symptom carries', async () => {
+    const received: Msg[] = [];
+    const subscription = client.subscribe(subjects.symptoms(TARGET, PREFIX), {
+      callback: (_error, msg) => {
+        received.push(msg);
+      },
+    });
+    await client.flush();
+    agent = await createAgent({
+      target: TARGET,
+      natsUrl: server.url,
+      subjectPrefix: PREFIX,
+      push: { rules: [lowMemoryRule], intervalMs: 10 },
+    });
+    await waitFor(() => received.length > 0 && spans.finished().some((span) => span.name === 'send symptom'), {
+      what: 'the push and its span',
+    });
+    subscription.unsubscribe();
+    const push = spans.finished().find((span) => span.name === 'send symptom');
+    expect(push?.kind).toBe(SpanKind.PRODUCER);
+    expect(push?.parentSpanContext).toBeUndefined();
+    expect(push?.attributes).toMatchObject({
+      'messaging.system': 'nats',
+      'messaging.destination.name': subjects.symptoms(TARGET, PREFIX),
+      'mapek.target': TARGET,
+    });
+    const parsed = parseEnvelope(received[0]!.data);
+    expect(parsed.ok && push?.attributes['messaging.message.id']).toBe(parsed.ok ? parsed.envelope.id : 'unparsable');
+    expect(received[0]!.headers?.get('traceparent')).toBe(`00-${push?.spanContext().traceId}-${push?.spanContext().spanId}-01`);
   });
 });

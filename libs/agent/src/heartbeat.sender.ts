@@ -70,6 +70,8 @@ export class HeartbeatSender {
       },
       ...(this.options.sign ? { sign: this.options.sign } : {}),
       timeoutMs: this.options.timeoutMs ?? 2000,
+      // Every few seconds per target, and no incident follows from one: no trace of its own.
+      traced: false,
       failure: (message, cause) => new HeartbeatPushError(message, { cause }),
     });
   }

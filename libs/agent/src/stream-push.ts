@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   Header,
   encodeEnvelope,
@@ -9,7 +8,8 @@ import {
   type EventData,
   type EventType,
 } from '@mapek/contracts';
-import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import { SpanKind, endAgentSpan, startAgentSpan, startUntracedSpan, traceparentOf } from './agent.tracing.js';
 
 /** Signs an envelope for a subject: the detached signature headers (libs/pqc), as the services sign theirs. */
 export type SignEnvelope = (envelope: Envelope, subject: string) => Readonly<Record<string, string>>;
@@ -34,6 +34,8 @@ export interface StreamPush<T extends EventType> {
   readonly data: EventData<T>;
   readonly sign?: SignEnvelope;
   readonly timeoutMs: number;
+  /** Default true: a PRODUCER span `send <type>` roots a new trace (when the process exports spans). */
+  readonly traced?: boolean;
   /** The error to throw when the stream did not store it. */
   readonly failure: (message: string, cause?: unknown) => Error;
 }
@@ -59,14 +61,38 @@ export async function pushToStream<T extends EventType>(push: StreamPush<T>): Pr
     data: entry.schema.parse(push.data) as EventData<T>,
   };
   const subject = subjectFor(entry.subjectKind, push.target, push.prefix);
+  const body = encodeEnvelope(envelope);
+  // The root of a new trace: a crossing the agent pushes starts its incident's trace (ADR 0014).
+  const span = (push.traced === false ? startUntracedSpan : startAgentSpan)(`send ${envelope.type}`, SpanKind.PRODUCER, {
+    'messaging.system': 'nats',
+    'messaging.operation.type': 'send',
+    'messaging.destination.name': subject,
+    'messaging.message.id': envelope.id,
+    'messaging.message.body.size': body.length,
+    'mapek.event.type': envelope.type,
+    'mapek.target': envelope.target,
+  });
   const headers = natsHeaders();
   headers.set(Header.msgId, envelope.id);
   headers.set('Nats-Expected-Stream', entry.stream);
-  headers.set(Header.traceparent, `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`);
-  for (const [name, value] of Object.entries(push.sign?.(envelope, subject) ?? {})) headers.set(name, value);
+  headers.set(Header.traceparent, traceparentOf(span));
+  try {
+    for (const [name, value] of Object.entries(push.sign?.(envelope, subject) ?? {})) headers.set(name, value);
+    await store(push, subject, body, headers, envelope);
+  } catch (error) {
+    endAgentSpan(span, error);
+    throw error;
+  }
+  endAgentSpan(span);
+  return envelope;
+}
+
+/** Sends the envelope to its stream and checks the acknowledgement names that stream. */
+async function store(push: StreamPush<EventType>, subject: string, body: Uint8Array, headers: MsgHdrs, envelope: Envelope): Promise<void> {
+  const stream = eventRegistry[envelope.type].stream;
   let reply;
   try {
-    reply = await push.connection.request(subject, encodeEnvelope(envelope), { headers, timeout: push.timeoutMs });
+    reply = await push.connection.request(subject, body, { headers, timeout: push.timeoutMs });
   } catch (error) {
     throw push.failure(`${envelope.type} ${envelope.id} on ${subject} was not stored: ${(error as Error).message}`, error);
   }
@@ -76,10 +102,9 @@ export async function pushToStream<T extends EventType>(push: StreamPush<T>): Pr
   } catch (error) {
     throw push.failure(`${envelope.type} ${envelope.id}: the stream's answer is not JSON`, error);
   }
-  if (ack.error || ack.stream !== entry.stream) {
+  if (ack.error || ack.stream !== stream) {
     throw push.failure(
       `${envelope.type} ${envelope.id} refused by JetStream: ${ack.error?.description ?? `stored in ${ack.stream ?? 'no stream'}`}`,
     );
   }
-  return envelope;
 }

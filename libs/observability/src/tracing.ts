@@ -109,6 +109,36 @@ function samplerOf(name: TraceSamplerName, ratio: number): Sampler {
   }
 }
 
+/** The standard `OTEL_*` variables mapek honours, once validated (libs/config `tracingConfig` declares them). */
+export interface OtelVariables {
+  readonly OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  readonly OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string | undefined;
+  readonly OTEL_EXPORTER_OTLP_PROTOCOL: OtlpProtocol;
+  readonly OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?: OtlpProtocol | undefined;
+  readonly OTEL_EXPORTER_OTLP_HEADERS?: string | undefined;
+  readonly OTEL_TRACES_EXPORTER: 'otlp' | 'none';
+  readonly OTEL_SDK_DISABLED: boolean;
+  readonly OTEL_TRACES_SAMPLER: TraceSamplerName;
+  readonly OTEL_TRACES_SAMPLER_ARG: number;
+  readonly OTEL_BSP_SCHEDULE_DELAY: number;
+}
+
+/** Tracing settings from the standard variables: spans are exported only when an endpoint is set and nothing turns the exporter off. */
+export function tracingSettingsOf(service: string, instance: string, otel: OtelVariables, version?: string): TracingSettings {
+  const off = otel.OTEL_SDK_DISABLED || otel.OTEL_TRACES_EXPORTER === 'none';
+  return {
+    service,
+    instance,
+    ...(version ? { version } : {}),
+    tracesUrl: off ? undefined : otlpTracesUrl(otel.OTEL_EXPORTER_OTLP_ENDPOINT, otel.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
+    protocol: otel.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? otel.OTEL_EXPORTER_OTLP_PROTOCOL,
+    sampler: otel.OTEL_TRACES_SAMPLER,
+    samplerRatio: otel.OTEL_TRACES_SAMPLER_ARG,
+    headers: parseOtlpHeaders(otel.OTEL_EXPORTER_OTLP_HEADERS),
+    exportDelayMs: otel.OTEL_BSP_SCHEDULE_DELAY,
+  };
+}
+
 let active: Tracing | undefined;
 
 /**

@@ -11,9 +11,8 @@ import {
   ObservabilityModule,
   ServiceMetrics,
   createLogger,
-  otlpTracesUrl,
-  parseOtlpHeaders,
   startTracing,
+  tracingSettingsOf,
   type Logger,
   type Tracing,
 } from '@mapek/observability';
@@ -232,15 +231,5 @@ async function createApp<T extends ConfigSpec>(
 
 /** Tracing from the standard OTEL_* settings (commonConfig): exported only with an endpoint. */
 function startServiceTracing(service: ServiceName, instance: string, config: ConfigValues<CommonSpec>): Tracing {
-  const off = config.OTEL_SDK_DISABLED || config.OTEL_TRACES_EXPORTER === 'none';
-  return startTracing({
-    service,
-    instance,
-    tracesUrl: off ? undefined : otlpTracesUrl(config.OTEL_EXPORTER_OTLP_ENDPOINT, config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
-    protocol: config.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? config.OTEL_EXPORTER_OTLP_PROTOCOL,
-    sampler: config.OTEL_TRACES_SAMPLER,
-    samplerRatio: config.OTEL_TRACES_SAMPLER_ARG,
-    headers: parseOtlpHeaders(config.OTEL_EXPORTER_OTLP_HEADERS),
-    exportDelayMs: config.OTEL_BSP_SCHEDULE_DELAY,
-  });
+  return startTracing(tracingSettingsOf(service, instance, config));
 }
