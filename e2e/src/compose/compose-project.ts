@@ -105,6 +105,23 @@ export class ComposeProject {
     }
   }
 
+  /**
+   * `error` with the last log lines of `services` appended, for a failure the test output alone
+   * cannot explain (CI keeps only that output).
+   */
+  async explained(error: unknown, services: readonly string[], lines = 40): Promise<Error> {
+    const logs = await Promise.all(
+      services.map(async (service) => {
+        const tail = await this.run(['logs', '--no-color', '--timestamps', '--tail', String(lines), service]).catch((reason: unknown) =>
+          String(reason),
+        );
+        return `--- ${service}, last ${lines} lines ---\n${tail}`;
+      }),
+    );
+    const message = error instanceof Error ? error.message : String(error);
+    return new Error(`${message}\n${logs.join('\n')}`, { cause: error });
+  }
+
   /** `docker kill` (SIGKILL) of a service's container. Docker counts it as a manual stop: no restart policy brings it back. */
   async kill(service: string): Promise<void> {
     await execute('docker', ['kill', await this.containerId(service)]);

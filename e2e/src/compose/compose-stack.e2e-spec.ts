@@ -287,6 +287,9 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
       timeoutMs: 180_000,
       intervalMs: 200,
       what: 'the execution to start with nats-2 down',
+    }).catch(async (error: unknown) => {
+      // Which of the cluster, the planner or the executor stalled: CI keeps only the test's output.
+      throw await project.explained(error, ['nats-1', 'nats-3', 'planner', 'executor']);
     });
     await project.kill('knowledge');
     const outcomesWhenKnowledgeDied = await stored(outcomes);
@@ -294,6 +297,8 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
       timeoutMs: 90_000,
       intervalMs: 250,
       what: 'the outcome to be published while knowledge is down',
+    }).catch(async (error: unknown) => {
+      throw await project.explained(error, ['nats-1', 'nats-3', 'executor']);
     });
 
     // `docker kill` is a manual stop for Docker (restart: unless-stopped leaves it down): bring both back.
@@ -307,7 +312,9 @@ describeWithDocker('the compose stack (docker-compose.yml) on a Docker engine', 
         intervalMs: 500,
         what: 'knowledge to record the outcome after its restart',
       },
-    );
+    ).catch(async (error: unknown) => {
+      throw await project.explained(error, ['nats-2', 'knowledge', 'gateway']);
+    });
 
     expect(outcomesWhenKnowledgeDied).toBe(before.outcomes);
     expect(done.outcome).toBe('success');
