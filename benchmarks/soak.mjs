@@ -11,7 +11,8 @@
 //   - memory: RSS at the first and last sample and the least-squares slope (MB per hour) per service;
 //   - lag: the largest seen per consumer, and at the end;
 //   - KV buckets and the database: first and last size;
-//   - incidents: faults injected, incidents opened (analyses), per fault, outcomes by kind;
+//   - incidents: faults injected, incidents opened (analyses), per fault, outcomes by kind, and
+//     how far each incident without an outcome got (no plan, rejected and why, awaiting approval…);
 //   - events lost: every loop event seen on NATS (symptoms, analyses, plans, executions,
 //     outcomes) of an incident must be stored by knowledge — each incident's events are fetched
 //     from the gateway at the end and compared by id.
@@ -160,6 +161,28 @@ const perFault = faults.map((fault, index) => {
   return analyses.filter((e) => e.at >= fault.at && e.at < until).length;
 });
 
+// What became of each incident that has no outcome: the furthest its plan got.
+function fateOf(incidentId) {
+  const events = tap.events.filter((e) => e.envelope.incidentId === incidentId);
+  if (events.some((e) => e.kind === 'outcomes')) return 'outcome';
+  if (events.some((e) => e.kind === 'executions')) return 'executed, no outcome';
+  const plans = events.filter((e) => e.kind === 'plans');
+  const rejected = plans.find((e) => e.envelope.type === 'plan.rejected');
+  if (rejected) {
+    const { rejectionCode, reason } = rejected.envelope.data;
+    return `plan rejected: ${rejectionCode ?? (reason ?? 'no reason').replace(/[0-9a-f-]{36}/g, '<id>').slice(0, 80)}`;
+  }
+  if (plans.some((e) => e.envelope.type === 'plan.approved')) return 'approved, not executed';
+  const proposed = plans.find((e) => e.envelope.type === 'plan.proposed');
+  if (proposed) return proposed.envelope.data.approval === 'manual' ? 'awaiting approval' : 'proposed only';
+  return 'no plan';
+}
+const fates = {};
+for (const incidentId of new Set(analyses.map((e) => e.envelope.incidentId).filter(Boolean))) {
+  const fate = fateOf(incidentId);
+  fates[fate] = (fates[fate] ?? 0) + 1;
+}
+
 // Events lost: every tapped event of an incident must be in knowledge.
 let checked = 0;
 let lost = 0;
@@ -215,6 +238,7 @@ console.log(
   `faults injected: ${faults.length} (${FAULTS.map((f) => `${f.kind} ${faults.filter((x) => x.kind === f.kind).length}`).join(', ')}); refused: ${faults.filter((f) => f.status !== 200).length}`,
 );
 console.log(`incidents opened (analyses): ${analyses.length}; per fault: ${perFault.join(' ')}; outcomes: ${JSON.stringify(byOutcome)}`);
+console.log(`incidents by how far they got: ${JSON.stringify(fates)}`);
 console.log(
   `events lost: ${lost} of ${checked} loop events of ${incidentIds.length} incidents${lostExamples.length ? ` (${lostExamples.join('; ')})` : ''}`,
 );

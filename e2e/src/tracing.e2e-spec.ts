@@ -270,7 +270,7 @@ describe('one trace per incident, exported to a real Jaeger', () => {
     });
     // Jaeger's JSON drops the leading zeros of a trace id.
     expect(trace.traceID.padStart(32, '0')).toBe(incidentTraceId);
-    expect(rootsOf(trace)).toEqual(['monitor send symptom']);
+    expect(rootsOf(trace)).toEqual(['monitor GET']);
     // The decision's span is a child of the planner's span that made the plan, and links to the
     // HTTP request's span (its own trace) as FOLLOWS_FROM.
     const decide = trace.spans.find((span) => span.operationName === 'decide approve');
