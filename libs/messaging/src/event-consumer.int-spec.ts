@@ -160,6 +160,78 @@ describe('JetStream event consumer against a real nats-server', () => {
     await consumer.stop();
   });
 
+  it('retries a handler that NATS does not answer on the same delivery, past maxDeliver, and handles the event once', async () => {
+    const metrics = new ServiceMetrics('test');
+    const deliveries: number[] = [];
+    const handled: string[] = [];
+    const consumer = new JetStreamEventConsumer({
+      nc,
+      js,
+      jsm,
+      prefix,
+      metrics,
+      logger,
+      stream: StreamName.events,
+      durable: 'unavailable-test',
+      filterSubjects: [subjects.symptoms('unavailable')],
+      maxDeliver: 2,
+      retryDelaysMs: [50],
+      handlers: {
+        symptom: async (event, context) => {
+          deliveries.push(context.deliveryCount);
+          // A real answer of the server while what the handler needs is not up: no responders.
+          if (deliveries.length <= 4) await nc.request('mapek.test.nobody-answers', '', { timeout: 1000 });
+          handled.push(event.id);
+        },
+      },
+    });
+    await consumer.start();
+    const before = await dlqCount(jsm);
+    const event = await publisher.publish('symptom', { target: 'unavailable', data: symptomData(3) });
+    await waitFor(() => handled.includes(event.id), { timeoutMs: 30_000, what: 'the handler to get through' });
+    // Five attempts, all on the first delivery: the outage spent none of the two deliveries.
+    expect(deliveries).toEqual([1, 1, 1, 1, 1]);
+    expect(handled).toEqual([event.id]);
+    expect(await dlqCount(jsm)).toBe(before);
+    expect(await metrics.text()).toMatch(/mapek_events_consumed_total\{[^}]*result="unavailable_retry"[^}]*\} 4/);
+    await waitFor(async () => (await jsm.consumers.info(StreamName.events, 'unavailable-test')).num_ack_pending === 0, {
+      what: 'the event acknowledged',
+    });
+    await consumer.stop();
+  });
+
+  it('gives the message back for another delivery once the time for retries in place is up', async () => {
+    const metrics = new ServiceMetrics('test');
+    const deliveries: number[] = [];
+    const consumer = new JetStreamEventConsumer({
+      nc,
+      js,
+      jsm,
+      prefix,
+      metrics,
+      logger,
+      stream: StreamName.events,
+      durable: 'own-failure-test',
+      filterSubjects: [subjects.symptoms('own-failure')],
+      maxDeliver: 2,
+      retryDelaysMs: [50],
+      unavailableRetryMs: 0,
+      handlers: {
+        symptom: async (_event, context) => {
+          deliveries.push(context.deliveryCount);
+          await nc.request('mapek.test.nobody-answers', '', { timeout: 1000 });
+        },
+      },
+    });
+    await consumer.start();
+    const before = await dlqCount(jsm);
+    await publisher.publish('symptom', { target: 'own-failure', data: symptomData(4) });
+    // With no time for in-place retries, each failure is a delivery; after two, the dead-letter queue.
+    await waitFor(async () => (await dlqCount(jsm)) === before + 1, { timeoutMs: 20_000, what: 'the event dead-lettered' });
+    expect(deliveries).toEqual([1, 2]);
+    await consumer.stop();
+  });
+
   it('hands each event id to the handler once even when it is published twice past the dedupe window', async () => {
     const metrics = new ServiceMetrics('test');
     const handled: string[] = [];

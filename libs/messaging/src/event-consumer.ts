@@ -21,7 +21,7 @@ import {
   type EventType,
 } from '@mapek/contracts';
 import { SpanKind, endSpan, extractTraceContext, logContext, startSpan, withSpan, type ServiceMetrics } from '@mapek/observability';
-import { TopologyError, errorCode, isRetryable } from './messaging.errors.js';
+import { TopologyError, errorCode, isMessagingUnavailable, isRetryable } from './messaging.errors.js';
 import { RecentIds } from './recent-ids.js';
 import { MessagingAttribute, MessagingOperation, messagingAttributes } from './messaging-spans.js';
 
@@ -85,6 +85,13 @@ export interface EventConsumerOptions {
   readonly maxDeliver?: number;
   /** Delay before the n-th retry of a failed handler (index = delivery count - 1). */
   readonly retryDelaysMs?: readonly number[];
+  /**
+   * How long a handler that failed because NATS did not answer (a timeout, no responders: a node
+   * down, a leader being elected) is retried on the message it holds, before the message is given
+   * back for another delivery. Default 5 minutes. Such retries spend none of `maxDeliver`, so an
+   * outage of the messaging system does not dead-letter the events that were in flight.
+   */
+  readonly unavailableRetryMs?: number;
   /** How many messages are handled at once (order is kept only with 1). */
   readonly concurrency?: number;
   readonly verifier?: EnvelopeVerifier;
@@ -113,6 +120,11 @@ export function consumerUpdate(current: Partial<ConsumerConfig>, wanted: Partial
  */
 const PULL_EXPIRES_MS = 5000;
 
+/** Waits between attempts while NATS does not answer: doubling from 250 ms to 8 s, ±20 %. */
+function unavailableBackoffMs(attempt: number): number {
+  return Math.round(Math.min(8000, 250 * 2 ** attempt) * (0.8 + Math.random() * 0.4));
+}
+
 interface RejectInfo {
   readonly reason: string;
   readonly detail: string;
@@ -134,12 +146,14 @@ export class JetStreamEventConsumer {
   private readonly ackWaitMs: number;
   private readonly maxDeliver: number;
   private readonly retryDelaysMs: readonly number[];
+  private readonly unavailableRetryMs: number;
   private readonly concurrency: number;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
     this.maxDeliver = options.maxDeliver ?? 5;
     this.retryDelaysMs = options.retryDelaysMs ?? [1000, 5000, 15_000, 30_000];
+    this.unavailableRetryMs = options.unavailableRetryMs ?? 5 * 60_000;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
   }
 
@@ -322,8 +336,8 @@ export class JetStreamEventConsumer {
     };
     const heartbeat = setInterval(() => msg.working(), Math.max(250, Math.floor(this.ackWaitMs / 3)));
     const started = performance.now();
-    try {
-      await withSpan(span, () =>
+    const handle = () =>
+      withSpan(span, () =>
         logContext.run(
           {
             eventId: envelope.id,
@@ -333,6 +347,8 @@ export class JetStreamEventConsumer {
           () => handler(envelope, context),
         ),
       );
+    try {
+      await this.handleWhileUnavailable(handle, envelope.type);
       clearInterval(heartbeat);
       await msg.ackAck();
       this.handled.add(envelope.id);
@@ -368,6 +384,35 @@ export class JetStreamEventConsumer {
     } finally {
       this.options.metrics.handleDuration.observe({ type: envelope.type, consumer }, (performance.now() - started) / 1000);
       endSpan(span, failure, { [MessagingAttribute.result]: result });
+    }
+  }
+
+  /**
+   * Runs the handler, and again on the same delivery while it fails because NATS does not answer
+   * (for up to `unavailableRetryMs`, with backoff; the heartbeat keeps the message ours meanwhile).
+   * A redelivery would spend one of the few deliveries a message has on an outage that is no
+   * fault of the event's, and after `maxDeliver` of them the event would be dead-lettered instead
+   * of handled once the cluster is back. Any other failure, or the time up, is thrown as it is.
+   */
+  private async handleWhileUnavailable(handle: () => Promise<void>, type: EventType): Promise<void> {
+    const since = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await handle();
+        return;
+      } catch (error) {
+        const waitMs = unavailableBackoffMs(attempt);
+        const retry =
+          isMessagingUnavailable(error) &&
+          isRetryable(error) &&
+          !this.stopping &&
+          performance.now() - since + waitMs < this.unavailableRetryMs;
+        if (!retry) throw error;
+        if (attempt === 0 || attempt % 10 === 0)
+          this.options.logger.warn({ err: error, attempt, retryInMs: waitMs }, `NATS did not answer the handler for ${type}; retrying it`);
+        this.options.metrics.eventsConsumed.inc({ type, consumer: this.options.durable, result: 'unavailable_retry' });
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
     }
   }
 

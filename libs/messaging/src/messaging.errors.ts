@@ -51,3 +51,22 @@ export function errorCode(error: unknown): string {
   }
   return 'handler_failed';
 }
+
+/**
+ * The nats.js errors of a messaging system that is not answering right now — a request that timed
+ * out, no responders (a JetStream API or a service with no leader or no member up), a connection
+ * lost or being re-established — found anywhere in the error's chain of causes (nats.js wraps no
+ * responders in a `RequestError`). Matched on the classes' names, which nats.js sets and keeps,
+ * and on the JetStream API's status, never on message text.
+ */
+const UNAVAILABLE_ERRORS: ReadonlySet<string> = new Set(['TimeoutError', 'NoResponders', 'ConnectionError']);
+
+/** True when `error` (or a cause of it) says NATS did not answer, as opposed to a handler's own failure. */
+export function isMessagingUnavailable(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth++) {
+    if (UNAVAILABLE_ERRORS.has(current.name)) return true;
+    // "JetStream system temporarily unavailable" (503), during a leader election.
+    if (current.name === 'JetStreamApiError' && (current as { status?: unknown }).status === 503) return true;
+  }
+  return false;
+}

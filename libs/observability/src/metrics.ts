@@ -28,7 +28,7 @@ export class ServiceMetrics {
     });
     this.eventsConsumed = new Counter({
       name: 'mapek_events_consumed_total',
-      help: 'Events handled by a consumer, by type and result (ok, duplicate, retry, failed)',
+      help: 'Events handled by a consumer, by type and result (ok, duplicate, ignored, retry, unavailable_retry, failed)',
       labelNames: ['type', 'consumer', 'result'],
       registers: [this.registry],
     });
