@@ -63,7 +63,26 @@ async function memoryOf(pid) {
 let trustedCa; // the stack's development CA when the gateway speaks HTTPS
 let apiToken; // the stack's admin API key when the gateway authenticates (security on)
 
+/** GETs a URL, waiting as the gateway asks (`429` with `Retry-After`) when the bench polls faster than its rate limit. */
 async function getText(url) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await getOnce(url);
+    } catch (error) {
+      if (!(error instanceof RateLimited) || attempt >= 20) throw error;
+      await sleep(error.retryAfterMs);
+    }
+  }
+}
+
+class RateLimited extends Error {
+  constructor(url, retryAfterMs) {
+    super(`${url}: 429`);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+async function getOnce(url) {
   if (!url.startsWith('https:')) {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`${url}: ${response.status}`);
@@ -74,7 +93,12 @@ async function getText(url) {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => (response.statusCode === 200 ? resolve(body) : reject(new Error(`${url}: ${response.statusCode}`))));
+      response.on('end', () => {
+        if (response.statusCode === 200) return resolve(body);
+        if (response.statusCode === 429)
+          return reject(new RateLimited(url, Math.max(100, Number(response.headers['retry-after'] ?? 1) * 1000)));
+        reject(new Error(`${url}: ${response.statusCode}`));
+      });
     });
     request.on('error', reject);
     request.end();
@@ -299,7 +323,9 @@ async function runMode({ security, push, peer, traces = false }) {
   } finally {
     await stack.stop();
     await database.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    // BENCH_KEEP_DATA=1 keeps the stack's data directory (its services' logs) for a post-mortem.
+    if (process.env.BENCH_KEEP_DATA === '1') console.log(`  data and logs kept in ${dataDir}`);
+    else await rm(dataDir, { recursive: true, force: true });
   }
 }
 
