@@ -4,7 +4,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { StreamName, newEventId, subjects, type Envelope } from '@mapek/contracts';
 import { ServiceMetrics, createLogger } from '@mapek/observability';
 import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
-import { JetStreamEventConsumer } from './event-consumer.js';
+import { JetStreamEventConsumer, type EventConsumerOptions } from './event-consumer.js';
 import { JetStreamPublisher } from './event-publisher.js';
 import { PermanentHandlerError, TransientHandlerError } from './messaging.errors.js';
 import { ensureStreams } from './topology.js';
@@ -51,6 +51,15 @@ describe('JetStream event consumer against a real nats-server', () => {
     await server?.stop();
   });
 
+  /** A consumer of the event stream for one test: its own durable and subject, these handlers and settings. */
+  const consumerOf = (
+    durable: string,
+    subject: string,
+    options: Pick<EventConsumerOptions, 'handlers' | 'metrics'> &
+      Partial<Pick<EventConsumerOptions, 'maxDeliver' | 'retryDelaysMs' | 'unavailableRetryMs'>>,
+  ) =>
+    new JetStreamEventConsumer({ nc, js, jsm, prefix, logger, stream: StreamName.events, durable, filterSubjects: [subject], ...options });
+
   it('stores a retried publish once because Nats-Msg-Id is the event id', async () => {
     const envelope = publisher.envelope('symptom', { target: 'dedupe', data: symptomData(500) });
     await publisher.publishEnvelope(envelope);
@@ -62,16 +71,8 @@ describe('JetStream event consumer against a real nats-server', () => {
   it('rejects a malformed event, counts and dead-letters it, and keeps consuming', async () => {
     const metrics = new ServiceMetrics('test');
     const seen: Envelope<'symptom'>[] = [];
-    const consumer = new JetStreamEventConsumer({
-      nc,
-      js,
-      jsm,
-      prefix,
+    const consumer = consumerOf('malformed-test', subjects.symptoms('malformed'), {
       metrics,
-      logger,
-      stream: StreamName.events,
-      durable: 'malformed-test',
-      filterSubjects: [subjects.symptoms('malformed')],
       handlers: { symptom: (event) => Promise.resolve(void seen.push(event)) },
     });
     await consumer.start();
@@ -104,16 +105,8 @@ describe('JetStream event consumer against a real nats-server', () => {
 
   it('rejects an event published on the subject of another type', async () => {
     const metrics = new ServiceMetrics('test');
-    const consumer = new JetStreamEventConsumer({
-      nc,
-      js,
-      jsm,
-      prefix,
+    const consumer = consumerOf('mismatch-test', subjects.analyses('mismatch'), {
       metrics,
-      logger,
-      stream: StreamName.events,
-      durable: 'mismatch-test',
-      filterSubjects: [subjects.analyses('mismatch')],
       handlers: { analysis: () => Promise.resolve() },
     });
     await consumer.start();
@@ -127,16 +120,8 @@ describe('JetStream event consumer against a real nats-server', () => {
     const metrics = new ServiceMetrics('test');
     let attempts = 0;
     const handled: string[] = [];
-    const consumer = new JetStreamEventConsumer({
-      nc,
-      js,
-      jsm,
-      prefix,
+    const consumer = consumerOf('retry-test', subjects.symptoms('retry'), {
       metrics,
-      logger,
-      stream: StreamName.events,
-      durable: 'retry-test',
-      filterSubjects: [subjects.symptoms('retry')],
       retryDelaysMs: [50, 50, 50],
       handlers: {
         symptom: (event) => {
@@ -164,16 +149,8 @@ describe('JetStream event consumer against a real nats-server', () => {
     const metrics = new ServiceMetrics('test');
     const deliveries: number[] = [];
     const handled: string[] = [];
-    const consumer = new JetStreamEventConsumer({
-      nc,
-      js,
-      jsm,
-      prefix,
+    const consumer = consumerOf('unavailable-test', subjects.symptoms('unavailable'), {
       metrics,
-      logger,
-      stream: StreamName.events,
-      durable: 'unavailable-test',
-      filterSubjects: [subjects.symptoms('unavailable')],
       maxDeliver: 2,
       retryDelaysMs: [50],
       handlers: {
@@ -203,16 +180,8 @@ describe('JetStream event consumer against a real nats-server', () => {
   it('gives the message back for another delivery once the time for retries in place is up', async () => {
     const metrics = new ServiceMetrics('test');
     const deliveries: number[] = [];
-    const consumer = new JetStreamEventConsumer({
-      nc,
-      js,
-      jsm,
-      prefix,
+    const consumer = consumerOf('own-failure-test', subjects.symptoms('own-failure'), {
       metrics,
-      logger,
-      stream: StreamName.events,
-      durable: 'own-failure-test',
-      filterSubjects: [subjects.symptoms('own-failure')],
       maxDeliver: 2,
       retryDelaysMs: [50],
       unavailableRetryMs: 0,
@@ -235,16 +204,8 @@ describe('JetStream event consumer against a real nats-server', () => {
   it('hands each event id to the handler once even when it is published twice past the dedupe window', async () => {
     const metrics = new ServiceMetrics('test');
     const handled: string[] = [];
-    const consumer = new JetStreamEventConsumer({
-      nc,
-      js,
-      jsm,
-      prefix,
+    const consumer = consumerOf('idempotent-test', subjects.symptoms('idem'), {
       metrics,
-      logger,
-      stream: StreamName.events,
-      durable: 'idempotent-test',
-      filterSubjects: [subjects.symptoms('idem')],
       handlers: { symptom: (event) => Promise.resolve(void handled.push(event.id)) },
     });
     await consumer.start();

@@ -1,4 +1,4 @@
-import { SpanKind, httpClientAttributes, type FinishedWork } from '@mapek/observability';
+import { SpanKind, httpClientAttributes, type Attributes, type FinishedWork } from '@mapek/observability';
 import type { Probe } from '@mapek/contracts';
 import { probeEndpoint } from '../domain/monitored-target.js';
 import type { ProbeResult } from './health-probes.js';
@@ -14,6 +14,18 @@ const epochMs = (at: number): number => performance.timeOrigin + at;
 
 const TargetAttribute = 'mapek.target';
 
+/** A CLIENT span of one check of `target`, named `name`, over `timing`; failed when `error` is given. */
+function check(name: string, target: string, kind: string, timing: CheckTiming, attributes: Attributes, error?: unknown): FinishedWork {
+  return {
+    name,
+    kind: SpanKind.CLIENT,
+    startTime: epochMs(timing.started),
+    endTime: epochMs(timing.ended),
+    attributes: { ...attributes, [TargetAttribute]: target, 'mapek.check': kind },
+    ...(error !== undefined ? { error } : {}),
+  };
+}
+
 /**
  * The spans of the checks a symptom came from. The monitor makes a span for a scrape, a probe or
  * a PromQL query only when that check produced a symptom, after the fact (`recordFinishedSpan`):
@@ -23,47 +35,31 @@ const TargetAttribute = 'mapek.target';
 export const observationSpans = {
   /** A scrape of the target's metrics URL, answered (`status`) or failed (`error`). */
   scrape(target: string, url: string, timing: CheckTiming, outcome: { status?: number; samples?: number; error?: unknown }): FinishedWork {
-    return {
-      name: 'GET',
-      kind: SpanKind.CLIENT,
-      startTime: epochMs(timing.started),
-      endTime: epochMs(timing.ended),
-      attributes: {
-        ...httpClientAttributes('GET', url, outcome.status ?? (outcome.error instanceof ScrapeError ? outcome.error.status : undefined)),
-        [TargetAttribute]: target,
-        'mapek.check': 'scrape',
+    const status = outcome.status ?? (outcome.error instanceof ScrapeError ? outcome.error.status : undefined);
+    return check(
+      'GET',
+      target,
+      'scrape',
+      timing,
+      {
+        ...httpClientAttributes('GET', url, status),
         ...(outcome.samples !== undefined ? { 'mapek.scrape.samples': outcome.samples } : {}),
       },
-      ...(outcome.error !== undefined ? { error: outcome.error } : {}),
-    };
+      outcome.error,
+    );
   },
 
   /** A health probe that found the target down. HTTP probes are `GET` spans; the others name their kind. */
   probe(target: string, probe: Probe, timing: CheckTiming, result: ProbeResult): FinishedWork {
-    const common = { [TargetAttribute]: target, 'mapek.check': `probe ${probe.kind}`, 'mapek.probe.endpoint': probeEndpoint(probe) };
-    return {
-      name: probe.kind === 'http' ? 'GET' : `probe ${probe.kind}`,
-      kind: SpanKind.CLIENT,
-      startTime: epochMs(timing.started),
-      endTime: epochMs(timing.ended),
-      attributes: probe.kind === 'http' ? { ...httpClientAttributes('GET', probe.url), ...common } : common,
-      ...(result.ok ? {} : { error: new Error(result.detail) }),
-    };
+    const endpoint = { 'mapek.probe.endpoint': probeEndpoint(probe) };
+    const attributes = probe.kind === 'http' ? { ...httpClientAttributes('GET', probe.url), ...endpoint } : endpoint;
+    const name = probe.kind === 'http' ? 'GET' : `probe ${probe.kind}`;
+    return check(name, target, `probe ${probe.kind}`, timing, attributes, result.ok ? undefined : new Error(result.detail));
   },
 
   /** A PromQL instant query whose answer violated a rule. */
   promql(target: string, baseUrl: string, rule: string, timing: CheckTiming): FinishedWork {
-    return {
-      name: 'GET',
-      kind: SpanKind.CLIENT,
-      startTime: epochMs(timing.started),
-      endTime: epochMs(timing.ended),
-      attributes: {
-        ...httpClientAttributes('GET', new URL('api/v1/query', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`)),
-        [TargetAttribute]: target,
-        'mapek.check': 'promql',
-        'mapek.rule': rule,
-      },
-    };
+    const url = new URL('api/v1/query', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+    return check('GET', target, 'promql', timing, { ...httpClientAttributes('GET', url), 'mapek.rule': rule });
   },
 };
