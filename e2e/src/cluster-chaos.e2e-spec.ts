@@ -242,17 +242,13 @@ describe('the loop on a three-member NATS cluster at R3, under kill -9 and parti
       expect(delta(1).reduce((sum, value) => sum + value, 0)).toBe(1);
       expect(delta(2).reduce((sum, value) => sum + value, 0)).toBe(1);
       expect(delta(3).reduce((sum, value) => sum + value, 0)).toBe(1);
-      // Work that comes in numbers is shared: each replica of the analyzer scores some of the sample
-      // batches (about one a second; one that never gets any while the other does is not sharing),
-      // and each replica of knowledge stored some of the incident's events. The incident's few
-      // symptoms alone prove nothing either way: a replica's pull request stays first in line until
-      // it is filled or expires (5 s), and may take all of an incident that is over in less.
-      await waitFor(async () => (await handled('analyzer', 'sample.batch')).every((value) => value > 0), {
-        timeoutMs: 60_000,
-        intervalMs: 1000,
-        what: 'each analyzer replica to score sample batches',
-      });
-      expect((after[4] ?? []).every((value) => value > 0)).toBe(true);
+      // The incident's events were shared: each replica of knowledge (one event in flight, so its
+      // pull requests take two at a time, in turn with the other replica's) stored some of them.
+      // The analyzer's sample batches are not a measure of sharing when idle: its replica asks for
+      // 32 at a time and tops its request up as it goes, so one replica may take them all until
+      // load makes it fall behind (seen in CI: 60 s of batches to one replica).
+      expect(delta(4).every((value) => value > 0)).toBe(true);
+      expect(delta(0).reduce((sum, value) => sum + value, 0)).toBeGreaterThan(0);
     });
 
     it.each(ROUNDS)(
