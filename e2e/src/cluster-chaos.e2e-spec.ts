@@ -228,7 +228,7 @@ describe('the loop on a three-member NATS cluster at R3, under kill -9 and parti
   describe('with two replicas of every loop service', () => {
     it('shares the work of an incident and does nothing twice', async () => {
       const counted = [
-        ['analyzer', 'sample.batch'],
+        ['analyzer', 'symptom'],
         ['analyzer', 'outcome'],
         ['planner', 'analysis'],
         ['executor', 'plan.approved'],
@@ -246,9 +246,8 @@ describe('the loop on a three-member NATS cluster at R3, under kill -9 and parti
       // pull requests take two at a time, in turn with the other replica's) stored some of them.
       // The analyzer's sample batches are not a measure of sharing when idle: its replica asks for
       // 32 at a time and tops its request up as it goes, so one replica may take them all until
-      // load makes it fall behind (seen in CI: 60 s of batches to one replica).
+      // load makes it fall behind (seen here: 60 s of batches to one replica). They are not counted.
       expect(delta(4).every((value) => value > 0)).toBe(true);
-      expect(delta(0).reduce((sum, value) => sum + value, 0)).toBeGreaterThan(0);
     });
 
     it.each(ROUNDS)(
