@@ -89,9 +89,12 @@ describe('runtime flags change what the planner does, without a restart', () => 
     const second = Date.now();
     await loop.fault('/demo/memory-leak?size_mb=100&count=5');
     // Proposed and not approved: the plan waits for an operator.
+    // Only an incident opened after both flags were stored: a straggler of the first leak, opened
+    // while the flags were changing, may be held as a dry run (auto-healing already off, shadow
+    // mode not yet), so waitForIncident's second of slack is not given here.
     const held = await loop.waitForIncident(
       second,
-      (incident) => incident.planStatus === 'proposed',
+      (incident) => Date.parse(incident.openedAt) >= second && incident.planStatus === 'proposed',
       45_000,
       'the next incident to be planned and held',
     );
