@@ -139,6 +139,15 @@ describe('typed JSON values in a KV bucket', () => {
     expect((await counters.get('a'))?.value).toEqual({ count: 2 });
   });
 
+  it('gives the revision it wrote, so the writer can write again without reading', async () => {
+    const created = await counters.compareAndSetRevision('r', { count: 1 }, undefined);
+    expect(created).toBe((await counters.get('r'))?.revision);
+    const updated = await counters.compareAndSetRevision('r', { count: 2 }, created);
+    expect(updated).toBeGreaterThan(created as number);
+    expect(await counters.compareAndSetRevision('r', { count: 3 }, created)).toBeUndefined();
+    expect(await counters.get('r')).toEqual({ value: { count: 2 }, revision: updated });
+  });
+
   it('creates a value once: the second caller gets the first one, not its own', async () => {
     const [first, second] = await Promise.all([counters.createOrGet('b', { count: 10 }), counters.createOrGet('b', { count: 20 })]);
     expect(first.value).toEqual(second.value);

@@ -176,7 +176,15 @@ export class JsonKv<T> {
    * Writes `value` if the key is still at `revision` (undefined: the key holds no value yet).
    * Resolves false when another writer came first; other failures are thrown.
    */
-  compareAndSet(key: string, value: T, revision: number | undefined, options: KvWriteOptions = {}): Promise<boolean> {
+  async compareAndSet(key: string, value: T, revision: number | undefined, options: KvWriteOptions = {}): Promise<boolean> {
+    return (await this.compareAndSetRevision(key, value, revision, options)) !== undefined;
+  }
+
+  /**
+   * {@link compareAndSet}, resolving to the revision written (undefined when another writer came
+   * first): a writer that goes on to change the value again needs no read in between.
+   */
+  compareAndSetRevision(key: string, value: T, revision: number | undefined, options: KvWriteOptions = {}): Promise<number | undefined> {
     return this.traced(revision === undefined ? 'create' : 'update', key, async (span) => {
       try {
         const written =
@@ -184,12 +192,12 @@ export class JsonKv<T> {
             ? await this.bucket.create(key, JSON.stringify(value), options)
             : await this.bucket.update(key, JSON.stringify(value), revision, options);
         span?.setAttribute(KvAttribute.revision, written);
-        return true;
+        return written;
       } catch (error) {
         if (!isKvConflict(error)) throw error;
         // Losing to another writer is the protocol working, not a failed span.
         span?.setAttribute(KvAttribute.conflict, true);
-        return false;
+        return undefined;
       }
     });
   }

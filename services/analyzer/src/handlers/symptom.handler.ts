@@ -11,6 +11,7 @@ import {
   withTraceparent,
   type EventPublisherPort,
   type KvBucket,
+  type Versioned,
 } from '@mapek/messaging';
 import { LOGGER, type Logger } from '@mapek/observability';
 import type { ThresholdStore } from '../adapters/threshold.store.js';
@@ -41,6 +42,12 @@ export interface AnalyzerSettings {
   readonly settleMs: number;
   /** A kind of trouble starting this long after the target's incident opened is another fault. */
   readonly joinWindowMs: number;
+}
+
+/** The dependency graph as read, with the revision to learn into. */
+interface StoredGraph {
+  readonly graph: DependencyGraph;
+  readonly revision: number | undefined;
 }
 
 /** Backstop for held analyses whose timer died with a replica. */
@@ -100,7 +107,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** The dependency graph: declared edges from config plus co-occurrence learned by every replica (KV). */
-  private async graph(): Promise<{ graph: DependencyGraph; revision: number | undefined }> {
+  private async graph(): Promise<StoredGraph> {
     const stored = await this.graphs.get('graph');
     const graph = stored ? DependencyGraph.restore(stored.value) : new DependencyGraph();
     for (const [dependent, dependency] of this.settings.dependencies) graph.dependsOn(dependent, dependency);
@@ -144,14 +151,26 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
       this.logger.info({ symptomId: event.id, target: event.target }, 'alert symptom dropped: already resolved');
       return;
     }
-    const key = await this.slotFor(event.target, causeKindForMetric(symptom.metric), observedAt);
+    // One round of reads: the two incidents the symptom may join and the dependency graph, in
+    // case it is analyzed now. The first pass of the loop below uses them; a lost compare-and-set
+    // reads its incident and the graph again.
+    const kind = causeKindForMetric(symptom.metric);
+    const [own, apart, firstGraph] = await Promise.all([
+      this.incidents.get(incidentKey(event.target)),
+      this.incidents.get(kindIncidentKey(event.target, kind)),
+      this.graph(),
+    ]);
+    const key = this.slotFor(event.target, kind, observedAt, own, apart);
+    let read: [Versioned<IncidentState> | undefined, StoredGraph] | undefined = [
+      key === incidentKey(event.target) ? own : apart,
+      firstGraph,
+    ];
     const others = this.recent.filter((known) => known.target !== event.target);
     this.remember(symptom);
     const anomalySeries = event.data.source === 'anomaly' ? `${event.target}/${event.data.metric}` : undefined;
     for (;;) {
-      // The dependency graph is read beside the incident, in case this symptom is to be analyzed
-      // now: the analysis then waits for one KV round trip, not two in a row.
-      const [stored, graph] = await Promise.all([this.incidents.get(key), this.graph()]);
+      const [stored, graph] = read ?? (await Promise.all([this.incidents.get(key), this.graph()]));
+      read = undefined;
       const verdict = withOpeningTrace(
         onSymptom(stored?.value, { ...symptom, ...(anomalySeries ? { anomalySeries } : {}) }, this.bookSettings),
       );
@@ -175,15 +194,23 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
         // before its analysis goes out, held as due now, so only the winner's is analyzed. A crash
         // or a failed publish after the claim leaves a due analysis, which the timer or the sweep
         // (of any replica) releases.
+        //
+        // The winner analyzes from what it wrote and read (no read-back), and writes the incident's
+        // index entry meanwhile: the entry is only read when the outcome arrives, and a crash
+        // before it is written leaves the fallback `onOutcome` describes.
         const claimed: IncidentState = { ...verdict.incident, analysis: { state: 'pending', dueAt: Date.now() } };
-        if (!(await this.checkpoint(key, claimed, stored?.revision))) continue;
-        await this.index.put(`index.${claimed.incidentId}`, key, { ttlMs: recordRetentionMs });
+        const revision = await this.incidents.compareAndSetRevision(key, claimed, stored?.revision);
+        if (revision === undefined) continue;
+        const indexed = this.index.put(`index.${claimed.incidentId}`, key, { ttlMs: recordRetentionMs });
         try {
-          await this.release(key);
+          const incident = await this.publishAnalysis(claimed, others, claimed.symptomIds.at(-1) ?? claimed.incidentId, graph);
+          // Released by a timer or another replica's sweep meanwhile: theirs carries the same analysis id.
+          if (!(await this.checkpoint(key, incident, revision))) await this.release(key);
         } catch (error) {
           this.logger.warn({ err: error, key }, 'could not release a claimed analysis; retrying shortly');
           this.schedule(key, Date.now() + 1000);
         }
+        await indexed;
         return;
       }
       // Publish first with a derived id: a crash before the checkpoint redelivers the symptom,
@@ -203,10 +230,15 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
    * kind (see `takesKind`), else the incident of this kind that started apart from it
    * (`incident.<target>.<kind>`), which a live one of that kind keeps using.
    */
-  private async slotFor(target: string, kind: CauseKind, at: number): Promise<string> {
+  private slotFor(
+    target: string,
+    kind: CauseKind,
+    at: number,
+    own: Versioned<IncidentState> | undefined,
+    apart: Versioned<IncidentState> | undefined,
+  ): string {
     const targetKey = incidentKey(target);
     const kindKey = kindIncidentKey(target, kind);
-    const [own, apart] = await Promise.all([this.incidents.get(targetKey), this.incidents.get(kindKey)]);
     if (apart && isLive(apart.value, at, this.settings.quietMs)) return kindKey;
     if (!own || !isLive(own.value, at, this.settings.quietMs)) return targetKey;
     return takesKind(own.value, kind, at, this.settings.joinWindowMs) ? targetKey : kindKey;
@@ -226,7 +258,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
     incident: IncidentState,
     others: readonly Symptom[],
     causationId: string,
-    { graph, revision }: { graph: DependencyGraph; revision: number | undefined },
+    { graph, revision }: StoredGraph,
   ): Promise<IncidentState> {
     const own = incident.symptoms ?? [];
     const analysis = analyzeIncident(own, others, graph);
