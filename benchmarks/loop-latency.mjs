@@ -184,6 +184,63 @@ async function peerRound(peer) {
   };
 }
 
+/**
+ * Where an incident's milliseconds went, from its trace in Jaeger (BENCH_TRACES=both): every span
+ * that started before the first remedy step, as (service operation) → offset from the trace's
+ * first span and duration, in ms. Found by the executor's `send outcome` span, which names the incident.
+ */
+async function traceTimeline(jaegerUrl, incidentId, remedyAt) {
+  const tags = encodeURIComponent(JSON.stringify({ 'mapek.incident.id': incidentId }));
+  const search = `${jaegerUrl}/api/traces?service=executor&operation=${encodeURIComponent('send outcome')}&tags=${tags}&lookback=1h&limit=1`;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const found = (await (await fetch(search)).json()).data?.[0];
+    if (found) {
+      await sleep(1500); // the other services' batches
+      const trace = (await (await fetch(`${jaegerUrl}/api/traces/${found.traceID}`)).json()).data?.[0];
+      const origin = Math.min(...trace.spans.map((span) => span.startTime));
+      const service = (span) => trace.processes[span.processID]?.serviceName ?? '?';
+      return trace.spans
+        .map((span) => ({
+          name: `${service(span)} ${span.operationName}`,
+          offset: (span.startTime - origin) / 1000,
+          duration: span.duration / 1000,
+          absolute: span.startTime / 1000,
+        }))
+        .filter((span) => span.absolute <= remedyAt + 1)
+        .sort((a, b) => a.offset - b.offset);
+    }
+    await sleep(500);
+  }
+  return [];
+}
+
+function printTimelines(timelines) {
+  const byName = new Map();
+  for (const timeline of timelines) {
+    const seen = new Map();
+    for (const span of timeline) {
+      // The n-th span of one name in an incident, so repeated operations (KV reads) stay apart.
+      const n = (seen.get(span.name) ?? 0) + 1;
+      seen.set(span.name, n);
+      const key = n === 1 ? span.name : `${span.name} #${n}`;
+      const entry = byName.get(key) ?? { offsets: [], durations: [] };
+      entry.offsets.push(span.offset);
+      entry.durations.push(span.duration);
+      byName.set(key, entry);
+    }
+  }
+  console.log(
+    `\n  where the time goes (spans before the first remedy step, ${timelines.length} traces; median start offset / median duration, ms):`,
+  );
+  const rows = [...byName.entries()]
+    .filter(([, entry]) => entry.offsets.length >= timelines.length / 2)
+    .sort((a, b) => p50(a[1].offsets) - p50(b[1].offsets));
+  for (const [name, entry] of rows)
+    console.log(
+      `    ${p50(entry.offsets).toFixed(1).padStart(7)} ${p50(entry.durations).toFixed(2).padStart(7)}  ${name} (n=${entry.offsets.length})`,
+    );
+}
+
 async function runMode({ security, push, peer, traces = false }) {
   const dataDir = await mkdtemp(join(tmpdir(), 'mapek-bench-'));
   const database = await benchmarkDatabase('mapek_bench');
@@ -215,6 +272,7 @@ async function runMode({ security, push, peer, traces = false }) {
     for (const name of services) memory[name] = await memoryOf(stack.processes[name].pid);
 
     const rounds = [];
+    const timelines = [];
     const seen = new Set((await getJson(`${stack.gatewayUrl}/api/v1/incidents?limit=500`)).incidents.map((incident) => incident.id));
     for (let round = 1 - warmups; round <= incidents; round++) {
       const sent = Date.now();
@@ -260,6 +318,7 @@ async function runMode({ security, push, peer, traces = false }) {
       );
       console.log(`      hops (ms): ${hopText}`);
       if (round > 0) rounds.push(figures);
+      if (round > 0 && traces) timelines.push(await traceTimeline(stack.jaegerUrl, incident.id, figures.remedy));
       await sleep(2500);
     }
 
@@ -276,6 +335,7 @@ async function runMode({ security, push, peer, traces = false }) {
       const values = rounds.map((r) => r.hops[name]);
       console.log(`    ${name.padEnd(22)} ${ms(p50(values)).padStart(8)} / ${ms(p99(values))}`);
     }
+    if (traces) printTimelines(timelines);
     if (peer) {
       console.log('  peer (Prometheus 1 s scrape + evaluation, Alertmanager group_wait 0):');
       console.log(`    fault in place         → webhook: ${summary(rounds.map((r) => r.peer?.faultToWebhook))}`);
