@@ -27,7 +27,14 @@ const symptom: Envelope<'symptom'> = {
 describe('envelope parsing', () => {
   it('accepts a valid event and returns it typed', () => {
     const parsed = parseEnvelope(encodeEnvelope(symptom));
-    expect(parsed).toEqual({ ok: true, envelope: symptom });
+    expect(parsed).toEqual({ ok: true, envelope: symptom, sent: symptom });
+  });
+
+  it('gives the body as its sender wrote it beside the envelope, keys the contract drops included', () => {
+    const sent = { ...symptom, data: { ...symptom.data, extra: 'not in the contract' } };
+    const parsed = parseEnvelope(new TextEncoder().encode(JSON.stringify(sent)));
+    expect(parsed).toMatchObject({ ok: true, sent });
+    expect(parsed.ok && parsed.envelope.data).not.toHaveProperty('extra');
   });
 
   it('says why it rejects: not JSON, unknown type, unsupported version, invalid data', () => {

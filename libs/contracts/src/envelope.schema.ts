@@ -37,7 +37,17 @@ export const EnvelopeRejectReason = {
 } as const;
 export type EnvelopeRejectReason = (typeof EnvelopeRejectReason)[keyof typeof EnvelopeRejectReason];
 
-export type EnvelopeParseResult = { ok: true; envelope: Envelope } | { ok: false; reason: EnvelopeRejectReason; detail: string };
+export type EnvelopeParseResult =
+  | {
+      ok: true;
+      envelope: Envelope;
+      /**
+       * The body as parsed JSON, as its sender wrote it (before the contract's defaults and
+       * transforms): what a signature check needs, so it need not decode and parse the body again.
+       */
+      sent: unknown;
+    }
+  | { ok: false; reason: EnvelopeRejectReason; detail: string };
 
 /** Validates raw bytes against the envelope and the registry's schema for its type, without throwing. */
 export function parseEnvelope(bytes: Uint8Array): EnvelopeParseResult {
@@ -63,7 +73,7 @@ export function parseEnvelope(bytes: Uint8Array): EnvelopeParseResult {
   }
   const data = entry.schema.safeParse(raw.data.data);
   if (!data.success) return { ok: false, reason: EnvelopeRejectReason.invalidData, detail: z.prettifyError(data.error) };
-  return { ok: true, envelope: { ...raw.data, type: type as EventType, data: data.data } };
+  return { ok: true, envelope: { ...raw.data, type: type as EventType, data: data.data }, sent: json };
 }
 
 export function encodeEnvelope(envelope: Envelope): Uint8Array {

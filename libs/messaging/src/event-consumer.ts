@@ -43,6 +43,11 @@ export interface VerifyInput {
   readonly envelope: Envelope;
   /** The message body exactly as it was sent; signatures are checked over this. */
   readonly body: Uint8Array;
+  /**
+   * The body already parsed as JSON (parseEnvelope's `sent`), when the caller has it: the
+   * verifier then does not decode and parse a large batch a second time.
+   */
+  readonly sent?: unknown;
   readonly header: (name: string) => string | undefined;
   readonly stream: string;
   readonly streamSequence: number;
@@ -55,12 +60,16 @@ export type VerifyVerdict = { ok: true } | { ok: false; reason: string; detail: 
 /** Extra checks before a handler runs (signatures, authorization, freshness, replay). */
 export type EnvelopeVerifier = (input: VerifyInput) => VerifyVerdict;
 
-/** What a verifier is given for a message read from a stream (durable consumer, ordered reader alike). */
-export function verifyInputOf(msg: JsMsg, envelope: Envelope, stream: string): VerifyInput {
+/**
+ * What a verifier is given for a message read from a stream (durable consumer, ordered reader
+ * alike); `sent` is the body as parsed JSON, when the caller parsed it (parseEnvelope's `sent`).
+ */
+export function verifyInputOf(msg: JsMsg, envelope: Envelope, stream: string, sent?: unknown): VerifyInput {
   return {
     subject: msg.subject,
     envelope,
     body: msg.data,
+    ...(sent === undefined ? {} : { sent }),
     header: (name) => msg.headers?.get(name) || undefined,
     stream,
     streamSequence: msg.info.streamSequence,
@@ -310,7 +319,7 @@ export class JetStreamEventConsumer {
       // Before the duplicate check: a forged copy of a handled id is a rejection, not a duplicate.
       let verdict: ReturnType<typeof verifier>;
       try {
-        verdict = withSpan(span, () => verifier(verifyInputOf(msg, envelope, this.options.stream)));
+        verdict = withSpan(span, () => verifier(verifyInputOf(msg, envelope, this.options.stream, parsed.sent)));
       } catch (error) {
         endSpan(span, error);
         throw error;

@@ -65,8 +65,9 @@ export function createEnvelopeVerifier(options: EnvelopeVerifierOptions): Envelo
     if (signature === undefined) return { ok: false, reason: 'bad_signature', detail: 'no ML-DSA-65 signature headers' };
     let sent: EventEnvelope;
     try {
-      // The signature covers the envelope as sent, not as the contract parser normalised it.
-      sent = JSON.parse(decoder.decode(input.body)) as EventEnvelope;
+      // The signature covers the envelope as sent, not as the contract parser normalised it: the
+      // body's own JSON, parsed here unless the consumer already parsed it.
+      sent = (input.sent ?? JSON.parse(decoder.decode(input.body))) as EventEnvelope;
     } catch {
       return { ok: false, reason: 'bad_signature', detail: 'body is not JSON' };
     }

@@ -49,7 +49,8 @@ export class StreamSymptomHistory implements SymptomHistory {
         else if (at >= fromMs) {
           const parsed = parseEnvelope(msg.data);
           const trusted =
-            parsed.ok && (this.verifier === undefined || this.verifier(verifyInputOf(msg, parsed.envelope, StreamName.events)).ok);
+            parsed.ok &&
+            (this.verifier === undefined || this.verifier(verifyInputOf(msg, parsed.envelope, StreamName.events, parsed.sent)).ok);
           const data = parsed.ok && parsed.envelope.type === 'symptom' ? (parsed.envelope.data as SymptomV1) : undefined;
           if (trusted && data && metricFilter(data.metric)) seen.push({ at, source: data.source, metric: data.metric });
         }

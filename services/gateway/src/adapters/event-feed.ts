@@ -33,7 +33,7 @@ export class EventFeed {
       for await (const msg of messages) {
         const parsed = parseEnvelope(msg.data);
         if (!parsed.ok) continue; // consumers reject and count it; the live view skips it
-        if (this.verifier && !this.verifier(verifyInputOf(msg, parsed.envelope, StreamName.events)).ok) continue;
+        if (this.verifier && !this.verifier(verifyInputOf(msg, parsed.envelope, StreamName.events, parsed.sent)).ok) continue;
         for (const listener of this.listeners) {
           try {
             listener({ subject: msg.subject, event: parsed.envelope });

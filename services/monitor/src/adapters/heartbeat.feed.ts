@@ -51,7 +51,7 @@ export class HeartbeatFeed {
           rejected('subject_mismatch', `${parsed.envelope.type} on ${msg.subject}`);
           continue;
         }
-        const input = verifyInputOf(msg, parsed.envelope, StreamName.telemetry);
+        const input = verifyInputOf(msg, parsed.envelope, StreamName.telemetry, parsed.sent);
         const verdict = this.verifier?.(input);
         if (verdict !== undefined && !verdict.ok) {
           rejected(verdict.reason, verdict.detail);
