@@ -4,7 +4,7 @@ import { type EventPolicy, isAuthorizedEmitter } from './event-policy.js';
 import { EventRejectedError, RejectionReason } from './pqc.errors.js';
 import type { PqcBackend } from './pqc-backend.types.js';
 import { createReplayGuard, type ReplayGuard } from './replay.guard.js';
-import { type EventEnvelope, eventSigningInput, type SignedEvent } from './signed-event.js';
+import { type EventEnvelope, type SignedEvent, withEventSigningInput } from './signed-event.js';
 import type { TrustedIdentity, TrustStore } from './trust-bundle.js';
 
 export const DEFAULT_CLOCK_SKEW_MS = 30_000;
@@ -90,8 +90,7 @@ export function createEventVerifier(options: EventVerifierOptions): EventVerifie
     let valid: boolean;
     try {
       const sig = fromBase64Url(signature.sig, 'signature', Sizes.mlDsa65Signature);
-      const input = eventSigningInput(subject, envelope);
-      valid = backend.mlDsa65.verify(input, sig, publicKey);
+      valid = withEventSigningInput(subject, envelope, (input) => backend.mlDsa65.verify(input, sig, publicKey));
     } catch {
       valid = false;
     }

@@ -37,6 +37,37 @@ export function eventSigningInput(subject: string, envelope: EventEnvelope): Uin
   return utf8(eventContext + canonicalJson({ envelope, subject }));
 }
 
+/** Above this the scratch buffer is not kept between calls (one rare huge event does not pin its size). */
+const SCRATCH_KEPT_BYTES = 4 * 1024 * 1024;
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(64 * 1024);
+let scratchInUse = false;
+
+/**
+ * Runs `use` (a synchronous sign or verify) on the signing input of {@link eventSigningInput},
+ * written into a buffer that the next call overwrites: a sample batch of a few hundred KB then
+ * costs no new memory outside the V8 heap per signature, where a fresh copy per batch left the
+ * allocator holding the peaks. `use` must not keep the bytes.
+ */
+export function withEventSigningInput<T>(subject: string, envelope: EventEnvelope, use: (input: Uint8Array) => T): T {
+  const text = eventContext + canonicalJson({ envelope, subject });
+  // Re-entered (a `use` that signs again), or too large to keep: a copy of its own.
+  if (scratchInUse || text.length * 3 > SCRATCH_KEPT_BYTES) return use(utf8(text));
+  if (scratch.length < text.length) scratch = new Uint8Array(Math.min(SCRATCH_KEPT_BYTES, 2 ** Math.ceil(Math.log2(text.length))));
+  let written = encoder.encodeInto(text, scratch);
+  if (written.read < text.length) {
+    // Not all ASCII: a UTF-8 character takes up to 3 bytes per UTF-16 unit.
+    scratch = new Uint8Array(text.length * 3);
+    written = encoder.encodeInto(text, scratch);
+  }
+  scratchInUse = true;
+  try {
+    return use(scratch.subarray(0, written.written));
+  } finally {
+    scratchInUse = false;
+  }
+}
+
 export interface EventSigner {
   readonly kid: string;
   sign<TData>(subject: string, envelope: EventEnvelope<TData>): SignedEvent<TData>;
@@ -52,8 +83,7 @@ export function createEventSigner(options: { backend: PqcBackend; key: SigningKe
   return {
     kid: key.kid,
     sign: (subject, envelope) => {
-      const input = eventSigningInput(subject, envelope);
-      const sig = backend.mlDsa65.sign(input, key.secretKey);
+      const sig = withEventSigningInput(subject, envelope, (input) => backend.mlDsa65.sign(input, key.secretKey));
       return { envelope, signature: { alg: Algorithm.mlDsa65, kid: key.kid, sig: toBase64Url(sig) } };
     },
   };
