@@ -117,11 +117,14 @@ COPY docker/healthcheck.mjs /usr/local/lib/mapek/healthcheck.mjs
 WORKDIR /app
 USER 10001:10001
 
-# The six loop services run with the V8 flags of ADR 0013, as `./mapek start` runs them
-# (tools/stack LOOP_NODE_ARGS; a spec there checks that this line says the same): every compiler
-# on, the young generation capped at 1 MB semi-spaces. Compose and the chart take it from here.
+# The six loop services run with the V8 flags of ADR 0013 and the allocator settings of ADR 0016,
+# as `./mapek start` runs them (tools/stack LOOP_NODE_ARGS_BY_SERVICE and LOOP_ALLOCATOR_ENV; a spec
+# there checks that these lines say the same): every compiler on, the young generation capped at
+# 1 MB semi-spaces, two malloc arenas with fixed mmap and trim thresholds. The monitor and the
+# analyzer add their own flags on their command line (NODE_OPTIONS refuses --heap-growing-percent,
+# and the command line wins over it). Compose and the chart take it from here.
 FROM runtime AS loop-service
-ENV NODE_OPTIONS="--max-semi-space-size=1"
+ENV NODE_OPTIONS="--max-semi-space-size=1" MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=1048576
 
 FROM loop-service AS monitor
 COPY --from=build /out/monitor /app
@@ -129,7 +132,7 @@ WORKDIR /app/services/monitor
 ENV MAPEK_HTTP_PORT=9101
 EXPOSE 9101
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/usr/local/lib/mapek/healthcheck.mjs", "/health/live"]
-CMD ["node", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "dist/main.js"]
 
 FROM loop-service AS analyzer
 COPY --from=build /out/analyzer /app
@@ -137,7 +140,7 @@ WORKDIR /app/services/analyzer
 ENV MAPEK_HTTP_PORT=9102
 EXPOSE 9102
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/usr/local/lib/mapek/healthcheck.mjs", "/health/live"]
-CMD ["node", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "dist/main.js"]
 
 FROM loop-service AS planner
 COPY --from=build /out/planner /app

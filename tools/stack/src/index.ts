@@ -12,9 +12,12 @@ export {
   type StackCredentials,
 } from './stack-credentials.js';
 export {
+  BUSY_LOOP_NODE_ARGS,
   DEFAULT_LOOP_NODE_ARGS,
   DEFAULT_SERVICES,
-  LOOP_NODE_ARGS,
+  LOOP_ALLOCATOR_ENV,
+  LOOP_NODE_ARGS_BY_SERVICE,
+  loopNodeArgs,
   INFRASTRUCTURE_PORTS,
   InfrastructureName,
   READINESS_PATH,
@@ -22,6 +25,7 @@ export {
   ServiceRole,
   serviceOf,
   serviceReplica,
+  type LoopServiceName,
   type ServiceDefinition,
 } from './service-catalog.js';
 export { monitorTargets, serviceEnvironment, type EnvironmentContext, type MonitorTarget } from './service-environment.js';

@@ -1,19 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_LOOP_NODE_ARGS } from './service-catalog.js';
+import { DEFAULT_LOOP_NODE_ARGS, LOOP_ALLOCATOR_ENV, LOOP_NODE_ARGS_BY_SERVICE, type LoopServiceName } from './service-catalog.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
 
-describe('the V8 flags of the loop services (ADR 0013)', () => {
+/** V8 flags by name, the last one given winning (as node takes NODE_OPTIONS, then its command line). */
+const effective = (...flagLists: ReadonlyArray<readonly string[]>): Record<string, string> =>
+  Object.fromEntries(flagLists.flat().map((flag) => [flag.split('=')[0] ?? flag, flag]));
+
+describe('the V8 flags of the loop services (ADR 0013, ADR 0016)', () => {
   it('are the same in the container images as in ./mapek start', () => {
     const dockerfile = read('Dockerfile');
     const stage = /^FROM runtime AS loop-service\n(?:.*\n)*?ENV NODE_OPTIONS="([^"]*)"/m.exec(dockerfile);
     expect(stage?.[1]).toBe(DEFAULT_LOOP_NODE_ARGS.join(' '));
-    for (const service of ['monitor', 'analyzer', 'planner', 'executor', 'knowledge', 'gateway']) {
-      expect(dockerfile).toMatch(new RegExp(`^FROM loop-service AS ${service}$`, 'm'));
+    const nodeOptions = (stage?.[1] ?? '').split(' ').filter(Boolean);
+    for (const service of Object.keys(LOOP_NODE_ARGS_BY_SERVICE) as LoopServiceName[]) {
+      const own = new RegExp(`^FROM loop-service AS ${service}\n(?:.*\n)*?CMD (\\[.*\\])$`, 'm').exec(dockerfile);
+      expect(own).not.toBeNull();
+      const command = JSON.parse(own?.[1] ?? '[]') as string[];
+      expect(command[0]).toBe('node');
+      expect(command.at(-1)).toBe('dist/main.js');
+      expect(effective(nodeOptions, command.slice(1, -1))).toEqual(effective(LOOP_NODE_ARGS_BY_SERVICE[service]));
     }
+  });
+
+  it('come with the allocator settings in the container images as in ./mapek start', () => {
+    const line = /^FROM runtime AS loop-service\n(?:.*\n)*?(ENV NODE_OPTIONS=.*)$/m.exec(read('Dockerfile'))?.[1] ?? '';
+    for (const [name, value] of Object.entries(LOOP_ALLOCATOR_ENV)) expect(line).toContain(` ${name}=${value}`);
   });
 
   it('are not changed by the compose stack or the chart, which run the images as they are', () => {
@@ -24,6 +39,7 @@ describe('the V8 flags of the loop services (ADR 0013)', () => {
   });
 
   it('keep every compiler on', () => {
-    expect(DEFAULT_LOOP_NODE_ARGS.filter((flag) => /^--(no-opt|no-maglev|no-sparkplug|jitless|lite-mode)$/.test(flag))).toEqual([]);
+    for (const flags of Object.values(LOOP_NODE_ARGS_BY_SERVICE))
+      expect(flags.filter((flag) => /^--(no-opt|no-maglev|no-sparkplug|jitless|lite-mode)$/.test(flag))).toEqual([]);
   });
 });

@@ -16,6 +16,9 @@ export const ServiceName = {
 } as const;
 export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
 
+/** The six MAPE-K services. */
+export type LoopServiceName = Exclude<ServiceName, typeof ServiceName.demoApp>;
+
 /** Names of the infrastructure processes the stack may spawn itself. */
 export const InfrastructureName = {
   natsServer: 'nats-server',
@@ -71,29 +74,92 @@ export const READINESS_PATH = {
  * at 1 MB semi-spaces. The interpreter-only flags used before (`--no-opt --no-maglev
  * --no-sparkplug`) saved ~10–30 MB per service but made JavaScript several times slower: at a
  * few hundred targets the monitor could not answer its own health probe (docs/reports/load.md).
- * The container images set the same flags in NODE_OPTIONS (the Dockerfile's `loop-service`
- * stage; a spec checks both agree). `MAPEK_SERVICE_NODE_ARGS` (space separated; empty for none)
- * overrides them for `./mapek start`.
+ * The container images set the same flags (the Dockerfile's `loop-service` stage and the monitor
+ * and analyzer stages; a spec checks both agree). `MAPEK_SERVICE_NODE_ARGS` (space separated;
+ * empty for none) overrides them for every service of `./mapek start`.
  */
 export const DEFAULT_LOOP_NODE_ARGS: readonly string[] = ['--max-semi-space-size=1'];
 
-export const LOOP_NODE_ARGS: readonly string[] =
-  process.env['MAPEK_SERVICE_NODE_ARGS'] === undefined
-    ? DEFAULT_LOOP_NODE_ARGS
-    : process.env['MAPEK_SERVICE_NODE_ARGS'].split(' ').filter(Boolean);
+/**
+ * The monitor and the analyzer handle every target every second (ADR 0016). With 1 MB
+ * semi-spaces most of a batch outlived the young generation, and V8 let the old generation grow
+ * to four times what survived a full collection before the next one (~50 MB alive, ~190 MB
+ * heap): 8 MB semi-spaces let a batch die young, and the old generation grows by half of what is
+ * alive, not fourfold.
+ */
+export const BUSY_LOOP_NODE_ARGS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
+
+/** Each loop service's own V8 flags, when MAPEK_SERVICE_NODE_ARGS does not set them all. */
+export const LOOP_NODE_ARGS_BY_SERVICE: Readonly<Record<LoopServiceName, readonly string[]>> = {
+  [ContractServiceName.monitor]: BUSY_LOOP_NODE_ARGS,
+  [ContractServiceName.analyzer]: BUSY_LOOP_NODE_ARGS,
+  [ContractServiceName.planner]: DEFAULT_LOOP_NODE_ARGS,
+  [ContractServiceName.executor]: DEFAULT_LOOP_NODE_ARGS,
+  [ContractServiceName.knowledge]: DEFAULT_LOOP_NODE_ARGS,
+  [ContractServiceName.gateway]: DEFAULT_LOOP_NODE_ARGS,
+};
+
+const overridden = process.env['MAPEK_SERVICE_NODE_ARGS']?.split(' ').filter(Boolean);
+
+/** The flags `./mapek start` runs a loop service with: MAPEK_SERVICE_NODE_ARGS, else its own. */
+export function loopNodeArgs(service: LoopServiceName): readonly string[] {
+  return overridden ?? LOOP_NODE_ARGS_BY_SERVICE[service];
+}
+
+/**
+ * glibc's allocator for the loop services (ADR 0016): two arenas instead of eight per core, and
+ * fixed mmap and trim thresholds, so that the buffers of a sample batch (a few hundred KB) are
+ * mapped and returned to the system when freed instead of staying in a fragmented heap. Set
+ * unless the parent's environment sets them; the images set the same.
+ */
+export const LOOP_ALLOCATOR_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '131072',
+  MALLOC_TRIM_THRESHOLD_: '1048576',
+};
 
 /** The whole mapek stack: the six MAPE-K services and the demo app they manage. */
 export const DEFAULT_SERVICES: readonly ServiceDefinition[] = [
   { name: ServiceName.demoApp, entry: 'examples/demo-app/dist/main.js', nodeArgs: ['--expose-gc'], port: 8000, role: ServiceRole.demo },
-  { name: ServiceName.knowledge, entry: 'services/knowledge/dist/main.js', nodeArgs: LOOP_NODE_ARGS, port: 9105, role: ServiceRole.loop },
-  { name: ServiceName.monitor, entry: 'services/monitor/dist/main.js', nodeArgs: LOOP_NODE_ARGS, port: 9101, role: ServiceRole.loop },
-  { name: ServiceName.analyzer, entry: 'services/analyzer/dist/main.js', nodeArgs: LOOP_NODE_ARGS, port: 9102, role: ServiceRole.loop },
-  { name: ServiceName.planner, entry: 'services/planner/dist/main.js', nodeArgs: LOOP_NODE_ARGS, port: 9103, role: ServiceRole.loop },
-  { name: ServiceName.executor, entry: 'services/executor/dist/main.js', nodeArgs: LOOP_NODE_ARGS, port: 9104, role: ServiceRole.loop },
+  {
+    name: ServiceName.knowledge,
+    entry: 'services/knowledge/dist/main.js',
+    nodeArgs: loopNodeArgs(ServiceName.knowledge),
+    port: 9105,
+    role: ServiceRole.loop,
+  },
+  {
+    name: ServiceName.monitor,
+    entry: 'services/monitor/dist/main.js',
+    nodeArgs: loopNodeArgs(ServiceName.monitor),
+    port: 9101,
+    role: ServiceRole.loop,
+  },
+  {
+    name: ServiceName.analyzer,
+    entry: 'services/analyzer/dist/main.js',
+    nodeArgs: loopNodeArgs(ServiceName.analyzer),
+    port: 9102,
+    role: ServiceRole.loop,
+  },
+  {
+    name: ServiceName.planner,
+    entry: 'services/planner/dist/main.js',
+    nodeArgs: loopNodeArgs(ServiceName.planner),
+    port: 9103,
+    role: ServiceRole.loop,
+  },
+  {
+    name: ServiceName.executor,
+    entry: 'services/executor/dist/main.js',
+    nodeArgs: loopNodeArgs(ServiceName.executor),
+    port: 9104,
+    role: ServiceRole.loop,
+  },
   {
     name: ServiceName.gateway,
     entry: 'services/gateway/dist/main.js',
-    nodeArgs: LOOP_NODE_ARGS,
+    nodeArgs: loopNodeArgs(ServiceName.gateway),
     port: 8080,
     role: ServiceRole.loop,
     https: true,

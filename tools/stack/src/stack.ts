@@ -25,6 +25,7 @@ import {
   DEFAULT_SERVICES,
   INFRASTRUCTURE_PORTS,
   InfrastructureName,
+  LOOP_ALLOCATOR_ENV,
   READINESS_PATH,
   ServiceName,
   ServiceRole,
@@ -476,7 +477,15 @@ async function startServices(
   await Promise.all(
     services.map((service) => {
       const port = servicePorts.get(service.name) ?? 0;
-      const env = { ...process.env, ...tracingEnv, ...serviceEnvironment(service, port, context), ...options.serviceEnv?.[service.name] };
+      // The allocator settings of the loop services, unless the parent's environment sets its own.
+      const allocator = service.role === ServiceRole.loop ? LOOP_ALLOCATOR_ENV : {};
+      const env = {
+        ...allocator,
+        ...process.env,
+        ...tracingEnv,
+        ...serviceEnvironment(service, port, context),
+        ...options.serviceEnv?.[service.name],
+      };
       const serviceProcess = new ManagedProcess({
         command: process.execPath,
         args: [...(service.nodeArgs ?? []), entryOf(service, rootDir)],
