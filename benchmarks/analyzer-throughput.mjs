@@ -28,6 +28,7 @@ import {
   metricSum,
   natsJetStream,
   nats,
+  nodeArgsNote,
   rssMb,
   servicesWithNodeArgs,
 } from './load-common.mjs';
@@ -57,7 +58,7 @@ const monitor = all.find((s) => s.name === 'monitor');
 const analyzer = all.find((s) => s.name === 'analyzer');
 const analyzers = builds.map((build) => ({ ...serviceReplica(analyzer, `analyzer-${build.name}`), entry: build.entry }));
 console.log(
-  `${targetCount} targets, V8 ${variant} (${monitor.nodeArgs.join(' ') || 'no flags'}), builds ${builds.map((b) => `${b.name}=${b.entry}`).join(', ')}; Node ${process.version}; ${loadNote()}`,
+  `${targetCount} targets, V8 ${variant} (${nodeArgsNote([monitor, analyzer])}), builds ${builds.map((b) => `${b.name}=${b.entry}`).join(', ')}; Node ${process.version}; ${loadNote()}`,
 );
 const stack = await startStack({
   dataDir,

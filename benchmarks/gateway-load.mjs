@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStack } from '../tools/stack/dist/index.js';
-import { benchmarkDatabase, onInterrupt, cpuSeconds, loadNote, rssMb, servicesWithNodeArgs } from './load-common.mjs';
+import { benchmarkDatabase, onInterrupt, cpuSeconds, loadNote, nodeArgsNote, rssMb, servicesWithNodeArgs } from './load-common.mjs';
 import { fmt, quantile } from './stats.mjs';
 
 const rate = Number(process.env.BENCH_RATE ?? 2000);
@@ -119,7 +119,7 @@ async function runVariant(variant) {
   const gatewayPid = stack.processes.gateway.pid;
   const results = [];
   try {
-    console.log(`\n== ${variant}: ${services[0].nodeArgs.join(' ') || '(no flags)'}; database ${database.kind}`);
+    console.log(`\n== ${variant}: ${nodeArgsNote(services)}; database ${database.kind}`);
     for (const path of paths) {
       const url = `${stack.gatewayUrl}${path}`;
       await openLoop({ url, ca, token, rate: Math.min(rate, 200), seconds: 3 }); // warm-up: connections, JIT

@@ -18,22 +18,35 @@ export const LOOP_SERVICES = ['monitor', 'analyzer', 'planner', 'executor', 'kno
 
 /**
  * The V8 flags compared: `interpreter` is what the services ran with before ADR 0013 (Ignition
- * only, 1 MB semi-space), `jit` every compiler on with the 1 MB semi-space, `node-default` Node's
- * own defaults (every compiler, 16 MB semi-spaces on 64-bit).
+ * only, 1 MB semi-space), `jit` the launcher's own flags per service (every compiler on; ADR 0013,
+ * and ADR 0016 for the monitor and the analyzer), `jit-uniform` ADR 0013's 1 MB semi-space for
+ * every service (what `jit` was before ADR 0016), `node-default` Node's own defaults (every
+ * compiler, 16 MB semi-spaces on 64-bit). The launcher's allocator settings (LOOP_ALLOCATOR_ENV)
+ * apply to every variant.
  */
 export const NODE_ARGS_VARIANTS = {
   interpreter: ['--max-semi-space-size=1', '--no-opt', '--no-maglev', '--no-sparkplug'],
-  jit: ['--max-semi-space-size=1'],
+  jit: null,
+  'jit-uniform': ['--max-semi-space-size=1'],
   'node-default': [],
 };
 
 /** DEFAULT_SERVICES with the loop services' V8 flags replaced (the demo app keeps its own). */
 export function servicesWithNodeArgs(variant, { withDemo = false } = {}) {
   const nodeArgs = NODE_ARGS_VARIANTS[variant];
-  if (!nodeArgs) throw new Error(`unknown V8 flag variant ${variant}: one of ${Object.keys(NODE_ARGS_VARIANTS).join(', ')}`);
+  if (nodeArgs === undefined) throw new Error(`unknown V8 flag variant ${variant}: one of ${Object.keys(NODE_ARGS_VARIANTS).join(', ')}`);
   return DEFAULT_SERVICES.filter((service) => withDemo || service.role !== 'demo').map((service) =>
-    service.role === 'demo' ? service : { ...service, nodeArgs },
+    service.role === 'demo' || nodeArgs === null ? service : { ...service, nodeArgs },
   );
+}
+
+/** The flags of each loop service, for a report line: `monitor=[…] analyzer=[…] others=[…]`. */
+export function nodeArgsNote(services) {
+  const flags = (service) => service.nodeArgs?.join(' ') || 'no flags';
+  const byFlags = new Map();
+  for (const service of services.filter((s) => s.role !== 'demo'))
+    byFlags.set(flags(service), [...(byFlags.get(flags(service)) ?? []), service.name]);
+  return [...byFlags].map(([args, names]) => `${names.join(', ')}: ${args}`).join('; ');
 }
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux

@@ -7,7 +7,7 @@
 //
 // The targets are fake-targets.mjs: one child process, one loopback port per target, 39 samples
 // per scrape (the agent gauges, process metrics, a request histogram). Per variant
-// (BENCH_VARIANTS, default interpreter,jit,node-default; see NODE_ARGS_VARIANTS in load-common.mjs):
+// (BENCH_VARIANTS, default interpreter,jit,node-default; also jit-uniform; see NODE_ARGS_VARIANTS in load-common.mjs):
 //   1. warm-up (BENCH_WARMUP_SECONDS, default 30);
 //   2. a measured window (BENCH_SECONDS, default 60) with a memory fault every BENCH_FAULT_EVERY_MS
 //      (default 4000) on the next target, held 3 s: scrape round span (first to last request of a
@@ -39,6 +39,7 @@ import {
   loadNote,
   measureDrain,
   metricSum,
+  nodeArgsNote,
   rssMb,
   servicesWithNodeArgs,
   tapLoop,
@@ -104,7 +105,7 @@ async function runVariant(variant, fake, targetsFile) {
   const dataDir = await mkdtemp(join(tmpdir(), 'mapek-load-'));
   const database = await benchmarkDatabase('mapek_load');
   const services = servicesWithNodeArgs(variant);
-  console.log(`\n== ${variant}: ${services[0].nodeArgs.join(' ') || '(no flags)'}; ${targetCount} targets; database ${database.kind}`);
+  console.log(`\n== ${variant}: ${nodeArgsNote(services)}; ${targetCount} targets; database ${database.kind}`);
   const starting = Date.now();
   let stack;
   try {
@@ -226,10 +227,27 @@ async function runVariant(variant, fake, targetsFile) {
     console.log(`  symptom → analysis:    ${summary(figures.map((f) => f.symptomToAnalysis))}`);
     console.log(`  violation → remedy step: ${summary(figures.map((f) => f.violationToStep))}`);
     console.log(`  fault set → analysis:  ${summary(figures.map((f) => f.faultToAnalysis))}`);
-    console.log('  service     CPU (cores)  RSS max');
+    // Where the memory is at the end of the window (prom-client's process and V8 gauges): the V8
+    // heap (committed, in use) and the memory outside it that V8 knows of (Buffers, ArrayBuffers).
+    const mb = (service, name) => metricSum(metricsAfter[service], name) / 2 ** 20;
+    result.heap = Object.fromEntries(
+      LOOP_SERVICES.map((name) => [
+        name,
+        {
+          total: mb(name, 'nodejs_heap_size_total_bytes'),
+          used: mb(name, 'nodejs_heap_size_used_bytes'),
+          external: mb(name, 'nodejs_external_memory_bytes'),
+        },
+      ]),
+    );
+    console.log('  service     CPU (cores)  RSS max     V8 heap total / used, external at the end');
     for (const name of [...LOOP_SERVICES, 'nats-server', 'pglite', 'fake-targets']) {
       if (result.cpu[name] === undefined) continue;
-      console.log(`    ${name.padEnd(12)} ${fmt(result.cpu[name], 3).padStart(8)}  ${rssMax[name] ? `${fmt(rssMax[name], 1)} MB` : ''}`);
+      const heap = result.heap[name];
+      console.log(
+        `    ${name.padEnd(12)} ${fmt(result.cpu[name], 3).padStart(8)}  ${rssMax[name] ? `${fmt(rssMax[name], 1)} MB` : ''}` +
+          (heap ? `    ${fmt(heap.total, 0)} / ${fmt(heap.used, 0)} MB, ${fmt(heap.external, 0)} MB` : ''),
+      );
     }
 
     // 3. A burst of faults at once.
