@@ -329,6 +329,10 @@ export class JetStreamEventConsumer {
         return rejected({ reason: verdict.reason, detail: verdict.detail });
       }
     }
+    // The body's own JSON is only for the signature check: let it go before the handler runs, as
+    // this frame lives until the acknowledgement (a sample batch waits for its checkpoints) and
+    // would otherwise hold a second copy of a large batch beside the validated envelope.
+    parsed.sent = undefined;
     if (this.handled.has(envelope.id)) {
       endSpan(span, undefined, { [MessagingAttribute.result]: 'duplicate' });
       this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'duplicate' });
