@@ -31,13 +31,20 @@ export const NODE_ARGS_VARIANTS = {
   'node-default': [],
 };
 
-/** DEFAULT_SERVICES with the loop services' V8 flags replaced (the demo app keeps its own). */
+/**
+ * DEFAULT_SERVICES with the loop services' V8 flags replaced (the demo app keeps its own), and
+ * one service's flags replaced by BENCH_NODE_ARGS_<SERVICE> when set (space separated), e.g.
+ * BENCH_NODE_ARGS_MONITOR='--max-semi-space-size=8 --heap-growing-percent=100'.
+ */
 export function servicesWithNodeArgs(variant, { withDemo = false } = {}) {
   const nodeArgs = NODE_ARGS_VARIANTS[variant];
   if (nodeArgs === undefined) throw new Error(`unknown V8 flag variant ${variant}: one of ${Object.keys(NODE_ARGS_VARIANTS).join(', ')}`);
-  return DEFAULT_SERVICES.filter((service) => withDemo || service.role !== 'demo').map((service) =>
-    service.role === 'demo' || nodeArgs === null ? service : { ...service, nodeArgs },
-  );
+  return DEFAULT_SERVICES.filter((service) => withDemo || service.role !== 'demo').map((service) => {
+    if (service.role === 'demo') return service;
+    const own = process.env[`BENCH_NODE_ARGS_${service.name.toUpperCase()}`];
+    if (own !== undefined) return { ...service, nodeArgs: own.split(' ').filter(Boolean) };
+    return nodeArgs === null ? service : { ...service, nodeArgs };
+  });
 }
 
 /** The flags of each loop service, for a report line: `monitor=[…] analyzer=[…] others=[…]`. */
