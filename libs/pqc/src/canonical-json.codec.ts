@@ -37,7 +37,54 @@ function writeString(text: string): string {
   return needsEscape.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
+/**
+ * Whether `JSON.stringify(value)` is already the canonical form: plain objects whose keys are in
+ * ascending order with no toJSON, arrays with no undefined element, strings, finite numbers,
+ * booleans and null, all the way down (undefined object members are omitted by both). Stops at the
+ * first thing that is not, so a value that fails costs little more than the walk up to it.
+ */
+function stringifiesCanonically(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    case 'undefined':
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+      return false;
+  }
+  if (value === null) return true;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const element: unknown = value[i];
+      if (element === undefined || !stringifiesCanonically(element)) return false;
+    }
+    return true;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  const record = value as Record<string, unknown>;
+  let previous: string | undefined;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) return false;
+    if (previous !== undefined && !(previous < key)) return false;
+    previous = key;
+    const member = record[key];
+    if (member !== undefined && !stringifiesCanonically(member)) return false;
+  }
+  return true;
+}
+
 function write(value: unknown): string | undefined {
+  // Most of a sample batch is objects built with their keys in order: the engine's own
+  // JSON.stringify writes those several times faster than the concatenation below.
+  if (typeof value === 'object' && value !== null && stringifiesCanonically(value)) return JSON.stringify(value);
   switch (typeof value) {
     case 'string':
       return writeString(value);
