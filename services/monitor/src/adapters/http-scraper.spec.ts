@@ -81,4 +81,11 @@ describe('the scrape and probe HTTP client', () => {
     expect(first?.labels).toEqual({ x: '1' });
     expect(second?.labels).toEqual({});
   });
+
+  it('gives samples and their labels with their keys in canonical (sorted) order, so their JSON is already canonical', () => {
+    const [sample] = samplesOfText('http_requests_total{method="GET",code="200",handler="/"} 1\n');
+    expect(Object.keys(sample ?? {})).toEqual(['labels', 'metric', 'value']);
+    expect(Object.keys(sample?.labels ?? {})).toEqual(['code', 'handler', 'method']);
+    expect(sample?.labels).toEqual({ method: 'GET', code: '200', handler: '/' });
+  });
 });

@@ -124,15 +124,30 @@ function getOnce(url: string, options: HttpGetOptions, followRedirect: boolean):
   });
 }
 
-/** The finite samples of a Prometheus text body, as they go into a batch (no copy per sample). */
+/**
+ * The finite samples of a Prometheus text body, as they go into a batch: keys in the order the
+ * batch's canonical JSON sorts them (labels too), so that the signer and the verifier can write it
+ * with the engine's JSON.stringify instead of key by key.
+ */
 export function samplesOfText(text: string): Sample[] {
   const samples: Sample[] = [];
   for (const family of parsePrometheusText(text)) {
     for (const sample of family.samples) {
-      if (Number.isFinite(sample.value)) samples.push({ metric: sample.metric, labels: sample.labels, value: sample.value });
+      if (Number.isFinite(sample.value)) samples.push({ labels: inKeyOrder(sample.labels), metric: sample.metric, value: sample.value });
     }
   }
   return samples;
+}
+
+/** The labels themselves when their names are in ascending order (as most exporters write them), else a sorted copy. */
+function inKeyOrder(labels: Record<string, string>): Record<string, string> {
+  let previous: string | undefined;
+  for (const name in labels) {
+    if (previous !== undefined && !(previous < name))
+      return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+    previous = name;
+  }
+  return labels;
 }
 
 /** GETs a Prometheus text endpoint and parses it into its finite samples. */

@@ -262,7 +262,8 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
       }
     } finally {
       // A symptom that could not be published (and is reported by the tick) does not cost the telemetry.
-      const scrape: TargetScrape = { target: target.name, scrapedAt, scrapeDurationMs: durationMs, samples };
+      // Keys in canonical order, as the samples' (see samplesOfText).
+      const scrape: TargetScrape = { samples, scrapeDurationMs: durationMs, scrapedAt, target: target.name };
       await Promise.all([this.batcher.add(scrape), probed]);
     }
   }
