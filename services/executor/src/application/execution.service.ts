@@ -332,17 +332,25 @@ export class ExecutionService {
       }
       check('symptom', SafetyVerdict.pass, state.detail);
     }
-    if (limits.targetsPerMinute !== undefined) {
-      const verdict = await this.safety.store.admitTarget(step.target, limits.targetsPerMinute);
-      const detail = `${verdict.count} of ${limits.targetsPerMinute} distinct targets acted on in the last minute`;
-      check('blast_radius', verdict.allowed ? SafetyVerdict.pass : SafetyVerdict.refuse, detail);
-      if (!verdict.allowed) return { ok: false, detail: `blast radius: ${detail}`, errorCode: 'blast_radius', checks };
+    // The two windows are counted at once (each a read and a compare-and-set), not one after the
+    // other: the step waits for one round of them. What that gives up: a step the blast radius
+    // refuses has still taken its place in the effector's hourly count, which errs towards
+    // refusing sooner, never later.
+    const [targets, actions] = await Promise.all([
+      limits.targetsPerMinute === undefined ? undefined : this.safety.store.admitTarget(step.target, limits.targetsPerMinute),
+      limits.actionsPerEffectorPerHour === undefined
+        ? undefined
+        : this.safety.store.admitAction(choice.kind, limits.actionsPerEffectorPerHour),
+    ]);
+    if (targets) {
+      const detail = `${targets.count} of ${limits.targetsPerMinute} distinct targets acted on in the last minute`;
+      check('blast_radius', targets.allowed ? SafetyVerdict.pass : SafetyVerdict.refuse, detail);
+      if (!targets.allowed) return { ok: false, detail: `blast radius: ${detail}`, errorCode: 'blast_radius', checks };
     }
-    if (limits.actionsPerEffectorPerHour !== undefined) {
-      const verdict = await this.safety.store.admitAction(choice.kind, limits.actionsPerEffectorPerHour);
-      const detail = `${verdict.count} of ${limits.actionsPerEffectorPerHour} ${choice.kind} actions in the last hour`;
-      check('effector_cap', verdict.allowed ? SafetyVerdict.pass : SafetyVerdict.refuse, detail);
-      if (!verdict.allowed) return { ok: false, detail: `effector cap: ${detail}`, errorCode: 'effector_cap', checks };
+    if (actions) {
+      const detail = `${actions.count} of ${limits.actionsPerEffectorPerHour} ${choice.kind} actions in the last hour`;
+      check('effector_cap', actions.allowed ? SafetyVerdict.pass : SafetyVerdict.refuse, detail);
+      if (!actions.allowed) return { ok: false, detail: `effector cap: ${detail}`, errorCode: 'effector_cap', checks };
     }
     return undefined;
   }
