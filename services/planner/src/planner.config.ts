@@ -49,14 +49,17 @@ export const plannerConfig = {
       .string()
       .default('ineffective,degradation')
       .transform((value) =>
-        value
-          .split(',')
-          .map((part) => part.trim())
-          .filter(Boolean),
+        value.trim() === 'none'
+          ? []
+          : value
+              .split(',')
+              .map((part) => part.trim())
+              .filter(Boolean),
       )
       .pipe(z.array(z.enum(['partial', 'ineffective', 'degradation']))),
+    // An empty variable counts as unset (the default), as for every variable: `none` turns demotion off.
     description:
-      'outcomes that demote a (cause, remedy) one autonomy level (comma separated: partial, ineffective, degradation; empty for none)',
+      'outcomes that demote a (cause, remedy) one autonomy level (comma separated: partial, ineffective, degradation; none for no demotion)',
   },
   MAPEK_PLANNER_AUTONOMY_MAX_LEVEL: {
     schema: env.oneOf(['suggest', 'approve', 'auto'] as const, 'auto'),
