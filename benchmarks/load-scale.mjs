@@ -116,14 +116,14 @@ async function runVariant(variant, fake, targetsFile) {
       anyFreePort: true,
       security: 'on',
       output: null,
-      logLevel: 'warn',
+      logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
       scrapeIntervalMs: 1000,
       readyTimeoutMs: 120_000,
       serviceEnv: {
         monitor: { MAPEK_MONITOR_TARGETS: `@${targetsFile}` },
         executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '2000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '500' },
         // The fake targets have no agent: every remedy fails, which must not demote the remedy to manual approval.
-        planner: { MAPEK_PLANNER_COOLDOWN_MS: '0', MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: '100000', MAPEK_PLANNER_AUTONOMY_DEMOTE_ON: '' },
+        planner: { MAPEK_PLANNER_COOLDOWN_MS: '0', MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: '100000', MAPEK_PLANNER_AUTONOMY_DEMOTE_ON: 'none' },
       },
     });
   } catch (error) {
@@ -320,7 +320,9 @@ async function runVariant(variant, fake, targetsFile) {
     await stack.stop();
     forget();
     await database.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    // BENCH_KEEP_DATA=1 keeps the stack's data directory (its services' logs) for a post-mortem.
+    if (process.env.BENCH_KEEP_DATA === '1') console.log(`  data and logs kept in ${dataDir}`);
+    else await rm(dataDir, { recursive: true, force: true });
   }
 }
 
