@@ -3,8 +3,9 @@
 // that trusts the stack's CA and sends its API key, the database a run uses, and a tap on the loop's
 // events. The figures themselves are in stats.mjs.
 import { createRequire } from 'node:module';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { Agent, request as httpsRequest } from 'node:https';
 import { DEFAULT_SERVICES } from '../tools/stack/dist/index.js';
 import { createTestDatabase } from '../libs/testing/dist/index.js';
@@ -211,4 +212,20 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 export function onInterrupt(cleanup) {
   cleanups.add(cleanup);
   return () => cleanups.delete(cleanup);
+}
+
+/** Writes the monitor's targets file for the fake targets (their metrics and health URLs) into `dir`, and returns its path. */
+export async function writeFakeTargetsFile(dir, fake) {
+  const file = join(dir, 'targets.json');
+  await writeFile(
+    file,
+    JSON.stringify(
+      fake.targets.map((target) => ({
+        name: target.name,
+        metricsUrl: `http://127.0.0.1:${target.port}/metrics`,
+        healthUrl: `http://127.0.0.1:${target.port}/health`,
+      })),
+    ),
+  );
+  return file;
 }

@@ -43,6 +43,7 @@ import {
   rssMb,
   servicesWithNodeArgs,
   tapLoop,
+  writeFakeTargetsFile,
 } from './load-common.mjs';
 import { fmt, quantile, summary } from './stats.mjs';
 
@@ -329,17 +330,7 @@ async function runVariant(variant, fake, targetsFile) {
 const fake = await startFakeTargets({ count: targetCount });
 onInterrupt(() => fake.stop());
 const targetsDir = await mkdtemp(join(tmpdir(), 'mapek-load-targets-'));
-const targetsFile = join(targetsDir, 'targets.json');
-await writeFile(
-  targetsFile,
-  JSON.stringify(
-    fake.targets.map((target) => ({
-      name: target.name,
-      metricsUrl: `http://127.0.0.1:${target.port}/metrics`,
-      healthUrl: `http://127.0.0.1:${target.port}/health`,
-    })),
-  ),
-);
+const targetsFile = await writeFakeTargetsFile(targetsDir, fake);
 console.log(
   `${targetCount} targets on ports ${fake.targets[0].port}…${fake.targets.at(-1).port} (pid ${fake.pid}); Node ${process.version}; ${loadNote()}`,
 );

@@ -14,13 +14,23 @@
 //   BENCH_SERVICE_ENV           extra environment per service, JSON: {"monitor":{"MALLOC_ARENA_MAX":"2"}}
 //   BENCH_TRACE_GC=1            --trace-gc for every service; the logs are kept (BENCH_KEEP=1) and named
 //   BENCH_HEAP_SNAPSHOT=analyzer,monitor   a heap snapshot of each at the end (written to the repository root)
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_SERVICES, startStack } from '../tools/stack/dist/index.js';
 import { startFakeTargets } from './fake-targets.mjs';
-import { LOOP_SERVICES, cpuSeconds, httpClient, loadNote, metricSum, nodeArgsNote, onInterrupt, rssMb } from './load-common.mjs';
+import {
+  LOOP_SERVICES,
+  cpuSeconds,
+  httpClient,
+  loadNote,
+  metricSum,
+  nodeArgsNote,
+  onInterrupt,
+  rssMb,
+  writeFakeTargetsFile,
+} from './load-common.mjs';
 import { fmt } from './stats.mjs';
 
 const targetCount = Number(process.env.BENCH_TARGETS ?? 1000);
@@ -77,17 +87,7 @@ function heapOf(metrics) {
 const fake = await startFakeTargets({ count: targetCount });
 onInterrupt(() => fake.stop());
 const dataDir = await mkdtemp(join(tmpdir(), 'mapek-memory-'));
-const targetsFile = join(dataDir, 'targets.json');
-await writeFile(
-  targetsFile,
-  JSON.stringify(
-    fake.targets.map((target) => ({
-      name: target.name,
-      metricsUrl: `http://127.0.0.1:${target.port}/metrics`,
-      healthUrl: `http://127.0.0.1:${target.port}/health`,
-    })),
-  ),
-);
+const targetsFile = await writeFakeTargetsFile(dataDir, fake);
 const services = DEFAULT_SERVICES.filter((service) => service.role !== 'demo').map((service) => ({
   ...service,
   nodeArgs: nodeArgsOf(service),
