@@ -22,6 +22,7 @@ import {
 } from '@mapek/contracts';
 import { SpanKind, endSpan, extractTraceContext, logContext, startSpan, withSpan, type ServiceMetrics } from '@mapek/observability';
 import { TopologyError, errorCode, isMessagingUnavailable, isRetryable } from './messaging.errors.js';
+import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { RecentIds } from './recent-ids.js';
 import { MessagingAttribute, MessagingOperation, messagingAttributes } from './messaging-spans.js';
 
@@ -129,10 +130,8 @@ export function consumerUpdate(current: Partial<ConsumerConfig>, wanted: Partial
  */
 const PULL_EXPIRES_MS = 5000;
 
-/** Waits between attempts while NATS does not answer: doubling from 250 ms to 8 s, ±20 %. */
-function unavailableBackoffMs(attempt: number): number {
-  return Math.round(Math.min(8000, 250 * 2 ** attempt) * (0.8 + Math.random() * 0.4));
-}
+/** Waits between attempts while NATS does not answer: doubling from 250 ms to 8 s, drawn from [½d, 1½d) (backoffDelay). */
+const unavailableBackoff: BackoffPolicy = { initialMs: 250, maxMs: 8000 };
 
 interface RejectInfo {
   readonly reason: string;
@@ -414,7 +413,7 @@ export class JetStreamEventConsumer {
         await handle();
         return;
       } catch (error) {
-        const waitMs = unavailableBackoffMs(attempt);
+        const waitMs = backoffDelay(attempt, unavailableBackoff);
         const retry =
           isMessagingUnavailable(error) &&
           isRetryable(error) &&

@@ -6,6 +6,7 @@ export * from './nats-connection.js';
 export * from './topology.js';
 export * from './event-publisher.js';
 export * from './event-consumer.js';
+export * from './backoff.js';
 export * from './kv-store.js';
 export * from './service-requests.js';
 export * from './messaging-runtime.js';
