@@ -77,6 +77,11 @@ export interface ExecutionRequest {
   /** The event that asked for it (`plan.approved` or `command`): the causation of what is published. */
   readonly causeEventId: string;
   readonly command?: CommandOrigin;
+  /**
+   * Refuse to start when the incident's signal was resolved (`incident.resolved`) before the
+   * execution had a record: mapek never acts on a resolved signal. For approved plans of an incident.
+   */
+  readonly refuseIfResolved?: boolean;
 }
 
 const execKey = (executionId: string) => `exec.${executionId}`;
@@ -133,7 +138,7 @@ export class ExecutionService {
 
   constructor(
     @Inject(EXECUTOR_SETTINGS) private readonly settings: ExecutorSettings,
-    @Inject(EXECUTOR_KV) kv: KvBucket,
+    @Inject(EXECUTOR_KV) private readonly kv: KvBucket,
     @Inject(EFFECTORS) private readonly effectors: EffectorRegistry,
     @Inject(SYMPTOM_HISTORY) private readonly history: SymptomHistory,
     @Inject(SAFETY) private readonly safety: SafetyPorts,
@@ -166,7 +171,8 @@ export class ExecutionService {
     this.resolvedIncidents = new JsonKv(kv);
   }
 
-  async run(request: ExecutionRequest, context: HandlerContext): Promise<ExecutionRecord> {
+  /** Runs the request to its outcome; undefined when it was refused (see `refuseIfResolved`). */
+  async run(request: ExecutionRequest, context: HandlerContext): Promise<ExecutionRecord | undefined> {
     const { executionId } = request;
     const fresh: ExecutionRecord = {
       executionId,
@@ -189,12 +195,22 @@ export class ExecutionService {
       read.catch(() => undefined);
       breakers.set(key, read);
     }
+    // Whether the incident's signal was resolved is read beside the create, not before it.
+    const resolvedRead =
+      request.refuseIfResolved && request.incidentId ? this.resolvedIncidents.get(resolvedKey(request.incidentId)) : undefined;
+    resolvedRead?.catch(() => undefined);
     // Create first: a new plan (the usual case) costs one round trip. A redelivered one finds
     // its record taken and resumes or re-announces it.
     // Any failed write is read back, not only a lost race: its answer may be what was lost.
-    let record = (await this.records.compareAndSet(execKey(executionId), fresh, undefined, recordTtl).catch(() => false))
-      ? fresh
-      : ((await this.records.get(execKey(executionId)))?.value ?? fresh);
+    const created = await this.records.compareAndSet(execKey(executionId), fresh, undefined, recordTtl).catch(() => false);
+    if (created && (await resolvedRead)?.value === true) {
+      // Resolved before it started: the record just made goes again, so a redelivery refuses too.
+      // A crash before the delete leaves a pending record that a redelivery resumes; its first
+      // step's symptom check then finds the signal resolved and skips the step.
+      await this.kv.delete(execKey(executionId));
+      return undefined;
+    }
+    let record = created ? fresh : ((await this.records.get(execKey(executionId)))?.value ?? fresh);
     const base = { target: record.target, ...(record.incidentId ? { incidentId: record.incidentId } : {}) };
     if (record.status === ExecutionStatus.pending || record.status === ExecutionStatus.inProgress) {
       // `in_progress` is announced once the first actuation request is on its way (the event loop

@@ -34,22 +34,20 @@ export class ExecutionHandler {
   @OnEvent('plan.approved')
   async onApproved(event: Envelope<'plan.approved'>, context: HandlerContext): Promise<void> {
     const plan = event.data;
-    const executionId = deriveEventId(plan.planId, 'execution');
-    if (event.incidentId && (await this.signals.refusesToStart(event.incidentId, executionId))) {
-      this.refused.inc({ reason: 'signal_resolved' });
-      this.logger.info({ planId: plan.planId, incidentId: event.incidentId }, 'approved plan not started: its signal was resolved');
-      return;
-    }
-    await this.executions.run(
+    const record = await this.executions.run(
       {
-        executionId,
+        executionId: deriveEventId(plan.planId, 'execution'),
         plan,
         target: event.target,
-        ...(event.incidentId ? { incidentId: event.incidentId } : {}),
+        ...(event.incidentId ? { incidentId: event.incidentId, refuseIfResolved: true } : {}),
         causeEventId: event.id,
       },
       context,
     );
+    if (!record) {
+      this.refused.inc({ reason: 'signal_resolved' });
+      this.logger.info({ planId: plan.planId, incidentId: event.incidentId }, 'approved plan not started: its signal was resolved');
+    }
   }
 
   @OnEvent('incident.resolved')
