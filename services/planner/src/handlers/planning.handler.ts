@@ -15,6 +15,7 @@ import {
 } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { KnowledgeStatsCache } from '../adapters/knowledge-stats.cache.js';
+import { PlanGuardsView } from '../adapters/plan-guards.view.js';
 import { actsAutomatically, buildPlan, holdOverHourlyCap, type ActionStats, type Guardrails } from '../domain/plan-builder.js';
 import { PlanStatus, approve, cancelForResolvedSignal, reject, type PlanRecord } from '../domain/plan-record.js';
 import type { RemediationRule } from '../domain/remediation-rules.js';
@@ -52,6 +53,13 @@ const rateKey = (now: number) => `rate.${Math.floor(now / hour)}`;
 const planTtl = { ttlMs: recordRetentionMs };
 const rateTtl = { ttlMs: 2 * hour };
 
+/** Whether a watched guard entry is over: a cooldown past its deadline, an hour's count past the next hour, a resolved mark past its TTL (the server removes them too). */
+function guardExpired(key: string, value: unknown, writtenAt: number, now: number): boolean {
+  if (key.startsWith('cooldown.')) return typeof value !== 'number' || value <= now;
+  if (key.startsWith('rate.')) return writtenAt + rateTtl.ttlMs <= now;
+  return writtenAt + planTtl.ttlMs <= now;
+}
+
 /**
  * Plans each analysis once (the plan is checkpointed in KV before it is published, and every
  * event id is derived from the plan id, so a redelivered analysis re-publishes the same events,
@@ -66,6 +74,8 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
   private readonly resolvedIncidents: JsonKv<boolean>;
   private readonly cooldowns: JsonKv<number>;
   private readonly approvals: JsonKv<number>;
+  /** Cooldowns, approvals and resolved incidents as the bucket holds them, watched (see PlanGuardsView). */
+  private readonly guards: PlanGuardsView;
 
   constructor(
     @Inject(PLANNER_SETTINGS) private readonly settings: PlannerSettings,
@@ -87,17 +97,20 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     this.resolvedIncidents = new JsonKv(kv);
     this.cooldowns = new JsonKv(kv);
     this.approvals = new JsonKv(kv);
+    this.guards = new PlanGuardsView(kv, logger);
   }
 
   onApplicationBootstrap(): void {
     this.knowledge.start();
-    this.expiryTimer = setInterval(
-      () => void this.expirePending().catch((error: unknown) => this.logger.error({ err: error }, 'expiry sweep failed')),
-      5000,
-    );
+    this.guards.start();
+    this.expiryTimer = setInterval(() => {
+      this.guards.prune((key, value, writtenAt) => guardExpired(key, value, writtenAt, Date.now()));
+      void this.expirePending().catch((error: unknown) => this.logger.error({ err: error }, 'expiry sweep failed'));
+    }, 5000);
   }
 
   onApplicationShutdown(): void {
+    this.guards.stop();
     this.knowledge.stop();
     clearInterval(this.expiryTimer);
   }
@@ -111,20 +124,29 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
+  /**
+   * The entries a plan checks besides its own record, from the watched view when it is ready
+   * (nothing to wait for), else read from KV: cooldown deadlines, this hour's automatic approvals,
+   * and whether the incident's signal was resolved.
+   */
+  private guard<T>(entries: JsonKv<T>, key: string): T | undefined | Promise<T | undefined> {
+    return this.guards.ready ? this.guards.value<T>(key) : entries.get(key).then((stored) => stored?.value);
+  }
+
   private async coolingDown(target: string, rules: readonly RemediationRule[], now: number): Promise<Set<string>> {
     const actions = new Set(rules.flatMap((rule) => rule.candidates.flatMap((candidate) => candidate.steps.map((step) => step.action))));
     const active = new Set<string>();
     await Promise.all(
       [...actions].map(async (action) => {
-        const until = await this.cooldowns.get(cooldownKey(target, action));
-        if (until && until.value > now) active.add(`${target}:${action}`);
+        const until = await this.guard(this.cooldowns, cooldownKey(target, action));
+        if (until !== undefined && until > now) active.add(`${target}:${action}`);
       }),
     );
     return active;
   }
 
   private async approvalsThisHour(now: number): Promise<number> {
-    return (await this.approvals.get(rateKey(now)))?.value ?? 0;
+    return (await this.guard(this.approvals, rateKey(now))) ?? 0;
   }
 
   @OnEvent('analysis')
@@ -132,66 +154,64 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     const planId = deriveEventId(event.id, 'plan');
     const now = Date.now();
     const top = event.data.rootCauses[0];
+    // No cause, no plan (and no record for a redelivery to announce).
+    if (!top) return;
     const config = this.settings.configuration?.current();
-    const targetRules = top ? rulesFor(config, top.target, this.settings.rules) : this.settings.rules;
-    const rules = top ? targetRules.filter((rule) => rule.cause === top.cause) : [];
-    // Everything a plan reads, at once rather than one round trip after another: the plan record
-    // (a redelivered analysis finds it and plans nothing new), the statistics, the cooldowns and
-    // this hour's approvals.
-    const [stored, stats, coolingDown, approvals, resolved] = await Promise.all([
-      this.records.get(planKey(planId)),
-      top ? this.stats(top.cause) : new Map<string, ActionStats>(),
-      top ? this.coolingDown(top.target, rules, now) : new Set<string>(),
+    const targetRules = rulesFor(config, top.target, this.settings.rules);
+    const rules = targetRules.filter((rule) => rule.cause === top.cause);
+    // What a plan reads, at once: the statistics (cached), the cooldowns, this hour's approvals
+    // and whether the signal was resolved (from the watched view: no round trip, see
+    // PlanGuardsView). The plan record is not read: it is created below, and a redelivered
+    // analysis finds it taken and announces the stored one.
+    const [stats, coolingDown, approvals, resolved] = await Promise.all([
+      this.stats(top.cause),
+      this.coolingDown(top.target, rules, now),
       this.approvalsThisHour(now),
-      event.incidentId ? this.resolvedIncidents.get(resolvedIncidentKey(event.incidentId)) : undefined,
+      event.incidentId ? this.guard(this.resolvedIncidents, resolvedIncidentKey(event.incidentId)) : undefined,
     ]);
-    let record = stored?.value;
-    if (!record) {
-      if (!top) return;
-      const traceparent = currentTraceparent();
-      const offered = offeredTo(config, top.target);
-      const built = buildPlan({
-        analysisId: event.id,
-        analysis: event.data,
-        rules: targetRules,
-        stats,
-        coolingDown,
-        effectors: this.settings.effectors,
-        ...(offered ? { offered } : {}),
-        // The runtime flags (auto-healing, shadow mode, autonomy) over the configured guardrails.
-        ...planningFlags(this.flags, this.settings.guardrails, this.autonomy, top),
-        now,
-      });
-      // The incident's signal was resolved before its analysis got here: the plan is made (the
-      // decision record shows what would have been done) and cancelled at once.
-      const decision =
-        resolved?.value === true
-          ? { plan: { ...built.plan, approval: ApprovalMode.manual, approvedBy: [] }, next: 'pending' as const }
-          : holdOverHourlyCap(built, approvals, this.settings.maxActionsPerHour);
-      const status: PlanStatus =
-        decision.next === 'approve' ? PlanStatus.approved : decision.next === 'reject' ? PlanStatus.rejected : PlanStatus.pending;
-      const plan = decision.plan;
-      const fresh: PlanRecord = {
-        plan,
-        status,
-        target: event.target,
-        ...(event.incidentId ? { incidentId: event.incidentId } : {}),
-        analysisEventId: event.id,
-        createdAt: new Date(now).toISOString(),
-        ...(status === PlanStatus.approved ? { decidedAt: new Date(now).toISOString() } : {}),
-        // The incident's trace, for what happens to the plan later: an operator's decision
-        // through the gateway, the expiry.
-        ...(traceparent ? { traceparent } : {}),
-      };
-      const made = resolved?.value === true ? cancelForResolvedSignal(fresh, new Date(now).toISOString()) : fresh;
-      // Any failed write is read back, not only a lost race: its answer may be what was lost.
-      if (await this.records.compareAndSet(planKey(planId), made, undefined, planTtl).catch(() => false)) {
-        record = made;
-        this.plans.inc({ status: made.status, cause: plan.cause });
-      } else {
-        // Another replica planned it first: use its record.
-        record = (await this.records.get(planKey(planId)))?.value ?? made;
-      }
+    const traceparent = currentTraceparent();
+    const offered = offeredTo(config, top.target);
+    const built = buildPlan({
+      analysisId: event.id,
+      analysis: event.data,
+      rules: targetRules,
+      stats,
+      coolingDown,
+      effectors: this.settings.effectors,
+      ...(offered ? { offered } : {}),
+      // The runtime flags (auto-healing, shadow mode, autonomy) over the configured guardrails.
+      ...planningFlags(this.flags, this.settings.guardrails, this.autonomy, top),
+      now,
+    });
+    // The incident's signal was resolved before its analysis got here: the plan is made (the
+    // decision record shows what would have been done) and cancelled at once.
+    const decision =
+      resolved === true
+        ? { plan: { ...built.plan, approval: ApprovalMode.manual, approvedBy: [] }, next: 'pending' as const }
+        : holdOverHourlyCap(built, approvals, this.settings.maxActionsPerHour);
+    const status: PlanStatus =
+      decision.next === 'approve' ? PlanStatus.approved : decision.next === 'reject' ? PlanStatus.rejected : PlanStatus.pending;
+    const plan = decision.plan;
+    const fresh: PlanRecord = {
+      plan,
+      status,
+      target: event.target,
+      ...(event.incidentId ? { incidentId: event.incidentId } : {}),
+      analysisEventId: event.id,
+      createdAt: new Date(now).toISOString(),
+      ...(status === PlanStatus.approved ? { decidedAt: new Date(now).toISOString() } : {}),
+      // The incident's trace, for what happens to the plan later: an operator's decision
+      // through the gateway, the expiry.
+      ...(traceparent ? { traceparent } : {}),
+    };
+    const made = resolved === true ? cancelForResolvedSignal(fresh, new Date(now).toISOString()) : fresh;
+    // Any failed write is read back, not only a lost race: its answer may be what was lost.
+    let record = made;
+    if (await this.records.compareAndSet(planKey(planId), made, undefined, planTtl).catch(() => false)) {
+      this.plans.inc({ status: made.status, cause: plan.cause });
+    } else {
+      // Planned before (a redelivery) or by another replica first: its record is the one announced.
+      record = (await this.records.get(planKey(planId)))?.value ?? made;
     }
     await this.publishState(record, event.id);
   }
@@ -228,7 +248,11 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
   async onIncidentResolved(event: Envelope<'incident.resolved'>): Promise<void> {
     const incidentId = event.incidentId;
     if (!incidentId) return;
-    await this.resolvedIncidents.put(resolvedIncidentKey(incidentId), true, planTtl);
+    this.guards.wrote(
+      resolvedIncidentKey(incidentId),
+      await this.resolvedIncidents.put(resolvedIncidentKey(incidentId), true, planTtl),
+      true,
+    );
     for await (const key of await this.kv.keys('plan.>')) {
       for (;;) {
         const entry = await this.records.get(key);
@@ -294,9 +318,15 @@ export class PlanningHandler implements OnApplicationBootstrap, OnApplicationShu
     const until = now + this.settings.cooldownMs;
     // The entry goes when the cooldown ends; `until` is still checked, as the server removes expired entries within about a second.
     await Promise.all(
-      plan.steps.map((step) => this.cooldowns.put(cooldownKey(step.target, step.action), until, { ttlMs: this.settings.cooldownMs })),
+      plan.steps.map(async (step) => {
+        const key = cooldownKey(step.target, step.action);
+        this.guards.wrote(key, await this.cooldowns.put(key, until, { ttlMs: this.settings.cooldownMs }), until);
+      }),
     );
-    if (actsAutomatically(plan)) await this.approvals.put(rateKey(now), (await this.approvalsThisHour(now)) + 1, rateTtl);
+    if (actsAutomatically(plan)) {
+      const count = (await this.approvalsThisHour(now)) + 1;
+      this.guards.wrote(rateKey(now), await this.approvals.put(rateKey(now), count, rateTtl), count);
+    }
   }
 
   private async expirePending(): Promise<void> {
