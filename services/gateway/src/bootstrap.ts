@@ -150,7 +150,10 @@ export async function bootstrap(): Promise<void> {
           help: 'Rate-limit takes counted on this replica alone because the shared count in KV could not be reached',
           registers: [metrics.registry],
         });
-        limiter = new SharedRateLimiter(gatewayState, limit, local, logger, () => fallbacks.inc());
+        limiter = new SharedRateLimiter(gatewayState, limit, local, logger, {
+          leaseMs: config.MAPEK_GATEWAY_RATE_LIMIT_LEASE_MS,
+          onFallback: () => fallbacks.inc(),
+        });
       }
       registerAccessControl(fastify, { keys, oidc, limiter, metrics, logger });
       // The console exchanges the sign-on's code at the provider's token endpoint, from the browser.

@@ -109,6 +109,11 @@ export const gatewayConfig = {
     schema: env.boolean(true),
     description: 'count the rate limit in the KV bucket mapek_gateway, shared by every gateway replica (false: each replica counts alone)',
   },
+  MAPEK_GATEWAY_RATE_LIMIT_LEASE_MS: {
+    schema: env.integer(100, 10, 5000),
+    description:
+      'how long a replica holds tokens of the shared rate limit it reserved ahead of a busy client before it gives the unused ones back (fewer KV writes; a client at its limit may be refused up to (replicas - 1) × burst/16 requests early for this long)',
+  },
 } satisfies ConfigSpec;
 
 /**
