@@ -15,6 +15,7 @@ import { OidcVerifier, discoverOidc } from './adapters/oidc.verifier.js';
 import { registerLoopStateMetrics } from './adapters/loop-state.metrics.js';
 import { SharedRateLimiter } from './adapters/shared-rate-limiter.js';
 import { alertSourceSettings } from './domain/alert-source.js';
+import { MicroCache } from './domain/micro-cache.js';
 import { RateLimiter, type RateLimiterPort } from './domain/rate-limiter.js';
 import { authenticationProblem, gatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
@@ -118,6 +119,16 @@ export async function bootstrap(): Promise<void> {
         const current = live?.current();
         return current === undefined ? undefined : new Set(current.targets.map((target) => target.name));
       };
+      const listCacheAnswers = new Counter({
+        name: 'mapek_gateway_list_cache_answers_total',
+        help: 'List answers by how they were obtained: hit (reused), shared (joined a query in flight), miss (asked knowledge)',
+        labelNames: ['source'],
+        registers: [metrics.registry],
+      });
+      const listCache = new MicroCache<unknown>({
+        ttlMs: config.MAPEK_GATEWAY_LIST_CACHE_MS,
+        onAnswer: (source) => listCacheAnswers.inc({ source }),
+      });
       return GatewayModule.forRoot(
         knowledge,
         plans,
@@ -129,6 +140,7 @@ export async function bootstrap(): Promise<void> {
         alerts,
         { apiKeys: keys !== undefined, signOn, vocabulary: consoleVocabulary },
         () => live?.status(),
+        listCache,
         heartbeatTargets,
       );
     },

@@ -19,6 +19,11 @@ export const gatewayConfig = {
     schema: env.integer(6000, 10),
     description: 'timeout of an incident replay by the planner (it reads the incident from knowledge first)',
   },
+  MAPEK_GATEWAY_LIST_CACHE_MS: {
+    schema: env.integer(250, 0, 10_000),
+    description:
+      'how long GET /api/v1/incidents reuses an identical answer (same query, same role); concurrent identical requests share one query to knowledge. The answer may be this old (Cache-Control, Age). 0: every request asks knowledge',
+  },
   MAPEK_GATEWAY_WS_MAX_FRAME_BYTES: { schema: env.integer(64 * 1024, 128), description: 'largest WebSocket frame accepted from a client' },
   MAPEK_GATEWAY_BODY_LIMIT_BYTES: { schema: env.integer(64 * 1024, 256), description: 'largest request body accepted' },
   MAPEK_GATEWAY_COMMANDS_ENABLED: {

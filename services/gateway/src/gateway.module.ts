@@ -7,6 +7,7 @@ import type { EventFeed } from './adapters/event-feed.js';
 import type { FlagsFeed } from './adapters/flags.feed.js';
 import type { KnowledgeClient } from './adapters/knowledge.client.js';
 import type { PlannerClient } from './adapters/planner.client.js';
+import type { MicroCache } from './domain/micro-cache.js';
 import { ALERT_MEMORY, ALERT_SOURCE, AlertmanagerController, type AlertSource } from './handlers/alertmanager.controller.js';
 import { COMMAND_SEALER, COMMANDS_ENABLED, CommandsController } from './handlers/commands.controller.js';
 import { CONSOLE_CONFIG, ConsoleConfigController, type ConsoleConfig } from './handlers/console-config.controller.js';
@@ -14,7 +15,7 @@ import { ConsoleController } from './handlers/console.controller.js';
 import { DocsController } from './handlers/docs.controller.js';
 import { FLAGS_FEED, FlagsController } from './handlers/flags.controller.js';
 import { HEARTBEAT_TARGETS, HeartbeatsController, type HeartbeatTargets } from './handlers/heartbeats.controller.js';
-import { IncidentsController, KNOWLEDGE, PLANNER } from './handlers/incidents.controller.js';
+import { IncidentsController, KNOWLEDGE, LIST_CACHE, PLANNER } from './handlers/incidents.controller.js';
 import { KnowledgeController } from './handlers/knowledge.controller.js';
 import { PLANS_KV, PlansController } from './handlers/plans.controller.js';
 import { SessionController } from './handlers/session.controller.js';
@@ -42,6 +43,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
     alerts: { readonly source: AlertSource; readonly memory: AlertMemoryStore },
     consoleConfig: ConsoleConfig,
     configuration: ConfigurationStatusSource,
+    listCache: MicroCache<unknown>,
     heartbeatTargets: HeartbeatTargets = () => undefined,
   ): DynamicModule {
     return {
@@ -69,6 +71,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
         { provide: API_KEYS, useValue: keys ?? null },
         { provide: FLAGS_FEED, useValue: flags },
         { provide: PLANNER, useValue: planner },
+        { provide: LIST_CACHE, useValue: listCache },
         { provide: ALERT_SOURCE, useValue: alerts.source },
         { provide: ALERT_MEMORY, useValue: alerts.memory },
         { provide: CONSOLE_CONFIG, useValue: consoleConfig },

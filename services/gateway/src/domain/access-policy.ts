@@ -73,6 +73,16 @@ export function requiredAccess(method: string, url: string): Access {
   return needs(Permission.read);
 }
 
+/**
+ * The part of a caller's authorization that a read answer depends on, for keys of cached answers
+ * (handlers/incidents.controller.ts): two callers with the same scope must be allowed to see the
+ * same answer. Today every role that may read sees the same lists, so the role is enough (and
+ * stricter than needed); a filter by principal added to a list must be added here too.
+ */
+export function answerScope(caller: { readonly role: ApiRole } | undefined): string {
+  return caller === undefined ? 'open' : `role:${caller.role}`;
+}
+
 export function mayAccess(role: ApiRole, access: Access): boolean {
   return access.public || rolePermissions[role].includes(access.permission);
 }

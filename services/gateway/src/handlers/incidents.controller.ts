@@ -1,12 +1,20 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { KnowledgeEndpoint, PlannerEndpoint, uuidSchema } from '@mapek/contracts';
 import type { KnowledgeClient } from '../adapters/knowledge.client.js';
 import type { PlannerClient } from '../adapters/planner.client.js';
+import { answerScope } from '../domain/access-policy.js';
+import type { Principal } from '../domain/api-key.verifier.js';
+import type { MicroCache } from '../domain/micro-cache.js';
+import { Caller } from './access-control.js';
+import { cacheHeaders } from './cache-headers.js';
 import { badRequest, fromKnowledge, fromPlanner } from './http-errors.js';
 
 export const KNOWLEDGE = Symbol.for('mapek.gateway.knowledge');
 export const PLANNER = Symbol.for('mapek.gateway.planner');
+/** The micro-cache of list answers (MAPEK_GATEWAY_LIST_CACHE_MS; disabled at 0). */
+export const LIST_CACHE = Symbol.for('mapek.gateway.list-cache');
 
 const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -22,14 +30,30 @@ export class IncidentsController {
   constructor(
     @Inject(KNOWLEDGE) private readonly knowledge: KnowledgeClient,
     @Inject(PLANNER) private readonly planner: PlannerClient,
+    @Inject(LIST_CACHE) private readonly lists: MicroCache<unknown>,
   ) {}
 
+  /**
+   * The latest incidents. Identical lists asked within the cache's TTL share one query to
+   * knowledge (a dashboard polling, many tabs open): the answer may be that old, and says so in
+   * its headers. The key is the validated query (defaults filled in, so `?limit=50` and no limit
+   * are one question) and the caller's answer scope. The live view is the WebSocket, never cached.
+   */
   @Get()
-  async list(@Query() query: Record<string, unknown>): Promise<unknown> {
+  async list(
+    @Query() query: Record<string, unknown>,
+    @Caller() caller: Principal | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
     const parsed = listQuery.safeParse(query);
     if (!parsed.success) throw badRequest(parsed.error);
+    // Every field of the validated query, in a fixed order: a field added to the schema joins the key.
+    const fields = Object.entries(parsed.data).sort(([a], [b]) => (a < b ? -1 : 1));
+    const key = JSON.stringify([KnowledgeEndpoint.incidents, answerScope(caller), fields]);
     try {
-      return await this.knowledge.query(KnowledgeEndpoint.incidents, parsed.data);
+      const answer = await this.lists.get(key, () => this.knowledge.query(KnowledgeEndpoint.incidents, parsed.data));
+      if (this.lists.enabled) reply.headers(cacheHeaders(answer, this.lists.ttlMs));
+      return answer.value;
     } catch (error) {
       throw fromKnowledge(error);
     }

@@ -52,7 +52,25 @@ export const openApiDocument = {
           { name: 'status', in: 'query', schema: { type: 'string', enum: ['open', 'closed'] } },
           { name: 'target', in: 'query', schema: { type: 'string' } },
         ],
-        responses: { '200': { description: 'incidents' }, '400': errors['400'], '503': { description: 'knowledge unavailable' } },
+        responses: {
+          '200': {
+            description:
+              'incidents; identical lists (same query, same role) within MAPEK_GATEWAY_LIST_CACHE_MS (250 ms) share one answer, which may be that old',
+            headers: {
+              'Cache-Control': {
+                description: 'private, max-age=<the reuse time in whole seconds, rounded down>',
+                schema: { type: 'string' },
+              },
+              Age: { description: 'whole seconds since the gateway asked knowledge for this answer', schema: { type: 'integer' } },
+              'Cache-Status': {
+                description: 'RFC 9211: mapek-gateway; hit, or fwd=uri-miss with stored or collapsed',
+                schema: { type: 'string' },
+              },
+            },
+          },
+          '400': errors['400'],
+          '503': { description: 'knowledge unavailable' },
+        },
       },
     },
     '/api/v1/incidents/{id}': {
