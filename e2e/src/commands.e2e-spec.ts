@@ -210,4 +210,28 @@ describe('manual commands through the gateway, on the running stack', () => {
       );
     }
   });
+
+  it('reuses an incident list for a moment, per role, says so in its headers, and still checks every request', async () => {
+    const reader = await newKey('rita', ApiRole.viewer);
+    // Concurrent identical lists share queries to knowledge (joined in flight, or stored for 250 ms).
+    const together = await Promise.all(Array.from({ length: 20 }, () => get('/api/v1/incidents?limit=7', aliceToken)));
+    expect(together.every((answer) => answer.status === 200)).toBe(true);
+    const statuses = together.map((answer) => answer.headers['cache-status'] ?? '');
+    expect(statuses.every((status) => /^mapek-gateway; (hit|fwd=uri-miss; (stored|collapsed))$/.test(status))).toBe(true);
+    expect(statuses.filter((status) => status.endsWith('stored')).length).toBeLessThan(together.length);
+    for (const answer of together) {
+      expect(answer.headers['cache-control']).toBe('private, max-age=0'); // 250 ms, in whole seconds
+      expect(answer.headers['age']).toBe('0');
+    }
+    // Another role is another view: its first answer is its own, not the operator's stored one.
+    expect((await get('/api/v1/incidents?limit=7', reader.token)).headers['cache-status']).not.toMatch(/hit/);
+    // Refusals and bad input are as before, whatever is stored.
+    expect((await get('/api/v1/incidents?limit=7', undefined)).status).toBe(401);
+    expect((await get('/api/v1/incidents?limit=7', 'mapek_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(401);
+    expect((await get('/api/v1/incidents?limit=0', aliceToken)).status).toBe(400);
+    expect((await get('/api/v1/incidents?limit=7&order=asc', aliceToken)).status).toBe(400);
+    // Other routes are not cached.
+    expect((await get('/api/v1/plans', aliceToken)).headers['cache-control']).toBe('no-store');
+    expect(await loop.metric(stack.gatewayUrl, /^mapek_gateway_list_cache_answers_total\{source="(hit|shared)"/)).toBeGreaterThan(0);
+  });
 });

@@ -59,10 +59,10 @@ export class LoopClient {
     return undiciFetch(url, { ...init, headers, ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}) });
   }
 
-  async json<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+  async json<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Record<string, string> }> {
     const response = await this.fetch(url, init);
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: Object.fromEntries(response.headers) };
   }
 
   async incidents(): Promise<IncidentSummary[]> {
