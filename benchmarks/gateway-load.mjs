@@ -15,7 +15,8 @@
 // The admin key's allowance is raised (MAPEK_GATEWAY_RATE_LIMIT_PER_MINUTE) so the limit is
 // counted for every request but refuses none. Variants: BENCH_VARIANTS (default interpreter,jit,
 // node-default; load-common.mjs). The stack runs without the demo app; the generator runs in
-// this process, on the same cores.
+// this process, on the same cores. BENCH_CPU_PROF_DIR=<dir>: the gateway and knowledge write V8
+// CPU profiles (--cpu-prof) under <dir>/<service> when the stack stops.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -100,7 +101,13 @@ async function openLoop({ url, ca, token, rate: perSecond, seconds: duration }) 
 async function runVariant(variant) {
   const dataDir = await mkdtemp(join(tmpdir(), 'mapek-gateway-load-'));
   const database = await benchmarkDatabase('mapek_gateway_load');
-  const services = servicesWithNodeArgs(variant);
+  // BENCH_CPU_PROF_DIR: the gateway and knowledge write V8 CPU profiles there when they stop.
+  const profileDir = process.env.BENCH_CPU_PROF_DIR;
+  const services = servicesWithNodeArgs(variant).map((service) =>
+    profileDir && ['gateway', 'knowledge'].includes(service.name)
+      ? { ...service, nodeArgs: [...service.nodeArgs, '--cpu-prof', `--cpu-prof-dir=${profileDir}/${service.name}`] }
+      : service,
+  );
   const stack = await startStack({
     dataDir,
     ...(database.url ? { databaseUrl: database.url } : {}),
