@@ -36,7 +36,7 @@ describe('manual commands through the gateway, on the running stack', () => {
     });
 
   const get = (path: string, token: string | undefined) =>
-    loop.json<{ error?: string; reason?: string }>(`${stack.gatewayUrl}${path}`, {
+    loop.exchange<{ error?: string; reason?: string }>(`${stack.gatewayUrl}${path}`, {
       headers: { authorization: token === undefined ? '' : `Bearer ${token}` },
     });
 

@@ -59,7 +59,13 @@ export class LoopClient {
     return undiciFetch(url, { ...init, headers, ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}) });
   }
 
-  async json<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Record<string, string> }> {
+  async json<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+    const { status, body } = await this.exchange<T>(url, init);
+    return { status, body };
+  }
+
+  /** As {@link json}, with the response's headers (lower-case names). */
+  async exchange<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Record<string, string> }> {
     const response = await this.fetch(url, init);
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: Object.fromEntries(response.headers) };
