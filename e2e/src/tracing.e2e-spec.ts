@@ -167,6 +167,13 @@ describe('one trace per incident, exported to a real Jaeger', () => {
     expect(tagOf(plan, 'db.collection.name')).toBe('mapek_plans');
     expect(tagOf(plan, 'db.operation.name')).toBe('create');
     expect(typeof tagOf(plan, 'mapek.kv.revision')).toBe('number');
+    // The planner plans from its watch of cooldowns, approvals and resolved incidents (with the
+    // NATS permissions the stack renders): no KV read under its handling of the analysis.
+    const planning = trace.spans.find((span) => serviceOf(trace, span) === 'planner' && span.operationName === 'process analysis');
+    const planningReads = trace.spans.filter(
+      (span) => span.operationName === 'kv get mapek_plans' && span.references.some((reference) => reference.spanID === planning?.spanID),
+    );
+    expect(planningReads.map((span) => tagOf(span, 'mapek.kv.key'))).toEqual([]);
     // Messaging semantic conventions on a consumer span.
     const consumer = trace.spans.find((span) => span.operationName === 'process plan.approved');
     expect(tagOf(consumer, 'messaging.system')).toBe('nats');

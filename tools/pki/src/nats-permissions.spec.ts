@@ -122,4 +122,11 @@ describe('NATS permissions per identity', () => {
     expect(config.match(/user: "spiffe:\/\/td\/[a-z]+"/g)).toHaveLength(9);
     expect(config).not.toContain('jetstream');
   });
+
+  it('lets a service watch several keys of its own bucket with one consumer, and of no other bucket', () => {
+    const multiKeyWatch = (bucket: string) => `$JS.API.CONSUMER.CREATE.KV_${bucket}`;
+    expect(permissions.planner.publish.allow).toContain(multiKeyWatch('mapek_plans'));
+    expect(permissions.monitor.publish.allow).not.toContain(multiKeyWatch('mapek_plans'));
+    expect(permissions.agent.publish.allow).not.toContain(multiKeyWatch('mapek_plans'));
+  });
 });

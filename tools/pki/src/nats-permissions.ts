@@ -113,6 +113,9 @@ export function jetStreamRights(identity: IdentityName, prefix: string, needs: J
       `${api}.DIRECT.GET.${stream}.>`,
       `${api}.STREAM.MSG.GET.${stream}`,
       `${api}.CONSUMER.CREATE.${stream}.>`,
+      // A watch of several keys at once (one ordered consumer with several filter subjects) is
+      // created on the stream's bare subject: the planner's cooldowns, approvals and resolved marks.
+      `${api}.CONSUMER.CREATE.${stream}`,
       `${api}.CONSUMER.INFO.${stream}.*`,
       `${api}.CONSUMER.DELETE.${stream}.*`,
       `$JS.FC.${stream}.>`,

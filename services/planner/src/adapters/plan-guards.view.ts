@@ -40,6 +40,7 @@ export class PlanGuardsView {
   private isReady = false;
   private stopped = false;
   private stopWatch: (() => void) | undefined;
+  private lastWarning = 0;
 
   constructor(
     private readonly kv: KvBucket,
@@ -105,7 +106,11 @@ export class PlanGuardsView {
         await watched;
       } catch (error) {
         if (this.stopped) return;
-        this.logger.warn({ err: error }, 'plan guards watch ended; planning reads KV until it is restarted');
+        // Once a minute at most: a watch NATS keeps refusing would otherwise log every second.
+        if (Date.now() - this.lastWarning >= 60_000) {
+          this.lastWarning = Date.now();
+          this.logger.warn({ err: error }, 'plan guards watch ended; planning reads KV until it is restarted');
+        }
       }
       this.isReady = false;
       if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, 1000));
