@@ -156,25 +156,39 @@ const outcomes = tap.events.filter((e) => e.kind === 'outcomes');
 const incidentIds = [...new Set(tap.events.map((e) => e.envelope.incidentId).filter(Boolean))];
 const byOutcome = {};
 for (const event of outcomes) byOutcome[event.envelope.data.outcome] = (byOutcome[event.envelope.data.outcome] ?? 0) + 1;
-const perFault = faults.map((fault, index) => {
+const analysesOf = (fault, index) => {
   const until = faults[index + 1]?.at ?? Infinity;
-  return analyses.filter((e) => e.at >= fault.at && e.at < until).length;
-});
+  return analyses.filter((e) => e.at >= fault.at && e.at < until);
+};
+const perFault = faults.map((fault, index) => analysesOf(fault, index).length);
+// The faults that opened more than one incident, with each incident's top cause, in order.
+const several = faults
+  .map((fault, index) => ({ fault, causes: analysesOf(fault, index).map((e) => e.envelope.data.rootCauses?.[0]?.cause ?? 'none') }))
+  .filter(({ causes }) => causes.length > 1)
+  .map(({ fault, causes }) => `${fault.kind}: ${causes.join(', ')}`);
 
 // What became of each incident that has no outcome: the furthest its plan got.
+// A plan left for an operator says why: its cause, its remedy and the guardrails that held it.
+function heldBy(plan) {
+  const holds = (plan.guardrails ?? []).filter((check) => check.verdict === 'hold').map((check) => check.check);
+  const remedy = (plan.steps ?? []).map((step) => step.action).join('+');
+  return ` (${plan.cause}, ${remedy}; held by ${holds.join(', ') || 'nothing recorded'})`;
+}
+
 function fateOf(incidentId) {
   const events = tap.events.filter((e) => e.envelope.incidentId === incidentId);
   if (events.some((e) => e.kind === 'outcomes')) return 'outcome';
   if (events.some((e) => e.kind === 'executions')) return 'executed, no outcome';
   const plans = events.filter((e) => e.kind === 'plans');
+  const proposed = plans.find((e) => e.envelope.type === 'plan.proposed');
+  const held = proposed?.envelope.data.approval === 'manual' ? heldBy(proposed.envelope.data) : '';
   const rejected = plans.find((e) => e.envelope.type === 'plan.rejected');
   if (rejected) {
     const { rejectionCode, reason } = rejected.envelope.data;
-    return `plan rejected: ${rejectionCode ?? (reason ?? 'no reason').replace(/[0-9a-f-]{36}/g, '<id>').slice(0, 80)}`;
+    return `plan rejected: ${rejectionCode ?? (reason ?? 'no reason').replace(/[0-9a-f-]{36}/g, '<id>').slice(0, 80)}${held}`;
   }
   if (plans.some((e) => e.envelope.type === 'plan.approved')) return 'approved, not executed';
-  const proposed = plans.find((e) => e.envelope.type === 'plan.proposed');
-  if (proposed) return proposed.envelope.data.approval === 'manual' ? 'awaiting approval' : 'proposed only';
+  if (proposed) return proposed.envelope.data.approval === 'manual' ? `awaiting approval${held}` : 'proposed only';
   return 'no plan';
 }
 const fates = {};
@@ -238,6 +252,7 @@ console.log(
   `faults injected: ${faults.length} (${FAULTS.map((f) => `${f.kind} ${faults.filter((x) => x.kind === f.kind).length}`).join(', ')}); refused: ${faults.filter((f) => f.status !== 200).length}`,
 );
 console.log(`incidents opened (analyses): ${analyses.length}; per fault: ${perFault.join(' ')}; outcomes: ${JSON.stringify(byOutcome)}`);
+if (several.length > 0) console.log(`faults with more than one incident (their causes): ${several.join('; ')}`);
 console.log(`incidents by how far they got: ${JSON.stringify(fates)}`);
 console.log(
   `events lost: ${lost} of ${checked} loop events of ${incidentIds.length} incidents${lostExamples.length ? ` (${lostExamples.join('; ')})` : ''}`,
