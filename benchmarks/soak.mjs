@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Soak (issue 13, item 7): the whole stack for SOAK_MINUTES (default 60) with a fault injected
 // into the demo app every SOAK_FAULT_EVERY_S (default 60), security on. Not run by ./mapek test.
+// SOAK_FAULTS (comma separated: memory_leak, connections, errors) picks the kinds; default all.
 //
 //   pnpm build && node benchmarks/soak.mjs                        # one hour
 //   SOAK_MINUTES=5 SOAK_FAULT_EVERY_S=30 node benchmarks/soak.mjs  # the short version
@@ -39,11 +40,15 @@ import { fmt } from './stats.mjs';
 const minutes = Number(process.env.SOAK_MINUTES ?? 60);
 const faultEveryS = Number(process.env.SOAK_FAULT_EVERY_S ?? 60);
 const sampleEveryS = Number(process.env.SOAK_SAMPLE_S ?? 30);
-const FAULTS = [
+const ALL_FAULTS = [
   { kind: 'memory_leak', path: '/demo/memory-leak?size_mb=100&count=5' },
   { kind: 'connections', path: '/demo/connection-issues?connection_count=100' },
   { kind: 'errors', path: '/demo/request-failures?failure_rate=1' },
 ];
+// SOAK_FAULTS=memory_leak,errors injects only those kinds (default: all three, in turn).
+const chosen = (process.env.SOAK_FAULTS ?? '').split(',').filter(Boolean);
+const FAULTS = chosen.length === 0 ? ALL_FAULTS : ALL_FAULTS.filter((fault) => chosen.includes(fault.kind));
+if (FAULTS.length === 0) throw new Error(`SOAK_FAULTS names no fault kind of: ${ALL_FAULTS.map((fault) => fault.kind).join(', ')}`);
 
 const { Client } = createRequire(new URL('../libs/testing/package.json', import.meta.url))('pg');
 
