@@ -85,6 +85,16 @@ export class KvBucket {
   }
 }
 
+/** An entry's JSON value (from a get or a watch), or undefined when it is a delete, a purge, empty or not JSON. */
+export function kvEntryValue(entry: KvEntry): unknown {
+  if (entry.operation !== 'PUT' || entry.length === 0) return undefined;
+  try {
+    return entry.json<unknown>();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads and parses a JSON value, or undefined when the key is absent, deleted or expired. */
 export async function getJson<T>(kv: Pick<KV, 'get'>, key: string): Promise<{ value: T; revision: number } | undefined> {
   const entry = await kv.get(key);

@@ -1,16 +1,7 @@
 import { FLAG_KEY_PREFIX } from '@mapek/contracts';
-import type { KvBucket, KvEntry } from '@mapek/messaging';
+import { kvEntryValue, type KvBucket } from '@mapek/messaging';
 import type { Logger } from '@mapek/observability';
 import type { RuntimeFlags } from '../domain/runtime-flags.js';
-
-function valueOf(entry: KvEntry): unknown {
-  if (entry.operation !== 'PUT' || entry.length === 0) return undefined;
-  try {
-    return entry.json<unknown>();
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Keeps the planner's {@link RuntimeFlags} current from the plans bucket: the flag records are
@@ -30,7 +21,7 @@ export class FlagsWatcher {
   async start(): Promise<void> {
     for await (const key of await this.kv.keys(`${FLAG_KEY_PREFIX}.>`)) {
       const entry = await this.kv.get(key);
-      if (entry) this.flags.apply(key, entry.revision, valueOf(entry));
+      if (entry) this.flags.apply(key, entry.revision, kvEntryValue(entry));
     }
     this.logger.info({ flags: this.flags.size }, 'runtime flags loaded; watching for changes');
     void this.watch();
@@ -41,7 +32,7 @@ export class FlagsWatcher {
       try {
         const updates = await this.kv.watch({ key: `${FLAG_KEY_PREFIX}.>` });
         this.stopWatch = () => updates.stop();
-        for await (const entry of updates) this.flags.apply(entry.key, entry.revision, valueOf(entry));
+        for await (const entry of updates) this.flags.apply(entry.key, entry.revision, kvEntryValue(entry));
       } catch (error) {
         if (this.stopped) return;
         this.logger.warn({ err: error }, 'runtime flags watch ended; restarting it');

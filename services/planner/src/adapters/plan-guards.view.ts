@@ -1,4 +1,4 @@
-import type { KvBucket, KvEntry } from '@mapek/messaging';
+import { kvEntryValue, type KvBucket } from '@mapek/messaging';
 import type { Logger } from '@mapek/observability';
 
 /** The entries of the plans bucket a plan checks besides its own record. */
@@ -10,15 +10,6 @@ interface Held {
   readonly value: unknown;
   /** When it was written (epoch ms). */
   readonly at: number;
-}
-
-function valueOf(entry: KvEntry): unknown {
-  if (entry.operation !== 'PUT' || entry.length === 0) return undefined;
-  try {
-    return entry.json<unknown>();
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -92,13 +83,13 @@ export class PlanGuardsView {
         const updates = await this.kv.watch({ key: PLAN_GUARD_PREFIXES.map((prefix) => `${prefix}.>`) });
         this.stopWatch = () => updates.stop();
         const watched = (async () => {
-          for await (const entry of updates) this.apply(entry.key, entry.revision, valueOf(entry), entry.created.getTime());
+          for await (const entry of updates) this.apply(entry.key, entry.revision, kvEntryValue(entry), entry.created.getTime());
         })();
         watched.catch(() => undefined); // awaited below, after the first read
         for (const prefix of PLAN_GUARD_PREFIXES) {
           for await (const key of await this.kv.keys(`${prefix}.>`)) {
             const entry = await this.kv.get(key);
-            if (entry) this.apply(key, entry.revision, valueOf(entry), entry.created.getTime());
+            if (entry) this.apply(key, entry.revision, kvEntryValue(entry), entry.created.getTime());
           }
         }
         this.isReady = !this.stopped;
