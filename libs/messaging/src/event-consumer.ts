@@ -3,6 +3,7 @@ import {
   DeliverPolicy,
   JetStreamApiError,
   type ConsumerConfig,
+  type ConsumerInfo,
   type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
@@ -24,6 +25,7 @@ import { SpanKind, endSpan, extractTraceContext, logContext, startSpan, withSpan
 import { TopologyError, errorCode, isMessagingUnavailable, isRetryable } from './messaging.errors.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { RecentIds } from './recent-ids.js';
+import { whileMessagingUnavailable } from './startup-retry.js';
 import { MessagingAttribute, MessagingOperation, messagingAttributes } from './messaging-spans.js';
 
 export interface HandlerContext {
@@ -201,22 +203,20 @@ export class JetStreamEventConsumer {
   /**
    * Creates the durable, or brings an existing one (made by an earlier version, with another
    * filter or none) to {@link consumerConfig}: the server keeps its position and acks, and from
-   * then on delivers only the new filter's subjects.
+   * then on delivers only the new filter's subjects. Returns the durable's info as the server
+   * answered the create or update.
    */
-  async ensure(): Promise<void> {
+  async ensure(): Promise<ConsumerInfo> {
     const config = this.consumerConfig();
     let current: ConsumerConfig;
     try {
       current = (await this.options.jsm.consumers.info(this.options.stream, this.options.durable)).config;
     } catch (error) {
-      if (error instanceof JetStreamApiError && error.status === 404) {
-        await this.options.jsm.consumers.add(this.options.stream, config);
-        return;
-      }
+      if (error instanceof JetStreamApiError && error.status === 404) return this.options.jsm.consumers.add(this.options.stream, config);
       throw error;
     }
     try {
-      await this.options.jsm.consumers.update(this.options.stream, this.options.durable, consumerUpdate(current, config));
+      return await this.options.jsm.consumers.update(this.options.stream, this.options.durable, consumerUpdate(current, config));
     } catch (error) {
       // E.g. another deliver policy: the server changes that only by recreating the durable, which
       // loses its position, so that is left to an operator who knows it (the handlers are idempotent).
@@ -230,10 +230,17 @@ export class JetStreamEventConsumer {
     }
   }
 
+  /**
+   * Creates or updates the durable and starts pulling; while NATS does not answer, tries again
+   * (whileMessagingUnavailable). Pulls with the info the create or update answered: on a cluster,
+   * another info request just after the create may reach a member that does not know the durable yet.
+   */
   async start(): Promise<void> {
-    await this.ensure();
+    const info = await whileMessagingUnavailable(`creating the durable ${this.options.durable}`, () => this.ensure(), {
+      logger: this.options.logger,
+    });
     this.watchMaxDeliveries();
-    const consumer = await this.options.js.consumers.get(this.options.stream, this.options.durable);
+    const consumer = this.options.js.consumers.getConsumerFromInfo(info);
     this.messages = await consumer.consume({ max_messages: this.concurrency * 2, expires: PULL_EXPIRES_MS });
     const messages = this.messages;
     this.loop = (async () => {

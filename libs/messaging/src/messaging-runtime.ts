@@ -7,6 +7,7 @@ import type { EnvelopeVerifier } from './event-consumer.js';
 import { JetStreamPublisher, type EnvelopeSigner } from './event-publisher.js';
 import { connectNats } from './nats-connection.js';
 import type { KvBucket } from './kv-store.js';
+import { whileMessagingUnavailable } from './startup-retry.js';
 import { assertSupportedNatsServer, bindBucket, ensureBucket, ensureStreams, verifyStreams } from './topology.js';
 
 export interface MessagingRuntimeOptions {
@@ -42,6 +43,7 @@ export class MessagingRuntime {
     readonly replicas: number,
     readonly verifier: EnvelopeVerifier | undefined,
     readonly provisions: boolean,
+    private readonly logger: Logger,
   ) {}
 
   static async connect(options: MessagingRuntimeOptions): Promise<MessagingRuntime> {
@@ -56,9 +58,12 @@ export class MessagingRuntime {
     try {
       // Before anything else: an old server would fail later and less clearly (filters, TTLs).
       assertSupportedNatsServer(nc.info?.version);
-      jsm = await jetstreamManager(nc);
-      if (options.provision) await ensureStreams(jsm, { prefix: options.prefix, replicas: options.replicas });
-      else await verifyStreams(jsm, { prefix: options.prefix, replicas: options.replicas });
+      const retry = { logger: options.logger };
+      const topology = { prefix: options.prefix, replicas: options.replicas };
+      jsm = await whileMessagingUnavailable('opening JetStream', () => jetstreamManager(nc), retry);
+      const manager = jsm;
+      if (options.provision) await whileMessagingUnavailable('provisioning the streams', () => ensureStreams(manager, topology), retry);
+      else await whileMessagingUnavailable('checking the streams', () => verifyStreams(manager, topology), retry);
     } catch (error) {
       await nc.close();
       throw error;
@@ -71,12 +76,26 @@ export class MessagingRuntime {
       metrics: options.metrics,
       ...(options.signer ? { signer: options.signer } : {}),
     });
-    return new MessagingRuntime(nc, js, jsm, publisher, options.prefix, options.replicas, options.verifier, options.provision);
+    return new MessagingRuntime(
+      nc,
+      js,
+      jsm,
+      publisher,
+      options.prefix,
+      options.replicas,
+      options.verifier,
+      options.provision,
+      options.logger,
+    );
   }
 
   /** The service's KV bucket: created with its settings when this runtime provisions, else bound to. */
   async openBucket(bucket: BucketName): Promise<KvBucket> {
-    return this.provisions ? ensureBucket(this.js, bucket, this.replicas) : bindBucket(this.js, bucket);
+    return whileMessagingUnavailable(
+      `opening the KV bucket ${bucket}`,
+      () => (this.provisions ? ensureBucket(this.js, bucket, this.replicas) : bindBucket(this.js, bucket)),
+      { logger: this.logger },
+    );
   }
 
   async close(): Promise<void> {

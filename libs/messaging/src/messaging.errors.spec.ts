@@ -30,6 +30,13 @@ describe('telling NATS not answering from a handler’s own failure', () => {
     );
   });
 
+  it('does not take the 503 of a server or account without JetStream for unavailable: waiting does not change it', () => {
+    expect(isMessagingUnavailable(new JetStreamApiError({ code: 503, err_code: 10076, description: 'JetStream not enabled' }))).toBe(false);
+    expect(
+      isMessagingUnavailable(new JetStreamApiError({ code: 503, err_code: 10039, description: 'jetstream not enabled for account' })),
+    ).toBe(false);
+  });
+
   it('leaves everything else to the usual retries', () => {
     expect(isMessagingUnavailable(new Error('the webhook answered 500'))).toBe(false);
     expect(isMessagingUnavailable(natsError('RequestError', natsError('PermissionViolationError')))).toBe(false);

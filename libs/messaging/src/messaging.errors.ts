@@ -61,12 +61,19 @@ export function errorCode(error: unknown): string {
  */
 const UNAVAILABLE_ERRORS: ReadonlySet<string> = new Set(['TimeoutError', 'NoResponders', 'ConnectionError']);
 
+/** The JetStream API's err_codes for "JetStream not enabled" (10076) and "not enabled for account" (10039). */
+const JETSTREAM_NOT_ENABLED: ReadonlySet<number> = new Set([10039, 10076]);
+
 /** True when `error` (or a cause of it) says NATS did not answer, as opposed to a handler's own failure. */
 export function isMessagingUnavailable(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth++) {
     if (UNAVAILABLE_ERRORS.has(current.name)) return true;
-    // "JetStream system temporarily unavailable" (503), during a leader election.
-    if (current.name === 'JetStreamApiError' && (current as { status?: unknown }).status === 503) return true;
+    // "JetStream system temporarily unavailable" (503), during a leader election; but not the 503s
+    // of a server or account without JetStream, which no amount of waiting changes.
+    if (current.name === 'JetStreamApiError') {
+      const { status, code } = current as { status?: unknown; code?: unknown };
+      if (status === 503 && !JETSTREAM_NOT_ENABLED.has(code as number)) return true;
+    }
   }
   return false;
 }

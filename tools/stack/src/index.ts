@@ -39,7 +39,7 @@ export {
   type NatsClientTls,
   type NatsServer,
 } from './nats-server.js';
-export { jetStreamNotReady, provisionNats, type ProvisionOptions } from './nats-provisioner.js';
+export { provisionNats, type ProvisionOptions } from './nats-provisioner.js';
 export { isNatsSyncInterval, renderStackNatsConfig, type NatsSyncInterval } from './nats-server-config.js';
 export { answersQuery } from './embedded-postgres.js';
 export { createJaeger, findJaeger, renderJaegerConfig, type JaegerComponent } from './jaeger.js';

@@ -76,7 +76,8 @@ describe('an external three-member nats-server cluster with the stack credential
     });
     try {
       const js = jetstream(monitor);
-      await js.publish('mapek.symptoms.probe', '{}', { msgID: 'before' });
+      // A member may answer "no responders" for a moment after the stream was made, as after the kill.
+      await publishUntilStored(js, 'mapek.symptoms.probe', 'before');
       const leader = await leaderOf(cluster, StreamName.events);
       await leader.kill();
       await publishUntilStored(js, 'mapek.symptoms.probe', 'after');

@@ -1,7 +1,12 @@
-import { JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { NoRespondersError, TimeoutError, connect } from '@nats-io/transport-node';
-import { assertSupportedNatsServer, provisionTopology, type ProvisionReport, type StreamTopology } from '@mapek/messaging';
-import { backoffDelay, sleep } from '@mapek/service-kit';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import {
+  assertSupportedNatsServer,
+  provisionTopology,
+  whileMessagingUnavailable,
+  type ProvisionReport,
+  type StreamTopology,
+} from '@mapek/messaging';
 import type { NatsClientTls } from './nats-server.js';
 
 export interface ProvisionOptions extends StreamTopology {
@@ -35,25 +40,11 @@ export async function provisionNats(options: ProvisionOptions): Promise<Provisio
     };
     const js = jetstream(nc, { timeout: API_TIMEOUT_MS });
     const jsm = await jetstreamManager(nc, { timeout: API_TIMEOUT_MS });
-    const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await provisionTopology(js, jsm, topology);
-      } catch (error) {
-        if (!jetStreamNotReady(error) || Date.now() >= deadline) throw error;
-        await sleep(backoffDelay(attempt, { initialMs: 250, maxMs: 2000 }));
-      }
-    }
+    return await whileMessagingUnavailable('provisioning the streams and buckets', () => provisionTopology(js, jsm, topology), {
+      deadlineMs: options.readyTimeoutMs ?? 60_000,
+      backoff: { initialMs: 250, maxMs: 2000 },
+    });
   } finally {
     await nc.close();
   }
-}
-
-/**
- * The errors of a JetStream that is there but not ready: no answer in time, nobody answering
- * the API yet, or the server's own 503 (no meta leader, no quorum for a stream's peers).
- */
-export function jetStreamNotReady(error: unknown): boolean {
-  if (error instanceof TimeoutError || error instanceof NoRespondersError) return true;
-  return error instanceof JetStreamApiError && error.status === 503;
 }

@@ -1,0 +1,74 @@
+import { describe, expect, it } from '@jest/globals';
+import { createLogger } from '@mapek/observability';
+import { TopologyError } from './messaging.errors.js';
+import { whileMessagingUnavailable } from './startup-retry.js';
+
+function natsError(name: string): Error {
+  const error = new Error(`nats said ${name}`);
+  error.name = name;
+  return error;
+}
+
+const fast = { logger: createLogger('test', 'silent'), backoff: { initialMs: 1, maxMs: 2 } };
+
+describe('a startup request while NATS does not answer', () => {
+  it('is asked again until NATS answers, and returns the answer', async () => {
+    let calls = 0;
+    const answer = await whileMessagingUnavailable(
+      'testing',
+      async () => {
+        calls += 1;
+        if (calls < 4) throw natsError(calls % 2 === 0 ? 'TimeoutError' : 'NoResponders');
+        return 'info';
+      },
+      fast,
+    );
+    expect({ answer, calls }).toEqual({ answer: 'info', calls: 4 });
+  });
+
+  it('is asked again when the timeout is wrapped in a readable topology error', async () => {
+    let calls = 0;
+    await whileMessagingUnavailable(
+      'testing',
+      async () => {
+        calls += 1;
+        if (calls === 1) throw new TopologyError('topology_unreadable', 'stream cannot be read', { cause: natsError('TimeoutError') });
+      },
+      fast,
+    );
+    expect(calls).toBe(2);
+  });
+
+  it('is not asked again when the answer is a refusal, which asking again would not change', async () => {
+    let calls = 0;
+    const missing = new TopologyError('topology_missing', 'stream MAPEK_EVENTS does not exist');
+    await expect(
+      whileMessagingUnavailable(
+        'testing',
+        async () => {
+          calls += 1;
+          throw missing;
+        },
+        fast,
+      ),
+    ).rejects.toBe(missing);
+    expect(calls).toBe(1);
+  });
+
+  it('gives up with the last error once its deadline has passed', async () => {
+    let calls = 0;
+    const started = performance.now();
+    await expect(
+      whileMessagingUnavailable(
+        'testing',
+        async () => {
+          calls += 1;
+          throw natsError('TimeoutError');
+        },
+        { ...fast, deadlineMs: 50 },
+      ),
+    ).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(calls).toBeGreaterThan(1);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
