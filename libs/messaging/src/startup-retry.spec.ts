@@ -16,10 +16,9 @@ describe('a startup request while NATS does not answer', () => {
     let calls = 0;
     const answer = await whileMessagingUnavailable(
       'testing',
-      async () => {
+      () => {
         calls += 1;
-        if (calls < 4) throw natsError(calls % 2 === 0 ? 'TimeoutError' : 'NoResponders');
-        return 'info';
+        return calls < 4 ? Promise.reject(natsError(calls % 2 === 0 ? 'TimeoutError' : 'NoResponders')) : Promise.resolve('info');
       },
       fast,
     );
@@ -30,9 +29,11 @@ describe('a startup request while NATS does not answer', () => {
     let calls = 0;
     await whileMessagingUnavailable(
       'testing',
-      async () => {
+      () => {
         calls += 1;
-        if (calls === 1) throw new TopologyError('topology_unreadable', 'stream cannot be read', { cause: natsError('TimeoutError') });
+        return calls === 1
+          ? Promise.reject(new TopologyError('topology_unreadable', 'stream cannot be read', { cause: natsError('TimeoutError') }))
+          : Promise.resolve();
       },
       fast,
     );
@@ -45,9 +46,9 @@ describe('a startup request while NATS does not answer', () => {
     await expect(
       whileMessagingUnavailable(
         'testing',
-        async () => {
+        () => {
           calls += 1;
-          throw missing;
+          return Promise.reject(missing);
         },
         fast,
       ),
@@ -61,9 +62,9 @@ describe('a startup request while NATS does not answer', () => {
     await expect(
       whileMessagingUnavailable(
         'testing',
-        async () => {
+        () => {
           calls += 1;
-          throw natsError('TimeoutError');
+          return Promise.reject(natsError('TimeoutError'));
         },
         { ...fast, deadlineMs: 50 },
       ),
