@@ -88,10 +88,22 @@ describe('which incident a symptom joins', () => {
   };
   const opened = onSymptom(undefined, leak, { quietMs: 60_000, settleMs: 1500 }).incident;
 
-  it('takes a kind it already has at any time, and a new kind only within the join window of its opening', () => {
+  it('takes a kind it already has at any time, and an unrelated kind only within the join window of its opening', () => {
     expect(takesKind(opened, 'memory_leak', 50_000, 5000)).toBe(true);
-    expect(takesKind(opened, 'cpu_overload', 5000, 5000)).toBe(true);
-    expect(takesKind(opened, 'cpu_overload', 6001, 5000)).toBe(false);
+    expect(takesKind(opened, 'connection_exhaustion', 5000, 5000)).toBe(true);
+    expect(takesKind(opened, 'connection_exhaustion', 6001, 5000)).toBe(false);
+    expect(takesKind(opened, 'unavailable', 6001, 5000)).toBe(false);
+  });
+
+  it('takes the trouble its kind brings about whenever it starts: a leak’s late CPU and latency are the same fault', () => {
+    expect(takesKind(opened, 'cpu_overload', 120_000, 5000)).toBe(true);
+    expect(takesKind(opened, 'latency', 120_000, 5000)).toBe(true);
+  });
+
+  it('does not take a cause that starts after its consequence: a leak found late under a CPU incident is a fault of its own', () => {
+    const cpuIncident = onSymptom(undefined, symptom(1000, cpu), { quietMs: 60_000, settleMs: 1500 }).incident;
+    expect(takesKind(cpuIncident, 'latency', 120_000, 5000)).toBe(true);
+    expect(takesKind(cpuIncident, 'memory_leak', 120_000, 5000)).toBe(false);
   });
 
   it('is live while open and not quiet', () => {

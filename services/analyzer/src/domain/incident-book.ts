@@ -1,4 +1,4 @@
-import { causeKindForMetric, isSecondaryKind, type CauseKind, type Symptom } from '@mapek/anomaly';
+import { causeKindForMetric, consequencesOf, isSecondaryKind, type CauseKind, type Symptom } from '@mapek/anomaly';
 import { deriveEventId, eventIdTime } from '@mapek/contracts';
 
 /** Whether the incident's analysis is out, or waits for the settle window to see what joins it. */
@@ -117,14 +117,18 @@ export function isLive(incident: IncidentState, at: number, quietMs: number): bo
 
 /**
  * Whether a symptom of `kind` observed at `at` belongs to this live incident: a kind it already
- * has, or any kind that starts within `joinWindowMs` of its opening (one fault, several kinds of
- * trouble). A kind that starts later is another fault, with an incident of its own, so a fault
- * that comes while another is being remedied is not swallowed by it. Incidents checkpointed
- * without their symptoms take every kind, as they did.
+ * has; a kind that commonly follows from one it has (`consequencesOf`: a leak's heap grows for
+ * minutes before the collector burns CPU), whenever it starts; or any kind that starts within
+ * `joinWindowMs` of its opening (one fault, several kinds of trouble). Any other kind that starts
+ * later is another fault, with an incident of its own, so a fault that comes while another is
+ * being remedied is not swallowed by it. The trade: an unrelated CPU fault that starts while a
+ * leak is open waits for the leak's incident to close; its next symptom then opens its own.
+ * Incidents checkpointed without their symptoms take every kind, as they did.
  */
 export function takesKind(incident: IncidentState, kind: CauseKind, at: number, joinWindowMs: number): boolean {
   if (incident.symptoms === undefined) return true;
-  if (incident.symptoms.some((known) => causeKindForMetric(known.metric) === kind)) return true;
+  const kinds = new Set(incident.symptoms.map((known) => causeKindForMetric(known.metric)));
+  if (kinds.has(kind) || [...kinds].some((known) => consequencesOf[known].includes(kind))) return true;
   return at - incident.openedAt <= joinWindowMs;
 }
 
