@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Stack } from '@mapek/stack';
 import type { LoopClient } from './loop-client.js';
+import { LoopEvents, type SeenEvent } from './loop-events.js';
 import { startLoopStack, type LoopStack } from './loop-stack.js';
+
+/** Short, so that trouble starting a moment after the leak's incident opened is past it. */
+const JOIN_WINDOW_MS = 500;
 
 interface PlanData {
   readonly steps: readonly { readonly action: string }[];
@@ -16,6 +20,7 @@ describe('one fault, one incident, one remedy', () => {
     running = await startLoopStack('one_incident', {
       executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '4000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000' },
       planner: { MAPEK_PLANNER_COOLDOWN_MS: '1000' },
+      analyzer: { MAPEK_ANALYZER_JOIN_WINDOW_MS: String(JOIN_WINDOW_MS) },
     });
     ({ stack, loop } = running);
   });
@@ -56,5 +61,42 @@ describe('one fault, one incident, one remedy', () => {
     }
     const throttled = await loop.metric(stack.demoUrl, /^mapek_agent_remedies_total\{action="throttle_requests"/);
     expect(throttled).toBe(0);
+  });
+
+  it('takes the CPU a leak brings about after the join window into the leak’s incident, not into an incident of its own', async () => {
+    const events = await LoopEvents.open(stack.natsConnectOptions('cli'));
+    try {
+      await loop.fault('/demo/reset');
+      const mark = events.mark();
+      const ofDemo = (type: string) => (event: SeenEvent) => event.envelope.type === type && event.envelope.target === 'demo-app';
+      await loop.fault('/demo/memory-leak?size_mb=100&count=5');
+      const analysis = await events.next(mark, ofDemo('analysis'), 'the leak’s analysis', 30_000);
+      const incidentId = analysis.envelope.incidentId;
+      await new Promise((resolve) => setTimeout(resolve, JOIN_WINDOW_MS + 300));
+      await loop.fault('/demo/cpu-overload?duration=2&num_threads=4');
+      const cpu = await events.next(
+        mark,
+        (event) => ofDemo('symptom')(event) && /cpu/i.test((event.envelope.data as { metric: string }).metric),
+        'a CPU symptom of the demo app',
+        30_000,
+      );
+      const outcome = await events.next(
+        mark,
+        (event) => event.envelope.type === 'outcome' && event.envelope.incidentId === incidentId,
+        'the leak’s outcome',
+        60_000,
+      );
+      // The CPU trouble started past the join window and while the leak's incident was open, so
+      // before the fix it opened an incident (and an analysis) of its own.
+      expect(cpu.at).toBeLessThan(outcome.at);
+      expect(Date.parse((cpu.envelope.data as { observedAt: string }).observedAt)).toBeGreaterThan(analysis.at + JOIN_WINDOW_MS);
+      // Time for a held CPU analysis to come out (the settle window, 1.5 s), had one been opened.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const analyses = events.since(mark).filter(ofDemo('analysis'));
+      expect(analyses.map((event) => event.envelope.incidentId)).toEqual([incidentId]);
+    } finally {
+      await events.close();
+      await loop.fault('/demo/reset');
+    }
   });
 });
