@@ -160,11 +160,9 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
       this.incidents.get(kindIncidentKey(event.target, kind)),
       this.graph(),
     ]);
-    const key = this.slotFor(event.target, kind, observedAt, own, apart);
-    let read: [Versioned<IncidentState> | undefined, StoredGraph] | undefined = [
-      key === incidentKey(event.target) ? own : apart,
-      firstGraph,
-    ];
+    const slot = this.slotFor(kind, observedAt, own, apart);
+    const key = slot === 'own' ? incidentKey(event.target) : kindIncidentKey(event.target, kind);
+    let read: [Versioned<IncidentState> | undefined, StoredGraph] | undefined = [slot === 'own' ? own : apart, firstGraph];
     const others = this.recent.filter((known) => known.target !== event.target);
     this.remember(symptom);
     const anomalySeries = event.data.source === 'anomaly' ? `${event.target}/${event.data.metric}` : undefined;
@@ -226,22 +224,19 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /**
-   * Where a symptom goes: the target's incident (`incident.<target>`) when it is free or takes this
-   * kind (see `takesKind`), else the incident of this kind that started apart from it
-   * (`incident.<target>.<kind>`), which a live one of that kind keeps using.
+   * Where a symptom goes: the target's incident (`own`, `incident.<target>`) when it is free or
+   * takes this kind (see `takesKind`), else the incident of this kind that started apart from it
+   * (`apart`, `incident.<target>.<kind>`), which a live one of that kind keeps using.
    */
   private slotFor(
-    target: string,
     kind: CauseKind,
     at: number,
     own: Versioned<IncidentState> | undefined,
     apart: Versioned<IncidentState> | undefined,
-  ): string {
-    const targetKey = incidentKey(target);
-    const kindKey = kindIncidentKey(target, kind);
-    if (apart && isLive(apart.value, at, this.settings.quietMs)) return kindKey;
-    if (!own || !isLive(own.value, at, this.settings.quietMs)) return targetKey;
-    return takesKind(own.value, kind, at, this.settings.joinWindowMs) ? targetKey : kindKey;
+  ): 'own' | 'apart' {
+    if (apart && isLive(apart.value, at, this.settings.quietMs)) return 'apart';
+    if (!own || !isLive(own.value, at, this.settings.quietMs)) return 'own';
+    return takesKind(own.value, kind, at, this.settings.joinWindowMs) ? 'own' : 'apart';
   }
 
   /** Writes the incident if the key is still at `revision` (absent: not yet written); false when another writer came first. */
