@@ -82,19 +82,56 @@ function faultFigures(events, target, setAt) {
   const after = events.filter((event) => event.envelope.target === target && event.at >= setAt - 50);
   const symptom = after.find((event) => event.kind === 'symptoms' && event.envelope.data?.rule === 'memory');
   const analysis = after.find((event) => event.kind === 'analyses');
+  const incidentId = analysis?.envelope.incidentId;
+  const plan = (type) =>
+    after.find((event) => event.kind === 'plans' && event.envelope.type === type && event.envelope.incidentId === incidentId);
+  const proposed = plan('plan.proposed');
+  const approved = plan('plan.approved');
   const execution = after.find((event) => event.kind === 'executions' && event.envelope.data?.steps?.[0]?.startedAt);
   const outcome = after.find((event) => event.kind === 'outcomes');
   const observed = symptom ? Date.parse(symptom.envelope.data.observedAt) : NaN;
-  const analysisAt = analysis ? Date.parse(analysis.envelope.time) : NaN;
+  const publishedAt = (event) => (event ? Date.parse(event.envelope.time) : NaN);
+  const analysisAt = publishedAt(analysis);
   const stepAt = execution ? Date.parse(execution.envelope.data.steps[0].startedAt) : NaN;
   return {
     violationToAnalysis: analysisAt - observed,
-    symptomToAnalysis: analysisAt - (symptom ? Date.parse(symptom.envelope.time) : NaN),
+    symptomToAnalysis: analysisAt - publishedAt(symptom),
     violationToStep: stepAt - observed,
     faultToAnalysis: analysisAt - setAt,
+    // Each hop from the stamps the services put on their events (one clock: one machine).
+    hops: {
+      'violation → symptom': publishedAt(symptom) - observed,
+      'symptom → analysis': analysisAt - publishedAt(symptom),
+      'analysis → proposed': publishedAt(proposed) - analysisAt,
+      'proposed → approved': publishedAt(approved) - publishedAt(proposed),
+      'approved → step': stepAt - publishedAt(approved),
+    },
+    target,
     analysisSeenAt: analysis?.at,
     outcomeSeenAt: outcome?.at,
   };
+}
+
+/** The hops' medians, and the hops of the slowest faults: where a tail of violation → remedy step comes from. */
+function printHops(figures) {
+  const done = figures.filter((f) => Number.isFinite(f.violationToStep));
+  if (done.length === 0) return;
+  const names = Object.keys(done[0].hops);
+  console.log(
+    `  hops p50: ${names
+      .map(
+        (name) =>
+          `${name} ${fmt(
+            quantile(
+              done.map((f) => f.hops[name]),
+              0.5,
+            ),
+          )}`,
+      )
+      .join(', ')} ms`,
+  );
+  for (const slow of [...done].sort((a, b) => b.violationToStep - a.violationToStep).slice(0, 3))
+    console.log(`  slow: ${fmt(slow.violationToStep)} ms = ${names.map((name) => `${name} ${fmt(slow.hops[name])}`).join(', ')}`);
 }
 
 async function consumerInfo(jsm) {
@@ -227,6 +264,7 @@ async function runVariant(variant, fake, targetsFile) {
     console.log(`  violation → analysis:  ${summary(figures.map((f) => f.violationToAnalysis))}`);
     console.log(`  symptom → analysis:    ${summary(figures.map((f) => f.symptomToAnalysis))}`);
     console.log(`  violation → remedy step: ${summary(figures.map((f) => f.violationToStep))}`);
+    printHops(figures);
     console.log(`  fault set → analysis:  ${summary(figures.map((f) => f.faultToAnalysis))}`);
     // Where the memory is at the end of the window (prom-client's process and V8 gauges): the V8
     // heap (committed, in use) and the memory outside it that V8 knows of (Buffers, ArrayBuffers).
