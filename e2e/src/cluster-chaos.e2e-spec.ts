@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { StreamName } from '@mapek/contracts';
 import { networkNamespacesUnavailable, waitFor, type NatsClusterNode } from '@mapek/testing';
-import { LOOP_SERVICES, secondReplicaOf, startClusterStack, type ClusterStack } from './cluster-stack.js';
+import { LOOP_SERVICES, secondReplicaOf, startClusterStack, type ClusterStack, type LoopService } from './cluster-stack.js';
 import type { LoopClient } from './loop-client.js';
 import { LoopEvents, type SeenEvent } from './loop-events.js';
 
@@ -103,6 +103,17 @@ describe('the loop on a three-member NATS cluster at R3, under kill -9 and parti
     if (rulesDir) await rm(rulesDir, { recursive: true, force: true });
   });
 
+  /** The wait, with the last lines of the planners' and executors' output when it fails: what CI keeps of a run. */
+  async function withLogsOnFailure<T>(wait: Promise<T>): Promise<T> {
+    try {
+      return await wait;
+    } catch (error) {
+      const names = (['planner', 'executor'] as const).flatMap((service: LoopService) => [service, secondReplicaOf(service)]);
+      const tails = names.map((name) => `--- ${name}\n${(running.stack.processes[name]?.tail(20) ?? []).join('\n')}`);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${tails.join('\n')}`, { cause: error });
+    }
+  }
+
   /**
    * Injects the leak, waits for `phase`, runs `chaos`, then waits for the incident's outcome and
    * checks that it happened once: one incident, one plan approved, one execution, one `success`
@@ -114,7 +125,7 @@ describe('the loop on a three-member NATS cluster at R3, under kill -9 and parti
     const mark = events.mark();
     const since = Date.now();
     await loop.fault(LEAK);
-    await events.next(mark, marks(phase), `the ${phase} of the incident`);
+    await withLogsOnFailure(events.next(mark, marks(phase), `the ${phase} of the incident`));
     const reached = Date.now();
     await chaos();
     const recovered = Date.now();
