@@ -28,7 +28,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startStack } from '../tools/stack/dist/index.js';
+import { bulkNiceness, startStack } from '../tools/stack/dist/index.js';
 import { startFakeTargets } from './fake-targets.mjs';
 import {
   LOOP_SERVICES,
@@ -173,6 +173,7 @@ async function runVariant(variant, fake, targetsFile) {
     return { variant, failed: reason, cpu: {}, rssMax: {}, faults: [], startMs: Date.now() - starting };
   }
   console.log(`  stack ready after ${fmt((Date.now() - starting) / 1000, 1)} s`);
+  console.log(`  monitor and analyzer at niceness ${bulkNiceness()} (MAPEK_BULK_NICENESS)`);
   const forget = onInterrupt(() => stack.stop());
   const client = httpClient({ ca: stack.caFile ? await readFile(stack.caFile, 'utf8') : undefined, token: stack.apiKeys?.adminToken });
   const tap = await tapLoop(stack);

@@ -18,6 +18,7 @@ export {
   LOOP_ALLOCATOR_ENV,
   LOOP_NODE_ARGS_BY_SERVICE,
   loopNodeArgs,
+  bulkNiceness,
   INFRASTRUCTURE_PORTS,
   InfrastructureName,
   READINESS_PATH,

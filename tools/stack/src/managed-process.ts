@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { OutputTail } from './output-tail.js';
 import { StackStateError } from './stack.errors.js';
@@ -29,6 +30,11 @@ export interface ManagedProcessOptions {
   /** Opens an IPC channel (used by the PGlite child to report its port). */
   readonly ipc?: boolean;
   readonly tailLines?: number;
+  /**
+   * Unix niceness to run at (1–19: the process yields the CPU to the others when they want it),
+   * set right after the spawn. Raising one's own niceness needs no privilege.
+   */
+  readonly niceness?: number;
 }
 
 /** Narrows an unknown IPC message to a plain object. */
@@ -103,6 +109,16 @@ export class ManagedProcess {
     this.child = child;
     const logStream = this.options.logFile ? createWriteStream(this.options.logFile, { flags: 'a' }) : undefined;
     logStream?.on('error', () => undefined);
+    if (this.options.niceness && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, this.options.niceness);
+      } catch (error) {
+        this.record(
+          `[stack] ${this.name} runs at its parent's priority: niceness ${this.options.niceness} refused (${String(error)})`,
+          logStream,
+        );
+      }
+    }
     const closedStreams = [child.stdout, child.stderr].map((stream) => (stream ? this.forwardLines(stream, logStream) : Promise.resolve()));
     child.on('message', (message: unknown) => {
       for (const handler of this.messageHandlers) handler(message);

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_LOOP_NODE_ARGS, LOOP_ALLOCATOR_ENV, LOOP_NODE_ARGS_BY_SERVICE, type LoopServiceName } from './service-catalog.js';
+import {
+  DEFAULT_LOOP_NODE_ARGS,
+  DEFAULT_SERVICES,
+  LOOP_ALLOCATOR_ENV,
+  LOOP_NODE_ARGS_BY_SERVICE,
+  bulkNiceness,
+  type LoopServiceName,
+} from './service-catalog.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
@@ -41,5 +48,32 @@ describe('the V8 flags of the loop services (ADR 0013, ADR 0016)', () => {
   it('keep every compiler on', () => {
     for (const flags of Object.values(LOOP_NODE_ARGS_BY_SERVICE))
       expect(flags.filter((flag) => /^--(no-opt|no-maglev|no-sparkplug|jitless|lite-mode)$/.test(flag))).toEqual([]);
+  });
+});
+
+describe('the CPU priority of the services that do bulk work every second', () => {
+  it('is niceness 10 for the monitor and the analyzer alone, unless MAPEK_BULK_NICENESS says otherwise', () => {
+    expect(DEFAULT_SERVICES.filter((service) => service.bulk).map((service) => service.name)).toEqual(['monitor', 'analyzer']);
+    expect(bulkNiceness(undefined)).toBe(10);
+    expect(bulkNiceness('')).toBe(10);
+    expect(bulkNiceness('0')).toBe(0);
+    expect(bulkNiceness('19')).toBe(19);
+  });
+
+  it('refuses a niceness that is not an integer from 0 to 19, with what it got', () => {
+    for (const bad of ['-1', '20', '5.5', 'low'])
+      expect(() => bulkNiceness(bad)).toThrow(/MAPEK_BULK_NICENESS must be an integer from 0 to 19/);
+  });
+
+  it('is a smaller CPU weight for the same services in the compose stack', () => {
+    const compose = read('docker-compose.yml');
+    const weighted = [...compose.matchAll(/^ {2}([a-z-]+):\n(?: {4}.*\n)*? {4}cpu_shares: (\d+)$/gm)].map((match) => [
+      match[1],
+      Number(match[2]),
+    ]);
+    expect(weighted).toEqual([
+      ['monitor', 256],
+      ['analyzer', 256],
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { ServiceName as ContractServiceName } from '@mapek/contracts';
+import { StackUsageError } from './stack.errors.js';
 
 /** How a process takes part in the stack: a MAPE-K service, or the managed demo application. */
 export const ServiceRole = {
@@ -48,6 +49,8 @@ export interface ServiceDefinition {
    * process is the service of its own name.
    */
   readonly replicaOf?: string;
+  /** Does bulk work every second: runs at the bulk niceness (see {@link bulkNiceness}). */
+  readonly bulk?: boolean;
 }
 
 /** The service a process of the stack runs: its `replicaOf`, else its own name. */
@@ -118,6 +121,23 @@ export const LOOP_ALLOCATOR_ENV: Readonly<Record<string, string>> = {
   MALLOC_TRIM_THRESHOLD_: '1048576',
 };
 
+/**
+ * The niceness of the services that do bulk work every second (the monitor scrapes every target,
+ * the analyzer scores every sample): 10, so that on a busy machine the planner, the executor and
+ * nats-server, idle most of the time, get a core the moment an incident needs them instead of
+ * waiting behind a scrape round. At 1,000 targets on 2 cores this took the slowest violation →
+ * remedy step below 100 ms (docs/reports/load.md §8); the monitor and the analyzer only give up
+ * CPU that those want. `MAPEK_BULK_NICENESS` (0–19; 0 for none) sets it. The compose file gives
+ * the same services a smaller CPU weight.
+ */
+export function bulkNiceness(text: string | undefined = process.env['MAPEK_BULK_NICENESS']): number {
+  if (text === undefined || text.trim() === '') return 10;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 19)
+    throw new StackUsageError(`MAPEK_BULK_NICENESS must be an integer from 0 to 19 (0: no lower priority), got ${JSON.stringify(text)}`);
+  return value;
+}
+
 /** The whole mapek stack: the six MAPE-K services and the demo app they manage. */
 export const DEFAULT_SERVICES: readonly ServiceDefinition[] = [
   { name: ServiceName.demoApp, entry: 'examples/demo-app/dist/main.js', nodeArgs: ['--expose-gc'], port: 8000, role: ServiceRole.demo },
@@ -134,6 +154,7 @@ export const DEFAULT_SERVICES: readonly ServiceDefinition[] = [
     nodeArgs: loopNodeArgs(ServiceName.monitor),
     port: 9101,
     role: ServiceRole.loop,
+    bulk: true,
   },
   {
     name: ServiceName.analyzer,
@@ -141,6 +162,7 @@ export const DEFAULT_SERVICES: readonly ServiceDefinition[] = [
     nodeArgs: loopNodeArgs(ServiceName.analyzer),
     port: 9102,
     role: ServiceRole.loop,
+    bulk: true,
   },
   {
     name: ServiceName.planner,

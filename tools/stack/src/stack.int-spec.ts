@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -149,19 +149,22 @@ describe('startStack', () => {
     ).rejects.toBeInstanceOf(ServiceNotBuiltError);
   });
 
-  it('passes each service its environment, restarts a killed service, and leaves no child process after stop()', async () => {
+  it('passes each service its environment and priority, restarts a killed service, and leaves no child process after stop()', async () => {
     stack = await startStack({
       dataDir: join(dataDir, 'full'),
       anyFreePort: true,
       services: [
         fixture('demo-app', 'ready-service.mjs', ServiceRole.demo),
-        fixture('monitor', 'ready-service.mjs'),
+        { ...fixture('monitor', 'ready-service.mjs'), bulk: true },
         fixture('knowledge', 'ready-service.mjs'),
         fixture('gateway', 'ready-service.mjs'),
       ],
       serviceEnv: { gateway: { MAPEK_GATEWAY_EXTRA: 'yes' } },
       output: null,
     });
+    // A service that does bulk work yields the CPU (niceness 10); the others run at the stack's own.
+    expect(getPriority(stack.processes['monitor']?.pid)).toBe(10);
+    expect(getPriority(stack.processes['gateway']?.pid)).toBe(getPriority());
     const demoPort = stack.ports['demo-app'];
     const monitorEnv = stack.processes['monitor']?.env ?? {};
     expect(JSON.parse(monitorEnv['MAPEK_MONITOR_TARGETS'] ?? '[]')).toEqual([

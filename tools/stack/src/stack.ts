@@ -29,6 +29,7 @@ import {
   READINESS_PATH,
   ServiceName,
   ServiceRole,
+  bulkNiceness,
   type ServiceDefinition,
 } from './service-catalog.js';
 import { serviceEnvironment } from './service-environment.js';
@@ -155,6 +156,8 @@ class StackLaunch {
     readonly dataDir: string,
     readonly security: StackSecurity,
     names: readonly string[],
+    /** The niceness of the services that do bulk work (`bulkNiceness`), read once before anything starts. */
+    readonly bulkNiceness: number,
   ) {
     this.width = Math.max(
       'stack'.length,
@@ -252,6 +255,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const rootDir = options.rootDir ?? repositoryRoot();
   const dataDir = resolve(options.dataDir ?? join(rootDir, 'data'));
   const services = options.services ?? DEFAULT_SERVICES;
+  const niceness = bulkNiceness();
   const security: StackSecurity = options.security ?? (options.natsUrl !== undefined ? StackSecurity.off : StackSecurity.on);
   const configFile = await checkBeforeStart(services, rootDir, options.configFile);
   await mkdir(join(dataDir, 'logs'), { recursive: true });
@@ -261,6 +265,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     dataDir,
     security,
     services.map((service) => service.name),
+    niceness,
   );
   try {
     const { natsUrl, certsDir } = options.natsUrl !== undefined ? await useNats(launch, options.natsUrl) : await startNats(launch);
@@ -490,6 +495,7 @@ async function startServices(
         command: process.execPath,
         args: [...(service.nodeArgs ?? []), entryOf(service, rootDir)],
         env,
+        ...(service.bulk ? { niceness: launch.bulkNiceness } : {}),
         ...launch.outputOf(service.name),
       });
       const path = service.readinessPath ?? READINESS_PATH[service.role];
