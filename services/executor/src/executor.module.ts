@@ -9,13 +9,14 @@ import {
   EXECUTOR_KV,
   EXECUTOR_SETTINGS,
   ExecutionService,
+  RESOLVED_SIGNALS,
   SAFETY,
   SYMPTOM_HISTORY,
   type ExecutorSettings,
   type SafetyPorts,
 } from './application/execution.service.js';
 import { COMMAND_OPENER, CommandHandler } from './handlers/command.handler.js';
-import { ExecutionHandler, RESOLVED_SIGNALS } from './handlers/execution.handler.js';
+import { ExecutionHandler } from './handlers/execution.handler.js';
 
 @Module({})
 export class ExecutorModule {

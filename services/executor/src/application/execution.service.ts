@@ -26,7 +26,7 @@ import {
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import { EffectorUnavailableError } from '../domain/effector.port.js';
 import { stepWithCapability, type EffectorChoice, type EffectorRegistry } from '../adapters/effector.registry.js';
-import { resolvedKey } from '../adapters/resolved-signals.js';
+import type { ResolvedSignals } from '../adapters/resolved-signals.js';
 import { LeaseHeldError, type SafetyStore } from '../adapters/safety.store.js';
 import type { SymptomHistory } from '../domain/symptom-history.port.js';
 import { admits, closedBreaker, recordResult, type BreakerState } from '../domain/circuit-breaker.js';
@@ -39,6 +39,7 @@ import { violationsBeforeSpan } from '../domain/verification-window.js';
 
 export const EXECUTOR_SETTINGS = Symbol.for('mapek.executor.settings');
 export const EXECUTOR_KV = Symbol.for('mapek.executor.kv');
+export const RESOLVED_SIGNALS = Symbol.for('mapek.executor.resolved-signals');
 export const EFFECTORS = Symbol.for('mapek.executor.effectors');
 export const SYMPTOM_HISTORY = Symbol.for('mapek.executor.symptom-history');
 export const SAFETY = Symbol.for('mapek.executor.safety');
@@ -131,10 +132,9 @@ export class ExecutionService {
   private readonly steps: Counter<'action' | 'result'>;
   private readonly outcomes: Counter<'outcome' | 'cause' | 'remedy'>;
   private readonly remedyLatency: Histogram;
-  /** The executor bucket's entries: execution records, circuit breakers and resolved incidents. */
+  /** The executor bucket's entries: execution records and circuit breakers (resolved incidents: `signals`). */
   private readonly records: JsonKv<ExecutionRecord>;
   private readonly breakers: JsonKv<BreakerState>;
-  private readonly resolvedIncidents: JsonKv<boolean>;
 
   constructor(
     @Inject(EXECUTOR_SETTINGS) private readonly settings: ExecutorSettings,
@@ -142,6 +142,7 @@ export class ExecutionService {
     @Inject(EFFECTORS) private readonly effectors: EffectorRegistry,
     @Inject(SYMPTOM_HISTORY) private readonly history: SymptomHistory,
     @Inject(SAFETY) private readonly safety: SafetyPorts,
+    @Inject(RESOLVED_SIGNALS) private readonly signals: ResolvedSignals,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: ServiceMetrics,
@@ -168,7 +169,6 @@ export class ExecutionService {
     });
     this.records = new JsonKv(kv);
     this.breakers = new JsonKv(kv);
-    this.resolvedIncidents = new JsonKv(kv);
   }
 
   /** Runs the request to its outcome; undefined when it was refused (see `refuseIfResolved`). */
@@ -196,14 +196,13 @@ export class ExecutionService {
       breakers.set(key, read);
     }
     // Whether the incident's signal was resolved is read beside the create, not before it.
-    const resolvedRead =
-      request.refuseIfResolved && request.incidentId ? this.resolvedIncidents.get(resolvedKey(request.incidentId)) : undefined;
+    const resolvedRead = request.refuseIfResolved && request.incidentId ? this.signals.isResolved(request.incidentId) : undefined;
     resolvedRead?.catch(() => undefined);
     // Create first: a new plan (the usual case) costs one round trip. A redelivered one finds
     // its record taken and resumes or re-announces it.
     // Any failed write is read back, not only a lost race: its answer may be what was lost.
     const created = await this.records.compareAndSet(execKey(executionId), fresh, undefined, recordTtl).catch(() => false);
-    if (created && (await resolvedRead)?.value === true) {
+    if (created && (await resolvedRead) === true) {
       // Resolved before it started: the record just made goes again, so a redelivery refuses too.
       // A crash before the delete leaves a pending record that a redelivery resumes; its first
       // step's symptom check then finds the signal resolved and skips the step.
@@ -381,9 +380,9 @@ export class ExecutionService {
       // An incident whose alerts all resolved (incident.resolved) is over, whatever was seen before.
       const [seen, resolved] = await Promise.all([
         this.history.symptoms(target, from, now + 1, relevantTo(guard.cause)),
-        guard.incidentId ? this.resolvedIncidents.get(resolvedKey(guard.incidentId)) : undefined,
+        guard.incidentId ? this.signals.isResolved(guard.incidentId) : false,
       ]);
-      if (resolved?.value === true) return { active: false, detail: 'gone: the incident’s signal was resolved (incident.resolved)' };
+      if (resolved) return { active: false, detail: 'gone: the incident’s signal was resolved (incident.resolved)' };
       return symptomState(seen, now, this.settings.symptomStaleMs);
     } catch (error) {
       // The stream cannot be read (NATS failing over): act as before this check existed, and say so.

@@ -4,9 +4,7 @@ import { deriveEventId, type Envelope } from '@mapek/contracts';
 import { OnEvent, type HandlerContext } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { ResolvedSignals } from '../adapters/resolved-signals.js';
-import { ExecutionService } from '../application/execution.service.js';
-
-export const RESOLVED_SIGNALS = Symbol.for('mapek.executor.resolved-signals');
+import { ExecutionService, RESOLVED_SIGNALS } from '../application/execution.service.js';
 
 /**
  * `plan.approved` → one execution per plan (`executionId = deriveEventId(planId, 'execution')`),
