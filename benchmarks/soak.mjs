@@ -166,11 +166,19 @@ const analysesOf = (fault, index) => {
   return analyses.filter((e) => e.at >= fault.at && e.at < until);
 };
 const perFault = faults.map((fault, index) => analysesOf(fault, index).length);
-// The faults that opened more than one incident, with each incident's top cause, in order.
+// The faults that opened more than one incident, with each incident's top cause, in order, and
+// when its analysis and its outcome came after the fault: trouble that starts after an incident
+// closed opens the next one by design, trouble while it is open should not.
+const secondsAfter = (fault, at) => `+${((at - fault.at) / 1000).toFixed(1)} s`;
+const incidentLine = (fault, analysis) => {
+  const outcome = outcomes.find((e) => e.envelope.incidentId === analysis.envelope.incidentId);
+  const cause = analysis.envelope.data.rootCauses?.[0]?.cause ?? 'none';
+  return `${cause} ${secondsAfter(fault, analysis.at)}${outcome ? ` (outcome ${secondsAfter(fault, outcome.at)})` : ''}`;
+};
 const several = faults
-  .map((fault, index) => ({ fault, causes: analysesOf(fault, index).map((e) => e.envelope.data.rootCauses?.[0]?.cause ?? 'none') }))
-  .filter(({ causes }) => causes.length > 1)
-  .map(({ fault, causes }) => `${fault.kind}: ${causes.join(', ')}`);
+  .map((fault, index) => ({ fault, incidents: analysesOf(fault, index).map((analysis) => incidentLine(fault, analysis)) }))
+  .filter(({ incidents }) => incidents.length > 1)
+  .map(({ fault, incidents }) => `${fault.kind}: ${incidents.join(', ')}`);
 
 // What became of each incident that has no outcome: the furthest its plan got.
 // A plan left for an operator says why: its cause, its remedy and the guardrails that held it.
