@@ -22,10 +22,10 @@ import {
   type EventType,
 } from '@mapek/contracts';
 import { SpanKind, endSpan, extractTraceContext, logContext, startSpan, withSpan, type ServiceMetrics } from '@mapek/observability';
-import { TopologyError, errorCode, isMessagingUnavailable, isRetryable } from './messaging.errors.js';
-import { backoffDelay, type BackoffPolicy } from './backoff.js';
+import { TopologyError, errorCode, isRetryable } from './messaging.errors.js';
+import type { BackoffPolicy } from './backoff.js';
 import { RecentIds } from './recent-ids.js';
-import { whileMessagingUnavailable } from './startup-retry.js';
+import { whileMessagingUnavailable } from './unavailable-retry.js';
 import { MessagingAttribute, MessagingOperation, messagingAttributes } from './messaging-spans.js';
 
 export interface HandlerContext {
@@ -413,26 +413,17 @@ export class JetStreamEventConsumer {
    * fault of the event's, and after `maxDeliver` of them the event would be dead-lettered instead
    * of handled once the cluster is back. Any other failure, or the time up, is thrown as it is.
    */
-  private async handleWhileUnavailable(handle: () => Promise<void>, type: EventType): Promise<void> {
-    const since = performance.now();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await handle();
-        return;
-      } catch (error) {
-        const waitMs = backoffDelay(attempt, unavailableBackoff);
-        const retry =
-          isMessagingUnavailable(error) &&
-          isRetryable(error) &&
-          !this.stopping &&
-          performance.now() - since + waitMs < this.unavailableRetryMs;
-        if (!retry) throw error;
+  private handleWhileUnavailable(handle: () => Promise<void>, type: EventType): Promise<void> {
+    return whileMessagingUnavailable(`handling ${type}`, handle, {
+      deadlineMs: this.unavailableRetryMs,
+      backoff: unavailableBackoff,
+      giveUp: (error) => !isRetryable(error) || this.stopping,
+      onRetry: (error, attempt, waitMs) => {
         if (attempt === 0 || attempt % 10 === 0)
           this.options.logger.warn({ err: error, attempt, retryInMs: waitMs }, `NATS did not answer the handler for ${type}; retrying it`);
         this.options.metrics.eventsConsumed.inc({ type, consumer: this.options.durable, result: 'unavailable_retry' });
-        await new Promise((resolve) => setTimeout(resolve, waitMs));
-      }
-    }
+      },
+    });
   }
 
   private async reject(msg: JsMsg, info: RejectInfo, countAsRejected = true): Promise<void> {

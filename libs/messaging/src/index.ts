@@ -7,7 +7,7 @@ export * from './topology.js';
 export * from './event-publisher.js';
 export * from './event-consumer.js';
 export * from './backoff.js';
-export * from './startup-retry.js';
+export * from './unavailable-retry.js';
 export * from './kv-store.js';
 export * from './service-requests.js';
 export * from './messaging-runtime.js';

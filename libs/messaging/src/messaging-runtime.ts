@@ -7,7 +7,7 @@ import type { EnvelopeVerifier } from './event-consumer.js';
 import { JetStreamPublisher, type EnvelopeSigner } from './event-publisher.js';
 import { connectNats } from './nats-connection.js';
 import type { KvBucket } from './kv-store.js';
-import { whileMessagingUnavailable } from './startup-retry.js';
+import { whileMessagingUnavailable } from './unavailable-retry.js';
 import { assertSupportedNatsServer, bindBucket, ensureBucket, ensureStreams, verifyStreams } from './topology.js';
 
 export interface MessagingRuntimeOptions {

@@ -8,6 +8,10 @@ export interface WhileUnavailableOptions {
   /** Give up (throw the last error) once this much time has passed. Default {@link STARTUP_UNAVAILABLE_MS}. */
   readonly deadlineMs?: number;
   readonly backoff?: BackoffPolicy;
+  /** Told of each retry before its wait, instead of the logger's warning (a handler counts them). */
+  readonly onRetry?: (error: unknown, attempt: number, waitMs: number) => void;
+  /** True when this failure is thrown at once although NATS did not answer (a consumer that is stopping). */
+  readonly giveUp?: (error: unknown) => boolean;
 }
 
 /**
@@ -24,7 +28,8 @@ const startupBackoff: BackoffPolicy = { initialMs: 250, maxMs: 5000 };
  * Runs `operation`, and again with backoff while it fails because NATS did not answer
  * (`isMessagingUnavailable`: a timeout, no responders, a JetStream API without a leader), until
  * `deadlineMs`. Any other failure — a missing stream, a permission — is thrown at once, since
- * asking again would not change the answer.
+ * asking again would not change the answer, and so is one that `giveUp` refuses. A service's
+ * first JetStream requests use it, and so does the consumer for a handler that NATS failed.
  */
 export async function whileMessagingUnavailable<T>(
   what: string,
@@ -38,8 +43,10 @@ export async function whileMessagingUnavailable<T>(
       return await operation();
     } catch (error) {
       const waitMs = backoffDelay(attempt, options.backoff ?? startupBackoff);
-      if (!isMessagingUnavailable(error) || performance.now() - since + waitMs >= deadlineMs) throw error;
-      options.logger?.warn({ err: error, attempt, retryInMs: waitMs }, `NATS did not answer while ${what}; trying again`);
+      const retry = isMessagingUnavailable(error) && !options.giveUp?.(error) && performance.now() - since + waitMs < deadlineMs;
+      if (!retry) throw error;
+      if (options.onRetry) options.onRetry(error, attempt, waitMs);
+      else options.logger?.warn({ err: error, attempt, retryInMs: waitMs }, `NATS did not answer while ${what}; trying again`);
       await sleep(waitMs);
     }
   }

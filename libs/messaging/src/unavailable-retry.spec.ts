@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createLogger } from '@mapek/observability';
 import { TopologyError } from './messaging.errors.js';
-import { whileMessagingUnavailable } from './startup-retry.js';
+import { whileMessagingUnavailable } from './unavailable-retry.js';
 
 function natsError(name: string): Error {
   const error = new Error(`nats said ${name}`);
@@ -11,7 +11,7 @@ function natsError(name: string): Error {
 
 const fast = { logger: createLogger('test', 'silent'), backoff: { initialMs: 1, maxMs: 2 } };
 
-describe('a startup request while NATS does not answer', () => {
+describe('a request or handler while NATS does not answer', () => {
   it('is asked again until NATS answers, and returns the answer', async () => {
     let calls = 0;
     const answer = await whileMessagingUnavailable(
@@ -71,5 +71,34 @@ describe('a startup request while NATS does not answer', () => {
     ).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(calls).toBeGreaterThan(1);
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('is not asked again when its caller gives up on the failure, though NATS did not answer', async () => {
+    let calls = 0;
+    await expect(
+      whileMessagingUnavailable(
+        'testing',
+        () => {
+          calls += 1;
+          return Promise.reject(natsError('TimeoutError'));
+        },
+        { ...fast, giveUp: () => calls >= 2 },
+      ),
+    ).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(calls).toBe(2);
+  });
+
+  it('tells its caller of each retry, with the attempt and the wait, instead of logging it', async () => {
+    const told: number[] = [];
+    let calls = 0;
+    await whileMessagingUnavailable(
+      'testing',
+      () => {
+        calls += 1;
+        return calls < 3 ? Promise.reject(natsError('NoResponders')) : Promise.resolve();
+      },
+      { ...fast, onRetry: (_error, attempt) => told.push(attempt) },
+    );
+    expect(told).toEqual([0, 1]);
   });
 });
