@@ -9,9 +9,8 @@ import {
   newApiKey,
   parseApiKeysFile,
 } from '@mapek/contracts';
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeAtomically } from './key-files.migration.js';
 import { PkiError, PkiErrorCode } from './pki.errors.js';
 
 const day = 86_400_000;
@@ -105,22 +104,12 @@ async function readKeysFile(file: string): Promise<ApiKeysFileV1> {
   return parsed.file;
 }
 
-/** Writes beside the target and renames over it, so the gateway never reads a half-written file. */
+/** Writes atomically (writeAtomically), so the gateway never reads a half-written file. */
 async function writeKeysFile(file: string, content: ApiKeysFileV1): Promise<void> {
   const checked = apiKeysFileV1Schema.parse(content);
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const temporary = `${file}.tmp-${randomBytes(6).toString('hex')}`;
   try {
-    const handle = await open(temporary, 'wx', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(checked, null, 2)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, file);
+    await writeAtomically(file, `${JSON.stringify(checked, null, 2)}\n`, 0o600);
   } catch (error) {
-    await rm(temporary, { force: true });
     throw new PkiError(PkiErrorCode.apiKeyFile, `cannot write ${file}: ${(error as Error).message}`, { cause: error });
   }
 }

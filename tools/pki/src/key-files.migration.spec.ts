@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { decodeSigningSecretKey, type IdentityKeyFile, type StoredKemKey } from '@mapek/pqc';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seedOf, v1KemKey, v1KeyFile, v1SigningKey } from './legacy-key-files.fixture.js';
+import { writeAtomically } from './key-files.migration.js';
 import { migrateKeyFiles } from './pki.commands.js';
 import { PkiError, PkiErrorCode } from './pki.errors.js';
 
@@ -98,5 +99,30 @@ describe('mapek pki migrate (key files written before v2)', () => {
     await rm(out, { recursive: true, force: true });
     await mkdir(out);
     await expect(migrateKeyFiles({ out })).rejects.toMatchObject({ code: PkiErrorCode.caMissing });
+  });
+});
+
+describe('writeAtomically', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'mapek-pki-atomic-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('replaces a file by a rename, never rewriting it in place, so a reader polling it never sees half of it', async () => {
+    const file = path.join(dir, 'trust-bundle.json');
+    await writeFile(file, '{"v":1}');
+    const before = await stat(file);
+    await writeAtomically(file, '{"v":2}', 0o644);
+    const after = await stat(file);
+    // A new inode: a reader holding the old file reads it whole; one opening the path gets the new one whole.
+    expect(after.ino).not.toBe(before.ino);
+    expect(await readFile(file, 'utf8')).toBe('{"v":2}');
+    expect(after.mode & 0o777).toBe(0o644 & ~process.umask());
+    expect((await readdir(dir)).sort()).toEqual(['trust-bundle.json']);
   });
 });

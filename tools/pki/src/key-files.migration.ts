@@ -26,12 +26,15 @@ export const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 export { fileExists as exists } from '@mapek/config';
 
-/** Writes a secret file (mode 0600) beside the target and renames it over, so no reader or crash sees half a key file. */
-export async function writeSecret(file: string, content: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+/**
+ * Writes `content` beside `file` and renames it over, so that no reader (a service polling the
+ * trust bundle, the gateway its API keys) and no crash ever sees half a file.
+ */
+export async function writeAtomically(file: string, content: string, mode: number): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const temporary = `${file}.tmp-${randomBytes(6).toString('hex')}`;
   try {
-    const handle = await open(temporary, 'wx', 0o600);
+    const handle = await open(temporary, 'wx', mode);
     try {
       await handle.writeFile(content);
       await handle.sync();
@@ -43,6 +46,11 @@ export async function writeSecret(file: string, content: string): Promise<void> 
     await rm(temporary, { force: true });
     throw error;
   }
+}
+
+/** Writes a secret file (mode 0600) atomically ({@link writeAtomically}). */
+export async function writeSecret(file: string, content: string): Promise<void> {
+  await writeAtomically(file, content, 0o600);
 }
 
 function invalid(file: string, cause: unknown): PkiError {

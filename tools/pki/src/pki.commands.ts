@@ -12,7 +12,6 @@ import {
   type StoredPublicKey,
   type TrustBundle,
 } from '@mapek/pqc';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import {
@@ -24,6 +23,7 @@ import {
   migrateIdentityKeyFile,
   readIdentityKeyFile,
   readSigningKeyFile,
+  writeAtomically,
   writeSecret,
 } from './key-files.migration.js';
 import { renderNatsConfig, type NatsClusterOptions } from './nats-config.renderer.js';
@@ -84,9 +84,9 @@ function pkiPaths(out: string) {
   };
 }
 
+/** Writes a public file (mode 0644) atomically: services poll the trust bundle while `rotate` rewrites it. */
 async function writePublic(file: string, content: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, content, { mode: 0o644 });
+  await writeAtomically(file, content, 0o644);
 }
 
 export interface PkiReport {
