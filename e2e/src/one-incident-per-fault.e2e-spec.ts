@@ -1,11 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Stack } from '@mapek/stack';
+import { waitFor } from '@mapek/testing';
 import type { LoopClient } from './loop-client.js';
 import { LoopEvents, type SeenEvent } from './loop-events.js';
 import { startLoopStack, type LoopStack } from './loop-stack.js';
 
 /** Short, so that trouble starting a moment after the leak's incident opened is past it. */
 const JOIN_WINDOW_MS = 500;
+
+interface AnalysisData {
+  readonly rootCauses: readonly { readonly cause: string }[];
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface PlanData {
   readonly steps: readonly { readonly action: string }[];
@@ -72,7 +79,7 @@ describe('one fault, one incident, one remedy', () => {
       await loop.fault('/demo/memory-leak?size_mb=100&count=5');
       const analysis = await events.next(mark, ofDemo('analysis'), 'the leak’s analysis', 30_000);
       const incidentId = analysis.envelope.incidentId;
-      await new Promise((resolve) => setTimeout(resolve, JOIN_WINDOW_MS + 300));
+      await pause(JOIN_WINDOW_MS + 300);
       await loop.fault('/demo/cpu-overload?duration=2&num_threads=4');
       const cpu = await events.next(
         mark,
@@ -91,11 +98,68 @@ describe('one fault, one incident, one remedy', () => {
       expect(cpu.at).toBeLessThan(outcome.at);
       expect(Date.parse((cpu.envelope.data as { observedAt: string }).observedAt)).toBeGreaterThan(analysis.at + JOIN_WINDOW_MS);
       // Time for a held CPU analysis to come out (the settle window, 1.5 s), had one been opened.
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await pause(3000);
       const analyses = events.since(mark).filter(ofDemo('analysis'));
       expect(analyses.map((event) => event.envelope.incidentId)).toEqual([incidentId]);
     } finally {
       await events.close();
+      await loop.fault('/demo/reset');
+    }
+  });
+
+  it('takes a leak’s late CPU into the leak’s incident also when the target’s incident is another fault’s, held for an operator', async () => {
+    const setAutoHealing = async (enabled: boolean) => {
+      const { status, body } = await loop.json<{ key: string }>(`${stack.gatewayUrl}/api/v1/flags`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ change: { flag: 'auto_healing', target: 'demo-app', enabled }, reason: 'e2e: hold every plan' }),
+      });
+      expect(status).toBe(202);
+      await waitFor(
+        async () =>
+          (
+            await loop.json<{ flags: Array<{ key: string; change: Record<string, unknown> }> }>(`${stack.gatewayUrl}/api/v1/flags`)
+          ).body.flags.some((flag) => flag.key === body.key && flag.change['enabled'] === enabled),
+        { timeoutMs: 15_000, intervalMs: 200, what: `auto-healing ${enabled ? 'on' : 'off'} to be stored` },
+      );
+    };
+    const events = await LoopEvents.open(stack.natsConnectOptions('cli'));
+    try {
+      await loop.fault('/demo/reset');
+      // Every plan waits for an operator, so each incident stays open for the whole case.
+      await setAutoHealing(false);
+      const mark = events.mark();
+      const ofDemo = (type: string) => (event: SeenEvent) => event.envelope.type === type && event.envelope.target === 'demo-app';
+      await loop.fault('/demo/request-failures?failure_rate=0.8');
+      const failures = await events.next(mark, ofDemo('analysis'), 'the request failures’ analysis', 30_000);
+      // Past the join window: the leak is another fault, kept apart from the failures' incident.
+      await pause(JOIN_WINDOW_MS + 300);
+      await loop.fault('/demo/memory-leak?size_mb=100&count=5');
+      const leak = await events.next(
+        mark,
+        (event) => ofDemo('analysis')(event) && event.envelope.incidentId !== failures.envelope.incidentId,
+        'the leak’s analysis',
+        30_000,
+      );
+      expect((leak.envelope.data as AnalysisData).rootCauses[0]?.cause).toBe('memory_leak');
+      await pause(JOIN_WINDOW_MS + 300);
+      const late = events.mark();
+      await loop.fault('/demo/cpu-overload?duration=2&num_threads=4');
+      await events.next(
+        late,
+        (event) => ofDemo('symptom')(event) && /cpu/i.test((event.envelope.data as { metric: string }).metric),
+        'a CPU symptom of the demo app',
+        30_000,
+      );
+      // Time for a held CPU analysis to come out (the settle window, 1.5 s), had one been opened:
+      // before the fix, the CPU symptom read only the target's slot (the failures') and its own
+      // kind's, and opened an incident of its own.
+      await pause(3000);
+      const analyses = events.since(mark).filter(ofDemo('analysis'));
+      expect(analyses.map((event) => event.envelope.incidentId)).toEqual([failures.envelope.incidentId, leak.envelope.incidentId]);
+    } finally {
+      await events.close();
+      await setAutoHealing(true);
       await loop.fault('/demo/reset');
     }
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CauseKind, causeKindForMetric, isSecondaryKind, rootKindOf } from './cause-kind.js';
+import { CauseKind, causeKindForMetric, causesOf, isSecondaryKind, rootKindOf } from './cause-kind.js';
 
 describe('causeKindForMetric', () => {
   it.each([
@@ -52,5 +52,14 @@ describe('rootKindOf and isSecondaryKind', () => {
   it('calls CPU, latency and errors secondary, and a leak, a full pool or an outage primary', () => {
     expect([CauseKind.cpuOverload, CauseKind.latency, CauseKind.errorRate, CauseKind.anomaly].every(isSecondaryKind)).toBe(true);
     expect([CauseKind.memoryLeak, CauseKind.connectionExhaustion, CauseKind.unavailable].some(isSecondaryKind)).toBe(false);
+  });
+
+  it('names the kinds that commonly bring a kind about: a leak behind CPU, none behind a leak', () => {
+    expect(causesOf(CauseKind.cpuOverload)).toEqual([CauseKind.memoryLeak]);
+    expect(causesOf(CauseKind.errorRate)).toEqual(
+      expect.arrayContaining([CauseKind.memoryLeak, CauseKind.cpuOverload, CauseKind.latency, CauseKind.connectionExhaustion]),
+    );
+    expect(causesOf(CauseKind.errorRate)).not.toContain(CauseKind.errorRate);
+    expect(causesOf(CauseKind.memoryLeak)).toEqual([]);
   });
 });

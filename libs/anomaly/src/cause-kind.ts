@@ -48,9 +48,12 @@ export const consequencesOf: Readonly<Record<CauseKind, readonly CauseKind[]>> =
   [CauseKind.unknown]: [],
 };
 
+/** The kinds that commonly bring `kind` about (the inverse of `consequencesOf`), in its order. */
+export const causesOf = (kind: CauseKind): CauseKind[] =>
+  (Object.keys(consequencesOf) as CauseKind[]).filter((cause) => cause !== kind && consequencesOf[cause].includes(kind));
+
 /** True when `kind` is commonly a consequence of another kind (so a better explanation may still show up). */
-export const isSecondaryKind = (kind: CauseKind): boolean =>
-  Object.entries(consequencesOf).some(([cause, consequences]) => cause !== kind && consequences.includes(kind));
+export const isSecondaryKind = (kind: CauseKind): boolean => causesOf(kind).length > 0;
 
 /**
  * The root among kinds of trouble seen together on one target: the kind that no other present

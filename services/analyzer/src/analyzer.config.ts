@@ -34,7 +34,7 @@ export const analyzerConfig = {
   MAPEK_ANALYZER_JOIN_WINDOW_MS: {
     schema: env.integer(5000, 0, 300_000),
     description:
-      "a kind of trouble that starts this long after a target's incident opened is another fault, with its own incident, unless it follows from a kind the incident has (a leak's CPU)",
+      "a kind of trouble that starts this long after a target's incident opened is another fault, with its own incident, unless it follows from a kind the incident has, or from a live incident kept apart (a leak's CPU)",
   },
   MAPEK_ANALYZER_CORRELATION_WINDOW_MS: {
     schema: env.integer(300_000, 1000),

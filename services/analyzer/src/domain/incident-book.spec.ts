@@ -7,12 +7,15 @@ import {
   onOutcome,
   onSymptom,
   onSymptomResolved,
+  slotFor,
   takesKind,
+  type IncidentSlot,
   type ObservedSymptom,
 } from './incident-book.js';
 
 const memory = 'process_resident_memory_bytes';
 const cpu = 'mapek_agent_cpu_percent';
+const errors = 'http_error_rate';
 
 function symptom(time: number, metric = memory, target = 'a'): ObservedSymptom {
   return { id: newEventId(time), target, metric, severity: 'critical', value: 1, time };
@@ -110,6 +113,50 @@ describe('which incident a symptom joins', () => {
     expect(isLive(opened, 61_000, 60_000)).toBe(true);
     expect(isLive(opened, 61_001, 60_000)).toBe(false);
     expect(isLive({ ...opened, status: 'closed', closedAt: 2000 }, 3000, 60_000)).toBe(false);
+  });
+});
+
+describe('the slot a symptom goes to', () => {
+  const settings = { quietMs: 60_000, joinWindowMs: 5000 };
+  const book = { quietMs: 60_000, settleMs: 0 };
+  const at = (key: string, ...symptoms: ObservedSymptom[]): IncidentSlot => ({
+    key,
+    stored:
+      symptoms.length === 0
+        ? undefined
+        : {
+            value: symptoms.reduce(
+              (incident, next) => onSymptom(incident, next, book).incident,
+              onSymptom(undefined, symptoms[0]!, book).incident,
+            ),
+          },
+  });
+  const empty = { own: at('own'), apart: at('apart.cpu'), causes: [at('apart.memory')] };
+
+  it('opens the target’s own slot when nothing is live there', () => {
+    expect(slotFor('cpu_overload', 1000, empty, settings).key).toBe('own');
+  });
+
+  it('keeps a live incident of the kind kept apart, and takes the target’s incident when it takes the kind', () => {
+    expect(slotFor('cpu_overload', 9000, { ...empty, apart: at('apart.cpu', symptom(8000, cpu)) }, settings).key).toBe('apart.cpu');
+    expect(slotFor('cpu_overload', 90_000, { ...empty, own: at('own', symptom(60_000, memory)) }, settings).key).toBe('own');
+  });
+
+  it('joins a leak kept apart, while another fault holds the target’s slot, with the CPU it brings about a minute later', () => {
+    const slots = {
+      own: at('own', symptom(1000, errors), symptom(50_000, errors)),
+      apart: at('apart.cpu'),
+      causes: [at('apart.memory', symptom(20_000, memory))],
+    };
+    expect(slotFor('cpu_overload', 75_000, slots, settings).key).toBe('apart.memory');
+  });
+
+  it('keeps an unrelated fault apart from the target’s busy incident, and from a closed or quiet leak', () => {
+    const busy = at('own', symptom(1000, errors), symptom(50_000, errors));
+    const quiet = at('apart.memory', symptom(1000, memory));
+    expect(slotFor('cpu_overload', 75_000, { ...empty, own: busy }, settings).key).toBe('apart.cpu');
+    expect(slotFor('cpu_overload', 75_000, { ...empty, own: busy, causes: [quiet] }, settings).key).toBe('apart.cpu');
+    expect(slotFor('cpu_overload', 75_000, { ...empty, causes: [quiet] }, settings).key).toBe('own');
   });
 });
 

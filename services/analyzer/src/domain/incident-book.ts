@@ -132,6 +132,46 @@ export function takesKind(incident: IncidentState, kind: CauseKind, at: number, 
   return at - incident.openedAt <= joinWindowMs;
 }
 
+/** One place a target's incident is kept (a KV key), with what was read there. */
+export interface IncidentSlot {
+  readonly key: string;
+  readonly stored: { readonly value: IncidentState } | undefined;
+}
+
+/** The places a symptom of one kind may go, read in one round. */
+export interface CandidateSlots<S> {
+  /** The target's incident, whatever its kind. */
+  readonly own: S;
+  /** The incident of the symptom's kind that started apart from the target's incident. */
+  readonly apart: S;
+  /** The incidents of the kinds that commonly bring the symptom's kind about, each kept apart (`causesOf`). */
+  readonly causes: readonly S[];
+}
+
+/**
+ * Where a symptom of `kind` observed at `at` goes:
+ * 1. a live incident of its kind kept apart keeps taking it;
+ * 2. the target's live incident, when it takes the kind (`takesKind`);
+ * 3. a live incident kept apart whose kind commonly brings this kind about: a leak that started
+ *    while the target's incident was another fault's (awaiting an operator, say) was kept apart,
+ *    and its CPU burst, a minute later, is still that leak;
+ * 4. the target's slot when nothing live is there;
+ * 5. else apart: another fault, with an incident of its own.
+ */
+export function slotFor<S extends IncidentSlot>(
+  kind: CauseKind,
+  at: number,
+  { own, apart, causes }: CandidateSlots<S>,
+  { quietMs, joinWindowMs }: { readonly quietMs: number; readonly joinWindowMs: number },
+): S {
+  const live = (slot: S): boolean => slot.stored !== undefined && isLive(slot.stored.value, at, quietMs);
+  const takes = (slot: S): boolean =>
+    slot.stored !== undefined && isLive(slot.stored.value, at, quietMs) && takesKind(slot.stored.value, kind, at, joinWindowMs);
+  if (live(apart)) return apart;
+  if (takes(own)) return own;
+  return causes.find(takes) ?? (live(own) ? apart : own);
+}
+
 /** The incident with its analysis marked as published. */
 export function analysisPublished(incident: IncidentState): IncidentState {
   return { ...incident, analysis: { state: 'published' } };

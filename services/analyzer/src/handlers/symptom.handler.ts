@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DependencyGraph, causeKindForMetric, type CauseKind, type DependencyGraphState, type Symptom } from '@mapek/anomaly';
+import { DependencyGraph, causeKindForMetric, causesOf, type CauseKind, type DependencyGraphState, type Symptom } from '@mapek/anomaly';
 import { ResolutionReason, SymptomSource, deriveEventId, type Envelope } from '@mapek/contracts';
 import {
   EVENT_PUBLISHER,
@@ -20,11 +20,11 @@ import {
   analysisDue,
   analysisIdOf,
   analysisPublished,
-  isLive,
   onOutcome,
   onSymptom,
   onSymptomResolved,
-  takesKind,
+  slotFor,
+  type CandidateSlots,
   type IncidentBookSettings,
   type IncidentState,
   type SymptomVerdict,
@@ -50,6 +50,12 @@ interface StoredGraph {
   readonly revision: number | undefined;
 }
 
+/** A slot as read: its KV key and the incident there, with its revision. */
+interface Slot {
+  readonly key: string;
+  readonly stored: Versioned<IncidentState> | undefined;
+}
+
 /** Backstop for held analyses whose timer died with a replica. */
 const SWEEP_INTERVAL_MS = 5000;
 
@@ -61,6 +67,15 @@ function incidentKey(target: string): string {
 /** The KV key of a target's incident of one kind that started apart from the target's incident. */
 function kindIncidentKey(target: string, kind: string): string {
   return `incident.${kvKey(target)}.${kind}`;
+}
+
+/** The KV keys of the slots a symptom of `kind` on `target` may go to (see `slotFor`). */
+function slotKeys(target: string, kind: CauseKind): CandidateSlots<string> {
+  return {
+    own: incidentKey(target),
+    apart: kindIncidentKey(target, kind),
+    causes: causesOf(kind).map((cause) => kindIncidentKey(target, cause)),
+  };
 }
 
 /** The KV key marking a symptom its source resolved (a resolved alert), whatever became of its incident. */
@@ -151,18 +166,14 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
       this.logger.info({ symptomId: event.id, target: event.target }, 'alert symptom dropped: already resolved');
       return;
     }
-    // One round of reads: the two incidents the symptom may join and the dependency graph, in
-    // case it is analyzed now. The first pass of the loop below uses them; a lost compare-and-set
-    // reads its incident and the graph again.
+    // One round of reads: the incidents the symptom may join (see `slotFor`) and the dependency
+    // graph, in case it is analyzed now. The first pass of the loop below uses them; a lost
+    // compare-and-set reads its incident and the graph again.
     const kind = causeKindForMetric(symptom.metric);
-    const [own, apart, firstGraph] = await Promise.all([
-      this.incidents.get(incidentKey(event.target)),
-      this.incidents.get(kindIncidentKey(event.target, kind)),
-      this.graph(),
-    ]);
-    const slot = this.slotFor(kind, observedAt, own, apart);
-    const key = slot === 'own' ? incidentKey(event.target) : kindIncidentKey(event.target, kind);
-    let read: [Versioned<IncidentState> | undefined, StoredGraph] | undefined = [slot === 'own' ? own : apart, firstGraph];
+    const [slots, firstGraph] = await Promise.all([this.readSlots(event.target, kind), this.graph()]);
+    const slot = slotFor(kind, observedAt, slots, this.settings);
+    const { key } = slot;
+    let read: [Versioned<IncidentState> | undefined, StoredGraph] | undefined = [slot.stored, firstGraph];
     const others = this.recent.filter((known) => known.target !== event.target);
     this.remember(symptom);
     const anomalySeries = event.data.source === 'anomaly' ? `${event.target}/${event.data.metric}` : undefined;
@@ -223,20 +234,12 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /**
-   * Where a symptom goes: the target's incident (`own`, `incident.<target>`) when it is free or
-   * takes this kind (see `takesKind`), else the incident of this kind that started apart from it
-   * (`apart`, `incident.<target>.<kind>`), which a live one of that kind keeps using.
-   */
-  private slotFor(
-    kind: CauseKind,
-    at: number,
-    own: Versioned<IncidentState> | undefined,
-    apart: Versioned<IncidentState> | undefined,
-  ): 'own' | 'apart' {
-    if (apart && isLive(apart.value, at, this.settings.quietMs)) return 'apart';
-    if (!own || !isLive(own.value, at, this.settings.quietMs)) return 'own';
-    return takesKind(own.value, kind, at, this.settings.joinWindowMs) ? 'own' : 'apart';
+  /** The slots a symptom of `kind` on `target` may go to (see `slotFor`), read at once. */
+  private async readSlots(target: string, kind: CauseKind): Promise<CandidateSlots<Slot>> {
+    const read = async (key: string): Promise<Slot> => ({ key, stored: await this.incidents.get(key) });
+    const keys = slotKeys(target, kind);
+    const [own, apart, causes] = await Promise.all([read(keys.own), read(keys.apart), Promise.all(keys.causes.map(read))]);
+    return { own, apart, causes };
   }
 
   /** Writes the incident if the key is still at `revision` (absent: not yet written); false when another writer came first. */
@@ -359,7 +362,8 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
     const { symptomId } = event.data;
     await this.resolved.put(resolvedKey(symptomId), true, { ttlMs: recordRetentionMs });
     const at = Date.parse(event.time);
-    for (const key of new Set([incidentKey(event.target), kindIncidentKey(event.target, causeKindForMetric(event.data.metric))])) {
+    const keys = slotKeys(event.target, causeKindForMetric(event.data.metric));
+    for (const key of [keys.own, keys.apart, ...keys.causes]) {
       for (;;) {
         const stored = await this.incidents.get(key);
         const verdict = onSymptomResolved(stored?.value, symptomId, at);
