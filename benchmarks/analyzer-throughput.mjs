@@ -25,6 +25,7 @@ import {
   cpuSeconds,
   loadNote,
   measureDrain,
+  metricReader,
   metricSum,
   natsJetStream,
   nats,
@@ -84,6 +85,7 @@ try {
       await stack.stopService('monitor');
       const drain = await measureDrain(jsm, 'MAPEK_TELEMETRY', 'analyzer-samples', () => stack.startService(a.name), {
         cpu: () => cpuSeconds(stack.processes[a.name].pid),
+        progress: metricReader(() => `${stack.serviceUrl(a.name)}/metrics`, 'mapek_analyzer_samples_scored_total'),
       });
       const cpu = drain.cores;
       const rss = await rssMb(stack.processes[a.name].pid);

@@ -151,18 +151,29 @@ export async function tapLoop(stack, prefix = 'mapek') {
   return { nc, jsm, events, close: () => nc.close() };
 }
 
+/** Reads the sum of a metric from a service's /metrics, its URL taken at each call (a restarted service may move). */
+export function metricReader(url, name) {
+  return async () => metricSum(await (await fetch(url(), { signal: AbortSignal.timeout(1000) })).text(), name);
+}
+
 /**
  * Runs `start` (which starts a consumer's service) while polling the durable every 100 ms, and
- * measures the drain from the first acknowledgement to nothing outstanding: a service starts
- * consuming before it reports ready, so timing from its readiness would miss the start. `cpu`
- * reads the consuming process's CPU seconds (its start-up is then left out of the figure).
+ * measures the drain from the moment the service began its work to nothing outstanding: a service
+ * starts consuming before it reports ready, so timing from its readiness would miss the start.
+ * The start is the last poll before `progress` (a count of the service's own work, e.g. samples
+ * scored from its metrics; default the durable's ack floor) first rose: the ack floor alone starts
+ * late when the first message's acknowledgement waits for much more work (a batch of many targets
+ * on a cold start). `cpu` reads the consuming process's CPU seconds (its start-up is then left out
+ * of the figure).
  */
-export async function measureDrain(jsm, stream, durable, start, { timeoutMs = 180_000, cpu = async () => NaN } = {}) {
+export async function measureDrain(jsm, stream, durable, start, { timeoutMs = 180_000, cpu = async () => NaN, progress } = {}) {
   const read = async () => {
     const info = await jsm.consumers.info(stream, durable);
+    const acked = info.ack_floor.stream_seq;
     return {
       t: performance.now(),
-      acked: info.ack_floor.stream_seq,
+      acked,
+      done: progress === undefined ? acked : await progress().catch(() => 0),
       outstanding: info.num_pending + info.num_ack_pending,
       cpu: await cpu().catch(() => NaN),
     };
@@ -179,8 +190,8 @@ export async function measureDrain(jsm, stream, durable, start, { timeoutMs = 18
   })();
   await start();
   await poller;
-  const firstAck = points.findIndex((p) => p.acked > initial.acked);
-  const first = points[Math.max(0, firstAck - 1)];
+  const began = points.findIndex((p) => p.done > initial.done);
+  const first = points[Math.max(0, began - 1)];
   const last = points.at(-1);
   const seconds = (last.t - first.t) / 1000;
   // CPU (cores) of the consuming process over the same span, when `cpu` reads its CPU seconds.
@@ -189,7 +200,7 @@ export async function measureDrain(jsm, stream, durable, start, { timeoutMs = 18
     backlog: initial.outstanding,
     drained: last.acked - initial.acked,
     seconds,
-    perSecond: (last.acked - first.acked) / seconds,
+    perSecond: (last.acked - initial.acked) / seconds,
     cores,
     finished: last.outstanding === 0,
   };

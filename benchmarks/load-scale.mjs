@@ -38,6 +38,7 @@ import {
   httpClient,
   loadNote,
   measureDrain,
+  metricReader,
   metricSum,
   nodeArgsNote,
   rssMb,
@@ -332,6 +333,7 @@ async function runVariant(variant, fake, targetsFile) {
       await stack.stopService('monitor');
       const drain = await measureDrain(tap.jsm, 'MAPEK_TELEMETRY', 'analyzer-samples', () => stack.startService('analyzer'), {
         cpu: () => cpuSeconds(stack.processes.analyzer.pid),
+        progress: metricReader(() => `${stack.serviceUrl('analyzer')}/metrics`, 'mapek_analyzer_samples_scored_total'),
       });
       const { drained, seconds: drainS } = drain;
       // A fresh process: everything it scored, it scored while draining.
