@@ -47,4 +47,19 @@ describe('a target’s symptoms read back from the event stream', () => {
     expect(await history.symptoms('quiet', Date.now(), Date.now() + 1)).toEqual([]);
     expect(await history.symptoms('shop', Date.now() + 60_000, Date.now() + 120_000)).toEqual([]);
   }, 10_000);
+
+  it('counts a symptom stored late (its source cut off from NATS) when it was observed, not when it arrived', async () => {
+    const from = Date.now();
+    const observedLate = new Date(from - 30_000).toISOString();
+    await publisher.publish('symptom', { target: 'late', data: memorySymptomData({ observedAt: new Date().toISOString() }) });
+    await publisher.publish('symptom', { target: 'late', data: memorySymptomData({ observedAt: observedLate, value: 6e8 }) });
+    const history = new StreamSymptomHistory(js, 'mapek', undefined, slowFetch);
+    // Read from before it was observed: it is there, at its observation, oldest first.
+    const all = await history.symptoms('late', from - 60_000, Date.now() + 1);
+    expect(all).toHaveLength(2);
+    expect(all[0]?.at).toBe(Date.parse(observedLate));
+    expect(all[1]?.at).toBeGreaterThanOrEqual(from);
+    // A window that starts after it was observed (a remedy's verification) leaves it out, though it was stored in it.
+    expect(await history.between('late', from, Date.now() + 1)).toHaveLength(1);
+  }, 10_000);
 });

@@ -4,6 +4,17 @@ import { verifyInputOf, type EnvelopeVerifier } from '@mapek/messaging';
 import type { SymptomHistory } from '../domain/symptom-history.port.js';
 import type { SeenSymptom } from '../domain/symptom-state.js';
 
+/**
+ * When a symptom was observed: its signed `observedAt`, or its arrival in the stream when that is
+ * earlier (a clock ahead of the server's). A symptom its source could not publish at once (NATS
+ * failing over, a partition) arrives late, and counts when the trouble was seen, not when it was
+ * stored: read by arrival, trouble seen before a remedy would count as trouble after it.
+ */
+function observedAt(data: SymptomV1, arrived: number): number {
+  const observed = Date.parse(data.observedAt);
+  return Number.isFinite(observed) ? Math.min(observed, arrived) : arrived;
+}
+
 /** Reads a target's symptoms between two instants back from the event stream. */
 export class StreamSymptomHistory implements SymptomHistory {
   constructor(
@@ -15,12 +26,15 @@ export class StreamSymptomHistory implements SymptomHistory {
     private readonly fetchExpiresMs = 1000,
   ) {}
 
-  /** Stream arrival times (ms) of the target's symptoms in [fromMs, toMs) whose metric passes the filter. */
+  /** When the target's symptoms in [fromMs, toMs) whose metric passes the filter were observed (ms; see `observedAt`). */
   async between(target: string, fromMs: number, toMs: number, metricFilter: (metric: string) => boolean = () => true): Promise<number[]> {
     return (await this.symptoms(target, fromMs, toMs, metricFilter)).map((symptom) => symptom.at);
   }
 
-  /** The target's symptoms in [fromMs, toMs) whose metric passes the filter: arrival time, source and metric, oldest first. */
+  /**
+   * The target's symptoms observed in [fromMs, toMs) and stored before `toMs`, whose metric passes
+   * the filter: when observed, source and metric, oldest first.
+   */
   async symptoms(
     target: string,
     fromMs: number,
@@ -44,15 +58,16 @@ export class StreamSymptomHistory implements SymptomHistory {
       let done = false;
       for await (const msg of batch) {
         received++;
-        const at = msg.info.timestampNanos / 1e6;
-        if (at >= toMs) done = true;
-        else if (at >= fromMs) {
+        const arrived = msg.info.timestampNanos / 1e6;
+        if (arrived >= toMs) done = true;
+        else {
           const parsed = parseEnvelope(msg.data);
           const trusted =
             parsed.ok &&
             (this.verifier === undefined || this.verifier(verifyInputOf(msg, parsed.envelope, StreamName.events, parsed.sent)).ok);
           const data = parsed.ok && parsed.envelope.type === 'symptom' ? (parsed.envelope.data as SymptomV1) : undefined;
-          if (trusted && data && metricFilter(data.metric)) seen.push({ at, source: data.source, metric: data.metric });
+          const at = data ? observedAt(data, arrived) : arrived;
+          if (trusted && data && at >= fromMs && metricFilter(data.metric)) seen.push({ at, source: data.source, metric: data.metric });
         }
         if (msg.info.pending === 0) done = true;
         // Leave the fetch as soon as the end is known: it would otherwise wait out its expiry for
@@ -73,6 +88,7 @@ export class StreamSymptomHistory implements SymptomHistory {
       }
     }
     await consumer.delete().catch(() => undefined);
-    return seen;
+    // Oldest first: a symptom that arrived late was observed before some stored ahead of it.
+    return seen.sort((a, b) => a.at - b.at);
   }
 }

@@ -2,7 +2,7 @@ import { SymptomSource } from '@mapek/contracts';
 
 /** A symptom of the plan's kind of trouble read back from the stream. */
 export interface SeenSymptom {
-  /** Stream arrival time (ms). */
+  /** When it was observed (ms): its `observedAt`, or its arrival in the stream when that is earlier. */
   readonly at: number;
   readonly source: SymptomSource;
   readonly metric: string;
