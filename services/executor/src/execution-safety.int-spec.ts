@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import {
@@ -241,5 +242,29 @@ describe('the executor’s safety checks before acting', () => {
     expect(b?.receivedAt).toBeGreaterThanOrEqual(a?.answeredAt ?? Number.POSITIVE_INFINITY);
     const lease = (await finalExecution('orders', second.planId))?.data.checks?.find((check) => check.check === 'lease');
     expect(lease?.detail).toMatch(new RegExp(`after waiting \\d+ ms for execution [0-9a-f-]+$`));
+  });
+
+  it('reads the symptom again after waiting for the lease: a remedy that became unnecessary meanwhile is skipped', async () => {
+    let release!: () => void;
+    hold = new Promise<void>((resolve) => (release = resolve));
+    await symptom('orders');
+    const seenAt = Date.now();
+    // The symptom is 3 s old, fresh within the 5 s window, when both plans check it beside the lease.
+    await sleep(3000);
+    const first = testPlan([step('orders', 'restart_service')]);
+    const second = testPlan([step('orders', 'restart_service')]);
+    await approve('orders', first);
+    await waitFor(() => calls.some((call) => call.body.planId === first.planId) || undefined, { what: 'the first plan acting' });
+    await approve('orders', second);
+    // No symptom comes while the first plan acts: once the lease is free the trouble is gone.
+    await sleep(Math.max(0, seenAt + 5700 - Date.now()));
+    hold = undefined;
+    release();
+    await outcomeOf('orders', second.planId);
+    expect(calls.some((call) => call.body.planId === second.planId)).toBe(false);
+    const execution = (await finalExecution('orders', second.planId))?.data;
+    expect(execution?.steps.map((result) => result.status)).toEqual(['not_needed']);
+    const checks = execution?.checks?.map((check) => check.check);
+    expect(checks).toEqual(expect.arrayContaining(['lease', 'symptom']));
   });
 });

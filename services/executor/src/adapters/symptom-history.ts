@@ -47,9 +47,11 @@ export class StreamSymptomHistory implements SymptomHistory {
       opt_start_time: new Date(fromMs).toISOString(),
     });
     const seen: SeenSymptom[] = [];
+    // Each way out deletes the consumer without waiting for the answer: the read is done, and an
+    // ordered consumer the delete misses is removed by the server after five idle minutes.
     // Nothing stored since `fromMs`: a fetch would wait its whole expiry to find that out.
     if ((await consumer.info(true)).num_pending === 0) {
-      await consumer.delete().catch(() => undefined);
+      void consumer.delete().catch(() => undefined);
       return seen;
     }
     for (;;) {
@@ -81,13 +83,13 @@ export class StreamSymptomHistory implements SymptomHistory {
         // read that stopped short must not pass for "no symptom since".
         const info = await consumer.info(false);
         if (info.num_pending > 0) {
-          await consumer.delete().catch(() => undefined);
+          void consumer.delete().catch(() => undefined);
           throw new Error(`symptom history of ${target} incomplete: ${info.num_pending} message(s) not delivered in time`);
         }
         break;
       }
     }
-    await consumer.delete().catch(() => undefined);
+    void consumer.delete().catch(() => undefined);
     // Oldest first: a symptom that arrived late was observed before some stored ahead of it.
     return seen.sort((a, b) => a.at - b.at);
   }

@@ -308,8 +308,9 @@ export class ExecutionService {
 
   /**
    * The checks before a step acts, each recorded: the target's lease (waiting while another
-   * execution holds it), whether the symptom is still there (re-read from the stream after the
-   * lease, so a remedy that another incident's execution made unnecessary is skipped), the
+   * execution holds it), whether the symptom is still there (re-read from the stream beside the
+   * lease, and again after a wait for it, so a remedy that another incident's execution made
+   * unnecessary is skipped), the
    * blast radius and the effector's hourly cap. Returns the outcome that ends the step early, if any.
    */
   private async guardStep(
@@ -323,10 +324,17 @@ export class ExecutionService {
     const limits = this.safety.limits();
     const check = (name: string, verdict: SafetyCheck['verdict'], detail: string) =>
       checks.push({ check: name, step: index, verdict, detail: detail.slice(0, 500) });
+    // The symptom is read while the lease is taken: when the lease was free, nothing acted on the
+    // target in between, so the step waits for one round of them, not two. After a wait for
+    // another execution's lease it is read again (below).
+    const early = guard.manual ? undefined : this.symptomNow(step.target, guard);
+    early?.catch(() => undefined);
+    let waitedFor: string | undefined;
     try {
       const taken = await this.safety.store.acquireWaiting(step.target, guard.executionId, limits.leaseTtlMs, limits.leaseTtlMs, () =>
         context.working(),
       );
+      waitedFor = taken.waitedFor;
       const renewed = guard.leased;
       guard.leased = true;
       check(
@@ -339,8 +347,8 @@ export class ExecutionService {
       check('lease', SafetyVerdict.refuse, error.message);
       return { ok: false, detail: error.message, errorCode: error.code, checks };
     }
-    if (!guard.manual) {
-      const state = await this.symptomNow(step.target, guard);
+    if (early) {
+      const state = waitedFor === undefined ? await early : await this.symptomNow(step.target, guard);
       if (!state.active) {
         check('symptom', SafetyVerdict.skip, state.detail);
         return { ok: true, notNeeded: true, detail: `not needed: ${state.detail}`, checks };
