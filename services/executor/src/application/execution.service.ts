@@ -310,8 +310,8 @@ export class ExecutionService {
    * The checks before a step acts, each recorded: the target's lease (waiting while another
    * execution holds it), whether the symptom is still there (re-read from the stream beside the
    * lease, and again after a wait for it, so a remedy that another incident's execution made
-   * unnecessary is skipped), the
-   * blast radius and the effector's hourly cap. Returns the outcome that ends the step early, if any.
+   * unnecessary is skipped), the blast radius and the effector's hourly cap. Returns the outcome
+   * that ends the step early, if any.
    */
   private async guardStep(
     step: PlanStep,
