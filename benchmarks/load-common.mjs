@@ -194,8 +194,11 @@ export async function measureDrain(jsm, stream, durable, start, { timeoutMs = 18
   const first = points[Math.max(0, began - 1)];
   const last = points.at(-1);
   const seconds = (last.t - first.t) / 1000;
-  // CPU (cores) of the consuming process over the same span, when `cpu` reads its CPU seconds.
-  const cores = (last.cpu - first.cpu) / seconds;
+  // CPU (cores) of the consuming process, when `cpu` reads its CPU seconds: from its last reading
+  // before the work began (the process may not have existed at `first`), else its first reading.
+  const base =
+    points.slice(0, Math.max(1, began)).findLast((p) => Number.isFinite(p.cpu)) ?? points.slice(began).find((p) => Number.isFinite(p.cpu));
+  const cores = base === undefined ? NaN : (last.cpu - base.cpu) / ((last.t - base.t) / 1000);
   return {
     backlog: initial.outstanding,
     drained: last.acked - initial.acked,
