@@ -35,7 +35,7 @@ import { classifyOutcome } from '../domain/outcome-classifier.js';
 import { initialSteps, runPlan, type StepOutcome } from '../domain/plan-runner.js';
 import { symptomState, verifiedBy } from '../domain/symptom-state.js';
 import { retryAfterMs } from '../domain/step-retry.js';
-import { violationsBeforeSpan } from '../domain/verification-window.js';
+import { OPENING_SLACK_MS, violationsBeforeSpan } from '../domain/verification-window.js';
 
 export const EXECUTOR_SETTINGS = Symbol.for('mapek.executor.settings');
 export const EXECUTOR_KV = Symbol.for('mapek.executor.kv');
@@ -381,7 +381,8 @@ export class ExecutionService {
   /** Is the plan's kind of trouble still reported on the target? Read back from the stream, since the incident opened. */
   private async symptomNow(target: string, guard: RunGuard): Promise<{ active: boolean; detail: string }> {
     const now = Date.now();
-    const opened = guard.incidentId ? eventIdTime(guard.incidentId) : now - this.settings.symptomStaleMs;
+    // Symptoms count when they were observed: the one that opened the incident, a moment before its id.
+    const opened = guard.incidentId ? eventIdTime(guard.incidentId) - OPENING_SLACK_MS : now - this.settings.symptomStaleMs;
     // At most the last hour: an alert older than that has been repeated by Alertmanager if it still fires.
     const from = Math.max(Math.min(opened, now - this.settings.symptomStaleMs), now - 3_600_000);
     try {
