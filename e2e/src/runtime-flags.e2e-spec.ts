@@ -81,17 +81,19 @@ describe('runtime flags change what the planner does, without a restart', () => 
       intervalMs: 250,
       what: 'every shadow-mode incident to reach its outcome',
     });
-    const off = await setFlag({ flag: 'auto_healing', target: 'demo-app', enabled: false });
+    // Shadow mode goes first: the first leak's memory is still above the rule after the reset (no
+    // collection ran), so its symptoms go on and incidents keep opening. One opened between the
+    // two changes is then remedied for real and closes, instead of being held as a dry run (auto-
+    // healing off, shadow mode not yet) that would take every later symptom.
     await setFlag({ flag: 'shadow_mode', target: 'demo-app', enabled: false });
-    await flagStored(off, (change) => change['enabled'] === false);
     await flagStored(shadow, (change) => change['enabled'] === false);
-
     const second = Date.now();
+    const off = await setFlag({ flag: 'auto_healing', target: 'demo-app', enabled: false });
+    await flagStored(off, (change) => change['enabled'] === false);
+
     await loop.fault('/demo/memory-leak?size_mb=100&count=5');
-    // Proposed and not approved: the plan waits for an operator.
-    // Only an incident opened after both flags were stored: a straggler of the first leak, opened
-    // while the flags were changing, may be held as a dry run (auto-healing already off, shadow
-    // mode not yet), so waitForIncident's second of slack is not given here.
+    // Proposed and not approved: the plan waits for an operator. Only an incident opened after
+    // shadow mode was off (waitForIncident's second of slack is not given here).
     const held = await loop.waitForIncident(
       second,
       (incident) => Date.parse(incident.openedAt) >= second && incident.planStatus === 'proposed',
