@@ -26,6 +26,7 @@ import {
   slotFor,
   type CandidateSlots,
   type IncidentBookSettings,
+  type IncidentSlot,
   type IncidentState,
   type SymptomVerdict,
 } from '../domain/incident-book.js';
@@ -50,11 +51,8 @@ interface StoredGraph {
   readonly revision: number | undefined;
 }
 
-/** A slot as read: its KV key and the incident there, with its revision. */
-interface Slot {
-  readonly key: string;
-  readonly stored: Versioned<IncidentState> | undefined;
-}
+/** A slot as read: the domain's slot, with the revision the incident was read at. */
+type Slot = IncidentSlot & { readonly stored: Versioned<IncidentState> | undefined };
 
 /** Backstop for held analyses whose timer died with a replica. */
 const SWEEP_INTERVAL_MS = 5000;
