@@ -1,4 +1,4 @@
-import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
+import { DeliverPolicy, type Consumer, type JetStreamClient } from '@nats-io/jetstream';
 import { StreamName, parseEnvelope, subjects, type SymptomV1 } from '@mapek/contracts';
 import { verifyInputOf, type EnvelopeVerifier } from '@mapek/messaging';
 import type { SymptomHistory } from '../domain/symptom-history.port.js';
@@ -46,14 +46,28 @@ export class StreamSymptomHistory implements SymptomHistory {
       deliver_policy: DeliverPolicy.StartTime,
       opt_start_time: new Date(fromMs).toISOString(),
     });
-    const seen: SeenSymptom[] = [];
-    // Each way out deletes the consumer without waiting for the answer: the read is done, and an
-    // ordered consumer the delete misses is removed by the server after five idle minutes.
-    // Nothing stored since `fromMs`: a fetch would wait its whole expiry to find that out.
-    if ((await consumer.info(true)).num_pending === 0) {
+    // Deleted on every way out without waiting for the answer: the read is done, and an ordered
+    // consumer the delete misses is removed by the server after five idle minutes.
+    try {
+      const seen = await this.read(consumer, target, fromMs, toMs, metricFilter);
+      // Oldest first: a symptom that arrived late was observed before some stored ahead of it.
+      return seen.sort((a, b) => a.at - b.at);
+    } finally {
       void consumer.delete().catch(() => undefined);
-      return seen;
     }
+  }
+
+  /** The consumer's symptoms in [fromMs, toMs) as `symptoms` describes them, in the stream's order. */
+  private async read(
+    consumer: Consumer,
+    target: string,
+    fromMs: number,
+    toMs: number,
+    metricFilter: (metric: string) => boolean,
+  ): Promise<SeenSymptom[]> {
+    const seen: SeenSymptom[] = [];
+    // Nothing stored since `fromMs`: a fetch would wait its whole expiry to find that out.
+    if ((await consumer.info(true)).num_pending === 0) return seen;
     for (;;) {
       const batch = await consumer.fetch({ max_messages: 500, expires: this.fetchExpiresMs });
       let received = 0;
@@ -82,15 +96,11 @@ export class StreamSymptomHistory implements SymptomHistory {
         // leader being elected while a NATS node is down). Only the server can tell which, and a
         // read that stopped short must not pass for "no symptom since".
         const info = await consumer.info(false);
-        if (info.num_pending > 0) {
-          void consumer.delete().catch(() => undefined);
+        if (info.num_pending > 0)
           throw new Error(`symptom history of ${target} incomplete: ${info.num_pending} message(s) not delivered in time`);
-        }
         break;
       }
     }
-    void consumer.delete().catch(() => undefined);
-    // Oldest first: a symptom that arrived late was observed before some stored ahead of it.
-    return seen.sort((a, b) => a.at - b.at);
+    return seen;
   }
 }
