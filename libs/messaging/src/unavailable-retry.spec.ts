@@ -9,6 +9,18 @@ function natsError(name: string): Error {
   return error;
 }
 
+/** An operation NATS never answers in time, counting how often it was asked. */
+function alwaysTimingOut(): { readonly run: () => Promise<never>; readonly calls: () => number } {
+  let calls = 0;
+  return {
+    run: () => {
+      calls += 1;
+      return Promise.reject(natsError('TimeoutError'));
+    },
+    calls: () => calls,
+  };
+}
+
 const fast = { logger: createLogger('test', 'silent'), backoff: { initialMs: 1, maxMs: 2 } };
 
 describe('a request or handler while NATS does not answer', () => {
@@ -57,35 +69,21 @@ describe('a request or handler while NATS does not answer', () => {
   });
 
   it('gives up with the last error once its deadline has passed', async () => {
-    let calls = 0;
+    const operation = alwaysTimingOut();
     const started = performance.now();
-    await expect(
-      whileMessagingUnavailable(
-        'testing',
-        () => {
-          calls += 1;
-          return Promise.reject(natsError('TimeoutError'));
-        },
-        { ...fast, deadlineMs: 50 },
-      ),
-    ).rejects.toMatchObject({ name: 'TimeoutError' });
-    expect(calls).toBeGreaterThan(1);
+    await expect(whileMessagingUnavailable('testing', operation.run, { ...fast, deadlineMs: 50 })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    expect(operation.calls()).toBeGreaterThan(1);
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('is not asked again when its caller gives up on the failure, though NATS did not answer', async () => {
-    let calls = 0;
+    const operation = alwaysTimingOut();
     await expect(
-      whileMessagingUnavailable(
-        'testing',
-        () => {
-          calls += 1;
-          return Promise.reject(natsError('TimeoutError'));
-        },
-        { ...fast, giveUp: () => calls >= 2 },
-      ),
+      whileMessagingUnavailable('testing', operation.run, { ...fast, giveUp: () => operation.calls() >= 2 }),
     ).rejects.toMatchObject({ name: 'TimeoutError' });
-    expect(calls).toBe(2);
+    expect(operation.calls()).toBe(2);
   });
 
   it('tells its caller of each retry, with the attempt and the wait, instead of logging it', async () => {
