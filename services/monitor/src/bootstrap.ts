@@ -38,6 +38,7 @@ export async function bootstrap(): Promise<void> {
             return sources;
           },
           intervalMs: config.MAPEK_SCRAPE_INTERVAL_MS,
+          spread: config.MAPEK_MONITOR_SPREAD_SCRAPES,
           timeoutMs: config.MAPEK_MONITOR_SCRAPE_TIMEOUT_MS,
           probeFailures: config.MAPEK_MONITOR_PROBE_FAILURES,
           batching: {

@@ -35,6 +35,11 @@ export const monitorConfig = {
   },
   MAPEK_MONITOR_RULES_FILE: { schema: env.optionalString(), description: 'threshold rules JSON file (default: built-in rules)' },
   MAPEK_SCRAPE_INTERVAL_MS: { schema: env.integer(1000, 100, 3_600_000), description: 'scrape and probe interval' },
+  MAPEK_MONITOR_SPREAD_SCRAPES: {
+    schema: env.boolean(true),
+    description:
+      'each target observed at its own offset in the interval, from its name’s hash (false: every target at the start of each interval, in one burst)',
+  },
   MAPEK_MONITOR_SCRAPE_TIMEOUT_MS: { schema: env.integer(2000, 50, 60_000), description: 'timeout of one scrape or probe' },
   MAPEK_MONITOR_PROBE_FAILURES: { schema: env.integer(3, 1, 100), description: 'consecutive probe failures before a symptom' },
   MAPEK_MONITOR_BATCH_PARTITIONS: {

@@ -158,6 +158,7 @@ describe('the monitor watching targets from the configuration file', () => {
           return sources;
         },
         intervalMs: 200,
+        spread: true,
         timeoutMs: 1000,
         probeFailures: 1,
         batching: { partitions: 4, maxSamples: 4000, lingerMs: 20 },

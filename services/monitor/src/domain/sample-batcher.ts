@@ -1,4 +1,5 @@
 import { MAX_SCRAPES_PER_BATCH, type TargetScrape } from '@mapek/contracts';
+import { nameHash } from './name-hash.js';
 
 export interface SampleBatcherOptions {
   /** How many partitions the targets are spread over (a target is always in the same one). */
@@ -97,14 +98,8 @@ export class SampleBatcher {
     return `samples-${partition}`;
   }
 
-  /** FNV-1a (32 bits) of the name: stable across restarts and replicas. */
+  /** The partition the target's name hashes to (FNV-1a): the same on every replica and after a restart. */
   private partitionOf(target: string): number {
-    if (this.options.partitions === 1) return 0;
-    let hash = 0x811c9dc5;
-    for (let i = 0; i < target.length; i++) {
-      hash ^= target.charCodeAt(i);
-      hash = Math.imul(hash, 0x01000193);
-    }
-    return (hash >>> 0) % this.options.partitions;
+    return this.options.partitions === 1 ? 0 : nameHash(target) % this.options.partitions;
   }
 }

@@ -21,6 +21,7 @@ import { HeartbeatTracker } from '../domain/heartbeat-tracker.js';
 import { probeEndpoint, probeKey, type MonitoredTarget, type MonitorSources } from '../domain/monitored-target.js';
 import { ProbeTracker } from '../domain/probe-tracker.js';
 import { SampleBatcher } from '../domain/sample-batcher.js';
+import { cameDue, scrapeOffsetMs } from '../domain/scrape-phases.js';
 import { evaluatePromqlRule } from '../domain/promql-rules.js';
 import { evaluateRules } from '../domain/threshold-rules.js';
 
@@ -29,10 +30,19 @@ export const MONITOR_SETTINGS = Symbol.for('mapek.monitor.settings');
 /** How long a scrape's batch waits behind its symptoms (at most a quarter of the interval). */
 const SYMPTOMS_FIRST_MS = 100;
 
+/** How often, per interval, the scheduler looks for targets that came due (at most every {@link MIN_WAKE_MS}). */
+const WAKES_PER_INTERVAL = 50;
+const MIN_WAKE_MS = 5;
+
+/** Milliseconds since the epoch from the monotonic clock: a step of the wall clock neither skips nor repeats a round. */
+const monotonicNow = (): number => performance.timeOrigin + performance.now();
+
 export interface MonitorSettings {
   /** What to watch now: read at every tick, so a reloaded configuration file takes effect at the next one. */
   readonly sources: () => MonitorSources;
   readonly intervalMs: number;
+  /** Each target observed at its own offset in the interval (see {@link scrapeOffsetMs}); false: all at the interval's start. */
+  readonly spread: boolean;
   readonly timeoutMs: number;
   readonly probeFailures: number;
   /** How scrapes are gathered into signed sample batches (see {@link SampleBatcher}). */
@@ -42,7 +52,8 @@ export interface MonitorSettings {
 }
 
 /**
- * Every interval, for each target: scrapes its metrics, runs its probes and its PromQL rules side
+ * Every interval, for each target, at its own offset in the interval (spread, see
+ * {@link scrapeOffsetMs}): scrapes its metrics, runs its probes and its PromQL rules side
  * by side, and checks its heartbeat; publishes one symptom per violation, and the scrapes of a
  * round gathered into a few sample batches (one signature per batch of targets). An HTTP probe of
  * the URL the target is scraped at is answered by the scrape itself. Symptoms go out as soon as they are known, ahead of the batch (which then waits up to
@@ -60,6 +71,11 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
   /** Targets whose silence was reported, so that their return is logged once. */
   private readonly silent = new Set<string>();
   private watched = '';
+  /** The sources the targets' offsets were computed for, and the offsets. */
+  private followed: MonitorSources | undefined;
+  private offsets = new Map<string, number>();
+  /** When the scheduler last looked for targets that came due. */
+  private lastWake = 0;
   private readonly scrapes: Counter<'target' | 'result'>;
   private readonly scrapeSeconds: Histogram<'target'>;
   private readonly probeFailuresGauge: Gauge<'target' | 'probe'>;
@@ -138,8 +154,10 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
         'cannot follow heartbeats (a telemetry stream provisioned by an earlier version? run `./mapek provision`)',
       );
     }
-    this.timer = setInterval(() => this.tick(), this.settings.intervalMs);
-    this.tick();
+    // Every target is first observed at its offset within the first interval.
+    this.lastWake = monotonicNow();
+    const wakeMs = Math.max(MIN_WAKE_MS, this.settings.intervalMs / WAKES_PER_INTERVAL);
+    this.timer = setInterval(() => this.tick(), wakeMs);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -161,10 +179,15 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     );
   }
 
+  /** Observes the targets that came due since the last wake. */
   private tick(): void {
+    const now = monotonicNow();
+    const after = this.lastWake;
+    this.lastWake = now;
     const sources = this.settings.sources();
     this.follow(sources);
     for (const target of sources.targets) {
+      if (!cameDue(this.offsets.get(target.name) ?? 0, this.settings.intervalMs, after, now)) continue;
       if (this.busy.has(target.name)) {
         this.skipped.inc();
         continue;
@@ -178,6 +201,10 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
 
   /** Takes a changed target list into account: clocks for new heartbeats, state of removed targets dropped. */
   private follow(sources: MonitorSources): void {
+    if (sources === this.followed) return;
+    this.followed = sources;
+    const { intervalMs, spread } = this.settings;
+    this.offsets = new Map(sources.targets.map((target) => [target.name, spread ? scrapeOffsetMs(target.name, intervalMs) : 0]));
     const watched = JSON.stringify(sources.targets.map((target) => target.name));
     if (watched === this.watched) return;
     const previous = new Set(this.watched === '' ? [] : (JSON.parse(this.watched) as string[]));
