@@ -37,6 +37,17 @@ export const NODE_ARGS_VARIANTS = {
  * one service's flags replaced by BENCH_NODE_ARGS_<SERVICE> when set (space separated), e.g.
  * BENCH_NODE_ARGS_MONITOR='--max-semi-space-size=8 --heap-growing-percent=100'.
  */
+/**
+ * A benchmark's service environment with BENCH_SERVICE_ENV (`{"<service>": {"VAR": "value"}}`, for
+ * ablations) on top, variable by variable.
+ */
+export function withBenchServiceEnv(base) {
+  const merged = { ...base };
+  for (const [service, env] of Object.entries(JSON.parse(process.env.BENCH_SERVICE_ENV ?? '{}')))
+    merged[service] = { ...merged[service], ...env };
+  return merged;
+}
+
 export function servicesWithNodeArgs(variant, { withDemo = false } = {}) {
   const nodeArgs = NODE_ARGS_VARIANTS[variant];
   if (nodeArgs === undefined) throw new Error(`unknown V8 flag variant ${variant}: one of ${Object.keys(NODE_ARGS_VARIANTS).join(', ')}`);

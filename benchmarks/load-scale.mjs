@@ -44,6 +44,7 @@ import {
   rssMb,
   servicesWithNodeArgs,
   tapLoop,
+  withBenchServiceEnv,
   writeFakeTargetsFile,
 } from './load-common.mjs';
 import { fmt, quantile, summary } from './stats.mjs';
@@ -158,12 +159,12 @@ async function runVariant(variant, fake, targetsFile) {
       logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
       scrapeIntervalMs: 1000,
       readyTimeoutMs: 120_000,
-      serviceEnv: {
+      serviceEnv: withBenchServiceEnv({
         monitor: { MAPEK_MONITOR_TARGETS: `@${targetsFile}` },
         executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '2000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '500' },
         // The fake targets have no agent: every remedy fails, which must not demote the remedy to manual approval.
         planner: { MAPEK_PLANNER_COOLDOWN_MS: '0', MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: '100000', MAPEK_PLANNER_AUTONOMY_DEMOTE_ON: 'none' },
-      },
+      }),
     });
   } catch (error) {
     // A service that cannot keep up with the targets may not even answer its readiness probe.

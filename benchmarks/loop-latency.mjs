@@ -38,7 +38,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStack } from '../tools/stack/dist/index.js';
-import { benchmarkDatabase, rssMb } from './load-common.mjs';
+import { benchmarkDatabase, rssMb, withBenchServiceEnv } from './load-common.mjs';
 import { startPeer, startPeerTarget } from './peer-prometheus.mjs';
 import { ascending, histogramSum, quantile } from './stats.mjs';
 
@@ -177,13 +177,6 @@ function figuresOf(detail, times) {
 
 const LEAK = '/demo/memory-leak?size_mb=100&count=5';
 
-/** The bench's service environment with BENCH_SERVICE_ENV (`{"<service>": {"VAR": "value"}}`, for ablations) on top. */
-function mergeEnv(base, extra) {
-  const merged = { ...base };
-  for (const [service, env] of Object.entries(extra)) merged[service] = { ...merged[service], ...env };
-  return merged;
-}
-
 /** One fault on the peer's own demo app: injected, its webhook awaited, then undone (the app restarted). */
 async function peerRound(peer) {
   await peer.settled(30_000);
@@ -271,14 +264,11 @@ async function runMode({ security, push, peer, traces = false }) {
     logLevel: 'warn',
     scrapeIntervalMs: 1000,
     traces,
-    serviceEnv: mergeEnv(
-      {
-        'demo-app': { MAPEK_AGENT_PUSH: push ? 'true' : 'false' },
-        executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '2000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '500' },
-        planner: { MAPEK_PLANNER_COOLDOWN_MS: '0', MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: '10000' },
-      },
-      JSON.parse(process.env.BENCH_SERVICE_ENV ?? '{}'),
-    ),
+    serviceEnv: withBenchServiceEnv({
+      'demo-app': { MAPEK_AGENT_PUSH: push ? 'true' : 'false' },
+      executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '2000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '500' },
+      planner: { MAPEK_PLANNER_COOLDOWN_MS: '0', MAPEK_PLANNER_MAX_ACTIONS_PER_HOUR: '10000' },
+    }),
   });
   trustedCa = stack.caFile ? await readFile(stack.caFile, 'utf8') : undefined;
   apiToken = stack.apiKeys?.adminToken;

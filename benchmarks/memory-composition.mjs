@@ -29,6 +29,7 @@ import {
   nodeArgsNote,
   onInterrupt,
   rssMb,
+  withBenchServiceEnv,
   writeFakeTargetsFile,
 } from './load-common.mjs';
 import { fmt } from './stats.mjs';
@@ -36,7 +37,6 @@ import { fmt } from './stats.mjs';
 const targetCount = Number(process.env.BENCH_TARGETS ?? 1000);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 30);
 const windowSeconds = Number(process.env.BENCH_SECONDS ?? 60);
-const serviceEnv = JSON.parse(process.env.BENCH_SERVICE_ENV ?? '{}');
 const snapshots = (process.env.BENCH_HEAP_SNAPSHOT ?? '').split(',').filter(Boolean);
 const keep = Boolean(process.env.BENCH_KEEP) || Boolean(process.env.BENCH_TRACE_GC);
 const WATCHED = ['monitor', 'analyzer'];
@@ -102,7 +102,7 @@ const stack = await startStack({
   logLevel: 'warn',
   scrapeIntervalMs: 1000,
   readyTimeoutMs: 120_000,
-  serviceEnv: { ...serviceEnv, monitor: { MAPEK_MONITOR_TARGETS: `@${targetsFile}`, ...serviceEnv.monitor } },
+  serviceEnv: withBenchServiceEnv({ monitor: { MAPEK_MONITOR_TARGETS: `@${targetsFile}` } }),
 });
 const forget = onInterrupt(() => stack.stop());
 const client = httpClient({ ca: stack.caFile ? await readFile(stack.caFile, 'utf8') : undefined, token: stack.apiKeys?.adminToken });
