@@ -219,4 +219,35 @@ describe('JetStream event consumer against a real nats-server', () => {
     expect(handled.filter((id) => id === envelope.id)).toHaveLength(1);
     await consumer.stop();
   });
+
+  it('gives back what a steady flow delivers to it as it stops, so the next replica has it at once, not after the ack wait', async () => {
+    const metrics = new ServiceMetrics('test');
+    const handled = new Set<string>();
+    const handlers = {
+      symptom: async (event: Envelope<'symptom'>) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        handled.add(event.id);
+      },
+    };
+    const first = consumerOf('stop-test', subjects.symptoms('stop'), { metrics, handlers });
+    await first.start();
+    const published: string[] = [];
+    let flowing = true;
+    const flow = (async () => {
+      for (let i = 0; flowing; i++) {
+        published.push((await publisher.publish('symptom', { target: 'stop', data: symptomData(i) })).id);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    })();
+    await waitFor(() => handled.size >= 20, { what: 'the flow under way' });
+    await first.stop();
+    flowing = false;
+    await flow;
+    const next = consumerOf('stop-test', subjects.symptoms('stop'), { metrics, handlers });
+    await next.start();
+    // A message delivered to the stopped replica and neither acknowledged nor given back would
+    // come again only after the 30 s ack wait.
+    await waitFor(() => published.every((id) => handled.has(id)), { timeoutMs: 10_000, what: 'every event handled' });
+    await next.stop();
+  });
 });
