@@ -32,6 +32,7 @@ import {
   nodeArgsNote,
   rssMb,
   servicesWithNodeArgs,
+  withBenchServiceEnv,
 } from './load-common.mjs';
 import { fmt } from './stats.mjs';
 
@@ -70,8 +71,11 @@ const stack = await startStack({
   output: null,
   logLevel: 'warn',
   readyTimeoutMs: 180_000,
-  // BENCH_MONITOR_ENV: more of the monitor's settings as JSON, e.g. '{"MAPEK_MONITOR_BATCH_MAX_SAMPLES":"1000"}'.
-  serviceEnv: { monitor: { MAPEK_MONITOR_TARGETS: `@${targetsFile}`, ...JSON.parse(process.env.BENCH_MONITOR_ENV ?? '{}') } },
+  // BENCH_MONITOR_ENV: more of the monitor's settings as JSON, e.g. '{"MAPEK_MONITOR_BATCH_MAX_SAMPLES":"1000"}';
+  // BENCH_SERVICE_ENV any service's (the analyzers are named `analyzer-<build>`).
+  serviceEnv: withBenchServiceEnv({
+    monitor: { MAPEK_MONITOR_TARGETS: `@${targetsFile}`, ...JSON.parse(process.env.BENCH_MONITOR_ENV ?? '{}') },
+  }),
 });
 onInterrupt(() => stack.stop());
 const nc = await nats.connect(stack.natsConnectOptions('cli'));
