@@ -51,7 +51,9 @@ export const monitorConfig = {
     description: 'a sample batch is sent once it holds this many samples (keeps it well below the NATS payload limit)',
   },
   MAPEK_MONITOR_BATCH_LINGER_MS: {
-    schema: env.integer(50, 0, 1000),
+    // Scrapes spread over the interval come a few at a time: at 1,000 targets, 250 ms gathers ~30
+    // per batch of a partition (50 ms: ~6, and four times the signatures).
+    schema: env.integer(250, 0, 1000),
     description: 'a sample batch is sent at the latest this long after its first scrape joined it (at most a quarter of the interval)',
   },
 } satisfies ConfigSpec;
