@@ -88,4 +88,14 @@ describe('the scrape and probe HTTP client', () => {
     expect(Object.keys(sample?.labels ?? {})).toEqual(['code', 'handler', 'method']);
     expect(sample?.labels).toEqual({ method: 'GET', code: '200', handler: '/' });
   });
+
+  it('leaves out a sample’s timestamp and its non-finite values, and keeps a `__proto__` label as an own key when it sorts the labels', () => {
+    const samples = samplesOfText('a{z="1",__proto__="p"} 1 1700000000000\nb NaN\nc +Inf\n');
+    expect(samples).toHaveLength(1);
+    const [sample] = samples;
+    expect(Object.keys(sample ?? {})).toEqual(['labels', 'metric', 'value']);
+    expect(Object.keys(sample?.labels ?? {})).toEqual(['__proto__', 'z']);
+    expect(Object.getPrototypeOf(sample?.labels)).toBe(Object.prototype);
+    expect(JSON.stringify(sample)).toBe('{"labels":{"__proto__":"p","z":"1"},"metric":"a","value":1}');
+  });
 });

@@ -127,27 +127,54 @@ function getOnce(url: string, options: HttpGetOptions, followRedirect: boolean):
 /**
  * The finite samples of a Prometheus text body, as they go into a batch: keys in the order the
  * batch's canonical JSON sorts them (labels too), so that the signer and the verifier can write it
- * with the engine's JSON.stringify instead of key by key.
+ * with the engine's JSON.stringify instead of key by key. The parser's own sample is taken as it
+ * is when it already has that form (no timestamp, labels in order), which most are.
  */
 export function samplesOfText(text: string): Sample[] {
   const samples: Sample[] = [];
   for (const family of parsePrometheusText(text)) {
     for (const sample of family.samples) {
-      if (Number.isFinite(sample.value)) samples.push({ labels: inKeyOrder(sample.labels), metric: sample.metric, value: sample.value });
+      if (!Number.isFinite(sample.value)) continue;
+      const labels = inKeyOrder(sample.labels);
+      samples.push(
+        labels === sample.labels && sample.timestampMs === undefined ? sample : { labels, metric: sample.metric, value: sample.value },
+      );
     }
   }
   return samples;
 }
 
-/** The labels themselves when their names are in ascending order (as most exporters write them), else a sorted copy. */
-function inKeyOrder(labels: Record<string, string>): Record<string, string> {
+/**
+ * The labels themselves when their names are in ascending order (as most exporters write them),
+ * else a copy in that order. Sorted by hand: the engine's sort allocates a work area per call, a
+ * few hundred bytes for a label set of two.
+ */
+function inKeyOrder(labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
   let previous: string | undefined;
+  let ordered = true;
   for (const name in labels) {
-    if (previous !== undefined && !(previous < name))
-      return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+    if (previous !== undefined && !(previous < name)) {
+      ordered = false;
+      break;
+    }
     previous = name;
   }
-  return labels;
+  if (ordered) return labels;
+  const names = Object.keys(labels);
+  for (let i = 1; i < names.length; i += 1) {
+    const name = names[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (names[j] as string) > name; j -= 1) names[j + 1] = names[j] as string;
+    names[j + 1] = name;
+  }
+  const sorted: Record<string, string> = {};
+  for (const name of names) {
+    const value = labels[name] as string;
+    // `__proto__` must be defined to be an own key, as the parser does.
+    if (name === '__proto__') Object.defineProperty(sorted, name, { value, enumerable: true, writable: true, configurable: true });
+    else sorted[name] = value;
+  }
+  return sorted;
 }
 
 /** GETs a Prometheus text endpoint and parses it into its finite samples. */
