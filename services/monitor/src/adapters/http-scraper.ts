@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { parsePrometheusText } from '@mapek/prometheus-text';
 import type { Sample } from '@mapek/contracts';
 
@@ -62,20 +63,59 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
   }
 }
 
+interface PreparedRequest {
+  readonly secure: boolean;
+  readonly options: http.RequestOptions;
+}
+
+/** URLs requested before, by accept header (`''`: none), parsed into their request options. */
+const preparedRequests = new Map<string, Map<string, PreparedRequest>>();
+/** More URLs than this (a redirect may name any) and the prepared ones are forgotten. */
+const MAX_PREPARED_REQUESTS = 10_000;
+
+/**
+ * The request options of a GET of `url`, made once per URL: parsing the URL and turning it into
+ * options cost ~4 KB of garbage per request, two requests per target every second. The request
+ * copies the options, so one object serves every request of the URL. A URL that cannot be
+ * requested gives the error to reject with.
+ */
+function preparedRequest(url: string, accept: string | undefined): PreparedRequest | ScrapeError {
+  let byUrl = preparedRequests.get(accept ?? '');
+  if (byUrl === undefined) {
+    byUrl = new Map();
+    preparedRequests.set(accept ?? '', byUrl);
+  }
+  const known = byUrl.get(url);
+  if (known !== undefined) return known;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    return new ScrapeError('unreachable', `${url}: ${(error as Error).message}`, { cause: error });
+  }
+  const secure = parsed.protocol === 'https:';
+  if (!secure && parsed.protocol !== 'http:') return new ScrapeError('unreachable', `${url}: not an http(s) URL`);
+  const prepared: PreparedRequest = {
+    secure,
+    options: {
+      ...urlToHttpOptions(parsed),
+      agent: secure ? agents.https : agents.http,
+      headers: accept === undefined ? {} : { accept },
+    },
+  };
+  if (byUrl.size >= MAX_PREPARED_REQUESTS) byUrl.clear();
+  byUrl.set(url, prepared);
+  return prepared;
+}
+
 function getOnce(url: string, options: HttpGetOptions, followRedirect: boolean): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch (error) {
-      reject(new ScrapeError('unreachable', `${url}: ${(error as Error).message}`, { cause: error }));
+    const prepared = preparedRequest(url, options.accept);
+    if (prepared instanceof ScrapeError) {
+      reject(prepared);
       return;
     }
-    const secure = parsed.protocol === 'https:';
-    if (!secure && parsed.protocol !== 'http:') {
-      reject(new ScrapeError('unreachable', `${url}: not an http(s) URL`));
-      return;
-    }
+    const { secure } = prepared;
     let settled = false;
     const fail = (error: ScrapeError) => {
       if (settled) return;
@@ -84,38 +124,34 @@ function getOnce(url: string, options: HttpGetOptions, followRedirect: boolean):
       request.destroy();
       reject(error);
     };
-    const request = (secure ? https : http).get(
-      parsed,
-      { agent: secure ? agents.https : agents.http, headers: options.accept === undefined ? {} : { accept: options.accept } },
-      (response) => {
-        const status = response.statusCode ?? 0;
-        const location = followRedirect && REDIRECTS.has(status) ? response.headers.location : undefined;
-        if (!options.readBody || location !== undefined) {
-          response.resume();
-          response.once('end', () => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(timer);
-            resolve(location === undefined ? { status, body: '' } : { status, body: '', location });
-          });
-          response.once('error', (error) => fail(new ScrapeError('unreachable', `${url}: ${error.message}`, { cause: error })));
-          return;
-        }
-        response.setEncoding('utf8');
-        let body = '';
-        response.on('data', (chunk: string) => {
-          body += chunk;
-          if (body.length > MAX_SCRAPE_BYTES) fail(new ScrapeError('too_large', `${url}: more than ${MAX_SCRAPE_BYTES} bytes`));
-        });
+    const request = (secure ? https : http).get(prepared.options, (response) => {
+      const status = response.statusCode ?? 0;
+      const location = followRedirect && REDIRECTS.has(status) ? response.headers.location : undefined;
+      if (!options.readBody || location !== undefined) {
+        response.resume();
         response.once('end', () => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          resolve({ status, body });
+          resolve(location === undefined ? { status, body: '' } : { status, body: '', location });
         });
         response.once('error', (error) => fail(new ScrapeError('unreachable', `${url}: ${error.message}`, { cause: error })));
-      },
-    );
+        return;
+      }
+      response.setEncoding('utf8');
+      let body = '';
+      response.on('data', (chunk: string) => {
+        body += chunk;
+        if (body.length > MAX_SCRAPE_BYTES) fail(new ScrapeError('too_large', `${url}: more than ${MAX_SCRAPE_BYTES} bytes`));
+      });
+      response.once('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ status, body });
+      });
+      response.once('error', (error) => fail(new ScrapeError('unreachable', `${url}: ${error.message}`, { cause: error })));
+    });
     const timer = setTimeout(
       () => fail(new ScrapeError('timeout', `${url}: no complete answer within ${options.timeoutMs} ms`)),
       options.timeoutMs,
