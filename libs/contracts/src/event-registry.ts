@@ -7,7 +7,7 @@ import { flagChangedV1Schema } from './events/flag.schema.js';
 import { heartbeatV1Schema } from './events/heartbeat.schema.js';
 import { outcomeV1Schema } from './events/outcome.schema.js';
 import { planV1Schema } from './events/plan.schema.js';
-import { sampleBatchV2Schema } from './events/sample-batch.schema.js';
+import { isSampleBatchV2, sampleBatchV2Schema } from './events/sample-batch.schema.js';
 import { alertResolvedV1Schema, incidentResolvedV1Schema } from './events/resolution.schema.js';
 import { symptomV1Schema } from './events/symptom.schema.js';
 import { SubjectKind, StreamName, ServiceName } from './wire.constants.js';
@@ -16,12 +16,15 @@ import { SubjectKind, StreamName, ServiceName } from './wire.constants.js';
  * The one registry of loop events: type → schema of `data`, version, subject kind, stream and the
  * services allowed to emit it. Publish and handle are generic over it, so a wrong
  * subject/payload pair does not compile. Versions only grow: add `<type>` entries for V2 beside V1.
+ * A busy type may add `accepts`: a check of `data` that builds nothing, `true` only when the schema
+ * accepts it, which the publisher asks before the schema (whose parse copies `data` whole).
  */
 export const eventRegistry = {
   /** v2: the scrapes of several targets in one signed event (v1 carried one target's). */
   'sample.batch': {
     version: 2,
     schema: sampleBatchV2Schema,
+    accepts: isSampleBatchV2,
     subjectKind: SubjectKind.samples,
     stream: StreamName.telemetry,
     emitters: [ServiceName.monitor],

@@ -1,19 +1,12 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { z } from 'zod';
-import {
-  Header,
-  encodeEnvelope,
-  eventRegistry,
-  newEventId,
-  subjectFor,
-  type Envelope,
-  type EventData,
-  type EventType,
-} from '@mapek/contracts';
+import { Header, eventRegistry, newEventId, subjectFor, type Envelope, type EventData, type EventType } from '@mapek/contracts';
 import { SpanKind, endSpan, injectTraceContext, startSpan, withSpan, type ServiceMetrics } from '@mapek/observability';
 import { ContractViolationError } from './messaging.errors.js';
 import { messagingAttributes, MessagingOperation } from './messaging-spans.js';
+
+const utf8 = new TextEncoder();
 
 export interface PublishInput<T extends EventType> {
   readonly target: string;
@@ -26,16 +19,24 @@ export interface PublishInput<T extends EventType> {
   readonly subjectKey?: string;
 }
 
+/** What the publisher needs of a registry entry to validate an event's data. */
+interface EventContract {
+  readonly version: number;
+  readonly schema: z.ZodType;
+  readonly accepts?: (data: unknown) => boolean;
+}
+
 /** What domain code publishes through; the JetStream implementation is below, tests use a fake. */
 export interface EventPublisherPort {
   publish<T extends EventType>(type: T, input: PublishInput<T>): Promise<Envelope<T>>;
 }
 
 /**
- * Hook for signing (libs/pqc): receives the envelope and the subject it goes to, returns headers
- * to send beside it (the detached signature). The envelope stays the message body, byte for byte.
+ * Hook for signing (libs/pqc): receives the envelope, the subject it goes to and the body's JSON
+ * (`JSON.stringify(envelope)`, so that a signer need not write it again), returns headers to send
+ * beside it (the detached signature). The envelope stays the message body, byte for byte.
  */
-export type EnvelopeSigner = (envelope: Envelope, subject: string) => Readonly<Record<string, string>>;
+export type EnvelopeSigner = (envelope: Envelope, subject: string, json: string) => Readonly<Record<string, string>>;
 
 export interface JetStreamPublisherOptions {
   readonly js: JetStreamClient;
@@ -54,21 +55,26 @@ export class JetStreamPublisher implements EventPublisherPort {
   constructor(private readonly options: JetStreamPublisherOptions) {}
 
   envelope<T extends EventType>(type: T, input: PublishInput<T>): Envelope<T> {
-    const entry = eventRegistry[type];
-    const parsed = entry.schema.safeParse(input.data);
-    if (!parsed.success) {
-      throw new ContractViolationError(`refusing to publish invalid ${type}: ${z.prettifyError(parsed.error)}`);
+    const entry: EventContract = eventRegistry[type];
+    // The data goes out as given; the schema's parse (a copy of all of it) only says whether it may.
+    if (entry.accepts?.(input.data) !== true) {
+      const parsed = entry.schema.safeParse(input.data);
+      if (!parsed.success) {
+        throw new ContractViolationError(`refusing to publish invalid ${type}: ${z.prettifyError(parsed.error)}`);
+      }
     }
+    // Keys in ascending order: the envelope's JSON is then its canonical JSON whenever its data's
+    // is, and the signer takes the body's JSON instead of writing the envelope again.
     return {
-      id: input.id ?? newEventId(),
-      type,
-      version: entry.version,
-      source: this.options.source,
-      time: new Date().toISOString(),
-      target: input.target,
-      ...(input.incidentId ? { incidentId: input.incidentId } : {}),
       ...(input.causationId ? { causationId: input.causationId } : {}),
       data: input.data,
+      id: input.id ?? newEventId(),
+      ...(input.incidentId ? { incidentId: input.incidentId } : {}),
+      source: this.options.source,
+      target: input.target,
+      time: new Date().toISOString(),
+      type,
+      version: entry.version,
     };
   }
 
@@ -93,7 +99,9 @@ export class JetStreamPublisher implements EventPublisherPort {
     const subject = this.subject(envelope, subjectKey);
     const headers = natsHeaders();
     headers.set(Header.msgId, envelope.id);
-    const body = encodeEnvelope(envelope);
+    const json = JSON.stringify(envelope);
+    // encodeEnvelope's bytes, from the JSON the signer takes too.
+    const body = utf8.encode(json);
     // A child of whatever is active (the handler's consumer span), or the root of a new trace.
     const span = startSpan(`${MessagingOperation.send} ${envelope.type}`, {
       kind: SpanKind.PRODUCER,
@@ -103,7 +111,7 @@ export class JetStreamPublisher implements EventPublisherPort {
     const signer = this.options.signer;
     if (signer) {
       // Signed inside the send span, so the signature shows on it (a `pqc.sign` event).
-      for (const [name, value] of Object.entries(withSpan(span, () => signer(envelope, subject)))) headers.set(name, value);
+      for (const [name, value] of Object.entries(withSpan(span, () => signer(envelope, subject, json)))) headers.set(name, value);
     }
     const started = performance.now();
     try {

@@ -29,9 +29,9 @@ export function eventPolicyFromRegistry(): EventPolicy {
  */
 export function createEnvelopeSigner(options: { backend: PqcBackend; identity: ServiceIdentity }): EnvelopeSigner {
   const { backend, identity } = options;
-  return (envelope, subject) => {
+  return (envelope, subject, json) => {
     const signer = createEventSigner({ backend, key: identity.signingKey() });
-    return signatureToHeaders(signer.sign(subject, envelope).signature);
+    return signatureToHeaders(signer.sign(subject, envelope, json).signature);
   };
 }
 

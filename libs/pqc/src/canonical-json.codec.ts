@@ -43,7 +43,7 @@ function writeString(text: string): string {
  * booleans and null, all the way down (undefined object members are omitted by both). Stops at the
  * first thing that is not, so a value that fails costs little more than the walk up to it.
  */
-function stringifiesCanonically(value: unknown): boolean {
+export function stringifiesCanonically(value: unknown): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':

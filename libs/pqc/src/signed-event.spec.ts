@@ -32,6 +32,23 @@ describe('the signing input written into a reused buffer', () => {
     expect(copyOf(short)).toEqual(eventSigningInput(subject, short));
   });
 
+  it('is built around the body’s JSON when the envelope’s JSON is canonical, and written afresh when it is not', () => {
+    const samples = Array.from({ length: 2000 }, (_, i) => ({ labels: { pod: `p${i % 7}` }, metric: `series_${i}`, value: i / 3 }));
+    const { id, type, version, source, time, target } = envelope(null);
+    // Keys in ascending order all the way down, as the publisher builds a sample batch's envelope.
+    const inOrder = (data: unknown): EventEnvelope => ({ data, id, source, target, time, type, version });
+    const events = [
+      inOrder({ scrapes: [{ samples, target: 'a' }] }),
+      inOrder({ note: 'grüße, 日本, 🚀 "quoted"' }),
+      inOrder({ z: 1, a: 2 }),
+      envelope({ samples }),
+    ];
+    for (const event of events) {
+      const withJson = withEventSigningInput(subject, event, (input) => Uint8Array.from(input), JSON.stringify(event));
+      expect(withJson).toEqual(eventSigningInput(subject, event));
+    }
+  });
+
   it('gives a call made inside another its own bytes', () => {
     const outer = envelope({ note: 'outer' });
     const inner = envelope({ note: 'inner' });

@@ -1,6 +1,6 @@
 import { Algorithm } from './algorithms.constants.js';
 import { toBase64Url, utf8 } from './bytes.codec.js';
-import { canonicalJson } from './canonical-json.codec.js';
+import { canonicalJson, stringifiesCanonically } from './canonical-json.codec.js';
 import type { PqcBackend } from './pqc-backend.types.js';
 import type { DetachedSignature, SigningKey } from './trust-bundle.js';
 
@@ -44,25 +44,52 @@ let scratch = new Uint8Array(64 * 1024);
 let scratchInUse = false;
 
 /**
+ * The signing input of {@link eventSigningInput} as strings to encode one after the other, each
+ * flat (concatenated, a batch's JSON would be copied whole once more to be encoded). Given `json`,
+ * the envelope's `JSON.stringify`, and an envelope whose `JSON.stringify` is its canonical JSON (keys
+ * in order all the way down), the envelope is not written again.
+ */
+function signingInputParts(subject: string, envelope: EventEnvelope, json: string | undefined): readonly string[] {
+  if (json !== undefined && stringifiesCanonically(envelope)) {
+    return [eventContext, '{"envelope":', json, ',"subject":', canonicalJson(subject), '}'];
+  }
+  return [eventContext, canonicalJson({ envelope, subject })];
+}
+
+/** Writes `parts` into `into` as UTF-8, one after the other; the bytes written, or undefined when they do not fit. */
+function encodePartsInto(parts: readonly string[], into: Uint8Array): number | undefined {
+  let offset = 0;
+  for (const part of parts) {
+    const { read, written } = encoder.encodeInto(part, offset === 0 ? into : into.subarray(offset));
+    if (read < part.length) return undefined;
+    offset += written;
+  }
+  return offset;
+}
+
+/**
  * Runs `use` (a synchronous sign or verify) on the signing input of {@link eventSigningInput},
  * written into a buffer that the next call overwrites: a sample batch of a few hundred KB then
  * costs no new memory outside the V8 heap per signature, where a fresh copy per batch left the
- * allocator holding the peaks. `use` must not keep the bytes.
+ * allocator holding the peaks. `use` must not keep the bytes. `json`, when the caller has it, must
+ * be `JSON.stringify(envelope)` (the publisher's body): the signing input is then built around it.
  */
-export function withEventSigningInput<T>(subject: string, envelope: EventEnvelope, use: (input: Uint8Array) => T): T {
-  const text = eventContext + canonicalJson({ envelope, subject });
+export function withEventSigningInput<T>(subject: string, envelope: EventEnvelope, use: (input: Uint8Array) => T, json?: string): T {
+  const parts = signingInputParts(subject, envelope, json);
+  let length = 0;
+  for (const part of parts) length += part.length;
   // Re-entered (a `use` that signs again), or too large to keep: a copy of its own.
-  if (scratchInUse || text.length * 3 > SCRATCH_KEPT_BYTES) return use(utf8(text));
-  if (scratch.length < text.length) scratch = new Uint8Array(Math.min(SCRATCH_KEPT_BYTES, 2 ** Math.ceil(Math.log2(text.length))));
-  let written = encoder.encodeInto(text, scratch);
-  if (written.read < text.length) {
+  if (scratchInUse || length * 3 > SCRATCH_KEPT_BYTES) return use(utf8(parts.join('')));
+  if (scratch.length < length) scratch = new Uint8Array(Math.min(SCRATCH_KEPT_BYTES, 2 ** Math.ceil(Math.log2(length))));
+  let written = encodePartsInto(parts, scratch);
+  if (written === undefined) {
     // Not all ASCII: a UTF-8 character takes up to 3 bytes per UTF-16 unit.
-    scratch = new Uint8Array(text.length * 3);
-    written = encoder.encodeInto(text, scratch);
+    scratch = new Uint8Array(length * 3);
+    written = encodePartsInto(parts, scratch) ?? 0;
   }
   scratchInUse = true;
   try {
-    return use(scratch.subarray(0, written.written));
+    return use(scratch.subarray(0, written));
   } finally {
     scratchInUse = false;
   }
@@ -70,7 +97,8 @@ export function withEventSigningInput<T>(subject: string, envelope: EventEnvelop
 
 export interface EventSigner {
   readonly kid: string;
-  sign<TData>(subject: string, envelope: EventEnvelope<TData>): SignedEvent<TData>;
+  /** `json`, when the caller has it: `JSON.stringify(envelope)`, which then need not be written again. */
+  sign<TData>(subject: string, envelope: EventEnvelope<TData>, json?: string): SignedEvent<TData>;
 }
 
 /**
@@ -82,8 +110,8 @@ export function createEventSigner(options: { backend: PqcBackend; key: SigningKe
   const { backend, key } = options;
   return {
     kid: key.kid,
-    sign: (subject, envelope) => {
-      const sig = withEventSigningInput(subject, envelope, (input) => backend.mlDsa65.sign(input, key.secretKey));
+    sign: (subject, envelope, json) => {
+      const sig = withEventSigningInput(subject, envelope, (input) => backend.mlDsa65.sign(input, key.secretKey), json);
       return { envelope, signature: { alg: Algorithm.mlDsa65, kid: key.kid, sig: toBase64Url(sig) } };
     },
   };

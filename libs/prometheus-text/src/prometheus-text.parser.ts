@@ -261,7 +261,8 @@ class TextParser {
     }
     const family = this.familyFor(metric);
     this.check(family, metric, labels, nameStart);
-    family.samples.push(timestampMs === undefined ? { metric, labels, value } : { metric, labels, value, timestampMs });
+    // Keys in ascending order, so that a caller can hand the sample to a canonical JSON writer as is.
+    family.samples.push(timestampMs === undefined ? { labels, metric, value } : { labels, metric, timestampMs, value });
   }
 
   private labels(): Record<string, string> {

@@ -9,9 +9,11 @@ describe('the scrape and probe HTTP client', () => {
   let server: Server;
   let base: string;
   let connections = 0;
+  const accepted: (string | undefined)[] = [];
 
   beforeAll(async () => {
     server = createServer((request, response) => {
+      accepted.push(request.headers.accept);
       switch (request.url) {
         case '/metrics':
           response.setHeader('content-type', 'text/plain; version=0.0.4');
@@ -65,12 +67,26 @@ describe('the scrape and probe HTTP client', () => {
     expect(await probeHttp(`${base}/moved`, 2000)).toEqual({ ok: true, detail: 'HTTP 200' });
   });
 
+  it('asks the same URL again and again with the same answer, a scrape for Prometheus text and a probe for anything', async () => {
+    accepted.length = 0;
+    for (let round = 0; round < 3; round += 1) {
+      expect(await scrapeMetrics(`${base}/metrics`, 2000)).toHaveLength(2);
+      expect(await probeHttp(`${base}/metrics`, 2000)).toEqual({ ok: true, detail: 'HTTP 200' });
+    }
+    expect(accepted).toEqual(Array.from({ length: 3 }, () => ['text/plain;version=0.0.4', undefined]).flat());
+  });
+
   it('tells a status, an unparsable body, a timeout and an unreachable target apart', async () => {
     const failure = (url: string, timeoutMs = 2000) => scrapeMetrics(url, timeoutMs).catch((error: unknown) => error as ScrapeError);
     expect(await failure(`${base}/down`)).toMatchObject({ name: 'ScrapeError', code: 'http_status', status: 503 });
     expect(await failure(`${base}/garbage`)).toMatchObject({ code: 'unparsable' });
     expect(await failure(`${base}/slow`, 100)).toMatchObject({ code: 'timeout' });
     expect(await failure('http://127.0.0.1:1/metrics')).toMatchObject({ code: 'unreachable' });
+    expect(await failure('ftp://127.0.0.1/metrics')).toMatchObject({
+      code: 'unreachable',
+      message: 'ftp://127.0.0.1/metrics: not an http(s) URL',
+    });
+    expect(await failure('not a url')).toMatchObject({ code: 'unreachable' });
     expect(await probeHttp(`${base}/down`, 2000)).toEqual({ ok: false, detail: 'HTTP 503' });
     expect(await probeHttp(`${base}/down`, 2000, 503)).toEqual({ ok: true, detail: 'HTTP 503' });
     expect((await probeHttp(`${base}/slow`, 100)).ok).toBe(false);
@@ -87,5 +103,15 @@ describe('the scrape and probe HTTP client', () => {
     expect(Object.keys(sample ?? {})).toEqual(['labels', 'metric', 'value']);
     expect(Object.keys(sample?.labels ?? {})).toEqual(['code', 'handler', 'method']);
     expect(sample?.labels).toEqual({ method: 'GET', code: '200', handler: '/' });
+  });
+
+  it('leaves out a sample’s timestamp and its non-finite values, and keeps a `__proto__` label as an own key when it sorts the labels', () => {
+    const samples = samplesOfText('a{z="1",__proto__="p"} 1 1700000000000\nb NaN\nc +Inf\n');
+    expect(samples).toHaveLength(1);
+    const [sample] = samples;
+    expect(Object.keys(sample ?? {})).toEqual(['labels', 'metric', 'value']);
+    expect(Object.keys(sample?.labels ?? {})).toEqual(['__proto__', 'z']);
+    expect(Object.getPrototypeOf(sample?.labels)).toBe(Object.prototype);
+    expect(JSON.stringify(sample)).toBe('{"labels":{"__proto__":"p","z":"1"},"metric":"a","value":1}');
   });
 });

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { parsePrometheusText } from '@mapek/prometheus-text';
 import type { Sample } from '@mapek/contracts';
 
@@ -62,20 +63,59 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
   }
 }
 
+interface PreparedRequest {
+  readonly secure: boolean;
+  readonly options: http.RequestOptions;
+}
+
+/** URLs requested before, by accept header (`''`: none), parsed into their request options. */
+const preparedRequests = new Map<string, Map<string, PreparedRequest>>();
+/** More URLs than this (a redirect may name any) and the prepared ones are forgotten. */
+const MAX_PREPARED_REQUESTS = 10_000;
+
+/**
+ * The request options of a GET of `url`, made once per URL: parsing the URL and turning it into
+ * options cost ~4 KB of garbage per request, two requests per target every second. The request
+ * copies the options, so one object serves every request of the URL. A URL that cannot be
+ * requested gives the error to reject with.
+ */
+function preparedRequest(url: string, accept: string | undefined): PreparedRequest | ScrapeError {
+  let byUrl = preparedRequests.get(accept ?? '');
+  if (byUrl === undefined) {
+    byUrl = new Map();
+    preparedRequests.set(accept ?? '', byUrl);
+  }
+  const known = byUrl.get(url);
+  if (known !== undefined) return known;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    return new ScrapeError('unreachable', `${url}: ${(error as Error).message}`, { cause: error });
+  }
+  const secure = parsed.protocol === 'https:';
+  if (!secure && parsed.protocol !== 'http:') return new ScrapeError('unreachable', `${url}: not an http(s) URL`);
+  const prepared: PreparedRequest = {
+    secure,
+    options: {
+      ...urlToHttpOptions(parsed),
+      agent: secure ? agents.https : agents.http,
+      headers: accept === undefined ? {} : { accept },
+    },
+  };
+  if (byUrl.size >= MAX_PREPARED_REQUESTS) byUrl.clear();
+  byUrl.set(url, prepared);
+  return prepared;
+}
+
 function getOnce(url: string, options: HttpGetOptions, followRedirect: boolean): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch (error) {
-      reject(new ScrapeError('unreachable', `${url}: ${(error as Error).message}`, { cause: error }));
+    const prepared = preparedRequest(url, options.accept);
+    if (prepared instanceof ScrapeError) {
+      reject(prepared);
       return;
     }
-    const secure = parsed.protocol === 'https:';
-    if (!secure && parsed.protocol !== 'http:') {
-      reject(new ScrapeError('unreachable', `${url}: not an http(s) URL`));
-      return;
-    }
+    const { secure } = prepared;
     let settled = false;
     const fail = (error: ScrapeError) => {
       if (settled) return;
@@ -84,38 +124,34 @@ function getOnce(url: string, options: HttpGetOptions, followRedirect: boolean):
       request.destroy();
       reject(error);
     };
-    const request = (secure ? https : http).get(
-      parsed,
-      { agent: secure ? agents.https : agents.http, headers: options.accept === undefined ? {} : { accept: options.accept } },
-      (response) => {
-        const status = response.statusCode ?? 0;
-        const location = followRedirect && REDIRECTS.has(status) ? response.headers.location : undefined;
-        if (!options.readBody || location !== undefined) {
-          response.resume();
-          response.once('end', () => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(timer);
-            resolve(location === undefined ? { status, body: '' } : { status, body: '', location });
-          });
-          response.once('error', (error) => fail(new ScrapeError('unreachable', `${url}: ${error.message}`, { cause: error })));
-          return;
-        }
-        response.setEncoding('utf8');
-        let body = '';
-        response.on('data', (chunk: string) => {
-          body += chunk;
-          if (body.length > MAX_SCRAPE_BYTES) fail(new ScrapeError('too_large', `${url}: more than ${MAX_SCRAPE_BYTES} bytes`));
-        });
+    const request = (secure ? https : http).get(prepared.options, (response) => {
+      const status = response.statusCode ?? 0;
+      const location = followRedirect && REDIRECTS.has(status) ? response.headers.location : undefined;
+      if (!options.readBody || location !== undefined) {
+        response.resume();
         response.once('end', () => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          resolve({ status, body });
+          resolve(location === undefined ? { status, body: '' } : { status, body: '', location });
         });
         response.once('error', (error) => fail(new ScrapeError('unreachable', `${url}: ${error.message}`, { cause: error })));
-      },
-    );
+        return;
+      }
+      response.setEncoding('utf8');
+      let body = '';
+      response.on('data', (chunk: string) => {
+        body += chunk;
+        if (body.length > MAX_SCRAPE_BYTES) fail(new ScrapeError('too_large', `${url}: more than ${MAX_SCRAPE_BYTES} bytes`));
+      });
+      response.once('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ status, body });
+      });
+      response.once('error', (error) => fail(new ScrapeError('unreachable', `${url}: ${error.message}`, { cause: error })));
+    });
     const timer = setTimeout(
       () => fail(new ScrapeError('timeout', `${url}: no complete answer within ${options.timeoutMs} ms`)),
       options.timeoutMs,
@@ -127,27 +163,54 @@ function getOnce(url: string, options: HttpGetOptions, followRedirect: boolean):
 /**
  * The finite samples of a Prometheus text body, as they go into a batch: keys in the order the
  * batch's canonical JSON sorts them (labels too), so that the signer and the verifier can write it
- * with the engine's JSON.stringify instead of key by key.
+ * with the engine's JSON.stringify instead of key by key. The parser's own sample is taken as it
+ * is when it already has that form (no timestamp, labels in order), which most are.
  */
 export function samplesOfText(text: string): Sample[] {
   const samples: Sample[] = [];
   for (const family of parsePrometheusText(text)) {
     for (const sample of family.samples) {
-      if (Number.isFinite(sample.value)) samples.push({ labels: inKeyOrder(sample.labels), metric: sample.metric, value: sample.value });
+      if (!Number.isFinite(sample.value)) continue;
+      const labels = inKeyOrder(sample.labels);
+      samples.push(
+        labels === sample.labels && sample.timestampMs === undefined ? sample : { labels, metric: sample.metric, value: sample.value },
+      );
     }
   }
   return samples;
 }
 
-/** The labels themselves when their names are in ascending order (as most exporters write them), else a sorted copy. */
-function inKeyOrder(labels: Record<string, string>): Record<string, string> {
+/**
+ * The labels themselves when their names are in ascending order (as most exporters write them),
+ * else a copy in that order. Sorted by hand: the engine's sort allocates a work area per call, a
+ * few hundred bytes for a label set of two.
+ */
+function inKeyOrder(labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
   let previous: string | undefined;
+  let ordered = true;
   for (const name in labels) {
-    if (previous !== undefined && !(previous < name))
-      return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+    if (previous !== undefined && !(previous < name)) {
+      ordered = false;
+      break;
+    }
     previous = name;
   }
-  return labels;
+  if (ordered) return labels;
+  const names = Object.keys(labels);
+  for (let i = 1; i < names.length; i += 1) {
+    const name = names[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (names[j] as string) > name; j -= 1) names[j + 1] = names[j] as string;
+    names[j + 1] = name;
+  }
+  const sorted: Record<string, string> = {};
+  for (const name of names) {
+    const value = labels[name] as string;
+    // `__proto__` must be defined to be an own key, as the parser does.
+    if (name === '__proto__') Object.defineProperty(sorted, name, { value, enumerable: true, writable: true, configurable: true });
+    else sorted[name] = value;
+  }
+  return sorted;
 }
 
 /** GETs a Prometheus text endpoint and parses it into its finite samples. */
