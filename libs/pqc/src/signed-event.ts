@@ -40,6 +40,7 @@ export function eventSigningInput(subject: string, envelope: EventEnvelope): Uin
 /** Above this the scratch buffer is not kept between calls (one rare huge event does not pin its size). */
 const SCRATCH_KEPT_BYTES = 4 * 1024 * 1024;
 const encoder = new TextEncoder();
+const eventContextBytes = encoder.encode(eventContext);
 let scratch = new Uint8Array(64 * 1024);
 let scratchInUse = false;
 
@@ -50,19 +51,24 @@ let scratchInUse = false;
  * allocator holding the peaks. `use` must not keep the bytes.
  */
 export function withEventSigningInput<T>(subject: string, envelope: EventEnvelope, use: (input: Uint8Array) => T): T {
-  const text = eventContext + canonicalJson({ envelope, subject });
+  const json = canonicalJson({ envelope, subject });
+  const length = eventContextBytes.length + json.length;
   // Re-entered (a `use` that signs again), or too large to keep: a copy of its own.
-  if (scratchInUse || text.length * 3 > SCRATCH_KEPT_BYTES) return use(utf8(text));
-  if (scratch.length < text.length) scratch = new Uint8Array(Math.min(SCRATCH_KEPT_BYTES, 2 ** Math.ceil(Math.log2(text.length))));
-  let written = encoder.encodeInto(text, scratch);
-  if (written.read < text.length) {
+  if (scratchInUse || length * 3 > SCRATCH_KEPT_BYTES) return use(utf8(eventContext + json));
+  if (scratch.length < length) scratch = new Uint8Array(Math.min(SCRATCH_KEPT_BYTES, 2 ** Math.ceil(Math.log2(length))));
+  // The context and the JSON are written one after the other: joined first, a batch's JSON would
+  // be copied once more into a flat string before its encoding.
+  scratch.set(eventContextBytes);
+  let written = encoder.encodeInto(json, scratch.subarray(eventContextBytes.length));
+  if (written.read < json.length) {
     // Not all ASCII: a UTF-8 character takes up to 3 bytes per UTF-16 unit.
-    scratch = new Uint8Array(text.length * 3);
-    written = encoder.encodeInto(text, scratch);
+    scratch = new Uint8Array(eventContextBytes.length + json.length * 3);
+    scratch.set(eventContextBytes);
+    written = encoder.encodeInto(json, scratch.subarray(eventContextBytes.length));
   }
   scratchInUse = true;
   try {
-    return use(scratch.subarray(0, written.written));
+    return use(scratch.subarray(0, eventContextBytes.length + written.written));
   } finally {
     scratchInUse = false;
   }
