@@ -46,9 +46,10 @@ export const analyzerConfig = {
   },
   MAPEK_ANALYZER_WARMUP_SAMPLES: { schema: env.integer(150, 1, 100_000), description: 'samples a series is learned before it can alarm' },
   MAPEK_ANALYZER_SAMPLE_CONCURRENCY: {
-    // 16 batches of ~100 targets each are more scrapes in flight than 128 single-target v1 batches
-    // were, and the consumer buffers twice as many: 128 large batches held ~150 MB.
-    schema: env.integer(16, 1, 1000),
+    // A batch of ~100 targets is a few hundred KB of message and its parsed samples until it is
+    // acknowledged, and the consumer buffers twice as many: 128 large batches held ~150 MB, and 8
+    // instead of 16 took ~15 MB off at 1,000 targets with no CPU cost (docs/reports/load.md §11).
+    schema: env.integer(8, 1, 1000),
     description:
       'sample batches (each the scrapes of many targets) scored at once; their detector checkpoints are written together, one per target, before they are acknowledged',
   },

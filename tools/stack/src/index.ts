@@ -12,6 +12,7 @@ export {
   type StackCredentials,
 } from './stack-credentials.js';
 export {
+  ANALYZER_NODE_ARGS,
   BUSY_LOOP_NODE_ARGS,
   DEFAULT_LOOP_NODE_ARGS,
   DEFAULT_SERVICES,
