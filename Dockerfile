@@ -140,7 +140,7 @@ WORKDIR /app/services/analyzer
 ENV MAPEK_HTTP_PORT=9102
 EXPOSE 9102
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/usr/local/lib/mapek/healthcheck.mjs", "/health/live"]
-CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=25", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "dist/main.js"]
 
 FROM loop-service AS planner
 COPY --from=build /out/planner /app

@@ -12,7 +12,6 @@ export {
   type StackCredentials,
 } from './stack-credentials.js';
 export {
-  ANALYZER_NODE_ARGS,
   BUSY_LOOP_NODE_ARGS,
   DEFAULT_LOOP_NODE_ARGS,
   DEFAULT_SERVICES,

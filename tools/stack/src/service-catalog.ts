@@ -92,18 +92,10 @@ export const DEFAULT_LOOP_NODE_ARGS: readonly string[] = ['--max-semi-space-size
  */
 export const BUSY_LOOP_NODE_ARGS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
 
-/**
- * The analyzer allocates far less per batch since a sample batch is checked in place rather than
- * copied by zod, and its detectors cost a third less: 4 MB semi-spaces and an old generation
- * that grows by a quarter of what is alive take ~20 MB off it for ~10 % more CPU per sample
- * (ADR 0016, revised).
- */
-export const ANALYZER_NODE_ARGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=25'];
-
 /** Each loop service's own V8 flags, when MAPEK_SERVICE_NODE_ARGS does not set them all. */
 export const LOOP_NODE_ARGS_BY_SERVICE: Readonly<Record<LoopServiceName, readonly string[]>> = {
   [ContractServiceName.monitor]: BUSY_LOOP_NODE_ARGS,
-  [ContractServiceName.analyzer]: ANALYZER_NODE_ARGS,
+  [ContractServiceName.analyzer]: BUSY_LOOP_NODE_ARGS,
   [ContractServiceName.planner]: DEFAULT_LOOP_NODE_ARGS,
   [ContractServiceName.executor]: DEFAULT_LOOP_NODE_ARGS,
   [ContractServiceName.knowledge]: DEFAULT_LOOP_NODE_ARGS,
