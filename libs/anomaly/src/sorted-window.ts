@@ -1,30 +1,38 @@
-/** Index of the first element of `sorted` not less than `value` (binary search). */
-export const lowerBound = (sorted: readonly number[], value: number): number => {
+/**
+ * An ascending run of `length` numbers at `start` in a larger buffer (a detector keeps all its
+ * arrays in one buffer; a view per array would cost more than the array).
+ */
+
+/** Index (from `start`) of the first of the run's numbers not less than `value` (binary search). */
+export const lowerBound = (values: Float64Array, start: number, length: number, value: number): number => {
   let low = 0;
-  let high = sorted.length;
+  let high = length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if ((sorted[mid] ?? 0) < value) low = mid + 1;
+    if ((values[start + mid] ?? 0) < value) low = mid + 1;
     else high = mid;
   }
   return low;
 };
 
-/** Inserts `value` into an ascending array in place, keeping it sorted. */
-export const insertSorted = (sorted: number[], value: number): void => {
-  sorted.splice(lowerBound(sorted, value), 0, value);
+/** Inserts `value` into the run in place, keeping it sorted; the caller makes room for one more and counts it. */
+export const insertSorted = (values: Float64Array, start: number, length: number, value: number): void => {
+  const at = start + lowerBound(values, start, length, value);
+  values.copyWithin(at + 1, at, start + length);
+  values[at] = value;
 };
 
-/** Removes one occurrence of `value` from an ascending array in place. */
-export const removeSorted = (sorted: number[], value: number): void => {
-  const index = lowerBound(sorted, value);
-  if (sorted[index] === value) sorted.splice(index, 1);
+/** Removes one occurrence of `value` from the run in place; false when it holds none (the length is then unchanged). */
+export const removeSorted = (values: Float64Array, start: number, length: number, value: number): boolean => {
+  const at = start + lowerBound(values, start, length, value);
+  if (at >= start + length || values[at] !== value) return false;
+  values.copyWithin(at, at + 1, start + length);
+  return true;
 };
 
-/** Median of an ascending array (NaN when empty). */
-export const sortedMedian = (sorted: readonly number[]): number => {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const mid = n >>> 1;
-  return n % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+/** Median of the run (NaN when empty). */
+export const sortedMedian = (values: Float64Array, start: number, length: number): number => {
+  if (length === 0) return Number.NaN;
+  const mid = start + (length >>> 1);
+  return length % 2 === 1 ? (values[mid] ?? 0) : ((values[mid - 1] ?? 0) + (values[mid] ?? 0)) / 2;
 };

@@ -165,6 +165,18 @@ describe('StreamingDetector', () => {
     expect(scores.at(-1)).toBe(1);
   });
 
+  it('restores a checkpoint whose sorted copy does not hold its window with the copy rebuilt from the window', () => {
+    const values = series(600);
+    const uninterrupted = new StreamingDetector(detectorConfig, { min: 0, max: 120, warmupSamples: 300 });
+    const expected = values.map((value, i) => uninterrupted.score(value, i * 5 * minute));
+    const first = new StreamingDetector(detectorConfig, { min: 0, max: 120, warmupSamples: 300 });
+    values.slice(0, 400).forEach((value, i) => first.score(value, i * 5 * minute));
+    const damaged: DetectorState = { ...first.snapshot(), sorted: [1, 2, 3] };
+    const resumed = StreamingDetector.restore(detectorConfig, damaged);
+    expect(resumed.snapshot().sorted).toEqual([...damaged.window].sort((a, b) => a - b));
+    expect(values.slice(400).map((value, i) => resumed.score(value, (i + 400) * 5 * minute))).toEqual(expected.slice(400));
+  });
+
   it('refuses a checkpoint taken with a different configuration', () => {
     const state = new StreamingDetector(detectorConfig).snapshot();
     expect(() => StreamingDetector.restore({ ...detectorConfig, histogramBins: detectorConfig.histogramBins + 1 }, state)).toThrow(

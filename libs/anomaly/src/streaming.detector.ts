@@ -1,5 +1,6 @@
 import { InvalidDetectorStateError } from './anomaly.errors.js';
 import { validateDetectorConfig, type DetectorConfig } from './detector.config.js';
+import { DetectorMemory } from './detector.memory.js';
 import type { DetectorState } from './detector.state.js';
 import { gaussianTail } from './gaussian-tail.js';
 import { insertSorted, removeSorted, sortedMedian } from './sorted-window.js';
@@ -18,43 +19,26 @@ const minScale = 1e-3;
 /** Tail probability that maps to a score of 1 in the log-likelihood stage. */
 const tailFloor = 1e-10;
 
-const initialState = (config: DetectorConfig, context: SeriesContext): DetectorState => {
+const initialState = (config: DetectorConfig, context: SeriesContext): DetectorMemory => {
   const rangeKnown = context.min !== undefined && context.max !== undefined && Number.isFinite(context.min) && Number.isFinite(context.max);
-  return {
-    count: 0,
+  return DetectorMemory.fresh(config, {
     rangeMin: rangeKnown ? (context.min ?? 0) : 0,
     rangeMax: rangeKnown ? (context.max ?? 1) : 1,
     rangeKnown,
-    seenMin: 0,
-    seenMax: 0,
-    ewmaMean: 0,
-    ewmaVariance: 0,
-    window: [],
-    windowHead: 0,
-    sorted: [],
-    madScale: 0,
-    histogram: new Array<number>(config.histogramBins).fill(0),
-    transitions: new Array<number>(config.transitionBins * config.transitionBins).fill(0),
-    previousCoarseBin: -1,
-    seasonMean: new Array<number>(config.seasonSlots).fill(0),
-    seasonCount: new Array<number>(config.seasonSlots).fill(0),
-    seasonScale: 0,
-    shortHistory: [],
-    shortHead: 0,
-    averagesSeen: 0,
-    averageMean: 0,
-    averageVariance: 0,
-    restLeft: 0,
-    alarmRate: 0,
     warmupSamples: context.warmupSamples ?? config.warmupSamples,
-    ...freshVersion2Fields(config),
-  };
+  });
 };
 
-/** The state a version 2 detector adds to version 1: no run yet (length 0), no level learned. Never NaN: it goes through JSON. */
-const freshVersion2Fields = (config: DetectorConfig) => ({
-  version: 2 as const,
-  relearnUntil: 0,
+/**
+ * A version 1 checkpoint had one histogram grid and no flatline or level-shift state: the shifted
+ * grid is rebuilt from the first (each bin's count split over the two shifted bins it overlaps), and
+ * the flatline and level-shift stages learn for one warm-up before they may alarm (no run yet, no
+ * level learned).
+ */
+const upgradeVersion1 = (state: DetectorState, config: DetectorConfig): DetectorState => ({
+  ...state,
+  version: 2,
+  relearnUntil: state.count + state.warmupSamples,
   runValue: 0,
   runLength: 0,
   longestRun: 0,
@@ -65,19 +49,11 @@ const freshVersion2Fields = (config: DetectorConfig) => ({
   shiftScale: 0,
   shiftUp: 0,
   shiftDown: 0,
-  shiftedHistogram: new Array<number>(config.histogramBins + 1).fill(0),
+  shiftedHistogram: Array.from(
+    { length: config.histogramBins + 1 },
+    (_, j) => ((state.histogram[j - 1] ?? 0) + (state.histogram[j] ?? 0)) / 2,
+  ),
 });
-
-/**
- * A version 1 checkpoint had one histogram grid and no flatline or level-shift state: the shifted
- * grid is rebuilt from the first (each bin's count split over the two shifted bins it overlaps), and
- * the flatline and level-shift stages learn for one warm-up before they may alarm.
- */
-const upgradeVersion1 = (state: DetectorState, config: DetectorConfig): DetectorState => {
-  const upgraded: DetectorState = { ...state, ...freshVersion2Fields(config), relearnUntil: state.count + state.warmupSamples };
-  upgraded.shiftedHistogram = upgraded.shiftedHistogram.map((_, j) => ((state.histogram[j - 1] ?? 0) + (state.histogram[j] ?? 0)) / 2);
-  return upgraded;
-};
 
 /**
  * Streaming anomaly detector for one series. Each sample is scored once, in order, with no
@@ -95,12 +71,12 @@ const upgradeVersion1 = (state: DetectorState, config: DetectorConfig): Detector
  */
 export class StreamingDetector {
   private readonly config: DetectorConfig;
-  private readonly state: DetectorState;
+  private readonly state: DetectorMemory;
 
   /** A fresh detector; `state` is for `restore()`, which checks it first. */
   constructor(config: DetectorConfig, context: SeriesContext = {}, state?: DetectorState) {
     this.config = validateDetectorConfig(config);
-    this.state = state ?? initialState(config, context);
+    this.state = state ? DetectorMemory.fromState(this.config, state) : initialState(this.config, context);
   }
 
   /** Resumes a detector from a checkpoint taken with `snapshot()`. */
@@ -113,21 +89,20 @@ export class StreamingDetector {
       state.histogram.length !== config.histogramBins ||
       state.transitions.length !== config.transitionBins * config.transitionBins ||
       state.seasonMean.length !== config.seasonSlots ||
+      state.seasonCount.length !== config.seasonSlots ||
       state.window.length > config.medianWindow ||
       state.shortHistory.length > config.likelihoodShortWindow
     ) {
       throw new InvalidDetectorStateError('detector state was taken with a different configuration');
     }
-    // Checkpoints from before alarm-rate adaptation have no alarm count: start it at zero. Version 1
-    // checkpoints have no flatline or level-shift state: both start fresh.
-    const resumed: DetectorState = state.version === 1 ? upgradeVersion1(structuredClone(state), config) : structuredClone(state);
-    if (typeof resumed.alarmRate !== 'number') resumed.alarmRate = 0;
-    return new StreamingDetector(config, {}, resumed);
+    // Version 1 checkpoints have no flatline or level-shift state: both start fresh. The state is
+    // copied into the detector's own memory, so the checkpoint is not kept.
+    return new StreamingDetector(config, {}, state.version === 1 ? upgradeVersion1(state, config) : state);
   }
 
-  /** A deep copy of the state, safe to serialise with `JSON.stringify`. */
+  /** A copy of the state, safe to serialise with `JSON.stringify`. */
   snapshot(): DetectorState {
-    return structuredClone(this.state);
+    return this.state.toState();
   }
 
   /**
@@ -135,7 +110,7 @@ export class StreamingDetector {
    * (a checkpoint writer that only needs the text saves the clone: two thirds of the time).
    */
   snapshotJson(): string {
-    return JSON.stringify(this.state);
+    return this.state.toJson();
   }
 
   /** Scores one sample (value, epoch milliseconds) and learns from it; a non-finite value scores 0 and is skipped. */
@@ -143,6 +118,7 @@ export class StreamingDetector {
     if (!Number.isFinite(value)) return 0;
     const s = this.state;
     const c = this.config;
+    const { numbers, counts, layout } = s;
     if (!s.rangeKnown && s.count === 0) {
       // Unknown range: fix the scale from the first sample so learned statistics stay comparable.
       s.rangeMin = value;
@@ -160,12 +136,12 @@ export class StreamingDetector {
 
     // Robust deviation from the recent level, in standard deviations.
     const ewmaDeviation = Math.abs(v - s.ewmaMean) / Math.max(Math.sqrt(s.ewmaVariance), minScale);
-    const median = s.sorted.length > 0 ? sortedMedian(s.sorted) : v;
+    const median = s.sortedLength > 0 ? sortedMedian(numbers, layout.sorted, s.sortedLength) : v;
     const medianDeviation = Math.abs(v - median) / Math.max(1.25 * s.madScale, minScale);
     let deviation = Math.max(ewmaDeviation, medianDeviation);
     const slot = c.seasonSlots > 0 ? Math.floor(((((time % dayMs) + dayMs) % dayMs) / dayMs) * c.seasonSlots) : 0;
-    if (c.seasonSlots > 0 && (s.seasonCount[slot] ?? 0) >= 3) {
-      const seasonalDeviation = Math.abs(v - (s.seasonMean[slot] ?? 0)) / Math.max(1.25 * s.seasonScale, minScale);
+    if (c.seasonSlots > 0 && (counts[layout.seasonCount + slot] ?? 0) >= 3) {
+      const seasonalDeviation = Math.abs(v - (numbers[layout.seasonMean + slot] ?? 0)) / Math.max(1.25 * s.seasonScale, minScale);
       deviation = Math.min(deviation, seasonalDeviation);
     }
     const excess = Math.max(0, deviation - c.sigmaThreshold) / c.deviationScale;
@@ -174,10 +150,10 @@ export class StreamingDetector {
     // Two grids, the second offset by half a bin: a level is as novel as the rarer of its two bins,
     // so a value's novelty does not hinge on where the bin edges fall.
     const shiftedBin = Math.min(c.histogramBins, Math.max(0, Math.floor(v * c.histogramBins + 0.5)));
-    const novelty = 1 / (1 + Math.min(s.histogram[bin] ?? 0, s.shiftedHistogram[shiftedBin] ?? 0));
+    const novelty = 1 / (1 + Math.min(counts[layout.histogram + bin] ?? 0, numbers[layout.shiftedHistogram + shiftedBin] ?? 0));
     const coarse = Math.min(c.transitionBins - 1, Math.max(0, Math.floor(v * c.transitionBins)));
     const transition = s.previousCoarseBin < 0 ? 0 : s.previousCoarseBin * c.transitionBins + coarse;
-    const transitionNovelty = s.previousCoarseBin < 0 ? 0 : 1 / (1 + (s.transitions[transition] ?? 0));
+    const transitionNovelty = s.previousCoarseBin < 0 ? 0 : 1 / (1 + (counts[layout.transitions + transition] ?? 0));
     const relearnt = s.count >= s.relearnUntil;
     const flat = this.flatline(value) && v > s.seenMin && relearnt;
     const shifted = c.shiftThreshold > 0 && this.levelShift(v, slot) && relearnt;
@@ -186,13 +162,13 @@ export class StreamingDetector {
     // Anomaly likelihood: is the average of the last few raw scores unusually high compared with
     // the distribution of such averages over a longer history of this series?
     const k = c.likelihoodShortWindow;
-    if (s.shortHistory.length < k) s.shortHistory.push(raw);
-    else s.shortHistory[s.shortHead] = raw;
+    if (s.shortLength < k) numbers[layout.shortHistory + s.shortLength++] = raw;
+    else numbers[layout.shortHistory + s.shortHead] = raw;
     s.shortHead = (s.shortHead + 1) % k;
     let likelihoodScore = 0;
-    if (s.shortHistory.length === k) {
+    if (s.shortLength === k) {
       let shortSum = 0;
-      for (const recent of s.shortHistory) shortSum += recent;
+      for (let i = 0; i < k; i++) shortSum += numbers[layout.shortHistory + i] ?? 0;
       const average = shortSum / k;
       if (s.averagesSeen >= k) {
         const std = Math.max(Math.sqrt(s.averageVariance), c.likelihoodMinStd);
@@ -231,7 +207,7 @@ export class StreamingDetector {
       s.shiftDown = 0;
     }
 
-    if (s.previousCoarseBin >= 0) s.transitions[transition] = (s.transitions[transition] ?? 0) + 1;
+    if (s.previousCoarseBin >= 0) counts[layout.transitions + transition] = (counts[layout.transitions + transition] ?? 0) + 1;
     s.previousCoarseBin = coarse;
     this.learn(v, median, bin, shiftedBin, slot);
     return output;
@@ -274,7 +250,8 @@ export class StreamingDetector {
     const s = this.state;
     const c = this.config;
     if (s.count === 0) s.shiftLevel = v;
-    const offset = c.seasonSlots > 0 ? (s.shiftOffsets[slot] ?? 0) : 0;
+    const offsetAt = s.layout.shiftOffsets + slot;
+    const offset = c.seasonSlots > 0 ? (s.numbers[offsetAt] ?? 0) : 0;
     const residual = v - s.shiftLevel - offset;
     const z = residual / Math.max(1.25 * s.shiftScale, minScale);
     const clipped = Math.max(-c.shiftClip, Math.min(c.shiftClip, z));
@@ -282,7 +259,7 @@ export class StreamingDetector {
     s.shiftDown = Math.max(0, s.shiftDown - clipped - c.shiftSlack);
     s.shiftScale += c.madAlpha * (Math.abs(residual) - s.shiftScale);
     s.shiftLevel += c.shiftAlpha * (v - offset - s.shiftLevel);
-    if (c.seasonSlots > 0) s.shiftOffsets[slot] = offset + c.shiftSeasonAlpha * (v - s.shiftLevel - offset);
+    if (c.seasonSlots > 0) s.numbers[offsetAt] = offset + c.shiftSeasonAlpha * (v - s.shiftLevel - offset);
     return Math.max(s.shiftUp, s.shiftDown) >= c.shiftThreshold;
   }
 
@@ -298,24 +275,25 @@ export class StreamingDetector {
     s.ewmaVariance = (1 - c.ewmaAlpha) * (s.ewmaVariance + c.ewmaAlpha * diff * diff);
 
     s.madScale += c.madAlpha * (Math.abs(v - median) - s.madScale);
-    if (s.window.length < c.medianWindow) {
-      s.window.push(v);
+    const { numbers, counts, layout } = s;
+    if (s.windowLength < c.medianWindow) {
+      numbers[layout.window + s.windowLength++] = v;
     } else {
-      removeSorted(s.sorted, s.window[s.windowHead] ?? 0);
-      s.window[s.windowHead] = v;
+      if (removeSorted(numbers, layout.sorted, s.sortedLength, numbers[layout.window + s.windowHead] ?? 0)) s.sortedLength--;
+      numbers[layout.window + s.windowHead] = v;
       s.windowHead = (s.windowHead + 1) % c.medianWindow;
     }
-    insertSorted(s.sorted, v);
+    insertSorted(numbers, layout.sorted, s.sortedLength++, v);
 
-    s.histogram[bin] = (s.histogram[bin] ?? 0) + 1;
-    s.shiftedHistogram[shiftedBin] = (s.shiftedHistogram[shiftedBin] ?? 0) + 1;
+    counts[layout.histogram + bin] = (counts[layout.histogram + bin] ?? 0) + 1;
+    numbers[layout.shiftedHistogram + shiftedBin] = (numbers[layout.shiftedHistogram + shiftedBin] ?? 0) + 1;
 
     if (c.seasonSlots > 0) {
-      const count = s.seasonCount[slot] ?? 0;
-      const mean = s.seasonMean[slot] ?? 0;
+      const count = counts[layout.seasonCount + slot] ?? 0;
+      const mean = numbers[layout.seasonMean + slot] ?? 0;
       if (count >= 3) s.seasonScale += c.madAlpha * (Math.abs(v - mean) - s.seasonScale);
-      s.seasonMean[slot] = count === 0 ? v : mean + c.seasonAlpha * (v - mean);
-      s.seasonCount[slot] = count + 1;
+      numbers[layout.seasonMean + slot] = count === 0 ? v : mean + c.seasonAlpha * (v - mean);
+      counts[layout.seasonCount + slot] = count + 1;
     }
   }
 

@@ -7,7 +7,7 @@ import { flagChangedV1Schema } from './events/flag.schema.js';
 import { heartbeatV1Schema } from './events/heartbeat.schema.js';
 import { outcomeV1Schema } from './events/outcome.schema.js';
 import { planV1Schema } from './events/plan.schema.js';
-import { isSampleBatchV2, sampleBatchV2Schema } from './events/sample-batch.schema.js';
+import { isSampleBatchV2AsIs, sampleBatchV2Schema } from './events/sample-batch.schema.js';
 import { alertResolvedV1Schema, incidentResolvedV1Schema } from './events/resolution.schema.js';
 import { symptomV1Schema } from './events/symptom.schema.js';
 import { SubjectKind, StreamName, ServiceName } from './wire.constants.js';
@@ -17,14 +17,16 @@ import { SubjectKind, StreamName, ServiceName } from './wire.constants.js';
  * services allowed to emit it. Publish and handle are generic over it, so a wrong
  * subject/payload pair does not compile. Versions only grow: add `<type>` entries for V2 beside V1.
  * A busy type may add `accepts`: a check of `data` that builds nothing, `true` only when the schema
- * accepts it, which the publisher asks before the schema (whose parse copies `data` whole).
+ * accepts it and would return it unchanged (its spec holds it to the schema). The publisher asks it
+ * before the schema, whose parse copies `data` whole, and parseEnvelope keeps data it accepts as
+ * parsed; what it says no to goes through the schema as usual.
  */
 export const eventRegistry = {
   /** v2: the scrapes of several targets in one signed event (v1 carried one target's). */
   'sample.batch': {
     version: 2,
     schema: sampleBatchV2Schema,
-    accepts: isSampleBatchV2,
+    accepts: isSampleBatchV2AsIs,
     subjectKind: SubjectKind.samples,
     stream: StreamName.telemetry,
     emitters: [ServiceName.monitor],
@@ -138,6 +140,13 @@ export const eventRegistry = {
 } as const;
 
 export type EventRegistry = typeof eventRegistry;
+
+/** What a registry entry gives those who check an event's data (the publisher, parseEnvelope). */
+export interface EventContract {
+  readonly version: number;
+  readonly schema: z.ZodType;
+  readonly accepts?: (data: unknown) => boolean;
+}
 export type EventType = keyof EventRegistry;
 export type EventData<T extends EventType> = z.infer<EventRegistry[T]['schema']>;
 export const eventTypes = Object.keys(eventRegistry) as EventType[];

@@ -1,7 +1,16 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { Header, eventRegistry, newEventId, subjectFor, type Envelope, type EventData, type EventType } from '@mapek/contracts';
+import {
+  Header,
+  eventRegistry,
+  newEventId,
+  subjectFor,
+  type Envelope,
+  type EventContract,
+  type EventData,
+  type EventType,
+} from '@mapek/contracts';
 import { SpanKind, endSpan, injectTraceContext, startSpan, withSpan, type ServiceMetrics } from '@mapek/observability';
 import { ContractViolationError } from './messaging.errors.js';
 import { messagingAttributes, MessagingOperation } from './messaging-spans.js';
@@ -17,13 +26,6 @@ export interface PublishInput<T extends EventType> {
   readonly id?: string;
   /** The subject key: the target for most kinds, the plan id for decisions. */
   readonly subjectKey?: string;
-}
-
-/** What the publisher needs of a registry entry to validate an event's data. */
-interface EventContract {
-  readonly version: number;
-  readonly schema: z.ZodType;
-  readonly accepts?: (data: unknown) => boolean;
 }
 
 /** What domain code publishes through; the JetStream implementation is below, tests use a fake. */
