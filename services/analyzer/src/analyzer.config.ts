@@ -48,7 +48,7 @@ export const analyzerConfig = {
   MAPEK_ANALYZER_SAMPLE_CONCURRENCY: {
     // A batch is its message and its parsed samples until it is acknowledged, and the consumer
     // buffers twice as many: 128 batches of ~100 targets held ~150 MB. With the monitor's scrapes
-    // spread a batch holds ~30 targets, and a drain's rate follows the scrapes in flight: 16 drained
+    // spread (an option) a batch holds ~30 targets, and a drain's rate follows the scrapes in flight: 16 drained
     // 94,000 samples/s, 8 would hold a quarter of what 16 held before (ADR 0016, amended).
     schema: env.integer(16, 1, 1000),
     description:
