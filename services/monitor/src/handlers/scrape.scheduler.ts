@@ -52,8 +52,8 @@ export interface MonitorSettings {
 }
 
 /**
- * Every interval, for each target, at its own offset in the interval (spread, see
- * {@link scrapeOffsetMs}): scrapes its metrics, runs its probes and its PromQL rules side
+ * Every interval, for each target (all at once, or each at its own offset in the interval when
+ * spread, see {@link scrapeOffsetMs}): scrapes its metrics, runs its probes and its PromQL rules side
  * by side, and checks its heartbeat; publishes one symptom per violation, and the scrapes of a
  * round gathered into a few sample batches (one signature per batch of targets). An HTTP probe of
  * the URL the target is scraped at is answered by the scrape itself. Symptoms go out as soon as they are known, ahead of the batch (which then waits up to
@@ -71,10 +71,10 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
   /** Targets whose silence was reported, so that their return is logged once. */
   private readonly silent = new Set<string>();
   private watched = '';
-  /** The sources the targets' offsets were computed for, and the offsets. */
+  /** The sources the targets' offsets were computed for, and the offsets (when spread). */
   private followed: MonitorSources | undefined;
   private offsets = new Map<string, number>();
-  /** When the scheduler last looked for targets that came due. */
+  /** When the scheduler last looked for targets that came due (when spread). */
   private lastWake = 0;
   private readonly scrapes: Counter<'target' | 'result'>;
   private readonly scrapeSeconds: Histogram<'target'>;
@@ -154,10 +154,16 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
         'cannot follow heartbeats (a telemetry stream provisioned by an earlier version? run `./mapek provision`)',
       );
     }
+    const { intervalMs, spread } = this.settings;
+    if (!spread) {
+      // Every target at once, at start and every interval after.
+      this.timer = setInterval(() => this.tick(), intervalMs);
+      this.tick();
+      return;
+    }
     // Every target is first observed at its offset within the first interval.
     this.lastWake = monotonicNow();
-    const wakeMs = Math.max(MIN_WAKE_MS, this.settings.intervalMs / WAKES_PER_INTERVAL);
-    this.timer = setInterval(() => this.tick(), wakeMs);
+    this.timer = setInterval(() => this.tick(), Math.max(MIN_WAKE_MS, intervalMs / WAKES_PER_INTERVAL));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -179,7 +185,7 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     );
   }
 
-  /** Observes the targets that came due since the last wake. */
+  /** Observes every target, or when spread, those that came due since the last wake. */
   private tick(): void {
     const now = monotonicNow();
     const after = this.lastWake;
@@ -187,7 +193,7 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     const sources = this.settings.sources();
     this.follow(sources);
     for (const target of sources.targets) {
-      if (!cameDue(this.offsets.get(target.name) ?? 0, this.settings.intervalMs, after, now)) continue;
+      if (this.settings.spread && !cameDue(this.offsets.get(target.name) ?? 0, this.settings.intervalMs, after, now)) continue;
       if (this.busy.has(target.name)) {
         this.skipped.inc();
         continue;
@@ -204,7 +210,7 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     if (sources === this.followed) return;
     this.followed = sources;
     const { intervalMs, spread } = this.settings;
-    this.offsets = new Map(sources.targets.map((target) => [target.name, spread ? scrapeOffsetMs(target.name, intervalMs) : 0]));
+    if (spread) this.offsets = new Map(sources.targets.map((target) => [target.name, scrapeOffsetMs(target.name, intervalMs)]));
     const watched = JSON.stringify(sources.targets.map((target) => target.name));
     if (watched === this.watched) return;
     const previous = new Set(this.watched === '' ? [] : (JSON.parse(this.watched) as string[]));
