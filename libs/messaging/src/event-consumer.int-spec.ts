@@ -54,11 +54,21 @@ describe('JetStream event consumer against a real nats-server', () => {
   /** A consumer of the event stream for one test: its own durable and subject, these handlers and settings. */
   const consumerOf = (
     durable: string,
-    subject: string,
+    subject: string | readonly string[],
     options: Pick<EventConsumerOptions, 'handlers' | 'metrics'> &
-      Partial<Pick<EventConsumerOptions, 'maxDeliver' | 'retryDelaysMs' | 'unavailableRetryMs'>>,
+      Partial<Pick<EventConsumerOptions, 'maxDeliver' | 'retryDelaysMs' | 'unavailableRetryMs' | 'concurrency' | 'orderKey'>>,
   ) =>
-    new JetStreamEventConsumer({ nc, js, jsm, prefix, logger, stream: StreamName.events, durable, filterSubjects: [subject], ...options });
+    new JetStreamEventConsumer({
+      nc,
+      js,
+      jsm,
+      prefix,
+      logger,
+      stream: StreamName.events,
+      durable,
+      filterSubjects: typeof subject === 'string' ? [subject] : subject,
+      ...options,
+    });
 
   it('stores a retried publish once because Nats-Msg-Id is the event id', async () => {
     const envelope = publisher.envelope('symptom', { target: 'dedupe', data: symptomData(500) });
@@ -217,6 +227,39 @@ describe('JetStream event consumer against a real nats-server', () => {
     const marker = await publisher.publish('symptom', { target: 'idem', data: symptomData(4) });
     await waitFor(() => handled.includes(marker.id), { what: 'the marker event' });
     expect(handled.filter((id) => id === envelope.id)).toHaveLength(1);
+    await consumer.stop();
+  });
+
+  it('with an order key, handles the events of one key in order and those of other keys meanwhile', async () => {
+    const metrics = new ServiceMetrics('test');
+    const log: string[] = [];
+    let releaseSlow!: () => void;
+    const slow = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const consumer = consumerOf('order-key-test', [subjects.symptoms('order-a'), subjects.symptoms('order-b')], {
+      metrics,
+      concurrency: 4,
+      orderKey: (envelope) => envelope.target,
+      handlers: {
+        symptom: async (event) => {
+          const name = `${event.target}#${event.data.value}`;
+          log.push(`start ${name}`);
+          // The first event of order-a is slow: order-a's second waits for it, order-b's do not.
+          if (name === 'order-a#1') await slow;
+          log.push(`end ${name}`);
+        },
+      },
+    });
+    await consumer.start();
+    await publisher.publish('symptom', { target: 'order-a', data: symptomData(1) });
+    await publisher.publish('symptom', { target: 'order-a', data: symptomData(2) });
+    await publisher.publish('symptom', { target: 'order-b', data: symptomData(1) });
+    await publisher.publish('symptom', { target: 'order-b', data: symptomData(2) });
+    await waitFor(() => log.includes('end order-b#2'), { what: "order-b's events past order-a's slow one" });
+    expect(log).not.toContain('start order-a#2');
+    expect(log.indexOf('end order-b#1')).toBeLessThan(log.indexOf('start order-b#2'));
+    releaseSlow();
+    await waitFor(() => log.includes('end order-a#2'), { what: "order-a's second event" });
+    expect(log.indexOf('end order-a#1')).toBeLessThan(log.indexOf('start order-a#2'));
     await consumer.stop();
   });
 

@@ -24,6 +24,7 @@ import {
 import { SpanKind, endSpan, extractTraceContext, logContext, startSpan, withSpan, type ServiceMetrics } from '@mapek/observability';
 import { TopologyError, errorCode, isRetryable } from './messaging.errors.js';
 import type { BackoffPolicy } from './backoff.js';
+import { KeyedSequence } from './keyed-sequence.js';
 import { RecentIds } from './recent-ids.js';
 import { whileMessagingUnavailable } from './unavailable-retry.js';
 import { MessagingAttribute, MessagingOperation, messagingAttributes } from './messaging-spans.js';
@@ -104,8 +105,17 @@ export interface EventConsumerOptions {
    * outage of the messaging system does not dead-letter the events that were in flight.
    */
   readonly unavailableRetryMs?: number;
-  /** How many messages are handled at once (order is kept only with 1). */
+  /**
+   * How many messages are handled at once. With 1 they are handled in the stream's order; with
+   * more, only messages of one `orderKey` keep their order among themselves.
+   */
   readonly concurrency?: number;
+  /**
+   * The key whose messages are handled one after the other, in the order delivered (e.g. the
+   * target, when a handler's state is per target); messages of different keys are handled at once,
+   * up to `concurrency`. A message waiting behind its key holds one of those places.
+   */
+  readonly orderKey?: (envelope: Envelope) => string;
   readonly verifier?: EnvelopeVerifier;
   /** Where a new durable starts; `new` skips history (the gateway's live view). */
   readonly deliverPolicy?: 'all' | 'new';
@@ -151,6 +161,7 @@ export class JetStreamEventConsumer {
   private advisory: Subscription | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly handled = new RecentIds(20_000);
+  private readonly ordered = new KeyedSequence();
   private loop: Promise<void> | undefined;
   private stopping = false;
   private readonly ackWaitMs: number;
@@ -354,7 +365,7 @@ export class JetStreamEventConsumer {
       working: () => msg.working(),
     };
     const heartbeat = setInterval(() => msg.working(), Math.max(250, Math.floor(this.ackWaitMs / 3)));
-    const started = performance.now();
+    let started = performance.now();
     const handle = () =>
       withSpan(span, () =>
         logContext.run(
@@ -366,8 +377,14 @@ export class JetStreamEventConsumer {
           () => handler(envelope, context),
         ),
       );
+    const run = () => {
+      started = performance.now();
+      return this.handleWhileUnavailable(handle, envelope.type);
+    };
     try {
-      await this.handleWhileUnavailable(handle, envelope.type);
+      // Registered before the first await, so a key's messages queue in the order delivered.
+      const orderKey = this.options.orderKey;
+      await (orderKey ? this.ordered.run(orderKey(envelope), run) : run());
       clearInterval(heartbeat);
       await msg.ackAck();
       this.handled.add(envelope.id);

@@ -14,3 +14,4 @@ export * from './messaging-runtime.js';
 export * from './nest/on-event.decorator.js';
 export * from './nest/messaging.module.js';
 export * from './event-security.js';
+export * from './keyed-sequence.js';
