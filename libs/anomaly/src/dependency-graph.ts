@@ -36,7 +36,8 @@ export interface LearningConfig {
 
 export const defaultLearningConfig: LearningConfig = { lagMs: 120_000, minCoOccurrences: 3, maxLearnedWeight: 0.8 };
 
-const edgeKey = (dependent: string, dependency: string): string => `${dependent}→${dependency}`;
+const edgeArrow = '→';
+const edgeKey = (dependent: string, dependency: string): string => `${dependent}${edgeArrow}${dependency}`;
 
 /**
  * Dependencies between targets: edges declared by operators ("A dependsOn B") plus edges learned
@@ -44,7 +45,12 @@ const edgeKey = (dependent: string, dependency: string): string => `${dependent}
  */
 export class DependencyGraph {
   private readonly declared = new Map<string, Set<string>>();
-  private readonly coOccurrences = new Map<string, number>();
+  /**
+   * Co-occurrence counts by dependent, then dependency: a target's learned edges are found without
+   * going through every other pair (the ranking asks for them per target and hop, and a fleet-wide
+   * outage makes thousands of pairs).
+   */
+  private readonly coOccurrences = new Map<string, Map<string, number>>();
   private readonly incidents = new Map<string, number>();
 
   constructor(private readonly learning: LearningConfig = defaultLearningConfig) {}
@@ -52,7 +58,11 @@ export class DependencyGraph {
   static restore(state: DependencyGraphState, learning: LearningConfig = defaultLearningConfig): DependencyGraph {
     const graph = new DependencyGraph(learning);
     for (const [dependent, dependency] of state.declared) graph.dependsOn(dependent, dependency);
-    for (const [key, count] of Object.entries(state.coOccurrences)) graph.coOccurrences.set(key, count);
+    for (const [key, count] of Object.entries(state.coOccurrences)) {
+      // Targets are [A-Za-z0-9_-]+ (the envelope's contract): the arrow parts a key unambiguously.
+      const arrow = key.indexOf(edgeArrow);
+      if (arrow > 0) graph.counts(key.slice(0, arrow)).set(key.slice(arrow + edgeArrow.length), count);
+    }
     for (const [target, count] of Object.entries(state.incidents)) graph.incidents.set(target, count);
     return graph;
   }
@@ -64,21 +74,34 @@ export class DependencyGraph {
   }
 
   /**
-   * Learns from one incident's symptoms: every target whose first symptom came at most `lagMs`
-   * after another target's first symptom counts one co-occurrence against that earlier target.
+   * Learns from one incident: each of its targets counts one incident, and one co-occurrence
+   * against every target (its own or, from `around`, another's recent trouble) whose first symptom
+   * came at most `lagMs` before its own. Only the incident's own targets learn: the pairs among the
+   * others are theirs to learn from their own incidents, or a fleet-wide outage would count every
+   * pair of its targets once per incident in it (and make every target depend on every other).
    */
-  observe(incident: readonly Symptom[]): void {
-    const first = new Map<string, number>();
-    for (const symptom of incident) first.set(symptom.target, Math.min(first.get(symptom.target) ?? Infinity, symptom.time));
-    for (const target of first.keys()) this.incidents.set(target, (this.incidents.get(target) ?? 0) + 1);
-    for (const [dependent, dependentTime] of first) {
+  observe(incident: readonly Symptom[], around: readonly Symptom[] = []): void {
+    const firstOf = (symptoms: readonly Symptom[], into = new Map<string, number>()) => {
+      for (const symptom of symptoms) into.set(symptom.target, Math.min(into.get(symptom.target) ?? Infinity, symptom.time));
+      return into;
+    };
+    const own = firstOf(incident);
+    const first = firstOf(around, new Map(own));
+    for (const target of own.keys()) this.incidents.set(target, (this.incidents.get(target) ?? 0) + 1);
+    for (const [dependent, dependentTime] of own) {
       for (const [dependency, dependencyTime] of first) {
         const lead = dependentTime - dependencyTime;
         if (dependent === dependency || lead <= 0 || lead > this.learning.lagMs) continue;
-        const key = edgeKey(dependent, dependency);
-        this.coOccurrences.set(key, (this.coOccurrences.get(key) ?? 0) + 1);
+        const counts = this.counts(dependent);
+        counts.set(dependency, (counts.get(dependency) ?? 0) + 1);
       }
     }
+  }
+
+  private counts(dependent: string): Map<string, number> {
+    let counts = this.coOccurrences.get(dependent);
+    if (!counts) this.coOccurrences.set(dependent, (counts = new Map<string, number>()));
+    return counts;
   }
 
   /** Direct dependencies of a target: declared ones, then learned ones that are trusted enough. */
@@ -89,10 +112,8 @@ export class DependencyGraph {
       source: EdgeSource.declared,
       weight: 1,
     }));
-    const prefix = `${dependent}→`;
-    for (const [key, count] of this.coOccurrences) {
-      if (!key.startsWith(prefix) || count < this.learning.minCoOccurrences) continue;
-      const dependency = key.slice(prefix.length);
+    for (const [dependency, count] of this.coOccurrences.get(dependent) ?? []) {
+      if (count < this.learning.minCoOccurrences) continue;
       if (this.declared.get(dependent)?.has(dependency) === true) continue;
       const share = count / Math.max(count, this.incidents.get(dependent) ?? count);
       edges.push({ dependent, dependency, source: EdgeSource.learned, weight: Math.min(this.learning.maxLearnedWeight, share) });
@@ -129,7 +150,11 @@ export class DependencyGraph {
       declared: [...this.declared.entries()].flatMap(([dependent, dependencies]) =>
         [...dependencies].map((dependency) => [dependent, dependency] as const),
       ),
-      coOccurrences: Object.fromEntries(this.coOccurrences),
+      coOccurrences: Object.fromEntries(
+        [...this.coOccurrences].flatMap(([dependent, counts]) =>
+          [...counts].map(([dependency, count]) => [edgeKey(dependent, dependency), count] as const),
+        ),
+      ),
       incidents: Object.fromEntries(this.incidents),
     };
   }

@@ -91,6 +91,37 @@ describe('rankRootCauses', () => {
     expect(ranked[0]).toMatchObject({ target: 'redis', cause: CauseKind.memoryLeak });
   });
 
+  it("learns only the incident's own edges from the trouble around it: one outage of many targets is one co-occurrence per pair", () => {
+    const graph = new DependencyGraph();
+    const trouble = (target: string, at: number): Symptom => ({
+      id: `${target}-${at}`,
+      target,
+      metric: 'memory_used',
+      severity: 'critical',
+      value: 1,
+      time: at,
+    });
+    // An outage of 20 targets starting one millisecond apart, one incident per target.
+    const outage = (at: number) => {
+      const symptoms = Array.from({ length: 20 }, (_, index) => trouble(`svc-${index}`, at + index));
+      for (const own of symptoms)
+        graph.observe(
+          [own],
+          symptoms.filter((other) => other !== own),
+        );
+    };
+    outage(t0);
+    // Once is not repeated co-occurrence: no edge yet (counting every pair in every incident made 190).
+    expect(graph.dependenciesOf('svc-19')).toEqual([]);
+    expect(graph.snapshot().incidents['svc-0']).toBe(1);
+    outage(t0 + 3_600_000);
+    outage(t0 + 7_200_000);
+    // Three times the same order: svc-19 came last each time, svc-1 after svc-0 alone.
+    expect(graph.dependenciesOf('svc-19')).toHaveLength(19);
+    expect(graph.dependenciesOf('svc-1').map((edge) => edge.dependency)).toEqual(['svc-0']);
+    expect(graph.dependenciesOf('svc-0')).toEqual([]);
+  });
+
   it('restores a checkpointed graph with the same edges', () => {
     const graph = new DependencyGraph().dependsOn('orders', 'postgres');
     const restored = DependencyGraph.restore(JSON.parse(JSON.stringify(graph.snapshot())) as ReturnType<DependencyGraph['snapshot']>);

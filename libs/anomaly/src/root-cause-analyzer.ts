@@ -44,7 +44,11 @@ const round = (value: number): number => Math.round(value * 1000) / 1000;
  */
 export const rankRootCauses = (symptoms: readonly Symptom[], graph: DependencyGraph): RootCause[] => {
   const byTarget = new Map<string, Symptom[]>();
-  for (const symptom of symptoms) byTarget.set(symptom.target, [...(byTarget.get(symptom.target) ?? []), symptom]);
+  for (const symptom of symptoms) {
+    const own = byTarget.get(symptom.target);
+    if (own) own.push(symptom);
+    else byTarget.set(symptom.target, [symptom]);
+  }
   const troubles = new Map([...byTarget].map(([target, own]) => [target, summarise(target, own)]));
   const upstream = new Map([...troubles.keys()].map((target) => [target, graph.upstreamOf(target)]));
 
