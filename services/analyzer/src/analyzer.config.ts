@@ -54,6 +54,12 @@ export const analyzerConfig = {
     description:
       'sample batches (each the scrapes of many targets) scored at once; their detector checkpoints are written together, one per target, before they are acknowledged',
   },
+  MAPEK_ANALYZER_EVENT_CONCURRENCY: {
+    // A target's symptoms, outcomes and resolutions are handled in order; one target's wait for
+    // KV does not hold up another's. With 1, a burst of faults waited in one line (ADR 0018).
+    schema: env.integer(8, 1, 256),
+    description: 'targets whose symptoms, outcomes and resolved alerts are handled at once (each target in order)',
+  },
   MAPEK_ANALYZER_ANOMALY_DETECTION: { schema: env.boolean(true), description: 'score the sample stream and raise anomaly symptoms' },
   MAPEK_ACK_WAIT_MS: { schema: env.integer(30_000, 1000), description: 'JetStream ack wait of the analyzer consumer' },
 } satisfies ConfigSpec;

@@ -18,6 +18,9 @@ export async function bootstrap(): Promise<void> {
         durable: ConsumerName.analyzer,
         ackWaitMs: config.MAPEK_ACK_WAIT_MS,
         types: ['symptom', 'outcome', 'alert.resolved'],
+        // An incident is a target's (incident-book): its events in order, other targets' at once.
+        concurrency: config.MAPEK_ANALYZER_EVENT_CONCURRENCY,
+        orderKey: (envelope) => envelope.target,
       },
       ...(config.MAPEK_ANALYZER_ANOMALY_DETECTION
         ? [

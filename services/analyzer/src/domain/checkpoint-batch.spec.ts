@@ -84,4 +84,23 @@ describe('CheckpointBatch', () => {
     await expect(alsoFailed).rejects.toThrow('wrong last sequence');
     await expect(stored).resolves.toBeUndefined();
   });
+
+  it('writes a large flush in slices, and holds the next slice while told to', async () => {
+    const { store, writes } = controlledStore();
+    let hold: (() => void) | undefined;
+    const batch = new CheckpointBatch(store, {
+      sliceSize: 2,
+      pause: () => (hold ? undefined : new Promise<void>((resolve) => (hold = resolve))),
+    });
+    const done = ['a', 'b', 'c', 'd', 'e'].map((target) => batch.commit(target, { value: 1 }));
+    await turn();
+    // The first slice went out; the second waits for the pause.
+    expect(writes.map((write) => write.target)).toEqual(['a', 'b']);
+    hold?.();
+    await turn();
+    await turn();
+    expect(writes.map((write) => write.target)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    writes.forEach((write) => write.done());
+    await Promise.all(done);
+  });
 });

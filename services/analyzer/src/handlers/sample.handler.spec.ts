@@ -6,6 +6,7 @@ import { ServiceMetrics, createLogger } from '@mapek/observability';
 import type { ThresholdStore } from '../adapters/threshold.store.js';
 import { defaultWatchedSeries } from '../domain/watched-series.js';
 import { SampleHandler } from './sample.handler.js';
+import { LoopFirst } from './loop-first.js';
 
 const CPU = 'mapek_agent_cpu_percent';
 
@@ -44,6 +45,10 @@ class MemoryKv {
     this.values.set(key, { value, revision: this.revision });
     return Promise.resolve(this.revision);
   }
+  delete(key: string): Promise<void> {
+    this.values.delete(key);
+    return Promise.resolve();
+  }
 }
 
 const scrapeOf = (target: string, second: number, cpu: number): TargetScrape => ({
@@ -63,7 +68,7 @@ const batchOf = (...scrapes: TargetScrape[]): Envelope<'sample.batch'> => ({
   data: { scrapes },
 });
 
-function handlerWith(kv: MemoryKv, published: Array<PublishInput<'symptom'>>) {
+function handlerWith(kv: MemoryKv, published: Array<PublishInput<'symptom'>>, loopFirst = new LoopFirst(50)) {
   const publisher: EventPublisherPort = {
     publish: (type, input) => {
       if (type === 'symptom') published.push(input as PublishInput<'symptom'>);
@@ -78,10 +83,26 @@ function handlerWith(kv: MemoryKv, published: Array<PublishInput<'symptom'>>) {
     publisher,
     createLogger('analyzer', 'silent'),
     new ServiceMetrics('analyzer'),
+    loopFirst,
   );
 }
 
 describe('SampleHandler with batches of many targets', () => {
+  it('scores a batch only once the loop work in flight (a symptom) has ended', async () => {
+    const kv = new MemoryKv();
+    const loopFirst = new LoopFirst(60_000);
+    let endSymptom!: () => void;
+    const symptom = loopFirst.run(() => new Promise<void>((resolve) => (endSymptom = resolve)));
+    const handler = handlerWith(kv, [], loopFirst);
+    const scored = handler.onBatch(batchOf(scrapeOf('orders', 1, 20), scrapeOf('billing', 1, 30)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(kv.values.size).toBe(0);
+    endSymptom();
+    await symptom;
+    await scored;
+    expect([...kv.values.keys()].sort()).toEqual(['detectors.billing', 'detectors.orders']);
+  });
+
   it('scores and checkpoints every target of a batch, and a redelivered batch changes nothing', async () => {
     const kv = new MemoryKv();
     const handler = handlerWith(kv, []);

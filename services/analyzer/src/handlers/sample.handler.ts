@@ -2,10 +2,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { StreamingDetector, type DetectorConfig, type DetectorState } from '@mapek/anomaly';
 import { deriveEventId, type Envelope, type TargetScrape } from '@mapek/contracts';
-import { EVENT_PUBLISHER, OnEvent, getJson, isKvConflict, kvKey, type EventPublisherPort, type KvBucket } from '@mapek/messaging';
+import {
+  EVENT_PUBLISHER,
+  KeyedSequence,
+  OnEvent,
+  getJson,
+  isKvConflict,
+  kvKey,
+  type EventPublisherPort,
+  type KvBucket,
+} from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
 import type { ThresholdStore } from '../adapters/threshold.store.js';
 import { CheckpointBatch } from '../domain/checkpoint-batch.js';
+import { LoopFirst } from './loop-first.js';
 import { isAlarm, pickValues, type WatchedSeries } from '../domain/watched-series.js';
 import { ANALYZER_KV } from './symptom.handler.js';
 
@@ -54,7 +64,7 @@ export class SampleHandler {
   private readonly alarms: Counter<'metric'>;
   private readonly live = new Map<string, LiveTarget>();
   /** Batches of one target are scored one after the other (their checkpoint is awaited apart). */
-  private readonly lanes = new Map<string, Promise<unknown>>();
+  private readonly lanes = new KeyedSequence();
   private readonly checkpoints: CheckpointBatch<LiveTarget>;
 
   constructor(
@@ -64,6 +74,7 @@ export class SampleHandler {
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: ServiceMetrics,
+    @Inject(LoopFirst) private readonly loopFirst: LoopFirst,
   ) {
     this.scored = new Counter({
       name: 'mapek_analyzer_samples_scored_total',
@@ -82,21 +93,25 @@ export class SampleHandler {
       help: 'Detector checkpoints written (one per target per flush)',
       registers: [metrics.registry],
     });
-    this.checkpoints = new CheckpointBatch<LiveTarget>({
-      // The JSON of TargetDetectors, written from the live detectors without a copy of their state.
-      serialize: (_target, state) => {
-        let series = '';
-        for (const [metric, detector] of state.detectors)
-          series += `${series === '' ? '' : ','}${JSON.stringify(metric)}:${detector.snapshotJson()}`;
-        return `{"lastScrapedAt":${JSON.stringify(state.lastScrapedAt)},"series":{${series}}}`;
+    this.checkpoints = new CheckpointBatch<LiveTarget>(
+      {
+        // The JSON of TargetDetectors, written from the live detectors without a copy of their state.
+        serialize: (_target, state) => {
+          let series = '';
+          for (const [metric, detector] of state.detectors)
+            series += `${series === '' ? '' : ','}${JSON.stringify(metric)}:${detector.snapshotJson()}`;
+          return `{"lastScrapedAt":${JSON.stringify(state.lastScrapedAt)},"series":{${series}}}`;
+        },
+        persist: async (target, state, serialized) => {
+          const key = detectorsKey(target);
+          state.revision =
+            state.revision === undefined ? await this.kv.create(key, serialized) : await this.kv.update(key, serialized, state.revision);
+          flushed.inc();
+        },
       },
-      persist: async (target, state, serialized) => {
-        const key = detectorsKey(target);
-        state.revision =
-          state.revision === undefined ? await this.kv.create(key, serialized) : await this.kv.update(key, serialized, state.revision);
-        flushed.inc();
-      },
-    });
+      // Each slice of a flush after the first waits for the loop's work (symptoms) in flight.
+      { pause: () => this.loopFirst.clear() },
+    );
   }
 
   /**
@@ -114,7 +129,10 @@ export class SampleHandler {
   private async onScrape(event: Envelope<'sample.batch'>, scrape: TargetScrape): Promise<void> {
     const target = scrape.target;
     for (let attempt = 0; ; attempt++) {
-      const state = await this.inLane(target, () => this.score(event, scrape));
+      // A symptom being handled goes first (see LoopFirst).
+      const loopWork = this.loopFirst.clear();
+      if (loopWork) await loopWork;
+      const state = await this.lanes.run(target, () => this.score(event, scrape));
       if (state === undefined) return; // already scored
       try {
         await this.checkpoints.commit(target, state);
@@ -130,17 +148,6 @@ export class SampleHandler {
         }
       }
     }
-  }
-
-  private inLane<T>(target: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.lanes.get(target) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const tail = next.catch(() => undefined);
-    this.lanes.set(target, tail);
-    void tail.then(() => {
-      if (this.lanes.get(target) === tail) this.lanes.delete(target);
-    });
-    return next;
   }
 
   /** Scores one target's scrape into its live detectors; undefined when it was scored before. */

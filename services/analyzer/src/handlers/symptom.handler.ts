@@ -16,6 +16,7 @@ import {
 import { LOGGER, type Logger } from '@mapek/observability';
 import type { ThresholdStore } from '../adapters/threshold.store.js';
 import { analyzeIncident } from '../domain/incident-analysis.js';
+import { LoopFirst } from './loop-first.js';
 import {
   analysisDue,
   analysisIdOf,
@@ -53,6 +54,9 @@ interface StoredGraph {
 
 /** A slot as read: the domain's slot, with the revision the incident was read at. */
 type Slot = IncidentSlot & { readonly stored: Versioned<IncidentState> | undefined };
+
+/** How many times one incident's co-occurrences are written to the shared graph before they are given up. */
+const GRAPH_WRITE_ATTEMPTS = 4;
 
 /** Backstop for held analyses whose timer died with a replica. */
 const SWEEP_INTERVAL_MS = 5000;
@@ -108,6 +112,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisherPort,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ANALYZER_THRESHOLDS) private readonly thresholds: ThresholdStore,
+    @Inject(LoopFirst) private readonly loopFirst: LoopFirst,
   ) {
     this.incidents = new JsonKv(kv);
     this.graphs = new JsonKv(kv);
@@ -127,11 +132,21 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
     return { graph, revision: stored?.revision };
   }
 
-  private async learnDependencies(graph: DependencyGraph, revision: number | undefined, incident: readonly Symptom[]): Promise<void> {
-    graph.observe(incident);
-    // Best effort, after the analysis is out: when another replica learned from an incident at the
-    // same moment, or KV is unreachable, one observation is lost, not the graph nor the analysis.
-    await this.graphs.compareAndSet('graph', graph.snapshot(), revision).catch(() => false);
+  private async learnDependencies(
+    graph: DependencyGraph,
+    revision: number | undefined,
+    incident: readonly Symptom[],
+    around: readonly Symptom[],
+  ): Promise<void> {
+    // After the analysis is out. Another target's incident (in this replica or another) may have
+    // written the graph since it was read: read it again and observe once more, a few times. When
+    // KV is unreachable, or the graph is that busy, one observation is lost, not the graph nor the analysis.
+    let current: StoredGraph | undefined = { graph, revision };
+    for (let attempt = 0; current && attempt < GRAPH_WRITE_ATTEMPTS; attempt++) {
+      current.graph.observe(incident, around);
+      if (await this.graphs.compareAndSet('graph', current.graph.snapshot(), current.revision).catch(() => false)) return;
+      current = await this.graph().catch(() => undefined);
+    }
   }
 
   private remember(symptom: Symptom): void {
@@ -147,7 +162,11 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
    * plan. Written with compare-and-set, because a held analysis may be released concurrently.
    */
   @OnEvent('symptom')
-  async onSymptom(event: Envelope<'symptom'>): Promise<void> {
+  onSymptom(event: Envelope<'symptom'>): Promise<void> {
+    return this.loopFirst.run(() => this.handleSymptom(event));
+  }
+
+  private async handleSymptom(event: Envelope<'symptom'>): Promise<void> {
     const observedAt = Date.parse(event.data.observedAt);
     const symptom: Symptom = {
       id: event.id,
@@ -268,7 +287,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
         data: analysis,
       }),
     );
-    await this.learnDependencies(graph, revision, [...others, ...own]);
+    await this.learnDependencies(graph, revision, own, others);
     this.logger.info(
       { incidentId: incident.incidentId, cause: analysis.rootCauses[0]?.cause, confidence: analysis.confidence, symptoms: own.length },
       'incident opened',
@@ -297,9 +316,11 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
     const timer = setTimeout(
       () => {
         this.timers.delete(key);
-        this.release(key).catch((error: unknown) => {
-          this.logger.warn({ err: error, key }, 'could not release a held analysis; the sweep retries');
-        });
+        this.loopFirst
+          .run(() => this.release(key))
+          .catch((error: unknown) => {
+            this.logger.warn({ err: error, key }, 'could not release a held analysis; the sweep retries');
+          });
       },
       Math.max(0, dueAt - Date.now()),
     );
@@ -330,7 +351,11 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
   }
 
   @OnEvent('outcome')
-  async onOutcome(event: Envelope<'outcome'>): Promise<void> {
+  onOutcome(event: Envelope<'outcome'>): Promise<void> {
+    return this.loopFirst.run(() => this.handleOutcome(event));
+  }
+
+  private async handleOutcome(event: Envelope<'outcome'>): Promise<void> {
     if (!event.incidentId) return;
     // The index is written after the incident, so a crash or a failed write in between leaves an
     // incident without one, which would then never close: fall back to the target's key (one
@@ -356,7 +381,11 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
    * redelivers it, and the second run publishes the same event.
    */
   @OnEvent('alert.resolved')
-  async onAlertResolved(event: Envelope<'alert.resolved'>): Promise<void> {
+  onAlertResolved(event: Envelope<'alert.resolved'>): Promise<void> {
+    return this.loopFirst.run(() => this.handleAlertResolved(event));
+  }
+
+  private async handleAlertResolved(event: Envelope<'alert.resolved'>): Promise<void> {
     const { symptomId } = event.data;
     await this.resolved.put(resolvedKey(symptomId), true, { ttlMs: recordRetentionMs });
     const at = Date.parse(event.time);
