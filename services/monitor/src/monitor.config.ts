@@ -36,8 +36,9 @@ export const monitorConfig = {
   MAPEK_MONITOR_RULES_FILE: { schema: env.optionalString(), description: 'threshold rules JSON file (default: built-in rules)' },
   MAPEK_SCRAPE_INTERVAL_MS: { schema: env.integer(1000, 100, 3_600_000), description: 'scrape and probe interval' },
   MAPEK_MONITOR_SPREAD_SCRAPES: {
-    // Off by default: at 1,000 targets it took 30–80 MB off the monitor and the analyzer, but a
-    // burst of 50 faults was analysed at half the rate (docs/reports/load.md §13), cause not found.
+    // Off by default: at 1,000 targets it takes 40–80 MB off the monitor and the analyzer; a burst
+    // of 50 faults, analysed at half the rate in §13, is 10–20 % behind since ADR 0018, and the
+    // slowest fault went either way in the pairs measured (docs/reports/load.md §13, §14).
     schema: env.boolean(false),
     description:
       'each target observed at its own offset in the interval, from its name’s hash (false: every target at the start of each interval, in one burst)',
