@@ -82,7 +82,15 @@ const nc = await nats.connect(stack.natsConnectOptions('cli'));
 const jsm = await natsJetStream.jetstreamManager(nc);
 const results = [];
 try {
+  // What a stopped replica leaves behind: batches delivered to it and not acknowledged (those it
+  // gave back included, until they are delivered again). One it neither acknowledged nor gave back
+  // reaches the next replica only after the 30 s ack wait, which a round's drain then shows.
+  const leftBehind = async (when) => {
+    const info = await jsm.consumers.info('MAPEK_TELEMETRY', 'analyzer-samples');
+    console.log(`  ${when}: ${info.num_ack_pending} batches delivered and not acknowledged, ${info.num_pending} not yet delivered`);
+  };
   for (const a of analyzers) await stack.stopService(a.name);
+  await leftBehind('after the first stop');
   for (let round = 1; round <= rounds; round++) {
     for (const a of analyzers) {
       await sleep(backlogSeconds * 1000);
@@ -120,6 +128,7 @@ try {
           `(${fmt(result.scoredPerS)} scored/s); ${fmt(cpu, 2)} cores = ${fmt(result.samplesPerCpuSecond)} samples per CPU-second, RSS at the end ${fmt(rss, 1)} MB; checkpoints written ${result.checkpoints || 'n/a'}; rejected ${result.rejected} (${result.load})`,
       );
       await stack.stopService(a.name);
+      await leftBehind(`after round ${round}'s stop`);
       await stack.startService('monitor');
     }
   }

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -10,6 +12,8 @@ import { PermanentHandlerError, TransientHandlerError } from './messaging.errors
 import { ensureStreams } from './topology.js';
 
 const prefix = 'mapek';
+/** The NATS client's CommonJS entry, for a worker thread that publishes on a connection of its own. */
+const natsClient = createRequire(import.meta.url).resolve('@nats-io/transport-node');
 const logger = createLogger('test', 'silent');
 
 function symptomData(value: number) {
@@ -291,6 +295,62 @@ describe('JetStream event consumer against a real nats-server', () => {
     // A message delivered to the stopped replica and neither acknowledged nor given back would
     // come again only after the 30 s ack wait.
     await waitFor(() => published.every((id) => handled.has(id)), { timeoutMs: 10_000, what: 'every event handled' });
+    await next.stop();
+  });
+
+  it('gives back what the server sent while a handler held the event loop, which the client had not read yet', async () => {
+    const metrics = new ServiceMetrics('test');
+    const durable = 'busy-stop-test';
+    const subject = subjects.symptoms('busy-stop');
+    // A flow from another thread (its own event loop and connection), one event every 5 ms, so
+    // that the server keeps sending into the socket while this thread's loop is held.
+    const bodies = Array.from({ length: 200 }, (_, i) => publisher.envelope('symptom', { target: 'busy-stop', data: symptomData(i) }));
+    const flow = new Worker(
+      `const { workerData, parentPort } = require('node:worker_threads');
+       const { connect } = require(workerData.client);
+       (async () => {
+         const nc = await connect({ servers: workerData.url });
+         for (const body of workerData.bodies) {
+           nc.publish(workerData.subject, body);
+           await new Promise((resolve) => setTimeout(resolve, 5));
+         }
+         await nc.drain();
+         parentPort.postMessage('done');
+       })();`,
+      {
+        eval: true,
+        workerData: { client: natsClient, url: server.url, subject, bodies: bodies.map((envelope) => JSON.stringify(envelope)) },
+      },
+    );
+    const flowDone = new Promise((resolve) => flow.once('message', resolve));
+    const handled = new Set<string>();
+    let stopped: Promise<void> | undefined;
+    const consumer = consumerOf(durable, subject, {
+      metrics,
+      concurrency: 8,
+      handlers: {
+        symptom: (event: Envelope<'symptom'>) => {
+          // The tenth handler holds the event loop (as a burst of scoring does) while the server
+          // sends into the socket, then the service is asked to stop.
+          if (handled.size === 10 && stopped === undefined) {
+            const until = Date.now() + 300;
+            while (Date.now() < until);
+            stopped = consumer.stop();
+          }
+          handled.add(event.id);
+          return Promise.resolve();
+        },
+      },
+    });
+    await consumer.start();
+    await waitFor(() => stopped !== undefined, { what: 'the stop' });
+    await stopped;
+    const next = consumerOf(durable, subject, { metrics, handlers: { symptom: (event) => Promise.resolve(void handled.add(event.id)) } });
+    await next.start();
+    await flowDone;
+    await flow.terminate();
+    // Nothing delivered to the stopped consumer waits for the 30 s ack wait.
+    await waitFor(() => bodies.every((envelope) => handled.has(envelope.id)), { timeoutMs: 10_000, what: 'every event handled' });
     await next.stop();
   });
 });

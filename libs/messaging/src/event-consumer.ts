@@ -141,6 +141,8 @@ export function consumerUpdate(current: Partial<ConsumerConfig>, wanted: Partial
  * per consumer every 5 s when idle.
  */
 const PULL_EXPIRES_MS = 5000;
+/** How long a stop waits for the server to confirm that it sends nothing more (one round trip). */
+const STOP_DRAIN_MS = 2000;
 
 /** Waits between attempts while NATS does not answer: doubling from 250 ms to 8 s, drawn from [½d, 1½d) (backoffDelay). */
 const unavailableBackoff: BackoffPolicy = { initialMs: 250, maxMs: 8000 };
@@ -267,13 +269,36 @@ export class JetStreamEventConsumer {
     })();
   }
 
-  /** Stops pulling, lets handlers in flight finish (they ack or nak), and returns. */
+  /**
+   * Stops pulling, gives back what the server had already sent, lets handlers in flight finish
+   * (they ack or nak), and returns.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.drainPull();
     this.messages?.stop();
     this.advisory?.unsubscribe();
     await Promise.allSettled([...this.inFlight]);
     await this.loop?.catch(() => undefined);
+  }
+
+  /**
+   * Ends the server's pull requests (it checks for interest before each delivery) and waits one
+   * round trip, so that what it sent before reaches the loop, which gives it back (nak). Without
+   * this, the messages still in the socket when the subscription goes (a handler held the event
+   * loop, or a batch is large) are dropped by the client and come again only after the ack wait.
+   * nats.js drains the subscription of a pull consumer on its own only when the connection drains.
+   */
+  private async drainPull(): Promise<void> {
+    const sub = (this.messages as unknown as { sub?: Subscription } | undefined)?.sub;
+    if (!sub || sub.isClosed() || this.options.nc.isClosed()) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      sub.drain().catch(() => undefined),
+      // Disconnected, the round trip waits for a reconnect: what was sent is then redelivered anyway.
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_DRAIN_MS))),
+    ]);
+    clearTimeout(timer);
   }
 
   /** Messages the server gave up on after max deliveries (e.g. a handler crashed every time) are copied to the DLQ. */
