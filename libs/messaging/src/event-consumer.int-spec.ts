@@ -298,6 +298,78 @@ describe('JetStream event consumer against a real nats-server', () => {
     await next.stop();
   });
 
+  it('acknowledges a message once what its handler deferred is stored, handling the next ones meanwhile, and gives it back when that fails', async () => {
+    const metrics = new ServiceMetrics('test');
+    const durable = 'deferred-ack-test';
+    const subject = subjects.symptoms('deferred');
+    let store!: { resolve: () => void; reject: (error: unknown) => void };
+    const stored = new Promise<void>((resolve, reject) => (store = { resolve, reject }));
+    const seen: Array<{ id: string; delivery: number }> = [];
+    const consumer = consumerOf(durable, subject, {
+      metrics,
+      concurrency: 1,
+      retryDelaysMs: [50],
+      handlers: {
+        symptom: (event: Envelope<'symptom'>, context) => {
+          seen.push({ id: event.id, delivery: context.deliveryCount });
+          // The first three deliveries share one group commit; the redelivery of the first one is acknowledged at once.
+          if (seen.length <= 3) context.acknowledgeWhen(stored);
+          return Promise.resolve();
+        },
+      },
+    });
+    await consumer.start();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await publisher.publish('symptom', { target: 'deferred', data: symptomData(i) })).id);
+    // One slot, and yet all three are handled while none is acknowledged.
+    await waitFor(() => seen.length === 3, { what: 'three handled with one slot' });
+    expect(consumer.awaitingAcknowledgement).toBe(3);
+    expect((await jsm.consumers.info(StreamName.events, durable)).num_ack_pending).toBe(3);
+    store.reject(new Error('the group commit failed'));
+    // Given back, the three come again and are acknowledged as handled.
+    await waitFor(() => seen.length === 6, { what: 'three redeliveries' });
+    // (each after its own jittered delay, so in any order)
+    expect(
+      seen
+        .slice(3)
+        .map((s) => [s.id, s.delivery])
+        .sort(),
+    ).toEqual(ids.map((id) => [id, 2]).sort());
+    await waitFor(async () => (await jsm.consumers.info(StreamName.events, durable)).num_ack_pending === 0, { what: 'all acknowledged' });
+    expect(consumer.awaitingAcknowledgement).toBe(0);
+    await consumer.stop();
+  });
+
+  it('acknowledges a deferred message when its promise resolves, and its stop waits for that', async () => {
+    const metrics = new ServiceMetrics('test');
+    const durable = 'deferred-stop-test';
+    const subject = subjects.symptoms('deferred-stop');
+    let resolveStored!: () => void;
+    const stored = new Promise<void>((resolve) => (resolveStored = resolve));
+    let handled = 0;
+    const consumer = consumerOf(durable, subject, {
+      metrics,
+      handlers: {
+        symptom: (_event: Envelope<'symptom'>, context) => {
+          handled++;
+          context.acknowledgeWhen(stored);
+          return Promise.resolve();
+        },
+      },
+    });
+    await consumer.start();
+    await publisher.publish('symptom', { target: 'deferred-stop', data: symptomData(1) });
+    await waitFor(() => handled === 1, { what: 'the event handled' });
+    let stopped = false;
+    const stopping = consumer.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stopped).toBe(false);
+    resolveStored();
+    await stopping;
+    const info = await jsm.consumers.info(StreamName.events, durable);
+    expect([info.num_ack_pending, info.num_redelivered, info.ack_floor.consumer_seq]).toEqual([0, 0, 1]);
+  });
+
   it('gives back what the server sent while a handler held the event loop, which the client had not read yet', async () => {
     const metrics = new ServiceMetrics('test');
     const durable = 'busy-stop-test';

@@ -35,6 +35,15 @@ export interface HandlerContext {
   readonly streamSequence: number;
   /** Tells JetStream the handler is still busy so the message is not redelivered meanwhile. */
   working(): void;
+  /**
+   * The message is acknowledged once `stored` resolves instead of when the handler returns, and
+   * the handler's slot (`concurrency`) is free meanwhile: for work whose effect is made durable
+   * later, in a group (the analyzer's detector checkpoints). The consumer keeps the message its
+   * own (working) until then, and gives it back (nak, with the retry delays) when `stored`
+   * rejects; one that can never be stored is dead-lettered by the server's max deliveries.
+   * Only the message's reply subject is kept meanwhile, not its body.
+   */
+  acknowledgeWhen(stored: Promise<void>): void;
 }
 
 export type EventHandler<T extends EventType = EventType> = (envelope: Envelope<T>, context: HandlerContext) => Promise<void>;
@@ -143,6 +152,13 @@ export function consumerUpdate(current: Partial<ConsumerConfig>, wanted: Partial
 const PULL_EXPIRES_MS = 5000;
 /** How long a stop waits for the server to confirm that it sends nothing more (one round trip). */
 const STOP_DRAIN_MS = 2000;
+/** The JetStream acknowledgement protocol's bodies, for a message acknowledged by its reply subject alone. */
+const utf8 = new TextEncoder();
+const ACK = utf8.encode('+ACK');
+const NAK = utf8.encode('-NAK');
+const WORKING = utf8.encode('+WPI');
+/** How long a deferred acknowledgement waits for the server's confirmation. */
+const ACK_TIMEOUT_MS = 5000;
 
 /** Waits between attempts while NATS does not answer: doubling from 250 ms to 8 s, drawn from [½d, 1½d) (backoffDelay). */
 const unavailableBackoff: BackoffPolicy = { initialMs: 250, maxMs: 8000 };
@@ -162,6 +178,8 @@ export class JetStreamEventConsumer {
   private messages: ConsumerMessages | undefined;
   private advisory: Subscription | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Messages handled and waiting for `acknowledgeWhen`'s promise. */
+  private readonly settling = new Set<Promise<void>>();
   private readonly handled = new RecentIds(20_000);
   private readonly ordered = new KeyedSequence();
   private loop: Promise<void> | undefined;
@@ -280,6 +298,18 @@ export class JetStreamEventConsumer {
     this.advisory?.unsubscribe();
     await Promise.allSettled([...this.inFlight]);
     await this.loop?.catch(() => undefined);
+    // What is still unacknowledged after the ack wait is redelivered to another replica anyway.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.settling]),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, this.ackWaitMs))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** Messages handled whose acknowledgement waits for `acknowledgeWhen`'s promise. */
+  get awaitingAcknowledgement(): number {
+    return this.settling.size;
   }
 
   /**
@@ -383,13 +413,17 @@ export class JetStreamEventConsumer {
     }
     let failure: unknown;
     let result = 'ok';
+    let stored: Promise<void> | undefined;
     const context: HandlerContext = {
       subject: msg.subject,
       deliveryCount: msg.info.deliveryCount,
       streamSequence: msg.info.streamSequence,
       working: () => msg.working(),
+      acknowledgeWhen: (promise) => {
+        stored = promise;
+      },
     };
-    const heartbeat = setInterval(() => msg.working(), Math.max(250, Math.floor(this.ackWaitMs / 3)));
+    const heartbeat = setInterval(() => msg.working(), this.heartbeatMs);
     let started = performance.now();
     const handle = () =>
       withSpan(span, () =>
@@ -411,6 +445,13 @@ export class JetStreamEventConsumer {
       const orderKey = this.options.orderKey;
       await (orderKey ? this.ordered.run(orderKey(envelope), run) : run());
       clearInterval(heartbeat);
+      if (stored) {
+        if (this.acknowledgeLater(msg, envelope, stored)) {
+          result = 'deferred';
+          return;
+        }
+        await stored;
+      }
       await msg.ackAck();
       this.handled.add(envelope.id);
       this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'ok' });
@@ -446,6 +487,65 @@ export class JetStreamEventConsumer {
       this.options.metrics.handleDuration.observe({ type: envelope.type, consumer }, (performance.now() - started) / 1000);
       endSpan(span, failure, { [MessagingAttribute.result]: result });
     }
+  }
+
+  /**
+   * Acknowledges a handled message once `stored` resolves, keeping only its reply subject (the
+   * JetStream acknowledgement protocol: `+WPI` while waiting, `+ACK` confirmed by the server,
+   * `-NAK` with a delay to give it back), so that a large body is not held meanwhile.
+   */
+  private acknowledgeLater(msg: JsMsg, envelope: Envelope, stored: Promise<void>): boolean {
+    // nats.js's message has its reply subject (the ack subject), though its interface does not say so.
+    const reply = (msg as JsMsg & { readonly reply?: string }).reply;
+    if (!reply) return false; // then it waits, holding its slot
+    const delivery = msg.info.deliveryCount;
+    const { id, type } = envelope;
+    const consumer = this.options.durable;
+    const nc = this.options.nc;
+    // A publish on a closed connection throws; what was not acknowledged is redelivered after the ack wait.
+    const respond = (body: Uint8Array) => {
+      try {
+        nc.publish(reply, body);
+      } catch {
+        // as above
+      }
+    };
+    const heartbeat = setInterval(() => respond(WORKING), this.heartbeatMs);
+    const task = stored
+      .then(
+        async () => {
+          clearInterval(heartbeat);
+          try {
+            await nc.request(reply, ACK, { timeout: ACK_TIMEOUT_MS });
+          } catch (error) {
+            // Redelivered after the ack wait, and then a duplicate for the handler to skip.
+            this.options.logger.warn({ err: error, eventId: id }, `the acknowledgement of ${type} was not confirmed`);
+            return;
+          }
+          this.handled.add(id);
+          this.options.metrics.eventsConsumed.inc({ type, consumer, result: 'ok' });
+        },
+        (error: unknown) => {
+          clearInterval(heartbeat);
+          const delay =
+            this.stopping || delivery >= this.maxDeliver
+              ? 0
+              : (this.retryDelaysMs[Math.min(delivery - 1, this.retryDelaysMs.length - 1)] ?? 1000) * (0.8 + Math.random() * 0.4);
+          this.options.logger.warn(
+            { err: error, delivery, retryInMs: Math.round(delay) },
+            `storing what ${type} changed failed; will retry`,
+          );
+          this.options.metrics.eventsConsumed.inc({ type, consumer, result: 'retry' });
+          respond(delay > 0 ? utf8.encode(`-NAK ${JSON.stringify({ delay: nanos(Math.round(delay)) })}`) : NAK);
+        },
+      )
+      .finally(() => this.settling.delete(task));
+    this.settling.add(task);
+    return true;
+  }
+
+  private get heartbeatMs(): number {
+    return Math.max(250, Math.floor(this.ackWaitMs / 3));
   }
 
   /**
