@@ -65,6 +65,7 @@ export async function bootstrap(): Promise<void> {
         {
           series: loadWatchedSeries(config.MAPEK_ANALYZER_WATCHED_SERIES_FILE),
           detector: { ...detectorConfig, warmupSamples: config.MAPEK_ANALYZER_WARMUP_SAMPLES },
+          checkpointIntervalMs: config.MAPEK_ANALYZER_CHECKPOINT_INTERVAL_MS,
         },
         await runtime.openBucket(BucketName.analyzerState),
       );

@@ -103,4 +103,29 @@ describe('CheckpointBatch', () => {
     writes.forEach((write) => write.done());
     await Promise.all(done);
   });
+
+  it('starts a flush no sooner than the interval after the last one started, and gathers everything handed in meanwhile', async () => {
+    const { store, writes } = controlledStore();
+    const batch = new CheckpointBatch(store, { intervalMs: 200 });
+    const first = batch.commit('a', { value: 1 });
+    await turn();
+    expect(writes).toHaveLength(1);
+    writes[0]?.done();
+    await first;
+    const started = performance.now();
+    const state = { value: 2 };
+    const gathered = [batch.commit('a', state), batch.commit('b', { value: 1 })];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    state.value = 3;
+    gathered.push(batch.commit('a', state));
+    expect(writes).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(writes.slice(1).map((write) => [write.target, write.serialized])).toEqual([
+      ['a', '3'],
+      ['b', '1'],
+    ]);
+    writes.slice(1).forEach((write) => write.done());
+    await Promise.all(gathered);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+  });
 });

@@ -14,6 +14,12 @@ export interface CheckpointBatchOptions {
   readonly sliceSize?: number;
   /** Asked before each slice after the first: a promise holds the flush until it resolves (see LoopFirst). */
   readonly pause?: () => Promise<void> | undefined;
+  /**
+   * The least time between the starts of two flushes, in ms; default 0 (a flush as soon as the one
+   * before has ended). A busy analyzer then writes each target at most once per interval however
+   * many batches of it were scored, and its batches are acknowledged up to that much later.
+   */
+  readonly intervalMs?: number;
 }
 
 /** One turn of the event loop: I/O that came meanwhile (a reply another handler awaits) is taken first. */
@@ -30,20 +36,24 @@ interface Pending<S> {
  * since the last one, once each, however many batches of it were scored, and only then are those
  * handlers released, so their messages are acknowledged after the state that includes them is
  * stored. While a flush writes, the next one gathers: the busier the analyzer, the more batches
- * share a checkpoint, and an idle one writes at once.
+ * share a checkpoint, and an idle one writes at once, or once the interval since the last flush
+ * has passed ({@link CheckpointBatchOptions.intervalMs}).
  */
 export class CheckpointBatch<S> {
   private pending = new Map<string, Pending<S>>();
   private flushing: Promise<void> | undefined;
   private scheduled = false;
+  private lastFlushAt = -Infinity;
 
   private readonly sliceSize: number;
+  private readonly intervalMs: number;
 
   constructor(
     private readonly store: CheckpointStore<S>,
     private readonly options: CheckpointBatchOptions = {},
   ) {
     this.sliceSize = Math.max(1, options.sliceSize ?? 64);
+    this.intervalMs = Math.max(0, options.intervalMs ?? 0);
   }
 
   /** Resolves once a checkpoint of `state` taken after this call is stored; rejects with the store's error. */
@@ -68,14 +78,19 @@ export class CheckpointBatch<S> {
   private schedule(): void {
     if (this.scheduled || this.flushing) return;
     this.scheduled = true;
-    // After the current turn of the event loop, so that handlers finishing together share a flush.
-    setImmediate(() => {
+    const start = () => {
       this.scheduled = false;
+      this.lastFlushAt = performance.now();
       this.flushing = this.flush().finally(() => {
         this.flushing = undefined;
         if (this.pending.size > 0) this.schedule();
       });
-    });
+    };
+    // After the current turn of the event loop, so that handlers finishing together share a
+    // flush, and not before the interval since the last one has passed.
+    const wait = this.lastFlushAt + this.intervalMs - performance.now();
+    if (wait > 0) setTimeout(start, wait);
+    else setImmediate(start);
   }
 
   private async flush(): Promise<void> {

@@ -68,16 +68,26 @@ const batchOf = (...scrapes: TargetScrape[]): Envelope<'sample.batch'> => ({
   data: { scrapes },
 });
 
-function handlerWith(kv: MemoryKv, published: Array<PublishInput<'symptom'>>, loopFirst = new LoopFirst(50)) {
+function handlerWith(
+  kv: MemoryKv,
+  published: Array<PublishInput<'symptom'>>,
+  loopFirst = new LoopFirst(50),
+  options: { checkpointIntervalMs?: number; publishFails?: () => boolean } = {},
+) {
   const publisher: EventPublisherPort = {
     publish: (type, input) => {
+      if (options.publishFails?.()) return Promise.reject(new Error('NATS did not answer'));
       if (type === 'symptom') published.push(input as PublishInput<'symptom'>);
       return Promise.resolve({} as never);
     },
   };
   const thresholds = { current: () => Promise.resolve(new ThresholdLearner()) } as unknown as ThresholdStore;
   return new SampleHandler(
-    { series: defaultWatchedSeries, detector: { ...detectorConfig, warmupSamples: 20 } },
+    {
+      series: defaultWatchedSeries,
+      detector: { ...detectorConfig, warmupSamples: 20 },
+      checkpointIntervalMs: options.checkpointIntervalMs ?? 0,
+    },
     kv as unknown as KvBucket,
     thresholds,
     publisher,
@@ -151,5 +161,50 @@ describe('SampleHandler with batches of many targets', () => {
       ].sort(),
     );
     expect(published.every((symptom) => symptom.causationId === spike.id)).toBe(true);
+  });
+
+  it('hands the acknowledgement to the consumer, which the checkpoints of the next interval settle, and returns at once', async () => {
+    const kv = new MemoryKv();
+    const handler = handlerWith(kv, [], undefined, { checkpointIntervalMs: 300 });
+    // The first write goes at once, and starts the interval.
+    await handler.onBatch(batchOf(scrapeOf('orders', 1, 20)));
+    const acknowledgements: Array<Promise<void>> = [];
+    const context = { acknowledgeWhen: (stored: Promise<void>) => void acknowledgements.push(stored) };
+    const started = performance.now();
+    await handler.onBatch(batchOf(scrapeOf('orders', 2, 21), scrapeOf('billing', 2, 31)), context);
+    await handler.onBatch(batchOf(scrapeOf('orders', 3, 22)), context);
+    expect(performance.now() - started).toBeLessThan(150);
+    expect([kv.writes, acknowledgements.length]).toEqual([1, 2]);
+    await Promise.all(acknowledgements);
+    // One write per target for both batches.
+    expect(kv.writes).toBe(3);
+    const count = (target: string) =>
+      (JSON.parse(kv.values.get(`detectors.${target}`)!.value) as { series: Record<string, { count: number }> }).series[CPU]?.count;
+    expect([count('orders'), count('billing')]).toEqual([3, 1]);
+  });
+
+  it('never stores detectors that scored a scrape whose symptom could not be published, so that scrape is scored again', async () => {
+    const kv = new MemoryKv();
+    const warm = handlerWith(kv, []);
+    for (let second = 0; second < 40; second++) await warm.onBatch(batchOf(scrapeOf('orders', second, 20 + (second % 3))));
+    let failPublish = false;
+    const handler = handlerWith(kv, [], undefined, { checkpointIntervalMs: 200, publishFails: () => failPublish });
+    // Its first write goes at once and starts the interval.
+    await handler.onBatch(batchOf(scrapeOf('orders', 40, 20)));
+    const acknowledgements: Array<Promise<void>> = [];
+    const context = { acknowledgeWhen: (stored: Promise<void>) => void acknowledgements.push(stored) };
+    // A quiet scrape waits for the interval's checkpoint; then a spike whose symptom does not go out.
+    await handler.onBatch(batchOf(scrapeOf('orders', 41, 21)), context);
+    failPublish = true;
+    const spike = batchOf(scrapeOf('orders', 42, 390));
+    await expect(handler.onBatch(spike, context)).rejects.toThrow('NATS did not answer');
+    // The quiet scrape's batch is given back too: its checkpoint would have carried the spike's learning.
+    await expect(acknowledgements[0]).rejects.toThrow('discarded');
+    failPublish = false;
+    const published: Array<PublishInput<'symptom'>> = [];
+    const again = handlerWith(kv, published);
+    await again.onBatch(batchOf(scrapeOf('orders', 41, 21)));
+    await again.onBatch(spike);
+    expect(published.map((symptom) => symptom.causationId)).toEqual([spike.id]);
   });
 });

@@ -10,6 +10,7 @@ import {
   isKvConflict,
   kvKey,
   type EventPublisherPort,
+  type HandlerContext,
   type KvBucket,
 } from '@mapek/messaging';
 import { LOGGER, METRICS, type Logger, type ServiceMetrics } from '@mapek/observability';
@@ -25,6 +26,8 @@ export const THRESHOLDS = Symbol.for('mapek.analyzer.thresholds');
 export interface DetectionSettings {
   readonly series: readonly WatchedSeries[];
   readonly detector: DetectorConfig;
+  /** The least time between two writes of the checkpoints (CheckpointBatchOptions.intervalMs); default 0. */
+  readonly checkpointIntervalMs?: number;
 }
 
 /** Every watched series of one target, as checkpointed in KV (`detectors.<target>`). */
@@ -40,6 +43,23 @@ interface LiveTarget {
   revision: number | undefined;
   lastScrapedAt: number;
   readonly detectors: Map<string, StreamingDetector>;
+  /**
+   * Set when a scrape scored into these detectors could not raise its symptom: they are never
+   * stored, or that scrape would be skipped when its batch comes again (the checkpoints of the
+   * target's other batches waiting for the interval then fail, and those come again too).
+   */
+  discarded?: boolean;
+}
+
+/** One target's scrape as much as scoring it (again) needs: the batch's samples are not kept. */
+interface ToScore {
+  readonly eventId: string;
+  readonly target: string;
+  readonly scrapedAt: number;
+  /** The scrape's time as sent, a symptom's `observedAt`. */
+  readonly observedAt: string;
+  /** The watched series' values (pickValues). */
+  readonly values: ReadonlyMap<string, number>;
 }
 
 /** How often a batch is scored again from the stored checkpoint after another replica wrote it first. */
@@ -103,6 +123,7 @@ export class SampleHandler {
           return `{"lastScrapedAt":${JSON.stringify(state.lastScrapedAt)},"series":{${series}}}`;
         },
         persist: async (target, state, serialized) => {
+          if (state.discarded) throw new Error(`the detectors of ${target} were discarded after a failed symptom publish`);
           const key = detectorsKey(target);
           state.revision =
             state.revision === undefined ? await this.kv.create(key, serialized) : await this.kv.update(key, serialized, state.revision);
@@ -110,30 +131,65 @@ export class SampleHandler {
         },
       },
       // Each slice of a flush after the first waits for the loop's work (symptoms) in flight.
-      { pause: () => this.loopFirst.clear() },
+      { pause: () => this.loopFirst.clear(), intervalMs: settings.checkpointIntervalMs ?? 0 },
     );
   }
 
   /**
-   * The batch is acknowledged once every target's scrape in it is scored and checkpointed. When
-   * one target fails, the batch is redelivered: the targets already checkpointed skip it (their
-   * last scrape time), the others are scored again.
+   * Scores every target's scrape of the batch (a symptom goes out as soon as its scrape is scored)
+   * and acknowledges the batch once every target's checkpoint that includes it is stored: through
+   * the consumer's `acknowledgeWhen`, so the checkpoints' interval does not hold one of its slots,
+   * nor the batch's samples (what a scrape is scored again from after a conflict is its target,
+   * time and watched values). Without a context it waits for the checkpoints. When one target
+   * fails, the batch is redelivered: the targets already checkpointed skip it (their last scrape
+   * time), the others are scored again.
    */
   @OnEvent('sample.batch')
-  async onBatch(event: Envelope<'sample.batch'>): Promise<void> {
-    const results = await Promise.allSettled(event.data.scrapes.map((scrape) => this.onScrape(event, scrape)));
+  async onBatch(event: Envelope<'sample.batch'>, context?: Pick<HandlerContext, 'acknowledgeWhen'>): Promise<void> {
+    const commits: Array<Promise<void>> = [];
+    const results = await Promise.allSettled(
+      event.data.scrapes.map(async (scrape) => {
+        const item = this.toScore(event.id, scrape);
+        const state = await this.scoreInTurn(item);
+        if (state !== undefined) commits.push(this.checkpoint(item, state));
+      }),
+    );
+    // Each commit is waited for by the acknowledgement below, or only settled when the batch fails anyway.
+    const stored = Promise.allSettled(commits).then((settled) => {
+      const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    });
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failed) throw failed.reason;
+    if (failed) {
+      stored.catch(() => undefined);
+      throw failed.reason;
+    }
+    if (context) context.acknowledgeWhen(stored);
+    else await stored;
   }
 
-  private async onScrape(event: Envelope<'sample.batch'>, scrape: TargetScrape): Promise<void> {
-    const target = scrape.target;
+  private toScore(eventId: string, scrape: TargetScrape): ToScore {
+    return {
+      eventId,
+      target: scrape.target,
+      scrapedAt: Date.parse(scrape.scrapedAt),
+      observedAt: scrape.scrapedAt,
+      values: pickValues(this.settings.series, scrape.samples),
+    };
+  }
+
+  /** Scores after the loop's work in flight (LoopFirst), in turn with the target's other batches. */
+  private async scoreInTurn(item: ToScore): Promise<LiveTarget | undefined> {
+    const loopWork = this.loopFirst.clear();
+    if (loopWork) await loopWork;
+    return this.lanes.run(item.target, () => this.score(item));
+  }
+
+  /** Stores a checkpoint that includes the scrape; after another replica wrote the target, scores it again from there. */
+  private async checkpoint(item: ToScore, scored: LiveTarget): Promise<void> {
+    const target = item.target;
+    let state = scored;
     for (let attempt = 0; ; attempt++) {
-      // A symptom being handled goes first (see LoopFirst).
-      const loopWork = this.loopFirst.clear();
-      if (loopWork) await loopWork;
-      const state = await this.lanes.run(target, () => this.score(event, scrape));
-      if (state === undefined) return; // already scored
       try {
         await this.checkpoints.commit(target, state);
         return;
@@ -147,16 +203,17 @@ export class SampleHandler {
           return;
         }
       }
+      const again = await this.scoreInTurn(item);
+      if (again === undefined) return; // the stored checkpoint has it already
+      state = again;
     }
   }
 
   /** Scores one target's scrape into its live detectors; undefined when it was scored before. */
-  private async score(event: Envelope<'sample.batch'>, scrape: TargetScrape): Promise<LiveTarget | undefined> {
-    const target = scrape.target;
-    const scrapedAt = Date.parse(scrape.scrapedAt);
+  private async score(item: ToScore): Promise<LiveTarget | undefined> {
+    const { target, scrapedAt, values } = item;
     const state = this.live.get(target) ?? (await this.load(target));
     if (scrapedAt <= state.lastScrapedAt) return undefined;
-    const values = pickValues(this.settings.series, scrape.samples);
     const alarms: Array<{ watched: WatchedSeries; value: number; score: number }> = [];
     const learned = await this.thresholds.current();
     for (const watched of this.settings.series) {
@@ -179,9 +236,9 @@ export class SampleHandler {
         this.logger.info({ target, metric: alarm.watched.metric, value: alarm.value, score: alarm.score }, 'anomaly');
         await this.publisher.publish('symptom', {
           // One batch carries many targets: the target is part of what the id is derived from.
-          id: deriveEventId(event.id, `anomaly:${target}:${alarm.watched.metric}`),
+          id: deriveEventId(item.eventId, `anomaly:${target}:${alarm.watched.metric}`),
           target,
-          causationId: event.id,
+          causationId: item.eventId,
           data: {
             source: 'anomaly',
             rule: `anomaly:${alarm.watched.metric}`,
@@ -191,13 +248,14 @@ export class SampleHandler {
             threshold: alarm.watched.floor,
             labels: { score: alarm.score.toFixed(3) },
             description: `${alarm.watched.metric}=${alarm.value} is anomalous for ${target} (score ${alarm.score.toFixed(2)}), before any static threshold`,
-            observedAt: scrape.scrapedAt,
+            observedAt: item.observedAt,
           },
         });
       }
     } catch (error) {
       // The batch is redelivered and scored again from the last stored checkpoint.
-      this.live.delete(target);
+      state.discarded = true;
+      if (this.live.get(target) === state) this.live.delete(target);
       throw error;
     }
     return state;
