@@ -119,13 +119,14 @@ try {
         cpu,
         rss,
         checkpoints: metricSum(metrics, 'mapek_analyzer_checkpoints_written_total'),
+        acknowledgedAfterS: drain.acknowledgedAfterS,
         rejected: metricSum(metrics, 'mapek_events_rejected_total'),
         load: loadNote(),
       };
       results.push(result);
       console.log(
         `  round ${round}, ${result.build}: ${drained} of ${backlog} batches (${fmt(result.scrapesPerBatch, 1)} target scrapes each) in ${fmt(seconds, 1)} s = ${fmt(result.batchesPerS)} batches/s = ${fmt(result.samplesPerS)} samples/s ` +
-          `(${fmt(result.scoredPerS)} scored/s); ${fmt(cpu, 2)} cores = ${fmt(result.samplesPerCpuSecond)} samples per CPU-second, RSS at the end ${fmt(rss, 1)} MB; checkpoints written ${result.checkpoints || 'n/a'}; rejected ${result.rejected} (${result.load})`,
+          `(${fmt(result.scoredPerS)} scored/s); ${fmt(cpu, 2)} cores = ${fmt(result.samplesPerCpuSecond)} samples per CPU-second, RSS at the end ${fmt(rss, 1)} MB; checkpoints written ${result.checkpoints || 'n/a'}, the last acknowledgement ${fmt(result.acknowledgedAfterS, 1)} s after the last batch scored; rejected ${result.rejected} (${result.load})`,
       );
       await stack.stopService(a.name);
       await leftBehind(`after round ${round}'s stop`);

@@ -174,7 +174,8 @@ export function metricReader(url, name) {
  * The start is the last poll before `progress` (a count of the service's own work, e.g. samples
  * scored from its metrics; default the durable's ack floor) first rose: the ack floor alone starts
  * late when the first message's acknowledgement waits for much more work (a batch of many targets
- * on a cold start). `cpu` reads the consuming process's CPU seconds (its start-up is then left out
+ * on a cold start). The end is nothing outstanding, or with `progress` the poll where it reached
+ * its final value. `cpu` reads the consuming process's CPU seconds (its start-up is then left out
  * of the figure).
  */
 export async function measureDrain(jsm, stream, durable, start, { timeoutMs = 180_000, cpu = async () => NaN, progress } = {}) {
@@ -204,17 +205,24 @@ export async function measureDrain(jsm, stream, durable, start, { timeoutMs = 18
   const began = points.findIndex((p) => p.done > initial.done);
   const first = points[Math.max(0, began - 1)];
   const last = points.at(-1);
-  const seconds = (last.t - first.t) / 1000;
+  // With `progress` (the consumer's own count of work done), the drain ends when that count
+  // reached its final value: the acknowledgements of the last messages may come later (the
+  // analyzer acknowledges a batch once its detector checkpoint is stored, at most every 2 s).
+  const final = Math.max(...points.map((p) => p.done));
+  const end = progress === undefined ? last : (points.find((p) => p.done === final) ?? last);
+  const seconds = (end.t - first.t) / 1000;
   // CPU (cores) of the consuming process, when `cpu` reads its CPU seconds: from its last reading
   // before the work began (the process may not have existed at `first`), else its first reading.
   const base =
     points.slice(0, Math.max(1, began)).findLast((p) => Number.isFinite(p.cpu)) ?? points.slice(began).find((p) => Number.isFinite(p.cpu));
-  const cores = base === undefined ? NaN : (last.cpu - base.cpu) / ((last.t - base.t) / 1000);
+  const cores = base === undefined ? NaN : (end.cpu - base.cpu) / ((end.t - base.t) / 1000);
   return {
     backlog: initial.outstanding,
     drained: last.acked - initial.acked,
     seconds,
     perSecond: (last.acked - initial.acked) / seconds,
+    // How long after the work the last acknowledgement came.
+    acknowledgedAfterS: (last.t - end.t) / 1000,
     cores,
     finished: last.outstanding === 0,
   };
