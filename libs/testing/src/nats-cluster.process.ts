@@ -129,6 +129,22 @@ interface JszStreams {
  * processes, so a test can kill -9, restart and (with namespaces) partition each one.
  */
 export async function startNatsCluster(options: NatsClusterOptions = {}): Promise<NatsCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNatsClusterOnce(options);
+    } catch (error) {
+      // Free ports are picked before the members bind them, and another process (a test running
+      // beside this one) may take one meanwhile: then the cluster starts again on other ports.
+      const taken = /address already in use/.test(error instanceof Error ? error.message : String(error));
+      if (options.namespaces || !taken || attempt >= PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** How often a cluster is started again on other ports when one was taken before a member bound it. */
+const PORT_ATTEMPTS = 3;
+
+async function startNatsClusterOnce(options: NatsClusterOptions): Promise<NatsCluster> {
   const size = options.size ?? 3;
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   const binary = findNatsServer();
