@@ -208,8 +208,11 @@ export async function measureDrain(jsm, stream, durable, start, { timeoutMs = 18
   // With `progress` (the consumer's own count of work done), the drain ends when that count
   // reached its final value: the acknowledgements of the last messages may come later (the
   // analyzer acknowledges a batch once its detector checkpoint is stored, at most every 2 s).
+  // When the count was first seen at its final value (the service answered only once it was done),
+  // the work is not visible in the polls: then the end is nothing outstanding, as without `progress`.
   const final = Math.max(...points.map((p) => p.done));
-  const end = progress === undefined ? last : (points.find((p) => p.done === final) ?? last);
+  const endIndex = progress === undefined ? points.length - 1 : points.findIndex((p) => p.done === final);
+  const end = endIndex > began ? points[endIndex] : last;
   const seconds = (end.t - first.t) / 1000;
   // CPU (cores) of the consuming process, when `cpu` reads its CPU seconds: from its last reading
   // before the work began (the process may not have existed at `first`), else its first reading.
