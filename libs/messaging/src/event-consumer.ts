@@ -160,6 +160,13 @@ const WORKING = utf8.encode('+WPI');
 /** How long a deferred acknowledgement waits for the server's confirmation. */
 const ACK_TIMEOUT_MS = 5000;
 
+/** Waits for `work`, or `ms` at most. */
+async function atMost(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 /** Waits between attempts while NATS does not answer: doubling from 250 ms to 8 s, drawn from [½d, 1½d) (backoffDelay). */
 const unavailableBackoff: BackoffPolicy = { initialMs: 250, maxMs: 8000 };
 
@@ -299,12 +306,7 @@ export class JetStreamEventConsumer {
     await Promise.allSettled([...this.inFlight]);
     await this.loop?.catch(() => undefined);
     // What is still unacknowledged after the ack wait is redelivered to another replica anyway.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.settling]),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, this.ackWaitMs))),
-    ]);
-    clearTimeout(timer);
+    await atMost(Promise.allSettled([...this.settling]), this.ackWaitMs);
   }
 
   /** Messages handled whose acknowledgement waits for `acknowledgeWhen`'s promise. */
@@ -322,13 +324,11 @@ export class JetStreamEventConsumer {
   private async drainPull(): Promise<void> {
     const sub = (this.messages as unknown as { sub?: Subscription } | undefined)?.sub;
     if (!sub || sub.isClosed() || this.options.nc.isClosed()) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
+    // Disconnected, the round trip waits for a reconnect: what was sent is then redelivered anyway.
+    await atMost(
       sub.drain().catch(() => undefined),
-      // Disconnected, the round trip waits for a reconnect: what was sent is then redelivered anyway.
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_DRAIN_MS))),
-    ]);
-    clearTimeout(timer);
+      STOP_DRAIN_MS,
+    );
   }
 
   /** Messages the server gave up on after max deliveries (e.g. a handler crashed every time) are copied to the DLQ. */
@@ -461,8 +461,7 @@ export class JetStreamEventConsumer {
       const retryable = isRetryable(error);
       const delivery = msg.info.deliveryCount;
       if (retryable && delivery < this.maxDeliver && !this.stopping) {
-        const delay = this.retryDelaysMs[Math.min(delivery - 1, this.retryDelaysMs.length - 1)] ?? 1000;
-        const jittered = Math.round(delay * (0.8 + Math.random() * 0.4));
+        const jittered = this.retryDelayMs(delivery);
         this.options.logger.warn({ err: error, delivery, retryInMs: jittered }, `handler for ${envelope.type} failed; will retry`);
         this.options.metrics.eventsConsumed.inc({ type: envelope.type, consumer, result: 'retry' });
         result = 'retry';
@@ -527,21 +526,21 @@ export class JetStreamEventConsumer {
         },
         (error: unknown) => {
           clearInterval(heartbeat);
-          const delay =
-            this.stopping || delivery >= this.maxDeliver
-              ? 0
-              : (this.retryDelaysMs[Math.min(delivery - 1, this.retryDelaysMs.length - 1)] ?? 1000) * (0.8 + Math.random() * 0.4);
-          this.options.logger.warn(
-            { err: error, delivery, retryInMs: Math.round(delay) },
-            `storing what ${type} changed failed; will retry`,
-          );
+          const delay = this.stopping || delivery >= this.maxDeliver ? 0 : this.retryDelayMs(delivery);
+          this.options.logger.warn({ err: error, delivery, retryInMs: delay }, `storing what ${type} changed failed; will retry`);
           this.options.metrics.eventsConsumed.inc({ type, consumer, result: 'retry' });
-          respond(delay > 0 ? utf8.encode(`-NAK ${JSON.stringify({ delay: nanos(Math.round(delay)) })}`) : NAK);
+          respond(delay > 0 ? utf8.encode(`-NAK ${JSON.stringify({ delay: nanos(delay) })}`) : NAK);
         },
       )
       .finally(() => this.settling.delete(task));
     this.settling.add(task);
     return true;
+  }
+
+  /** The wait before a failed delivery comes again: the retry delays by delivery, ±20 % jitter. */
+  private retryDelayMs(delivery: number): number {
+    const delay = this.retryDelaysMs[Math.min(delivery - 1, this.retryDelaysMs.length - 1)] ?? 1000;
+    return Math.round(delay * (0.8 + Math.random() * 0.4));
   }
 
   private get heartbeatMs(): number {
