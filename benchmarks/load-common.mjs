@@ -171,10 +171,12 @@ export function metricReader(url, name) {
  * Runs `start` (which starts a consumer's service) while polling the durable every 100 ms, and
  * measures the drain from the moment the service began its work to nothing outstanding: a service
  * starts consuming before it reports ready, so timing from its readiness would miss the start.
- * The start is the last poll before `progress` (a count of the service's own work, e.g. samples
- * scored from its metrics; default the durable's ack floor) first rose: the ack floor alone starts
- * late when the first message's acknowledgement waits for much more work (a batch of many targets
- * on a cold start). The end is nothing outstanding, or with `progress` the poll where it reached
+ * The start is the last poll before the server first delivered a message of the backlog, or before
+ * `progress` (a count of the service's own work, e.g. samples scored from its metrics; default the
+ * durable's ack floor) first rose, whichever came first: the ack floor alone starts late when the
+ * first message's acknowledgement waits for much more work (a batch of many targets on a cold
+ * start), and a count read from the service's metrics starts late when the service answers them
+ * only once it is ready, by which time most of a backlog may be drained. The end is nothing outstanding, or with `progress` the poll where it reached
  * its final value. `cpu` reads the consuming process's CPU seconds (its start-up is then left out
  * of the figure).
  */
@@ -185,6 +187,7 @@ export async function measureDrain(jsm, stream, durable, start, { timeoutMs = 18
     return {
       t: performance.now(),
       acked,
+      delivered: info.delivered.stream_seq,
       done: progress === undefined ? acked : await progress().catch(() => 0),
       outstanding: info.num_pending + info.num_ack_pending,
       cpu: await cpu().catch(() => NaN),
@@ -202,14 +205,20 @@ export async function measureDrain(jsm, stream, durable, start, { timeoutMs = 18
   })();
   await start();
   await poller;
-  const began = points.findIndex((p) => p.done > initial.done);
+  const firstIndex = (found) => (found < 0 ? Infinity : found);
+  const earliest = Math.min(
+    firstIndex(points.findIndex((p) => p.delivered > initial.delivered)),
+    firstIndex(points.findIndex((p) => p.done > initial.done)),
+  );
+  const began = Number.isFinite(earliest) ? earliest : -1;
   const first = points[Math.max(0, began - 1)];
   const last = points.at(-1);
   // With `progress` (the consumer's own count of work done), the drain ends when that count
   // reached its final value: the acknowledgements of the last messages may come later (the
   // analyzer acknowledges a batch once its detector checkpoint is stored, at most every 2 s).
   // When the count was first seen at its final value (the service answered only once it was done),
-  // the work is not visible in the polls: then the end is nothing outstanding, as without `progress`.
+  // that poll is the end: the work ended at or before it. When nothing was seen to begin, the end
+  // is nothing outstanding, as without `progress`.
   const final = Math.max(...points.map((p) => p.done));
   const endIndex = progress === undefined ? points.length - 1 : points.findIndex((p) => p.done === final);
   const end = endIndex > began ? points[endIndex] : last;
