@@ -85,7 +85,7 @@ describe('CheckpointBatch', () => {
     await expect(stored).resolves.toBeUndefined();
   });
 
-  it('writes a large flush in slices, and holds the next slice while told to', async () => {
+  it('writes a large flush in slices, one slice on the connection at a time, and holds the next slice while told to', async () => {
     const { store, writes } = controlledStore();
     let hold: (() => void) | undefined;
     const batch = new CheckpointBatch(store, {
@@ -93,14 +93,29 @@ describe('CheckpointBatch', () => {
       pause: () => (hold ? undefined : new Promise<void>((resolve) => (hold = resolve))),
     });
     const done = ['a', 'b', 'c', 'd', 'e'].map((target) => batch.commit(target, { value: 1 }));
+    const turns = async (count: number) => {
+      for (let i = 0; i < count; i++) await turn();
+    };
     await turn();
-    // The first slice went out; the second waits for the pause.
     expect(writes.map((write) => write.target)).toEqual(['a', 'b']);
+    // The first slice's writes are not answered yet: the second slice waits for them.
+    await turns(3);
+    expect(writes.map((write) => write.target)).toEqual(['a', 'b']);
+    writes[0]?.done();
+    await turns(3);
+    expect(writes).toHaveLength(2);
+    writes[1]?.done();
+    await turns(3);
+    // Answered; now the pause holds it.
+    expect(writes).toHaveLength(2);
     hold?.();
-    await turn();
-    await turn();
+    await turns(3);
+    expect(writes.map((write) => write.target)).toEqual(['a', 'b', 'c', 'd']);
+    writes[2]?.done();
+    writes[3]?.done();
+    await turns(3);
     expect(writes.map((write) => write.target)).toEqual(['a', 'b', 'c', 'd', 'e']);
-    writes.forEach((write) => write.done());
+    writes[4]?.done();
     await Promise.all(done);
   });
 

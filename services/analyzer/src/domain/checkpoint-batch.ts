@@ -10,7 +10,10 @@ export interface CheckpointStore<S> {
 }
 
 export interface CheckpointBatchOptions {
-  /** Targets serialized and sent at once; the event loop turns between slices. Default 64. */
+  /**
+   * Targets serialized and sent at once; default 64. The next slice starts once the last one's
+   * writes are answered, so at most one slice is on the connection ahead of anything else.
+   */
   readonly sliceSize?: number;
   /** Asked before each slice after the first: a promise holds the flush until it resolves (see LoopFirst). */
   readonly pause?: () => Promise<void> | undefined;
@@ -96,16 +99,16 @@ export class CheckpointBatch<S> {
   private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = new Map();
-    const writes: Array<Promise<void>> = [];
-    // In slices: a thousand targets' checkpoints are tens of milliseconds of JSON and megabytes on
-    // the connection, which a symptom's round trips would otherwise wait behind.
-    let inSlice = 0;
+    // In slices, one on the connection at a time: a thousand targets' checkpoints are tens of
+    // milliseconds of JSON and ~11 MB, which a symptom's round trips on the same connection, and
+    // every other client's requests to the server, would otherwise wait behind.
+    let slice: Array<Promise<void>> = [];
     for (const [target, entry] of batch) {
-      if (inSlice === this.sliceSize) {
-        inSlice = 0;
+      if (slice.length === this.sliceSize) {
+        await Promise.all(slice);
+        slice = [];
         await (this.options.pause?.() ?? nextTurn());
       }
-      inSlice++;
       let serialized: string;
       try {
         serialized = this.store.serialize(target, entry.state);
@@ -113,13 +116,13 @@ export class CheckpointBatch<S> {
         for (const waiter of entry.waiters) waiter.reject(error);
         continue;
       }
-      writes.push(
+      slice.push(
         this.store.persist(target, entry.state, serialized).then(
           () => entry.waiters.forEach((waiter) => waiter.resolve()),
           (error: unknown) => entry.waiters.forEach((waiter) => waiter.reject(error)),
         ),
       );
     }
-    await Promise.all(writes);
+    await Promise.all(slice);
   }
 }
