@@ -3,8 +3,8 @@
 // that trusts the stack's CA and sends its API key, the database a run uses, and a tap on the loop's
 // events. The figures themselves are in stats.mjs.
 import { createRequire } from 'node:module';
-import { readFile, writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { loadavg, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request as httpsRequest } from 'node:https';
 import { DEFAULT_SERVICES } from '../tools/stack/dist/index.js';
@@ -46,6 +46,22 @@ export function withBenchServiceEnv(base) {
   for (const [service, env] of Object.entries(JSON.parse(process.env.BENCH_SERVICE_ENV ?? '{}')))
     merged[service] = { ...merged[service], ...env };
   return merged;
+}
+
+/**
+ * BENCH_RENICE (JSON, e.g. `{"knowledge":10,"fake-targets":10}`): the niceness of processes of the
+ * run, set on every thread (Linux keeps a niceness per thread) once they are up; `pids` maps a
+ * name (a service, `nats-server`, `pglite`, `fake-targets`) to its pid. Returns a note for the
+ * report, empty when nothing was asked.
+ */
+export async function benchRenice(pids) {
+  const asked = Object.entries(JSON.parse(process.env.BENCH_RENICE ?? '{}'));
+  for (const [name, niceness] of asked) {
+    const pid = pids[name];
+    if (pid === undefined) throw new Error(`BENCH_RENICE names ${name}, which is not one of ${Object.keys(pids).join(', ')}`);
+    for (const task of await readdir(`/proc/${pid}/task`)) setPriority(Number(task), niceness);
+  }
+  return asked.map(([name, niceness]) => `${name} at niceness ${niceness}`).join(', ');
 }
 
 export function servicesWithNodeArgs(variant, { withDemo = false } = {}) {

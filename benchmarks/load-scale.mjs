@@ -21,7 +21,9 @@
 //   4. the analyzer's capacity: analyzer stopped for BENCH_BACKLOG_SECONDS (default 8) while the
 //      monitor keeps publishing, then the monitor stopped and the analyzer started: sample batches
 //      drained per second, from ready until nothing is pending.
-// Then a table against the issue's targets.
+// Then a table against the issue's targets. BENCH_SERVICE_ENV ({"<service>": {"VAR": "value"}})
+// adds variables to the services; BENCH_RENICE ({"<process>": niceness}, a service, nats-server,
+// pglite or fake-targets) sets a niceness once the stack is up; both for ablations.
 //
 // PostgreSQL: DATABASE_URL if set, else a fresh database on TEST_DATABASE_ADMIN_URL, else PGlite.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -38,6 +40,7 @@ import {
   httpClient,
   loadNote,
   measureDrain,
+  benchRenice,
   metricReader,
   metricSum,
   nodeArgsNote,
@@ -176,6 +179,11 @@ async function runVariant(variant, fake, targetsFile) {
   }
   console.log(`  stack ready after ${fmt((Date.now() - starting) / 1000, 1)} s`);
   console.log(`  monitor and analyzer at niceness ${bulkNiceness()} (MAPEK_BULK_NICENESS)`);
+  const reniced = await benchRenice({
+    ...Object.fromEntries(Object.entries(stack.processes).map(([name, proc]) => [name, proc.pid])),
+    'fake-targets': fake.pid,
+  });
+  if (reniced) console.log(`  ${reniced} (BENCH_RENICE)`);
   const forget = onInterrupt(() => stack.stop());
   const client = httpClient({ ca: stack.caFile ? await readFile(stack.caFile, 'utf8') : undefined, token: stack.apiKeys?.adminToken });
   const tap = await tapLoop(stack);

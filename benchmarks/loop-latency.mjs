@@ -24,7 +24,8 @@
 // scripts/toolchain.sh or MAPEK_JAEGER_BIN) and prints what the exporter costs against the run
 // without it. BENCH_PEER=off skips the peer. BENCH_RUNS=scrape,push picks the runs;
 // BENCH_WARMUP (default 1) incidents run first, printed but not counted. BENCH_SERVICE_ENV
-// ({"<service>": {"VAR": "value"}}) adds variables to the services, for ablations. Prometheus and Alertmanager are Debian's
+// ({"<service>": {"VAR": "value"}}) adds variables to the services, for ablations; BENCH_RENICE
+// ({"<process>": niceness}) sets the niceness of the stack's processes once they are up. Prometheus and Alertmanager are Debian's
 // packages, installed with apt-get when missing (as root; see peer-prometheus.mjs).
 // PostgreSQL: DATABASE_URL if set, else a fresh database on the machine's PostgreSQL
 // (TEST_DATABASE_ADMIN_URL), else the embedded PGlite.
@@ -38,7 +39,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStack } from '../tools/stack/dist/index.js';
-import { benchmarkDatabase, rssMb, withBenchServiceEnv } from './load-common.mjs';
+import { benchRenice, benchmarkDatabase, rssMb, withBenchServiceEnv } from './load-common.mjs';
 import { startPeer, startPeerTarget } from './peer-prometheus.mjs';
 import { ascending, histogramSum, quantile } from './stats.mjs';
 
@@ -275,6 +276,8 @@ async function runMode({ security, push, peer, traces = false }) {
   const label = `security ${security}, ${push ? 'agent push' : 'scrape only (agent push off)'}${traces ? ', traces exported to Jaeger' : ''}`;
   try {
     console.log(`\n== ${label}: stack up (database: ${database.kind}); idling ${idleSeconds} s before measuring memory`);
+    const reniced = await benchRenice(Object.fromEntries(Object.entries(stack.processes).map(([name, proc]) => [name, proc.pid])));
+    if (reniced) console.log(`  ${reniced} (BENCH_RENICE)`);
     await sleep(idleSeconds * 1000);
     const memory = {};
     for (const name of services) memory[name] = await memoryOf(stack.processes[name].pid);
