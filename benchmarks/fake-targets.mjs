@@ -20,9 +20,16 @@ import { once } from 'node:events';
 const MB = 1024 * 1024;
 const ROUND_GAP_MS = 250;
 
-/** The process under load: a child of the benchmark, so its CPU is not the benchmark's. */
+/**
+ * The process under load: a child of the benchmark, so its CPU is not the benchmark's, in a session
+ * of its own like each of the stack's services, so that the kernel weighs it apart from the
+ * benchmark (autogroups: see lowerPriority in tools/stack).
+ */
 export async function startFakeTargets({ count, prefix = 'load' }) {
-  const child = fork(new URL(import.meta.url).pathname, [String(count), prefix], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = fork(new URL(import.meta.url).pathname, [String(count), prefix], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
   const [ready] = await once(child, 'message');
   const control = `http://127.0.0.1:${ready.control}`;
   return {

@@ -7,7 +7,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { loadavg, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request as httpsRequest } from 'node:https';
-import { DEFAULT_SERVICES } from '../tools/stack/dist/index.js';
+import { DEFAULT_SERVICES, lowerPriority } from '../tools/stack/dist/index.js';
 import { createTestDatabase } from '../libs/testing/dist/index.js';
 
 // nats.js as libs/messaging depends on it (the repository root has no dependency of its own on it).
@@ -50,7 +50,8 @@ export function withBenchServiceEnv(base) {
 
 /**
  * BENCH_RENICE (JSON, e.g. `{"knowledge":10,"fake-targets":10}`): the niceness of processes of the
- * run, set on every thread (Linux keeps a niceness per thread) once they are up; `pids` maps a
+ * run, set on every thread (Linux keeps a niceness per thread) and on the process's autogroup (see
+ * lowerPriority in tools/stack) once they are up; `pids` maps a
  * name (a service, `nats-server`, `pglite`, `fake-targets`) to its pid. Returns a note for the
  * report, empty when nothing was asked.
  */
@@ -60,6 +61,8 @@ export async function benchRenice(pids) {
     const pid = pids[name];
     if (pid === undefined) throw new Error(`BENCH_RENICE names ${name}, which is not one of ${Object.keys(pids).join(', ')}`);
     for (const task of await readdir(`/proc/${pid}/task`)) setPriority(Number(task), niceness);
+    const refused = await lowerPriority(pid, niceness);
+    if (refused) throw new Error(`BENCH_RENICE: ${name}: ${refused}`);
   }
   return asked.map(([name, niceness]) => `${name} at niceness ${niceness}`).join(', ');
 }

@@ -46,6 +46,7 @@ export { answersQuery } from './embedded-postgres.js';
 export { createJaeger, findJaeger, renderJaegerConfig, type JaegerComponent } from './jaeger.js';
 export { PGLITE_MAX_CONNECTIONS } from './pglite-ipc.js';
 export { isPortFree } from './port-allocator.js';
+export { lowerPriority } from './process-priority.js';
 export type { ProcessExit } from './managed-process.js';
 export {
   JaegerNotFoundError,

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { OutputTail } from './output-tail.js';
+import { lowerPriority } from './process-priority.js';
 import { StackStateError } from './stack.errors.js';
 
 /** Where the prefixed lines of every child go (the parent's stdout by default); null keeps them quiet. */
@@ -32,7 +32,7 @@ export interface ManagedProcessOptions {
   readonly tailLines?: number;
   /**
    * Unix niceness to run at (1–19: the process yields the CPU to the others when they want it),
-   * set right after the spawn. Raising one's own niceness needs no privilege.
+   * set right after the spawn, on the process and on its autogroup ({@link lowerPriority}).
    */
   readonly niceness?: number;
 }
@@ -110,14 +110,9 @@ export class ManagedProcess {
     const logStream = this.options.logFile ? createWriteStream(this.options.logFile, { flags: 'a' }) : undefined;
     logStream?.on('error', () => undefined);
     if (this.options.niceness && child.pid !== undefined) {
-      try {
-        setPriority(child.pid, this.options.niceness);
-      } catch (error) {
-        this.record(
-          `[stack] ${this.name} runs at its parent's priority: niceness ${this.options.niceness} refused (${String(error)})`,
-          logStream,
-        );
-      }
+      void lowerPriority(child.pid, this.options.niceness).then((refused) => {
+        if (refused) this.record(`[stack] ${this.name} runs at its parent's priority: ${refused}`, logStream);
+      });
     }
     const closedStreams = [child.stdout, child.stderr].map((stream) => (stream ? this.forwardLines(stream, logStream) : Promise.resolve()));
     child.on('message', (message: unknown) => {

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { getPriority, tmpdir } from 'node:os';
@@ -165,6 +166,9 @@ describe('startStack', () => {
     // A service that does bulk work yields the CPU (niceness 10); the others run at the stack's own.
     expect(getPriority(stack.processes['monitor']?.pid)).toBe(10);
     expect(getPriority(stack.processes['gateway']?.pid)).toBe(getPriority());
+    // Each service is a session, so an autogroup, of its own: the autogroup's niceness is what weighs it against the others.
+    if (existsSync('/proc/self/autogroup'))
+      expect(readFileSync(`/proc/${stack.processes['monitor']?.pid}/autogroup`, 'utf8')).toMatch(/ nice 10\n?$/);
     const demoPort = stack.ports['demo-app'];
     const monitorEnv = stack.processes['monitor']?.env ?? {};
     expect(JSON.parse(monitorEnv['MAPEK_MONITOR_TARGETS'] ?? '[]')).toEqual([
