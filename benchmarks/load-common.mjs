@@ -2,10 +2,13 @@
 // variants they compare, process CPU and memory from /proc, Prometheus text sums, an HTTPS client
 // that trusts the stack's CA and sends its API key, the database a run uses, and a tap on the loop's
 // events. The figures themselves are in stats.mjs.
+import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { loadavg, setPriority } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Agent, request as httpsRequest } from 'node:https';
 import { DEFAULT_SERVICES, lowerPriority } from '../tools/stack/dist/index.js';
 import { createTestDatabase } from '../libs/testing/dist/index.js';
@@ -179,6 +182,49 @@ export async function tapLoop(stack, prefix = 'mapek') {
   await nc.flush();
   const jsm = await natsJetStream.jetstreamManager(nc);
   return { nc, jsm, events, close: () => nc.close() };
+}
+
+/**
+ * A probe of nats-server's responsiveness, in a worker thread of its own (so that the benchmark's
+ * own work does not delay it): every `everyMs` a PING round trip (`rtt`, the server's read loop for
+ * this client) and a JetStream API request (`js`, `$JS.API.INFO`, the server's JetStream API).
+ * `stop()` resolves with every sample: `{ at }` (epoch ms when sent), `rtt` and `js` in ms.
+ */
+export function startNatsProbe(connectOptions, everyMs = 10) {
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    (async () => {
+      const nats = await import(workerData.natsModule);
+      const nc = await nats.connect({ ...workerData.options, name: 'load benchmark probe' });
+      const samples = [];
+      let running = true;
+      parentPort.on('message', () => (running = false));
+      while (running) {
+        const at = Date.now();
+        const t0 = performance.now();
+        await nc.rtt();
+        const t1 = performance.now();
+        await nc.request('$JS.API.INFO', '', { timeout: 5000 }).catch(() => undefined);
+        samples.push({ at, rtt: t1 - t0, js: performance.now() - t1 });
+        await new Promise((resolve) => setTimeout(resolve, ${Number(everyMs)}));
+      }
+      await nc.close();
+      parentPort.postMessage(samples);
+    })();
+  `;
+  const worker = new Worker(source, {
+    eval: true,
+    workerData: { options: connectOptions, natsModule: pathToFileURL(fromMessaging.resolve('@nats-io/transport-node')).href },
+  });
+  const done = once(worker, 'message').then(([samples]) => samples);
+  return {
+    async stop() {
+      worker.postMessage('stop');
+      const samples = await done;
+      await worker.terminate();
+      return samples;
+    },
+  };
 }
 
 /** Reads the sum of a metric from a service's /metrics, its URL taken at each call (a restarted service may move). */

@@ -41,6 +41,7 @@ import {
   loadNote,
   measureDrain,
   benchRenice,
+  startNatsProbe,
   metricReader,
   metricSum,
   nodeArgsNote,
@@ -112,13 +113,15 @@ function faultFigures(events, target, setAt) {
       'approved → step': stepAt - publishedAt(approved),
     },
     target,
+    observedAt: observed,
+    stepAt,
     analysisSeenAt: analysis?.at,
     outcomeSeenAt: outcome?.at,
   };
 }
 
 /** The hops' medians, and the hops of the slowest faults: where a tail of violation → remedy step comes from. */
-function printHops(figures) {
+function printHops(figures, probeSamples = []) {
   const done = figures.filter((f) => Number.isFinite(f.violationToStep));
   if (done.length === 0) return;
   const names = Object.keys(done[0].hops);
@@ -135,8 +138,30 @@ function printHops(figures) {
       )
       .join(', ')} ms`,
   );
+  // nats-server's slowest answers to the probe sent while the fault went through the loop.
+  const probedDuring = (f) => {
+    const during = probeSamples.filter((p) => p.at >= f.observedAt && p.at <= f.stepAt);
+    if (during.length === 0) return '';
+    return `; nats probe meanwhile: max PING ${fmt(Math.max(...during.map((p) => p.rtt)), 1)}, max JetStream API ${fmt(Math.max(...during.map((p) => p.js)), 1)} ms`;
+  };
   for (const slow of [...done].sort((a, b) => b.violationToStep - a.violationToStep).slice(0, 3))
-    console.log(`  slow: ${fmt(slow.violationToStep)} ms = ${names.map((name) => `${name} ${fmt(slow.hops[name])}`).join(', ')}`);
+    console.log(
+      `  slow: ${fmt(slow.violationToStep)} ms = ${names.map((name) => `${name} ${fmt(slow.hops[name])}`).join(', ')}${probedDuring(slow)}`,
+    );
+  if (probeSamples.length > 0) {
+    const of = (key, q) =>
+      fmt(
+        quantile(
+          probeSamples.map((p) => p[key]),
+          q,
+        ),
+        1,
+      );
+    console.log(
+      `  nats probe every 10 ms (${probeSamples.length} samples): PING p50 ${of('rtt', 0.5)}, p99 ${of('rtt', 0.99)}, max ${of('rtt', 1)} ms; ` +
+        `JetStream API p50 ${of('js', 0.5)}, p99 ${of('js', 0.99)}, max ${of('js', 1)} ms`,
+    );
+  }
 }
 
 async function consumerInfo(jsm) {
@@ -198,6 +223,7 @@ async function runVariant(variant, fake, targetsFile) {
     const statsBefore = await fake.stats();
     const consumerBefore = await consumerInfo(tap.jsm);
     const windowStart = Date.now();
+    const probe = startNatsProbe(stack.natsConnectOptions('cli'));
     const rssMax = {};
     const sampleRss = async () => {
       for (const name of LOOP_SERVICES) rssMax[name] = Math.max(rssMax[name] ?? 0, await rssMb(stack.processes[name].pid).catch(() => 0));
@@ -225,6 +251,7 @@ async function runVariant(variant, fake, targetsFile) {
     const consumerAfter = await consumerInfo(tap.jsm);
     const load = loadNote();
     await sleep(4000); // the last fault's events
+    const probeSamples = await probe.stop();
     const firstRound = statsBefore.rounds.at(-1)?.startedAt ?? 0;
     const rounds = statsAfter.rounds.filter((round) => round.startedAt > firstRound);
     const delta = (service, name, labels) =>
@@ -275,7 +302,7 @@ async function runVariant(variant, fake, targetsFile) {
     console.log(`  violation → analysis:  ${summary(figures.map((f) => f.violationToAnalysis))}`);
     console.log(`  symptom → analysis:    ${summary(figures.map((f) => f.symptomToAnalysis))}`);
     console.log(`  violation → remedy step: ${summary(figures.map((f) => f.violationToStep))}`);
-    printHops(figures);
+    printHops(figures, probeSamples);
     console.log(`  fault set → analysis:  ${summary(figures.map((f) => f.faultToAnalysis))}`);
     // Where the memory is at the end of the window (prom-client's process and V8 gauges): the V8
     // heap (committed, in use) and the memory outside it that V8 knows of (Buffers, ArrayBuffers).
