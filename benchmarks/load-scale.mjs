@@ -203,7 +203,7 @@ async function runVariant(variant, fake, targetsFile) {
     return { variant, failed: reason, cpu: {}, rssMax: {}, faults: [], startMs: Date.now() - starting };
   }
   console.log(`  stack ready after ${fmt((Date.now() - starting) / 1000, 1)} s`);
-  console.log(`  monitor and analyzer at niceness ${bulkNiceness()} (MAPEK_BULK_NICENESS)`);
+  console.log(`  monitor at niceness ${bulkNiceness()} (MAPEK_BULK_NICENESS)`);
   const reniced = await benchRenice({
     ...Object.fromEntries(Object.entries(stack.processes).map(([name, proc]) => [name, proc.pid])),
     'fake-targets': fake.pid,

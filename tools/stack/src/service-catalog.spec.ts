@@ -52,8 +52,8 @@ describe('the V8 flags of the loop services (ADR 0013, ADR 0016)', () => {
 });
 
 describe('the CPU priority of the services that do bulk work every second', () => {
-  it('is niceness 10 for the monitor and the analyzer alone, unless MAPEK_BULK_NICENESS says otherwise', () => {
-    expect(DEFAULT_SERVICES.filter((service) => service.bulk).map((service) => service.name)).toEqual(['monitor', 'analyzer']);
+  it('is niceness 10 for the monitor alone, unless MAPEK_BULK_NICENESS says otherwise', () => {
+    expect(DEFAULT_SERVICES.filter((service) => service.bulk).map((service) => service.name)).toEqual(['monitor']);
     expect(bulkNiceness(undefined)).toBe(10);
     expect(bulkNiceness('')).toBe(10);
     expect(bulkNiceness('0')).toBe(0);
@@ -65,15 +65,12 @@ describe('the CPU priority of the services that do bulk work every second', () =
       expect(() => bulkNiceness(bad)).toThrow(/MAPEK_BULK_NICENESS must be an integer from 0 to 19/);
   });
 
-  it('is a smaller CPU weight for the same services in the compose stack', () => {
+  it('is a smaller CPU weight for the same service in the compose stack', () => {
     const compose = read('docker-compose.yml');
     const weighted = [...compose.matchAll(/^ {2}([a-z-]+):\n(?: {4}.*\n)*? {4}cpu_shares: (\d+)$/gm)].map((match) => [
       match[1],
       Number(match[2]),
     ]);
-    expect(weighted).toEqual([
-      ['monitor', 256],
-      ['analyzer', 256],
-    ]);
+    expect(weighted).toEqual([['monitor', 256]]);
   });
 });

@@ -122,13 +122,15 @@ export const LOOP_ALLOCATOR_ENV: Readonly<Record<string, string>> = {
 };
 
 /**
- * The niceness of the services that do bulk work every second (the monitor scrapes every target,
- * the analyzer scores every sample): 10, so that on a busy machine the planner, the executor and
- * nats-server, idle most of the time, get a core the moment an incident needs them instead of
- * waiting behind a scrape round. At 1,000 targets on 2 cores this took the slowest violation →
- * remedy step below 100 ms (docs/reports/load.md §8); the monitor and the analyzer only give up
- * CPU that those want. `MAPEK_BULK_NICENESS` (0–19; 0 for none) sets it. The compose file gives
- * the same services a smaller CPU weight.
+ * The niceness of the service that does bulk work every second and nothing the loop waits for
+ * once it has published a symptom (the monitor, which scrapes every target): 10, so that on a busy
+ * machine the analyzer, the planner, the executor and nats-server get a core first when an
+ * incident needs them. The analyzer is not lowered: a symptom is analysed in the process that
+ * scores the samples, and at niceness 10 its analyses waited behind the other services (violation
+ * → analysis p50 24–26 ms against 12–22 at 1,000 targets, docs/reports/load.md §16); its own
+ * LoopFirst puts a symptom before its samples. `MAPEK_BULK_NICENESS` (0–19; 0 for none) sets it,
+ * on the process and its autogroup (see lowerPriority). The compose file gives the monitor a
+ * smaller CPU weight.
  */
 export function bulkNiceness(text: string | undefined = process.env['MAPEK_BULK_NICENESS']): number {
   if (text === undefined || text.trim() === '') return 10;
@@ -162,7 +164,6 @@ export const DEFAULT_SERVICES: readonly ServiceDefinition[] = [
     nodeArgs: loopNodeArgs(ServiceName.analyzer),
     port: 9102,
     role: ServiceRole.loop,
-    bulk: true,
   },
   {
     name: ServiceName.planner,
