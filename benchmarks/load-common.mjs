@@ -188,11 +188,25 @@ export async function tapLoop(stack, prefix = 'mapek') {
  * A probe of nats-server's responsiveness, in a worker thread of its own (so that the benchmark's
  * own work does not delay it): every `everyMs` a PING round trip (`rtt`, the server's read loop for
  * this client) and a JetStream API request (`js`, `$JS.API.INFO`, the server's JetStream API).
- * `stop()` resolves with every sample: `{ at }` (epoch ms when sent), `rtt` and `js` in ms.
+ * `stop()` resolves with every sample: `{ at }` (epoch ms when sent), `rtt` and `js` in ms, and
+ * `waitMs`: for each process of `pids` (name → pid), the time its main thread (a service's event
+ * loop) has spent runnable but waiting for a CPU, cumulated (`/proc/<pid>/schedstat`).
  */
-export function startNatsProbe(connectOptions, everyMs = 10) {
+export function startNatsProbe(connectOptions, everyMs = 10, pids = {}) {
   const source = `
     const { parentPort, workerData } = require('node:worker_threads');
+    const { readFileSync } = require('node:fs');
+    const waited = () => {
+      const out = {};
+      for (const [name, pid] of Object.entries(workerData.pids)) {
+        try {
+          out[name] = Number(readFileSync('/proc/' + pid + '/schedstat', 'utf8').split(' ')[1]) / 1e6;
+        } catch {
+          out[name] = NaN;
+        }
+      }
+      return out;
+    };
     (async () => {
       const nats = await import(workerData.natsModule);
       const nc = await nats.connect({ ...workerData.options, name: 'load benchmark probe' });
@@ -205,7 +219,7 @@ export function startNatsProbe(connectOptions, everyMs = 10) {
         await nc.rtt();
         const t1 = performance.now();
         await nc.request('$JS.API.INFO', '', { timeout: 5000 }).catch(() => undefined);
-        samples.push({ at, rtt: t1 - t0, js: performance.now() - t1 });
+        samples.push({ at, rtt: t1 - t0, js: performance.now() - t1, waitMs: waited() });
         await new Promise((resolve) => setTimeout(resolve, ${Number(everyMs)}));
       }
       await nc.close();
@@ -214,7 +228,7 @@ export function startNatsProbe(connectOptions, everyMs = 10) {
   `;
   const worker = new Worker(source, {
     eval: true,
-    workerData: { options: connectOptions, natsModule: pathToFileURL(fromMessaging.resolve('@nats-io/transport-node')).href },
+    workerData: { options: connectOptions, pids, natsModule: pathToFileURL(fromMessaging.resolve('@nats-io/transport-node')).href },
   });
   const done = once(worker, 'message').then(([samples]) => samples);
   return {

@@ -142,7 +142,17 @@ function printHops(figures, probeSamples = []) {
   const probedDuring = (f) => {
     const during = probeSamples.filter((p) => p.at >= f.observedAt && p.at <= f.stepAt);
     if (during.length === 0) return '';
-    return `; nats probe meanwhile: max PING ${fmt(Math.max(...during.map((p) => p.rtt)), 1)}, max JetStream API ${fmt(Math.max(...during.map((p) => p.js)), 1)} ms`;
+    // Each service's event loop: time runnable but waiting for a CPU, from the last probe before
+    // the violation to the first after the step.
+    const before = probeSamples.findLast((p) => p.at < f.observedAt) ?? during[0];
+    const after = probeSamples.find((p) => p.at > f.stepAt) ?? during.at(-1);
+    const waits = Object.keys(after.waitMs ?? {})
+      .map((name) => `${name} ${fmt(after.waitMs[name] - before.waitMs[name], 1)}`)
+      .join(', ');
+    return (
+      `; nats probe meanwhile: max PING ${fmt(Math.max(...during.map((p) => p.rtt)), 1)}, max JetStream API ${fmt(Math.max(...during.map((p) => p.js)), 1)} ms` +
+      (waits ? `; waiting for a CPU meanwhile: ${waits} ms` : '')
+    );
   };
   for (const slow of [...done].sort((a, b) => b.violationToStep - a.violationToStep).slice(0, 3))
     console.log(
@@ -223,7 +233,11 @@ async function runVariant(variant, fake, targetsFile) {
     const statsBefore = await fake.stats();
     const consumerBefore = await consumerInfo(tap.jsm);
     const windowStart = Date.now();
-    const probe = startNatsProbe(stack.natsConnectOptions('cli'));
+    const probe = startNatsProbe(
+      stack.natsConnectOptions('cli'),
+      10,
+      Object.fromEntries(['analyzer', 'planner', 'executor', 'knowledge', 'gateway'].map((name) => [name, stack.processes[name].pid])),
+    );
     const rssMax = {};
     const sampleRss = async () => {
       for (const name of LOOP_SERVICES) rssMax[name] = Math.max(rssMax[name] ?? 0, await rssMb(stack.processes[name].pid).catch(() => 0));
