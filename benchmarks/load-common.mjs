@@ -54,11 +54,12 @@ export function withBenchServiceEnv(base) {
 /**
  * BENCH_RENICE (JSON, e.g. `{"knowledge":10,"fake-targets":10}`): the niceness of processes of the
  * run, set on every thread (Linux keeps a niceness per thread) and on the process's autogroup (see
- * lowerPriority in tools/stack) once they are up; `pids` maps a
- * name (a service, `nats-server`, `pglite`, `fake-targets`) to its pid. Returns a note for the
+ * lowerPriority in tools/stack) once they are up: the stack's `processes` (each service,
+ * `nats-server`, `pglite`) and `others` (name → pid, e.g. `fake-targets`). Returns a note for the
  * report, empty when nothing was asked.
  */
-export async function benchRenice(pids) {
+export async function benchRenice(processes, others = {}) {
+  const pids = { ...Object.fromEntries(Object.entries(processes).map(([name, proc]) => [name, proc.pid])), ...others };
   const asked = Object.entries(JSON.parse(process.env.BENCH_RENICE ?? '{}'));
   for (const [name, niceness] of asked) {
     const pid = pids[name];

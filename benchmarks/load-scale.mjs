@@ -214,10 +214,7 @@ async function runVariant(variant, fake, targetsFile) {
   }
   console.log(`  stack ready after ${fmt((Date.now() - starting) / 1000, 1)} s`);
   console.log(`  monitor at niceness ${bulkNiceness()} (MAPEK_BULK_NICENESS)`);
-  const reniced = await benchRenice({
-    ...Object.fromEntries(Object.entries(stack.processes).map(([name, proc]) => [name, proc.pid])),
-    'fake-targets': fake.pid,
-  });
+  const reniced = await benchRenice(stack.processes, { 'fake-targets': fake.pid });
   if (reniced) console.log(`  ${reniced} (BENCH_RENICE)`);
   const forget = onInterrupt(() => stack.stop());
   const client = httpClient({ ca: stack.caFile ? await readFile(stack.caFile, 'utf8') : undefined, token: stack.apiKeys?.adminToken });

@@ -276,7 +276,7 @@ async function runMode({ security, push, peer, traces = false }) {
   const label = `security ${security}, ${push ? 'agent push' : 'scrape only (agent push off)'}${traces ? ', traces exported to Jaeger' : ''}`;
   try {
     console.log(`\n== ${label}: stack up (database: ${database.kind}); idling ${idleSeconds} s before measuring memory`);
-    const reniced = await benchRenice(Object.fromEntries(Object.entries(stack.processes).map(([name, proc]) => [name, proc.pid])));
+    const reniced = await benchRenice(stack.processes);
     if (reniced) console.log(`  ${reniced} (BENCH_RENICE)`);
     await sleep(idleSeconds * 1000);
     const memory = {};
