@@ -24,6 +24,8 @@ export interface EmbeddedPostgresOptions {
   readonly output: OutputSink;
   readonly logFile?: string;
   readonly cwd: string;
+  /** Unix niceness to run at (see ManagedProcess); none: the parent's. */
+  readonly niceness?: number;
 }
 
 export interface EmbeddedPostgres extends StackComponent {
@@ -77,6 +79,7 @@ export function createEmbeddedPostgres(options: EmbeddedPostgresOptions): Embedd
     output: options.output,
     ipc: true,
     ...(options.logFile ? { logFile: options.logFile } : {}),
+    ...(options.niceness ? { niceness: options.niceness } : {}),
   });
   let listening = false;
   let failure: string | undefined;

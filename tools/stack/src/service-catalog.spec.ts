@@ -51,9 +51,9 @@ describe('the V8 flags of the loop services (ADR 0013, ADR 0016)', () => {
   });
 });
 
-describe('the CPU priority of the services that do bulk work every second', () => {
-  it('is niceness 10 for the monitor alone, unless MAPEK_BULK_NICENESS says otherwise', () => {
-    expect(DEFAULT_SERVICES.filter((service) => service.bulk).map((service) => service.name)).toEqual(['monitor']);
+describe('the CPU priority of the services whose work a remedy does not wait for', () => {
+  it('is niceness 10 for the monitor, knowledge and the gateway, unless MAPEK_BULK_NICENESS says otherwise', () => {
+    expect(DEFAULT_SERVICES.filter((service) => service.bulk).map((service) => service.name)).toEqual(['knowledge', 'monitor', 'gateway']);
     expect(bulkNiceness(undefined)).toBe(10);
     expect(bulkNiceness('')).toBe(10);
     expect(bulkNiceness('0')).toBe(0);
@@ -71,6 +71,11 @@ describe('the CPU priority of the services that do bulk work every second', () =
       match[1],
       Number(match[2]),
     ]);
-    expect(weighted).toEqual([['monitor', 256]]);
+    expect(weighted).toEqual([
+      ['postgres', 256],
+      ['monitor', 256],
+      ['knowledge', 256],
+      ['gateway', 256],
+    ]);
   });
 });

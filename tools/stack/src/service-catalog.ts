@@ -49,7 +49,10 @@ export interface ServiceDefinition {
    * process is the service of its own name.
    */
   readonly replicaOf?: string;
-  /** Does bulk work every second: runs at the bulk niceness (see {@link bulkNiceness}). */
+  /**
+   * Does work that an incident's remedy does not wait for (scrapes after their symptoms are out,
+   * records, reads and pushes): runs at the bulk niceness (see {@link bulkNiceness}).
+   */
   readonly bulk?: boolean;
 }
 
@@ -122,15 +125,18 @@ export const LOOP_ALLOCATOR_ENV: Readonly<Record<string, string>> = {
 };
 
 /**
- * The niceness of the service that does bulk work every second and nothing the loop waits for
- * once it has published a symptom (the monitor, which scrapes every target): 10, so that on a busy
- * machine the analyzer, the planner, the executor and nats-server get a core first when an
- * incident needs them. The analyzer is not lowered: a symptom is analysed in the process that
- * scores the samples, and at niceness 10 its analyses waited behind the other services (violation
- * → analysis p50 24–26 ms against 12–22 at 1,000 targets, docs/reports/load.md §16); its own
- * LoopFirst puts a symptom before its samples. `MAPEK_BULK_NICENESS` (0–19; 0 for none) sets it,
- * on the process and its autogroup (see lowerPriority). The compose file gives the monitor a
- * smaller CPU weight.
+ * The niceness of the processes whose work an incident's remedy does not wait for: 10, so that on
+ * a busy machine the analyzer, the planner, the executor and nats-server get a core first when an
+ * incident needs them. They are the monitor (it scrapes every target every second; its symptoms
+ * go out first), knowledge (it records every event; the planner reads its statistics from a
+ * cache), the gateway (reads and pushes for people) and the embedded PGlite. Lowering knowledge,
+ * the gateway and PGlite beside the monitor took violation → remedy step from p50 35–39 / p99
+ * 71–81 ms to p50 25–29 / p99 59–75 ms at 1,000 targets (docs/reports/load.md §17). The analyzer
+ * is not lowered: a symptom is analysed in the process that scores the samples, and at niceness 10
+ * its analyses waited behind the other services (violation → analysis p50 24–26 ms against 12–22,
+ * §16); its own LoopFirst puts a symptom before its samples. `MAPEK_BULK_NICENESS` (0–19; 0 for
+ * none) sets it, on each process and its autogroup (see lowerPriority). The compose file gives the
+ * same services a smaller CPU weight.
  */
 export function bulkNiceness(text: string | undefined = process.env['MAPEK_BULK_NICENESS']): number {
   if (text === undefined || text.trim() === '') return 10;
@@ -149,6 +155,7 @@ export const DEFAULT_SERVICES: readonly ServiceDefinition[] = [
     nodeArgs: loopNodeArgs(ServiceName.knowledge),
     port: 9105,
     role: ServiceRole.loop,
+    bulk: true,
   },
   {
     name: ServiceName.monitor,
@@ -186,6 +193,7 @@ export const DEFAULT_SERVICES: readonly ServiceDefinition[] = [
     port: 8080,
     role: ServiceRole.loop,
     https: true,
+    bulk: true,
   },
 ];
 

@@ -166,6 +166,8 @@ describe('startStack', () => {
     // A service that does bulk work yields the CPU (niceness 10); the others run at the stack's own.
     expect(getPriority(stack.processes['monitor']?.pid)).toBe(10);
     expect(getPriority(stack.processes['gateway']?.pid)).toBe(getPriority());
+    // Knowledge's embedded database yields beside it.
+    expect(getPriority(stack.processes['pglite']?.pid)).toBe(10);
     // Each service is a session, so an autogroup, of its own: the autogroup's niceness is what weighs it against the others.
     if (existsSync('/proc/self/autogroup'))
       expect(readFileSync(`/proc/${stack.processes['monitor']?.pid}/autogroup`, 'utf8')).toMatch(/ nice 10\n?$/);

@@ -418,7 +418,13 @@ async function startDatabase(launch: StackLaunch): Promise<DatabaseInUse> {
   }
   if (options.withoutDatabase) return { url: undefined, maxConnections: undefined };
   const port = await launch.allocate('postgres', INFRASTRUCTURE_PORTS.postgres, 'PGlite');
-  const database = createEmbeddedPostgres({ dataDir: launch.dataDir, port, ...launch.outputOf(InfrastructureName.pglite) });
+  // Knowledge's database: at the bulk niceness beside knowledge (see bulkNiceness).
+  const database = createEmbeddedPostgres({
+    dataDir: launch.dataDir,
+    port,
+    niceness: launch.bulkNiceness,
+    ...launch.outputOf(InfrastructureName.pglite),
+  });
   launch.notice(
     `DATABASE_URL is not set: starting an embedded PGlite on ${database.url} (data in ${join(launch.dataDir, 'pglite')}, one connection at a time)`,
   );
