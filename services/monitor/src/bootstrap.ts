@@ -3,7 +3,7 @@ import { followConfigurationFile, startService } from '@mapek/service-kit';
 import { HeartbeatFeed } from './adapters/heartbeat.feed.js';
 import { monitorSources } from './domain/monitored-target.js';
 import { loadRules } from './domain/threshold-rules.js';
-import { monitorConfig } from './monitor.config.js';
+import { batchLingerMs, monitorConfig } from './monitor.config.js';
 import { MonitorModule } from './monitor.module.js';
 
 export async function bootstrap(): Promise<void> {
@@ -44,7 +44,7 @@ export async function bootstrap(): Promise<void> {
           batching: {
             partitions: config.MAPEK_MONITOR_BATCH_PARTITIONS,
             maxSamples: config.MAPEK_MONITOR_BATCH_MAX_SAMPLES,
-            lingerMs: Math.min(config.MAPEK_MONITOR_BATCH_LINGER_MS, config.MAPEK_SCRAPE_INTERVAL_MS / 4),
+            lingerMs: batchLingerMs(config),
           },
           heartbeats: new HeartbeatFeed(runtime.js, runtime.prefix, logger, metrics, runtime.verifier),
         },
