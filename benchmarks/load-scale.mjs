@@ -213,7 +213,11 @@ async function runVariant(variant, fake, targetsFile) {
     return { variant, failed: reason, cpu: {}, rssMax: {}, faults: [], startMs: Date.now() - starting };
   }
   console.log(`  stack ready after ${fmt((Date.now() - starting) / 1000, 1)} s`);
-  console.log(`  monitor at niceness ${bulkNiceness()} (MAPEK_BULK_NICENESS)`);
+  const lowered = [
+    ...services.filter((service) => service.bulk).map((service) => service.name),
+    ...(stack.processes.pglite ? ['pglite'] : []),
+  ];
+  console.log(`  ${lowered.join(', ')} at niceness ${bulkNiceness()} (MAPEK_BULK_NICENESS)`);
   const reniced = await benchRenice(stack.processes, { 'fake-targets': fake.pid });
   if (reniced) console.log(`  ${reniced} (BENCH_RENICE)`);
   const forget = onInterrupt(() => stack.stop());
