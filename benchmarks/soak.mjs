@@ -156,7 +156,12 @@ try {
 }
 
 // Incidents and outcomes from the tapped events.
-const analyses = tap.events.filter((e) => e.kind === 'analyses');
+// The tap sees every publish: a retried publish of one event (the same id, stored once by
+// JetStream's deduplication) is counted once, and reported apart from a second analysis event of
+// an incident that already had one (another id).
+const analysesSeen = tap.events.filter((e) => e.kind === 'analyses');
+const analyses = [...new Map(analysesSeen.map((e) => [e.envelope.id, e])).values()];
+const analysedTwice = analyses.length - new Set(analyses.map((e) => e.envelope.incidentId)).size;
 const outcomes = tap.events.filter((e) => e.kind === 'outcomes');
 const incidentIds = [...new Set(tap.events.map((e) => e.envelope.incidentId).filter(Boolean))];
 const byOutcome = {};
@@ -265,6 +270,9 @@ console.log(
   `faults injected: ${faults.length} (${FAULTS.map((f) => `${f.kind} ${faults.filter((x) => x.kind === f.kind).length}`).join(', ')}); refused: ${faults.filter((f) => f.status !== 200).length}`,
 );
 console.log(`incidents opened (analyses): ${analyses.length}; per fault: ${perFault.join(' ')}; outcomes: ${JSON.stringify(byOutcome)}`);
+console.log(
+  `analysis events published again with the same id (retries): ${analysesSeen.length - analyses.length}; incidents with more than one analysis event: ${analysedTwice}`,
+);
 if (several.length > 0) console.log(`faults with more than one incident (their causes): ${several.join('; ')}`);
 console.log(`incidents by how far they got: ${JSON.stringify(fates)}`);
 console.log(
