@@ -105,6 +105,28 @@ export async function rssMb(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
+/**
+ * Resident MB of a process by kind of mapping (`/proc/<pid>/smaps`): a file by its base name,
+ * `[heap]` (glibc's main heap), `[stack]`, and anonymous maps as `anon < 1 MB` (V8's heap pages
+ * among them) or `anon ≥ 1 MB`.
+ */
+export async function residentMbByMapping(pid = process.pid) {
+  const kinds = new Map();
+  let kind = '';
+  for (const line of (await readFile(`/proc/${pid}/smaps`, 'utf8')).split('\n')) {
+    const header = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      const sizeMb = (parseInt(header[2], 16) - parseInt(header[1], 16)) / 2 ** 20;
+      const path = header[3] ?? '';
+      kind = path.startsWith('/') ? path.split('/').at(-1) : path || (sizeMb < 1 ? 'anon < 1 MB' : 'anon ≥ 1 MB');
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) kinds.set(kind, (kinds.get(kind) ?? 0) + Number(rss[1]) / 1024);
+  }
+  return kinds;
+}
+
 /** The machine's load while a figure was taken: the 1-minute load average on `cores` cores. */
 export function loadNote() {
   const [one, five] = loadavg();

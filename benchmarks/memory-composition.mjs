@@ -28,6 +28,7 @@ import {
   metricSum,
   nodeArgsNote,
   onInterrupt,
+  residentMbByMapping,
   rssMb,
   withBenchServiceEnv,
   writeFakeTargetsFile,
@@ -55,19 +56,7 @@ function nodeArgsOf(service) {
 
 /** Resident MB by kind of mapping, largest first. */
 async function residentByMapping(pid) {
-  const kinds = new Map();
-  let kind = '';
-  for (const line of (await readFile(`/proc/${pid}/smaps`, 'utf8')).split('\n')) {
-    const header = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-    if (header) {
-      const sizeMb = (parseInt(header[2], 16) - parseInt(header[1], 16)) / 2 ** 20;
-      const path = header[3] ?? '';
-      kind = path.startsWith('/') ? path.split('/').at(-1) : path || (sizeMb < 1 ? 'anon < 1 MB' : 'anon ≥ 1 MB');
-      continue;
-    }
-    const rss = /^Rss:\s+(\d+) kB/.exec(line);
-    if (rss) kinds.set(kind, (kinds.get(kind) ?? 0) + Number(rss[1]) / 1024);
-  }
+  const kinds = await residentMbByMapping(pid);
   return [...kinds]
     .filter(([, mb]) => mb >= 1)
     .sort((a, b) => b[1] - a[1])

@@ -17,10 +17,10 @@
 //
 //   pnpm build && node benchmarks/scrape-client-memory.mjs       # BENCH_TARGETS (default 1000)
 import { execFileSync, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BUSY_LOOP_NODE_ARGS, LOOP_ALLOCATOR_ENV } from '../tools/stack/dist/index.js';
 import { startFakeTargets } from './fake-targets.mjs';
+import { residentMbByMapping } from './load-common.mjs';
 
 const SCHEDULES = ['at-once-pair', 'at-once-serial', 'spread-pair', 'spread-serial'];
 const here = fileURLToPath(import.meta.url);
@@ -94,22 +94,10 @@ async function child(schedule, ports, rounds) {
     rssMb: memory.rss / 2 ** 20,
     heapTotalMb: memory.heapTotal / 2 ** 20,
     heapUsedMb: memory.heapUsed / 2 ** 20,
-    glibcHeapMb: glibcHeapKb() / 1024,
+    glibcHeapMb: (await residentMbByMapping()).get('[heap]') ?? 0,
     connections: openConnections(),
   };
   process.send(sent, () => process.exit(0));
-}
-
-/** Resident KB of glibc's main heap, the `[heap]` mapping. */
-function glibcHeapKb() {
-  const lines = readFileSync('/proc/self/smaps', 'utf8').split('\n');
-  let inHeap = false;
-  let kb = 0;
-  for (const line of lines) {
-    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) inHeap = line.trimEnd().endsWith('[heap]');
-    else if (inHeap && line.startsWith('Rss:')) kb += Number(line.split(/\s+/)[1]);
-  }
-  return kb;
 }
 
 /** TCP connections this process has open (its socket descriptors that `ss` lists as established). */
