@@ -1,8 +1,6 @@
-import http from 'node:http';
-import https from 'node:https';
-import { urlToHttpOptions } from 'node:url';
 import { parsePrometheusText } from '@mapek/prometheus-text';
 import type { Sample } from '@mapek/contracts';
+import { HttpGetError, get, prepareGet, type PreparedGet } from './http-get.client.js';
 
 export class ScrapeError extends Error {
   override readonly name = 'ScrapeError';
@@ -22,15 +20,6 @@ export class ScrapeError extends Error {
 /** A scrape body larger than this is refused rather than held in memory. */
 export const MAX_SCRAPE_BYTES = 32 * 1024 * 1024;
 
-/**
- * Keep-alive agents shared by scrapes and HTTP probes: a target's scrape and probe reuse its
- * connections, at most two per target (scrape and probe side by side), and an idle connection is
- * closed after 30 s. `fetch` cost about 60 % more CPU per request (its streams and abort signals;
- * measured in docs/reports/load.md).
- */
-const agentOptions = { keepAlive: true, maxSockets: 2, maxFreeSockets: 2, timeout: 30_000, scheduling: 'lifo' } as const;
-const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
-
 interface HttpAnswer {
   readonly status: number;
   readonly body: string;
@@ -49,7 +38,7 @@ const MAX_REDIRECTS = 5;
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 /**
- * GETs a URL over the shared keep-alive agents, following up to five redirects; the whole
+ * GETs a URL over a kept connection of its origin (`http-get.client`), following up to five redirects; the whole
  * exchange (connections, headers and bodies) is bounded by `timeoutMs`.
  */
 export async function httpGet(url: string, options: HttpGetOptions): Promise<HttpAnswer> {
@@ -63,23 +52,17 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
   }
 }
 
-interface PreparedRequest {
-  readonly secure: boolean;
-  readonly options: http.RequestOptions;
-}
-
-/** URLs requested before, by accept header (`''`: none), parsed into their request options. */
-const preparedRequests = new Map<string, Map<string, PreparedRequest>>();
+/** URLs requested before, by accept header (`''`: none), with their request made. */
+const preparedRequests = new Map<string, Map<string, PreparedGet>>();
 /** More URLs than this (a redirect may name any) and the prepared ones are forgotten. */
 const MAX_PREPARED_REQUESTS = 10_000;
 
 /**
- * The request options of a GET of `url`, made once per URL: parsing the URL and turning it into
- * options cost ~4 KB of garbage per request, two requests per target every second. The request
- * copies the options, so one object serves every request of the URL. A URL that cannot be
- * requested gives the error to reject with.
+ * The request of a GET of `url`, made once per URL: parsing the URL and writing the request cost
+ * garbage per request, two requests per target every second. A URL that cannot be requested gives
+ * the error to reject with.
  */
-function preparedRequest(url: string, accept: string | undefined): PreparedRequest | ScrapeError {
+function preparedRequest(url: string, accept: string | undefined): PreparedGet | ScrapeError {
   let byUrl = preparedRequests.get(accept ?? '');
   if (byUrl === undefined) {
     byUrl = new Map();
@@ -93,71 +76,35 @@ function preparedRequest(url: string, accept: string | undefined): PreparedReque
   } catch (error) {
     return new ScrapeError('unreachable', `${url}: ${(error as Error).message}`, { cause: error });
   }
-  const secure = parsed.protocol === 'https:';
-  if (!secure && parsed.protocol !== 'http:') return new ScrapeError('unreachable', `${url}: not an http(s) URL`);
-  const prepared: PreparedRequest = {
-    secure,
-    options: {
-      ...urlToHttpOptions(parsed),
-      agent: secure ? agents.https : agents.http,
-      headers: accept === undefined ? {} : { accept },
-    },
-  };
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return new ScrapeError('unreachable', `${url}: not an http(s) URL`);
+  const prepared = prepareGet(parsed, accept);
   if (byUrl.size >= MAX_PREPARED_REQUESTS) byUrl.clear();
   byUrl.set(url, prepared);
   return prepared;
 }
 
-function getOnce(url: string, options: HttpGetOptions, followRedirect: boolean): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    const prepared = preparedRequest(url, options.accept);
-    if (prepared instanceof ScrapeError) {
-      reject(prepared);
-      return;
-    }
-    const { secure } = prepared;
-    let settled = false;
-    const fail = (error: ScrapeError) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      request.destroy();
-      reject(error);
-    };
-    const request = (secure ? https : http).get(prepared.options, (response) => {
-      const status = response.statusCode ?? 0;
-      const location = followRedirect && REDIRECTS.has(status) ? response.headers.location : undefined;
-      if (!options.readBody || location !== undefined) {
-        response.resume();
-        response.once('end', () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          resolve(location === undefined ? { status, body: '' } : { status, body: '', location });
-        });
-        response.once('error', (error) => fail(new ScrapeError('unreachable', `${url}: ${error.message}`, { cause: error })));
-        return;
-      }
-      response.setEncoding('utf8');
-      let body = '';
-      response.on('data', (chunk: string) => {
-        body += chunk;
-        if (body.length > MAX_SCRAPE_BYTES) fail(new ScrapeError('too_large', `${url}: more than ${MAX_SCRAPE_BYTES} bytes`));
-      });
-      response.once('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve({ status, body });
-      });
-      response.once('error', (error) => fail(new ScrapeError('unreachable', `${url}: ${error.message}`, { cause: error })));
-    });
-    const timer = setTimeout(
-      () => fail(new ScrapeError('timeout', `${url}: no complete answer within ${options.timeoutMs} ms`)),
-      options.timeoutMs,
-    );
-    request.once('error', (error) => fail(new ScrapeError('unreachable', `${url}: ${error.message}`, { cause: error })));
+async function getOnce(url: string, options: HttpGetOptions, followRedirect: boolean): Promise<HttpAnswer> {
+  const prepared = preparedRequest(url, options.accept);
+  if (prepared instanceof ScrapeError) throw prepared;
+  const exchange = get(prepared, options.readBody, MAX_SCRAPE_BYTES);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      exchange.abort();
+      reject(new ScrapeError('timeout', `${url}: no complete answer within ${options.timeoutMs} ms`));
+    }, options.timeoutMs);
   });
+  try {
+    const answer = await Promise.race([exchange.answer, deadline]);
+    const location = followRedirect && REDIRECTS.has(answer.status) ? answer.location : undefined;
+    if (location !== undefined) return { status: answer.status, body: '', location };
+    return { status: answer.status, body: options.readBody ? answer.body : '' };
+  } catch (error) {
+    if (!(error instanceof HttpGetError)) throw error;
+    throw new ScrapeError(error.code === 'too_large' ? 'too_large' : 'unreachable', `${url}: ${error.message}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
