@@ -1,5 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import { MapekError } from '@mapek/contracts';
 
 /**
  * A GET-only HTTP/1.1 client over plain sockets, with a small keep-alive pool per origin: what the
@@ -14,9 +15,9 @@ import tls from 'node:tls';
  * time per connection.
  */
 
-/** Why a GET got no answer, told apart by the caller. */
-export class HttpGetError extends Error {
-  override readonly name = 'HttpGetError';
+/** Why a GET got no answer, told apart by the caller. Retryable: a target is asked again next interval. */
+export class HttpGetError extends MapekError {
+  readonly retryable = true;
   constructor(
     readonly code: 'unreachable' | 'too_large' | 'malformed',
     message: string,
@@ -207,14 +208,10 @@ class Connection {
           if (next === Phase.whole) this.complete(at === data.length);
           break;
         }
-        case Phase.fixed: {
-          const take = Math.min(this.remaining, data.length - at);
-          this.body(data, at, take);
-          at += take;
-          this.remaining -= take;
+        case Phase.fixed:
+          at = this.bodyPart(data, at);
           if (this.remaining === 0) this.complete(at === data.length);
           break;
-        }
         case Phase.chunkSize: {
           const end = this.lineUntil(data, at, CRLF, 1024);
           if (end === undefined) return;
@@ -226,14 +223,10 @@ class Connection {
           this.phase = size === 0 ? Phase.trailers : Phase.chunkData;
           break;
         }
-        case Phase.chunkData: {
-          const take = Math.min(this.remaining, data.length - at);
-          this.body(data, at, take);
-          at += take;
-          this.remaining -= take;
+        case Phase.chunkData:
+          at = this.bodyPart(data, at);
           if (this.remaining === 0) this.phase = Phase.chunkEnd;
           break;
-        }
         case Phase.chunkEnd: {
           const end = this.lineUntil(data, at, CRLF, 2);
           if (end === undefined) return;
@@ -330,6 +323,14 @@ class Connection {
       this.phase = Phase.untilClose;
     }
     return this.phase;
+  }
+
+  /** Takes what `data` holds of the `remaining` body bytes from `at`; where the rest starts. */
+  private bodyPart(data: Buffer, at: number): number {
+    const take = Math.min(this.remaining, data.length - at);
+    this.body(data, at, take);
+    this.remaining -= take;
+    return at + take;
   }
 
   private body(data: Buffer, at: number, length: number): void {
