@@ -72,8 +72,9 @@ const MAX_ORIGINS = 10_000;
 const origins = new Map<string, Origin>();
 
 /**
- * The request of a GET of `url` with `accept` (none: no header), or why it cannot be made. A URL
- * parsed by WHATWG rules carries no spaces or line breaks in its host or path.
+ * The request of a GET of `url` with `accept` (none: no header), as bytes, and the origin whose
+ * kept connections it may use. A URL parsed by WHATWG rules carries no spaces or line breaks in
+ * its host or path.
  */
 export function prepareGet(url: URL, accept: string | undefined): PreparedGet {
   const secure = url.protocol === 'https:';

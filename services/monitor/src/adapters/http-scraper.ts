@@ -98,7 +98,7 @@ async function getOnce(url: string, options: HttpGetOptions, followRedirect: boo
     const answer = await Promise.race([exchange.answer, deadline]);
     const location = followRedirect && REDIRECTS.has(answer.status) ? answer.location : undefined;
     if (location !== undefined) return { status: answer.status, body: '', location };
-    return { status: answer.status, body: options.readBody ? answer.body : '' };
+    return { status: answer.status, body: answer.body };
   } catch (error) {
     if (!(error instanceof HttpGetError)) throw error;
     throw new ScrapeError(error.code === 'too_large' ? 'too_large' : 'unreachable', `${url}: ${error.message}`, { cause: error });
