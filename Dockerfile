@@ -102,7 +102,8 @@ ENV CI=true NX_DAEMON=false NX_NO_CLOUD=true
 COPY --from=manifests /manifests/ ./
 RUN pnpm install --frozen-lockfile --ignore-scripts --reporter=append-only
 COPY . .
-RUN pnpm exec tsc -b services/monitor services/analyzer services/planner services/executor services/knowledge services/gateway examples/demo-app tools/stack
+RUN pnpm exec tsc -b services/monitor services/analyzer services/planner services/executor services/knowledge services/gateway examples/demo-app tools/stack tools/bundle \
+ && node tools/bundle/dist/cli.js
 COPY --from=manifests /manifests/ /manifests/
 RUN docker/install-production.sh /src /manifests /out \
       monitor:services/monitor analyzer:services/analyzer planner:services/planner executor:services/executor \
@@ -117,7 +118,8 @@ COPY docker/healthcheck.mjs /usr/local/lib/mapek/healthcheck.mjs
 WORKDIR /app
 USER 10001:10001
 
-# The six loop services run with the V8 flags of ADR 0013 and the allocator settings of ADR 0016,
+# The six loop services run their bundle (tools/bundle, ADR 0021) with the V8 flags of ADR 0013 and
+# the allocator settings of ADR 0016,
 # as `./mapek start` runs them (tools/stack LOOP_NODE_ARGS_BY_SERVICE and LOOP_ALLOCATOR_ENV; a spec
 # there checks that these lines say the same): every compiler on, the young generation capped at
 # 1 MB semi-spaces, two malloc arenas with fixed mmap and trim thresholds. The monitor and the
@@ -132,7 +134,7 @@ WORKDIR /app/services/monitor
 ENV MAPEK_HTTP_PORT=9101
 EXPOSE 9101
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/usr/local/lib/mapek/healthcheck.mjs", "/health/live"]
-CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "dist/main.bundle.mjs"]
 
 FROM loop-service AS analyzer
 COPY --from=build /out/analyzer /app
@@ -140,7 +142,7 @@ WORKDIR /app/services/analyzer
 ENV MAPEK_HTTP_PORT=9102
 EXPOSE 9102
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/usr/local/lib/mapek/healthcheck.mjs", "/health/live"]
-CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "dist/main.bundle.mjs"]
 
 FROM loop-service AS planner
 COPY --from=build /out/planner /app
@@ -148,7 +150,7 @@ WORKDIR /app/services/planner
 ENV MAPEK_HTTP_PORT=9103
 EXPOSE 9103
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/usr/local/lib/mapek/healthcheck.mjs", "/health/live"]
-CMD ["node", "dist/main.js"]
+CMD ["node", "dist/main.bundle.mjs"]
 
 FROM loop-service AS executor
 COPY --from=build /out/executor /app
@@ -156,7 +158,7 @@ WORKDIR /app/services/executor
 ENV MAPEK_HTTP_PORT=9104
 EXPOSE 9104
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/usr/local/lib/mapek/healthcheck.mjs", "/health/live"]
-CMD ["node", "dist/main.js"]
+CMD ["node", "dist/main.bundle.mjs"]
 
 FROM loop-service AS knowledge
 COPY --from=build /out/knowledge /app
@@ -164,7 +166,7 @@ WORKDIR /app/services/knowledge
 ENV MAPEK_HTTP_PORT=9105
 EXPOSE 9105
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/usr/local/lib/mapek/healthcheck.mjs", "/health/live"]
-CMD ["node", "dist/main.js"]
+CMD ["node", "dist/main.bundle.mjs"]
 
 # HTTPS with an identity (always in production), HTTP without one.
 FROM loop-service AS gateway
@@ -173,7 +175,7 @@ WORKDIR /app/services/gateway
 ENV MAPEK_HTTP_PORT=8080
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "/usr/local/lib/mapek/healthcheck.mjs", "/health/live", "https", "http"]
-CMD ["node", "dist/main.js"]
+CMD ["node", "dist/main.bundle.mjs"]
 
 # The service mapek heals in the demo (examples/demo-app), with the agent embedded.
 FROM runtime AS demo-app

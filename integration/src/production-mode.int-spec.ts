@@ -54,14 +54,17 @@ crypto.createPrivateKey = (key, ...rest) => {
   });
 
   it('refuses to start a service with ENVIRONMENT=production and no identity, saying why on stderr', async () => {
-    const { code, stderr } = await runService('services/planner/dist/main.js', { ENVIRONMENT: 'production' });
+    const { code, stderr } = await runService('services/planner/dist/main.bundle.mjs', { ENVIRONMENT: 'production' });
     expect(code).toBe(78);
     expect(stderr).toContain('planner: refusing to start');
     expect(stderr).toContain('MAPEK_IDENTITY_DIR is not set');
   });
 
   it('refuses to start a service with PQC_REQUIRED=true whose identity files are missing, naming them', async () => {
-    const { code, stderr } = await runService('services/executor/dist/main.js', { PQC_REQUIRED: 'true', MAPEK_IDENTITY_DIR: emptyDir });
+    const { code, stderr } = await runService('services/executor/dist/main.bundle.mjs', {
+      PQC_REQUIRED: 'true',
+      MAPEK_IDENTITY_DIR: emptyDir,
+    });
     expect(code).toBe(78);
     expect(stderr).toContain('executor: refusing to start');
     expect(stderr).toContain(join(emptyDir, 'executor', 'pqc-keys.json'));
@@ -69,7 +72,7 @@ crypto.createPrivateKey = (key, ...rest) => {
   });
 
   it('refuses to start in production when no PQC backend passes its self-test, although the identity is there', async () => {
-    const { code, stderr } = await runService('services/analyzer/dist/main.js', {
+    const { code, stderr } = await runService('services/analyzer/dist/main.bundle.mjs', {
       ENVIRONMENT: 'production',
       MAPEK_PQC_BACKEND: 'node',
       MAPEK_IDENTITY_DIR: certsDir,
@@ -81,7 +84,7 @@ crypto.createPrivateKey = (key, ...rest) => {
   });
 
   it('starts the same service with that identity once PQC works (it then fails only on the unreachable NATS)', async () => {
-    const { code, stderr } = await runService('services/analyzer/dist/main.js', {
+    const { code, stderr } = await runService('services/analyzer/dist/main.bundle.mjs', {
       ENVIRONMENT: 'production',
       MAPEK_IDENTITY_DIR: certsDir,
     });
@@ -89,8 +92,21 @@ crypto.createPrivateKey = (key, ...rest) => {
     expect(stderr).toContain('cannot reach NATS');
   });
 
+  it('starts it on the liboqs backend too, which its bundle imports from its node_modules', async () => {
+    const { code, stderr } = await runService('services/analyzer/dist/main.bundle.mjs', {
+      ENVIRONMENT: 'production',
+      MAPEK_PQC_BACKEND: 'liboqs',
+      MAPEK_IDENTITY_DIR: certsDir,
+    });
+    expect(code).toBe(69);
+    expect(stderr).toContain('cannot reach NATS');
+  });
+
   it('refuses to start the gateway in production without API keys, before connecting anywhere', async () => {
-    const { code, stderr } = await runService('services/gateway/dist/main.js', { ENVIRONMENT: 'production', MAPEK_IDENTITY_DIR: certsDir });
+    const { code, stderr } = await runService('services/gateway/dist/main.bundle.mjs', {
+      ENVIRONMENT: 'production',
+      MAPEK_IDENTITY_DIR: certsDir,
+    });
     expect(code).toBe(78);
     expect(stderr).toContain('gateway: refusing to start');
     expect(stderr).toContain('MAPEK_GATEWAY_API_KEYS_FILE is required in production');

@@ -10,7 +10,7 @@ import { ApiRole, StreamName, apiKeySecretDigest, newApiKey, type ApiKeysFileV1 
 import { freePort, startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
 import { alertResolutionId, alertSymptomId } from './domain/alertmanager-webhook.js';
 
-const gatewayMain = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
+const gatewayMain = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.bundle.mjs');
 
 /** An Alertmanager v4 webhook payload with one alert. */
 function webhook(

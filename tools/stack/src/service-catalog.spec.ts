@@ -28,7 +28,7 @@ describe('the V8 flags of the loop services (ADR 0013, ADR 0016)', () => {
       expect(own).not.toBeNull();
       const command = JSON.parse(own?.[1] ?? '[]') as string[];
       expect(command[0]).toBe('node');
-      expect(command.at(-1)).toBe('dist/main.js');
+      expect(command.at(-1)).toBe('dist/main.bundle.mjs');
       expect(effective(nodeOptions, command.slice(1, -1))).toEqual(effective(LOOP_NODE_ARGS_BY_SERVICE[service]));
     }
   });

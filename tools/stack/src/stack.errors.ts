@@ -52,7 +52,7 @@ export class NatsServerTooOldError extends Error {
   }
 }
 
-/** A service's entry script (its dist/main.js) does not exist yet. */
+/** A service's entry script (a loop service's dist/main.bundle.mjs) does not exist yet. */
 export class ServiceNotBuiltError extends Error {
   override readonly name = 'ServiceNotBuiltError';
   readonly code: StackErrorCode = StackErrorCode.serviceNotBuilt;

@@ -1,0 +1,11 @@
+export { BundleError } from './bundle.errors.js';
+export {
+  BUNDLED_SERVICES,
+  OPTIONAL_IMPORTS,
+  RUNTIME_IMPORTS,
+  bundleOptions,
+  bundleService,
+  serviceBundle,
+  serviceEntry,
+} from './service-bundle.js';
+export type { BundleResult, BundledService } from './service-bundle.js';

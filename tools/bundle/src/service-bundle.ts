@@ -1,0 +1,101 @@
+import { build, type BuildOptions } from 'esbuild';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { BundleError } from './bundle.errors.js';
+
+/** The six loop services, each bundled from its compiled entry. */
+export const BUNDLED_SERVICES = ['monitor', 'analyzer', 'planner', 'executor', 'knowledge', 'gateway'] as const;
+export type BundledService = (typeof BUNDLED_SERVICES)[number];
+
+/** Where a service's compiled entry and its bundle sit, relative to the repository root. */
+export const serviceEntry = (service: BundledService): string => `services/${service}/dist/main.js`;
+export const serviceBundle = (service: BundledService): string => `services/${service}/dist/main.bundle.mjs`;
+
+/**
+ * Packages Nest and Fastify import only when a feature mapek does not use is asked for (a second
+ * transport, Express, views, static files, uploads, class-validator pipes). None is installed; they
+ * stay imports in the bundle and fail there as they did before, only if a service ever asked for
+ * one. A new optional import in a dependency fails the bundle, so it gets looked at.
+ */
+export const OPTIONAL_IMPORTS: readonly string[] = [
+  '@fastify/multipart',
+  '@fastify/static',
+  '@fastify/view',
+  '@nestjs/microservices',
+  '@nestjs/microservices/*',
+  '@nestjs/platform-express',
+  '@nestjs/websockets/*',
+  'class-transformer',
+  'class-validator',
+];
+
+/**
+ * Packages the bundle leaves as imports, resolved from the service's own node_modules when they
+ * are imported: each is a dependency of every service (a spec checks). `@oqs/liboqs-js` (the
+ * liboqs backend of `@mapek/pqc`, imported only where Node's OpenSSL has no ML-DSA) loads the
+ * WebAssembly of each algorithm from a file beside its own, which a bundle would not have; it is
+ * also ~0.5 MB of source that a service on Node's backend never runs.
+ */
+export const RUNTIME_IMPORTS: readonly string[] = ['@oqs/liboqs-js'];
+
+/**
+ * ESM has no `require`; the CommonJS packages inside the bundle (pino, fastify's plugins) call it
+ * for Node's own modules, so the bundle defines one, as a module would with createRequire.
+ */
+const REQUIRE_BANNER =
+  "import { createRequire as mapekCreateRequire } from 'node:module';\nconst require = mapekCreateRequire(import.meta.url);";
+
+/**
+ * The esbuild options of one service (ADR 0021): everything it imports in one ESM file, so that
+ * Node reads, parses and keeps the source of one module instead of ~1,500. Syntax and whitespace
+ * are minified (V8 keeps every module's source text for as long as the process runs), names are
+ * not (stack traces and Nest's class names read as in the source); a linked source map leads back
+ * to the compiled files (`node --enable-source-maps`).
+ */
+export function bundleOptions(root: string, service: BundledService): BuildOptions {
+  return {
+    absWorkingDir: root,
+    entryPoints: [serviceEntry(service)],
+    outfile: serviceBundle(service),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    minifySyntax: true,
+    minifyWhitespace: true,
+    keepNames: true,
+    sourcemap: 'linked',
+    // Non-ASCII characters of strings and identifiers are escaped (esbuild leaves regular
+    // expressions alone; theirs are Latin-1): one character beyond Latin-1 would make V8 keep the
+    // whole source at two bytes a character (a spec checks it).
+    charset: 'ascii',
+    external: [...OPTIONAL_IMPORTS, ...RUNTIME_IMPORTS],
+    banner: { js: REQUIRE_BANNER },
+    logLevel: 'silent',
+  };
+}
+
+export interface BundleResult {
+  readonly service: BundledService;
+  readonly bundle: string;
+  readonly bytes: number;
+}
+
+/** Bundles one service's compiled entry; its `tsc` build must have run. */
+export async function bundleService(root: string, service: BundledService): Promise<BundleResult> {
+  const entry = join(root, serviceEntry(service));
+  if (!existsSync(entry))
+    throw new BundleError(`${service}: ${serviceEntry(service)} does not exist — compile first (\`pnpm build\` does both)`);
+  const options = bundleOptions(root, service);
+  try {
+    const result = await build(options);
+    const warnings = result.warnings.map((warning) => warning.text);
+    if (warnings.length > 0) throw new BundleError(`${service}: esbuild warned: ${warnings.join('; ')}`);
+  } catch (error) {
+    if (error instanceof BundleError) throw error;
+    const messages = (error as { errors?: readonly { text: string }[] }).errors?.map((message) => message.text) ?? [];
+    throw new BundleError(`${service}: cannot bundle ${serviceEntry(service)}: ${messages.join('; ') || String(error)}`, { cause: error });
+  }
+  const bundle = join(root, serviceBundle(service));
+  return { service, bundle, bytes: statSync(bundle).size };
+}
