@@ -76,13 +76,14 @@ RUN actual="$(node --version)" \
  && useradd --system --uid 10001 --gid mapek --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin mapek
 
 # ---------------------------------------------------------------------------------------------
-# Only the package manifests (with fixed times), so that `pnpm install` below is cached until one
-# of them changes.
+# Only the package manifests and the patches of dependencies (with fixed times), so that `pnpm
+# install` below is cached until one of them changes.
 FROM node-base AS manifests
 WORKDIR /src
 COPY . .
 RUN mkdir /manifests \
  && cp package.json pnpm-lock.yaml pnpm-workspace.yaml /manifests/ \
+ && cp -r patches /manifests/ \
  && find . -mindepth 2 -name package.json -not -path '*/node_modules/*' -exec cp --parents '{}' /manifests/ ';' \
  && find /manifests -exec touch --no-dereference --date=@0 '{}' +
 

@@ -33,7 +33,7 @@ for app in "$@"; do
   # Compiled tests, type declarations and build metadata are not run.
   find "$target" -path "$target/node_modules" -prune -o \( -name '*.spec.js' -o -name '*.spec.js.map' -o -name '*.int-spec.js' -o -name '*.int-spec.js.map' \
     -o -name '*.fixture.js' -o -name '*.fixture.js.map' -o -name '*.d.ts' -o -name '*.d.ts.map' -o -name '.tsbuildinfo' \) -type f -print0 | xargs -0 rm -f
-  rm -f "$target/pnpm-lock.yaml" "$target/pnpm-workspace.yaml"
+  rm -rf "$target/pnpm-lock.yaml" "$target/pnpm-workspace.yaml" "$target/patches"
   find "$target" -mindepth 1 -maxdepth 3 -type d -empty -delete
   echo "install-production: $name ($dir and ${#closure[@]} workspace packages): $(du -sh "$target" | cut -f1)"
 done
