@@ -1,3 +1,4 @@
+export { escapeBeyondAscii, type SourceMapV3 } from './ascii-output.js';
 export { BundleError } from './bundle.errors.js';
 export {
   BUNDLED_SERVICES,

@@ -1,6 +1,8 @@
 import { build, type BuildOptions } from 'esbuild';
 import { existsSync, statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { escapeBeyondAscii, type SourceMapV3 } from './ascii-output.js';
 import { BundleError } from './bundle.errors.js';
 
 /** The six loop services, each bundled from its compiled entry. */
@@ -65,9 +67,7 @@ export function bundleOptions(root: string, service: BundledService): BuildOptio
     minifyWhitespace: true,
     keepNames: true,
     sourcemap: 'linked',
-    // Non-ASCII characters of strings and identifiers are escaped (esbuild leaves regular
-    // expressions alone; theirs are Latin-1): one character beyond Latin-1 would make V8 keep the
-    // whole source at two bytes a character (a spec checks it).
+    // Strings and identifiers beyond ASCII are escaped; escapeBeyondAscii does the rest.
     charset: 'ascii',
     external: [...OPTIONAL_IMPORTS, ...RUNTIME_IMPORTS],
     banner: { js: REQUIRE_BANNER },
@@ -97,5 +97,7 @@ export async function bundleService(root: string, service: BundledService): Prom
     throw new BundleError(`${service}: cannot bundle ${serviceEntry(service)}: ${messages.join('; ') || String(error)}`, { cause: error });
   }
   const bundle = join(root, serviceBundle(service));
+  const ascii = escapeBeyondAscii(await readFile(bundle, 'utf8'), JSON.parse(await readFile(`${bundle}.map`, 'utf8')) as SourceMapV3);
+  await Promise.all([writeFile(bundle, ascii.code), writeFile(`${bundle}.map`, JSON.stringify(ascii.map))]);
   return { service, bundle, bytes: statSync(bundle).size };
 }
