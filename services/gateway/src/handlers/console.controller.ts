@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Controller, Get, Header, HttpStatus, Param } from '@nestjs/common';
+import { CONSOLE_MODULES_DIR } from '../console-modules.js';
 import { CONSOLE_PAGE, CONSOLE_STYLE } from './console.page.js';
 import { httpError } from './http-errors.js';
 
-/** The compiled console modules (services/gateway/console → dist/console), read once. */
-const modulesDir = path.resolve(import.meta.dirname, '../console');
+/** The compiled console modules, read once. */
 const modules = new Map<string, string>();
 const MODULE_NAME = /^[a-z][a-z-]*\.js$/;
 
@@ -13,7 +13,7 @@ function moduleText(name: string): string | undefined {
   if (!MODULE_NAME.test(name)) return undefined;
   if (!modules.has(name)) {
     try {
-      modules.set(name, readFileSync(path.join(modulesDir, name), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/, '\n'));
+      modules.set(name, readFileSync(path.join(CONSOLE_MODULES_DIR, name), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/, '\n'));
     } catch {
       return undefined;
     }
