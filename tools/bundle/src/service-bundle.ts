@@ -1,6 +1,6 @@
 import { build, type BuildOptions } from 'esbuild';
 import { existsSync, statSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { escapeBeyondAscii, type SourceMapV3 } from './ascii-output.js';
 import { BundleError } from './bundle.errors.js';
@@ -86,18 +86,24 @@ export async function bundleService(root: string, service: BundledService): Prom
   const entry = join(root, serviceEntry(service));
   if (!existsSync(entry))
     throw new BundleError(`${service}: ${serviceEntry(service)} does not exist — compile first (\`pnpm build\` does both)`);
-  const options = bundleOptions(root, service);
+  const bundle = join(root, serviceBundle(service));
+  let outputs: Map<string, string>;
   try {
-    const result = await build(options);
+    // Kept in memory, not written: the bundle and its map are written once, made ASCII.
+    const result = await build({ ...bundleOptions(root, service), write: false });
     const warnings = result.warnings.map((warning) => warning.text);
     if (warnings.length > 0) throw new BundleError(`${service}: esbuild warned: ${warnings.join('; ')}`);
+    outputs = new Map(result.outputFiles.map((file) => [file.path, file.text]));
   } catch (error) {
     if (error instanceof BundleError) throw error;
     const messages = (error as { errors?: readonly { text: string }[] }).errors?.map((message) => message.text) ?? [];
     throw new BundleError(`${service}: cannot bundle ${serviceEntry(service)}: ${messages.join('; ') || String(error)}`, { cause: error });
   }
-  const bundle = join(root, serviceBundle(service));
-  const ascii = escapeBeyondAscii(await readFile(bundle, 'utf8'), JSON.parse(await readFile(`${bundle}.map`, 'utf8')) as SourceMapV3);
+  const code = outputs.get(bundle);
+  const map = outputs.get(`${bundle}.map`);
+  if (code === undefined || map === undefined)
+    throw new BundleError(`${service}: esbuild gave no ${serviceBundle(service)} or no source map`);
+  const ascii = escapeBeyondAscii(code, JSON.parse(map) as SourceMapV3);
   await Promise.all([writeFile(bundle, ascii.code), writeFile(`${bundle}.map`, JSON.stringify(ascii.map))]);
   return { service, bundle, bytes: statSync(bundle).size };
 }
