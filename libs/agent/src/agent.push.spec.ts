@@ -38,6 +38,7 @@ describe('agentPushFromEnv', () => {
           threshold: 1e9,
           severity: 'critical',
           description: 'above 1 GB',
+          forMs: 0,
         },
       ],
       intervalMs: 50,

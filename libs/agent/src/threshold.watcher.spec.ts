@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { defaultThresholdRules, type ThresholdRule } from '@mapek/contracts';
+import { CPU_RULE_FOR_MS, defaultThresholdRules, type ThresholdRule } from '@mapek/contracts';
 import { type Crossing, ThresholdWatcher } from './threshold.watcher.js';
 
 const MB = 1024 * 1024;
@@ -77,8 +77,30 @@ describe('threshold watcher', () => {
   });
 
   it('reports every rule a reading breaks, in rule order', () => {
-    const { instance } = watcher({ memory: () => 450 * MB, cpu: () => 180 });
-    expect(instance.check().map((crossing) => crossing.rule.name)).toEqual(['memory', 'cpu']);
+    let now = 0;
+    const { instance } = watcher({ memory: () => 450 * MB, cpu: () => 180, now: () => now });
+    expect(instance.check().map((crossing) => crossing.rule.name)).toEqual(['memory']);
+    now = CPU_RULE_FOR_MS;
+    expect(instance.check().map((crossing) => crossing.rule.name)).toEqual(['cpu']);
+  });
+
+  it('reports a rule with forMs only once every check for that long found it broken', () => {
+    let now = 0;
+    let cpu = 95;
+    const { instance, pushed } = watcher({ memory: () => 0, cpu: () => cpu, now: () => now });
+    // A burst shorter than the rule's forMs (a service starting): nothing.
+    for (now = 0; now < CPU_RULE_FOR_MS; now += 250) expect(instance.check()).toEqual([]);
+    cpu = 40;
+    instance.check();
+    // Broken again: the time counts from this reading, not from the first burst.
+    cpu = 95;
+    const since = (now += 250);
+    for (; now < since + CPU_RULE_FOR_MS; now += 250) expect(instance.check()).toEqual([]);
+    now = since + CPU_RULE_FOR_MS;
+    expect(instance.check().map((crossing) => [crossing.rule.name, crossing.value])).toEqual([['cpu', 95]]);
+    expect(pushed[0]?.observedAt).toEqual(new Date(since + CPU_RULE_FOR_MS));
+    now += 250;
+    expect(instance.check()).toEqual([]);
   });
 
   it('tries again after the minimum interval when a push failed, if the rule is still broken', async () => {

@@ -38,6 +38,8 @@ interface RuleState {
   /** True until the rule is broken; a reading within the rule arms it again. */
   armed: boolean;
   lastFiredAt: number;
+  /** When the readings started breaking the rule (they have broken it at every check since); undefined while within it. */
+  breakingSince: number | undefined;
 }
 
 /**
@@ -45,6 +47,7 @@ interface RuleState {
  * crossing (within the rule → broken) the moment it sees it, so the loop need not wait for the
  * next scrape. Edge-triggered: a gauge that stays above its threshold is reported once (the
  * monitor's scrapes keep reporting it); it is reported again after it went back within the rule.
+ * A rule with a `forMs` is reported once every check for that long has found it broken.
  * The timer is unref'd and, as Node timers do, fires as soon as a blocked event loop frees up, so
  * a fault that blocked the service (a large allocation) is reported right after it.
  * Rules on metrics the agent has no gauge for, or that match labels, are the monitor's alone.
@@ -67,7 +70,9 @@ export class ThresholdWatcher {
     const readers = new Map(options.readers.map((reader) => [reader.metric, reader]));
     this.states = options.rules.flatMap((rule) => {
       const reader = readers.get(rule.metric);
-      return reader && matchesRuleLabels(rule, {}) ? [{ rule, reader, armed: true, lastFiredAt: Number.NEGATIVE_INFINITY }] : [];
+      return reader && matchesRuleLabels(rule, {})
+        ? [{ rule, reader, armed: true, lastFiredAt: Number.NEGATIVE_INFINITY, breakingSince: undefined }]
+        : [];
     });
   }
 
@@ -107,8 +112,11 @@ export class ThresholdWatcher {
       if (value === undefined) continue;
       if (!breaksThreshold(state.rule.op, value, state.rule.threshold)) {
         state.armed = true;
+        state.breakingSince = undefined;
         continue;
       }
+      state.breakingSince ??= now;
+      if (now - state.breakingSince < state.rule.forMs) continue;
       if (!state.armed || now - state.lastFiredAt < this.minIntervalMs) continue;
       state.armed = false;
       state.lastFiredAt = now;

@@ -19,6 +19,12 @@ export const thresholdRuleSchema = z.strictObject({
   threshold: z.number(),
   severity: severitySchema,
   description: z.string().min(1),
+  /**
+   * How long the rule must stay broken before a reading is a symptom, as Prometheus' `for`: a
+   * reading that breaks it for less (the CPU a service burns while it starts, or while it
+   * allocates for a leak whose memory then crosses its own rule) raises nothing. 0: at once.
+   */
+  forMs: z.number().int().nonnegative().max(86_400_000).default(0),
 });
 export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
 
@@ -26,9 +32,14 @@ export const ruleFileSchema = z.strictObject({ rules: z.array(thresholdRuleSchem
 
 const MB = 1024 * 1024;
 
+/** How long the built-in CPU rule must stay broken. */
+export const CPU_RULE_FOR_MS = 5000;
+
 /**
  * Defaults from the reference self-healing server (002): memory 400 MB, CPU 75 %, connections 80,
- * request latency 3000 ms, error rate 0.1 — on the gauges libs/agent exposes.
+ * request latency 3000 ms, error rate 0.1 — on the gauges libs/agent exposes. CPU must stay above
+ * 75 % for {@link CPU_RULE_FOR_MS}: a service that starts, or allocates in a burst, is busy for a
+ * second or two, and that is no CPU overload (nor should it rank before the leak that caused it).
  */
 export const defaultThresholdRules: readonly ThresholdRule[] = [
   {
@@ -39,8 +50,18 @@ export const defaultThresholdRules: readonly ThresholdRule[] = [
     threshold: 400 * MB,
     severity: 'critical',
     description: 'resident memory above 400 MB',
+    forMs: 0,
   },
-  { name: 'cpu', metric: 'mapek_agent_cpu_percent', match: {}, op: '>', threshold: 75, severity: 'warning', description: 'CPU above 75 %' },
+  {
+    name: 'cpu',
+    metric: 'mapek_agent_cpu_percent',
+    match: {},
+    op: '>',
+    threshold: 75,
+    severity: 'warning',
+    description: 'CPU above 75 % for 5 s',
+    forMs: CPU_RULE_FOR_MS,
+  },
   {
     name: 'connections',
     metric: 'mapek_agent_connections_active',
@@ -49,6 +70,7 @@ export const defaultThresholdRules: readonly ThresholdRule[] = [
     threshold: 80,
     severity: 'warning',
     description: 'more than 80 active connections',
+    forMs: 0,
   },
   {
     name: 'latency',
@@ -58,6 +80,7 @@ export const defaultThresholdRules: readonly ThresholdRule[] = [
     threshold: 3,
     severity: 'warning',
     description: 'p95 request latency above 3000 ms',
+    forMs: 0,
   },
   {
     name: 'error-rate',
@@ -67,6 +90,7 @@ export const defaultThresholdRules: readonly ThresholdRule[] = [
     threshold: 0.1,
     severity: 'critical',
     description: 'error rate above 0.1',
+    forMs: 0,
   },
 ];
 

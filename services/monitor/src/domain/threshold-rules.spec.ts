@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { defaultRules, evaluateRules, ruleFileSchema } from './threshold-rules.js';
+import { SustainedViolations, defaultRules, evaluateRules, ruleFileSchema } from './threshold-rules.js';
 import { ProbeTracker } from './probe-tracker.js';
 
 describe('threshold rules', () => {
@@ -29,7 +29,38 @@ describe('threshold rules', () => {
     expect(evaluateRules([rule], [{ metric: rule.metric, labels: { pool: 'db' }, value: Number.NaN }])).toHaveLength(0);
   });
 
-  it('reject a rules file with unknown keys', () => {
+  it('hold CPU back until it has stayed above 75 % for 5 s, per target and series, and count again after a reading within the rule', () => {
+    const sustained = new SustainedViolations();
+    const cpu = (value: number, labels: Record<string, string> = {}) => [{ metric: 'mapek_agent_cpu_percent', labels, value }];
+    const due = (target: string, samples: ReturnType<typeof cpu>, at: number) =>
+      sustained.due(target, evaluateRules(defaultRules, samples), at).map((violation) => violation.rule.name);
+    for (let at = 0; at < 5000; at += 1000) expect(due('a', cpu(90), at)).toEqual([]);
+    // Another target, and another series of the same target, count on their own.
+    expect(due('b', cpu(90), 4000)).toEqual([]);
+    expect(due('a', [...cpu(90), ...cpu(90, { pod: 'x' })], 5000)).toEqual(['cpu']);
+    expect(due('a', [...cpu(90), ...cpu(90, { pod: 'x' })], 10_000)).toEqual(['cpu', 'cpu']);
+    expect(due('a', cpu(50), 11_000)).toEqual([]);
+    expect(due('a', cpu(90), 12_000)).toEqual([]);
+    expect(due('a', cpu(90), 17_000)).toEqual(['cpu']);
+    // A failed scrape could not tell: the time counts again.
+    sustained.forget('a');
+    expect(due('a', cpu(90), 18_000)).toEqual([]);
+  });
+
+  it('pass the violations of rules without forMs through at once, beside held ones', () => {
+    const sustained = new SustainedViolations();
+    const samples = [
+      { metric: 'process_resident_memory_bytes', labels: {}, value: 500 * 1024 * 1024 },
+      { metric: 'mapek_agent_cpu_percent', labels: {}, value: 99 },
+    ];
+    expect(sustained.due('a', evaluateRules(defaultRules, samples), 0).map((violation) => violation.rule.name)).toEqual(['memory']);
+  });
+
+  it('reject a rules file with unknown keys, or a negative forMs', () => {
+    expect(
+      ruleFileSchema.safeParse({ rules: [{ name: 'x', metric: 'm', threshold: 1, severity: 'info', description: 'd', forMs: -1 }] })
+        .success,
+    ).toBe(false);
     const result = ruleFileSchema.safeParse({
       rules: [{ name: 'x', metric: 'm', threshold: 1, severity: 'info', description: 'd', thresold: 2 }],
     });

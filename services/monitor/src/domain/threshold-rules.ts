@@ -40,3 +40,45 @@ export function evaluateRules(rules: readonly ThresholdRule[], samples: readonly
   }
   return violations;
 }
+
+/** One violating series of a rule: the rule, and the sample's labels (in canonical order). */
+function seriesKey({ rule, sample }: Violation): string {
+  return `${rule.name}\u0000${rule.metric}\u0000${JSON.stringify(sample.labels)}`;
+}
+
+/**
+ * Holds back the violations of rules with a `forMs` (Prometheus' `for`) until every scrape of
+ * their target for that long found them: per target, when each violating series (rule and
+ * labels) started violating. A scrape that finds a series within its rule forgets it, and a
+ * failed scrape forgets the target's (it could not tell), so the time counts again from the next
+ * violating reading. Kept in memory: a monitor that restarts counts again, from its first scrape.
+ */
+export class SustainedViolations {
+  private readonly since = new Map<string, Map<string, number>>();
+
+  /** The violations of one scrape of `target` at `now` that are due: those of rules without `forMs`, and those broken for long enough. */
+  due(target: string, violations: readonly Violation[], now: number): readonly Violation[] {
+    const previous = this.since.get(target);
+    if (previous === undefined && violations.every((violation) => violation.rule.forMs <= 0)) return violations;
+    const current = new Map<string, number>();
+    const due: Violation[] = [];
+    for (const violation of violations) {
+      if (violation.rule.forMs <= 0) {
+        due.push(violation);
+        continue;
+      }
+      const key = seriesKey(violation);
+      const started = previous?.get(key) ?? now;
+      current.set(key, started);
+      if (now - started >= violation.rule.forMs) due.push(violation);
+    }
+    if (current.size > 0) this.since.set(target, current);
+    else this.since.delete(target);
+    return due;
+  }
+
+  /** The target's scrape failed, or it is no longer watched: what was pending starts again. */
+  forget(target: string): void {
+    this.since.delete(target);
+  }
+}

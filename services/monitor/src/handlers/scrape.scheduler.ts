@@ -23,7 +23,7 @@ import { ProbeTracker } from '../domain/probe-tracker.js';
 import { SampleBatcher } from '../domain/sample-batcher.js';
 import { cameDue, scrapeOffsetMs } from '../domain/scrape-phases.js';
 import { evaluatePromqlRule } from '../domain/promql-rules.js';
-import { evaluateRules } from '../domain/threshold-rules.js';
+import { SustainedViolations, evaluateRules } from '../domain/threshold-rules.js';
 
 export const MONITOR_SETTINGS = Symbol.for('mapek.monitor.settings');
 
@@ -68,6 +68,8 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
   private readonly busy = new Set<string>();
   private readonly probes: ProbeTracker;
   private readonly heartbeats = new HeartbeatTracker();
+  /** Violations of rules with a `forMs`, until they have lasted that long. */
+  private readonly sustained = new SustainedViolations();
   /** Targets whose silence was reported, so that their return is logged once. */
   private readonly silent = new Set<string>();
   private watched = '';
@@ -227,6 +229,7 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     for (const name of previous) {
       if (names.has(name)) continue;
       this.silent.delete(name);
+      this.sustained.forget(name);
       this.heartbeatAge.remove({ target: name });
       for (const kind of ['http', 'tcp', 'postgres', 'nats']) this.probeFailuresGauge.remove({ target: name, probe: kind });
     }
@@ -251,6 +254,7 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     try {
       samples = await scrapeMetrics(url, this.settings.timeoutMs);
     } catch (error) {
+      this.sustained.forget(target.name);
       this.scrapes.inc({ target: target.name, result: 'error' });
       this.logger.warn({ err: error, target: target.name }, 'scrape failed');
       const timing = { started, ended: performance.now() };
@@ -268,7 +272,8 @@ export class ScrapeScheduler implements OnApplicationBootstrap, OnApplicationShu
     const observedAt = new Date().toISOString();
     this.scrapes.inc({ target: target.name, result: 'ok' });
     this.scrapeSeconds.observe({ target: target.name }, durationMs / 1000);
-    const symptoms: SymptomV1[] = evaluateRules(target.rules, samples).map((violation) => {
+    const violations = this.sustained.due(target.name, evaluateRules(target.rules, samples), Date.parse(observedAt));
+    const symptoms: SymptomV1[] = violations.map((violation) => {
       this.violations.inc({ target: target.name, rule: violation.rule.name });
       return {
         source: 'threshold',
