@@ -62,6 +62,14 @@ interface ToScore {
   readonly values: ReadonlyMap<string, number>;
 }
 
+/** Settles once every commit has; rejects with the first failure. Each is waited for by the batch's acknowledgement, or only settled when the batch fails anyway. */
+function allStored(commits: ReadonlyArray<Promise<void>>): Promise<void> {
+  return Promise.allSettled(commits).then((settled) => {
+    const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
+}
+
 /** How often a batch is scored again from the stored checkpoint after another replica wrote it first. */
 const CONFLICT_RETRIES = 3;
 
@@ -147,18 +155,13 @@ export class SampleHandler {
   @OnEvent('sample.batch')
   async onBatch(event: Envelope<'sample.batch'>, context?: Pick<HandlerContext, 'acknowledgeWhen'>): Promise<void> {
     const commits: Array<Promise<void>> = [];
-    const results = await Promise.allSettled(
-      event.data.scrapes.map(async (scrape) => {
-        const item = this.toScore(event.id, scrape);
-        const state = await this.scoreInTurn(item);
-        if (state !== undefined) commits.push(this.checkpoint(item, state));
-      }),
-    );
-    // Each commit is waited for by the acknowledgement below, or only settled when the batch fails anyway.
-    const stored = Promise.allSettled(commits).then((settled) => {
-      const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-      if (failed) throw failed.reason;
-    });
+    // What is scored is picked from every scrape at once, before the first wait, and no closure
+    // made here refers to the event: the batch's parsed samples are garbage once this returns,
+    // not held (in this function's closure context) until the checkpoints are stored, up to the
+    // checkpoints' interval later, long enough to be promoted to V8's old space on the way.
+    const items = event.data.scrapes.map((scrape) => this.toScore(event.id, scrape));
+    const results = await Promise.allSettled(items.map((item) => this.scoreAndCommit(item, commits)));
+    const stored = allStored(commits);
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) {
       stored.catch(() => undefined);
@@ -166,6 +169,11 @@ export class SampleHandler {
     }
     if (context) context.acknowledgeWhen(stored);
     else await stored;
+  }
+
+  private async scoreAndCommit(item: ToScore, commits: Array<Promise<void>>): Promise<void> {
+    const state = await this.scoreInTurn(item);
+    if (state !== undefined) commits.push(this.checkpoint(item, state));
   }
 
   private toScore(eventId: string, scrape: TargetScrape): ToScore {
