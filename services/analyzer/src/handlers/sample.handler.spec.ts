@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from '@jest/globals';
 import { ThresholdLearner, detectorConfig } from '@mapek/anomaly';
 import { deriveEventId, newEventId, type Envelope, type TargetScrape } from '@mapek/contracts';
@@ -181,6 +183,30 @@ describe('SampleHandler with batches of many targets', () => {
     const count = (target: string) =>
       (JSON.parse(kv.values.get(`detectors.${target}`)!.value) as { series: Record<string, { count: number }> }).series[CPU]?.count;
     expect([count('orders'), count('billing')]).toEqual([3, 1]);
+  });
+
+  it('lets a batch’s samples go once it is scored, while its acknowledgement still waits for the checkpoints', async () => {
+    // A full collection on demand: V8's own flag, set at run time, and its gc() from a fresh context.
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const kv = new MemoryKv();
+    const handler = handlerWith(kv, [], undefined, { checkpointIntervalMs: 1000 });
+    await handler.onBatch(batchOf(scrapeOf('orders', 1, 20)));
+    const acknowledgements: Array<Promise<void>> = [];
+    const context = { acknowledgeWhen: (stored: Promise<void>) => void acknowledgements.push(stored) };
+    const samples = await (async () => {
+      const batch = batchOf(scrapeOf('orders', 2, 21), scrapeOf('billing', 2, 31));
+      await handler.onBatch(batch, context);
+      return new WeakRef(batch.data.scrapes);
+    })();
+    let settled = false;
+    void Promise.all(acknowledgements).then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    collect();
+    // Before the fix the closure that waits for the checkpoints held the event: the samples lived for the interval.
+    expect([acknowledgements.length, settled, samples.deref()]).toEqual([1, false, undefined]);
+    await Promise.all(acknowledgements);
+    expect(kv.writes).toBe(3);
   });
 
   it('never stores detectors that scored a scrape whose symptom could not be published, so that scrape is scored again', async () => {
