@@ -25,8 +25,10 @@ describe('one fault, one incident, one remedy', () => {
 
   beforeAll(async () => {
     running = await startLoopStack('one_incident', {
-      // Verified after 9 s: the CPU rule takes 5 s to report, and a leak's late CPU must come while its incident is open.
-      executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '8000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000' },
+      // Verified after 13 s: the CPU rule reports 5 s into a CPU fault (of 7 s), and a leak's late
+      // CPU must come, and be over, while the leak's incident is open; a CPU reading after the
+      // leak's outcome would open an incident of its own.
+      executor: { MAPEK_EXECUTOR_VERIFICATION_WINDOW_MS: '12000', MAPEK_EXECUTOR_VERIFICATION_GRACE_MS: '1000' },
       planner: { MAPEK_PLANNER_COOLDOWN_MS: '1000' },
       analyzer: { MAPEK_ANALYZER_JOIN_WINDOW_MS: String(JOIN_WINDOW_MS) },
     });
@@ -81,7 +83,7 @@ describe('one fault, one incident, one remedy', () => {
       const analysis = await events.next(mark, ofDemo('analysis'), 'the leak’s analysis', 30_000);
       const incidentId = analysis.envelope.incidentId;
       await pause(JOIN_WINDOW_MS + 300);
-      await loop.fault('/demo/cpu-overload?duration=8&num_threads=4');
+      await loop.fault('/demo/cpu-overload?duration=7&num_threads=4');
       const cpu = await events.next(
         mark,
         (event) => ofDemo('symptom')(event) && /cpu/i.test((event.envelope.data as { metric: string }).metric),
@@ -145,7 +147,7 @@ describe('one fault, one incident, one remedy', () => {
       expect((leak.envelope.data as AnalysisData).rootCauses[0]?.cause).toBe('memory_leak');
       await pause(JOIN_WINDOW_MS + 300);
       const late = events.mark();
-      await loop.fault('/demo/cpu-overload?duration=8&num_threads=4');
+      await loop.fault('/demo/cpu-overload?duration=7&num_threads=4');
       await events.next(
         late,
         (event) => ofDemo('symptom')(event) && /cpu/i.test((event.envelope.data as { metric: string }).metric),
