@@ -11,11 +11,10 @@ import {
 } from '@mapek/contracts';
 import { connect, headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
-import { type AddressInfo, createServer } from 'node:net';
 import { type Agent, createAgent } from './agent.js';
 import { AgentMetricName } from './agent.metrics.js';
 import { SpanKind, recordSpansInSuite } from '@mapek/observability';
-import { startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
+import { closedPort, startNatsServer, waitFor, type NatsServerProcess } from '@mapek/testing';
 
 const PREFIX = 'mapektest';
 const TARGET = 'orders-api';
@@ -41,15 +40,6 @@ afterAll(async () => {
 
 function actuationRequest(action: string, requestId: string = randomUUID()): Record<string, unknown> {
   return { requestId, planId: randomUUID(), step: 1, action, params: { ttl_s: 30 }, rollback: false };
-}
-
-/** A port that was free a moment ago: bind it, read it, let it go. */
-async function portNobodyListensOn(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 async function send(body: unknown): Promise<ActuationReplyV1> {
@@ -122,8 +112,8 @@ describe('agent actuation over a real nats-server', () => {
   });
 
   it('fails with a retryable AgentConnectError when NATS is unreachable', async () => {
-    const closedPort = await portNobodyListensOn();
-    await expect(createAgent({ target: TARGET, natsUrl: `nats://127.0.0.1:${closedPort}` })).rejects.toMatchObject({
+    const refused = await closedPort();
+    await expect(createAgent({ target: TARGET, natsUrl: `nats://127.0.0.1:${refused}` })).rejects.toMatchObject({
       name: 'AgentConnectError',
       retryable: true,
     });

@@ -18,6 +18,7 @@ import { MessagingRuntime } from '@mapek/messaging';
 import { ServiceMetrics, createLogger } from '@mapek/observability';
 import { followConfigurationFile } from '@mapek/service-kit';
 import {
+  closedPort,
   freePort,
   startNatsServer,
   startPostgresServer,
@@ -51,7 +52,7 @@ describe('the monitor watching targets from the configuration file', () => {
   let live: LiveConfiguration;
   let scheduler: ScrapeScheduler;
   let feed: ConsumerMessages;
-  let closedPort: number;
+  let refusedPort: number;
   const metrics = new ServiceMetrics('monitor');
   const logger = createLogger('monitor', 'silent');
   const symptoms: Envelope<'symptom'>[] = [];
@@ -75,8 +76,8 @@ describe('the monitor watching targets from the configuration file', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mapek-monitor-'));
     file = join(dir, 'mapek.yaml');
-    closedPort = await freePort();
-    ticker.probes[0]!.port = closedPort;
+    refusedPort = await closedPort();
+    ticker.probes[0]!.port = refusedPort;
     // A service's own exporter, which Prometheus scrapes: two queues, one too deep.
     exporter = createServer((_, response) => {
       response.setHeader('content-type', 'text/plain; version=0.0.4');
@@ -199,7 +200,7 @@ describe('the monitor watching targets from the configuration file', () => {
   it('finds PostgreSQL, its port and NATS up, and raises health symptoms once PostgreSQL is gone', async () => {
     expect(await runProbe({ kind: 'postgres', url: postgres.adminUrl }, 2000)).toEqual({ ok: true, detail: 'select 1' });
     expect(await runProbe({ kind: 'nats', url: nats.url }, 2000)).toEqual({ ok: true, detail: 'PING answered' });
-    expect((await runProbe({ kind: 'nats', url: `nats://127.0.0.1:${closedPort}` }, 2000)).ok).toBe(false);
+    expect((await runProbe({ kind: 'nats', url: `nats://127.0.0.1:${refusedPort}` }, 2000)).ok).toBe(false);
     const before = Date.now();
     await ticksAfter(before, 2);
     expect(symptoms.filter((event) => event.target === 'orders-db' || event.target === 'bus')).toEqual([]);
@@ -239,7 +240,7 @@ describe('the monitor watching targets from the configuration file', () => {
   });
 
   it('watches a target added to the file at the next tick, stops watching a removed one, and refuses a bad file while the last good one stays', async () => {
-    const added = { name: 'payments', probes: [{ kind: 'tcp', host: '127.0.0.1', port: closedPort }] };
+    const added = { name: 'payments', probes: [{ kind: 'tcp', host: '127.0.0.1', port: refusedPort }] };
     await write({ version: 1, targets: [ticker, added] });
     await live.check();
     await waitFor(() => symptomsOf('payments', 'health-tcp').length > 0, { what: 'the added target to be probed' });

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitFor } from '@mapek/testing';
+import { closedPort, waitFor } from '@mapek/testing';
 import { DEFAULT_SERVICES, ServiceName } from './service-catalog.js';
 import { startStack, type Stack } from './stack.js';
 
@@ -23,11 +23,11 @@ interface MonitorStatus {
 describe('the stack with a configuration file', () => {
   let dataDir: string;
   let file: string;
-  let closedPort: number;
+  let refusedPort: number;
   let stack: Stack | undefined;
 
   const config = (targets: string[]) =>
-    `version: 1\ntargets:\n${targets.map((name) => `  - { name: ${name}, probes: [{ kind: tcp, host: 127.0.0.1, port: ${closedPort} }] }`).join('\n')}\n`;
+    `version: 1\ntargets:\n${targets.map((name) => `  - { name: ${name}, probes: [{ kind: tcp, host: 127.0.0.1, port: ${refusedPort} }] }`).join('\n')}\n`;
 
   const status = async (): Promise<MonitorStatus> =>
     (await (await fetch(`${stack?.serviceUrl(ServiceName.monitor)}/status`)).json()) as MonitorStatus;
@@ -35,7 +35,7 @@ describe('the stack with a configuration file', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'mapek-config-stack-'));
     file = join(dataDir, 'mapek.yaml');
-    closedPort = await freePort();
+    refusedPort = await closedPort();
   });
 
   afterAll(async () => {
@@ -73,7 +73,7 @@ describe('the stack with a configuration file', () => {
       serviceEnv: {
         [ServiceName.monitor]: {
           MAPEK_CONFIG_RELOAD_MS: '100',
-          MAPEK_MONITOR_TARGETS: JSON.stringify([{ name: 'demo-app', healthUrl: `http://127.0.0.1:${closedPort}/health` }]),
+          MAPEK_MONITOR_TARGETS: JSON.stringify([{ name: 'demo-app', healthUrl: `http://127.0.0.1:${refusedPort}/health` }]),
         },
         [ServiceName.analyzer]: { MAPEK_CONFIG_RELOAD_MS: '100' },
       },
