@@ -9,7 +9,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ApiRole, StreamName, SubjectKind, parseEnvelope, subjectWildcard, type Envelope } from '@mapek/contracts';
 import { createApiKey } from '@mapek/pki';
 import { DEFAULT_SERVICES, ServiceName, startStack, type Stack } from '@mapek/stack';
-import { freePort, waitFor } from '@mapek/testing';
+import { closedPort, waitFor } from '@mapek/testing';
 
 interface Answer {
   readonly status: number;
@@ -67,7 +67,7 @@ describe('heartbeats of a target declared only in the configuration file', () =>
     const file = join(dataDir, 'mapek.yaml');
     await writeFile(
       file,
-      `version: 1\ntargets:\n  - { name: nightly-report, heartbeat: { timeoutMs: 1500 } }\n  - { name: ticker, probes: [{ kind: tcp, host: 127.0.0.1, port: ${await freePort()} }] }\n`,
+      `version: 1\ntargets:\n  - { name: nightly-report, heartbeat: { timeoutMs: 1500 } }\n  - { name: ticker, probes: [{ kind: tcp, host: 127.0.0.1, port: ${await closedPort()} }] }\n`,
     );
     const services = DEFAULT_SERVICES.filter((service) => service.name === ServiceName.monitor || service.name === ServiceName.gateway);
     stack = await startStack({
