@@ -1,3 +1,4 @@
+import { byCodeUnits } from './code-unit-order.js';
 import { PatternKind, type Pattern } from './pattern.js';
 import type { Symptom } from './symptom.js';
 
@@ -40,13 +41,13 @@ export const patternConfidence: Readonly<Record<PatternKind, number>> = {
   frequency: 0.7,
 };
 
-const byTime = (symptoms: readonly Symptom[]): Symptom[] => [...symptoms].sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
+const byTime = (symptoms: readonly Symptom[]): Symptom[] => [...symptoms].sort((a, b) => a.time - b.time || byCodeUnits(a.id, b.id));
 
 /** Targets ordered by how many of the symptoms they carry. */
 const rankTargets = (symptoms: readonly Symptom[]): string[] => {
   const counts = new Map<string, number>();
   for (const symptom of symptoms) counts.set(symptom.target, (counts.get(symptom.target) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([target]) => target);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || byCodeUnits(a[0], b[0])).map(([target]) => target);
 };
 
 /** Maximal runs of symptoms whose first and last are at most `spanMs` apart, with more than `minCount - 1` members. */
@@ -104,7 +105,7 @@ const seriesKey = (symptom: Symptom): string => `${symptom.target}/${symptom.met
 const causal = (sorted: readonly Symptom[], config: PatternConfig): Pattern[] => {
   const bySeries = new Map<string, Symptom[]>();
   for (const symptom of sorted) bySeries.set(seriesKey(symptom), [...(bySeries.get(seriesKey(symptom)) ?? []), symptom]);
-  const series = [...bySeries.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+  const series = [...bySeries.entries()].sort((a, b) => byCodeUnits(a[0], b[0]));
   const patterns: Pattern[] = [];
   for (let a = 0; a < series.length; a++) {
     for (let b = a + 1; b < series.length; b++) {

@@ -1,4 +1,5 @@
 import { CauseKind, causeKindForMetric, rootKindOf } from './cause-kind.js';
+import { byCodeUnits } from './code-unit-order.js';
 import type { DependencyGraph } from './dependency-graph.js';
 import type { RootCause } from './root-cause.js';
 import { severityWeight, type Symptom } from './symptom.js';
@@ -102,5 +103,5 @@ export const rankRootCauses = (symptoms: readonly Symptom[], graph: DependencyGr
       reasoning,
     };
   });
-  return ranked.sort((a, b) => b.confidence - a.confidence || b.explains.length - a.explains.length || a.target.localeCompare(b.target));
+  return ranked.sort((a, b) => b.confidence - a.confidence || b.explains.length - a.explains.length || byCodeUnits(a.target, b.target));
 };
