@@ -4,9 +4,11 @@ export {
   BUNDLED_SERVICES,
   OPTIONAL_IMPORTS,
   RUNTIME_IMPORTS,
+  SKIPPED_GETTERS,
   bundleOptions,
   bundleService,
   serviceBundle,
   serviceEntry,
+  skipLazyBuiltinGetters,
 } from './service-bundle.js';
 export type { BundleResult, BundledService } from './service-bundle.js';

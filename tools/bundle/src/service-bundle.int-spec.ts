@@ -57,6 +57,27 @@ describe.each(BUNDLED_SERVICES.map((service) => [service]))('the bundle of the %
     expect(map.sources).toContain('../src/bootstrap.ts');
   });
 
+  it('starts without loading what the getters of the builtins it imports would load', async () => {
+    // Node lists every builtin it has loaded; this prints, on the way out, those it should not have.
+    const report = `process.on('exit', () => process.stdout.write('\\nloaded ' + JSON.stringify(process.moduleLoadList.filter((m) => /undici|util\\/debounce/.test(m))) + '\\n'));`;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', `data:text/javascript,${encodeURIComponent(report)}`, join(root, serviceBundle(service))],
+        {
+          cwd: root,
+          env: { PATH: process.env['PATH'] ?? '', NATS_URL: 'nats://127.0.0.1:1', DATABASE_URL: 'postgres://mapek@127.0.0.1:1/mapek' },
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('error', reject);
+      child.on('exit', () => resolve(out));
+    });
+    expect(stdout).toMatch(/^loaded \[\]$/m);
+  });
+
   it('declares every package its bundle leaves to be imported at run time', async () => {
     const manifest = JSON.parse(await readFile(join(root, 'services', service, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;

@@ -1,5 +1,6 @@
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { escapeBeyondAscii, type SourceMapV3 } from './ascii-output.js';
@@ -48,6 +49,57 @@ const REQUIRE_BANNER =
   "import { createRequire as mapekCreateRequire } from 'node:module';\nconst require = mapekCreateRequire(import.meta.url);";
 
 /**
+ * Getters of Node's builtins that an ESM import would call for nothing. Importing a builtin as
+ * ESM makes Node build the module's ESM facade, which reads every export, getters included, and
+ * some getters load a module of their own on first read:
+ * - `node:http`'s `WebSocket`, `CloseEvent` and `MessageEvent` load undici, Node's fetch (770 KB
+ *   of source, with web streams behind it): 6 MB of resident memory in each service, which never
+ *   fetches (Nest's core and OpenTelemetry import `http` as ESM);
+ * - `node:crypto`'s `webcrypto`, `subtle` and `getRandomValues` load WebCrypto;
+ * - `node:util`'s `debounce` and `throttle` load a module each.
+ */
+export const SKIPPED_GETTERS: Readonly<Record<string, readonly string[]>> = {
+  http: ['WebSocket', 'CloseEvent', 'MessageEvent'],
+  crypto: ['webcrypto', 'subtle', 'getRandomValues'],
+  util: ['debounce', 'throttle'],
+};
+
+const BUILTIN_NAMESPACE = 'mapek-required-builtin';
+
+/**
+ * ESM imports of the builtins in {@link SKIPPED_GETTERS} become a module that `require`s the
+ * builtin and exports what its facade would, except those getters. Importing one of them by name,
+ * or reading it from a namespace import, fails the bundle (esbuild: no matching export, a
+ * warning bundleService refuses); `default` is the builtin itself, so `http.default.WebSocket`
+ * still works, lazily. `require` calls are untouched: CommonJS never built a facade.
+ */
+export const skipLazyBuiltinGetters: Plugin = {
+  name: 'mapek-skip-lazy-builtin-getters',
+  setup(esbuild) {
+    const pattern = new RegExp(`^(node:)?(${Object.keys(SKIPPED_GETTERS).join('|')})$`);
+    esbuild.onResolve({ filter: pattern }, (args) =>
+      args.kind === 'import-statement' || args.kind === 'dynamic-import'
+        ? { path: args.path.replace(/^node:/, ''), namespace: BUILTIN_NAMESPACE }
+        : undefined,
+    );
+    esbuild.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, (args) => {
+      const builtin = createRequire(import.meta.url)(`node:${args.path}`) as object;
+      const skipped = SKIPPED_GETTERS[args.path] ?? [];
+      const names = Object.keys(builtin).filter((name) => name !== 'default' && !skipped.includes(name));
+      return {
+        loader: 'js',
+        contents: [
+          "import { createRequire } from 'node:module';",
+          `const builtin = createRequire(import.meta.url)('node:${args.path}');`,
+          'export default builtin;',
+          `export const { ${names.join(', ')} } = builtin;`,
+        ].join('\n'),
+      };
+    });
+  },
+};
+
+/**
  * The esbuild options of one service (ADR 0021): everything it imports in one ESM file, so that
  * Node reads, parses and keeps the source of one module instead of ~1,500. Syntax and whitespace
  * are minified (V8 keeps every module's source text for as long as the process runs), names are
@@ -71,6 +123,7 @@ export function bundleOptions(root: string, service: BundledService): BuildOptio
     charset: 'ascii',
     external: [...OPTIONAL_IMPORTS, ...RUNTIME_IMPORTS],
     banner: { js: REQUIRE_BANNER },
+    plugins: [skipLazyBuiltinGetters],
     logLevel: 'silent',
   };
 }
