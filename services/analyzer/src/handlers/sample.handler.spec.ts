@@ -9,49 +9,9 @@ import type { ThresholdStore } from '../adapters/threshold.store.js';
 import { defaultWatchedSeries } from '../domain/watched-series.js';
 import { SampleHandler } from './sample.handler.js';
 import { LoopFirst } from './loop-first.js';
+import { MemoryKv } from '../testing/memory-kv.js';
 
 const CPU = 'mapek_agent_cpu_percent';
-
-/** A KV bucket in memory with compare-and-set, the part of KvBucket the handler uses. */
-class MemoryKv {
-  readonly values = new Map<string, { value: string; revision: number }>();
-  writes = 0;
-  failNextWriteOf: string | undefined;
-  private revision = 0;
-
-  get(key: string) {
-    const stored = this.values.get(key);
-    if (!stored) return Promise.resolve(null);
-    return Promise.resolve({
-      operation: 'PUT',
-      length: stored.value.length,
-      revision: stored.revision,
-      json: () => JSON.parse(stored.value) as unknown,
-    });
-  }
-  create(key: string, value: string): Promise<number> {
-    return this.values.has(key) ? Promise.reject(Object.assign(new Error('exists'), { code: 10071 })) : this.write(key, value);
-  }
-  update(key: string, value: string, revision: number): Promise<number> {
-    if (this.values.get(key)?.revision !== revision)
-      return Promise.reject(Object.assign(new Error('wrong last sequence'), { code: 10071 }));
-    return this.write(key, value);
-  }
-  private write(key: string, value: string): Promise<number> {
-    if (this.failNextWriteOf !== undefined && key.endsWith(this.failNextWriteOf)) {
-      this.failNextWriteOf = undefined;
-      return Promise.reject(new Error('KV unavailable'));
-    }
-    this.writes += 1;
-    this.revision += 1;
-    this.values.set(key, { value, revision: this.revision });
-    return Promise.resolve(this.revision);
-  }
-  delete(key: string): Promise<void> {
-    this.values.delete(key);
-    return Promise.resolve();
-  }
-}
 
 const scrapeOf = (target: string, second: number, cpu: number): TargetScrape => ({
   target,

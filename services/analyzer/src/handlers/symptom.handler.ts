@@ -44,12 +44,29 @@ export interface AnalyzerSettings {
   readonly settleMs: number;
   /** A kind of trouble starting this long after the target's incident opened is another fault. */
   readonly joinWindowMs: number;
+  /** How long the dependency graph this replica last read or wrote stands in for a read (default {@link GRAPH_REUSE_MS}). */
+  readonly graphReuseMs?: number;
 }
+
+/**
+ * How long the dependency graph this replica last read or wrote is used without reading it again.
+ * Every analysis writes the graph after it (compare-and-set), and a write that finds another
+ * replica's first reads it again, so the graph kept is the latest this replica has seen; what a
+ * reuse gives up is another replica's write in the last second, missing from one ranking.
+ */
+export const GRAPH_REUSE_MS = 1000;
 
 /** The dependency graph as read, with the revision to learn into. */
 interface StoredGraph {
   readonly graph: DependencyGraph;
   readonly revision: number | undefined;
+}
+
+/** The graph's state as last read or written by this replica (undefined: none stored yet), and when. */
+interface KeptGraph {
+  readonly state: DependencyGraphState | undefined;
+  readonly revision: number | undefined;
+  readonly at: number;
 }
 
 /** A slot as read: the domain's slot, with the revision the incident was read at. */
@@ -99,6 +116,7 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private sweeper: NodeJS.Timeout | undefined;
   private stopped = false;
+  private keptGraph: KeptGraph | undefined;
   /** Incident state per target (and per target and kind), the learned dependency graph, and incident id → incident key. */
   private readonly incidents: JsonKv<IncidentState>;
   private readonly graphs: JsonKv<DependencyGraphState>;
@@ -124,12 +142,25 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
     return { quietMs: this.settings.quietMs, settleMs: this.settings.settleMs };
   }
 
-  /** The dependency graph: declared edges from config plus co-occurrence learned by every replica (KV). */
-  private async graph(): Promise<StoredGraph> {
+  /**
+   * The dependency graph: declared edges from config plus co-occurrence learned by every replica
+   * (KV). The state this replica last read or wrote stands in for a read for `graphReuseMs`
+   * (see {@link GRAPH_REUSE_MS}); `fresh` reads KV whatever was kept.
+   */
+  private async graph(fresh = false): Promise<StoredGraph> {
+    const kept = this.keptGraph;
+    if (!fresh && kept && Date.now() - kept.at < (this.settings.graphReuseMs ?? GRAPH_REUSE_MS)) return this.graphOf(kept);
     const stored = await this.graphs.get('graph');
-    const graph = stored ? DependencyGraph.restore(stored.value) : new DependencyGraph();
+    const read = { state: stored?.value, revision: stored?.revision, at: Date.now() };
+    this.keptGraph = read;
+    return this.graphOf(read);
+  }
+
+  private graphOf({ state, revision }: KeptGraph): StoredGraph {
+    // Restored afresh each time: an analysis learns into its copy, never into the kept state.
+    const graph = state ? DependencyGraph.restore(state) : new DependencyGraph();
     for (const [dependent, dependency] of this.settings.dependencies) graph.dependsOn(dependent, dependency);
-    return { graph, revision: stored?.revision };
+    return { graph, revision };
   }
 
   private async learnDependencies(
@@ -144,8 +175,13 @@ export class SymptomHandler implements OnApplicationBootstrap, OnApplicationShut
     let current: StoredGraph | undefined = { graph, revision };
     for (let attempt = 0; current && attempt < GRAPH_WRITE_ATTEMPTS; attempt++) {
       current.graph.observe(incident, around);
-      if (await this.graphs.compareAndSet('graph', current.graph.snapshot(), current.revision).catch(() => false)) return;
-      current = await this.graph().catch(() => undefined);
+      const state = current.graph.snapshot();
+      const written = await this.graphs.compareAndSetRevision('graph', state, current.revision).catch(() => undefined);
+      if (written !== undefined) {
+        this.keptGraph = { state, revision: written, at: Date.now() };
+        return;
+      }
+      current = await this.graph(true).catch(() => undefined);
     }
   }
 
