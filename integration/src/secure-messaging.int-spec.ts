@@ -22,7 +22,7 @@ import {
   type PqcBackend,
   type ServiceIdentity,
 } from '@mapek/pqc';
-import { waitFor } from '@mapek/testing';
+import { symptomEnvelope, waitFor } from '@mapek/testing';
 import { type NatsServer, identityConnectOptions, natsClientTls, provisionNats } from '@mapek/stack';
 import { startSecureNatsServer } from './secure-nats.fixture.js';
 
@@ -98,16 +98,7 @@ describe('signed events and mTLS against a nats-server configured by mapek pki',
       createEventSigner({ backend, key: identity.signingKey() }).sign(subjects.symptoms(target, prefix), envelope).signature,
     );
 
-  const envelope = (overrides: Partial<Envelope> = {}): Envelope => ({
-    id: newEventId(),
-    type: 'symptom',
-    version: 1,
-    source: 'monitor',
-    time: new Date().toISOString(),
-    target,
-    data: symptomData(500),
-    ...overrides,
-  });
+  const envelope = (overrides: Partial<Envelope> = {}): Envelope => ({ ...symptomEnvelope(target, symptomData(500)), ...overrides });
 
   /** A genuine event after the bad one: once it is handled, the bad one has been dealt with (one at a time, in order). */
   const genuineAfter = async () => {

@@ -1,4 +1,4 @@
-import type { SymptomV1 } from '@mapek/contracts';
+import { newEventId, type Envelope, type SymptomV1 } from '@mapek/contracts';
 
 /**
  * A memory symptom as the monitor publishes one on every scrape while the memory rule is broken
@@ -17,4 +17,9 @@ export function memorySymptomData(overrides: Partial<SymptomV1> = {}): SymptomV1
     observedAt: new Date().toISOString(),
     ...overrides,
   };
+}
+
+/** A symptom event of `target` as the monitor publishes one, unsigned, carrying `data`. */
+export function symptomEnvelope(target: string, data: SymptomV1 = memorySymptomData()): Envelope<'symptom'> {
+  return { id: newEventId(), type: 'symptom', version: 1, source: 'monitor', time: new Date().toISOString(), target, data };
 }

@@ -1,24 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import { DependencyGraph, type DependencyGraphState } from '@mapek/anomaly';
-import { newEventId, type Envelope } from '@mapek/contracts';
+import type { Envelope } from '@mapek/contracts';
 import type { EventPublisherPort, KvBucket, PublishInput } from '@mapek/messaging';
 import { createLogger } from '@mapek/observability';
-import { memorySymptomData } from '@mapek/testing';
+import { memorySymptomData, symptomEnvelope } from '@mapek/testing';
 import type { ThresholdStore } from '../adapters/threshold.store.js';
 import { MemoryKv } from '../testing/memory-kv.js';
 import { LoopFirst } from './loop-first.js';
 import { SymptomHandler } from './symptom.handler.js';
 
 /** A memory symptom of `target`, observed `agoMs` ago: it opens an incident analysed at once. */
-const memorySymptom = (target: string, agoMs = 0): Envelope<'symptom'> => ({
-  id: newEventId(),
-  type: 'symptom',
-  version: 1,
-  source: 'monitor',
-  time: new Date().toISOString(),
-  target,
-  data: memorySymptomData({ observedAt: new Date(Date.now() - agoMs).toISOString() }),
-});
+const memorySymptom = (target: string, agoMs = 0): Envelope<'symptom'> =>
+  symptomEnvelope(target, memorySymptomData({ observedAt: new Date(Date.now() - agoMs).toISOString() }));
 
 function handlerWith(kv: MemoryKv, graphReuseMs: number) {
   const analyses: PublishInput<'analysis'>[] = [];
