@@ -103,15 +103,30 @@ describe('the loop on a three-member NATS cluster at R3, under kill -9 and parti
     if (rulesDir) await rm(rulesDir, { recursive: true, force: true });
   });
 
-  /** The wait, with the last lines of the planners' and executors' output when it fails: what CI keeps of a run. */
+  /**
+   * The wait, with what CI keeps of a run when it fails: the last lines of the planners' and
+   * executors' output, and each NATS member's state (running, cut off, its /healthz answer) and
+   * the last lines of its log (elections, catch-ups, lost quorums).
+   */
   async function withLogsOnFailure<T>(wait: Promise<T>): Promise<T> {
     try {
       return await wait;
     } catch (error) {
       const names = (['planner', 'executor'] as const).flatMap((service: LoopService) => [service, secondReplicaOf(service)]);
       const tails = names.map((name) => `--- ${name}\n${(running.stack.processes[name]?.tail(20) ?? []).join('\n')}`);
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${tails.join('\n')}`, { cause: error });
+      const members = await Promise.all(running.cluster.nodes.map(memberState));
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${[...tails, ...members].join('\n')}`, { cause: error });
     }
+  }
+
+  async function memberState(node: NatsClusterNode): Promise<string> {
+    const health = node.running
+      ? await fetch(`http://${node.host}:${node.monitorPort}/healthz`, { signal: AbortSignal.timeout(2000) })
+          .then(async (response) => `${response.status} ${(await response.text()).trim()}`)
+          .catch((error: unknown) => `no answer (${String(error)})`)
+      : 'not running';
+    const log = node.tail().trimEnd().split('\n').slice(-25).join('\n');
+    return `--- NATS ${node.name}${node.partitioned ? ' (cut off)' : ''}: /healthz ${health}\n${log}`;
   }
 
   /**
