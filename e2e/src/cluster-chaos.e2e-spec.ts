@@ -135,7 +135,7 @@ describe('the loop on a three-member NATS cluster at R3, under kill -9 and parti
    * outcome, every stored event distinct, and the agent ran each step of the plan once.
    */
   async function incidentSurvives(phase: Phase, chaos: () => Promise<void>): Promise<void> {
-    await running.waitUntilSettled(60_000, held);
+    await withLogsOnFailure(running.waitUntilSettled(60_000, held));
     const remediesBefore = await loop.metric(running.stack.demoUrl, remediesRun);
     const mark = events.mark();
     const since = Date.now();
@@ -147,17 +147,19 @@ describe('the loop on a three-member NATS cluster at R3, under kill -9 and parti
 
     // Knowledge answers with the outcome once it stored it (it may have been down or behind); the
     // gateway, not this test's own NATS connection, which a partition may cut, is the witness.
-    const recorded = await loop.waitForIncident(
-      since,
-      (incident) => incident.target === TARGET && incident.outcome !== null,
-      150_000,
-      'the outcome, recorded by knowledge',
+    const recorded = await withLogsOnFailure(
+      loop.waitForIncident(
+        since,
+        (incident) => incident.target === TARGET && incident.outcome !== null,
+        150_000,
+        'the outcome, recorded by knowledge',
+      ),
     );
     // Any other outcome shows its counts (the violations before and after the remedy) in the failure.
     const outcomes = recorded.outcome === 'success' ? [] : (await loop.incident(recorded.id)).events.outcomes.map((event) => event.data);
     expect({ outcome: recorded.outcome, outcomes }).toEqual({ outcome: 'success', outcomes: [] });
     const healed = Date.now();
-    await running.waitUntilSettled(60_000, held);
+    await withLogsOnFailure(running.waitUntilSettled(60_000, held));
     if (process.env['MAPEK_E2E_TIMELINE']) {
       console.info(
         `${phase}: phase after ${reached - since} ms, chaos ${recovered - reached} ms, outcome recorded after ${healed - recovered} ms, settled after ${Date.now() - healed} ms`,
