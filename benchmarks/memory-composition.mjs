@@ -64,12 +64,23 @@ async function residentByMapping(pid) {
     .join(', ');
 }
 
+/** V8's committed MB by space, largest first (spaces under 0.5 MB left out). */
+function spacesOf(metrics) {
+  const spaces = [...metrics.matchAll(/^nodejs_heap_space_size_total_bytes\{[^}]*space="([^"]+)"[^}]*\} (\S+)/gm)];
+  return spaces
+    .map(([, space, bytes]) => [space, Number(bytes) / 2 ** 20])
+    .filter(([, mb]) => mb >= 0.5)
+    .sort((a, b) => b[1] - a[1])
+    .map(([space, mb]) => `${space} ${fmt(mb, 1)}`)
+    .join(', ');
+}
+
 function heapOf(metrics) {
   const mb = (name, labels) => fmt(metricSum(metrics, name, labels) / 2 ** 20, 0);
   return (
     `RSS ${mb('process_resident_memory_bytes')}; V8 heap ${mb('nodejs_heap_size_total_bytes')} committed, ${mb('nodejs_heap_size_used_bytes')} in use ` +
     `(old ${mb('nodejs_heap_space_size_used_bytes', ['space="old"'])}, large objects ${mb('nodejs_heap_space_size_used_bytes', ['space="large_object"'])}); ` +
-    `outside V8 ${mb('nodejs_external_memory_bytes')} MB`
+    `outside V8 ${mb('nodejs_external_memory_bytes')} MB\n            V8 committed by space: ${spacesOf(metrics)}`
   );
 }
 
