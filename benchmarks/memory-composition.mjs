@@ -2,8 +2,9 @@
 // Where the memory of the busy services goes: the stack (security on, no demo app) with
 // BENCH_TARGETS (default 1,000) fake targets scraped every second, no faults, and for the monitor
 // and the analyzer, every 15 s: RSS, the V8 heap (committed, in use, old and large-object spaces),
-// the memory outside it that V8 knows of, and /proc/<pid>/smaps by kind of mapping (the binary,
-// glibc's main heap, anonymous maps by size: V8's 256 KB pages fall under "anon < 1 MB"). At the
+// the memory outside it that V8 knows of, V8's committed memory by space, and /proc/<pid>/smaps by
+// kind of mapping (the binary, glibc's main heap, anonymous maps by size: V8's 256 KB pages fall
+// under "anon < 1 MB", with its page pool, which it no longer counts as committed). At the
 // end: CPU per target scraped, analyzer samples per CPU-second, RSS of every service (ADR 0016).
 //
 //   pnpm build && node benchmarks/memory-composition.mjs
