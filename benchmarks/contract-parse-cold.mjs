@@ -13,7 +13,7 @@
 // Each figure is printed with the calls it counts; the first cold call (the schema's compilation)
 // is printed apart.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eventRegistry, newEventId, parseEnvelope } from '../libs/contracts/dist/index.js';
+import { encodeEnvelope, eventRegistry, newEventId, parseEnvelope } from '../libs/contracts/dist/index.js';
 import { buildPlan } from '../services/planner/dist/domain/plan-builder.js';
 import { defaultRemediationRules } from '../services/planner/dist/domain/remediation-rules.js';
 import { fmt, quantile } from './stats.mjs';
@@ -73,7 +73,7 @@ function event(type) {
     type,
     version: eventRegistry[type].version,
   };
-  return { data, bytes: new TextEncoder().encode(JSON.stringify(envelope)) };
+  return { data, bytes: encodeEnvelope(envelope) };
 }
 
 function check(type, { data, bytes }) {

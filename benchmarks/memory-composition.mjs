@@ -19,6 +19,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parsePrometheusSamples } from '../libs/prometheus-text/dist/index.js';
 import { DEFAULT_SERVICES, startStack } from '../tools/stack/dist/index.js';
 import { startFakeTargets } from './fake-targets.mjs';
 import {
@@ -67,9 +68,9 @@ async function residentByMapping(pid) {
 
 /** V8's committed MB by space, largest first (spaces under 0.5 MB left out). */
 function spacesOf(metrics) {
-  const spaces = [...metrics.matchAll(/^nodejs_heap_space_size_total_bytes\{[^}]*space="([^"]+)"[^}]*\} (\S+)/gm)];
-  return spaces
-    .map(([, space, bytes]) => [space, Number(bytes) / 2 ** 20])
+  return parsePrometheusSamples(metrics)
+    .filter((sample) => sample.metric === 'nodejs_heap_space_size_total_bytes')
+    .map((sample) => [sample.labels.space, sample.value / 2 ** 20])
     .filter(([, mb]) => mb >= 0.5)
     .sort((a, b) => b[1] - a[1])
     .map(([space, mb]) => `${space} ${fmt(mb, 1)}`)
